@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what veil needs to build (and, with --test, what its test suite needs:
+# the real peers age and typage, and the sanitizer/fuzzer runtimes).
+# Idempotent: safe to run on a machine that already has everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+build_pkgs=(build-essential cmake pkg-config libsodium-dev libyaml-dev libcjson-dev
+            libgit2-dev libcurl4-openssl-dev libssl-dev zlib1g-dev)
+test_pkgs=(age clang libclang-rt-dev openssh-client util-linux git)
+# Node may come from elsewhere with npm bundled (Debian's npm would conflict).
+command -v npm >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
+
+pkgs=("${build_pkgs[@]}")
+[ "$want_test" -eq 1 ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ "$want_test" -eq 1 ]; then
+  # typage, the second age implementation, into a local folder (never global).
+  if [ ! -f tests/interop/node_modules/age-encryption/package.json ]; then
+    (cd tests/interop && npm install --no-audit --no-fund --loglevel=error)
+  fi
+fi
