@@ -1,0 +1,84 @@
+#ifndef VEIL_DOC_CODEC_H
+#define VEIL_DOC_CODEC_H
+/*
+ * What each format implements (yaml.c, json.c, dotenv.c, ini.c, binary.c)
+ * and the shared document core (doc.c: node allocation, the edit list,
+ * rendering by splicing, builders) they use.
+ */
+#include "util/buf.h"
+#include "veil/doc.h"
+
+/* One pending replacement of source bytes [start, end) by text. node is the
+ * edited node (NULL for structural edits such as the metadata block); it is
+ * used to verify the rendered output. */
+typedef struct veil_doc_edit {
+	size_t start;
+	size_t end;
+	char *text;
+	size_t text_len;
+	veil_node *node;
+	char *want;		/* the value node must read back as */
+	size_t want_len;
+	veil_scalar_type want_type;
+} veil_doc_edit;
+
+typedef struct veil_codec {
+	/* Fills doc->roots from doc->src; errors carry doc->name:line:col. */
+	int (*parse)(veil_doc *doc);
+	/* Appends to out the text that replaces node's span so that it reads
+	 * back as value of type; may widen [*start, *end) (e.g. a YAML block
+	 * scalar's trailing line breaks), both preset to node->span. */
+	int (*quote)(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
+		const veil_node *node, const char *value, size_t len, veil_scalar_type type);
+	/* Metadata: find it (as a tree built in doc), write it (as edits), remove it. */
+	veil_node *(*metadata)(const veil_doc *doc);
+	int (*set_metadata)(veil_doc *doc, const veil_node *meta);
+	int (*remove_metadata)(veil_doc *doc);
+	/* Fresh emission of whole documents. */
+	int (*emit)(veil_buf *out, veil_node *const *roots, size_t nroots, int indent);
+} veil_codec;
+
+struct veil_doc {
+	veil_doc_format format;
+	const veil_codec *codec;
+	char *name;		/* for messages */
+	char *src;		/* NUL-terminated copy of the source */
+	size_t src_len;
+	veil_node **roots;	/* one per document; an entry may be NULL (empty YAML doc) */
+	size_t nroots;
+	veil_doc_edit *edits;
+	size_t nedits;
+	size_t cap_edits;
+	/* node arena */
+	veil_node **nodes;
+	size_t nnodes;
+	size_t cap_nodes;
+	void *codec_state;	/* per-codec data (e.g. detected YAML indent) */
+	void (*codec_state_free)(void *state);
+};
+
+extern const veil_codec veil_codec__yaml;
+extern const veil_codec veil_codec__json;
+extern const veil_codec veil_codec__dotenv;
+extern const veil_codec veil_codec__ini;
+extern const veil_codec veil_codec__binary;
+
+/* A new zeroed node owned by doc (NULL + message on failure or past the cap). */
+veil_node *veil_doc__node_new(veil_doc *doc, veil_node_kind kind);
+/* Sets node->value / ->key to a copy of s. */
+int veil_doc__node_set_value(veil_node *node, const char *s, size_t len);
+int veil_doc__node_set_key(veil_node *node, const char *s, size_t len);
+/* Appends child to parent's items (sets child->parent). */
+int veil_doc__node_append(veil_node *parent, veil_node *child);
+/* Queues a raw edit (text copied); overlapping edits are an error. */
+int veil_doc__edit_add(veil_doc *doc, size_t start, size_t end, const char *text, size_t len,
+	veil_node *node, const char *want, size_t want_len, veil_scalar_type want_type);
+/* An error "name:line:col: message" (VEIL_EFORMAT unless code given). */
+int veil_doc__error_at(const veil_doc *doc, int code, unsigned int line, unsigned int col,
+	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* go-yaml v3's resolution of a plain scalar's type (also used for JSON
+ * numbers and literals and when deciding whether a value may stay plain). */
+veil_scalar_type veil_doc__resolve_plain(const char *s, size_t len);
+
+#endif
