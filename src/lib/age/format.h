@@ -36,6 +36,9 @@ typedef struct veil_bufreader {
 
 int veil_bufreader__init(veil_bufreader *br, veil_read_fn rd, void *payload, size_t cap);
 void veil_bufreader__dispose(veil_bufreader *br);
+/* Buffers at least n bytes (at most cap) unless the input ends first;
+ * the bytes stay unread, at buf + start. 0 or a negative code. */
+int veil_bufreader__peek(veil_bufreader *br, size_t n);
 /* veil_read_fn over a veil_bufreader (buffered bytes first). */
 long veil_bufreader__read(void *payload, uint8_t *buf, size_t len);
 
