@@ -1,0 +1,363 @@
+/* ASCII armor: a strict streaming PEM reader (the rules of the age spec
+ * and the reference reader, each one a CCTV vector) and a writer whose
+ * output is byte-identical to the reference writer's. Both work line by
+ * line in constant memory. */
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "age/armor.h"
+#include "util/b64.h"
+#include "util/secret.h"
+
+#define COLUMNS 64
+#define BYTES_PER_LINE 48
+#define MAX_WHITESPACE 1024	/* before BEGIN and after END, like age >= 1.3 */
+#define BEGIN_LEN (sizeof(VEIL_ARMOR_BEGIN) - 1)
+#define END_LEN (sizeof(VEIL_ARMOR_END) - 1)
+#define IN_CAP 4096
+#define LINE_CAP (COLUMNS + 2)	/* 64 columns, a CR, and one more to detect overflow */
+
+enum { ST_BEGIN, ST_BODY, ST_TRAILER, ST_DONE, ST_FAILED };
+
+struct veil_armor_reader {
+	veil_read_fn rd;
+	void *payload;
+	int state;
+	int error;		/* sticky code once ST_FAILED */
+	char message[200];	/* sticky message, re-set on every later call */
+	int last_seen;		/* a short or padded line was read: only END may follow */
+	size_t nline;
+	uint8_t in[IN_CAP];
+	size_t in_pos, in_len;
+	int in_eof;
+	char line[LINE_CAP];
+	size_t line_len;
+	uint8_t out[BYTES_PER_LINE];
+	size_t out_pos, out_len;
+};
+
+static int is_space(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static int fail(veil_armor_reader *ar, const char *msg)
+{
+	ar->state = ST_FAILED;
+	ar->error = VEIL_EARMOR;
+	snprintf(ar->message, sizeof(ar->message), "armor: %s", msg);
+	return veil_error_set(VEIL_EARMOR, "%s", ar->message);
+}
+
+/* Makes input available: 1 if there is some, 0 at end of input, < 0. */
+static int more_input(veil_armor_reader *ar)
+{
+	long n;
+
+	if (ar->in_pos < ar->in_len)
+		return 1;
+	if (ar->in_eof)
+		return 0;
+	n = ar->rd(ar->payload, ar->in, sizeof(ar->in));
+	if (n < 0) {
+		/* Keep the reader's own error and message: it is not an armor error. */
+		ar->state = ST_FAILED;
+		ar->error = (int)n;
+		snprintf(ar->message, sizeof(ar->message), "%s", veil_error_last());
+		return (int)n;
+	}
+	ar->in_pos = 0;
+	ar->in_len = (size_t)n;
+	if (n == 0)
+		ar->in_eof = 1;
+	return n > 0;
+}
+
+/* Skips whitespace, at most MAX_WHITESPACE bytes in all; 0 or < 0. */
+static int skip_space(veil_armor_reader *ar, const char *where)
+{
+	size_t count = 0;
+	int got;
+
+	while ((got = more_input(ar)) > 0) {
+		while (ar->in_pos < ar->in_len && is_space(ar->in[ar->in_pos])) {
+			ar->in_pos++;
+			if (++count > MAX_WHITESPACE)
+				return fail(ar, where);
+		}
+		if (ar->in_pos < ar->in_len)
+			return 0;
+	}
+	return got;
+}
+
+/*
+ * Reads one line into ar->line without its LF and one trailing CR.
+ * Returns 1 for a line ended by LF, 0 for a last line ended by the end of
+ * input (line_len may be 0), < 0 on error. Longer than LINE_CAP - 1 bytes
+ * is an armor error.
+ */
+static int read_line(veil_armor_reader *ar)
+{
+	int got;
+
+	ar->line_len = 0;
+	ar->nline++;
+	while ((got = more_input(ar)) > 0) {
+		const uint8_t *p = ar->in + ar->in_pos;
+		size_t avail = ar->in_len - ar->in_pos;
+		const uint8_t *lf = memchr(p, '\n', avail);
+		size_t take = lf ? (size_t)(lf - p) : avail;
+
+		if (ar->line_len + take > LINE_CAP - 1)
+			return fail(ar, "line longer than 64 columns");
+		memcpy(ar->line + ar->line_len, p, take);
+		ar->line_len += take;
+		ar->in_pos += take + (lf ? 1 : 0);
+		if (lf)
+			break;
+	}
+	if (got < 0)
+		return got;
+	if (ar->line_len > 0 && ar->line[ar->line_len - 1] == '\r')
+		ar->line_len--;
+	return got > 0;
+}
+
+static int is_line(const veil_armor_reader *ar, const char *s, size_t n)
+{
+	return ar->line_len == n && !memcmp(ar->line, s, n);
+}
+
+static int read_begin(veil_armor_reader *ar)
+{
+	int got;
+
+	if ((got = skip_space(ar, "more than 1024 bytes of whitespace before the BEGIN line")) < 0)
+		return got;
+	got = read_line(ar);
+	if (got < 0)
+		return ar->error == VEIL_EARMOR ? fail(ar, "invalid BEGIN line") : got;
+	if (!is_line(ar, VEIL_ARMOR_BEGIN, BEGIN_LEN))
+		return fail(ar, "the first line is not \"" VEIL_ARMOR_BEGIN "\"");
+	ar->state = ST_BODY;
+	return 0;
+}
+
+/* After END: only whitespace (at most 1024 bytes) until the end of input. */
+static int read_trailer(veil_armor_reader *ar)
+{
+	int got = skip_space(ar, "more than 1024 bytes of whitespace after the END line");
+
+	if (got < 0)
+		return got;
+	if (more_input(ar) != 0)
+		return ar->state == ST_FAILED ? ar->error : fail(ar, "data after the END line");
+	ar->state = ST_DONE;
+	return 0;
+}
+
+/* Decodes the next data line into ar->out, or moves on to the trailer. */
+static int read_body_line(veil_armor_reader *ar)
+{
+	char msg[80];
+	int got = read_line(ar);
+
+	if (got < 0)
+		return got;
+	if (is_line(ar, VEIL_ARMOR_END, END_LEN)) {
+		/* The END line may be the last bytes of the input (no LF). */
+		ar->state = got ? ST_TRAILER : ST_DONE;
+		return got ? read_trailer(ar) : 0;
+	}
+	if (got == 0)
+		return fail(ar, "missing END line");
+	if (ar->line_len >= 5 && !memcmp(ar->line, "-----", 5))
+		return fail(ar, "invalid END line");
+	if (ar->last_seen)
+		return fail(ar, "data after the last (short or padded) base64 line");
+	if (ar->line_len == 0)
+		return fail(ar, "empty line");
+	if (ar->line_len > COLUMNS)
+		return fail(ar, "line longer than 64 columns");
+	if (ar->line_len < COLUMNS || memchr(ar->line, '=', ar->line_len))
+		ar->last_seen = 1;
+	if (veil_b64_decode_padded(ar->out, sizeof(ar->out), &ar->out_len, ar->line,
+		    ar->line_len) < 0) {
+		snprintf(msg, sizeof(msg), "line %zu is not canonical padded base64", ar->nline);
+		return fail(ar, msg);
+	}
+	ar->out_pos = 0;
+	return 0;
+}
+
+int veil_armor__reader_new(veil_armor_reader **out, veil_read_fn rd, void *payload)
+{
+	veil_armor_reader *ar = calloc(1, sizeof(*ar));
+
+	*out = NULL;
+	if (!ar)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	ar->rd = rd;
+	ar->payload = payload;
+	ar->state = ST_BEGIN;
+	*out = ar;
+	return 0;
+}
+
+long veil_armor__read(void *armor_reader, uint8_t *buf, size_t len)
+{
+	veil_armor_reader *ar = armor_reader;
+	size_t done = 0;
+	int error = 0;
+
+	while (done < len) {
+		if (ar->out_pos < ar->out_len) {
+			size_t n = ar->out_len - ar->out_pos;
+
+			if (n > len - done)
+				n = len - done;
+			memcpy(buf + done, ar->out + ar->out_pos, n);
+			ar->out_pos += n;
+			done += n;
+			continue;
+		}
+		/* Hand over what is decoded before reporting a later error. */
+		if (ar->state == ST_DONE || (ar->state == ST_FAILED && done > 0))
+			break;
+		if (ar->state == ST_FAILED)
+			return veil_error_set(ar->error, "%s", ar->message);
+		if (ar->state == ST_BEGIN)
+			error = read_begin(ar);
+		else if (ar->state == ST_TRAILER)
+			error = read_trailer(ar);
+		else
+			error = read_body_line(ar);
+		if (error < 0 && done == 0)
+			return error;
+	}
+	return (long)done;
+}
+
+void veil_armor__reader_free(veil_armor_reader *ar)
+{
+	if (ar)
+		veil_wipe_free(ar, sizeof(*ar));
+}
+
+struct veil_armor_writer {
+	veil_write_fn wr;
+	void *payload;
+	int started;
+	uint8_t pend[BYTES_PER_LINE];
+	size_t pend_len;
+	char out[IN_CAP];	/* whole lines, flushed when the next would not fit */
+	size_t out_len;
+};
+
+int veil_armor__writer_new(veil_armor_writer **out, veil_write_fn wr, void *payload)
+{
+	veil_armor_writer *aw = calloc(1, sizeof(*aw));
+
+	*out = NULL;
+	if (!aw)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	aw->wr = wr;
+	aw->payload = payload;
+	*out = aw;
+	return 0;
+}
+
+static int flush_out(veil_armor_writer *aw)
+{
+	int error = 0;
+
+	if (aw->out_len > 0)
+		error = aw->wr(aw->payload, (const uint8_t *)aw->out, aw->out_len);
+	aw->out_len = 0;
+	return error;
+}
+
+/* Appends s (n bytes, at most one line) to the output buffer. */
+static int put(veil_armor_writer *aw, const char *s, size_t n)
+{
+	int error;
+
+	if (aw->out_len + n > sizeof(aw->out) && (error = flush_out(aw)) < 0)
+		return error;
+	memcpy(aw->out + aw->out_len, s, n);
+	aw->out_len += n;
+	return 0;
+}
+
+/* Encodes n (<= 48) bytes as one armor line with its LF. */
+static int put_line(veil_armor_writer *aw, const uint8_t *data, size_t n)
+{
+	char line[COLUMNS + 1];
+	size_t len = veil_b64_padded_len(n);
+
+	veil_b64_encode_padded(line, data, n);
+	line[len] = '\n';
+	return put(aw, line, len + 1);
+}
+
+static int start(veil_armor_writer *aw)
+{
+	if (aw->started)
+		return 0;
+	aw->started = 1;
+	return put(aw, VEIL_ARMOR_BEGIN "\n", BEGIN_LEN + 1);
+}
+
+int veil_armor__write(void *armor_writer, const uint8_t *buf, size_t len)
+{
+	veil_armor_writer *aw = armor_writer;
+	int error;
+
+	if ((error = start(aw)) < 0)
+		return error;
+	while (len > 0) {
+		size_t n = BYTES_PER_LINE - aw->pend_len;
+
+		if (aw->pend_len == 0 && len >= BYTES_PER_LINE) {
+			/* Whole lines straight from the caller's buffer. */
+			if ((error = put_line(aw, buf, BYTES_PER_LINE)) < 0)
+				return error;
+			buf += BYTES_PER_LINE;
+			len -= BYTES_PER_LINE;
+			continue;
+		}
+		if (n > len)
+			n = len;
+		memcpy(aw->pend + aw->pend_len, buf, n);
+		aw->pend_len += n;
+		buf += n;
+		len -= n;
+		if (aw->pend_len == BYTES_PER_LINE) {
+			if ((error = put_line(aw, aw->pend, BYTES_PER_LINE)) < 0)
+				return error;
+			aw->pend_len = 0;
+		}
+	}
+	return 0;
+}
+
+int veil_armor__writer_finish(veil_armor_writer *aw)
+{
+	int error;
+
+	if ((error = start(aw)) < 0)
+		return error;
+	if (aw->pend_len > 0 && (error = put_line(aw, aw->pend, aw->pend_len)) < 0)
+		return error;
+	aw->pend_len = 0;
+	if ((error = put(aw, VEIL_ARMOR_END "\n", END_LEN + 1)) < 0)
+		return error;
+	return flush_out(aw);
+}
+
+void veil_armor__writer_free(veil_armor_writer *aw)
+{
+	if (aw)
+		veil_wipe_free(aw, sizeof(*aw));
+}
