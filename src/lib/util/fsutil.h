@@ -28,6 +28,11 @@ int veil_outfile_commit(veil_outfile *f);
 /* Removes the temp file (if any) and frees f; NULL is fine. */
 void veil_outfile_abort(veil_outfile *f);
 
+/* Unlinks the temp files of every output still open. Async-signal-safe (only
+ * unlinkat on pre-recorded names), so the CLI can call it from a SIGINT or
+ * SIGTERM handler before re-raising. */
+void veil_outfile__cleanup_all(void);
+
 /* One-shot atomic write of a whole buffer with mode 0600. */
 int veil_file_write_atomic(const char *path, const uint8_t *data, size_t len, unsigned int flags);
 
