@@ -91,10 +91,10 @@ seed recipients-file 1 <"$tmp/rec"
 sed 's/$/\r/' "$tmp/rec" | seed recipients-file-crlf 1
 grep '^AGE-SECRET' "$here/keys/fuzz-x25519.txt" | seed recipients-secret-line 1
 printf '%s' "$X" | seed recipient-x25519 2
-printf '%s' "$X" | tr a-z A-Z | seed recipient-upper 2
+printf '%s' "$X" | tr '[:lower:]' '[:upper:]' | seed recipient-upper 2
 printf '%s' "$S" | seed recipient-ssh 2
 printf '%s' "$S" | cut -d' ' -f1,2 | tr -d '\n' | seed recipient-ssh-nocomment 2
 tr -d '\n' <"$tmp/rsa.pub" | seed recipient-rsa 2
 grep '^AGE-SECRET' "$here/keys/fuzz-x25519.txt" | tr -d '\n' | seed identity 3
-grep '^AGE-SECRET' "$here/keys/fuzz-x25519.txt" | tr -d '\n' | tr A-Z a-z | seed identity-lower 3
+grep '^AGE-SECRET' "$here/keys/fuzz-x25519.txt" | tr -d '\n' | tr '[:upper:]' '[:lower:]' | seed identity-lower 3
 echo "seeds written to $out"
