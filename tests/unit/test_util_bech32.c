@@ -298,3 +298,30 @@ TEST(test_util_bech32__rejects_embedded_nul_and_bad_prefix_on_encode)
 	CHECK_INT(veil_bech32_encode(&s, "a b", d, 1, 0), VEIL_EINVAL);
 	CHECK(s == NULL);
 }
+
+TEST(test_util_bech32__round_trip_every_small_length)
+{
+	uint8_t in[100];
+	char *s = NULL, *hrp = NULL;
+	uint8_t *out = NULL;
+	size_t n, i, got;
+	int bad = 0;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(i * 73 + 5);
+	for (n = 0; n <= sizeof(in); n++) {
+		if (veil_bech32_encode(&s, "test", in, n, (int)(n & 1)) != 0) {
+			bad++;
+			continue;
+		}
+		got = 0;
+		bad += veil_bech32_decode(&hrp, &out, &got, s, strlen(s)) != 0 || got != n ||
+			strcmp(hrp, "test") != 0 || (n && memcmp(out, in, n) != 0);
+		free(s);
+		free(hrp);
+		free(out);
+		s = hrp = NULL;
+		out = NULL;
+	}
+	CHECK_INT(bad, 0);
+}
