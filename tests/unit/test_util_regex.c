@@ -1,0 +1,63 @@
+/* RE2-syntax patterns, as written in .sops.yaml files. */
+#include "harness.h"
+#include "util/regex.h"
+#include "veil/error.h"
+
+static int m(const char *pattern, const char *s)
+{
+	veil_regex *re = NULL;
+	int r;
+
+	if (veil_regex_compile(&re, pattern) < 0)
+		return -1;
+	r = veil_regex_match(re, s, strlen(s));
+	veil_regex_free(re);
+	return r;
+}
+
+TEST(test_util_regex__sops_patterns_match_unanchored)
+{
+	CHECK_INT(m("^(data|stringData)$", "stringData"), 1);
+	CHECK_INT(m("^(data|stringData)$", "metadata"), 0);
+	CHECK_INT(m("data", "metadata"), 1);
+	CHECK_INT(m(".*\\.enc\\.yaml$", "apps/prod/secret.enc.yaml"), 1);
+	CHECK_INT(m(".*\\.enc\\.yaml$", "apps/prod/secretXencXyaml"), 0);
+	CHECK_INT(m("\\.(yaml|json)$", "a.yml"), 0);
+	CHECK_INT(m("(?i)password", "DB_PASSWORD"), 1);
+	CHECK_INT(m("password", "DB_PASSWORD"), 0);
+	CHECK_INT(m("^key\\d+$", "key42"), 1);
+	CHECK_INT(m("^key\\d+$", "keyX"), 0);
+	CHECK_INT(m("^\\w+$", "under_score9"), 1);
+	CHECK_INT(m("^\\S+$", "has space"), 0);
+	CHECK_INT(m("(?:prod|stage)/.*?\\.yaml", "clusters/prod/x.yaml"), 1);
+	CHECK_INT(m("(?P<env>prod)/", "prod/"), 1);
+	CHECK_INT(m("^[\\d.]+$", "1.2.3"), 1);
+	CHECK_INT(m("^[^/]*$", "a/b"), 0);
+	CHECK_INT(m("\\Aabc\\z", "abc"), 1);
+	CHECK_INT(m("a{2,3}?b", "aab"), 1);
+}
+
+TEST(test_util_regex__subject_is_bounded_by_length)
+{
+	veil_regex *re = NULL;
+
+	CHECK_INT(veil_regex_compile(&re, "^abc$"), 0);
+	if (!re)
+		return;
+	CHECK_INT(veil_regex_match(re, "abcdef", 3), 1);
+	CHECK_INT(veil_regex_match(re, "abcdef", 6), 0);
+	veil_regex_free(re);
+}
+
+TEST(test_util_regex__refuses_what_it_cannot_honour)
+{
+	veil_regex *re = NULL;
+
+	CHECK_INT(veil_regex_compile(&re, "a(?=b)"), VEIL_EFORMAT);
+	CHECK_INT(veil_regex_compile(&re, "(a)\\1"), VEIL_EFORMAT);
+	CHECK_INT(veil_regex_compile(&re, "\\p{Greek}"), VEIL_EFORMAT);
+	CHECK_INT(veil_regex_compile(&re, "abc\\"), VEIL_EFORMAT);
+	CHECK_INT(veil_regex_compile(&re, "[abc"), VEIL_EFORMAT);
+	CHECK_INT(veil_regex_compile(&re, "(unclosed"), VEIL_EFORMAT);
+	CHECK(re == NULL);
+}
