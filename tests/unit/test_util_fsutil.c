@@ -26,7 +26,7 @@ static int count_entries(const char *dir)
 
 	if (!d)
 		return -1;
-	while ((e = readdir(d)) != NULL)
+	for (e = readdir(d); e; e = readdir(d))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			n++;
 	closedir(d);
@@ -64,7 +64,7 @@ static void remove_dir(const char *dir)
 
 	if (!d)
 		return;
-	while ((e = readdir(d)) != NULL) {
+	for (e = readdir(d); e; e = readdir(d)) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);

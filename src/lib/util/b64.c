@@ -49,16 +49,18 @@ static int b64_precheck(size_t *decoded, size_t cap, const char *in, size_t n, i
 			continue;
 		}
 		if (in[i] == '=')
-			return veil_error_set(VEIL_EFORMAT, "unexpected '=' in base64 at offset %zu", i);
-		return veil_error_set(VEIL_EFORMAT, "invalid base64 character 0x%02x at offset %zu",
+			return veil_error_set(VEIL_EFORMAT,
+				"unexpected '=' in base64 at offset %zu", i);
+		return veil_error_set(VEIL_EFORMAT,
+			"invalid base64 character 0x%02x at offset %zu",
 			(unsigned int)(unsigned char)in[i], i);
 	}
 	if (pads == 1 && in[n - 1] != '=')
 		return veil_error_set(VEIL_EFORMAT, "misplaced '=' in base64");
 	*decoded = padded ? n / 4 * 3 - pads : n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0);
 	if (*decoded > cap)
-		return veil_error_set(VEIL_EFORMAT, "base64 value too long (%zu bytes, at most %zu)",
-			*decoded, cap);
+		return veil_error_set(VEIL_EFORMAT,
+			"base64 value too long (%zu bytes, at most %zu)", *decoded, cap);
 	return 0;
 }
 

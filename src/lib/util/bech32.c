@@ -177,8 +177,8 @@ static int scan(size_t *sep, const char *str, size_t len)
 	size_t i;
 
 	if (len > VEIL_BECH32_MAX_LEN)
-		return veil_error_set(VEIL_EFORMAT, "invalid Bech32 string: longer than %d characters",
-			VEIL_BECH32_MAX_LEN);
+		return veil_error_set(VEIL_EFORMAT,
+			"invalid Bech32 string: longer than %d characters", VEIL_BECH32_MAX_LEN);
 	*sep = len;
 	for (i = 0; i < len; i++) {
 		if (str[i] < 33 || str[i] > 126)

@@ -59,7 +59,8 @@ int veil_file_read(uint8_t **out, size_t *len, const char *path, size_t max)
 			break;
 		error = veil_buf_append(&b, chunk, (size_t)n);
 		if (error == VEIL_ELIMIT) {
-			veil_error_set(error, "%s is larger than the limit of %zu bytes", name, max);
+			veil_error_set(error, "%s is larger than the limit of %zu bytes", name,
+				max);
 			goto done;
 		}
 		if (error < 0)
