@@ -156,3 +156,38 @@ TEST(test_util_b64__round_trip_every_small_length)
 	}
 	CHECK_INT(bad, 0);
 }
+
+/* Canonical means one encoding per byte string: whatever a decoder accepts
+ * must be exactly what the encoder would write for the decoded bytes. */
+TEST(test_util_b64__accepted_input_is_the_canonical_encoding)
+{
+	static const char alphabet[] = "ABQgw/+=\n 9";
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	uint8_t out[16];
+	char in[16], again[32];
+	size_t n, i, got;
+	long it, accepted_raw = 0, accepted_pad = 0, bad = 0;
+
+	for (it = 0; it < 200000; it++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		n = (size_t)(x % 13);
+		for (i = 0; i < n; i++)
+			in[i] = alphabet[(x >> (4 + 3 * i)) % (sizeof(alphabet) - 1)];
+		if (veil_b64_decode_raw(out, sizeof(out), &got, in, n) == 0) {
+			accepted_raw++;
+			veil_b64_encode_raw(again, out, got);
+			bad += strlen(again) != n || memcmp(again, in, n) != 0;
+		}
+		if (veil_b64_decode_padded(out, sizeof(out), &got, in, n) == 0) {
+			accepted_pad++;
+			veil_b64_encode_padded(again, out, got);
+			bad += strlen(again) != n || memcmp(again, in, n) != 0;
+		}
+	}
+	CHECK_INT(bad, 0);
+	/* The run must have exercised acceptance, not only rejection. */
+	CHECK(accepted_raw > 1000);
+	CHECK(accepted_pad > 100);
+}
