@@ -65,7 +65,11 @@ CC=clang cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DVEIL_FUZZ=ON -DVEIL
 	-DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 # Only the targets: the CLI is not linked against the fuzzer runtime.
 # shellcheck disable=SC2086
-cmake --build build-fuzz -j2 --target $targets
+if ! cmake --build build-fuzz -j2 --target $targets >"$work/build.log" 2>&1; then
+	tail -n 40 "$work/build.log"
+	echo "fuzz-smoke: building the fuzz targets failed"
+	exit 1
+fi
 
 failed=""
 for t in $targets; do
@@ -75,7 +79,7 @@ for t in $targets; do
 	if build-fuzz/fuzz/"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$work/$t/crash/" \
 		"$work/$t/corpus" >"$work/$t/log" 2>&1; then
-		grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb)' \
+		grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)' \
 			"$work/$t/log" || true
 	else
 		echo "fuzz-smoke: $t FAILED; last lines of its log:"
