@@ -1,0 +1,375 @@
+/* Edits and rendering: new text is spliced into the original bytes, then the
+ * result is parsed again and every edited node must read back as the value it
+ * was given, so a quoting bug can never silently change a secret. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "doc/codec.h"
+#include "doc/internal.h"
+#include "util/secret.h"
+
+/* Edits stay sorted by start (an insertion before a replacement at the same
+ * offset, equal insertions in the order they were added) and never overlap,
+ * so rendering is one pass. Callers add them in document order, which makes
+ * the insertion an append. */
+static int edit_before(size_t start, size_t end, const veil_doc_edit *e)
+{
+	if (start != e->start)
+		return start < e->start;
+	return start == end && e->start != e->end;
+}
+
+static int edits_overlap(size_t s1, size_t e1, size_t s2, size_t e2)
+{
+	if (s1 == e1)
+		return s2 < s1 && s1 < e2;
+	if (s2 == e2)
+		return s1 < s2 && s2 < e1;
+	return s1 < e2 && s2 < e1;
+}
+
+static size_t edit_insert_pos(const veil_doc *doc, size_t start, size_t end)
+{
+	size_t lo = 0, hi = doc->nedits;
+
+	if (hi && !edit_before(start, end, &doc->edits[hi - 1]))
+		return hi;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (edit_before(start, end, &doc->edits[mid]))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+static char *dup_bytes(const char *s, size_t len)
+{
+	char *p = malloc(len + 1);
+
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+int veil_doc__edit_add(veil_doc *doc, size_t start, size_t end, const char *text, size_t len,
+	veil_node *node, const char *want, size_t want_len, veil_scalar_type want_type)
+{
+	veil_doc_edit e = { 0 };
+	size_t pos;
+
+	if (start > end || end > doc->src_len)
+		return veil_error_set(VEIL_EINVAL, "%s: edit [%zu, %zu) outside the document",
+			doc->name, start, end);
+	pos = edit_insert_pos(doc, start, end);
+	if ((pos > 0 && edits_overlap(start, end, doc->edits[pos - 1].start,
+			    doc->edits[pos - 1].end)) ||
+		(pos < doc->nedits &&
+			edits_overlap(start, end, doc->edits[pos].start, doc->edits[pos].end)))
+		return veil_error_set(VEIL_EINVAL, "%s: overlapping edits at byte %zu", doc->name,
+			start);
+	if (doc->nedits == doc->cap_edits) {
+		size_t cap = doc->cap_edits ? doc->cap_edits * 2 : 64;
+		veil_doc_edit *p = realloc(doc->edits, cap * sizeof(*p));
+
+		if (!p)
+			return veil_error_set(VEIL_ENOMEM, "out of memory");
+		doc->edits = p;
+		doc->cap_edits = cap;
+	}
+	e.start = start;
+	e.end = end;
+	e.text = dup_bytes(text ? text : "", text ? len : 0);
+	e.text_len = text ? len : 0;
+	e.node = node;
+	e.want_type = want_type;
+	if (want) {
+		e.want = dup_bytes(want, want_len);
+		e.want_len = want_len;
+	}
+	if (!e.text || (want && !e.want)) {
+		veil_wipe_free(e.text, e.text_len + 1);
+		veil_wipe_free(e.want, e.want_len + 1);
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	}
+	memmove(doc->edits + pos + 1, doc->edits + pos, (doc->nedits - pos) * sizeof(e));
+	doc->edits[pos] = e;
+	doc->nedits++;
+	return 0;
+}
+
+static void edit_remove(veil_doc *doc, size_t i)
+{
+	veil_wipe_free(doc->edits[i].text, doc->edits[i].text_len + 1);
+	veil_wipe_free(doc->edits[i].want, doc->edits[i].want_len + 1);
+	memmove(doc->edits + i, doc->edits + i + 1, (doc->nedits - i - 1) * sizeof(*doc->edits));
+	doc->nedits--;
+}
+
+/* Drops an earlier edit of node (set twice keeps the last). Its range
+ * overlaps [start, end), so it is found next to the insertion point. */
+static void edit_forget_node(veil_doc *doc, const veil_node *node, size_t start, size_t end)
+{
+	size_t pos = edit_insert_pos(doc, start, end);
+	size_t i = pos > 2 ? pos - 2 : 0;
+
+	for (; i < doc->nedits && i < pos + 2; i++) {
+		if (doc->edits[i].node == node) {
+			edit_remove(doc, i);
+			return;
+		}
+	}
+}
+
+int veil_doc_set_value(veil_doc *doc, veil_node *node, const char *value, size_t len,
+	veil_scalar_type type)
+{
+	veil_buf text = VEIL_BUF_INIT(VEIL_DOC_MAX_SIZE);
+	size_t start, end;
+	int error;
+
+	if (!doc || !node || (!value && len))
+		return veil_error_set(VEIL_EINVAL, "set_value: missing argument");
+	if (node->kind != VEIL_NODE_SCALAR && node->kind != VEIL_NODE_COMMENT)
+		return veil_error_set(VEIL_EINVAL, "set_value: not a scalar or comment");
+	if (node->span.end <= node->span.start && node->kind == VEIL_NODE_COMMENT)
+		return veil_error_set(VEIL_EINVAL, "set_value: node has no source bytes");
+	if (!value)
+		value = "";
+	start = node->span.start;
+	end = node->span.end;
+	error = doc->codec->quote(&text, &start, &end, doc, node, value, len, type);
+	if (error < 0)
+		goto done;
+	edit_forget_node(doc, node, start, end);
+	error = veil_doc__edit_add(doc, start, end, text.data ? (char *)text.data : "", text.len,
+		node, value, len, type);
+done:
+	veil_buf_dispose(&text);
+	return error;
+}
+
+/* Old edited node -> its edit, looked up by pointer while walking. */
+typedef struct edit_ref {
+	const veil_node *node;
+	const veil_doc_edit *edit;
+} edit_ref;
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const veil_node *x = ((const edit_ref *)a)->node, *y = ((const edit_ref *)b)->node;
+
+	return x < y ? -1 : x > y;
+}
+
+typedef struct verify_ctx {
+	const veil_doc *doc;
+	edit_ref *refs;
+	size_t nrefs;
+	size_t found;
+} verify_ctx;
+
+/* "a:b:[2]" for messages: keys and sequence positions, never values. */
+static void node_path(char *out, size_t cap, const veil_node *node)
+{
+	const veil_node *chain[VEIL_DOC_MAX_DEPTH + 2];
+	size_t n = 0, len = 0, i;
+
+	out[0] = '\0';
+	for (; node && n < VEIL_DOC_MAX_DEPTH + 2; node = node->parent)
+		chain[n++] = node;
+	while (n-- > 0) {
+		const veil_node *it = chain[n];
+		int w = 0;
+
+		if (it->key) {
+			w = snprintf(out + len, cap - len, "%.*s:", (int)(it->key_len > 64 ? 64 :
+				it->key_len), it->key);
+		} else if (it->parent && it->parent->kind == VEIL_NODE_SEQ) {
+			for (i = 0; i < it->parent->nitems && it->parent->items[i] != it; i++)
+				;
+			w = snprintf(out + len, cap - len, "[%zu]:", i);
+		}
+		if (w < 0 || (size_t)w >= cap - len)
+			return;
+		len += (size_t)w;
+	}
+}
+
+static int verify_fail(const verify_ctx *c, const veil_node *old, const char *what)
+{
+	char path[512];
+
+	node_path(path, sizeof(path), old);
+	return veil_error_set(VEIL_ERROR, "%s: rendering %s at line %u (path '%s'); nothing "
+		"was written", c->doc->name, what, old->span.line, path);
+}
+
+static int verify_leaf(verify_ctx *c, const veil_node *old, const veil_node *now)
+{
+	edit_ref key = { old, NULL };
+	const edit_ref *r;
+
+	if (!c->nrefs)
+		return 0;
+	r = bsearch(&key, c->refs, c->nrefs, sizeof(*c->refs), ref_cmp);
+	if (!r)
+		return 0;
+	c->found++;
+	if (now->value_len != r->edit->want_len ||
+		memcmp(now->value, r->edit->want, now->value_len) != 0)
+		return verify_fail(c, old, "changed a value");
+	if (old->kind == VEIL_NODE_SCALAR && now->type != r->edit->want_type)
+		return verify_fail(c, old, "changed a value's type");
+	return 0;
+}
+
+static int is_sops_item(const veil_node *it, int depth)
+{
+	return depth == 0 && it->key && it->key_len == 4 && memcmp(it->key, "sops", 4) == 0;
+}
+
+static int verify_node(verify_ctx *c, const veil_node *old, const veil_node *now, int depth);
+
+/* Items match one to one in order, except the root "sops" entry that
+ * metadata edits add, replace or remove. */
+static int verify_items(verify_ctx *c, const veil_node *old, const veil_node *now, int depth)
+{
+	size_t i = 0, j = 0;
+	int error;
+
+	for (;;) {
+		while (i < old->nitems && is_sops_item(old->items[i], depth))
+			i++;
+		while (j < now->nitems && is_sops_item(now->items[j], depth))
+			j++;
+		if (i == old->nitems || j == now->nitems)
+			break;
+		error = verify_node(c, old->items[i], now->items[j], depth + 1);
+		if (error < 0)
+			return error;
+		i++;
+		j++;
+	}
+	if (i != old->nitems || j != now->nitems)
+		return verify_fail(c, old, "changed the structure");
+	return 0;
+}
+
+static int verify_node(verify_ctx *c, const veil_node *old, const veil_node *now, int depth)
+{
+	if (old->kind != now->kind)
+		return verify_fail(c, old, "changed the structure");
+	if ((old->key == NULL) != (now->key == NULL) ||
+		(old->key && (old->key_len != now->key_len ||
+				     memcmp(old->key, now->key, old->key_len) != 0)))
+		return verify_fail(c, old, "changed a key");
+	switch (old->kind) {
+	case VEIL_NODE_MAP:
+	case VEIL_NODE_SEQ:
+		return verify_items(c, old, now, depth);
+	case VEIL_NODE_SCALAR:
+	case VEIL_NODE_COMMENT:
+		return verify_leaf(c, old, now);
+	default:
+		return 0;
+	}
+}
+
+static int verify_render(const veil_doc *doc, const char *out, size_t len)
+{
+	verify_ctx c = { doc, NULL, 0, 0 };
+	veil_doc *again = NULL;
+	size_t i;
+	int error;
+
+	c.refs = malloc((doc->nedits ? doc->nedits : 1) * sizeof(*c.refs));
+	if (!c.refs)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	for (i = 0; i < doc->nedits; i++) {
+		if (doc->edits[i].node) {
+			c.refs[c.nrefs].node = doc->edits[i].node;
+			c.refs[c.nrefs++].edit = &doc->edits[i];
+		}
+	}
+	qsort(c.refs, c.nrefs, sizeof(*c.refs), ref_cmp);
+	error = veil_doc__parse_with(&again, doc->format, doc->codec, out, len, doc->name);
+	if (error < 0) {
+		error = veil_error_set(VEIL_ERROR, "%s: the rendered document does not parse "
+			"(%s); nothing was written", doc->name, veil_error_last());
+		goto done;
+	}
+	if (again->nroots != doc->nroots) {
+		error = veil_error_set(VEIL_ERROR, "%s: rendering changed the number of "
+			"documents", doc->name);
+		goto done;
+	}
+	for (i = 0; i < doc->nroots; i++) {
+		const veil_node *a = doc->roots[i], *b = again->roots[i];
+
+		if (!a && !b)
+			continue;
+		if (!a || !b) {
+			error = veil_error_set(VEIL_ERROR, "%s: rendering emptied or filled "
+				"document %zu", doc->name, i);
+			goto done;
+		}
+		error = verify_node(&c, a, b, 0);
+		if (error < 0)
+			goto done;
+	}
+	if (c.found != c.nrefs)
+		error = veil_error_set(VEIL_ERROR, "%s: %zu edited nodes are not in the rendered "
+			"document", doc->name, c.nrefs - c.found);
+done:
+	veil_doc_free(again);
+	free(c.refs);
+	return error;
+}
+
+int veil_doc_render(char **out, size_t *out_len, const veil_doc *doc)
+{
+	size_t total = doc->src_len, pos = 0, w = 0, i;
+	char *buf;
+	int error;
+
+	*out = NULL;
+	*out_len = 0;
+	for (i = 0; i < doc->nedits; i++) {
+		total -= doc->edits[i].end - doc->edits[i].start;
+		if (doc->edits[i].text_len > 4 * (size_t)VEIL_DOC_MAX_SIZE - total)
+			return veil_error_set(VEIL_ELIMIT, "%s: rendered document too large",
+				doc->name);
+		total += doc->edits[i].text_len;
+	}
+	buf = malloc(total + 1);
+	if (!buf)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	for (i = 0; i < doc->nedits; i++) {
+		const veil_doc_edit *e = &doc->edits[i];
+
+		memcpy(buf + w, doc->src + pos, e->start - pos);
+		w += e->start - pos;
+		memcpy(buf + w, e->text, e->text_len);
+		w += e->text_len;
+		pos = e->end;
+	}
+	memcpy(buf + w, doc->src + pos, doc->src_len - pos);
+	w += doc->src_len - pos;
+	buf[w] = '\0';
+	if (doc->nedits) {
+		error = verify_render(doc, buf, w);
+		if (error < 0) {
+			veil_wipe_free(buf, total + 1);
+			return error;
+		}
+	}
+	*out = buf;
+	*out_len = w;
+	return 0;
+}

@@ -1,0 +1,11 @@
+#ifndef VEIL_DOC_INTERNAL_H
+#define VEIL_DOC_INTERNAL_H
+/* Internal to src/lib/doc (beyond the codec contract in codec.h). */
+#include "doc/codec.h"
+
+/* veil_doc_parse with an explicit codec: rendering re-parses its output
+ * with the document's own codec, and tests plug in a fake one. */
+int veil_doc__parse_with(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
+	const char *src, size_t len, const char *name);
+
+#endif
