@@ -69,8 +69,8 @@ TEST(test_keys_files__identity_file_rejections_never_echo_the_line)
 		VEIL_EFORMAT);
 	CHECK(strstr(veil_error_last(), "line 3") != NULL && !echoes_secret());
 	/* lowercase identity: not the canonical form */
-	CHECK_INT(ids_result("age-secret-key-1egtzvffv20835nwyv6270lxyvk2vknx2mmdkwyklmgr48uawx40q2p2lm0",
-			  &n), VEIL_EFORMAT);
+	CHECK_INT(ids_result("age-secret-key-1egtzvffv20835nwyv6270lxyvk2vknx2mmdkwyklmgr48"
+			     "uawx40q2p2lm0", &n), VEIL_EFORMAT);
 	CHECK(strstr(veil_error_last(), "egtzvffv") == NULL);
 	CHECK_INT(n, 0);
 }

@@ -16,7 +16,8 @@ static const char test_key[] =
 	"AAAEC+xHe/L43pgvY7MOOK8vR6MnNSfy06zoXoeGebEGwGkv4T0qxLU5V9Veu+Uv4tUe3B\n"
 	"rWprvIVW4vqGnhrb55WgAAAADnZlaWwtdGVzdC1vbmx5AQIDBAUGBw==\n"
 	"-----END OPENSSH PRIVATE KEY-----\n";
-#define TEST_KEY_PUB "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP4T0qxLU5V9Veu+Uv4tUe3BrWprvIVW4vqGnhrb55Wg"
+#define TEST_KEY_PUB \
+	"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP4T0qxLU5V9Veu+Uv4tUe3BrWprvIVW4vqGnhrb55Wg"
 #define TEST_KEY_TAG "F1YqFg"
 
 /* `age -e -R test_key.pub` (Debian age 1.1.1): its stanza and the file key,

@@ -69,8 +69,8 @@ static int parse_work_factor(int *out, const char *s, int max)
 			v = v * 10 + (s[i] - '0');
 	}
 	if (v > max)
-		return veil_error_set(VEIL_EFORMAT, "scrypt work factor %.*s%s above the maximum %d",
-			20, s, len > 20 ? "..." : "", max);
+		return veil_error_set(VEIL_EFORMAT,
+			"scrypt work factor %.*s%s above the maximum %d", 20, s, len > 20 ? "..." : "", max);
 	*out = (int)v;
 	return 0;
 }

@@ -69,20 +69,21 @@ static int unsupported_type(const wire *pub_blob, const char *name)
 static int pem_decode(uint8_t **out, size_t *out_len, const char *data, size_t len,
 	const char *name)
 {
-	const char *p = data + strlen(PEM_BEGIN), *end = data + len, *stop = NULL;
+	const char *p = data + strlen(PEM_BEGIN), *stop = NULL;
 	char *text = NULL;
-	size_t n = 0, cap;
+	size_t n = 0, cap, i;
 	int error;
 
 	*out = NULL;
-	for (const char *q = p; q + strlen(PEM_END) <= end; q++) {
-		if (*q == '-' && memcmp(q, PEM_END, strlen(PEM_END)) == 0) {
-			stop = q;
+	for (i = strlen(PEM_BEGIN); i + strlen(PEM_END) <= len; i++) {
+		if (data[i] == '-' && memcmp(data + i, PEM_END, strlen(PEM_END)) == 0) {
+			stop = data + i;
 			break;
 		}
 	}
 	if (stop == NULL)
-		return veil_error_set(VEIL_EFORMAT, "%s: OpenSSH private key has no END line", name);
+		return veil_error_set(VEIL_EFORMAT, "%s: OpenSSH private key has no END line",
+			name);
 	text = veil_secure_alloc((size_t)(stop - p) + 1);
 	cap = (size_t)(stop - p) / 4 * 3 + 3;
 	*out = veil_secure_alloc(cap);
