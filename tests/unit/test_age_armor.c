@@ -166,11 +166,13 @@ TEST(test_age_armor__reader_rejects_every_deviation)
 		BEGIN LAST "\n=yjEF\n" END,
 		BEGIN FULL "\n*PC8DpksHoMx+2Y=\n" END,
 		/* Bad characters inside full lines (the fast decoding path). */
-		BEGIN "YWdl*WVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBURWlGMHlwcXIrYnB2Y3FY\n" LAST "\n" END,
+		BEGIN "YWdl*WVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBURWlGMHlwcXIrYnB2Y3FY\n" LAST
+		      "\n" END,
 		BEGIN "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBURWlGMHlwcXIrYnB2Y3F\x80\n" LAST
 		      "\n" END,
 		BEGIN "YWdl=WVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBURWlGMHlwcXIrYnB2Y3FY\n" END,
-		BEGIN "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0-IFgyNTUxOSBURWlGMHlwcXIrYnB2Y3FY\n" LAST "\n" END,
+		BEGIN "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0-IFgyNTUxOSBURWlGMHlwcXIrYnB2Y3FY\n" LAST
+		      "\n" END,
 		BEGIN FULL "\n" LAST "\n",
 		BEGIN FULL "\n",
 		"",

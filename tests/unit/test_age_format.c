@@ -100,8 +100,9 @@ TEST(test_age_format__rejects_bad_bodies)
 	CHECK(check_header("age-encryption.org/v1\n-> a\n\n-> b\n" B64 "A\n" MAC_LINE,
 		VEIL_EFORMAT, "stanza 2: body line 1 longer than 64 columns"));
 	/* Non-canonical (unused bits set), padded, CRLF. */
-	CHECK(check_header("age-encryption.org/v1\n-> a\n" "ajtqAvDEkVNr2B7zUOtq2mAQXDSBlNrVAuM/dKb5sT5"
-		"\n" MAC_LINE, VEIL_EFORMAT, "canonical"));
+	CHECK(check_header("age-encryption.org/v1\n-> a\n"
+			   "ajtqAvDEkVNr2B7zUOtq2mAQXDSBlNrVAuM/dKb5sT5\n" MAC_LINE,
+		VEIL_EFORMAT, "canonical"));
 	CHECK(check_header("age-encryption.org/v1\n-> a\nAA==\n" MAC_LINE, VEIL_EFORMAT,
 		"canonical"));
 	CHECK(check_header("age-encryption.org/v1\n-> a\n" B43 "\r\n" MAC_LINE, VEIL_EFORMAT,

@@ -157,8 +157,9 @@ static int decode_full_line(uint8_t out[BYTES_PER_LINE], const char *line)
 	size_t i;
 
 	for (i = 0; i < COLUMNS / 4; i++) {
-		int a = b64_values[(uint8_t)line[4 * i]], b = b64_values[(uint8_t)line[4 * i + 1]];
-		int c = b64_values[(uint8_t)line[4 * i + 2]], d = b64_values[(uint8_t)line[4 * i + 3]];
+		const uint8_t *q = (const uint8_t *)line + 4 * i;
+		int a = b64_values[q[0]], b = b64_values[q[1]], c = b64_values[q[2]],
+		    d = b64_values[q[3]];
 		unsigned long v;
 
 		bad |= a | b | c | d;

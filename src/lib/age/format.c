@@ -17,6 +17,9 @@
 #define MAC_B64_LEN 43		/* raw base64 of 32 bytes */
 #define INTRO_LEN (sizeof(VEIL_AGE_INTRO) - 1)
 
+/* Every parse error is a header failure with a "header: " message. */
+#define HEADER_ERROR(...) veil_error_set(VEIL_EFORMAT, "header: " __VA_ARGS__)
+
 /* Internal result of next_line(): the line did not fit in max bytes. */
 #define LINE_TOO_LONG 1
 
@@ -153,17 +156,17 @@ static int parse_intro(veil_header *h, veil_bufreader *br)
 	if (error < 0 && error != VEIL_ENOTFOUND)
 		return error;
 	if (error == VEIL_ENOTFOUND && len == 0)
-		return veil_error_set(VEIL_EFORMAT, "header: the input is empty, not an age file");
+		return HEADER_ERROR("the input is empty, not an age file");
 	if (error == 0 && len == INTRO_LEN && !memcmp(line, VEIL_AGE_INTRO, INTRO_LEN))
 		return veil_buf_append(&h->raw, line, len);
 	if (error == 0 && len == INTRO_LEN + 1 && !memcmp(line, VEIL_AGE_INTRO, INTRO_LEN - 1) &&
 	    line[INTRO_LEN - 1] == '\r')
-		return veil_error_set(VEIL_EFORMAT, "header: the version line ends in CRLF: the file "
+		return HEADER_ERROR("the version line ends in CRLF: the file "
 						    "was altered by a text-mode conversion");
 	if (len >= 19 && !memcmp(line, "age-encryption.org/", 19))
-		return veil_error_set(VEIL_EFORMAT, "header: unsupported age version (only "
+		return HEADER_ERROR("unsupported age version (only "
 						    "\"age-encryption.org/v1\" is known)");
-	return veil_error_set(VEIL_EFORMAT, "header: not an age file (the first line is not "
+	return HEADER_ERROR("not an age file (the first line is not "
 					    "\"age-encryption.org/v1\")");
 }
 
@@ -174,17 +177,17 @@ static int parse_args(veil_stanza *s, const uint8_t *p, size_t n, size_t idx)
 	size_t i = 0, count = 0, k;
 
 	if (n == 0)
-		return veil_error_set(VEIL_EFORMAT, "header: stanza %zu: no stanza type after \"->\"",
+		return HEADER_ERROR("stanza %zu: no stanza type after \"->\"",
 			idx);
 	for (k = 0; k < n; k++) {
 		if (p[k] == ' ')
 			count++;
 		else if (!is_vchar(p[k]))
-			return veil_error_set(VEIL_EFORMAT, "header: stanza %zu: byte 0x%02x is not "
+			return HEADER_ERROR("stanza %zu: byte 0x%02x is not "
 				"allowed in an argument (only printable ASCII)", idx, p[k]);
 	}
 	if (p[0] != ' ')
-		return veil_error_set(VEIL_EFORMAT, "header: stanza %zu: expected a space after \"->\"",
+		return HEADER_ERROR("stanza %zu: expected a space after \"->\"",
 			idx);
 	s->args = calloc(count, sizeof(*s->args));
 	if (!s->args)
@@ -196,10 +199,10 @@ static int parse_args(veil_stanza *s, const uint8_t *p, size_t n, size_t idx)
 			i++;
 		alen = i - start;
 		if (alen == 0)
-			return veil_error_set(VEIL_EFORMAT, "header: stanza %zu: empty argument (two "
+			return HEADER_ERROR("stanza %zu: empty argument (two "
 				"spaces in a row or a trailing space)", idx);
 		if (alen > VEIL_AGE_MAX_ARG_LEN)
-			return veil_error_set(VEIL_EFORMAT, "header: stanza %zu: argument %zu is longer "
+			return HEADER_ERROR("stanza %zu: argument %zu is longer "
 				"than %d bytes", idx, s->nargs + 1, VEIL_AGE_MAX_ARG_LEN);
 		s->args[s->nargs] = malloc(alen + 1);
 		if (!s->args[s->nargs])
@@ -227,32 +230,32 @@ static int parse_body(veil_stanza *s, veil_header *h, veil_bufreader *br, size_t
 		nline++;
 		error = next_line(br, &line, &len, COLUMNS + 2);
 		if (error == LINE_TOO_LONG) {
-			error = veil_error_set(VEIL_EFORMAT, "header: stanza %zu: body line %zu longer "
+			error = HEADER_ERROR("stanza %zu: body line %zu longer "
 				"than %d columns", idx, nline, COLUMNS);
 			goto done;
 		}
 		if (error == VEIL_ENOTFOUND) {
-			error = veil_error_set(VEIL_EFORMAT, "header: stanza %zu: input ends inside "
+			error = HEADER_ERROR("stanza %zu: input ends inside "
 				"the body", idx);
 			goto done;
 		}
 		if (error < 0)
 			goto done;
 		if ((len >= 2 && !memcmp(line, "->", 2)) || (len >= 3 && !memcmp(line, "---", 3))) {
-			error = veil_error_set(VEIL_EFORMAT, "header: stanza %zu: missing final body "
+			error = HEADER_ERROR("stanza %zu: missing final body "
 				"line (a body ends with a line shorter than %d columns, possibly "
 				"empty)", idx, COLUMNS);
 			goto done;
 		}
 		if (len - 1 > COLUMNS) {
-			error = veil_error_set(VEIL_EFORMAT, "header: stanza %zu: body line %zu longer "
+			error = HEADER_ERROR("stanza %zu: body line %zu longer "
 				"than %d columns", idx, nline, COLUMNS);
 			goto done;
 		}
 		error = veil_b64_decode_raw(chunk, sizeof(chunk), &clen, (const char *)line,
 			len - 1);
 		if (error < 0) {
-			error = veil_error_set(VEIL_EFORMAT, "header: stanza %zu: body line %zu is "
+			error = HEADER_ERROR("stanza %zu: body line %zu is "
 				"not canonical unpadded base64%s", idx, nline,
 				len >= 2 && line[len - 2] == '\r' ? " (it ends in CRLF)" : "");
 			goto done;
@@ -280,7 +283,7 @@ static int add_stanza(veil_header *h, size_t *cap)
 	if (h->nstanzas < *cap)
 		return 0;
 	if (h->nstanzas >= VEIL_AGE_MAX_STANZAS)
-		return veil_error_set(VEIL_EFORMAT, "header: more than %d stanzas",
+		return HEADER_ERROR("more than %d stanzas",
 			VEIL_AGE_MAX_STANZAS);
 	ncap = *cap ? *cap * 2 : 4;
 	grown = realloc(h->stanzas, ncap * sizeof(*grown));
@@ -301,7 +304,7 @@ static int parse_mac_line(veil_header *h, const uint8_t *line, size_t len)
 	    veil_b64_decode_raw(h->mac, sizeof(h->mac), &mlen, (const char *)line + 4,
 		    MAC_B64_LEN) < 0 ||
 	    mlen != sizeof(h->mac))
-		return veil_error_set(VEIL_EFORMAT, "header: malformed MAC line (expected \"--- \" "
+		return HEADER_ERROR("malformed MAC line (expected \"--- \" "
 						    "and 43 characters of canonical base64)");
 	return veil_buf_append(&h->raw, line, 3);
 }
@@ -337,19 +340,19 @@ int veil_header__parse(veil_header *out, veil_bufreader *br)
 
 		error = next_line(br, &line, &len, br->cap);
 		if (error == LINE_TOO_LONG) {
-			error = veil_error_set(VEIL_EFORMAT, "header: line longer than %zu bytes",
+			error = HEADER_ERROR("line longer than %zu bytes",
 				br->cap);
 			goto done;
 		}
 		if (error == VEIL_ENOTFOUND) {
-			error = veil_error_set(VEIL_EFORMAT, "header: input ends before the MAC "
+			error = HEADER_ERROR("input ends before the MAC "
 							     "line (\"--- ...\")");
 			goto done;
 		}
 		if (error < 0)
 			goto done;
 		if (out->raw.len + len > VEIL_AGE_MAX_HEADER) {
-			error = veil_error_set(VEIL_EFORMAT, "header: larger than the %u byte limit",
+			error = HEADER_ERROR("larger than the %u byte limit",
 				VEIL_AGE_MAX_HEADER);
 			goto done;
 		}
@@ -358,8 +361,11 @@ int veil_header__parse(veil_header *out, veil_bufreader *br)
 			goto done;
 		}
 		if (len < 2 || memcmp(line, "->", 2)) {
-			error = veil_error_set(VEIL_EFORMAT, "header: after stanza %zu: expected a "
-				"stanza (\"-> \") or the MAC line (\"--- \")", out->nstanzas);
+			error = out->nstanzas ?
+				HEADER_ERROR("after stanza %zu: expected a stanza (\"-> \") or "
+					     "the MAC line (\"--- \")", out->nstanzas) :
+				HEADER_ERROR("after the version line: expected a stanza "
+					     "(\"-> \") or the MAC line (\"--- \")");
 			goto done;
 		}
 		if ((error = parse_stanza_line(out, br, line, len, &cap)) < 0)
@@ -367,7 +373,7 @@ int veil_header__parse(veil_header *out, veil_bufreader *br)
 	}
 done:
 	if (error == VEIL_ELIMIT)
-		error = veil_error_set(VEIL_EFORMAT, "header: larger than the %u byte limit",
+		error = HEADER_ERROR("larger than the %u byte limit",
 			VEIL_AGE_MAX_HEADER);
 	if (error < 0)
 		veil_header__dispose(out);
