@@ -82,6 +82,19 @@ VEIL_EXTERN void veil_identities_free(veil_identities *list);
 VEIL_EXTERN int veil_identities_parse(veil_identities *list, const char *data, size_t len,
 	const char *name);
 
+/* Supplies a passphrase identity on demand (the same signature as
+ * veil_passphrase_fn in age.h): set *out and return 0, or return a negative code. */
+typedef int (*veil_identity_passphrase_fn)(veil_identity **out, void *payload);
+
+/* veil_identities_parse, plus passphrase-encrypted identity files (an age
+ * file, binary or armored, whose plaintext is an identity file, as
+ * `age-keygen | age -p` writes): passphrase is called only for those. With
+ * passphrase NULL this is veil_identities_parse, which returns
+ * VEIL_EUNSUPPORTED for such files. Decryption failures keep their codes
+ * (VEIL_ENOMATCH for a wrong passphrase). */
+VEIL_EXTERN int veil_identities_parse_ext(veil_identities *list, const char *data, size_t len,
+	const char *name, veil_identity_passphrase_fn passphrase, void *payload);
+
 /* Recipient lists, same ownership rules. */
 VEIL_EXTERN int veil_recipients_new(veil_recipients **out);
 VEIL_EXTERN int veil_recipients_add(veil_recipients *list, veil_recipient *r);

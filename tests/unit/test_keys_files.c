@@ -1,7 +1,9 @@
 /* Identity files and recipients files: the age CLI's line rules, secrets
  * never echoed, lists untouched on failure. */
+#include <stdlib.h>
 #include "harness.h"
 #include "keys_testutil.h"
+#include "veil/age.h"
 #include "veil/keys.h"
 
 #define CCTV_RECIPIENT "age1xmwwc06ly3ee5rytxm9mflaz2u56jjj36s0mypdrwsvlul66mv4q47ryef"
@@ -106,6 +108,7 @@ TEST(test_keys_files__unsupported_identity_formats)
 
 	CHECK_INT(ids_result("age-encryption.org/v1\n-> scrypt x 10\n", &n), VEIL_EUNSUPPORTED);
 	CHECK(strstr(veil_error_last(), "passphrase-encrypted identity files") != NULL);
+	CHECK(strstr(veil_error_last(), "-> scrypt") == NULL);
 	CHECK_INT(ids_result("-----BEGIN AGE ENCRYPTED FILE-----\n", &n), VEIL_EUNSUPPORTED);
 	CHECK_INT(ids_result("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n", &n), VEIL_EUNSUPPORTED);
 	CHECK(strstr(veil_error_last(), "RSA PRIVATE KEY") != NULL);
@@ -167,4 +170,70 @@ TEST(test_keys_files__recipients_file_limits_and_emptiness)
 	CHECK_INT(rcpts_result(big, &n, &skipped), VEIL_ELIMIT);
 	CHECK_INT(rcpts_result("age1pq1qqqqqqqqqqqqqqqqqqqq\n", &n, &skipped), VEIL_EUNSUPPORTED);
 	CHECK_INT(rcpts_result(CCTV_RECIPIENT " \n", &n, &skipped), VEIL_EFORMAT);
+}
+
+typedef struct pass_source {
+	const char *pass;
+	int calls;
+} pass_source;
+
+static int give_passphrase(veil_identity **out, void *payload)
+{
+	pass_source *src = payload;
+
+	src->calls++;
+	return veil_identity_from_passphrase(out, src->pass, strlen(src->pass), 0);
+}
+
+/* An identity file encrypted to a passphrase at logN 10, armored or not. */
+static uint8_t *encrypted_identity_file(size_t *len, int armor)
+{
+	static const char plain[] = "# created: now\n" CCTV_IDENTITY "\n";
+	veil_age_options opts = VEIL_AGE_OPTIONS_INIT;
+	veil_recipients *rs = NULL;
+	veil_recipient *r = NULL;
+	uint8_t *out = NULL;
+
+	opts.armor = armor;
+	if (veil_recipients_new(&rs) < 0 || veil_recipient_from_passphrase(&r, "pw", 2, 10) < 0 ||
+	    veil_recipients_add(rs, r) < 0 ||
+	    veil_age_encrypt_mem(&out, len, (const uint8_t *)plain, strlen(plain), rs, &opts) < 0)
+		out = NULL;
+	veil_recipients_free(rs);
+	return out;
+}
+
+TEST(test_keys_files__passphrase_encrypted_identity_file_with_a_passphrase_source)
+{
+	pass_source good = { "pw", 0 }, bad = { "wrong", 0 };
+	veil_identities *list = NULL;
+	char *enc = NULL;
+
+	CHECK_INT(veil_identities_new(&list), 0);
+	for (int armor = 0; armor < 2; armor++) {
+		size_t len = 0;
+		uint8_t *file = encrypted_identity_file(&len, armor);
+
+		CHECK(file != NULL);
+		if (file == NULL)
+			continue;
+		CHECK_INT(veil_identities_parse(list, (const char *)file, len, "k.age"),
+			VEIL_EUNSUPPORTED);
+		CHECK_INT(veil_identities_parse_ext(list, (const char *)file, len, "k.age",
+				  give_passphrase, &bad), VEIL_ENOMATCH);
+		CHECK_INT(veil_identities_parse_ext(list, (const char *)file, len, "k.age",
+				  give_passphrase, &good), 0);
+		free(file);
+	}
+	CHECK_INT(good.calls, 2);
+	CHECK_INT(bad.calls, 2);
+	CHECK_INT(veil_identities_count(list), 2);
+	CHECK_INT(veil_identity_encode(&enc, veil_identities_get(list, 1)), 0);
+	CHECK(enc != NULL && strcmp(enc, CCTV_IDENTITY) == 0);
+	veil_secret_string_free(enc);
+	/* a plain identity file never asks */
+	CHECK_INT(veil_identities_parse_ext(list, CCTV_IDENTITY, strlen(CCTV_IDENTITY), NULL,
+			  give_passphrase, &bad), 0);
+	CHECK_INT(bad.calls, 2);
+	veil_identities_free(list);
 }

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "age/keys_int.h"
+#include "util/secret.h"
+#include "veil/age.h"
 
 #define MAX_LIST_FILE (16u * 1024 * 1024)
 #define MAX_RECIPIENT_LINE 8192
@@ -84,15 +86,12 @@ static int valid_utf8(const uint8_t *s, size_t len)
 	return 1;
 }
 
-/* Formats that are identity files to the age CLI but not (yet) to veil. */
-static int check_other_format(const char *data, size_t len, const char *name)
+/* PEM files other than OpenSSH keys are identity files to the age CLI
+ * (ssh-rsa, PKCS#8) but not to veil. */
+static int check_other_pem(const char *data, size_t len, const char *name)
 {
 	size_t n;
 
-	if (starts_with(data, len, "age-encryption") ||
-	    starts_with(data, len, "-----BEGIN AGE"))
-		return veil_error_set(VEIL_EUNSUPPORTED,
-			"%s: passphrase-encrypted identity files are not supported yet", name);
 	if (!starts_with(data, len, "-----BEGIN "))
 		return 0;
 	/* Name the PEM label ("RSA PRIVATE KEY"): it is not secret. */
@@ -134,8 +133,63 @@ static int identity_line(veil_identities *list, const char *line, size_t len,
 	return veil_identities_add(list, id);
 }
 
+static int is_age_file(const char *data, size_t len)
+{
+	/* The age CLI's test: the first bytes of a binary or armored age file. */
+	return starts_with(data, len, "age-encryption") || starts_with(data, len, "-----BEGIN AGE");
+}
+
+/* The plaintext of a passphrase-encrypted identity file is parsed like any
+ * identity file, except that it may not be encrypted again. */
+static int parse_any(veil_identities *list, const char *data, size_t len, const char *name,
+	veil_identity_passphrase_fn passphrase, void *payload);
+
+static int parse_encrypted(veil_identities *list, const char *data, size_t len,
+	const char *name, veil_identity_passphrase_fn passphrase, void *payload)
+{
+	veil_age_options opts = VEIL_AGE_OPTIONS_INIT;
+	uint8_t *plain = NULL;
+	size_t plain_len = 0;
+	char why[300];
+	int error;
+
+	if (passphrase == NULL)
+		return veil_error_set(VEIL_EUNSUPPORTED,
+			"%s: passphrase-encrypted identity files are not supported here (no "
+			"passphrase source)", name);
+	opts.passphrase = passphrase;
+	opts.passphrase_payload = payload;
+	opts.threads = 1;
+	error = veil_age_decrypt_mem(&plain, &plain_len, (const uint8_t *)data, len, NULL, &opts);
+	if (error < 0) {
+		snprintf(why, sizeof(why), "%s", veil_error_last());
+		return veil_error_set(error, "%s: %s", name, why);
+	}
+	error = parse_any(list, (const char *)plain, plain_len, name, NULL, NULL);
+	veil_wipe_free(plain, plain_len);
+	return error;
+}
+
 int veil_identities_parse(veil_identities *list, const char *data, size_t len,
 	const char *name)
+{
+	return veil_identities_parse_ext(list, data, len, name, NULL, NULL);
+}
+
+int veil_identities_parse_ext(veil_identities *list, const char *data, size_t len,
+	const char *name, veil_identity_passphrase_fn passphrase, void *payload)
+{
+	if (name == NULL)
+		name = "identity file";
+	if (list == NULL || (data == NULL && len > 0))
+		return veil_error_set(VEIL_EINVAL, "no list or no data given");
+	if (len > MAX_LIST_FILE)
+		return veil_error_set(VEIL_ELIMIT, "%s: identity file is larger than 16 MiB", name);
+	return parse_any(list, data, len, name, passphrase, payload);
+}
+
+static int parse_any(veil_identities *list, const char *data, size_t len, const char *name,
+	veil_identity_passphrase_fn passphrase, void *payload)
 {
 	size_t keep = veil_identities_count(list), found = 0;
 	lines it = { data, len, 0, 0 };
@@ -144,19 +198,15 @@ int veil_identities_parse(veil_identities *list, const char *data, size_t len,
 	size_t line_len;
 	int error;
 
-	if (name == NULL)
-		name = "identity file";
-	if (list == NULL || (data == NULL && len > 0))
-		return veil_error_set(VEIL_EINVAL, "no list or no data given");
-	if (len > MAX_LIST_FILE)
-		return veil_error_set(VEIL_ELIMIT, "%s: identity file is larger than 16 MiB", name);
+	if (is_age_file(data, len))
+		return parse_encrypted(list, data, len, name, passphrase, payload);
 	if (starts_with(data, len, SSH_PEM_BEGIN)) {
 		error = veil_sshed25519__parse_identity(&id, data, len, name);
 		if (error < 0)
 			return error;
 		return veil_identities_add(list, id);
 	}
-	error = check_other_format(data, len, name);
+	error = check_other_pem(data, len, name);
 	if (error < 0)
 		return error;
 	if (!valid_utf8((const uint8_t *)data, len))
