@@ -40,7 +40,9 @@ printf 'age-encryption.org/v1\n-> scrypt AAAAAAAAAAAAAAAAAAAAAA 010\n%s\n--- %s\
 	AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
 	>"$h/scrypt-leading-zero.age"
 sed 's/$/\r/' "$h/x25519-hello.age" | head -c 150 >"$h/crlf-header.age"
-head -c 190 "$h/x25519-hello.age" >"$h/truncated-nonce.age"
+# One X25519 stanza makes a 168-byte header: cut in the nonce, then in the chunk.
+head -c 176 "$h/x25519-hello.age" >"$h/truncated-nonce.age"
+head -c 190 "$h/x25519-hello.age" >"$h/truncated-chunk.age"
 
 # fuzz_armor: valid and invalid armor, and plain bytes for the round trip.
 python3 - "$a" "$h/x25519-hello.age" <<'PY'
