@@ -169,6 +169,10 @@ TEST(test_keys_files__recipients_file_limits_and_emptiness)
 	memset(big, '#', sizeof(big) - 1);
 	CHECK_INT(rcpts_result(big, &n, &skipped), VEIL_ELIMIT);
 	CHECK_INT(rcpts_result("age1pq1qqqqqqqqqqqqqqqqqqqq\n", &n, &skipped), VEIL_EUNSUPPORTED);
+	/* a damaged ssh-rsa line is an error, not a silent skip */
+	CHECK_INT(rcpts_result(CCTV_RECIPIENT "\nssh-rsa AAAAB3NzaC1yc2\n", &n, &skipped),
+		VEIL_EFORMAT);
+	CHECK(strstr(veil_error_last(), "line 2") != NULL);
 	CHECK_INT(rcpts_result(CCTV_RECIPIENT " \n", &n, &skipped), VEIL_EFORMAT);
 }
 

@@ -259,5 +259,10 @@ TEST(test_keys_ssh__recipient_line_rejections)
 	CHECK_INT(veil_recipient_parse(&r, trunc, strlen(trunc)), VEIL_EFORMAT);
 	CHECK_INT(veil_recipient_parse(&r, mismatch, strlen(mismatch)), VEIL_EFORMAT);
 	CHECK_INT(veil_recipient_parse(&r, "ssh-ed25519", 11), VEIL_EFORMAT);
+	/* a damaged key of another type is malformed, not merely unsupported */
+	CHECK_INT(veil_recipient_parse(&r, "ssh-rsa AAAA!", 13), VEIL_EFORMAT);
+	CHECK_INT(veil_recipient_parse(&r, "ssh-rsa", 7), VEIL_EFORMAT);
+	CHECK_INT(veil_recipient_parse(&r, "ssh-rsa " TEST_KEY_PUB + 12,
+			  strlen("ssh-rsa " TEST_KEY_PUB + 12)), VEIL_EFORMAT);
 	CHECK(r == NULL);
 }

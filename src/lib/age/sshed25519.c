@@ -2,6 +2,7 @@
  * follows the reference implementation (age's agessh package): an X25519
  * exchange with the Ed25519 key's Montgomery form, tweaked by a key-specific
  * scalar, and a stanza tagged with a short fingerprint of the key. */
+#include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 #include "age/keys_int.h"
@@ -82,8 +83,34 @@ int veil_sshed25519__is_other_ssh_type(const char *str, size_t len)
 	       (n > 3 && memcmp(str, "sk-", 3) == 0);
 }
 
-/* authorized_keys line: TYPE SP BASE64 [SP COMMENT]; options before the type
- * are not supported. */
+/* A key of a type veil does not use: VEIL_EUNSUPPORTED if the line is a
+ * well-formed key of that type (recipients files skip those), else
+ * VEIL_EFORMAT, so a damaged line is not silently skipped. */
+static int other_type(const char *type, size_t type_len, const char *b64, size_t b64_len)
+{
+	size_t cap = b64_len / 4 * 3 + 3, blob_len = 0;
+	uint8_t *blob = malloc(cap);
+	const uint8_t *t = NULL;
+	size_t t_len = 0;
+	wire w;
+	int ok;
+
+	if (blob == NULL)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	ok = veil_b64_decode_padded(blob, cap, &blob_len, b64, b64_len) == 0;
+	w.p = blob;
+	w.len = blob_len;
+	ok = ok && wire_string(&w, &t, &t_len) == 0 && t_len == type_len &&
+	     memcmp(t, type, type_len) == 0;
+	free(blob);
+	if (!ok)
+		return veil_error_set(VEIL_EFORMAT, "invalid %.*s public key", (int)type_len, type);
+	return veil_error_set(VEIL_EUNSUPPORTED,
+		"SSH key type %.*s is not supported (only ssh-ed25519)", (int)type_len, type);
+}
+
+/* authorized_keys line: TYPE SP BASE64 [SP COMMENT]. Options before the type
+ * are not accepted (neither does age's CLI). */
 int veil_sshed25519__parse_recipient(veil_recipient **out, const char *str, size_t len,
 	int echo)
 {
@@ -95,19 +122,17 @@ int veil_sshed25519__parse_recipient(veil_recipient **out, const char *str, size
 	*out = NULL;
 	while (type_end < len && str[type_end] != ' ' && str[type_end] != '\t')
 		type_end++;
-	if (type_end != SSH_TYPE_LEN || memcmp(str, SSH_TYPE, SSH_TYPE_LEN) != 0) {
-		if (veil_sshed25519__is_other_ssh_type(str, len))
-			return veil_error_set(VEIL_EUNSUPPORTED,
-				"SSH key type %.*s is not supported (only ssh-ed25519)",
-				(int)(type_end > 40 ? 40 : type_end), str);
-		return veil_error_set(VEIL_EFORMAT, "not an ssh-ed25519 public key");
-	}
 	b64_start = type_end;
 	while (b64_start < len && (str[b64_start] == ' ' || str[b64_start] == '\t'))
 		b64_start++;
 	b64_end = b64_start;
 	while (b64_end < len && str[b64_end] != ' ' && str[b64_end] != '\t')
 		b64_end++;
+	if (type_end != SSH_TYPE_LEN || memcmp(str, SSH_TYPE, SSH_TYPE_LEN) != 0) {
+		if (veil_sshed25519__is_other_ssh_type(str, len) && type_end <= 64)
+			return other_type(str, type_end, str + b64_start, b64_end - b64_start);
+		return veil_error_set(VEIL_EFORMAT, "not an ssh-ed25519 public key");
+	}
 	if (b64_end == b64_start ||
 	    veil_b64_decode_padded(blob, sizeof(blob), &blob_len, str + b64_start,
 		    b64_end - b64_start) < 0 ||
