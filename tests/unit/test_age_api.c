@@ -233,3 +233,42 @@ TEST(test_age_api__armor_is_detected_and_strict)
 	veil_recipients_free(rs);
 	veil_identities_free(ids);
 }
+
+static int count_calls(veil_identity **out, void *payload)
+{
+	(*(int *)payload)++;
+	*out = NULL;
+	return VEIL_EINVAL;
+}
+
+TEST(test_age_api__passphrase_callback_only_for_passphrase_files)
+{
+	veil_identity *id = new_x25519();
+	veil_recipients *rs = recipients_of(id);
+	veil_identities *ids = identities_of(id);
+	veil_recipients *prs = NULL;
+	veil_recipient *r = NULL;
+	veil_age_options opts = VEIL_AGE_OPTIONS_INIT;
+	uint8_t *ct = NULL, *back = NULL;
+	size_t ct_len = 0, back_len = 0;
+	int calls = 0;
+
+	opts.passphrase = count_calls;
+	opts.passphrase_payload = &calls;
+	CHECK_INT(veil_age_encrypt_mem(&ct, &ct_len, (const uint8_t *)"x", 1, rs, NULL), 0);
+	CHECK_INT(veil_age_decrypt_mem(&back, &back_len, ct, ct_len, ids, &opts), 0);
+	CHECK_INT(calls, 0);
+	free(back);
+	free(ct);
+	/* A passphrase file: the callback runs, and its error is returned as is. */
+	veil_recipients_new(&prs);
+	CHECK_INT(veil_recipient_from_passphrase(&r, "pw", 2, 10), 0);
+	veil_recipients_add(prs, r);
+	CHECK_INT(veil_age_encrypt_mem(&ct, &ct_len, (const uint8_t *)"x", 1, prs, NULL), 0);
+	CHECK_INT(veil_age_decrypt_mem(&back, &back_len, ct, ct_len, ids, &opts), VEIL_EINVAL);
+	CHECK_INT(calls, 1);
+	free(ct);
+	veil_recipients_free(rs);
+	veil_recipients_free(prs);
+	veil_identities_free(ids);
+}
