@@ -13,7 +13,7 @@
 static const veil_codec *codec_for(veil_doc_format fmt)
 {
 	switch (fmt) {
-	case VEIL_FMT_YAML: return NULL;
+	case VEIL_FMT_YAML: return &veil_codec__yaml;
 	case VEIL_FMT_JSON: return NULL;
 	case VEIL_FMT_DOTENV: return NULL;
 	case VEIL_FMT_INI: return NULL;

@@ -1,0 +1,53 @@
+#ifndef VEIL_DOC_YAML_H
+#define VEIL_DOC_YAML_H
+/* Internal to the YAML codec (yaml.c parse, yaml_quote.c scalar text,
+ * yaml_emit.c emitter and metadata). */
+#include "doc/codec.h"
+
+/* What the parser learned about the file's layout (doc->codec_state). */
+typedef struct veil_yaml_state {
+	int indent;		/* detected indent step; 0 if none seen */
+	int seq_indented;	/* -1 unknown, 0 "key:\n- a", 1 "key:\n  - a" */
+	int crlf;		/* line breaks are \r\n */
+	size_t *doc_end;	/* per document: where its text ends (DOC_END mark) */
+	size_t *root_col;	/* per document: column of the root map's keys */
+} veil_yaml_state;
+
+/* Can s be written as a plain scalar here (block or flow context) and read
+ * back as the same string? Type resolution is checked separately. */
+int veil_yaml__plain_ok(const char *s, size_t len, int flow);
+/* Appends s as a double-quoted scalar with YAML escapes; VEIL_EFORMAT if s
+ * is not valid UTF-8. */
+int veil_yaml__double_quote(veil_buf *out, const char *s, size_t len);
+/* Can s go in a literal block scalar (has a line break, nothing a block
+ * cannot hold)? */
+int veil_yaml__block_ok(const char *s, size_t len);
+/* Appends a literal block scalar: header ("|", "|-", "|+", with an
+ * indentation indicator when needed), then each line on its own line at
+ * column indent, with no line break after the last content line; the
+ * caller adds the breaks that follow (count returned in *trailing). */
+int veil_yaml__literal_block(veil_buf *out, const char *s, size_t len, size_t base,
+	size_t indent, const char *eol, size_t *trailing);
+/* The text for a scalar of type in a fresh document: plain when that reads
+ * back the same, else double-quoted (multi-line strings are the caller's). */
+int veil_yaml__scalar_text(veil_buf *out, const char *s, size_t len, veil_scalar_type type,
+	int flow);
+
+/* Emits "key: value" in block style with the key at column col, ending
+ * with a line break (yaml_emit.c); used by emit and set_metadata. */
+typedef struct veil_yaml_style {
+	int indent;
+	int seq_indented;
+	const char *eol;
+} veil_yaml_style;
+int veil_yaml__emit_entry(veil_buf *out, const char *key, const veil_node *value, size_t col,
+	const veil_yaml_style *st);
+
+int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
+	const veil_node *node, const char *value, size_t len, veil_scalar_type type);
+veil_node *veil_yaml__metadata(const veil_doc *doc);
+int veil_yaml__set_metadata(veil_doc *doc, const veil_node *meta);
+int veil_yaml__remove_metadata(veil_doc *doc);
+int veil_yaml__emit(veil_buf *out, veil_node *const *roots, size_t nroots, int indent);
+
+#endif

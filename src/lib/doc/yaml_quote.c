@@ -1,0 +1,382 @@
+/* The text that replaces a YAML scalar or comment: plain when it reads back
+ * as the same value and type, a literal block for multi-line strings in
+ * block context, double-quoted otherwise. render() re-parses and checks, so
+ * these rules only need to be safe, not minimal. */
+#include <stdio.h>
+#include <string.h>
+#include "doc/yaml.h"
+
+/* Length of the UTF-8 character at s[i] that YAML may hold as printable
+ * text, 0 if invalid or not printable (C0/C1 controls except tab, DEL, NEL,
+ * LS, PS, BOM, U+FFFE/FFFF, surrogates, overlongs). Line feed is the
+ * caller's business. */
+static size_t printable_at(const unsigned char *s, size_t len, size_t i)
+{
+	unsigned char c = s[i];
+	unsigned int cp;
+	size_t n, k;
+
+	if (c < 0x80)
+		return (c >= 0x20 && c != 0x7F) || c == '\t' ? 1 : 0;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2, cp = c & 0x1F;
+	else if (c >= 0xE0 && c <= 0xEF)
+		n = 3, cp = c & 0x0F;
+	else if (c >= 0xF0 && c <= 0xF4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (i + n > len)
+		return 0;
+	for (k = 1; k < n; k++) {
+		if ((s[i + k] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i + k] & 0x3F);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	if (cp < 0xA0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0x2028 || cp == 0x2029 ||
+		cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
+		return 0;
+	return n;
+}
+
+int veil_yaml__plain_ok(const char *str, size_t len, int flow)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i, n;
+
+	if (!len || strchr("#,[]{}&*!|>'\"%@`?:", s[0]) || s[0] == ' ' || s[0] == '\t')
+		return 0;
+	if (s[0] == '-' && (len == 1 || s[1] == ' ' || s[1] == '\t'))
+		return 0;
+	if (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == ':')
+		return 0;
+	for (i = 0; i < len; i += n) {
+		n = printable_at(s, len, i);
+		if (!n)
+			return 0;
+		if (s[i] == ':' && (flow || s[i + 1] == ' ' || s[i + 1] == '\t'))
+			return 0;
+		if (s[i] == '#' && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+			return 0;
+		if (flow && strchr(",[]{}", s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+int veil_yaml__double_quote(veil_buf *out, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	int error = veil_buf_putc(out, '"');
+
+	while (!error && i < len) {
+		unsigned char c = s[i];
+		size_t n = printable_at(s, len, i);
+
+		if (c == '"' || c == '\\') {
+			error = veil_buf_putc(out, '\\');
+			if (!error)
+				error = veil_buf_putc(out, c);
+			i++;
+		} else if (c == '\n') {
+			error = veil_buf_append(out, "\\n", 2);
+			i++;
+		} else if (c == '\t') {
+			error = veil_buf_append(out, "\\t", 2);
+			i++;
+		} else if (c == '\r') {
+			error = veil_buf_append(out, "\\r", 2);
+			i++;
+		} else if (c < 0x80 && !n) {
+			error = veil_buf_printf(out, "\\x%02X", c);
+			i++;
+		} else if (n) {
+			error = veil_buf_append(out, s + i, n);
+			i += n;
+		} else {
+			/* Valid UTF-8 but not printable: escape the code point. */
+			unsigned int cp;
+			size_t w, k;
+
+			if (c >= 0xC2 && c <= 0xDF)
+				w = 2, cp = c & 0x1F;
+			else if (c >= 0xE0 && c <= 0xEF)
+				w = 3, cp = c & 0x0F;
+			else if (c >= 0xF0 && c <= 0xF4)
+				w = 4, cp = c & 0x07;
+			else
+				return veil_error_set(VEIL_EFORMAT, "a value is not valid UTF-8");
+			if (i + w > len)
+				return veil_error_set(VEIL_EFORMAT, "a value is not valid UTF-8");
+			for (k = 1; k < w; k++) {
+				if ((s[i + k] & 0xC0) != 0x80)
+					return veil_error_set(VEIL_EFORMAT,
+						"a value is not valid UTF-8");
+				cp = (cp << 6) | (s[i + k] & 0x3F);
+			}
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				return veil_error_set(VEIL_EFORMAT, "a value is not valid UTF-8");
+			error = veil_buf_printf(out, cp > 0xFFFF ? "\\U%08X" : "\\u%04X", cp);
+			i += w;
+		}
+	}
+	if (!error)
+		error = veil_buf_putc(out, '"');
+	return error;
+}
+
+int veil_yaml__block_ok(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, n, line_start = 0;
+	int has_break = 0, has_text = 0, line_text = 0;
+
+	while (i < len) {
+		if (s[i] == '\n') {
+			/* A line of blanks only would be read as indentation. */
+			if (i > line_start && !line_text)
+				return 0;
+			has_break = 1;
+			line_start = ++i;
+			line_text = 0;
+			continue;
+		}
+		n = printable_at(s, len, i);
+		if (!n)
+			return 0;
+		if (s[i] != ' ' && s[i] != '\t')
+			line_text = has_text = 1;
+		i += n;
+	}
+	if (len > line_start && !line_text)
+		return 0;
+	return has_break && has_text;
+}
+
+int veil_yaml__literal_block(veil_buf *out, const char *s, size_t len, size_t base,
+	size_t indent, const char *eol, size_t *trailing)
+{
+	size_t k = 0, body, i, first;
+	int error;
+
+	while (k < len && s[len - 1 - k] == '\n')
+		k++;
+	body = len - k;
+	for (first = 0; first < body && s[first] == '\n'; first++)
+		;
+	error = veil_buf_putc(out, '|');
+	if (!error && first < body && s[first] == ' ')
+		error = veil_buf_printf(out, "%zu", indent - base);
+	if (!error && k != 1)
+		error = veil_buf_putc(out, k == 0 ? '-' : '+');
+	for (i = 0; !error && i <= body;) {
+		const char *nl = memchr(s + i, '\n', body - i);
+		size_t end = nl ? (size_t)(nl - s) : body;
+
+		error = veil_buf_append(out, eol, strlen(eol));
+		if (!error && end > i) {
+			size_t j;
+
+			for (j = 0; !error && j < indent; j++)
+				error = veil_buf_putc(out, ' ');
+			if (!error)
+				error = veil_buf_append(out, s + i, end - i);
+		}
+		i = end + 1;
+	}
+	*trailing = k;
+	return error;
+}
+
+/* A typed value's YAML spelling: sops's plaintext forms ("True", "+Inf",
+ * "3" for a float) become what go-yaml reads back as that type. */
+static const char *typed_spelling(const char *s, size_t len, veil_scalar_type type,
+	char *tmp, size_t cap, size_t *out_len)
+{
+	*out_len = len;
+	if (veil_doc__resolve_plain(s, len) == type)
+		return s;
+	if (type == VEIL_SCALAR_FLOAT) {
+		static const char *const map[][2] = { { "+Inf", ".inf" }, { "Inf", ".inf" },
+			{ "-Inf", "-.inf" }, { "NaN", ".nan" }, { "+inf", ".inf" },
+			{ "-inf", "-.inf" }, { "nan", ".nan" }, { "inf", ".inf" } };
+		size_t i;
+
+		for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+			if (strlen(map[i][0]) == len && memcmp(map[i][0], s, len) == 0) {
+				*out_len = strlen(map[i][1]);
+				return map[i][1];
+			}
+		}
+		if (veil_doc__resolve_plain(s, len) == VEIL_SCALAR_INT && len + 3 < cap) {
+			memcpy(tmp, s, len);
+			memcpy(tmp + len, ".0", 3);
+			*out_len = len + 2;
+			if (veil_doc__resolve_plain(tmp, len + 2) == VEIL_SCALAR_FLOAT)
+				return tmp;
+		}
+	} else if (type == VEIL_SCALAR_BOOL && len == 1) {
+		if (strchr("1tT", s[0])) {
+			*out_len = 4;
+			return "true";
+		}
+		if (strchr("0fF", s[0])) {
+			*out_len = 5;
+			return "false";
+		}
+	} else if (type == VEIL_SCALAR_NULL) {
+		*out_len = 4;
+		return "null";
+	}
+	return NULL;
+}
+
+int veil_yaml__scalar_text(veil_buf *out, const char *s, size_t len, veil_scalar_type type,
+	int flow)
+{
+	char tmp[96];
+	const char *t;
+	size_t tlen;
+
+	if (type != VEIL_SCALAR_STR) {
+		t = typed_spelling(s, len, type, tmp, sizeof(tmp), &tlen);
+		if (!t || !veil_yaml__plain_ok(t, tlen, flow))
+			return veil_error_set(VEIL_EINVAL, "a value cannot be written as its type");
+		return veil_buf_append(out, t, tlen);
+	}
+	if (veil_doc__resolve_plain(s, len) == VEIL_SCALAR_STR && veil_yaml__plain_ok(s, len, flow))
+		return veil_buf_append(out, s, len);
+	return veil_yaml__double_quote(out, s, len);
+}
+
+static size_t col_of(const char *src, size_t pos)
+{
+	size_t ls = pos;
+
+	while (ls > 0 && src[ls - 1] != '\n' && src[ls - 1] != '\r')
+		ls--;
+	return pos - ls;
+}
+
+/* The indentation of the collection that holds node (its keys' column or
+ * its "-" column): a block scalar's content must go deeper. */
+static size_t parent_indent(const veil_doc *doc, const veil_node *node)
+{
+	const char *src = doc->src;
+	size_t p = node->span.start;
+
+	if (node->key)
+		return node->key_span.col - 1;
+	while (p > 0 && (src[p - 1] == ' ' || src[p - 1] == '\t'))
+		p--;
+	if (p > 0 && src[p - 1] == '-')
+		return col_of(src, p - 1);
+	return col_of(src, node->span.start);
+}
+
+/* Content indentation of an existing block scalar, 0 if unknown. */
+static size_t block_indent(const veil_doc *doc, const veil_node *node)
+{
+	const char *src = doc->src;
+	size_t p = node->span.start, n;
+
+	if (node->style != VEIL_STYLE_LITERAL && node->style != VEIL_STYLE_FOLDED)
+		return 0;
+	while (p < node->span.end && src[p] != '\n')
+		p++;
+	while (p < node->span.end) {
+		p++;
+		for (n = 0; p + n < node->span.end && src[p + n] == ' '; n++)
+			;
+		if (p + n < node->span.end && src[p + n] != '\n' && src[p + n] != '\r')
+			return n;
+		p += n;
+		while (p < node->span.end && src[p] != '\n')
+			p++;
+	}
+	return 0;
+}
+
+static int quote_block(veil_buf *out, size_t *end, const veil_doc *doc, const veil_node *node,
+	const char *value, size_t len)
+{
+	const veil_yaml_state *st = doc->codec_state;
+	const char *src = doc->src, *eol = st && st->crlf ? "\r\n" : "\n";
+	size_t base = parent_indent(doc, node), indent = block_indent(doc, node), step;
+	size_t trailing, present = 0, q = *end, w = *end, i;
+	int error;
+
+	step = st && st->indent > 0 ? (size_t)st->indent : 2;
+	if (indent <= base || indent - base > 9)
+		indent = base + (step > 9 ? 2 : step);
+	error = veil_yaml__literal_block(out, value, len, base, indent, eol, &trailing);
+	if (error < 0)
+		return error;
+	while (q < doc->src_len && (src[q] == ' ' || src[q] == '\t'))
+		q++;
+	if (q < doc->src_len) {
+		/* The line break that ends the last content line; with keep
+		 * chomping the blank lines after it are part of the value. */
+		present = 1;
+		w = q;
+		if (trailing >= 2) {
+			for (;;) {
+				size_t r = q + (src[q] == '\r' && q + 1 < doc->src_len &&
+						       src[q + 1] == '\n' ? 2 : 1);
+
+				while (r < doc->src_len && (src[r] == ' ' || src[r] == '\t'))
+					r++;
+				if (r >= doc->src_len || (src[r] != '\n' && src[r] != '\r'))
+					break;
+				w = q = r;
+			}
+			*end = w;
+		}
+	}
+	for (i = present; !error && i < (trailing ? trailing : 0); i++)
+		error = veil_buf_append(out, eol, strlen(eol));
+	return error;
+}
+
+/* Does only blank space follow end on its line (so a block can end there)? */
+static int rest_of_line_blank(const veil_doc *doc, size_t end)
+{
+	while (end < doc->src_len && (doc->src[end] == ' ' || doc->src[end] == '\t'))
+		end++;
+	return end == doc->src_len || doc->src[end] == '\n' || doc->src[end] == '\r';
+}
+
+int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
+	const veil_node *node, const char *value, size_t len, veil_scalar_type type)
+{
+	int flow = node->parent && node->parent->flow;
+	int error = 0;
+
+	if (node->kind == VEIL_NODE_COMMENT) {
+		if (memchr(value, '\n', len) || memchr(value, '\r', len))
+			return veil_error_set(VEIL_EINVAL, "a comment cannot hold a line break");
+		error = veil_buf_putc(out, '#');
+		return error ? error : veil_buf_append(out, value, len);
+	}
+	/* An implicit null ("key:") has an empty span right after the
+	 * indicator: the new text needs a space before it. */
+	if (*start == *end && *start > 0 && (doc->src[*start - 1] == ':' ||
+						    doc->src[*start - 1] == '-')) {
+		if (type == VEIL_SCALAR_NULL && len == 0)
+			return 0;
+		error = veil_buf_putc(out, ' ');
+	}
+	if (error < 0)
+		return error;
+	if (type == VEIL_SCALAR_NULL && len == 0 && *start == *end)
+		return 0;
+	if (type == VEIL_SCALAR_STR && !flow && memchr(value, '\n', len) &&
+		veil_yaml__block_ok(value, len) && rest_of_line_blank(doc, *end) &&
+		!(veil_doc__resolve_plain(value, len) == VEIL_SCALAR_STR &&
+			veil_yaml__plain_ok(value, len, 0)))
+		return quote_block(out, end, doc, node, value, len);
+	return veil_yaml__scalar_text(out, value, len, type, flow);
+}
