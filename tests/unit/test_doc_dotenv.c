@@ -248,3 +248,32 @@ TEST(test_doc_dotenv__emit)
 	veil_buf_dispose(&b);
 	veil_doc_free(doc);
 }
+
+TEST(test_doc_dotenv__metadata_keys_sorted_whatever_the_tree_order)
+{
+	veil_doc *doc = PARSE("A=1\n", 4);
+	veil_node *m, *age, *e;
+	char *out;
+	size_t len;
+
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	m = veil_doc_build_map(doc);
+	age = veil_doc_build_seq(doc);
+	e = veil_doc_build_map(doc);
+	veil_doc_add_item(m, "version", doc_test_scalar(doc, "3.13.2", VEIL_SCALAR_STR));
+	veil_doc_add_item(e, "recipient", doc_test_scalar(doc, "r", VEIL_SCALAR_STR));
+	veil_doc_add_item(e, "enc", doc_test_scalar(doc, "e", VEIL_SCALAR_STR));
+	veil_doc_add_item(age, NULL, e);
+	veil_doc_add_item(m, "age", age);
+	veil_doc_add_item(m, "shamir_threshold", doc_test_scalar(doc, "2", VEIL_SCALAR_INT));
+	veil_doc_add_item(m, "empty", veil_doc_build_map(doc));
+	veil_doc_add_item(m, "nothing", doc_test_scalar(doc, "", VEIL_SCALAR_NULL));
+	CHECK(veil_doc_set_metadata(doc, m) == 0);
+	out = doc_test_render(doc, &len);
+	CHECK(out && !strcmp(out, "A=1\nsops_age__list_0__map_enc=e\nsops_age__list_0__map_recipient=r\n"
+		"sops_shamir_threshold=2\nsops_version=3.13.2\n"));
+	free(out);
+	veil_doc_free(doc);
+}
