@@ -140,7 +140,7 @@ done:
 TEST(test_doc_ini__quote_values_ini_v1_reads_back)
 {
 	static const char *const values[] = {
-		"a#b", "a;b", " lead", "trail ", "\"both\"", "'both'", "`tick", "ends\\",
+		"a#b", "a;b", " lead", "trail ", " \"in\" ", "\"both\"", "'both'", "`tick", "ends\\",
 		"two\nlines", "x\"\"\"y", "\"\"\"", "plain = with equals", "",
 	};
 	const char *src = "[s]\nk = v ; note\n";
@@ -274,5 +274,30 @@ TEST(test_doc_ini__emit)
 	CHECK(veil_codec__ini.emit(&b, roots, 1, 0) == 0);
 	CHECK(b.data && !strcmp((char *)b.data, "k = 1\n\n[b]\nlonger = x\ny      = a\n; b\n"));
 	veil_buf_dispose(&b);
+	veil_doc_free(doc);
+}
+
+TEST(test_doc_ini__quoting_follows_ini_v1_writer)
+{
+	const char *src = "[s]\na = 1\nb = 2\nc = 3\nd = 4\ne = 5\n";
+	veil_doc *doc = PARSE(src, strlen(src));
+	veil_node *s;
+	char *out;
+	size_t len;
+
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	s = veil_node_get(veil_doc_root(doc, 0), "s");
+	CHECK(veil_doc_set_value(doc, veil_node_get(s, "a"), "x#y", 3, VEIL_SCALAR_STR) == 0);
+	CHECK(veil_doc_set_value(doc, veil_node_get(s, "b"), " pad ", 5, VEIL_SCALAR_STR) == 0);
+	CHECK(veil_doc_set_value(doc, veil_node_get(s, "c"), "l1\nl2", 5, VEIL_SCALAR_STR) == 0);
+	CHECK(veil_doc_set_value(doc, veil_node_get(s, "d"), "ENC[AES256_GCM,data:YQ==]", 25,
+		VEIL_SCALAR_STR) == 0);
+	CHECK(veil_doc_set_value(doc, veil_node_get(s, "e"), "\"q\"", 3, VEIL_SCALAR_STR) == 0);
+	out = doc_test_render(doc, &len);
+	CHECK(out && !strcmp(out, "[s]\na = `x#y`\nb = \" pad \"\nc = \"\"\"l1\nl2\"\"\"\n"
+		"d = ENC[AES256_GCM,data:YQ==]\ne = \"\"\"\"q\"\"\"\"\n"));
+	free(out);
 	veil_doc_free(doc);
 }

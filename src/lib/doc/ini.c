@@ -390,38 +390,48 @@ static int ini_parse(veil_doc *doc)
 
 /* ---- writing ---- */
 
-/* A value as ini.v1 reads it back: plain when nothing in it is special,
- * else between """ (ini.v1 takes the last """ on the line, so any content
- * without line breaks fits; with line breaks, none may hold """). */
+static int wrap(veil_buf *out, const char *q, const char *v, size_t len)
+{
+	int rc = veil_buf_append(out, q, strlen(q));
+
+	if (rc == 0)
+		rc = veil_buf_append(out, v, len);
+	return rc < 0 ? rc : veil_buf_append(out, q, strlen(q));
+}
+
+/* A value the way ini.v1 writes it (""" for line breaks and backticks, `
+ * for ';' and '#', "..." for outer blanks), and """ where ini.v1's own
+ * writer would not read back (a final '\', surrounding quotes, a leading
+ * """, '\r'). ini.v1 takes the last """ of a line, so any one-line value
+ * fits between them; with line breaks, none may hold """. */
 static int put_value(veil_buf *out, const char *v, size_t len)
 {
-	int plain = 1;
+	int special = 0, comment = 0, tick = 0, dquote = 0;
 	size_t i;
-	int rc;
 
 	if (veil_doc__utf8_prefix(v, len) != len)
 		return veil_error_set(VEIL_EINVAL, "a value is not valid UTF-8");
-	for (i = 0; i < len; i++)
-		if (v[i] == '\n' || v[i] == '\r' || v[i] == '#' || v[i] == ';')
-			plain = 0;
-	if (len && (is_ws(v[0]) || v[0] == '`' || is_ws(v[len - 1]) || v[len - 1] == '\\'))
-		plain = 0;
-	if (len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0])
-		plain = 0;
-	if (len >= 3 && !memcmp(v, TQ, 3))
-		plain = 0;
-	if (plain)
-		return veil_buf_append(out, v, len);
-	if (memchr(v, '\n', len)) {
-		for (i = 0; i + 3 <= len; i++)
+	for (i = 0; i < len; i++) {
+		special |= v[i] == '\n' || v[i] == '\r';
+		tick |= v[i] == '`';
+		comment |= v[i] == '#' || v[i] == ';';
+		dquote |= v[i] == '"';
+	}
+	if (len && (v[len - 1] == '\\' || (len >= 3 && !memcmp(v, TQ, 3)) ||
+		(len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0])))
+		special = 1;
+	if (special || tick) {
+		for (i = 0; memchr(v, '\n', len) && i + 3 <= len; i++)
 			if (!memcmp(v + i, TQ, 3))
 				return veil_error_set(VEIL_EINVAL, "an INI value with line breaks "
 					"cannot contain \"\"\"");
+		return wrap(out, TQ, v, len);
 	}
-	rc = veil_buf_append(out, TQ, 3);
-	if (rc == 0)
-		rc = veil_buf_append(out, v, len);
-	return rc < 0 ? rc : veil_buf_append(out, TQ, 3);
+	if (comment)
+		return wrap(out, "`", v, len);
+	if (len && (is_ws(v[0]) || is_ws(v[len - 1])))
+		return wrap(out, dquote ? TQ : "\"", v, len);
+	return veil_buf_append(out, v, len);
 }
 
 static int ini_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
