@@ -1,37 +1,92 @@
 /* veil: command dispatch. Only src/cli prints or exits. */
 #include <stdio.h>
 #include <string.h>
-#include "veil/veil.h"
+#include <sodium.h>
+#include "cli.h"
+
+typedef struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} command;
+
+static const command commands[] = {
+	{ "keygen", veil_cli__cmd_keygen, "make an age identity, or print recipients (-y)" },
+	{ "age", veil_cli__cmd_age, "encrypt (-e) or decrypt (-d) age files, flags as age" },
+	{ NULL, NULL, NULL },
+};
 
 static void usage(FILE *f)
 {
-	fputs("usage: veil <command> [options]\n"
-	      "\n"
-	      "commands:\n"
-	      "  keygen [-o FILE] | keygen -y [FILE]   make an age identity / print its recipient\n"
-	      "  age -e|-d ...                         age-format file encryption (flags as age)\n"
-	      "  version                               print versions\n",
+	const command *c;
+
+	fputs("usage: veil <command> [options]\n\ncommands:\n", f);
+	for (c = commands; c->name; c++)
+		fprintf(f, "  %-16s %s\n", c->name, c->summary);
+	fputs("  version          print versions\n"
+	      "  help [COMMAND]   show help\n"
+	      "\nRun 'veil COMMAND --help' for a command's options.\n"
+	      "Exit status: 0 success, 1 failure, 2 usage error.\n",
 	      f);
+}
+
+static const command *find(const char *name)
+{
+	const command *c;
+
+	for (c = commands; c->name; c++) {
+		if (!strcmp(c->name, name))
+			return c;
+	}
+	return NULL;
+}
+
+/* "veil help CMD" is "veil CMD --help". */
+static int help(int argc, char **argv)
+{
+	char help_flag[] = "--help";
+	char *args[2];
+	const command *c;
+
+	if (argc < 3) {
+		usage(stdout);
+		return VEIL_EXIT_OK;
+	}
+	c = find(argv[2]);
+	if (!c) {
+		veil_cli__error("unknown command '%s'", argv[2]);
+		veil_cli__hint("try 'veil --help'");
+		return VEIL_EXIT_USAGE;
+	}
+	args[0] = argv[2];
+	args[1] = help_flag;
+	return c->run(2, args);
 }
 
 int main(int argc, char **argv)
 {
+	const command *c;
+
 	if (veil_init() < 0) {
-		fprintf(stderr, "veil: error: %s\n", veil_error_last());
-		return 1;
+		veil_cli__error("%s", veil_error_last());
+		return VEIL_EXIT_FAIL;
 	}
 	if (argc < 2) {
 		usage(stderr);
-		return 2;
+		return VEIL_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return 0;
-	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return help(argc, argv);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("veil %s\n", VEIL_VERSION);
-		return 0;
+		printf("veil %s (libsodium %s)\n", VEIL_VERSION, sodium_version_string());
+		return VEIL_EXIT_OK;
 	}
-	fprintf(stderr, "veil: error: unknown command '%s'\nveil: try 'veil --help'\n", argv[1]);
-	return 2;
+	c = find(argv[1]);
+	if (!c) {
+		veil_cli__error("unknown command '%s'", argv[1]);
+		veil_cli__hint("try 'veil --help'");
+		return VEIL_EXIT_USAGE;
+	}
+	veil_cli__signals_install();
+	return c->run(argc - 1, argv + 1);
 }

@@ -1,0 +1,103 @@
+#ifndef VEIL_CLI_H
+#define VEIL_CLI_H
+/*
+ * Shared pieces of the veil program: messages and exit codes, the option
+ * parser, passphrase input, key loading and signal handling. Only src/cli
+ * prints or exits; everything here returns to a command's run function.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include "veil/veil.h"
+
+/* Exit codes of `veil age` and `veil keygen` (as age): 0 ok, 1 failure, 2 usage. */
+enum {
+	VEIL_EXIT_OK = 0,
+	VEIL_EXIT_FAIL = 1,
+	VEIL_EXIT_USAGE = 2,
+};
+
+/* Commands: argv[0] is the command name. They return an exit code. */
+int veil_cli__cmd_keygen(int argc, char **argv);
+int veil_cli__cmd_age(int argc, char **argv);
+
+/* msg.c: one line each on stderr, "veil: error: ...", "veil: warning: ...",
+ * "veil: hint: ...". */
+void veil_cli__error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void veil_cli__warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void veil_cli__hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error plus a hint to read `veil CMD --help`; returns VEIL_EXIT_USAGE. */
+int veil_cli__usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints a library failure as "veil: error: CONTEXT: <cause>: <message>",
+ * naming the cause from the code unless the message already does;
+ * returns VEIL_EXIT_FAIL. */
+int veil_cli__lib_error(const char *context, int code);
+
+/* opt.c: a small getopt_long-like parser shared by the commands.
+ * Short options may be clustered (-ea) and take a value attached (-oFILE)
+ * or as the next argument; long ones as --name=value or --name value.
+ * "--" ends the options; "-" is an operand (stdin). Options after an
+ * operand are an error with a hint, as age does. */
+typedef struct veil_opt {
+	const char *long_name; /* without "--"; NULL for none */
+	char short_name;       /* 0 for none */
+	int has_arg;
+	int id;                /* > 0, returned by veil_opt_next */
+} veil_opt;
+
+typedef struct veil_optstate {
+	int argc;
+	char **argv;
+	int index;            /* next argv element to look at */
+	const char *cluster;  /* rest of a short-option cluster, or NULL */
+	const char *cmd;      /* for messages */
+	char **operands;      /* operands seen so far (points into argv) */
+	int noperands;
+	int only_operands;    /* after "--" */
+} veil_optstate;
+
+#define VEIL_OPT_END 0
+#define VEIL_OPT_ERROR (-1)
+
+/* argv[0] is the command name, skipped. operands must hold argc entries. */
+void veil_cli__opt_init(veil_optstate *st, int argc, char **argv, char **operands,
+	const char *cmd);
+/* Returns the next option's id (its value in *arg, or NULL), VEIL_OPT_END,
+ * or VEIL_OPT_ERROR after printing a usage error. */
+int veil_cli__opt_next(veil_optstate *st, const veil_opt *opts, const char **arg);
+
+/* passphrase.c: a passphrase in secret memory (free with veil_secure_free).
+ * From file (first line, for scripts) when file is not NULL, otherwise from
+ * /dev/tty with echo off, asked twice when confirm is set. Returns 0 or a
+ * negative veil_error_code with the message set. Never echoes it anywhere. */
+int veil_cli__passphrase_read(char **out, size_t *len, const char *file, const char *prompt,
+	int confirm);
+
+/* keyload.c */
+/* Appends the identities of one -i file ("-" = stdin): an age-keygen file, an
+ * OpenSSH ed25519 key, or a passphrase-encrypted age file holding an identity
+ * file (the passphrase from passfile, or asked). */
+int veil_cli__identities_load(veil_identities *list, const char *path, const char *passfile);
+/* The default identities when no -i is given, first found wins: VEIL_AGE_KEY,
+ * VEIL_AGE_KEY_FILE, SOPS_AGE_KEY, SOPS_AGE_KEY_FILE,
+ * $XDG_CONFIG_HOME/veil/keys.txt, ~/.config/sops/age/keys.txt. *source names
+ * where they came from (static string or env value). VEIL_ENOTFOUND if none. */
+int veil_cli__identities_default(veil_identities *list, const char **source);
+/* -r: one recipient string. */
+int veil_cli__recipients_add_arg(veil_recipients *list, const char *arg);
+/* -R: a recipients file ("-" = stdin); skipped keys are warned about. */
+int veil_cli__recipients_add_file(veil_recipients *list, const char *path);
+/* -e -i: the recipients of identities. */
+int veil_cli__recipients_add_identities(veil_recipients *list, const veil_identities *ids);
+
+/* signals.c: SIGINT/SIGTERM end the command cleanly: the handler records the
+ * signal, the I/O callbacks below then fail, the command removes its partial
+ * output, and veil_cli__signal_reraise() ends the process by that signal. */
+void veil_cli__signals_install(void);
+int veil_cli__interrupted(void);
+void veil_cli__signal_reraise(void);
+/* veil_read_fn / veil_write_fn over an fd (payload: int *) and a
+ * veil_outfile (payload), failing with VEIL_EIO once interrupted. */
+long veil_cli__fd_read(void *payload, uint8_t *buf, size_t len);
+int veil_cli__out_write(void *payload, const uint8_t *buf, size_t len);
+
+#endif

@@ -1,0 +1,296 @@
+/* veil age: the encryption and decryption runs, after cmd_age.c has checked
+ * the arguments. Output goes through veil_outfile, so a failed or
+ * interrupted run leaves no partial file and never touches an existing one. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli.h"
+#include "cmd_age.h"
+#include "util/fsutil.h"
+#include "util/secret.h"
+
+typedef struct age_io {
+	int fd;
+	veil_outfile *out;
+} age_io;
+
+/* Decryption's lazy passphrase source (veil_age_options.passphrase). */
+typedef struct pass_ctx {
+	const char *passfile;
+	int explicit_ids;
+	int asked;
+} pass_ctx;
+
+static int is_stdio(const char *path)
+{
+	return !path || !strcmp(path, "-");
+}
+
+static const char *input_name(const age_args *a)
+{
+	return is_stdio(a->input) ? "standard input" : a->input;
+}
+
+/* age refuses to write over its own input; with temp+rename it would even
+ * "work", but the user almost certainly swapped two arguments. */
+static int same_file(const char *input, const char *output)
+{
+	struct stat si, so;
+
+	if (is_stdio(input) || is_stdio(output))
+		return 0;
+	if (stat(input, &si) < 0 || stat(output, &so) < 0)
+		return 0;
+	return S_ISREG(so.st_mode) && si.st_dev == so.st_dev && si.st_ino == so.st_ino;
+}
+
+static int io_open(age_io *io, const age_args *a)
+{
+	int error;
+
+	io->fd = -1;
+	io->out = NULL;
+	if (same_file(a->input, a->output)) {
+		veil_cli__error("the output '%s' is the input file", a->output);
+		return VEIL_EXIT_FAIL;
+	}
+	if (is_stdio(a->input)) {
+		io->fd = STDIN_FILENO;
+	} else {
+		io->fd = open(a->input, O_RDONLY | O_CLOEXEC);
+		if (io->fd < 0) {
+			veil_cli__error("cannot open the input '%s': %s", a->input, strerror(errno));
+			return VEIL_EXIT_FAIL;
+		}
+	}
+	error = veil_outfile_open(&io->out, is_stdio(a->output) ? NULL : a->output, 0);
+	if (error < 0) {
+		if (io->fd != STDIN_FILENO)
+			close(io->fd);
+		io->fd = -1;
+		return veil_cli__lib_error(a->output, error);
+	}
+	return 0;
+}
+
+/* Commits the output on success, removes it otherwise; closes the input. */
+static int io_finish(age_io *io, int error, const age_args *a)
+{
+	if (error >= 0) {
+		error = veil_outfile_commit(io->out);
+		if (error < 0)
+			veil_cli__lib_error(is_stdio(a->output) ? "writing the output" : a->output,
+				error);
+	} else {
+		veil_outfile_abort(io->out);
+	}
+	io->out = NULL;
+	if (io->fd >= 0 && io->fd != STDIN_FILENO)
+		close(io->fd);
+	io->fd = -1;
+	veil_cli__signal_reraise();
+	return error < 0 ? VEIL_EXIT_FAIL : VEIL_EXIT_OK;
+}
+
+static int add_passphrase_recipient(veil_recipients *rs, const char *passfile)
+{
+	veil_recipient *r = NULL;
+	char *pass = NULL;
+	size_t len = 0;
+	int error;
+
+	error = veil_cli__passphrase_read(&pass, &len, passfile, "Enter passphrase: ", 1);
+	if (error < 0)
+		return error;
+	error = veil_recipient_from_passphrase(&r, pass, len, 0);
+	veil_secure_free(pass);
+	if (error < 0)
+		return error;
+	return veil_recipients_add(rs, r);
+}
+
+/* -r, -R, -e -i and -p into one list; prints its own errors. */
+static int build_recipients(veil_recipients *rs, const age_args *a)
+{
+	veil_identities *ids = NULL;
+	char context[160];
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < a->nrecipients && error >= 0; i++) {
+		error = veil_cli__recipients_add_arg(rs, a->recipients[i]);
+		snprintf(context, sizeof(context), "-r %.100s", a->recipients[i]);
+	}
+	for (i = 0; i < a->nrfiles && error >= 0; i++) {
+		error = veil_cli__recipients_add_file(rs, a->rfiles[i]);
+		snprintf(context, sizeof(context), "-R %.100s", a->rfiles[i]);
+	}
+	if (error >= 0 && a->nifiles)
+		error = veil_identities_new(&ids);
+	for (i = 0; i < a->nifiles && error >= 0; i++) {
+		error = veil_cli__identities_load(ids, a->ifiles[i], a->passfile);
+		snprintf(context, sizeof(context), "-i %.100s", a->ifiles[i]);
+	}
+	if (error >= 0 && ids) {
+		error = veil_cli__recipients_add_identities(rs, ids);
+		snprintf(context, sizeof(context), "-e -i");
+	}
+	if (error >= 0 && a->passphrase) {
+		error = add_passphrase_recipient(rs, a->passfile);
+		snprintf(context, sizeof(context), "passphrase");
+	}
+	veil_identities_free(ids);
+	/* An "AGE-..." -r argument must not be echoed back, not even here. */
+	if (error < 0 && !strncmp(context, "-r AGE-", 7))
+		snprintf(context, sizeof(context), "-r");
+	if (error < 0)
+		return veil_cli__lib_error(context, error);
+	return 0;
+}
+
+int veil_cli__age_encrypt(const age_args *a)
+{
+	veil_age_options opts = VEIL_AGE_OPTIONS_INIT;
+	veil_recipients *rs = NULL;
+	age_io io = { -1, NULL };
+	int error, rc;
+
+	if (!a->output && !a->armor && isatty(STDOUT_FILENO)) {
+		veil_cli__error("refusing to write binary ciphertext to a terminal");
+		veil_cli__hint("use -a for ASCII armor, -o FILE, or \"-o -\" to force");
+		return VEIL_EXIT_FAIL;
+	}
+	error = veil_recipients_new(&rs);
+	if (error < 0) {
+		rc = veil_cli__lib_error("encrypting", error);
+		goto done;
+	}
+	rc = build_recipients(rs, a);
+	if (rc)
+		goto done;
+	rc = io_open(&io, a);
+	if (rc)
+		goto done;
+	opts.armor = a->armor;
+	error = veil_age_encrypt(veil_cli__fd_read, &io.fd, veil_cli__out_write, io.out, rs, &opts);
+	if (error < 0) {
+		char context[300];
+
+		snprintf(context, sizeof(context), "encrypting %s", input_name(a));
+		veil_cli__lib_error(context, error);
+	}
+	rc = io_finish(&io, error, a);
+done:
+	veil_recipients_free(rs);
+	return rc;
+}
+
+static int decrypt_passphrase(veil_identity **out, void *payload)
+{
+	pass_ctx *pc = payload;
+	char *pass = NULL;
+	size_t len = 0;
+	int error;
+
+	/* As age: a script that names -i must not hang on a prompt. */
+	if (pc->explicit_ids && !pc->passfile)
+		return veil_error_set(VEIL_ENOMATCH, "the file is passphrase-encrypted; "
+			"-i identities can't open it (omit -i to be asked, or give --passphrase-file)");
+	pc->asked = 1;
+	error = veil_cli__passphrase_read(&pass, &len, pc->passfile, "Enter passphrase: ", 0);
+	if (error < 0)
+		return error;
+	error = veil_identity_from_passphrase(out, pass, len, 0);
+	veil_secure_free(pass);
+	return error;
+}
+
+/* -i files, or the default lookup; *source is NULL when nothing was found. */
+static int load_identities(veil_identities *ids, const age_args *a, const char **source)
+{
+	size_t i;
+	int error;
+
+	*source = NULL;
+	for (i = 0; i < a->nifiles; i++) {
+		error = veil_cli__identities_load(ids, a->ifiles[i], a->passfile);
+		if (error < 0)
+			return veil_cli__lib_error(a->ifiles[i], error);
+		*source = "-i";
+	}
+	if (a->nifiles)
+		return 0;
+	error = veil_cli__identities_default(ids, source);
+	if (error == VEIL_ENOTFOUND && !*source)
+		return 0;
+	if (error < 0)
+		return veil_cli__lib_error(*source, error);
+	return 0;
+}
+
+static void decrypt_hint(int error, const pass_ctx *pc, const char *source)
+{
+	switch (error) {
+	case VEIL_ENOMATCH:
+		if (pc->asked)
+			veil_cli__hint("was the passphrase mistyped?");
+		else if (!source)
+			veil_cli__hint("no identity given: use -i FILE, or set VEIL_AGE_KEY_FILE "
+				"(see 'veil age --help')");
+		else
+			veil_cli__hint("the file was not encrypted to the identities from %s",
+				source);
+		break;
+	case VEIL_EMAC:
+		veil_cli__hint("the header was modified after encryption, or the file is damaged");
+		break;
+	case VEIL_EAUTH:
+	case VEIL_EPAYLOAD:
+		veil_cli__hint("the file is truncated or was modified after encryption; only "
+			"authenticated data was written");
+		break;
+	default:
+		break;
+	}
+}
+
+int veil_cli__age_decrypt(const age_args *a)
+{
+	veil_age_options opts = VEIL_AGE_OPTIONS_INIT;
+	pass_ctx pc = { a->passfile, a->nifiles > 0, 0 };
+	veil_identities *ids = NULL;
+	const char *source = NULL;
+	age_io io = { -1, NULL };
+	int error, rc;
+
+	error = veil_identities_new(&ids);
+	if (error < 0) {
+		rc = veil_cli__lib_error("decrypting", error);
+		goto done;
+	}
+	rc = load_identities(ids, a, &source);
+	if (rc)
+		goto done;
+	rc = io_open(&io, a);
+	if (rc)
+		goto done;
+	opts.passphrase = decrypt_passphrase;
+	opts.passphrase_payload = &pc;
+	error = veil_age_decrypt(veil_cli__fd_read, &io.fd, veil_cli__out_write, io.out, ids,
+		&opts);
+	if (error < 0) {
+		char context[300];
+
+		snprintf(context, sizeof(context), "decrypting %s", input_name(a));
+		veil_cli__lib_error(context, error);
+		decrypt_hint(error, &pc, source);
+	}
+	rc = io_finish(&io, error, a);
+done:
+	veil_identities_free(ids);
+	return rc;
+}

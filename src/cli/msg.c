@@ -1,0 +1,76 @@
+/* Messages on stderr, one line each, and the mapping from library errors to
+ * what the user reads. stdout carries only data. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "cli.h"
+
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "veil: %s: ", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void veil_cli__error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("error", fmt, ap);
+	va_end(ap);
+}
+
+void veil_cli__warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning", fmt, ap);
+	va_end(ap);
+}
+
+void veil_cli__hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("hint", fmt, ap);
+	va_end(ap);
+}
+
+int veil_cli__usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("error", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "veil: hint: try 'veil %s --help'\n", cmd);
+	return VEIL_EXIT_USAGE;
+}
+
+/* Case-insensitive substring test, for "does the message already say it". */
+static int mentions(const char *msg, const char *what)
+{
+	size_t n = strlen(what);
+
+	for (; *msg; msg++) {
+		if (!strncasecmp(msg, what, n))
+			return 1;
+	}
+	return 0;
+}
+
+int veil_cli__lib_error(const char *context, int code)
+{
+	const char *msg = veil_error_last();
+	const char *name = veil_error_name(code);
+
+	if (mentions(msg, name) || !strcmp(msg, "no error message"))
+		veil_cli__error("%s: %s", context, mentions(msg, name) ? msg : name);
+	else
+		veil_cli__error("%s: %s: %s", context, name, msg);
+	return VEIL_EXIT_FAIL;
+}
