@@ -22,7 +22,8 @@ typedef struct age_io {
 typedef struct pass_ctx {
 	const char *passfile;
 	int explicit_ids;
-	int asked;
+	int asked;   /* a passphrase was tried */
+	int refused; /* the file needs one, but -i was given */
 } pass_ctx;
 
 static int is_stdio(const char *path)
@@ -197,9 +198,11 @@ static int decrypt_passphrase(veil_identity **out, void *payload)
 	int error;
 
 	/* As age: a script that names -i must not hang on a prompt. */
-	if (pc->explicit_ids && !pc->passfile)
+	if (pc->explicit_ids && !pc->passfile) {
+		pc->refused = 1;
 		return veil_error_set(VEIL_ENOMATCH, "the file is passphrase-encrypted; "
 			"-i identities can't open it (omit -i to be asked, or give --passphrase-file)");
+	}
 	pc->asked = 1;
 	error = veil_cli__passphrase_read(&pass, &len, pc->passfile, "Enter passphrase: ", 0);
 	if (error < 0)
@@ -236,6 +239,8 @@ static void decrypt_hint(int error, const pass_ctx *pc, const char *source)
 {
 	switch (error) {
 	case VEIL_ENOMATCH:
+		if (pc->refused)
+			break;
 		if (pc->asked)
 			veil_cli__hint("was the passphrase mistyped?");
 		else if (!source)
@@ -261,7 +266,7 @@ static void decrypt_hint(int error, const pass_ctx *pc, const char *source)
 int veil_cli__age_decrypt(const age_args *a)
 {
 	veil_age_options opts = VEIL_AGE_OPTIONS_INIT;
-	pass_ctx pc = { a->passfile, a->nifiles > 0, 0 };
+	pass_ctx pc = { a->passfile, a->nifiles > 0, 0, 0 };
 	veil_identities *ids = NULL;
 	const char *source = NULL;
 	age_io io = { -1, NULL };

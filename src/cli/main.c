@@ -72,7 +72,8 @@ int main(int argc, char **argv)
 		return VEIL_EXIT_FAIL;
 	}
 	if (argc < 2) {
-		usage(stderr);
+		veil_cli__error("missing command");
+		veil_cli__hint("try 'veil --help'");
 		return VEIL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))

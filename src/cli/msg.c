@@ -63,13 +63,35 @@ static int mentions(const char *msg, const char *what)
 	return 0;
 }
 
+/* The code's name says the cause for the failures a user must tell apart
+ * (no match, MAC, payload, armor, format); for the others the message alone
+ * reads better ("cannot open ...: No such file or directory"). */
+static int names_cause(int code)
+{
+	switch (code) {
+	case VEIL_ENOMATCH:
+	case VEIL_EAUTH:
+	case VEIL_EFORMAT:
+	case VEIL_EMAC:
+	case VEIL_EPAYLOAD:
+	case VEIL_EARMOR:
+	case VEIL_ELIMIT:
+	case VEIL_EUNSUPPORTED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int veil_cli__lib_error(const char *context, int code)
 {
 	const char *msg = veil_error_last();
 	const char *name = veil_error_name(code);
 
-	if (mentions(msg, name) || !strcmp(msg, "no error message"))
-		veil_cli__error("%s: %s", context, mentions(msg, name) ? msg : name);
+	if (!strcmp(msg, "no error message"))
+		veil_cli__error("%s: %s", context, name);
+	else if (!names_cause(code) || mentions(msg, name))
+		veil_cli__error("%s: %s", context, msg);
 	else
 		veil_cli__error("%s: %s: %s", context, name, msg);
 	return VEIL_EXIT_FAIL;
