@@ -32,42 +32,9 @@ static int identity_file_passphrase(veil_identity **out, void *payload)
 	return error;
 }
 
-/* A passphrase-encrypted age file whose plaintext is an identity file (as
- * age -i accepts): decrypt in memory, parse, wipe. */
-static int load_encrypted(veil_identities *list, const uint8_t *data, size_t len,
-	const char *path, const char *passfile)
-{
-	veil_age_options opts = VEIL_AGE_OPTIONS_INIT;
-	identity_pass ip = { path, passfile };
-	veil_identities *none = NULL;
-	uint8_t *plain = NULL;
-	size_t plain_len = 0;
-	int error;
-
-	opts.passphrase = identity_file_passphrase;
-	opts.passphrase_payload = &ip;
-	error = veil_identities_new(&none);
-	if (error < 0)
-		goto done;
-	error = veil_age_decrypt_mem(&plain, &plain_len, data, len, none, &opts);
-	if (error < 0)
-		goto done;
-	error = veil_identities_parse(list, (const char *)plain, plain_len, path);
-done:
-	veil_wipe_free(plain, plain_len);
-	veil_identities_free(none);
-	return error;
-}
-
-static int starts_with(const uint8_t *data, size_t len, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return len >= n && !memcmp(data, prefix, n);
-}
-
 int veil_cli__identities_load(veil_identities *list, const char *path, const char *passfile)
 {
+	identity_pass ip = { path, passfile };
 	uint8_t *data = NULL;
 	size_t len = 0;
 	int error;
@@ -75,11 +42,10 @@ int veil_cli__identities_load(veil_identities *list, const char *path, const cha
 	error = veil_file_read(&data, &len, path, KEYFILE_MAX);
 	if (error < 0)
 		return error;
-	if (starts_with(data, len, "age-encryption.org/") ||
-	    starts_with(data, len, "-----BEGIN AGE ENCRYPTED FILE-----"))
-		error = load_encrypted(list, data, len, path, passfile);
-	else
-		error = veil_identities_parse(list, (const char *)data, len, path);
+	/* A passphrase-encrypted identity file (as age -i accepts) asks for
+	 * its passphrase only when it is one. */
+	error = veil_identities_parse_ext(list, (const char *)data, len, path,
+		identity_file_passphrase, &ip);
 	veil_wipe_free(data, len);
 	return error;
 }

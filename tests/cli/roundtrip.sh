@@ -71,6 +71,14 @@ printf 'correct horse battery staple\r\nsecond line ignored\n' >pass-crlf.txt
 run "$VEIL" age -d --passphrase-file pass-crlf.txt p.age
 check "passphrase file: first line, CRLF stripped" test "$rc" -eq 0 -a "$(stat -c %s "$T/out")" -eq 200000
 
+# A passphrase-encrypted identity file works with -i (as age).
+run "$VEIL" age -p --passphrase-file pass.txt -a -o k1.enc k1.txt
+run "$VEIL" age -d -i k1.enc --passphrase-file pass.txt small.txt.age
+check "-i with a passphrase-encrypted identity file" test "$rc" -eq 0 -a "$(cat "$T/out")" = "hello, veil"
+printf 'not the passphrase\n' >bad-pass.txt
+run "$VEIL" age -d -i k1.enc --passphrase-file bad-pass.txt small.txt.age
+check "... and a wrong passphrase for it fails" test "$rc" -eq 1 -a ! -s "$T/out"
+
 # Default identity lookup, first found wins.
 lookup() {
 	local what=$1 want=$2
