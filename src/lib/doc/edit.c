@@ -222,11 +222,11 @@ static int verify_leaf(verify_ctx *c, const veil_node *old, const veil_node *now
 	if (!r)
 		return 0;
 	c->found++;
-	if (now->value_len != r->edit->want_len ||
-		memcmp(now->value, r->edit->want, now->value_len) != 0)
-		return verify_fail(c, old, "changed a value");
 	if (old->kind == VEIL_NODE_SCALAR && now->type != r->edit->want_type)
 		return verify_fail(c, old, "changed a value's type");
+	if (!veil_doc__same_scalar(now->value, now->value_len, r->edit->want,
+		    r->edit->want_len, old->kind == VEIL_NODE_SCALAR ? now->type : VEIL_SCALAR_STR))
+		return verify_fail(c, old, "changed a value");
 	return 0;
 }
 

@@ -8,4 +8,11 @@
 int veil_doc__parse_with(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
 	const char *src, size_t len, const char *name);
 
+/* Do a and b spell the same value of type? Bytes for strings; the number
+ * or truth value for ints ("0x1F" = "31"), floats ("1" = "1.0", "+Inf" =
+ * ".inf") and bools ("True" = "true"), as sops's plaintext forms differ from
+ * YAML's. */
+int veil_doc__same_scalar(const char *a, size_t alen, const char *b, size_t blen,
+	veil_scalar_type type);
+
 #endif

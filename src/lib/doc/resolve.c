@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "doc/codec.h"
+#include "doc/internal.h"
 
 static int is_digit(char c)
 {
@@ -269,4 +270,94 @@ veil_scalar_type veil_doc__resolve_plain(const char *s, size_t len)
 		type = VEIL_SCALAR_INT;
 	free(heap);
 	return type;
+}
+
+/* An integer spelled as go-yaml reads it: sign, magnitude. */
+static int int_value(const char *s, size_t len, int *neg, uint64_t *mag)
+{
+	size_t i = 0;
+	int base = 10;
+	uint64_t v = 0;
+
+	*neg = 0;
+	if (i < len && (s[i] == '+' || s[i] == '-'))
+		*neg = s[i++] == '-';
+	if (len - i >= 2 && s[i] == '0') {
+		char p = lower(s[i + 1]);
+
+		if (p == 'x' || p == 'o' || p == 'b') {
+			base = p == 'x' ? 16 : p == 'o' ? 8 : 2;
+			i += 2;
+		} else {
+			base = 8;
+		}
+	}
+	for (; i < len; i++) {
+		int d;
+
+		if (s[i] == '_')
+			continue;
+		d = digit_value(s[i]);
+		if (d >= base || v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			return 0;
+		v = v * (uint64_t)base + (uint64_t)d;
+	}
+	*mag = v;
+	if (!v)
+		*neg = 0;
+	return 1;
+}
+
+static int float_value(const char *s, size_t len, double *out)
+{
+	char tmp[128], *end;
+	size_t i, n = 0;
+
+	if (len >= sizeof(tmp))
+		return 0;
+	for (i = 0; i < len; i++)
+		if (s[i] != '_')
+			tmp[n++] = s[i];
+	tmp[n] = '\0';
+	if (tmp[0] == '.' || ((tmp[0] == '+' || tmp[0] == '-') && tmp[1] == '.')) {
+		const char *t = tmp[0] == '.' ? tmp + 1 : tmp + 2;
+
+		if (lower(t[0]) == 'i' && lower(t[1]) == 'n' && lower(t[2]) == 'f' && !t[3]) {
+			*out = tmp[0] == '-' ? -HUGE_VAL : HUGE_VAL;
+			return 1;
+		}
+		if (lower(t[0]) == 'n' && lower(t[1]) == 'a' && lower(t[2]) == 'n' && !t[3]) {
+			*out = NAN;
+			return 1;
+		}
+	}
+	errno = 0;
+	*out = strtod(tmp, &end);
+	return end != tmp && !*end;
+}
+
+int veil_doc__same_scalar(const char *a, size_t alen, const char *b, size_t blen,
+	veil_scalar_type type)
+{
+	if (alen == blen && memcmp(a, b, alen) == 0)
+		return 1;
+	if (type == VEIL_SCALAR_NULL)
+		return 1;	/* "~", "null" and "" are one value */
+	if (type == VEIL_SCALAR_BOOL && alen && blen)
+		return (strchr("tT1", a[0]) != NULL) == (strchr("tT1", b[0]) != NULL);
+	if (type == VEIL_SCALAR_INT) {
+		int na, nb;
+		uint64_t ma, mb;
+
+		return int_value(a, alen, &na, &ma) && int_value(b, blen, &nb, &mb) && na == nb &&
+			ma == mb;
+	}
+	if (type == VEIL_SCALAR_FLOAT) {
+		double x, y;
+
+		if (!float_value(a, alen, &x) || !float_value(b, blen, &y))
+			return 0;
+		return x == y || (isnan(x) && isnan(y));
+	}
+	return 0;
 }

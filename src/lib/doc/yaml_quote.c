@@ -197,6 +197,10 @@ static const char *typed_spelling(const char *s, size_t len, veil_scalar_type ty
 	char *tmp, size_t cap, size_t *out_len)
 {
 	*out_len = len;
+	if (type == VEIL_SCALAR_NULL && len == 0) {
+		*out_len = 4;
+		return "null";
+	}
 	if (veil_doc__resolve_plain(s, len) == type)
 		return s;
 	if (type == VEIL_SCALAR_FLOAT) {
