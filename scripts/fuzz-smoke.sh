@@ -7,10 +7,15 @@
 #
 #   VEIL_FUZZ_SECONDS  seconds per target (default 20)
 #   VEIL_FUZZ_TARGETS  space-separated subset (default: every fuzz/fuzz_*.c)
+#   VEIL_FUZZ_MAX_LEN  largest input libFuzzer makes (default 8192: the two
+#                      64 KiB STREAM seeds are cut down, which keeps a short
+#                      run at thousands of executions a second; the seeds
+#                      still replay whole in the ctest replay tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${VEIL_FUZZ_SECONDS:-20}"
+max_len="${VEIL_FUZZ_MAX_LEN:-8192}"
 targets="${VEIL_FUZZ_TARGETS:-}"
 if [ -z "$targets" ]; then
 	for f in fuzz/fuzz_*.c; do
@@ -76,7 +81,7 @@ for t in $targets; do
 	mkdir -p "$work/$t/corpus" "$work/$t/crash"
 	[ -d "fuzz/corpus/$t" ] && cp -R "fuzz/corpus/$t/." "$work/$t/corpus/"
 	echo "fuzz-smoke: $t for ${seconds}s"
-	if build-fuzz/fuzz/"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	if build-fuzz/fuzz/"$t" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$work/$t/crash/" \
 		"$work/$t/corpus" >"$work/$t/log" 2>&1; then
 		grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)' \
