@@ -103,6 +103,10 @@ def main():
             stanza(["long", "x" * 100], os.urandom(99)),
         ], fk, b"greased header\n"),
         "x25519-2byte-chunk.age": age_file([x25519_stanza(fk)], fk, b"\x00\xff"),
+        # STREAM boundaries: one full chunk flagged final, and a full chunk
+        # followed by a one-byte final chunk (the only seeds over 4 KB).
+        "x25519-full-final-chunk.age": age_file([x25519_stanza(fk)], fk, bytes(65536)),
+        "x25519-two-chunks.age": age_file([x25519_stanza(fk)], fk, bytes(65537)),
     }
     files["scrypt-wf4.armor"] = armor(files["scrypt-wf4.age"])
     for name, data in files.items():
