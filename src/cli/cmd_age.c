@@ -58,7 +58,8 @@ static void age_usage(FILE *f)
 	      "\n"
 	      "Without -i, decryption uses the first of: VEIL_AGE_KEY (key text),\n"
 	      "VEIL_AGE_KEY_FILE, SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, $XDG_CONFIG_HOME/veil/keys.txt\n"
-	      "(default ~/.config/veil/keys.txt), then sops's ~/.config/sops/age/keys.txt.\n"
+	      "(default ~/.config/veil/keys.txt), then sops's $XDG_CONFIG_HOME/sops/age/keys.txt\n"
+	      "(default ~/.config/sops/age/keys.txt).\n"
 	      "\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error.\n",
 	      f);

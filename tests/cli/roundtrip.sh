@@ -98,6 +98,7 @@ lookup "VEIL_AGE_KEY_FILE wins over SOPS_AGE_KEY" bad VEIL_AGE_KEY_FILE="$T/k2.t
 mkdir -p "$XDG_CONFIG_HOME/veil" "$XDG_CONFIG_HOME/sops/age"
 cp k1.txt "$XDG_CONFIG_HOME/sops/age/keys.txt"
 lookup "sops's keys.txt" ok
+lookup "sops's keys.txt in ~/.config when XDG_CONFIG_HOME is unset" ok -u XDG_CONFIG_HOME
 cp k2.txt "$XDG_CONFIG_HOME/veil/keys.txt"
 lookup "veil's keys.txt wins over sops's" bad
 lookup "env wins over keys.txt" ok SOPS_AGE_KEY_FILE="$T/k1.txt"

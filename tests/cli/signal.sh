@@ -6,6 +6,10 @@
 "$VEIL" keygen -o k.txt 2>/dev/null
 P=$(sed -n 2p k.txt | cut -d' ' -f4)
 
+# Job control on, so the background veil does not start with SIGINT ignored
+# (a non-interactive shell ignores it in background jobs, and veil keeps
+# an inherited SIG_IGN, as programs should).
+set -m
 for sig in TERM INT; do
 	rm -rf od fifo && mkdir od && mkfifo fifo
 	# veil reads from a FIFO that stays open and silent, so it is blocked
