@@ -87,6 +87,11 @@ int veil_cli__lib_error(const char *context, int code)
 {
 	const char *msg = veil_error_last();
 	const char *name = veil_error_name(code);
+	size_t clen = strlen(context);
+
+	/* The library often names the file already ("key.txt: ..."). */
+	if (!strncmp(msg, context, clen) && msg[clen] == ':' && msg[clen + 1] == ' ')
+		msg += clen + 2;
 
 	if (!strcmp(msg, "no error message"))
 		veil_cli__error("%s: %s", context, name);

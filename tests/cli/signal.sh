@@ -21,7 +21,7 @@ for sig in TERM INT; do
 	sleep 1
 	check "SIG$sig: a temp output file exists while running" test -n "$(ls -A od)"
 	kill -s "$sig" "$pid"
-	wait "$pid"
+	{ wait "$pid"; } 2>/dev/null
 	rc=$?
 	exec 3>&-
 	check "SIG$sig: veil ends by the signal (status $rc)" \

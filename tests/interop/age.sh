@@ -60,6 +60,16 @@ age -a -R ssh_id.pub -r "$A1" -o ssh2.a.age p1.bin
 run "$VEIL" age -d -i ssh_id -o ssh2.a.out ssh2.a.age
 check "age -> veil, armored, ssh-ed25519 next to X25519" rc0_same p1.bin ssh2.a.out
 
+# ssh-rsa, which age writes and veil does not support: a clear refusal.
+ssh-keygen -q -t rsa -b 2048 -N '' -f rsa_id
+age -R rsa_id.pub -o rsa.a.age p1.bin
+run "$VEIL" age -d -i a1.txt rsa.a.age
+check "age ssh-rsa file: veil fails without output" test "$rc" -eq 1 -a ! -s "$T/out"
+err_has "no identity matched.*ssh-rsa" "age ssh-rsa file: the stanza type is named"
+run "$VEIL" age -d -i rsa_id rsa.a.age
+check "an ssh-rsa private key is refused" test "$rc" -eq 1 -a ! -s "$T/out"
+err_has "unsupported" "... as unsupported"
+
 # scrypt. age 1.1.1 reads passphrases only from a terminal: drive it
 # through a pty, typing slowly enough that echo is already off.
 PW='interop passphrase 42'
