@@ -7,7 +7,9 @@
 # each case runs age and veil alternately (VEIL_BENCH_RUNS times each,
 # default 3) under GNU time and prints the median wall time, MB/s, the peak
 # RSS over the runs and the veil/age throughput ratio. Both tools decrypt the
-# same file, the one age made. Everything it creates is deleted at the end.
+# same file, the one age made. veil makes a file output durable (fsync before
+# rename) and age does not, so the file cases also time age followed by an
+# fsync of its output. Everything it creates is deleted at the end.
 #
 # Until `veil age` exists, the STREAM payload alone is measured with
 # build/bench/stream-bench (no header; its own ciphertext) and the output
@@ -85,18 +87,28 @@ rate() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", (s > 0 ? b / 1e6 / 
 
 printf '\n%-22s %9s %8s %8s   %9s %8s %8s   %6s\n' case "age s" "MB/s" "RSS MB" "veil s" "MB/s" \
 	"RSS MB" "ratio"
+notes=""
 for op in e d; do
 	for dest in null file; do
 		a=$work/age.$op.$dest
 		v=$work/veil.$op.$dest
+		s=$work/agesync.$op.$dest
 		: >"$a"
 		: >"$v"
+		: >"$s"
 		for _ in $(seq "$runs"); do
 			out=/dev/null
 			[ "$dest" = file ] && out=$work/out && rm -f "$out"
 			# shellcheck disable=SC2046 # the commands are word lists on purpose
 			timed "$a" $(age_cmd "$op" "$out")
-			[ "$dest" = file ] && rm -f "$out"
+			if [ "$dest" = file ]; then
+				# veil makes its output durable (temp file, fsync, rename);
+				# age does not, so also time age followed by an fsync.
+				rm -f "$out"
+				# shellcheck disable=SC2046
+				timed "$s" sh -c "$(age_cmd "$op" "$out") && sync '$out'"
+				rm -f "$out"
+			fi
 			# shellcheck disable=SC2046
 			timed "$v" $(veil_cmd "$op" "$out")
 		done
@@ -113,7 +125,14 @@ for op in e d; do
 			"$(maxcol2 <"$a" | awk '{ print $1 / 1024 }')" "$vs" "$vr" \
 			"$(maxcol2 <"$v" | awk '{ print $1 / 1024 }')" \
 			"$(awk -v a="$ar" -v v="$vr" 'BEGIN { print (a > 0 ? v / a : 0) }')"
+		if [ "$dest" = file ]; then
+			ss=$(median <"$s")
+			sr=$(rate "$ss")
+			notes="$notes$(printf '%-22s age + fsync: %s s, %s MB/s; veil/that %.2fx' "$name" \
+				"$ss" "$sr" "$(awk -v a="$sr" -v v="$vr" 'BEGIN { print (a > 0 ? v / a : 0) }')")
+"
+		fi
 	done
 done
-echo
+printf '\n%s' "$notes"
 echo "($mb MiB, median of $runs runs, peak RSS over the runs; mode: $mode; load: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -1,6 +1,7 @@
 /* Worker pool for the STREAM payload: one mutex guards the job counter.
  * A job is a 64 KiB chunk (~50 us of crypto), so taking the lock once per
  * job costs nothing measurable and keeps the protocol obviously correct. */
+#include <signal.h>
 #include <unistd.h>
 #include "age/stream_pool.h"
 
@@ -70,16 +71,25 @@ fail_mu:
 
 void veil_stream__pool_start(veil_stream__pool *pool, unsigned int workers)
 {
+	sigset_t all, old;
+	int masked;
+
 	if (workers > VEIL_STREAM_MAX_THREADS)
 		workers = VEIL_STREAM_MAX_THREADS;
 	/* Without the primitives the caller simply does all the work inline. */
 	if (workers == 0 || sync_init(pool) < 0)
 		return;
+	/* Workers inherit a full signal mask, so signals reach the caller's
+	 * thread, whose blocking read or write they must interrupt (EINTR). */
+	sigfillset(&all);
+	masked = pthread_sigmask(SIG_SETMASK, &all, &old) == 0;
 	while (pool->workers < workers) {
 		if (pthread_create(&pool->tid[pool->workers], NULL, worker_main, pool) != 0)
 			break;
 		pool->workers++;
 	}
+	if (masked)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void veil_stream__pool_submit(veil_stream__pool *pool, veil_stream__job_fn fn, void *ctx,
