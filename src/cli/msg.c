@@ -89,15 +89,17 @@ int veil_cli__lib_error(const char *context, int code)
 	const char *name = veil_error_name(code);
 	size_t clen = strlen(context);
 
-	/* The library often names the file already ("key.txt: ..."). */
-	if (!strncmp(msg, context, clen) && msg[clen] == ':' && msg[clen + 1] == ' ')
-		msg += clen + 2;
-
 	if (!strcmp(msg, "no error message"))
-		veil_cli__error("%s: %s", context, name);
-	else if (!names_cause(code) || mentions(msg, name))
-		veil_cli__error("%s: %s", context, msg);
-	else
-		veil_cli__error("%s: %s: %s", context, name, msg);
+		msg = name;
+	/* The library often names the file already ("key.txt: ...",
+	 * "cannot open key.txt: ..."): say it once. */
+	if (clen > 0 && !strncmp(msg, context, clen) && !strncmp(msg + clen, ": ", 2))
+		msg += clen + 2;
+	else if (clen > 0 && strstr(msg, context))
+		context = "";
+	if (!names_cause(code) || mentions(msg, name))
+		name = "";
+	veil_cli__error("%s%s%s%s%s", context, *context ? ": " : "", name, *name ? ": " : "",
+		msg);
 	return VEIL_EXIT_FAIL;
 }

@@ -133,6 +133,8 @@ cp small.txt same.txt
 run "$VEIL" age -r "$P1" -o same.txt same.txt
 expect_fail "refuses to write over its own input"
 check "the input is untouched" same small.txt same.txt
+"$VEIL" age -d -i k1.txt -o /dev/stdout big.bin.age 2>"$T/err" | cat >devstdout.out
+check "-o /dev/stdout into a pipe" same big.bin devstdout.out
 run "$VEIL" age -r "$P1" -o - small.txt
 check "-o - writes to stdout" test "$rc" -eq 0 -a "$(head -c 21 "$T/out")" = "age-encryption.org/v1"
 
