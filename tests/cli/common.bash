@@ -111,3 +111,28 @@ finish() {
 	[ "$fails" -eq 0 ] || exit 1
 	exit 0
 }
+
+# pty_type CMD LINE...: runs CMD on a pty (script(1)) and types each LINE
+# after the next passphrase prompt shows up, as a person would, so echo is
+# already off when it arrives. Transcript in $T/tty, status in $rc.
+pty_type() {
+	local cmd=$1
+	shift
+	: >"$T/tty"
+	{
+		local n=0 line tries
+		for line in "$@"; do
+			n=$((n + 1))
+			tries=0
+			while [ "$(grep -o 'assphrase' "$T/tty" | wc -l)" -lt "$n" ] &&
+				[ "$tries" -lt 300 ]; do
+				sleep 0.1
+				tries=$((tries + 1))
+			done
+			sleep 0.2
+			printf '%s\n' "$line"
+		done
+		sleep 0.5
+	} | script -qec "$cmd" /dev/null >"$T/tty" 2>&1
+	rc=$?
+}

@@ -29,36 +29,21 @@ check "armored ciphertext to a terminal is fine" grep -q -- "-----BEGIN AGE ENCR
 tty "$(q "$VEIL") age -r $P -o - small.txt"
 check "-o - forces binary to the terminal" grep -qa 'age-encryption.org/v1' "$T/out"
 
-# typed: feeds lines to the pty with pauses, as a person would, so echo is
-# already off when they arrive.
-typed() {
-	local cmd=$1
-	shift
-	{
-		sleep 1
-		for line in "$@"; do
-			printf '%s\n' "$line"
-			sleep 0.5
-		done
-	} | script -qec "$cmd" /dev/null >"$T/out" 2>&1
-	rc=$?
-}
-
 PW='s3cret tty phrase'
-typed "$(q "$VEIL") age -p -o p.age small.txt" "$PW" "$PW"
+pty_type "$(q "$VEIL") age -p -o p.age small.txt" "$PW" "$PW"
 check "passphrase from the terminal, confirmed" test "$rc" -eq 0 -a -s p.age
-check "the prompt is shown" grep -q "Enter passphrase" "$T/out"
-check "the passphrase is not echoed" sh -c "! grep -qF '$PW' '$T/out'"
+check "the prompt is shown" grep -q "Enter passphrase" "$T/tty"
+check "the passphrase is not echoed" sh -c "! grep -qF '$PW' '$T/tty'"
 printf '%s\n' "$PW" >pw.txt
 run "$VEIL" age -d --passphrase-file pw.txt p.age
 check "what was typed is the passphrase" test "$rc" -eq 0 -a "$(cat "$T/out")" = "hello, terminal"
 
-typed "$(q "$VEIL") age -d -o p.out p.age" "$PW"
+pty_type "$(q "$VEIL") age -d -o p.out p.age" "$PW"
 check "decrypt asks for the passphrase on the terminal" test "$rc" -eq 0 -a "$(cat p.out 2>/dev/null)" = "hello, terminal"
 
-typed "$(q "$VEIL") age -p -o mismatch.age small.txt" "$PW" "something else"
+pty_type "$(q "$VEIL") age -p -o mismatch.age small.txt" "$PW" "something else"
 check "different confirmation fails" test "$rc" -eq 1 -a ! -e mismatch.age
-check "... saying they differ" grep -q "do not match" "$T/out"
+check "... saying they differ" grep -q "do not match" "$T/tty"
 
 # Without a terminal there is nothing to prompt on: a clear error, no hang.
 run setsid "$VEIL" age -p -o nottty.age small.txt </dev/null

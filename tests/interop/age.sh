@@ -71,29 +71,18 @@ check "an ssh-rsa private key is refused" test "$rc" -eq 1 -a ! -s "$T/out"
 err_has "unsupported" "... as unsupported"
 
 # scrypt. age 1.1.1 reads passphrases only from a terminal: drive it
-# through a pty, typing slowly enough that echo is already off.
+# through a pty (pty_type waits for each prompt before typing).
 PW='interop passphrase 42'
 printf '%s\n' "$PW" >pw.txt
-typed() {
-	local cmd=$1
-	shift
-	{
-		sleep 1
-		for line in "$@"; do
-			printf '%s\n' "$line"
-			sleep 0.5
-		done
-	} | script -qec "$cmd" /dev/null >"$T/tty" 2>&1
-}
 for armor in "" "-a"; do
 	kind=${armor:+armored}
 	kind=${kind:-binary}
 	"$VEIL" age $armor -p --passphrase-file pw.txt -o pw.v.age p3.bin
 	rm -f pw.v.out
-	typed "age -d -o pw.v.out pw.v.age" "$PW"
+	pty_type "age -d -o pw.v.out pw.v.age" "$PW"
 	check "veil -> age, scrypt, $kind" same p3.bin pw.v.out
 	rm -f pw.a.age
-	typed "age $armor -p -o pw.a.age p3.bin" "$PW" "$PW"
+	pty_type "age $armor -p -o pw.a.age p3.bin" "$PW" "$PW"
 	run "$VEIL" age -d --passphrase-file pw.txt -o pw.a.out pw.a.age
 	check "age -> veil, scrypt, $kind" rc0_same p3.bin pw.a.out
 done
