@@ -56,6 +56,7 @@ echo "== a modified file is refused, and no plaintext comes out"
 # Flip one bit in the last byte of the payload.
 last=$(($(stat -c %s "$work/tampered.age") - 1))
 byte=$(od -An -tu1 -j "$last" -N1 "$work/tampered.age" | tr -d ' ')
+# shellcheck disable=SC2059 # an octal escape built on purpose
 printf "\\$(printf '%03o' $((byte ^ 1)))" |
 	dd of="$work/tampered.age" bs=1 seek="$last" conv=notrunc status=none
 if show "$VEIL" age -d -i "$KEYS/example-identity.txt" "$work/tampered.age"; then

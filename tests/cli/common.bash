@@ -86,6 +86,7 @@ byte_at() {
 }
 
 put_byte() {
+	# shellcheck disable=SC2059 # an octal escape built on purpose
 	printf "\\$(printf '%03o' "$3")" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
 
@@ -115,6 +116,7 @@ finish() {
 # pty_type CMD LINE...: runs CMD on a pty (script(1)) and types each LINE
 # after the next passphrase prompt shows up, as a person would, so echo is
 # already off when it arrives. Transcript in $T/tty, status in $rc.
+# shellcheck disable=SC2094 # the typist reads what script writes, on purpose
 pty_type() {
 	local cmd=$1
 	shift

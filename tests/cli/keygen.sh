@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # veil keygen: age-keygen's file format, -o 0600 and never overwriting, the
 # "Public key:" line, and -y for X25519 and ssh-ed25519 identities.
+# shellcheck source=tests/cli/common.bash
 . "$(dirname "$0")/common.bash"
 
 umask 022

@@ -2,6 +2,7 @@
 # veil age round trips: binary, armored, several recipients, -R files,
 # -e -i, ssh-ed25519, passphrases, empty and multi-chunk inputs, pipes,
 # the default identity lookup, and output files.
+# shellcheck source=tests/cli/common.bash
 . "$(dirname "$0")/common.bash"
 
 for n in 1 2 3; do "$VEIL" keygen -o k$n.txt 2>/dev/null; done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SIGTERM/SIGINT while writing an output file: the temp file is removed, no
 # output appears, and the process ends by the signal.
+# shellcheck source=tests/cli/common.bash
 . "$(dirname "$0")/common.bash"
 
 "$VEIL" keygen -o k.txt 2>/dev/null

@@ -2,6 +2,7 @@
 # Damaged files fail with a message naming the cause, write no plaintext for
 # a one-chunk file, leave no output file (and an existing one untouched), and
 # no error ever shows a secret key or a passphrase.
+# shellcheck source=tests/cli/common.bash
 . "$(dirname "$0")/common.bash"
 
 "$VEIL" keygen -o k1.txt 2>/dev/null

@@ -2,6 +2,7 @@
 # Behaviour on a terminal, driven through a pty with script(1): binary
 # ciphertext is refused on a terminal, armor is not, and passphrases are read
 # from /dev/tty with echo off (asked twice when encrypting).
+# shellcheck source=tests/cli/common.bash
 . "$(dirname "$0")/common.bash"
 
 if ! command -v script >/dev/null; then

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Usage errors exit 2 with a "veil: error:" line; --help exits 0 on stdout.
+# shellcheck source=tests/cli/common.bash
 . "$(dirname "$0")/common.bash"
 
 printf 'data\n' >in.txt

@@ -2,6 +2,7 @@
 # Interoperability with the reference age (Go; Debian's age 1.1.1), both
 # directions: X25519 with several recipients, binary and armored,
 # ssh-ed25519, scrypt passphrases, and each tool's keys in the other.
+# shellcheck source=tests/cli/common.bash
 . "$(dirname "$0")/../cli/common.bash"
 
 for tool in age age-keygen script; do

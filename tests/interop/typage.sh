@@ -3,6 +3,7 @@
 # both directions, through our wrapper typage-cli.mjs: X25519 with several
 # recipients, binary and armored, and scrypt passphrases. typage refuses
 # scrypt work factors above 20; veil writes 18.
+# shellcheck source=tests/cli/common.bash
 . "$(dirname "$0")/../cli/common.bash"
 
 HERE=${VEIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/interop
