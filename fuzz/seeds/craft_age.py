@@ -109,6 +109,13 @@ def main():
         "x25519-two-chunks.age": age_file([x25519_stanza(fk)], fk, bytes(65537)),
     }
     files["scrypt-wf4.armor"] = armor(files["scrypt-wf4.age"])
+    # An identity file behind a passphrase (what `age-keygen | age -p`
+    # writes), for veil_identities_parse_ext; make-seeds.sh also copies it
+    # into the fuzz_identity corpus.
+    keyfile = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "keys",
+                                "fuzz-x25519.txt"), "rb").read()
+    fk2 = os.urandom(16)
+    files["scrypt-wf4-identity-file.armor"] = armor(age_file([scrypt_stanza(fk2, 4)], fk2, keyfile))
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)

@@ -75,7 +75,8 @@ PY
 cp "$h/x25519-hello.armor" "$h/ssh-200.armor" "$a/"
 
 # fuzz_identity: the first byte picks the parser ('0' identities file,
-# '1' recipients file, '2' one recipient, '3' one identity).
+# '1' recipients file, '2' one recipient, '3' one identity, '4'
+# passphrase-encrypted identities file).
 ssh-keygen -q -t rsa -b 2048 -N '' -C rsa@veil -f "$tmp/rsa"
 ssh-keygen -q -t ed25519 -N 'secret' -C enc@veil -f "$tmp/enc"
 age-keygen -o "$tmp/two.txt" 2>/dev/null
@@ -99,4 +100,6 @@ printf '%s' "$S" | cut -d' ' -f1,2 | tr -d '\n' | seed recipient-ssh-nocomment 2
 tr -d '\n' <"$tmp/rsa.pub" | seed recipient-rsa 2
 grep '^AGE-SECRET' "$here/keys/fuzz-x25519.txt" | tr -d '\n' | seed identity 3
 grep '^AGE-SECRET' "$here/keys/fuzz-x25519.txt" | tr -d '\n' | tr '[:upper:]' '[:lower:]' | seed identity-lower 3
+# '4' and up: veil_identities_parse_ext with the work-factor-4 passphrase.
+seed passphrase-identity-file 4 <"$h/scrypt-wf4-identity-file.armor"
 echo "seeds written to $out"
