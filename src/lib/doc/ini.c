@@ -443,6 +443,12 @@ static int ini_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *
 
 		if (memchr(value, '\n', len) || memchr(value, '\r', len))
 			return veil_error_set(VEIL_EINVAL, "an INI comment cannot span lines");
+		/* ini.v1 ends a header at its line's last ']' */
+		if (node->inline_comment && node->parent && node->parent->span.line ==
+			node->span.line && memchr(value, ']', len))
+			return veil_error_set(VEIL_EINVAL, "%s:%u: a ']' in the comment after a "
+				"section header would change the section's name", doc->name,
+				node->span.line);
 		if (veil_buf_append(out, doc->src + *start, prefix) < 0)
 			return VEIL_ENOMEM;
 		return veil_buf_append(out, value, len);
