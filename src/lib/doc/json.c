@@ -577,6 +577,11 @@ int veil_json__put_scalar(veil_buf *out, const char *v, size_t len, veil_scalar_
 		if (!is_json_number(v, len))
 			return veil_error_set(VEIL_EINVAL,
 				"a number cannot be written as JSON (JSON has no NaN, Inf, hex or octal)");
+		/* sops's float plaintext "3" would read back as an int: keep it a float */
+		if (type == VEIL_SCALAR_FLOAT && !memchr(v, '.', len) && !memchr(v, 'e', len) &&
+			!memchr(v, 'E', len) && fits_int64(v, len))
+			return veil_buf_append(out, v, len) < 0 ? VEIL_ENOMEM :
+				veil_buf_append(out, ".0", 2);
 		return veil_buf_append(out, v, len);
 	default:
 		return veil_json__put_string(out, v, len);
