@@ -49,16 +49,38 @@ static int same_file(const char *input, const char *output)
 	return S_ISREG(so.st_mode) && si.st_dev == so.st_dev && si.st_ino == so.st_ino;
 }
 
+/* The output must not replace the input or a key file it was given. */
+static int output_clobbers(const age_args *a)
+{
+	size_t i;
+
+	if (same_file(a->input, a->output)) {
+		veil_cli__error("the output '%s' is the input file", a->output);
+		return 1;
+	}
+	for (i = 0; i < a->nifiles; i++) {
+		if (same_file(a->ifiles[i], a->output)) {
+			veil_cli__error("the output '%s' is an identity file (-i)", a->output);
+			return 1;
+		}
+	}
+	for (i = 0; i < a->nrfiles; i++) {
+		if (same_file(a->rfiles[i], a->output)) {
+			veil_cli__error("the output '%s' is a recipients file (-R)", a->output);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int io_open(age_io *io, const age_args *a)
 {
 	int error;
 
 	io->fd = -1;
 	io->out = NULL;
-	if (same_file(a->input, a->output)) {
-		veil_cli__error("the output '%s' is the input file", a->output);
+	if (output_clobbers(a))
 		return VEIL_EXIT_FAIL;
-	}
 	if (is_stdio(a->input)) {
 		io->fd = STDIN_FILENO;
 	} else {

@@ -136,6 +136,11 @@ expect_fail "refuses to write over its own input"
 check "the input is untouched" same small.txt same.txt
 "$VEIL" age -d -i k1.txt -o /dev/stdout big.bin.age 2>"$T/err" | cat >devstdout.out
 check "-o /dev/stdout into a pipe" same big.bin devstdout.out
+cp k1.txt k1.keep
+run "$VEIL" age -d -i k1.txt -o k1.txt small.txt.age
+check "refuses to write over its identity file" test "$rc" -eq 1 -a "$(cat k1.txt)" = "$(cat k1.keep)"
+run "$VEIL" age -R recipients.txt -o recipients.txt small.txt
+check "refuses to write over its recipients file" test "$rc" -eq 1 -a "$(grep -c age1 recipients.txt)" -eq 2
 run "$VEIL" age -r "$P1" -o - small.txt
 check "-o - writes to stdout" test "$rc" -eq 0 -a "$(head -c 21 "$T/out")" = "age-encryption.org/v1"
 
