@@ -1,0 +1,466 @@
+/* .sops.yaml: finding it, reading creation rules, matching a file. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "sops/rules.h"
+#include "util/buf.h"
+#include "util/fsutil.h"
+#include "veil/doc.h"
+#include "veil/error.h"
+
+static const char *const sel_names[] = {
+	[VEIL_SEL_NONE] = "",
+	[VEIL_SEL_UNENCRYPTED_SUFFIX] = "unencrypted_suffix",
+	[VEIL_SEL_ENCRYPTED_SUFFIX] = "encrypted_suffix",
+	[VEIL_SEL_UNENCRYPTED_REGEX] = "unencrypted_regex",
+	[VEIL_SEL_ENCRYPTED_REGEX] = "encrypted_regex",
+	[VEIL_SEL_UNENCRYPTED_COMMENT_REGEX] = "unencrypted_comment_regex",
+	[VEIL_SEL_ENCRYPTED_COMMENT_REGEX] = "encrypted_comment_regex",
+};
+
+/* Key types sops knows and veil does not: a rule naming them is refused
+ * rather than silently producing a file those keys cannot open. */
+static const char *const foreign_keys[] = {
+	"pgp", "kms", "gcp_kms", "azure_keyvault", "hc_vault_transit_uri", "hckms", "hc_vault",
+};
+
+const char *veil_sops__sel_name(veil_sops_sel_kind kind)
+{
+	return sel_names[kind];
+}
+
+veil_sops_sel_kind veil_sops__sel_from_name(const char *name)
+{
+	for (int k = VEIL_SEL_UNENCRYPTED_SUFFIX; k <= VEIL_SEL_ENCRYPTED_COMMENT_REGEX; k++)
+		if (!strcmp(sel_names[k], name))
+			return (veil_sops_sel_kind)k;
+	return VEIL_SEL_NONE;
+}
+
+/* Follows a YAML alias to its anchored node (anchors are common in
+ * .sops.yaml: "age: *admins"). */
+static const veil_node *deref(const veil_node *n)
+{
+	return n && n->kind == VEIL_NODE_ALIAS ? n->target : n;
+}
+
+static int rule_error(const char *name, const veil_node *n, const char *what)
+{
+	return veil_error_set(VEIL_EFORMAT, "%s:%u:%u: %s", name, n ? n->span.line : 0,
+		n ? n->span.col : 0, what);
+}
+
+/* Appends the comma-separated, trimmed, non-empty entries of s to g. */
+static int add_age_list(veil_sops_group *g, const char *s)
+{
+	while (*s) {
+		const char *end = strchr(s, ',');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		const char *a = s, *b = s + len;
+		char **grown;
+		while (a < b && (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n' || b[-1] == '\r'))
+			b--;
+		if (b > a) {
+			if (!(grown = realloc(g->age, (g->nage + 1) * sizeof(*grown))))
+				return veil_error_set(VEIL_ENOMEM, "out of memory");
+			g->age = grown;
+			if (!(g->age[g->nage] = strndup(a, (size_t)(b - a))))
+				return veil_error_set(VEIL_ENOMEM, "out of memory");
+			g->nage++;
+		}
+		s += len + (end ? 1 : 0);
+	}
+	return 0;
+}
+
+/* age: a scalar "a,b" or a list whose entries are themselves splittable. */
+static int read_age(veil_sops_group *g, const veil_node *n, const char *name)
+{
+	n = deref(n);
+	if (!n || (n->kind == VEIL_NODE_SCALAR && n->type == VEIL_SCALAR_NULL))
+		return 0;
+	if (n->kind == VEIL_NODE_SCALAR)
+		return add_age_list(g, n->value);
+	if (n->kind != VEIL_NODE_SEQ)
+		return rule_error(name, n, "age must be a string or a list of strings");
+	for (size_t i = 0; i < n->nitems; i++) {
+		const veil_node *it = deref(n->items[i]);
+		int error;
+		if (it->kind == VEIL_NODE_COMMENT)
+			continue;
+		if (it->kind != VEIL_NODE_SCALAR)
+			return rule_error(name, it, "age entries must be strings");
+		if ((error = add_age_list(g, it->value)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int has_foreign_keys(const veil_node *map)
+{
+	for (size_t i = 0; i < sizeof(foreign_keys) / sizeof(foreign_keys[0]); i++) {
+		const veil_node *v = deref(veil_node_get(map, foreign_keys[i]));
+		if (v && !(v->kind == VEIL_NODE_SCALAR &&
+			   (v->type == VEIL_SCALAR_NULL || v->value_len == 0)) &&
+		    !(v->kind == VEIL_NODE_SEQ && v->nitems == 0))
+			return 1;
+	}
+	return 0;
+}
+
+static int read_group(veil_sops_group *g, const veil_node *map, const char *name, int depth)
+{
+	const veil_node *merge;
+	int error;
+
+	map = deref(map);
+	if (!map || map->kind != VEIL_NODE_MAP)
+		return rule_error(name, map, "a key group must be a mapping");
+	if (depth > 8)
+		return rule_error(name, map, "key group merges nested too deeply");
+	if (has_foreign_keys(map))
+		return rule_error(name, map, "veil supports age keys only; this key group "
+			"names other key types (pgp, kms, ...)");
+	if ((error = read_age(g, veil_node_get(map, "age"), name)) < 0)
+		return error;
+	merge = deref(veil_node_get(map, "merge"));
+	if (!merge)
+		return 0;
+	if (merge->kind != VEIL_NODE_SEQ)
+		return rule_error(name, merge, "merge must be a list of key groups");
+	for (size_t i = 0; i < merge->nitems; i++) {
+		if (merge->items[i]->kind == VEIL_NODE_COMMENT)
+			continue;
+		if ((error = read_group(g, merge->items[i], name, depth + 1)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int add_group(veil_sops_rule *r, veil_sops_group **out)
+{
+	veil_sops_group *grown = realloc(r->groups, (r->ngroups + 1) * sizeof(*grown));
+
+	if (!grown)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	r->groups = grown;
+	memset(&grown[r->ngroups], 0, sizeof(*grown));
+	*out = &grown[r->ngroups++];
+	return 0;
+}
+
+static int read_groups(veil_sops_rule *r, const veil_node *rule, const char *name)
+{
+	const veil_node *kg = deref(veil_node_get(rule, "key_groups"));
+	veil_sops_group *g;
+	int error;
+
+	if (!kg || (kg->kind == VEIL_NODE_SCALAR && kg->type == VEIL_SCALAR_NULL)) {
+		/* flat form: one group from the rule's own keys */
+		if (has_foreign_keys(rule))
+			return rule_error(name, rule, "veil supports age keys only; this rule "
+				"names other key types (pgp, kms, ...)");
+		if ((error = add_group(r, &g)) < 0)
+			return error;
+		return read_age(g, veil_node_get(rule, "age"), name);
+	}
+	if (kg->kind != VEIL_NODE_SEQ)
+		return rule_error(name, kg, "key_groups must be a list");
+	for (size_t i = 0; i < kg->nitems; i++) {
+		if (kg->items[i]->kind == VEIL_NODE_COMMENT)
+			continue;
+		if ((error = add_group(r, &g)) < 0 || (error = read_group(g, kg->items[i], name, 0)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static const char *scalar(const veil_node *n)
+{
+	n = deref(n);
+	return n && n->kind == VEIL_NODE_SCALAR && n->type != VEIL_SCALAR_NULL ? n->value : NULL;
+}
+
+static int read_selection(veil_sops_rule *r, const veil_node *rule, const char *name)
+{
+	for (int k = VEIL_SEL_UNENCRYPTED_SUFFIX; k <= VEIL_SEL_ENCRYPTED_COMMENT_REGEX; k++) {
+		const veil_node *n = veil_node_get(rule, sel_names[k]);
+		const char *v = scalar(n);
+		if (!v || !*v)
+			continue;
+		if (r->sel.kind != VEIL_SEL_NONE)
+			return rule_error(name, n, "a creation rule can set only one of the "
+				"(un)encrypted suffix/regex/comment-regex options");
+		r->sel.kind = (veil_sops_sel_kind)k;
+		if (!(r->sel.value = strdup(v)))
+			return veil_error_set(VEIL_ENOMEM, "out of memory");
+		if (k >= VEIL_SEL_UNENCRYPTED_REGEX) {
+			veil_regex *check = NULL;
+			int error = veil_regex_compile(&check, v);
+			veil_regex_free(check);
+			if (error < 0)
+				return rule_error(name, n, veil_error_last());
+		}
+	}
+	return 0;
+}
+
+static int read_options(veil_sops_rule *r, const veil_node *rule, const char *name)
+{
+	const char *v;
+	const veil_node *n;
+
+	n = veil_node_get(rule, "shamir_threshold");
+	if ((v = scalar(n))) {
+		char *end;
+		long t = strtol(v, &end, 10);
+		if (*end || t < 0 || t > 255)
+			return rule_error(name, n, "shamir_threshold must be an integer 0..255");
+		r->shamir_threshold = (int)t;
+	}
+	n = veil_node_get(rule, "mac_only_encrypted");
+	if ((v = scalar(n)))
+		r->mac_only_encrypted = !strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "TRUE");
+	n = veil_node_get(rule, "cipher");
+	if ((v = scalar(n))) {
+		if (!strcmp(v, "aes256_gcm") || !strcmp(v, "aes256-gcm"))
+			r->cipher = VEIL_SOPS_AES256_GCM;
+		else if (!strcmp(v, "chacha20_poly1305") || !strcmp(v, "chacha20-poly1305"))
+			r->cipher = VEIL_SOPS_CHACHA20_POLY1305;
+		else
+			return rule_error(name, n, "cipher must be aes256_gcm or chacha20_poly1305");
+	}
+	n = veil_node_get(rule, "scope");
+	if ((v = scalar(n))) {
+		if (strcmp(v, "strict") && strcmp(v, "namespace") && strcmp(v, "none"))
+			return rule_error(name, n, "scope must be strict, namespace or none");
+		if (strcmp(v, "none") && !(r->scope = strdup(v)))
+			return veil_error_set(VEIL_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int read_rule(veil_sops_rule *r, const veil_node *rule, const char *name)
+{
+	const veil_node *n = veil_node_get(rule, "path_regex");
+	const char *v = scalar(n);
+	int error;
+
+	if (rule->kind != VEIL_NODE_MAP)
+		return rule_error(name, rule, "a creation rule must be a mapping");
+	if (v && *v) {
+		if (!(r->path_regex = strdup(v)))
+			return veil_error_set(VEIL_ENOMEM, "out of memory");
+		if (veil_regex_compile(&r->path_re, v) < 0)
+			return rule_error(name, n, veil_error_last());
+	}
+	if ((error = read_groups(r, rule, name)) < 0 || (error = read_selection(r, rule, name)) < 0)
+		return error;
+	return read_options(r, rule, name);
+}
+
+static void rule_dispose(veil_sops_rule *r)
+{
+	for (size_t g = 0; g < r->ngroups; g++) {
+		for (size_t i = 0; i < r->groups[g].nage; i++)
+			free(r->groups[g].age[i]);
+		free(r->groups[g].age);
+	}
+	free(r->groups);
+	free(r->path_regex);
+	veil_regex_free(r->path_re);
+	free(r->sel.value);
+	free(r->scope);
+}
+
+void veil_sops__config_free(veil_sops_config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->nrules; i++)
+		rule_dispose(&cfg->rules[i]);
+	free(cfg->rules);
+	free(cfg->path);
+	free(cfg->dir);
+	free(cfg);
+}
+
+int veil_sops__config_parse(veil_sops_config **out, const char *text, size_t len,
+	const char *name, const char *dir)
+{
+	veil_sops_config *cfg = calloc(1, sizeof(*cfg));
+	veil_doc *doc = NULL;
+	const veil_node *root, *rules;
+	int error = 0;
+
+	*out = NULL;
+	if (!cfg || !(cfg->path = strdup(name)) || !(cfg->dir = strdup(dir))) {
+		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((error = veil_doc_parse(&doc, VEIL_FMT_YAML, text, len, name)) < 0)
+		goto done;
+	root = veil_doc_count(doc) ? veil_doc_root(doc, 0) : NULL;
+	rules = root ? deref(veil_node_get(root, "creation_rules")) : NULL;
+	if (rules && rules->kind != VEIL_NODE_SEQ) {
+		error = rule_error(name, rules, "creation_rules must be a list");
+		goto done;
+	}
+	for (size_t i = 0; rules && i < rules->nitems; i++) {
+		const veil_node *r = deref(rules->items[i]);
+		veil_sops_rule *grown;
+		if (r->kind == VEIL_NODE_COMMENT)
+			continue;
+		if (!(grown = realloc(cfg->rules, (cfg->nrules + 1) * sizeof(*grown)))) {
+			error = veil_error_set(VEIL_ENOMEM, "out of memory");
+			goto done;
+		}
+		cfg->rules = grown;
+		memset(&cfg->rules[cfg->nrules], 0, sizeof(*grown));
+		if ((error = read_rule(&cfg->rules[cfg->nrules++], r, name)) < 0)
+			goto done;
+	}
+	*out = cfg;
+	cfg = NULL;
+done:
+	veil_doc_free(doc);
+	veil_sops__config_free(cfg);
+	return error;
+}
+
+/* An absolute, lexically cleaned path ("." and ".." resolved as Go's
+ * filepath.Abs does, without following symlinks). */
+static char *abs_clean(const char *path)
+{
+	veil_buf b = VEIL_BUF_INIT(0);
+	char cwd[4096];
+	const char *p;
+	int error = 0;
+
+	if (path[0] != '/') {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return NULL;
+		error = veil_buf_printf(&b, "%s/%s", cwd, path);
+	} else {
+		error = veil_buf_append(&b, path, strlen(path));
+	}
+	if (error < 0)
+		return NULL;
+	/* rebuild component by component into the same buffer */
+	{
+		char *src = strdup((char *)b.data), *w = (char *)b.data;
+		size_t n = 0;
+		if (!src) {
+			veil_buf_dispose(&b);
+			return NULL;
+		}
+		for (p = src; *p;) {
+			const char *e = strchr(p, '/');
+			size_t len = e ? (size_t)(e - p) : strlen(p);
+			if (len == 0 || (len == 1 && p[0] == '.')) {
+				/* skip */
+			} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+				while (n > 0 && w[n - 1] != '/')
+					n--;
+				if (n > 0)
+					n--;
+			} else {
+				w[n++] = '/';
+				memcpy(w + n, p, len);
+				n += len;
+			}
+			p += len + (e ? 1 : 0);
+		}
+		if (n == 0)
+			w[n++] = '/';
+		w[n] = '\0';
+		free(src);
+	}
+	return (char *)veil_buf_detach(&b, NULL);
+}
+
+int veil_sops__config_find(char **out, const char *file_path)
+{
+	char *dir = abs_clean(file_path);
+	int error = VEIL_ENOTFOUND;
+
+	*out = NULL;
+	if (!dir)
+		return veil_error_set(VEIL_ENOMEM, "cannot resolve %s", file_path);
+	for (int level = 0; level < VEIL_SOPS_CONFIG_MAX_LEVELS; level++) {
+		char *slash = strrchr(dir, '/');
+		veil_buf cand = VEIL_BUF_INIT(0);
+		struct stat st;
+		if (!slash)
+			break;
+		*slash = '\0';	/* the first pass drops the file name itself */
+		if (veil_buf_printf(&cand, "%s/%s", dir, VEIL_SOPS_CONFIG_NAME) < 0)
+			break;
+		if (stat((char *)cand.data, &st) == 0 && S_ISREG(st.st_mode)) {
+			*out = (char *)veil_buf_detach(&cand, NULL);
+			error = 0;
+			break;
+		}
+		veil_buf_dispose(&cand);
+		if (dir[0] == '\0')
+			break;
+	}
+	free(dir);
+	if (error < 0)
+		veil_error_set(VEIL_ENOTFOUND, "no %s found above %s", VEIL_SOPS_CONFIG_NAME,
+			file_path);
+	return error;
+}
+
+int veil_sops__config_load(veil_sops_config **out, const char *path)
+{
+	uint8_t *text = NULL;
+	size_t len = 0;
+	char *abs = abs_clean(path), *slash;
+	int error;
+
+	*out = NULL;
+	if (!abs)
+		return veil_error_set(VEIL_ENOMEM, "cannot resolve %s", path);
+	if ((error = veil_file_read(&text, &len, path, VEIL_SOPS_CONFIG_MAX)) == 0) {
+		slash = strrchr(abs, '/');
+		*slash = '\0';
+		error = veil_sops__config_parse(out, (const char *)text, len, path,
+			abs[0] ? abs : "/");
+	}
+	free(text);
+	free(abs);
+	return error;
+}
+
+int veil_sops__config_match(const veil_sops_rule **out, const veil_sops_config *cfg,
+	const char *file_path)
+{
+	char *abs = abs_clean(file_path);
+	const char *rel;
+	size_t dlen = strlen(cfg->dir);
+
+	*out = NULL;
+	if (!abs)
+		return veil_error_set(VEIL_ENOMEM, "cannot resolve %s", file_path);
+	rel = abs;
+	if (!strncmp(abs, cfg->dir, dlen) && abs[dlen] == '/')
+		rel = abs + dlen + 1;
+	else if (!strcmp(cfg->dir, "/"))
+		rel = abs + 1;
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		const veil_sops_rule *r = &cfg->rules[i];
+		if (!r->path_re || veil_regex_match(r->path_re, rel, strlen(rel))) {
+			*out = r;
+			free(abs);
+			return 0;
+		}
+	}
+	veil_error_set(VEIL_ENOTFOUND, "%s: no creation rule matches %s", cfg->path, rel);
+	free(abs);
+	return VEIL_ENOTFOUND;
+}

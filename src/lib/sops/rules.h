@@ -1,0 +1,78 @@
+#ifndef VEIL_SOPS_RULES_H
+#define VEIL_SOPS_RULES_H
+/*
+ * .sops.yaml creation rules: which recipients, key groups, selection rule
+ * and cipher a new file gets. Found by walking up from the file's own
+ * directory (sops starts at the working directory, a long-standing
+ * complaint), matched on the path relative to the config's directory.
+ */
+#include <stddef.h>
+#include "sops/value.h"
+#include "util/regex.h"
+
+#define VEIL_SOPS_CONFIG_NAME ".sops.yaml"
+#define VEIL_SOPS_CONFIG_MAX (1024u * 1024)
+#define VEIL_SOPS_CONFIG_MAX_LEVELS 100
+
+/* The six selection rules; at most one applies to a file. The names are
+ * the metadata keys. */
+typedef enum veil_sops_sel_kind {
+	VEIL_SEL_NONE = 0,
+	VEIL_SEL_UNENCRYPTED_SUFFIX,
+	VEIL_SEL_ENCRYPTED_SUFFIX,
+	VEIL_SEL_UNENCRYPTED_REGEX,
+	VEIL_SEL_ENCRYPTED_REGEX,
+	VEIL_SEL_UNENCRYPTED_COMMENT_REGEX,
+	VEIL_SEL_ENCRYPTED_COMMENT_REGEX,
+} veil_sops_sel_kind;
+
+typedef struct veil_sops_selection {
+	veil_sops_sel_kind kind;
+	char *value;		/* suffix or regex source; NULL for NONE */
+} veil_sops_selection;
+
+const char *veil_sops__sel_name(veil_sops_sel_kind kind);
+/* The kind for a metadata/config key name, or VEIL_SEL_NONE. */
+veil_sops_sel_kind veil_sops__sel_from_name(const char *name);
+
+typedef struct veil_sops_group {
+	char **age;		/* recipient strings as written (trimmed) */
+	size_t nage;
+} veil_sops_group;
+
+typedef struct veil_sops_rule {
+	char *path_regex;	/* source text, NULL = matches every file */
+	veil_regex *path_re;
+	veil_sops_group *groups; /* flat age list = one group */
+	size_t ngroups;
+	int shamir_threshold;	/* 0 = number of groups */
+	veil_sops_selection sel;
+	int mac_only_encrypted;
+	veil_sops_cipher cipher; /* 0 = not set (veil's default) */
+	char *scope;		/* veil extension: "strict" / "namespace", or NULL */
+} veil_sops_rule;
+
+typedef struct veil_sops_config {
+	char *path;		/* the .sops.yaml read */
+	char *dir;		/* its directory, absolute */
+	veil_sops_rule *rules;
+	size_t nrules;
+} veil_sops_config;
+
+/* Walks up from the directory of file_path (absolute or relative to the
+ * working directory) to find .sops.yaml. *out malloc'd; VEIL_ENOTFOUND if
+ * none within VEIL_SOPS_CONFIG_MAX_LEVELS. */
+int veil_sops__config_find(char **out, const char *file_path);
+
+/* Parses config text (name for messages); dir is the config's directory. */
+int veil_sops__config_parse(veil_sops_config **out, const char *text, size_t len,
+	const char *name, const char *dir);
+int veil_sops__config_load(veil_sops_config **out, const char *path);
+void veil_sops__config_free(veil_sops_config *cfg);
+
+/* The first rule whose path_regex matches file_path made relative to the
+ * config's directory. VEIL_ENOTFOUND "no matching creation rule" if none. */
+int veil_sops__config_match(const veil_sops_rule **out, const veil_sops_config *cfg,
+	const char *file_path);
+
+#endif
