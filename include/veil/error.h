@@ -24,6 +24,7 @@ typedef enum veil_error_code {
 	VEIL_EINVAL = -11,   /* invalid argument from the caller */
 	VEIL_ELIMIT = -12,   /* input exceeds a size, depth or work-factor limit */
 	VEIL_EUNSUPPORTED = -13, /* a valid but unsupported feature (e.g. encrypted SSH key) */
+	VEIL_EEXISTS = -14,  /* already done: file already encrypted, output exists */
 } veil_error_code;
 
 /* The message of the last error on this thread; never NULL. */

@@ -14,17 +14,6 @@
 #define VEIL_SOPS_CONFIG_MAX (1024u * 1024)
 #define VEIL_SOPS_CONFIG_MAX_LEVELS 100
 
-/* The six selection rules; at most one applies to a file. The names are
- * the metadata keys. */
-typedef enum veil_sops_sel_kind {
-	VEIL_SEL_NONE = 0,
-	VEIL_SEL_UNENCRYPTED_SUFFIX,
-	VEIL_SEL_ENCRYPTED_SUFFIX,
-	VEIL_SEL_UNENCRYPTED_REGEX,
-	VEIL_SEL_ENCRYPTED_REGEX,
-	VEIL_SEL_UNENCRYPTED_COMMENT_REGEX,
-	VEIL_SEL_ENCRYPTED_COMMENT_REGEX,
-} veil_sops_sel_kind;
 
 typedef struct veil_sops_selection {
 	veil_sops_sel_kind kind;

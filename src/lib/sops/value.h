@@ -8,6 +8,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include "veil/sops.h"
 
 #define VEIL_SOPS_KEY_LEN 32
 #define VEIL_SOPS_TAG_LEN 16
@@ -15,10 +16,6 @@
 /* Cap on one ENC[...] string; values are bounded by the document cap anyway. */
 #define VEIL_SOPS_MAX_ENC (64u * 1024 * 1024)
 
-typedef enum veil_sops_cipher {
-	VEIL_SOPS_AES256_GCM = 1,
-	VEIL_SOPS_CHACHA20_POLY1305 = 2,
-} veil_sops_cipher;
 
 typedef enum veil_sops_type {
 	VEIL_SOPS_STR = 1,

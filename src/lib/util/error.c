@@ -26,6 +26,7 @@ const char *veil_error_name(int code)
 	case VEIL_EINVAL: return "invalid argument";
 	case VEIL_ELIMIT: return "limit exceeded";
 	case VEIL_EUNSUPPORTED: return "unsupported";
+	case VEIL_EEXISTS: return "already exists";
 	default: return "error";
 	}
 }
