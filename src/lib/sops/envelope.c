@@ -1,0 +1,204 @@
+/* veil_sops_encrypt / veil_sops_decrypt: metadata, data key, walk, MAC. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sops/ivcache.h"
+#include "sops/metadata.h"
+#include "sops/walk.h"
+#include "veil/error.h"
+#include "veil/sops.h"
+
+int veil_sops_is_encrypted(const veil_doc *doc)
+{
+	const veil_node *m = veil_doc_metadata(doc);
+
+	return m && veil_node_get(m, "mac") && veil_node_get(m, "version");
+}
+
+/* A data key named "sops" would be taken for the metadata block. */
+static int check_reserved_keys(const veil_doc *doc)
+{
+	int dotenv = veil_doc_format_of(doc) == VEIL_FMT_DOTENV;
+
+	for (size_t d = 0; d < veil_doc_count(doc); d++) {
+		const veil_node *root = veil_doc_root(doc, d);
+		for (size_t i = 0; root && i < root->nitems; i++) {
+			const char *k = root->items[i]->key;
+			if (k && (!strcmp(k, "sops") || (dotenv && !strncmp(k, "sops_", 5))))
+				return veil_error_set(VEIL_EFORMAT, "the document has a key named "
+					"'%s', which the sops format reserves for its metadata", k);
+		}
+	}
+	return 0;
+}
+
+/* Reads doc's metadata, recovers the data key and walks it: decrypting
+ * (queuing edits unless dry_run), recording ciphertexts in record, and
+ * checking the MAC unless ignore_mac. */
+static int open_doc(veil_doc *doc, const veil_identities *ids, veil_sops_meta *meta,
+	uint8_t key[32], veil_sops_ivcache *record, int dry_run, int ignore_mac)
+{
+	const veil_node *tree = veil_doc_metadata(doc);
+	veil_sops_walk_opts w = { 0 };
+	char hex[VEIL_SOPS_MAC_HEX + 1];
+	int error;
+
+	if (!tree)
+		return veil_error_set(VEIL_EFORMAT, "no sops metadata: the file is not encrypted "
+			"(or its 'sops' block was removed)");
+	if ((error = veil_sops__meta_read(meta, tree, "file")) < 0)
+		return error;
+	if (!ids || veil_identities_count(ids) == 0) {
+		error = veil_error_set(VEIL_ENOMATCH, "no age identity available to decrypt with");
+		goto done;
+	}
+	if ((error = veil_sops__meta_data_key(key, meta, ids)) < 0)
+		goto done;
+	w.decrypt = 1;
+	w.key = key;
+	w.sel = meta->sel.kind;
+	w.sel_value = meta->sel.value;
+	w.mac_only_encrypted = meta->mac_only_encrypted;
+	w.record = record;
+	w.dry_run = dry_run;
+	if ((error = veil_sops__walk(doc, &w, hex)) < 0)
+		goto done;
+	if (!ignore_mac)
+		error = veil_sops__mac_check(key, meta->mac, strlen(meta->mac), meta->lastmodified,
+			hex);
+done:
+	if (error < 0)
+		veil_sops__meta_dispose(meta);
+	sodium_memzero(hex, sizeof(hex));
+	return error;
+}
+
+int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options *opts)
+{
+	veil_sops_meta meta;
+	uint8_t *key = sodium_malloc(32);
+	int error;
+
+	if (!key)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	error = open_doc(doc, opts ? opts->identities : NULL, &meta, key, NULL, 0,
+		opts && opts->ignore_mac);
+	if (error == 0) {
+		veil_sops__meta_dispose(&meta);
+		error = veil_doc_remove_metadata(doc);
+	}
+	sodium_free(key);
+	return error;
+}
+
+static int new_meta(veil_sops_meta *m, const veil_sops_encrypt_options *o, veil_doc_format fmt)
+{
+	size_t total = 0;
+
+	memset(m, 0, sizeof(*m));
+	for (size_t g = 0; g < o->ngroups; g++)
+		total += o->groups[g].nage;
+	if (total == 0)
+		return veil_error_set(VEIL_EINVAL, "no recipients: pass -r age1..., set "
+			"VEIL_AGE_RECIPIENTS, or add a creation rule to .sops.yaml");
+	if (!(m->groups = calloc(o->ngroups, sizeof(*m->groups))))
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	m->ngroups = o->ngroups;
+	m->grouped = o->ngroups > 1;
+	m->shamir_threshold = o->shamir_threshold;
+	for (size_t g = 0; g < o->ngroups; g++) {
+		veil_sops_keygroup *kg = &m->groups[g];
+		if (!(kg->age = calloc(o->groups[g].nage + 1, sizeof(*kg->age))))
+			return veil_error_set(VEIL_ENOMEM, "out of memory");
+		for (size_t i = 0; i < o->groups[g].nage; i++, kg->nage++)
+			if (!(kg->age[i].recipient = strdup(o->groups[g].age[i])))
+				return veil_error_set(VEIL_ENOMEM, "out of memory");
+	}
+	if (fmt == VEIL_FMT_BINARY)
+		return 0;	/* sops ignores selection rules for binary files */
+	m->mac_only_encrypted = o->mac_only_encrypted;
+	m->sel.kind = o->selection ? o->selection : VEIL_SEL_UNENCRYPTED_SUFFIX;
+	m->sel.value = strdup(o->selection ? (o->selection_value ? o->selection_value : "")
+					   : "_unencrypted");
+	return m->sel.value ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
+}
+
+/* The reused file's cipher, read from its MAC's ENC[...] prefix. */
+static veil_sops_cipher cipher_of(const veil_sops_meta *m)
+{
+	return m->mac && !strncmp(m->mac, "ENC[AES256_GCM,", 15) ? VEIL_SOPS_AES256_GCM
+								  : VEIL_SOPS_CHACHA20_POLY1305;
+}
+
+static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32],
+	veil_sops_cipher cipher, veil_sops_ivcache *reuse)
+{
+	veil_sops_walk_opts w = { 0 };
+	char hex[VEIL_SOPS_MAC_HEX + 1], now[VEIL_SOPS_TIME_MAX];
+	veil_node *tree = NULL;
+	int error;
+
+	veil_sops__time_now(now);
+	free(meta->lastmodified);
+	free(meta->mac);
+	free(meta->version);	/* the block is written in the current layout */
+	meta->mac = NULL;
+	meta->version = NULL;
+	if (!(meta->lastmodified = strdup(now)))
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	w.key = key;
+	w.cipher = cipher;
+	w.sel = meta->sel.kind;
+	w.sel_value = meta->sel.value;
+	w.mac_only_encrypted = meta->mac_only_encrypted;
+	w.reuse = reuse;
+	if ((error = veil_sops__walk(doc, &w, hex)) < 0 ||
+	    (error = veil_sops__mac_seal(&meta->mac, cipher, key, hex, now)) < 0 ||
+	    (error = veil_sops__meta_build(&tree, doc, meta)) < 0)
+		return error;
+	return veil_doc_set_metadata(doc, tree);
+}
+
+int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
+{
+	veil_sops_meta meta = { 0 };
+	veil_sops_ivcache *cache = NULL;
+	veil_sops_cipher cipher = o->cipher;
+	uint8_t *key = sodium_malloc(32);
+	int error;
+
+	if (!key)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	if (veil_sops_is_encrypted(doc)) {
+		error = veil_error_set(VEIL_EEXISTS, "the file is already encrypted");
+		goto done;
+	}
+	if ((error = check_reserved_keys(doc)) < 0)
+		goto done;
+	if (o->reuse) {
+		/* dry run: the reused document is only read */
+		if ((error = veil_sops__ivcache_new(&cache)) < 0 ||
+		    (error = open_doc((veil_doc *)o->reuse, o->identities, &meta, key, cache, 1,
+			     0)) < 0)
+			goto done;
+		if (!cipher)
+			cipher = cipher_of(&meta);
+		for (size_t g = 0; g < meta.ngroups; g++)
+			if (meta.groups[g].nforeign) {
+				error = veil_error_set(VEIL_EUNSUPPORTED, "the file also has pgp/kms "
+					"keys, which veil cannot keep when it rewrites it");
+				goto done;
+			}
+	} else {
+		randombytes_buf(key, 32);
+		if ((error = new_meta(&meta, o, veil_doc_format_of(doc))) < 0 ||
+		    (error = veil_sops__meta_wrap(&meta, key)) < 0)
+			goto done;
+	}
+	error = seal(doc, &meta, key, cipher ? cipher : VEIL_SOPS_CHACHA20_POLY1305, cache);
+done:
+	veil_sops__meta_dispose(&meta);
+	veil_sops__ivcache_free(cache);
+	sodium_free(key);
+	return error;
+}

@@ -1,0 +1,398 @@
+/* The encrypt/decrypt walk: selection, AAD paths, per-value AEAD, MAC. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sops/typed.h"
+#include "sops/walk.h"
+#include "util/buf.h"
+#include "veil/error.h"
+
+#define MAX_LEVELS (VEIL_DOC_MAX_DEPTH + 2)
+#define MAX_CAPTURES 64
+
+/* MAC bytes of an anchored subtree, replayed where an alias refers to it
+ * (sops expands aliases, so its MAC sees those values twice). */
+struct capture {
+	const veil_node *node;
+	veil_buf bytes;
+	int open;
+};
+
+struct walk {
+	veil_doc *doc;
+	const veil_sops_walk_opts *o;
+	veil_regex *re;
+	veil_sops_mac mac;
+	const char *keys[MAX_LEVELS];	/* map keys on the path (list items add none) */
+	size_t nkeys;
+	unsigned char cflag[MAX_LEVELS]; /* a comment at this level matched the comment regex */
+	veil_buf aad;
+	veil_buf tmp;
+	struct capture caps[MAX_CAPTURES];
+	size_t ncaps;
+};
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !memcmp(s + a - b, suffix, b);
+}
+
+static int any_key(const struct walk *w, int regex)
+{
+	for (size_t i = 0; i < w->nkeys; i++) {
+		if (regex ? veil_regex_match(w->re, w->keys[i], strlen(w->keys[i]))
+			  : ends_with(w->keys[i], w->o->sel_value))
+			return 1;
+	}
+	return 0;
+}
+
+static int any_flag(const struct walk *w, size_t level)
+{
+	for (size_t i = 0; i <= level && i < MAX_LEVELS; i++)
+		if (w->cflag[i])
+			return 1;
+	return 0;
+}
+
+/* Whether the value (or comment) at the current path is encrypted. */
+static int selected(const struct walk *w, size_t level)
+{
+	switch (w->o->sel) {
+	case VEIL_SEL_ENCRYPTED_SUFFIX: return any_key(w, 0);
+	case VEIL_SEL_UNENCRYPTED_REGEX: return !any_key(w, 1);
+	case VEIL_SEL_ENCRYPTED_REGEX: return any_key(w, 1);
+	case VEIL_SEL_UNENCRYPTED_COMMENT_REGEX: return !any_flag(w, level);
+	case VEIL_SEL_ENCRYPTED_COMMENT_REGEX: return any_flag(w, level);
+	case VEIL_SEL_UNENCRYPTED_SUFFIX: return !any_key(w, 0);
+	default: return 1;
+	}
+}
+
+/* "a:b:" for keys[0..n) */
+static int build_aad(struct walk *w, size_t n)
+{
+	int error = 0;
+
+	veil_buf_clear(&w->aad);
+	for (size_t i = 0; i < n && !error; i++) {
+		error = veil_buf_append(&w->aad, w->keys[i], strlen(w->keys[i]));
+		if (!error)
+			error = veil_buf_putc(&w->aad, ':');
+	}
+	if (!error && n == 0)
+		error = veil_buf_putc(&w->aad, ':');
+	return error;
+}
+
+static int path_error(struct walk *w, const veil_node *n, int code, const char *what)
+{
+	char msg[256];
+
+	/* what may be veil_error_last() itself: copy it before overwriting */
+	snprintf(msg, sizeof(msg), "%s", what);
+	build_aad(w, w->nkeys);
+	return veil_error_set(code, "%u:%u: %s %s", n->span.line, n->span.col,
+		w->aad.data ? (char *)w->aad.data : ":", msg);
+}
+
+static void mac_feed(struct walk *w, const uint8_t *b, size_t len)
+{
+	veil_sops__mac_update(&w->mac, b, len);
+	for (size_t i = 0; i < w->ncaps; i++)
+		if (w->caps[i].open)
+			veil_buf_append(&w->caps[i].bytes, b, len);
+}
+
+/* MAC bytes of a scalar's text read as type t. */
+static int mac_value(struct walk *w, const veil_node *n, const char *text, size_t len,
+	veil_scalar_type t)
+{
+	int error;
+
+	veil_buf_clear(&w->tmp);
+	if ((error = veil_sops__typed_mac_bytes(&w->tmp, text, len, t)) < 0)
+		return path_error(w, n, VEIL_EFORMAT, veil_error_last());
+	mac_feed(w, w->tmp.data, w->tmp.len);
+	return 0;
+}
+
+static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
+{
+	veil_sops_type st = veil_sops__type_of(n->type);
+	int sel = selected(w, level), error;
+	const char *enc = NULL;
+	char *fresh = NULL;
+
+	if (n->type == VEIL_SCALAR_NULL)
+		return 0;	/* nulls are neither encrypted nor in the MAC */
+	if ((!w->o->mac_only_encrypted || sel) &&
+	    (error = mac_value(w, n, n->value, n->value_len, n->type)) < 0)
+		return error;
+	if (!sel || n->value_len == 0)
+		return 0;	/* sops never encrypts an empty string */
+	veil_buf_clear(&w->tmp);
+	if ((error = veil_sops__typed_plaintext(&w->tmp, n->value, n->value_len, n->type)) < 0 ||
+	    (error = build_aad(w, w->nkeys)) < 0)
+		return error;
+	if (w->o->reuse)
+		enc = veil_sops__ivcache_get(w->o->reuse, (char *)w->aad.data, w->aad.len, st,
+			w->tmp.data, w->tmp.len);
+	if (!enc) {
+		if ((error = veil_sops__encrypt(&fresh, w->o->cipher, w->o->key, w->tmp.data,
+			     w->tmp.len, (char *)w->aad.data, w->aad.len, st, NULL, 0)) < 0)
+			return error;
+		enc = fresh;
+	}
+	error = veil_doc_set_value(w->doc, n, enc, strlen(enc), VEIL_SCALAR_STR);
+	free(fresh);
+	return error;
+}
+
+/* Decrypted text as the document must hold it to read back as type t. */
+static int display_form(struct walk *w, veil_buf *out, const char *pt, size_t len,
+	veil_scalar_type t)
+{
+	int json = veil_doc_format_of(w->doc) == VEIL_FMT_JSON, digits = len > 0;
+	int truth = len && (pt[0] == 'T' || pt[0] == 't' || pt[0] == '1');
+
+	if (t == VEIL_SCALAR_BOOL && json)
+		return veil_buf_append(out, truth ? "true" : "false", truth ? 4 : 5);
+	if (t == VEIL_SCALAR_FLOAT && !json && len == 4 && !memcmp(pt, "+Inf", 4))
+		return veil_buf_append(out, ".inf", 4);
+	if (t == VEIL_SCALAR_FLOAT && !json && len == 4 && !memcmp(pt, "-Inf", 4))
+		return veil_buf_append(out, "-.inf", 5);
+	if (t == VEIL_SCALAR_FLOAT && !json && len == 3 && !memcmp(pt, "NaN", 3))
+		return veil_buf_append(out, ".nan", 4);
+	for (size_t i = (len && (pt[0] == '-' || pt[0] == '+')); i < len; i++)
+		digits &= pt[i] >= '0' && pt[i] <= '9';
+	if (veil_buf_append(out, pt, len) < 0)
+		return VEIL_ENOMEM;
+	/* Go prints 3.0 as "3", which would read back as an int */
+	return t == VEIL_SCALAR_FLOAT && digits ? veil_buf_append(out, ".0", 2) : 0;
+}
+
+static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
+{
+	int sel = selected(w, level), error;
+	veil_sops_enc e;
+	uint8_t *pt = NULL;
+	size_t pt_len = 0;
+	veil_scalar_type t;
+
+	if (n->type == VEIL_SCALAR_NULL)
+		return 0;
+	if (!sel || n->value_len == 0) {
+		if (w->o->mac_only_encrypted && !sel)
+			return 0;
+		return mac_value(w, n, n->value, n->value_len, n->type);
+	}
+	if (!veil_sops__is_enc(n->value, n->value_len))
+		return path_error(w, n, VEIL_EFORMAT, "value is not encrypted although the file's "
+			"rules say it must be (was plaintext pasted into an encrypted file?)");
+	if ((error = veil_sops__enc_parse(&e, n->value, n->value_len)) < 0)
+		return path_error(w, n, error, veil_error_last());
+	if ((error = build_aad(w, w->nkeys)) < 0 ||
+	    (error = veil_sops__decrypt_parsed(&pt, &pt_len, w->o->key, &e, (char *)w->aad.data,
+		     w->aad.len)) < 0) {
+		error = path_error(w, n, error, error == VEIL_EAUTH ? "value failed authentication "
+			"(wrong key, or the value or its key was changed)" : veil_error_last());
+		goto done;
+	}
+	t = veil_sops__scalar_type_of(e.type);
+	if (e.type == VEIL_SOPS_COMMENT) {
+		error = path_error(w, n, VEIL_EFORMAT, "an encrypted comment stands as a value");
+		goto done;
+	}
+	if ((error = mac_value(w, n, (char *)pt, pt_len, t)) < 0)
+		goto done;
+	if (w->o->record && (error = veil_sops__ivcache_put(w->o->record, (char *)w->aad.data,
+				     w->aad.len, e.type, pt, pt_len, n->value, n->value_len)) < 0)
+		goto done;
+	if (!w->o->dry_run) {
+		veil_buf_clear(&w->tmp);
+		if ((error = display_form(w, &w->tmp, (char *)pt, pt_len, t)) == 0)
+			error = veil_doc_set_value(w->doc, n, (char *)w->tmp.data, w->tmp.len, t);
+	}
+done:
+	if (pt) {
+		sodium_memzero(pt, pt_len);
+		free(pt);
+	}
+	veil_sops__enc_dispose(&e);
+	return error;
+}
+
+/* The comment-regex rules look at comments: remember a match at this level. */
+static int comment_matches(struct walk *w, const veil_node *c)
+{
+	return (w->o->sel == VEIL_SEL_UNENCRYPTED_COMMENT_REGEX ||
+		w->o->sel == VEIL_SEL_ENCRYPTED_COMMENT_REGEX) &&
+	       veil_regex_match(w->re, c->value, c->value_len);
+}
+
+static int encrypt_comment(struct walk *w, veil_node *c, size_t level)
+{
+	char *enc = NULL;
+	int error;
+
+	if (comment_matches(w, c)) {
+		w->cflag[level] = 1;
+		return 0;	/* the marker comment itself stays readable */
+	}
+	if (!selected(w, level) || c->value_len == 0)
+		return 0;
+	if ((error = build_aad(w, w->nkeys)) < 0 ||
+	    (error = veil_sops__encrypt(&enc, w->o->cipher, w->o->key, (const uint8_t *)c->value,
+		     c->value_len, (char *)w->aad.data, w->aad.len, VEIL_SOPS_COMMENT, NULL, 0)) < 0)
+		return error;
+	error = veil_doc_set_value(w->doc, c, enc, strlen(enc), VEIL_SCALAR_STR);
+	free(enc);
+	return error;
+}
+
+/* Comments are outside the MAC and sops attaches them to nodes by go-yaml's
+ * rules, which can differ from veil's; so an encrypted comment is tried
+ * under its container's path and then each enclosing path. The AEAD still
+ * rejects any AAD it was not sealed with. */
+static int decrypt_comment(struct walk *w, veil_node *c, size_t level)
+{
+	const char *text = c->value;
+	size_t len = c->value_len, n = w->nkeys + 1;
+	uint8_t *pt = NULL;
+	size_t pt_len = 0;
+	int error = VEIL_EAUTH;
+
+	if (comment_matches(w, c))
+		w->cflag[level] = 1;
+	if (!veil_sops__is_enc(text, len))
+		return 0;
+	while (n-- > 0 && error == VEIL_EAUTH) {
+		veil_sops_type type = 0;
+		if (build_aad(w, n) < 0)
+			return VEIL_ENOMEM;
+		error = veil_sops__decrypt(&pt, &pt_len, &type, w->o->key, text, len,
+			(char *)w->aad.data, w->aad.len);
+		if (error == 0 && type != VEIL_SOPS_COMMENT) {
+			sodium_memzero(pt, pt_len);
+			free(pt);
+			pt = NULL;
+			error = VEIL_EFORMAT;
+		}
+	}
+	if (error < 0)
+		return path_error(w, c, error, "encrypted comment could not be decrypted");
+	if (!w->o->dry_run)
+		error = veil_doc_set_value(w->doc, c, (char *)pt, pt_len, VEIL_SCALAR_STR);
+	sodium_memzero(pt, pt_len);
+	free(pt);
+	return error;
+}
+
+static int walk_node(struct walk *w, veil_node *n, size_t level);
+
+static int replay_alias(struct walk *w, const veil_node *alias)
+{
+	for (size_t i = 0; i < w->ncaps; i++) {
+		if (w->caps[i].node == alias->target && !w->caps[i].open) {
+			mac_feed(w, w->caps[i].bytes.data, w->caps[i].bytes.len);
+			return 0;
+		}
+	}
+	return path_error(w, alias, VEIL_EFORMAT, "alias to an anchor that is not complete yet "
+		"(recursive aliases are not supported)");
+}
+
+static int walk_items(struct walk *w, veil_node *n, size_t level)
+{
+	int error = 0;
+
+	for (size_t i = 0; i < n->nitems && !error; i++) {
+		veil_node *it = n->items[i];
+		if (it->kind == VEIL_NODE_COMMENT) {
+			error = w->o->decrypt ? decrypt_comment(w, it, level + 1)
+					      : encrypt_comment(w, it, level + 1);
+			continue;
+		}
+		if (n->kind == VEIL_NODE_MAP) {
+			if (level == 0 && it->key && !strcmp(it->key, "sops"))
+				continue;	/* the metadata block is not data */
+			w->keys[w->nkeys++] = it->key ? it->key : "";
+		}
+		error = walk_node(w, it, level + 1);
+		if (n->kind == VEIL_NODE_MAP)
+			w->nkeys--;
+		w->cflag[level + 1] = 0;	/* comments apply up to the next item */
+	}
+	return error;
+}
+
+static int walk_node(struct walk *w, veil_node *n, size_t level)
+{
+	struct capture *cap = NULL;
+	int error;
+
+	if (level + 1 >= MAX_LEVELS)
+		return path_error(w, n, VEIL_ELIMIT, "nested too deeply");
+	if (n->anchor && w->ncaps < MAX_CAPTURES) {
+		cap = &w->caps[w->ncaps++];
+		cap->node = n;
+		cap->open = 1;
+	}
+	switch (n->kind) {
+	case VEIL_NODE_MAP:
+	case VEIL_NODE_SEQ:
+		error = walk_items(w, n, level);
+		break;
+	case VEIL_NODE_ALIAS:
+		error = replay_alias(w, n);
+		break;
+	case VEIL_NODE_SCALAR:
+		error = w->o->decrypt ? decrypt_scalar(w, n, level) : encrypt_scalar(w, n, level);
+		break;
+	default:
+		error = 0;
+	}
+	if (cap)
+		cap->open = 0;
+	return error;
+}
+
+int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts,
+	char hex[VEIL_SOPS_MAC_HEX + 1])
+{
+	struct walk *w = calloc(1, sizeof(*w));
+	int error = 0;
+
+	if (!w)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	w->doc = doc;
+	w->o = opts;
+	if (opts->sel >= VEIL_SEL_UNENCRYPTED_REGEX &&
+	    (error = veil_regex_compile(&w->re, opts->sel_value ? opts->sel_value : "")) < 0)
+		goto done;
+	if ((opts->sel == VEIL_SEL_UNENCRYPTED_SUFFIX || opts->sel == VEIL_SEL_ENCRYPTED_SUFFIX) &&
+	    !opts->sel_value) {
+		error = veil_error_set(VEIL_EINVAL, "a suffix rule needs a suffix");
+		goto done;
+	}
+	veil_sops__mac_init(&w->mac, opts->mac_only_encrypted);
+	for (size_t d = 0; d < veil_doc_count(doc) && !error; d++) {
+		veil_node *root = veil_doc_root(doc, d);
+		if (root)
+			error = walk_node(w, root, 0);
+	}
+	veil_sops__mac_final(&w->mac, hex);
+done:
+	for (size_t i = 0; i < w->ncaps; i++)
+		veil_buf_dispose(&w->caps[i].bytes);
+	veil_buf_dispose(&w->aad);
+	veil_buf_dispose(&w->tmp);
+	veil_regex_free(w->re);
+	sodium_memzero(w, sizeof(*w));
+	free(w);
+	return error;
+}
