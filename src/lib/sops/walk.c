@@ -245,8 +245,15 @@ static int encrypt_comment(struct walk *w, veil_node *c, size_t level)
 	}
 	if (!selected(w, level) || c->value_len == 0)
 		return 0;
-	if ((error = build_aad(w, w->nkeys)) < 0 ||
-	    (error = veil_sops__encrypt(&enc, w->o->cipher, w->o->key, (const uint8_t *)c->value,
+	if ((error = build_aad(w, w->nkeys)) < 0)
+		return error;
+	if (w->o->reuse) {
+		const char *kept = veil_sops__ivcache_get(w->o->reuse, (char *)w->aad.data,
+			w->aad.len, VEIL_SOPS_COMMENT, (const uint8_t *)c->value, c->value_len);
+		if (kept)
+			return veil_doc_set_value(w->doc, c, kept, strlen(kept), VEIL_SCALAR_STR);
+	}
+	if ((error = veil_sops__encrypt(&enc, w->o->cipher, w->o->key, (const uint8_t *)c->value,
 		     c->value_len, (char *)w->aad.data, w->aad.len, VEIL_SOPS_COMMENT, NULL, 0)) < 0)
 		return error;
 	error = veil_doc_set_value(w->doc, c, enc, strlen(enc), VEIL_SCALAR_STR);
@@ -285,8 +292,12 @@ static int decrypt_comment(struct walk *w, veil_node *c, size_t level)
 	}
 	if (error < 0)
 		return path_error(w, c, error, "encrypted comment could not be decrypted");
+	if (w->o->record && (error = veil_sops__ivcache_put(w->o->record, (char *)w->aad.data,
+				     w->aad.len, VEIL_SOPS_COMMENT, pt, pt_len, text, len)) < 0)
+		goto done;
 	if (!w->o->dry_run)
 		error = veil_doc_set_value(w->doc, c, (char *)pt, pt_len, VEIL_SCALAR_STR);
+done:
 	sodium_memzero(pt, pt_len);
 	free(pt);
 	return error;

@@ -1,0 +1,271 @@
+/* Per-field encryption end to end on YAML: round trips, tampering, reuse. */
+#include <sodium.h>
+#include <stdlib.h>
+#include "harness.h"
+#include "util/secret.h"
+#include "veil/sops.h"
+#include "veil/veil.h"
+
+static const char secret_yaml[] =
+	"# a Kubernetes Secret\n"
+	"apiVersion: v1\n"
+	"kind: Secret\n"
+	"metadata:\n"
+	"  name: db\n"
+	"  namespace: prod\n"
+	"type: Opaque\n"
+	"stringData:\n"
+	"  username: admin\n"
+	"  password: hunter2 # inline\n"
+	"  port: 5432\n"
+	"  ratio: 1.50\n"
+	"  enabled: true\n"
+	"  empty: ''\n"
+	"  nothing:\n"
+	"data:\n"
+	"  token: c2VjcmV0\n";
+
+struct keys {
+	veil_identities *ids;
+	char *recipient;
+};
+
+static void make_keys(struct keys *k)
+{
+	veil_identity *id = NULL;
+	veil_recipient *r = NULL;
+
+	memset(k, 0, sizeof(*k));
+	CHECK_INT(veil_identity_generate(&id), 0);
+	CHECK_INT(veil_identity_to_recipient(&r, id), 0);
+	CHECK_INT(veil_recipient_encode(&k->recipient, r), 0);
+	CHECK_INT(veil_identities_new(&k->ids), 0);
+	CHECK_INT(veil_identities_add(k->ids, id), 0);
+	veil_recipient_free(r);
+}
+
+static void free_keys(struct keys *k)
+{
+	veil_identities_free(k->ids);
+	free(k->recipient);
+}
+
+/* Encrypts text with opts (groups filled from k), returns the rendered file. */
+static char *encrypt_text(const char *text, struct keys *k, veil_sops_encrypt_options *o)
+{
+	const char *age[1] = { k->recipient };
+	veil_sops_key_group g = { age, 1 };
+	veil_doc *doc = NULL;
+	char *out = NULL;
+	size_t len;
+
+	o->groups = &g;
+	o->ngroups = 1;
+	if (veil_doc_parse(&doc, VEIL_FMT_YAML, text, strlen(text), "t.yaml") < 0 ||
+	    veil_sops_encrypt(doc, o) < 0 || veil_doc_render(&out, &len, doc) < 0)
+		fprintf(stderr, "  encrypt: %s\n", veil_error_last());
+	veil_doc_free(doc);
+	o->groups = NULL;
+	return out;
+}
+
+/* Decrypts text; returns the code, the rendered plaintext in *out. */
+static int decrypt_text(const char *text, const veil_identities *ids, char **out)
+{
+	veil_sops_decrypt_options o = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
+	veil_doc *doc = NULL;
+	size_t len;
+	int error;
+
+	*out = NULL;
+	o.identities = ids;
+	error = veil_doc_parse(&doc, VEIL_FMT_YAML, text, strlen(text), "t.enc.yaml");
+	if (error == 0)
+		error = veil_sops_decrypt(doc, &o);
+	if (error == 0)
+		error = veil_doc_render(out, &len, doc);
+	veil_doc_free(doc);
+	return error;
+}
+
+TEST(test_sops_envelope__yaml_round_trip_is_byte_identical)
+{
+	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+	struct keys k;
+	char *enc, *dec = NULL;
+
+	make_keys(&k);
+	enc = encrypt_text(secret_yaml, &k, &o);
+	CHECK(enc != NULL);
+	if (!enc)
+		goto done;
+	CHECK(strstr(enc, "hunter2") == NULL && strstr(enc, "admin") == NULL);
+	CHECK(strstr(enc, "password: ENC[CHACHA20_POLY1305,data:") != NULL);
+	CHECK(strstr(enc, "type:int]") && strstr(enc, "type:float]") && strstr(enc, "type:bool]"));
+	CHECK(strstr(enc, "  empty: ''\n") != NULL);	/* empty strings stay empty */
+	CHECK(strstr(enc, "  nothing:\n") != NULL);	/* nulls stay null */
+	CHECK(strstr(enc, "\nsops:\n") != NULL && strstr(enc, k.recipient) != NULL);
+	CHECK(strstr(enc, "unencrypted_suffix: _unencrypted") != NULL);
+	CHECK(strstr(enc, "# a Kubernetes Secret") == NULL);	/* comments encrypted, like sops */
+	CHECK_INT(decrypt_text(enc, k.ids, &dec), 0);
+	CHECK(dec && strcmp(dec, secret_yaml) == 0);
+	if (dec && strcmp(dec, secret_yaml))
+		fprintf(stderr, "--- got\n%s--- want\n%s", dec, secret_yaml);
+done:
+	free(enc);
+	free(dec);
+	free_keys(&k);
+}
+
+TEST(test_sops_envelope__encrypted_regex_and_aes_for_flux)
+{
+	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+	struct keys k;
+	char *enc, *dec = NULL;
+
+	make_keys(&k);
+	o.cipher = VEIL_SOPS_AES256_GCM;
+	o.selection = VEIL_SEL_ENCRYPTED_REGEX;
+	o.selection_value = "^(data|stringData)$";
+	enc = encrypt_text(secret_yaml, &k, &o);
+	CHECK(enc != NULL);
+	if (!enc)
+		goto done;
+	CHECK(strstr(enc, "  name: db\n") != NULL && strstr(enc, "# a Kubernetes Secret") != NULL);
+	CHECK(strstr(enc, "password: ENC[AES256_GCM,data:") != NULL);
+	CHECK(strstr(enc, "token: ENC[AES256_GCM,") != NULL);
+	CHECK(strstr(enc, "encrypted_regex: ^(data|stringData)$") != NULL);
+	CHECK_INT(decrypt_text(enc, k.ids, &dec), 0);
+	CHECK(dec && strcmp(dec, secret_yaml) == 0);
+done:
+	free(enc);
+	free(dec);
+	free_keys(&k);
+}
+
+/* Replaces the first occurrence of from in *s by to (test helper). */
+static void replace(char **s, const char *from, const char *to)
+{
+	char *p = *s ? strstr(*s, from) : NULL, *n;
+	size_t a, b, c;
+
+	if (!p)
+		return;
+	a = (size_t)(p - *s);
+	b = strlen(from);
+	c = strlen(to);
+	n = malloc(strlen(*s) - b + c + 1);
+	memcpy(n, *s, a);
+	memcpy(n + a, to, c);
+	strcpy(n + a + c, p + b);
+	free(*s);
+	*s = n;
+}
+
+TEST(test_sops_envelope__tampering_fails_closed)
+{
+	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+	struct keys k, other;
+	char *enc, *t = NULL, *dec = NULL;
+	char *p, *q;
+
+	make_keys(&k);
+	make_keys(&other);
+	enc = encrypt_text(secret_yaml, &k, &o);
+	if (!enc) {
+		CHECK(0);
+		goto done;
+	}
+	/* wrong key: names the file's recipient */
+	CHECK_INT(decrypt_text(enc, other.ids, &dec), VEIL_ENOMATCH);
+	CHECK(strstr(veil_error_last(), k.recipient) != NULL && dec == NULL);
+	/* a value moved to another key fails its AAD */
+	t = strdup(enc);
+	p = strstr(t, "username: ENC[");
+	q = strstr(t, "password: ENC[");
+	if (p && q) {
+		memcpy(p, "password", 8);
+		memcpy(q, "username", 8);
+	}
+	CHECK_INT(decrypt_text(t, k.ids, &dec), VEIL_EAUTH);
+	CHECK(dec == NULL);
+	free(t);
+	/* plaintext pasted where the rules say encrypted */
+	t = strdup(enc);
+	p = strstr(t, "username: ENC[");
+	if (p) {
+		char *end = strchr(p, '\n');
+		size_t tail = strlen(end);
+		memcpy(p + 10, "root", 4);
+		memmove(p + 14, end, tail + 1);
+	}
+	CHECK_INT(decrypt_text(t, k.ids, &dec), VEIL_EFORMAT);
+	CHECK(strstr(veil_error_last(), "username") != NULL);
+	free(t);
+	/* lastmodified changed: the MAC no longer decrypts */
+	t = strdup(enc);
+	replace(&t, "lastmodified: \"20", "lastmodified: \"19");
+	replace(&t, "lastmodified: '20", "lastmodified: '19");
+	replace(&t, "lastmodified: 20", "lastmodified: 19");
+	CHECK_INT(decrypt_text(t, k.ids, &dec), VEIL_EMAC);
+	free(t);
+	/* a plaintext value outside the encrypted set changed: MAC mismatch */
+	o.selection = VEIL_SEL_ENCRYPTED_REGEX;
+	o.selection_value = "^stringData$";
+	free(enc);
+	enc = encrypt_text(secret_yaml, &k, &o);
+	t = enc ? strdup(enc) : NULL;
+	replace(&t, "  name: db\n", "  name: dc\n");
+	CHECK_INT(decrypt_text(t, k.ids, &dec), VEIL_EMAC);
+	CHECK(dec == NULL);
+	free(t);
+done:
+	free(enc);
+	free_keys(&k);
+	free_keys(&other);
+}
+
+TEST(test_sops_envelope__reuse_keeps_unchanged_ciphertexts)
+{
+	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+	veil_doc *old = NULL, *doc = NULL;
+	struct keys k;
+	char *enc, *edited = NULL, *enc2 = NULL;
+	size_t len, changed = 0;
+
+	make_keys(&k);
+	enc = encrypt_text(secret_yaml, &k, &o);
+	edited = strdup(secret_yaml);
+	replace(&edited, "password: hunter2", "password: hunter3");
+	if (!enc || veil_doc_parse(&old, VEIL_FMT_YAML, enc, strlen(enc), "old") < 0 ||
+	    veil_doc_parse(&doc, VEIL_FMT_YAML, edited, strlen(edited), "new") < 0) {
+		CHECK(0);
+		goto done;
+	}
+	o.reuse = old;
+	o.identities = k.ids;
+	CHECK_INT(veil_sops_encrypt(doc, &o), 0);
+	CHECK_INT(veil_doc_render(&enc2, &len, doc), 0);
+	/* line by line: only password, lastmodified and mac may differ */
+	for (char *a = enc, *b = enc2; a && b && *a && *b;) {
+		char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
+		if (!ea || !eb)
+			break;
+		if (ea - a != eb - b || memcmp(a, b, (size_t)(ea - a))) {
+			changed++;
+			CHECK(strstr(a, "password:") == a + 2 || strncmp(a, "    lastmodified:", 17) == 0 ||
+			      strncmp(a, "    mac:", 8) == 0 || strncmp(a, "  lastmodified:", 15) == 0 ||
+			      strncmp(a, "  mac:", 6) == 0);
+		}
+		a = ea + 1;
+		b = eb + 1;
+	}
+	CHECK_INT(changed, 3);
+done:
+	veil_doc_free(old);
+	veil_doc_free(doc);
+	free(enc);
+	free(enc2);
+	free(edited);
+	free_keys(&k);
+}
