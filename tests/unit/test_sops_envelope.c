@@ -260,7 +260,8 @@ TEST(test_sops_envelope__reuse_keeps_unchanged_ciphertexts)
 		a = ea + 1;
 		b = eb + 1;
 	}
-	CHECK_INT(changed, 3);
+	/* password and mac always; lastmodified unless both ran in the same second */
+	CHECK(changed == 2 || changed == 3);
 done:
 	veil_doc_free(old);
 	veil_doc_free(doc);

@@ -205,7 +205,8 @@ static int format_enc(char **out, veil_sops_cipher cipher, const uint8_t *ct, si
 	const uint8_t *iv, size_t iv_len, const uint8_t tag[16], veil_sops_type type)
 {
 	veil_buf b = VEIL_BUF_INIT(0);
-	char *b64 = malloc(veil_b64_padded_len(ct_len > iv_len ? ct_len : iv_len) + 1);
+	size_t longest = ct_len > iv_len ? ct_len : iv_len;
+	char *b64 = malloc(veil_b64_padded_len(longest > 16 ? longest : 16) + 1);
 	int error = 0;
 
 	if (!b64) {

@@ -159,7 +159,9 @@ static int display_form(struct walk *w, veil_buf *out, const char *pt, size_t le
 	int json = veil_doc_format_of(w->doc) == VEIL_FMT_JSON, digits = len > 0;
 	int truth = len && (pt[0] == 'T' || pt[0] == 't' || pt[0] == '1');
 
-	if (t == VEIL_SCALAR_BOOL && json)
+	/* sops stores booleans as True/False and prints them as true/false */
+	if (t == VEIL_SCALAR_BOOL && (json || (len == 4 && !memcmp(pt, "True", 4)) ||
+				      (len == 5 && !memcmp(pt, "False", 5))))
 		return veil_buf_append(out, truth ? "true" : "false", truth ? 4 : 5);
 	if (t == VEIL_SCALAR_FLOAT && !json && len == 4 && !memcmp(pt, "+Inf", 4))
 		return veil_buf_append(out, ".inf", 4);
