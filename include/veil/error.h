@@ -25,6 +25,7 @@ typedef enum veil_error_code {
 	VEIL_ELIMIT = -12,   /* input exceeds a size, depth or work-factor limit */
 	VEIL_EUNSUPPORTED = -13, /* a valid but unsupported feature (e.g. encrypted SSH key) */
 	VEIL_EEXISTS = -14,  /* already done: file already encrypted, output exists */
+	VEIL_EPLAINTEXT = -15, /* a value the file's rules say is encrypted is plaintext */
 } veil_error_code;
 
 /* The message of the last error on this thread; never NULL. */

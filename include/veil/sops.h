@@ -85,8 +85,9 @@ typedef struct veil_sops_decrypt_options {
  * block. Nothing is changed unless everything succeeded. Errors:
  * VEIL_ENOMATCH (no identity opens the data key; message names the
  * recipients), VEIL_EAUTH (a value failed authentication), VEIL_EMAC,
- * VEIL_EFORMAT (no or foreign metadata, a plaintext value where the rules
- * say encrypted, a malformed ENC[...]).
+ * VEIL_EPLAINTEXT (a plaintext value where the file's rules say encrypted:
+ * pasted in by hand), VEIL_EFORMAT (no or foreign metadata, a malformed
+ * ENC[...]).
  */
 VEIL_EXTERN int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options *opts);
 

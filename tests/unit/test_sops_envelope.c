@@ -199,7 +199,7 @@ TEST(test_sops_envelope__tampering_fails_closed)
 		memcpy(p + 10, "root", 4);
 		memmove(p + 14, end, tail + 1);
 	}
-	CHECK_INT(decrypt_text(t, k.ids, &dec), VEIL_EFORMAT);
+	CHECK_INT(decrypt_text(t, k.ids, &dec), VEIL_EPLAINTEXT);
 	CHECK(strstr(veil_error_last(), "username") != NULL);
 	free(t);
 	/* lastmodified changed: the MAC no longer decrypts */

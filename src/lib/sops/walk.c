@@ -193,8 +193,8 @@ static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
 		return mac_value(w, n, n->value, n->value_len, n->type);
 	}
 	if (!veil_sops__is_enc(n->value, n->value_len))
-		return path_error(w, n, VEIL_EFORMAT, "value is not encrypted although the file's "
-			"rules say it must be (was plaintext pasted into an encrypted file?)");
+		return path_error(w, n, VEIL_EPLAINTEXT, "value is not encrypted although the "
+			"file's rules say it must be (was plaintext pasted into an encrypted file?)");
 	if ((error = veil_sops__enc_parse(&e, n->value, n->value_len)) < 0)
 		return path_error(w, n, error, veil_error_last());
 	if ((error = build_aad(w, w->nkeys)) < 0 ||

@@ -27,6 +27,7 @@ const char *veil_error_name(int code)
 	case VEIL_ELIMIT: return "limit exceeded";
 	case VEIL_EUNSUPPORTED: return "unsupported";
 	case VEIL_EEXISTS: return "already exists";
+	case VEIL_EPLAINTEXT: return "plaintext value in an encrypted file";
 	default: return "error";
 	}
 }

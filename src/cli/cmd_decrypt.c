@@ -1,0 +1,263 @@
+/* veil decrypt: the plaintext of a SOPS file, its MAC verified first. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sops_cli.h"
+#include "util/secret.h"
+
+enum {
+	OPT_IDENTITY = 1, OPT_EXTRACT, OPT_INPUT_TYPE, OPT_OUTPUT_TYPE, OPT_IGNORE_MAC,
+	OPT_IN_PLACE, OPT_OUTPUT, OPT_HELP,
+};
+
+static const veil_opt decrypt_opts[] = {
+	{ "identity", 0, 1, OPT_IDENTITY },
+	{ "extract", 0, 1, OPT_EXTRACT },
+	{ "input-type", 0, 1, OPT_INPUT_TYPE },
+	{ "output-type", 0, 1, OPT_OUTPUT_TYPE },
+	{ "ignore-mac", 0, 0, OPT_IGNORE_MAC },
+	{ "in-place", 'i', 0, OPT_IN_PLACE },
+	{ "output", 'o', 1, OPT_OUTPUT },
+	{ "help", 'h', 0, OPT_HELP },
+	{ NULL, 0, 0, 0 },
+};
+
+#define MAX_IDS 64
+
+typedef struct dec_args {
+	const char *identities[MAX_IDS];
+	size_t nidentities;
+	const char *extract, *input_type, *output_type, *output, *file;
+	int ignore_mac, in_place;
+} dec_args;
+
+static void decrypt_usage(FILE *f)
+{
+	fputs("usage: veil decrypt [--identity FILE]... [--extract '[\"a\"][\"b\"]']\n"
+	      "                    [--input-type T] [--output-type T] [--ignore-mac]\n"
+	      "                    [-i | -o OUTPUT] FILE\n"
+	      "\n"
+	      "Decrypts a SOPS file (written by veil or sops 3.x, age keys) after verifying its\n"
+	      "MAC; prints nothing unless everything decrypted. Formatting is kept: only values\n"
+	      "change and the sops block is removed.\n"
+	      "\n"
+	      "  --identity F     age identity file; repeatable. Default, first found:\n"
+	      "                   VEIL_AGE_KEY, VEIL_AGE_KEY_FILE, SOPS_AGE_KEY,\n"
+	      "                   SOPS_AGE_KEY_FILE, ~/.config/veil/keys.txt,\n"
+	      "                   ~/.config/sops/age/keys.txt\n"
+	      "  --extract P      print only the value at P, e.g. '[\"stringData\"][\"password\"]'\n"
+	      "  --output-type T  yaml, json, dotenv, ini or binary (re-emitted)\n"
+	      "  -i, --in-place   replace FILE with the plaintext (atomically)\n"
+	      "\n"
+	      "Exit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted, 13 plaintext\n"
+	      "value in an encrypted file, 25 a value failed to decrypt, 51 MAC mismatch,\n"
+	      "91 bad --extract path, 100 no such file, 128 no identity opens the data key.\n",
+	      f);
+}
+
+static int parse(dec_args *a, int argc, char **argv, char **operands)
+{
+	veil_optstate st;
+	const char *arg;
+	int id;
+
+	veil_cli__opt_init(&st, argc, argv, operands, "decrypt");
+	while ((id = veil_cli__opt_next(&st, decrypt_opts, &arg)) > 0) {
+		const char **slot = NULL;
+		if (id == OPT_HELP) {
+			decrypt_usage(stdout);
+			return -1;
+		} else if (id == OPT_IDENTITY) {
+			if (a->nidentities == MAX_IDS)
+				return veil_cli__usage("decrypt", "too many --identity options");
+			a->identities[a->nidentities++] = arg;
+		} else if (id == OPT_IGNORE_MAC) {
+			a->ignore_mac = 1;
+		} else if (id == OPT_IN_PLACE) {
+			a->in_place = 1;
+		} else {
+			slot = id == OPT_EXTRACT ? &a->extract : id == OPT_INPUT_TYPE ? &a->input_type
+				: id == OPT_OUTPUT_TYPE ? &a->output_type : &a->output;
+			if (*slot)
+				return veil_cli__usage("decrypt", "an option was given twice");
+			*slot = arg;
+		}
+	}
+	if (id == VEIL_OPT_ERROR)
+		return VEIL_EXIT_USAGE;
+	if (st.noperands != 1)
+		return veil_cli__usage("decrypt", st.noperands ? "only one FILE can be given"
+							    : "missing FILE");
+	a->file = operands[0];
+	if (a->in_place && (a->output || !strcmp(a->file, "-") || a->extract))
+		return veil_cli__usage("decrypt", "-i cannot be used with -o, --extract or stdin");
+	return 0;
+}
+
+/* Follows an --extract path like ["a"]["b"][0]; NULL (message set) if it
+ * does not lead anywhere. */
+static const veil_node *extract(const veil_node *n, const char *path)
+{
+	const char *p = path;
+
+	while (n && *p) {
+		if (n->kind == VEIL_NODE_ALIAS)
+			n = n->target;
+		if (p[0] != '[') {
+			veil_error_set(VEIL_EINVAL, "--extract: expected '[' at '%s'", p);
+			return NULL;
+		}
+		if (p[1] == '"') {
+			const char *end = strchr(p + 2, '"');
+			const veil_node *found = NULL;
+			if (!end || end[1] != ']' || n->kind != VEIL_NODE_MAP) {
+				veil_error_set(VEIL_EINVAL, "--extract: bad key or not a map at '%s'", p);
+				return NULL;
+			}
+			for (size_t i = 0; i < n->nitems && !found; i++)
+				if (n->items[i]->key && strlen(n->items[i]->key) == (size_t)(end - p - 2) &&
+				    !memcmp(n->items[i]->key, p + 2, (size_t)(end - p - 2)))
+					found = n->items[i];
+			n = found;
+			p = end + 2;
+		} else {
+			char *end;
+			long idx = strtol(p + 1, &end, 10), k = -1;
+			const veil_node *found = NULL;
+			if (*end != ']' || idx < 0 || n->kind != VEIL_NODE_SEQ) {
+				veil_error_set(VEIL_EINVAL, "--extract: bad index or not a list at '%s'", p);
+				return NULL;
+			}
+			for (size_t i = 0; i < n->nitems && !found; i++)
+				if (n->items[i]->kind != VEIL_NODE_COMMENT && ++k == idx)
+					found = n->items[i];
+			n = found;
+			p = end + 1;
+		}
+		if (!n)
+			veil_error_set(VEIL_EINVAL, "--extract: %s does not exist", path);
+	}
+	return n;
+}
+
+/* The output bytes when they are not the in-place render: a binary file's
+ * data, an --extract'ed value, or another --output-type. */
+static int reshape(char **out, size_t *out_len, const char *text, size_t len,
+	veil_doc_format fmt, const dec_args *a)
+{
+	veil_doc_format ofmt = a->output_type ? veil_doc_format_parse(a->output_type) : fmt;
+	veil_doc *doc = NULL;
+	const veil_node *n;
+	int error;
+
+	/* a decrypted binary envelope renders as {"data": ...}: read it as JSON */
+	error = veil_doc_parse(&doc, fmt == VEIL_FMT_BINARY ? VEIL_FMT_JSON : fmt, text, len,
+		"plaintext");
+	if (error < 0)
+		return error;
+	if (!a->extract && fmt != VEIL_FMT_BINARY) {
+		veil_node *roots[64];
+		size_t nroots = veil_doc_count(doc) < 64 ? veil_doc_count(doc) : 64;
+		for (size_t i = 0; i < nroots; i++)
+			roots[i] = veil_doc_root(doc, i);
+		error = veil_doc_emit(out, out_len, ofmt, roots, nroots,
+			ofmt == VEIL_FMT_JSON ? 0 : 4);
+		veil_doc_free(doc);
+		return error;
+	}
+	n = veil_doc_count(doc) ? veil_doc_root(doc, 0) : NULL;
+	if (fmt == VEIL_FMT_BINARY)
+		n = veil_node_get(n, "data");
+	if (a->extract)
+		n = extract(n, a->extract);
+	if (!n) {
+		veil_doc_free(doc);
+		return a->extract ? VEIL_EINVAL : veil_error_set(VEIL_EFORMAT, "no data");
+	}
+	if (n->kind == VEIL_NODE_SCALAR) {
+		*out = malloc(n->value_len + 1);
+		if (*out) {
+			memcpy(*out, n->value, n->value_len);
+			*out_len = n->value_len;
+		}
+		error = *out ? 0 : VEIL_ENOMEM;
+	} else {
+		error = veil_doc_emit(out, out_len, ofmt == VEIL_FMT_BINARY ? VEIL_FMT_JSON : ofmt,
+			(veil_node *const *)&n, 1, ofmt == VEIL_FMT_JSON ? 0 : 4);
+	}
+	veil_doc_free(doc);
+	return error;
+}
+
+static int decrypt_doc(veil_doc *doc, const dec_args *a)
+{
+	veil_sops_decrypt_options o = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
+	veil_identities *ids = NULL;
+	int rc, error;
+
+	if (!veil_sops_is_encrypted(doc)) {
+		veil_cli__error("%s: not encrypted: no sops metadata with a mac and version",
+			a->file);
+		return VEIL_EXIT_NOT_ENCRYPTED;
+	}
+	if ((rc = veil_cli__doc_identities(&ids, a->identities, a->nidentities)) != 0)
+		goto done;
+	o.identities = ids;
+	o.ignore_mac = a->ignore_mac;
+	if ((error = veil_sops_decrypt(doc, &o)) < 0) {
+		veil_cli__lib_error(a->file, error);
+		rc = veil_cli__sops_exit(error);
+	}
+done:
+	veil_identities_free(ids);
+	return rc;
+}
+
+int veil_cli__cmd_decrypt(int argc, char **argv)
+{
+	dec_args a = { 0 };
+	veil_doc *doc = NULL;
+	char **operands = calloc((size_t)argc + 1, sizeof(char *));
+	char *text = NULL, *out = NULL, *shaped = NULL;
+	size_t len = 0, out_len = 0, shaped_len = 0;
+	veil_doc_format fmt = 0;
+	int rc, error;
+
+	if (!operands)
+		return VEIL_EXIT_FAIL;
+	if ((rc = parse(&a, argc, argv, operands)) != 0) {
+		rc = rc < 0 ? VEIL_EXIT_OK : rc;
+		goto done;
+	}
+	if ((a.input_type && !(fmt = veil_doc_format_parse(a.input_type))) ||
+	    (a.output_type && !veil_doc_format_parse(a.output_type))) {
+		rc = veil_cli__usage("decrypt", "unknown --input-type or --output-type");
+		goto done;
+	}
+	if ((rc = veil_cli__doc_load(&doc, &text, &len, a.file, fmt)) != 0 ||
+	    (rc = decrypt_doc(doc, &a)) != 0)
+		goto done;
+	fmt = veil_doc_format_of(doc);
+	if ((error = veil_doc_render(&out, &out_len, doc)) < 0) {
+		rc = veil_cli__lib_error(a.file, error);
+		goto done;
+	}
+	if (fmt == VEIL_FMT_BINARY || a.extract ||
+	    (a.output_type && veil_doc_format_parse(a.output_type) != fmt)) {
+		if ((error = reshape(&shaped, &shaped_len, out, out_len, fmt, &a)) < 0) {
+			veil_cli__lib_error(a.file, error);
+			rc = a.extract ? VEIL_EXIT_INVALID_PATH : VEIL_EXIT_FAIL;
+			goto done;
+		}
+		rc = veil_cli__doc_write(a.output, 0, a.file, shaped, shaped_len);
+	} else {
+		rc = veil_cli__doc_write(a.output, a.in_place, a.file, out, out_len);
+	}
+done:
+	veil_doc_free(doc);
+	free(text);
+	veil_wipe_free(out, out_len);
+	veil_wipe_free(shaped, shaped_len);
+	free(operands);
+	return rc;
+}

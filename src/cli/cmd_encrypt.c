@@ -1,0 +1,334 @@
+/* veil encrypt: per-field encryption of a document, sops's flags. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sops/rules.h"
+#include "sops/shamir.h"
+#include "sops_cli.h"
+#include "util/secret.h"
+
+enum {
+	OPT_RECIPIENT = 1, OPT_CIPHER, OPT_SEL, OPT_MAC_ONLY, OPT_INPUT_TYPE, OPT_OUTPUT_TYPE,
+	OPT_SHAMIR, OPT_REUSE, OPT_IDENTITY, OPT_CONFIG, OPT_OVERRIDE, OPT_IN_PLACE, OPT_OUTPUT,
+	OPT_HELP,
+	OPT_SEL_BASE = 100,	/* + veil_sops_sel_kind */
+};
+
+static const veil_opt encrypt_opts[] = {
+	{ "recipient", 'r', 1, OPT_RECIPIENT },
+	{ "age", 0, 1, OPT_RECIPIENT },
+	{ "cipher", 0, 1, OPT_CIPHER },
+	{ "unencrypted-suffix", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_SUFFIX },
+	{ "encrypted-suffix", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_SUFFIX },
+	{ "unencrypted-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_REGEX },
+	{ "encrypted-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_REGEX },
+	{ "unencrypted-comment-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_COMMENT_REGEX },
+	{ "encrypted-comment-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_COMMENT_REGEX },
+	{ "mac-only-encrypted", 0, 0, OPT_MAC_ONLY },
+	{ "input-type", 0, 1, OPT_INPUT_TYPE },
+	{ "output-type", 0, 1, OPT_OUTPUT_TYPE },
+	{ "shamir-secret-sharing-threshold", 0, 1, OPT_SHAMIR },
+	{ "reuse", 0, 1, OPT_REUSE },
+	{ "identity", 0, 1, OPT_IDENTITY },
+	{ "config", 0, 1, OPT_CONFIG },
+	{ "filename-override", 0, 1, OPT_OVERRIDE },
+	{ "in-place", 'i', 0, OPT_IN_PLACE },
+	{ "output", 'o', 1, OPT_OUTPUT },
+	{ "help", 'h', 0, OPT_HELP },
+	{ NULL, 0, 0, 0 },
+};
+
+#define MAX_ARGS 64
+
+typedef struct enc_args {
+	const char *recipients[MAX_ARGS];
+	size_t nrecipients;
+	const char *identities[MAX_ARGS];
+	size_t nidentities;
+	const char *cipher, *sel_value, *input_type, *output_type, *shamir, *reuse, *config;
+	const char *override, *output, *file;
+	veil_sops_sel_kind sel;
+	int mac_only, in_place;
+} enc_args;
+
+static void encrypt_usage(FILE *f)
+{
+	fputs("usage: veil encrypt [-r RECIPIENT]... [--cipher chacha20-poly1305|aes256-gcm]\n"
+	      "                    [--encrypted-regex RE | --unencrypted-regex RE |\n"
+	      "                     --encrypted-suffix S | --unencrypted-suffix S |\n"
+	      "                     --encrypted-comment-regex RE | --unencrypted-comment-regex RE]\n"
+	      "                    [--mac-only-encrypted] [--input-type T] [--reuse ENCRYPTED]\n"
+	      "                    [--config .sops.yaml] [-i | -o OUTPUT] FILE\n"
+	      "\n"
+	      "Encrypts every value of FILE (YAML, JSON, dotenv, INI; anything else as binary)\n"
+	      "in the SOPS format, keeping keys, comments' places and formatting. Only the bytes\n"
+	      "of the values change and a sops block is added.\n"
+	      "\n"
+	      "  -r, --recipient R     age1... or ssh-ed25519 key; repeatable, comma lists too.\n"
+	      "                        Default: VEIL_AGE_RECIPIENTS, SOPS_AGE_RECIPIENTS, then the\n"
+	      "                        first matching creation rule of the nearest .sops.yaml\n"
+	      "                        above FILE\n"
+	      "      --cipher C        value cipher: chacha20-poly1305 (default) or aes256-gcm\n"
+	      "                        (what sops, Flux, ksops and helm-secrets read)\n"
+	      "      --reuse F         keep F's data key, recipients and the ciphertext of every\n"
+	      "                        unchanged value (F is an encrypted version of FILE), so a\n"
+	      "                        diff shows only what changed; needs an identity\n"
+	      "      --identity F      identity file for --reuse (default lookup as decrypt)\n"
+	      "  -i, --in-place        replace FILE (atomically)\n"
+	      "  -o, --output F        write to F instead of stdout\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 failure, 2 usage, 10 invalid document, 203 already encrypted.\n",
+	      f);
+}
+
+static int parse(enc_args *a, int argc, char **argv, char **operands)
+{
+	veil_optstate st;
+	const char *arg;
+	int id;
+
+	veil_cli__opt_init(&st, argc, argv, operands, "encrypt");
+	while ((id = veil_cli__opt_next(&st, encrypt_opts, &arg)) > 0) {
+		if (id == OPT_HELP) {
+			encrypt_usage(stdout);
+			return -1;
+		} else if (id == OPT_RECIPIENT || id == OPT_IDENTITY) {
+			const char **list = id == OPT_RECIPIENT ? a->recipients : a->identities;
+			size_t *n = id == OPT_RECIPIENT ? &a->nrecipients : &a->nidentities;
+			if (*n == MAX_ARGS)
+				return veil_cli__usage("encrypt", "too many -r/--identity options");
+			list[(*n)++] = arg;
+		} else if (id > OPT_SEL_BASE) {
+			if (a->sel)
+				return veil_cli__usage("encrypt", "only one of the --(un)encrypted-"
+					"suffix/regex/comment-regex options can be given");
+			a->sel = (veil_sops_sel_kind)(id - OPT_SEL_BASE);
+			a->sel_value = arg;
+		} else if (id == OPT_MAC_ONLY) {
+			a->mac_only = 1;
+		} else if (id == OPT_IN_PLACE) {
+			a->in_place = 1;
+		} else {
+			const char **slot = id == OPT_CIPHER ? &a->cipher : id == OPT_INPUT_TYPE ?
+				&a->input_type : id == OPT_OUTPUT_TYPE ? &a->output_type : id == OPT_SHAMIR ?
+				&a->shamir : id == OPT_REUSE ? &a->reuse : id == OPT_CONFIG ? &a->config :
+				id == OPT_OVERRIDE ? &a->override : &a->output;
+			if (*slot)
+				return veil_cli__usage("encrypt", "an option was given twice");
+			*slot = arg;
+		}
+	}
+	if (id == VEIL_OPT_ERROR)
+		return VEIL_EXIT_USAGE;
+	if (st.noperands != 1)
+		return veil_cli__usage("encrypt", st.noperands ? "only one FILE can be given"
+							    : "missing FILE");
+	a->file = operands[0];
+	if (a->in_place && a->output)
+		return veil_cli__usage("encrypt", "-i and -o cannot be used together");
+	if (a->in_place && !strcmp(a->file, "-"))
+		return veil_cli__usage("encrypt", "-i needs a file, not stdin");
+	return 0;
+}
+
+/* Splits a comma list in buf (modified) into out (pointers into buf). */
+static int split_recipients(const char **out, size_t *n, char *buf)
+{
+	while (buf) {
+		char *comma = strchr(buf, ','), *p = buf, *e;
+		if (comma)
+			*comma = '\0';
+		buf = comma ? comma + 1 : NULL;
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		for (e = p + strlen(p); e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n');)
+			*--e = '\0';
+		if (!*p)
+			continue;
+		if (*n == MAX_ARGS)
+			return veil_cli__usage("encrypt", "too many recipients");
+		out[(*n)++] = p;
+	}
+	return 0;
+}
+
+typedef struct enc_plan {
+	veil_sops_encrypt_options o;
+	veil_sops_key_group groups[VEIL_SHAMIR_MAX_PARTS];
+	const char *flat[MAX_ARGS];
+	size_t nflat;
+	char *buf;		/* the -r / environment recipients, split in place */
+	veil_sops_config *cfg;
+} enc_plan;
+
+/* Recipients from -r or the environment; 1 if found, 0 if none, < 0 exit code. */
+static int plan_flat(enc_plan *p, const enc_args *a)
+{
+	const char *env = getenv("VEIL_AGE_RECIPIENTS");
+	size_t total = 1;
+	int rc;
+
+	if (!a->nrecipients && (!env || !*env))
+		env = getenv("SOPS_AGE_RECIPIENTS");
+	if (!a->nrecipients && (!env || !*env))
+		return 0;
+	for (size_t i = 0; i < a->nrecipients; i++)
+		total += strlen(a->recipients[i]) + 1;
+	if (!a->nrecipients)
+		total += strlen(env);
+	if (!(p->buf = calloc(1, total)))
+		return veil_cli__lib_error("encrypt", veil_error_set(VEIL_ENOMEM, "out of memory"));
+	for (size_t i = 0; i < a->nrecipients; i++) {
+		strcat(p->buf, a->recipients[i]);
+		strcat(p->buf, ",");
+	}
+	if (!a->nrecipients)
+		strcat(p->buf, env);
+	if ((rc = split_recipients(p->flat, &p->nflat, p->buf)) != 0)
+		return rc;
+	p->groups[0].age = p->flat;
+	p->groups[0].nage = p->nflat;
+	p->o.groups = p->groups;
+	p->o.ngroups = 1;
+	return 1;
+}
+
+/* The creation rule for the file, from --config, SOPS_CONFIG or the
+ * nearest .sops.yaml above the file. */
+static int plan_rule(enc_plan *p, const enc_args *a, const char *match_path)
+{
+	const char *cfg_path = a->config ? a->config : getenv("SOPS_CONFIG");
+	const veil_sops_rule *r = NULL;
+	char *found = NULL;
+	int error;
+
+	if (!cfg_path || !*cfg_path) {
+		if (veil_sops__config_find(&found, match_path) < 0) {
+			veil_cli__error("no recipients: pass -r age1..., set VEIL_AGE_RECIPIENTS, or "
+				"add a creation rule to a .sops.yaml above %s", match_path);
+			return VEIL_EXIT_USAGE;
+		}
+		cfg_path = found;
+	}
+	error = veil_sops__config_load(&p->cfg, cfg_path);
+	if (error == 0)
+		error = veil_sops__config_match(&r, p->cfg, match_path);
+	free(found);
+	if (error < 0)
+		return veil_cli__lib_error("creation rules", error);
+	if (r->ngroups > VEIL_SHAMIR_MAX_PARTS)
+		return veil_cli__usage("encrypt", "too many key groups");
+	for (size_t g = 0; g < r->ngroups; g++) {
+		p->groups[g].age = (const char *const *)r->groups[g].age;
+		p->groups[g].nage = r->groups[g].nage;
+	}
+	p->o.groups = p->groups;
+	p->o.ngroups = r->ngroups;
+	p->o.shamir_threshold = r->shamir_threshold;
+	p->o.selection = r->sel.kind;
+	p->o.selection_value = r->sel.value;
+	p->o.mac_only_encrypted = r->mac_only_encrypted;
+	p->o.cipher = r->cipher;
+	return 0;
+}
+
+static int plan_options(enc_plan *p, const enc_args *a)
+{
+	const char *match = a->override ? a->override : strcmp(a->file, "-") ? a->file : "stdin";
+	int rc;
+
+	if ((rc = plan_flat(p, a)) < 0 || (rc == 0 && (rc = plan_rule(p, a, match)) != 0))
+		return rc < 0 ? VEIL_EXIT_FAIL : rc;
+	if (a->sel) {
+		p->o.selection = a->sel;
+		p->o.selection_value = a->sel_value;
+	}
+	if (a->mac_only)
+		p->o.mac_only_encrypted = 1;
+	if (a->shamir)
+		p->o.shamir_threshold = atoi(a->shamir);
+	if (a->cipher) {
+		if (!strcmp(a->cipher, "aes256-gcm") || !strcmp(a->cipher, "aes256_gcm"))
+			p->o.cipher = VEIL_SOPS_AES256_GCM;
+		else if (!strcmp(a->cipher, "chacha20-poly1305") ||
+			 !strcmp(a->cipher, "chacha20_poly1305"))
+			p->o.cipher = VEIL_SOPS_CHACHA20_POLY1305;
+		else
+			return veil_cli__usage("encrypt", "unknown cipher '%s' (chacha20-poly1305 or "
+				"aes256-gcm)", a->cipher);
+	}
+	return 0;
+}
+
+/* --reuse: the earlier encrypted version and the identities that open it. */
+static int load_reuse(veil_doc **reuse, char **text, veil_identities **ids, const enc_args *a,
+	veil_doc_format fmt)
+{
+	size_t len;
+	int rc;
+
+	if (!a->reuse)
+		return 0;
+	if ((rc = veil_cli__doc_load(reuse, text, &len, a->reuse, fmt)) != 0)
+		return rc;
+	if (!veil_sops_is_encrypted(*reuse)) {
+		veil_cli__error("%s: --reuse needs an encrypted file", a->reuse);
+		return VEIL_EXIT_NOT_ENCRYPTED;
+	}
+	return veil_cli__doc_identities(ids, a->identities, a->nidentities);
+}
+
+int veil_cli__cmd_encrypt(int argc, char **argv)
+{
+	enc_args a = { 0 };
+	enc_plan p = { .o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT };
+	veil_doc *doc = NULL, *reuse = NULL;
+	veil_identities *ids = NULL;
+	char **operands = calloc((size_t)argc + 1, sizeof(char *));
+	char *text = NULL, *rtext = NULL, *out = NULL;
+	size_t len = 0, out_len = 0;
+	veil_doc_format fmt = 0;
+	int rc, error;
+
+	if (!operands)
+		return VEIL_EXIT_FAIL;
+	if ((rc = parse(&a, argc, argv, operands)) != 0) {
+		rc = rc < 0 ? VEIL_EXIT_OK : rc;
+		goto done;
+	}
+	if (a.input_type && !(fmt = veil_doc_format_parse(a.input_type))) {
+		rc = veil_cli__usage("encrypt", "unknown --input-type '%s'", a.input_type);
+		goto done;
+	}
+	if (!fmt && a.override)
+		fmt = veil_doc_format_from_path(a.override);
+	if (a.output_type && veil_doc_format_parse(a.output_type) !=
+	    (fmt ? fmt : veil_doc_format_from_path(a.file))) {
+		rc = veil_cli__usage("encrypt", "--output-type must match the input format");
+		goto done;
+	}
+	if ((rc = plan_options(&p, &a)) != 0 ||
+	    (rc = veil_cli__doc_load(&doc, &text, &len, a.file, fmt)) != 0 ||
+	    (rc = load_reuse(&reuse, &rtext, &ids, &a, veil_doc_format_of(doc))) != 0)
+		goto done;
+	p.o.reuse = reuse;
+	p.o.identities = ids;
+	if ((error = veil_sops_encrypt(doc, &p.o)) < 0 ||
+	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
+		veil_cli__lib_error(a.file, error);
+		rc = veil_cli__sops_exit(error);
+		goto done;
+	}
+	rc = veil_cli__doc_write(a.output, a.in_place, a.file, out, out_len);
+done:
+	veil_doc_free(doc);
+	veil_doc_free(reuse);
+	veil_identities_free(ids);
+	veil_sops__config_free(p.cfg);
+	veil_wipe_free(text, len);
+	free(rtext);
+	free(out);
+	free(p.buf);
+	free(operands);
+	return rc;
+}

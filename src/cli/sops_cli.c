@@ -1,0 +1,84 @@
+/* Helpers of the document commands: load, identities, write, exit codes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sops_cli.h"
+#include "util/fsutil.h"
+#include "util/secret.h"
+
+int veil_cli__sops_exit(int code)
+{
+	switch (code) {
+	case VEIL_EEXISTS: return VEIL_EXIT_ALREADY;
+	case VEIL_EMAC: return VEIL_EXIT_MAC;
+	case VEIL_ENOMATCH: return VEIL_EXIT_NO_KEY;
+	case VEIL_EAUTH: return VEIL_EXIT_DECRYPT_VALUE;
+	case VEIL_EPLAINTEXT: return VEIL_EXIT_PLAINTEXT;
+	case VEIL_ELIMIT: return VEIL_EXIT_LIMIT;
+	case VEIL_ENOTFOUND: return VEIL_EXIT_NO_FILE;
+	case VEIL_EINVAL: return VEIL_EXIT_USAGE;
+	default: return VEIL_EXIT_FAIL;
+	}
+}
+
+int veil_cli__doc_load(veil_doc **doc, char **text, size_t *len, const char *path,
+	veil_doc_format fmt)
+{
+	uint8_t *data = NULL;
+	int error;
+
+	*doc = NULL;
+	*text = NULL;
+	if (!fmt)
+		fmt = strcmp(path, "-") ? veil_doc_format_from_path(path) : VEIL_FMT_BINARY;
+	error = veil_file_read(&data, len, path, VEIL_DOC_MAX_SIZE);
+	if (error < 0) {
+		veil_cli__lib_error(path, error);
+		return error == VEIL_ENOTFOUND ? VEIL_EXIT_NO_FILE : veil_cli__sops_exit(error);
+	}
+	*text = (char *)data;
+	error = veil_doc_parse(doc, fmt, *text, *len, strcmp(path, "-") ? path : "stdin");
+	if (error < 0) {
+		veil_cli__lib_error(path, error);
+		return error == VEIL_ELIMIT ? VEIL_EXIT_LIMIT : VEIL_EXIT_BAD_DOCUMENT;
+	}
+	return 0;
+}
+
+int veil_cli__doc_identities(veil_identities **out, const char *const *files, size_t n)
+{
+	const char *source = NULL;
+	int error;
+
+	if ((error = veil_identities_new(out)) < 0)
+		return veil_cli__lib_error("identities", error);
+	for (size_t i = 0; i < n; i++) {
+		if ((error = veil_cli__identities_load(*out, files[i], NULL)) < 0) {
+			veil_cli__lib_error(files[i], error);
+			return VEIL_EXIT_NO_KEY;
+		}
+	}
+	if (n == 0 && (error = veil_cli__identities_default(*out, &source)) < 0 &&
+	    error != VEIL_ENOTFOUND) {
+		veil_cli__lib_error(source ? source : "identities", error);
+		return VEIL_EXIT_NO_KEY;
+	}
+	return 0;
+}
+
+int veil_cli__doc_write(const char *out_path, int in_place, const char *in_path,
+	const char *data, size_t len)
+{
+	const char *target = in_place ? in_path : out_path;
+	veil_outfile *f = NULL;
+	int error;
+
+	if ((error = veil_outfile_open(&f, target, 0)) < 0 ||
+	    (error = veil_outfile_write(f, (const uint8_t *)data, len)) < 0) {
+		veil_outfile_abort(f);
+		return veil_cli__lib_error(target ? target : "stdout", error);
+	}
+	if ((error = veil_outfile_commit(f)) < 0)
+		return veil_cli__lib_error(target ? target : "stdout", error);
+	return 0;
+}
