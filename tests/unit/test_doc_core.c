@@ -182,3 +182,32 @@ TEST(test_doc__builders_make_a_tree)
 	CHECK_STR(s->value, "v");
 	veil_doc_free(doc);
 }
+
+TEST(test_doc__every_format_dispatches_to_its_codec)
+{
+	static const struct {
+		veil_doc_format fmt;
+		const char *src;
+	} cases[] = {
+		{ VEIL_FMT_YAML, "a: 1\n" },
+		{ VEIL_FMT_JSON, "{\"a\": 1}\n" },
+		{ VEIL_FMT_DOTENV, "a=1\n" },
+		{ VEIL_FMT_INI, "[s]\na = 1\n" },
+		{ VEIL_FMT_BINARY, "raw bytes" },
+	};
+	veil_doc *none = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		veil_doc *doc = NULL;
+
+		CHECK_INT(veil_doc_parse(&doc, cases[i].fmt, cases[i].src, strlen(cases[i].src),
+				  "x"), 0);
+		CHECK(doc && veil_doc_format_of(doc) == cases[i].fmt && veil_doc_count(doc) == 1);
+		veil_doc_free(doc);
+		CHECK_INT(veil_doc_new(&doc, cases[i].fmt), 0);
+		veil_doc_free(doc);
+	}
+	CHECK_INT(veil_doc_parse(&none, 0, "", 0, "x"), VEIL_EINVAL);
+	CHECK(none == NULL);
+}
