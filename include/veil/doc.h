@@ -144,6 +144,12 @@ VEIL_EXTERN veil_node *veil_node_get(const veil_node *map, const char *key);
 VEIL_EXTERN int veil_doc_set_value(veil_doc *doc, veil_node *node, const char *value, size_t len,
 	veil_scalar_type type);
 
+/* The value node will have once rendered: its pending veil_doc_set_value,
+ * or its own. *value is owned by doc. (A decrypted binary file is this
+ * value of its "data" node, not a render.) */
+VEIL_EXTERN int veil_doc_pending_value(const veil_doc *doc, const veil_node *node,
+	const char **value, size_t *len);
+
 /*
  * The SOPS metadata block. get finds it in document 0 (YAML/JSON: the root
  * key "sops"; dotenv: keys starting "sops_", unflattened; INI: section

@@ -238,11 +238,24 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 	    (rc = decrypt_doc(doc, &a)) != 0)
 		goto done;
 	fmt = veil_doc_format_of(doc);
+	if (fmt == VEIL_FMT_BINARY && !a.extract) {
+		/* the plaintext is the data value itself */
+		const char *v = NULL;
+		size_t vlen = 0;
+		const veil_node *data = veil_node_get(veil_doc_root(doc, 0), "data");
+		if (!data || veil_doc_pending_value(doc, data, &v, &vlen) < 0) {
+			veil_cli__error("%s: binary file without a data value", a.file);
+			rc = VEIL_EXIT_BAD_DOCUMENT;
+			goto done;
+		}
+		rc = veil_cli__doc_write(a.output, a.in_place, a.file, v, vlen);
+		goto done;
+	}
 	if ((error = veil_doc_render(&out, &out_len, doc)) < 0) {
 		rc = veil_cli__lib_error(a.file, error);
 		goto done;
 	}
-	if (fmt == VEIL_FMT_BINARY || a.extract ||
+	if (a.extract ||
 	    (a.output_type && veil_doc_format_parse(a.output_type) != fmt)) {
 		if ((error = reshape(&shaped, &shaped_len, out, out_len, fmt, &a)) < 0) {
 			veil_cli__lib_error(a.file, error);

@@ -379,3 +379,21 @@ int veil_doc_render(char **out, size_t *out_len, const veil_doc *doc)
 	*out_len = w;
 	return 0;
 }
+
+int veil_doc_pending_value(const veil_doc *doc, const veil_node *node, const char **value,
+	size_t *len)
+{
+	/* edits are few per node and sorted by position, so a scan is fine here */
+	for (size_t i = 0; i < doc->nedits; i++) {
+		if (doc->edits[i].node == node) {
+			*value = doc->edits[i].want;
+			*len = doc->edits[i].want_len;
+			return 0;
+		}
+	}
+	if (!node || (node->kind != VEIL_NODE_SCALAR && node->kind != VEIL_NODE_COMMENT))
+		return veil_error_set(VEIL_EINVAL, "not a scalar or comment");
+	*value = node->value;
+	*len = node->value_len;
+	return 0;
+}

@@ -152,10 +152,11 @@ static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
 	return error;
 }
 
-/* Decrypted text as the document must hold it to read back as type t. */
+/* Decrypted text as the document must hold it to read back as type *t. */
 static int display_form(struct walk *w, veil_buf *out, const char *pt, size_t len,
-	veil_scalar_type t)
+	veil_scalar_type *tp)
 {
+	veil_scalar_type t = *tp;
 	int json = veil_doc_format_of(w->doc) == VEIL_FMT_JSON, digits = len > 0;
 	int truth = len && (pt[0] == 'T' || pt[0] == 't' || pt[0] == '1');
 
@@ -173,8 +174,11 @@ static int display_form(struct walk *w, veil_buf *out, const char *pt, size_t le
 		digits &= pt[i] >= '0' && pt[i] <= '9';
 	if (veil_buf_append(out, pt, len) < 0)
 		return VEIL_ENOMEM;
-	/* Go prints 3.0 as "3", which would read back as an int */
-	return t == VEIL_SCALAR_FLOAT && digits ? veil_buf_append(out, ".0", 2) : 0;
+	/* Go prints 3.0 as "3": JSON readers see the same number either way, so
+	 * write 7 as sops does; in YAML it would read back as an int, so add .0 */
+	if (t == VEIL_SCALAR_FLOAT && digits && json)
+		*tp = VEIL_SCALAR_INT;
+	return t == VEIL_SCALAR_FLOAT && digits && !json ? veil_buf_append(out, ".0", 2) : 0;
 }
 
 static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
@@ -216,7 +220,7 @@ static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
 		goto done;
 	if (!w->o->dry_run) {
 		veil_buf_clear(&w->tmp);
-		if ((error = display_form(w, &w->tmp, (char *)pt, pt_len, t)) == 0)
+		if ((error = display_form(w, &w->tmp, (char *)pt, pt_len, &t)) == 0)
 			error = veil_doc_set_value(w->doc, n, (char *)w->tmp.data, w->tmp.len, t);
 	}
 done:
