@@ -33,7 +33,8 @@ static inline char *doc_test_read(const char *path, size_t *len)
 	*len = 0;
 	if (!f)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+	n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+	if (n >= 0 && fseek(f, 0, SEEK_SET) == 0) {
 		buf = malloc((size_t)n + 1);
 		if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
 			buf[n] = '\0';

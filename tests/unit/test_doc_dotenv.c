@@ -196,7 +196,8 @@ static void fixture(const char *rel, size_t ndata, const char *last_recipient, s
 	snprintf(path, sizeof(path), "age/%zu/recipient", nage - 1);
 	CHECK(doc_test_is(doc_test_at(meta, path), last_recipient));
 	CHECK(!strncmp(doc_test_at(meta, "age/0/enc")->value, armor_start, strlen(armor_start)));
-	CHECK(strstr(doc_test_at(meta, "age/0/enc")->value, "\n-----END AGE ENCRYPTED FILE-----\n"));
+	CHECK(strstr(doc_test_at(meta, "age/0/enc")->value,
+		"\n-----END AGE ENCRYPTED FILE-----\n"));
 	CHECK(doc_test_is(doc_test_at(meta, "version"), version));
 	CHECK(doc_test_is(doc_test_at(meta, "unencrypted_suffix"), "_unencrypted"));
 	CHECK(!strncmp(doc_test_at(meta, "mac")->value, "ENC[AES256_GCM,data:", 20));
@@ -272,7 +273,8 @@ TEST(test_doc_dotenv__metadata_keys_sorted_whatever_the_tree_order)
 	veil_doc_add_item(m, "nothing", doc_test_scalar(doc, "", VEIL_SCALAR_NULL));
 	CHECK(veil_doc_set_metadata(doc, m) == 0);
 	out = doc_test_render(doc, &len);
-	CHECK(out && !strcmp(out, "A=1\nsops_age__list_0__map_enc=e\nsops_age__list_0__map_recipient=r\n"
+	CHECK(out && !strcmp(out, "A=1\nsops_age__list_0__map_enc=e\n"
+		"sops_age__list_0__map_recipient=r\n"
 		"sops_shamir_threshold=2\nsops_version=3.13.2\n"));
 	free(out);
 	veil_doc_free(doc);

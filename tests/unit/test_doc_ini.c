@@ -140,7 +140,8 @@ done:
 TEST(test_doc_ini__quote_values_ini_v1_reads_back)
 {
 	static const char *const values[] = {
-		"a#b", "a;b", " lead", "trail ", " \"in\" ", "\"both\"", "'both'", "`tick", "ends\\",
+		"a#b", "a;b", " lead", "trail ", " \"in\" ", "\"both\"", "'both'", "`tick",
+		"ends\\",
 		"two\nlines", "x\"\"\"y", "\"\"\"", "plain = with equals", "",
 	};
 	const char *src = "[s]\nk = v ; note\n";

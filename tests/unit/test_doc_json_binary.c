@@ -86,7 +86,8 @@ TEST(test_doc_binary__envelope_edits_and_decrypted_value)
 	veil_doc_free(doc);
 	/* a JSON file without "sops" is plain bytes */
 	doc = PARSE("{\"data\": \"x\"}", 13);
-	CHECK(doc && doc_test_is(veil_node_get(veil_doc_root(doc, 0), "data"), "{\"data\": \"x\"}"));
+	CHECK(doc && doc_test_is(veil_node_get(veil_doc_root(doc, 0), "data"),
+		"{\"data\": \"x\"}"));
 	veil_doc_free(doc);
 }
 

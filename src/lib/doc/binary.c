@@ -92,7 +92,8 @@ static int binary_quote(veil_buf *out, size_t *start, size_t *end, const veil_do
 	(void)doc;
 	(void)type;
 	if (node->kind != VEIL_NODE_SCALAR)
-		return veil_error_set(VEIL_EINVAL, "only the data value can be set in a binary file");
+		return veil_error_set(VEIL_EINVAL,
+			"only the data value can be set in a binary file");
 	return veil_json__put_string(out, value, len);
 }
 
@@ -141,8 +142,8 @@ static int binary_set_metadata(veil_doc *doc, const veil_node *meta)
 	if (rc == 0)
 		rc = veil_buf_append(&t, "\n}\n", 3);
 	if (rc == 0)
-		rc = veil_doc__edit_add(doc, doc->src_len, doc->src_len, (const char *)t.data, t.len,
-			NULL, NULL, 0, 0);
+		rc = veil_doc__edit_add(doc, doc->src_len, doc->src_len, (const char *)t.data,
+			t.len, NULL, NULL, 0, 0);
 	veil_buf_dispose(&t);
 	return rc;
 }

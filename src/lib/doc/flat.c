@@ -222,7 +222,8 @@ static int tokenize(flat_token *t, size_t *nt, size_t cap, const char *k)
 			size_t pos = 0;
 
 			if (d == k + i)
-				return veil_error_set(VEIL_EFORMAT, "metadata key '%s': bad list index", k);
+				return veil_error_set(VEIL_EFORMAT,
+					"metadata key '%s': bad list index", k);
 			for (; d < k + i; d++) {
 				if (*d < '0' || *d > '9' || pos > MAX_LIST_POS)
 					return veil_error_set(VEIL_EFORMAT,
@@ -230,8 +231,8 @@ static int tokenize(flat_token *t, size_t *nt, size_t cap, const char *k)
 				pos = pos * 10 + (size_t)(*d - '0');
 			}
 			if (pos > MAX_LIST_POS)
-				return veil_error_set(VEIL_ELIMIT, "metadata key '%s': list index too large",
-					k);
+				return veil_error_set(VEIL_ELIMIT,
+					"metadata key '%s': list index too large", k);
 			t[n] = (flat_token){ 1, NULL, 0, pos };
 		} else {
 			size_t off = state == 1 ? strlen(MAP_SEP) : 0;
@@ -298,7 +299,8 @@ static int step(veil_node **next, veil_doc *doc, veil_node *cur, const flat_toke
 	veil_node *child = NULL, *made;
 
 	if (cur->kind != (t[i].is_list ? VEIL_NODE_SEQ : VEIL_NODE_MAP))
-		return veil_error_set(VEIL_EFORMAT, "metadata key '%s' conflicts with another", e->key);
+		return veil_error_set(VEIL_EFORMAT, "metadata key '%s' conflicts with another",
+			e->key);
 	if (t[i].is_list) {
 		while (cur->nitems <= t[i].pos) {
 			veil_node *hole = veil_doc__node_new(doc, VEIL_NODE_SCALAR);
@@ -318,8 +320,8 @@ static int step(veil_node **next, veil_doc *doc, veil_node *cur, const flat_toke
 	}
 	if (child) {
 		if (child->kind != want || want == VEIL_NODE_SCALAR)
-			return veil_error_set(VEIL_EFORMAT, "metadata key '%s' conflicts with another",
-				e->key);
+			return veil_error_set(VEIL_EFORMAT,
+				"metadata key '%s' conflicts with another", e->key);
 		*next = child;
 		return 0;
 	}
@@ -355,7 +357,8 @@ int veil_doc__unflatten(veil_node **out, veil_doc *doc, const veil_flat_entry *e
 		if (rc < 0)
 			return rc;
 		if (t[0].key_len == 0 && nt > 1)
-			return veil_error_set(VEIL_EFORMAT, "metadata key '%s' has no name", e[i].key);
+			return veil_error_set(VEIL_EFORMAT, "metadata key '%s' has no name",
+				e[i].key);
 		for (j = 0; j < nt; j++) {
 			rc = step(&cur, doc, cur, t, j, nt, &e[i]);
 			if (rc < 0)
@@ -403,7 +406,8 @@ int veil_doc__encode_newlines(veil_buf *out, const char *s, size_t len)
 				"cannot represent");
 	}
 	for (i = 0; i < len && rc == 0; i++)
-		rc = s[i] == '\n' ? veil_buf_append(out, "\\n", 2) : veil_buf_putc(out, (uint8_t)s[i]);
+		rc = s[i] == '\n' ? veil_buf_append(out, "\\n", 2) :
+			veil_buf_putc(out, (uint8_t)s[i]);
 	return rc;
 }
 

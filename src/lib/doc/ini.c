@@ -632,7 +632,8 @@ static int ini_set_metadata(veil_doc *doc, const veil_node *meta)
 	if (rc == 0)
 		rc = put_keys(&t, flat, 1, final_nl);
 	if (rc == 0)
-		rc = veil_doc__edit_add(doc, at, end, (const char *)t.data, t.len, NULL, NULL, 0, 0);
+		rc = veil_doc__edit_add(doc, at, end, (const char *)t.data, t.len, NULL, NULL, 0,
+			0);
 done:
 	veil_doc__flat_free(e, n);
 	veil_buf_dispose(&t);

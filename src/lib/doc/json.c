@@ -426,7 +426,8 @@ static int scan_container(jscan *p, veil_node **out)
 		if (p->pos < p->len && p->s[p->pos] == close)
 			break;
 		if (p->pos >= p->len || p->s[p->pos] != ',')
-			return jerr(p, p->pos, is_obj ? "expected ',' or '}'" : "expected ',' or ']'");
+			return jerr(p, p->pos, is_obj ? "expected ',' or '}'" :
+				"expected ',' or ']'");
 		p->pos++;
 		skip_ws(p);
 	}
@@ -570,13 +571,14 @@ int veil_json__put_scalar(veil_buf *out, const char *v, size_t len, veil_scalar_
 	case VEIL_SCALAR_BOOL:
 		b = parse_bool(v, len);
 		if (b < 0)
-			return veil_error_set(VEIL_EINVAL, "a boolean value is neither true nor false");
+			return veil_error_set(VEIL_EINVAL,
+				"a boolean value is neither true nor false");
 		return b ? veil_buf_append(out, "true", 4) : veil_buf_append(out, "false", 5);
 	case VEIL_SCALAR_INT:
 	case VEIL_SCALAR_FLOAT:
 		if (!is_json_number(v, len))
-			return veil_error_set(VEIL_EINVAL,
-				"a number cannot be written as JSON (JSON has no NaN, Inf, hex or octal)");
+			return veil_error_set(VEIL_EINVAL, "a number cannot be written as JSON "
+				"(JSON has no NaN, Inf, hex or octal)");
 		/* sops's float plaintext "3" would read back as an int: keep it a float */
 		if (type == VEIL_SCALAR_FLOAT && !memchr(v, '.', len) && !memchr(v, 'e', len) &&
 			!memchr(v, 'E', len) && fits_int64(v, len))
@@ -656,7 +658,8 @@ static int json_emit(veil_buf *out, veil_node *const *roots, size_t nroots, int 
 	int rc;
 
 	if (nroots != 1 || !roots[0] || roots[0]->kind != VEIL_NODE_MAP)
-		return veil_error_set(VEIL_EINVAL, "JSON output needs exactly one document that is a map");
+		return veil_error_set(VEIL_EINVAL,
+			"JSON output needs exactly one document that is a map");
 	unit[0] = '\t';
 	if (indent > 0) {
 		unit_len = (size_t)indent < sizeof(unit) ? (size_t)indent : sizeof(unit);
@@ -724,7 +727,8 @@ int veil_json__set_metadata_at(veil_doc *doc, veil_node *root, const veil_node *
 	if (rc == 0 && !old && root->nitems == 0)
 		rc = veil_buf_putc(&t, '\n');
 	if (rc == 0)
-		rc = veil_doc__edit_add(doc, at, end, (const char *)t.data, t.len, NULL, NULL, 0, 0);
+		rc = veil_doc__edit_add(doc, at, end, (const char *)t.data, t.len, NULL, NULL, 0,
+			0);
 	veil_buf_dispose(&t);
 	return rc;
 }
