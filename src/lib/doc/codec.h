@@ -55,6 +55,7 @@ struct veil_doc {
 	size_t cap_nodes;
 	void *codec_state;	/* per-codec data (e.g. detected YAML indent) */
 	void (*codec_state_free)(void *state);
+	void *arena;		/* doc.c: big zeroed chunks holding the nodes and src */
 };
 
 extern const veil_codec veil_codec__yaml;

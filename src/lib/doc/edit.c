@@ -1,6 +1,7 @@
 /* Edits and rendering: new text is spliced into the original bytes, then the
  * result is parsed again and every edited node must read back as the value it
  * was given, so a quoting bug can never silently change a secret. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,18 +46,6 @@ static size_t edit_insert_pos(const veil_doc *doc, size_t start, size_t end)
 	return lo;
 }
 
-static char *dup_bytes(const char *s, size_t len)
-{
-	char *p = malloc(len + 1);
-
-	if (!p)
-		return NULL;
-	if (len)
-		memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
-}
-
 int veil_doc__edit_add(veil_doc *doc, size_t start, size_t end, const char *text, size_t len,
 	veil_node *node, const char *want, size_t want_len, veil_scalar_type want_type)
 {
@@ -84,19 +73,18 @@ int veil_doc__edit_add(veil_doc *doc, size_t start, size_t end, const char *text
 	}
 	e.start = start;
 	e.end = end;
-	e.text = dup_bytes(text ? text : "", text ? len : 0);
+	/* The strings go to the arena: 100k edits would otherwise be 200k
+	 * mallocs; a replaced edit is wiped in place, the rest with the doc. */
+	e.text = veil_doc__arena_dup(doc, text ? text : "", text ? len : 0);
 	e.text_len = text ? len : 0;
 	e.node = node;
 	e.want_type = want_type;
 	if (want) {
-		e.want = dup_bytes(want, want_len);
+		e.want = veil_doc__arena_dup(doc, want, want_len);
 		e.want_len = want_len;
 	}
-	if (!e.text || (want && !e.want)) {
-		veil_wipe_free(e.text, e.text_len + 1);
-		veil_wipe_free(e.want, e.want_len + 1);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
-	}
+	if (!e.text || (want && !e.want))
+		return VEIL_ENOMEM;
 	memmove(doc->edits + pos + 1, doc->edits + pos, (doc->nedits - pos) * sizeof(e));
 	doc->edits[pos] = e;
 	doc->nedits++;
@@ -105,8 +93,9 @@ int veil_doc__edit_add(veil_doc *doc, size_t start, size_t end, const char *text
 
 static void edit_remove(veil_doc *doc, size_t i)
 {
-	veil_wipe_free(doc->edits[i].text, doc->edits[i].text_len + 1);
-	veil_wipe_free(doc->edits[i].want, doc->edits[i].want_len + 1);
+	sodium_memzero(doc->edits[i].text, doc->edits[i].text_len);
+	if (doc->edits[i].want)
+		sodium_memzero(doc->edits[i].want, doc->edits[i].want_len);
 	memmove(doc->edits + i, doc->edits + i + 1, (doc->nedits - i - 1) * sizeof(*doc->edits));
 	doc->nedits--;
 }

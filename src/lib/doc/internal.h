@@ -8,6 +8,11 @@
 int veil_doc__parse_with(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
 	const char *src, size_t len, const char *name);
 
+/* A NUL-terminated copy of s in doc's arena, freed (wiped) with doc; NULL
+ * on failure. Parsers use it for node values, keys and anchors: a node whose
+ * strings came from here must not get veil_doc__node_set_value/_key. */
+char *veil_doc__arena_dup(veil_doc *doc, const char *s, size_t len);
+
 /* Do a and b spell the same value of type? Bytes for strings; the number
  * or truth value for ints ("0x1F" = "31"), floats ("1" = "1.0", "+Inf" =
  * ".inf") and bools ("True" = "true"), as sops's plaintext forms differ from

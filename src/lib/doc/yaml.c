@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "doc/internal.h"
 #include "doc/yaml.h"
 
 /* libyaml's line breaks: \n, \r, \r\n, NEL, LS, PS. Returns the width of the
@@ -49,10 +50,13 @@ typedef struct char_walker {
 	size_t len;
 	size_t pos;
 	size_t idx;
+	int ascii;		/* one byte per character: no walking */
 } char_walker;
 
 static size_t char_to_byte(char_walker *w, size_t idx)
 {
+	if (w->ascii)
+		return idx < w->len ? idx : w->len;
 	while (w->idx > idx && w->pos > 0) {
 		w->pos--;
 		while (w->pos > 0 && ((unsigned char)w->s[w->pos] & 0xC0) == 0x80)
@@ -75,6 +79,7 @@ typedef struct line_walker {
 	size_t pos;
 	size_t line;		/* 0-based */
 	size_t line_start;
+	int lf_only;		/* no \r, NEL, LS or PS: breaks are found with memchr */
 } line_walker;
 
 static void line_walk(line_walker *w, size_t target, veil_span *sp)
@@ -100,6 +105,17 @@ static void line_walk(line_walker *w, size_t target, veil_span *sp)
 				break;
 			w->line_start--;
 		}
+	}
+	while (w->lf_only && w->pos < target) {
+		const char *nl = memchr(w->s + w->pos, '\n', target - w->pos);
+
+		if (!nl) {
+			w->pos = target;
+			break;
+		}
+		w->line++;
+		w->pos = (size_t)(nl - w->s) + 1;
+		w->line_start = w->pos;
 	}
 	while (w->pos < target) {
 		size_t b = break_at(w->s, w->len, w->pos);
@@ -301,8 +317,10 @@ static int add_comment(pstate *ps, size_t hash, size_t eol)
 	c->type = VEIL_SCALAR_STR;
 	c->style = VEIL_STYLE_PLAIN;
 	c->inline_comment = inl;
-	if (veil_doc__node_set_value(c, s + hash + 1, text_end - hash - 1) < 0)
+	c->value = veil_doc__arena_dup(ps->doc, s + hash + 1, text_end - hash - 1);
+	if (!c->value)
 		return VEIL_ENOMEM;
+	c->value_len = text_end - hash - 1;
 	home = comment_home(ps, c->span.col - 1, inl);
 	if (!home)
 		return add_pending(ps, c);
@@ -542,11 +560,9 @@ static int on_key(pstate *ps, const yaml_event_t *ev, const veil_span *sp, size_
 	if (scalar_type(ev) != VEIL_SCALAR_STR && !(len == 2 && memcmp(v, "<<", 2) == 0))
 		return veil_doc__error_at(ps->doc, VEIL_EFORMAT, sp->line, sp->col,
 			"the key is not a string (sops supports string keys only)");
-	top->key = malloc(len + 1);
+	top->key = veil_doc__arena_dup(ps->doc, v, len);
 	if (!top->key)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
-	memcpy(top->key, v, len);
-	top->key[len] = '\0';
+		return VEIL_ENOMEM;
 	top->key_len = len;
 	top->key_span = *sp;
 	top->key_span.end = end;
@@ -560,7 +576,6 @@ static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 	size_t p = skip_props(doc->src, e, s);
 	veil_span sp;
 	veil_node *node;
-	int error;
 
 	line_walk(&ps->lw, p, &sp);
 	if (ps->depth && ps->stack[ps->depth - 1].node->kind == VEIL_NODE_MAP &&
@@ -577,12 +592,14 @@ static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 	node->span.end = (node->style == VEIL_STYLE_LITERAL || node->style == VEIL_STYLE_FOLDED) ?
 		block_scalar_end(doc->src, p, e) : e;
 	node->type = scalar_type(ev);
-	error = veil_doc__node_set_value(node, (const char *)ev->data.scalar.value,
+	node->value = veil_doc__arena_dup(doc, (const char *)ev->data.scalar.value,
 		ev->data.scalar.length);
-	if (error < 0)
-		return error;
+	if (!node->value)
+		return VEIL_ENOMEM;
+	node->value_len = ev->data.scalar.length;
 	if (ev->data.scalar.anchor) {
-		node->anchor = strdup((const char *)ev->data.scalar.anchor);
+		node->anchor = veil_doc__arena_dup(doc, (const char *)ev->data.scalar.anchor,
+			strlen((const char *)ev->data.scalar.anchor));
 		if (!node->anchor || anchor_put(ps, node->anchor, node) < 0)
 			return veil_error_set(VEIL_ENOMEM, "out of memory");
 	}
@@ -640,7 +657,8 @@ static int on_collection_start(pstate *ps, const yaml_event_t *ev, size_t s, siz
 		ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
 	node->span = sp;
 	if (anchor) {
-		node->anchor = strdup((const char *)anchor);
+		node->anchor = veil_doc__arena_dup(ps->doc, (const char *)anchor,
+			strlen((const char *)anchor));
 		if (!node->anchor || anchor_put(ps, node->anchor, node) < 0)
 			return veil_error_set(VEIL_ENOMEM, "out of memory");
 	}
@@ -681,7 +699,6 @@ static int on_collection_end(pstate *ps, size_t e)
 	frame *f = &ps->stack[--ps->depth];
 	veil_node *node = f->node;
 
-	free(f->key);
 	f->key = NULL;
 	node->span.end = node->flow ? e : ps->prev_end;
 	if (node->span.end < node->span.start)
@@ -784,8 +801,16 @@ static int yaml_parse(veil_doc *doc)
 			break;
 		}
 	}
-	ps->cw = (char_walker){ doc->src + bom, doc->src_len - bom, 0, 0 };
-	ps->lw = (line_walker){ doc->src, doc->src_len, bom, 0, bom };
+	ps->cw = (char_walker){ doc->src + bom, doc->src_len - bom, 0, 0, 1 };
+	ps->lw = (line_walker){ doc->src, doc->src_len, bom, 0, bom, 1 };
+	for (i = bom; i < doc->src_len; i++) {
+		unsigned char c = (unsigned char)doc->src[i];
+
+		if (c >= 0x80)
+			ps->cw.ascii = 0;
+		if (c == '\r' || c == 0xC2 || c == 0xE2)
+			ps->lw.lf_only = 0;
+	}
 	ps->prev_end = bom;
 	ps->bom = bom;
 	if (!yaml_parser_initialize(&parser)) {
@@ -807,8 +832,6 @@ static int yaml_parse(veil_doc *doc)
 	}
 done:
 	if (ps) {
-		while (ps->depth)
-			free(ps->stack[--ps->depth].key);
 		free(ps->pending);
 		free(ps->anchors);
 	}
