@@ -57,7 +57,8 @@ typedef struct veil_sops_encrypt_options {
 } veil_sops_encrypt_options;
 
 #define VEIL_SOPS_ENCRYPT_OPTIONS_VERSION 1
-#define VEIL_SOPS_ENCRYPT_OPTIONS_INIT { VEIL_SOPS_ENCRYPT_OPTIONS_VERSION, 0, VEIL_SEL_NONE, NULL, 0, NULL, 0, 0, NULL, NULL }
+#define VEIL_SOPS_ENCRYPT_OPTIONS_INIT \
+	{ VEIL_SOPS_ENCRYPT_OPTIONS_VERSION, 0, VEIL_SEL_NONE, NULL, 0, NULL, 0, 0, NULL, NULL }
 
 /* Is doc a SOPS-encrypted document (a metadata block with mac and version,
  * like `sops filestatus`)? */

@@ -1,25 +1,31 @@
 /* veil decrypt: the plaintext of a SOPS file, its MAC verified first. */
+#include "sops_cli.h"
+#include "util/secret.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sops_cli.h"
-#include "util/secret.h"
 
 enum {
-	OPT_IDENTITY = 1, OPT_EXTRACT, OPT_INPUT_TYPE, OPT_OUTPUT_TYPE, OPT_IGNORE_MAC,
-	OPT_IN_PLACE, OPT_OUTPUT, OPT_HELP,
+	OPT_IDENTITY = 1,
+	OPT_EXTRACT,
+	OPT_INPUT_TYPE,
+	OPT_OUTPUT_TYPE,
+	OPT_IGNORE_MAC,
+	OPT_IN_PLACE,
+	OPT_OUTPUT,
+	OPT_HELP,
 };
 
 static const veil_opt decrypt_opts[] = {
-	{ "identity", 0, 1, OPT_IDENTITY },
-	{ "extract", 0, 1, OPT_EXTRACT },
-	{ "input-type", 0, 1, OPT_INPUT_TYPE },
-	{ "output-type", 0, 1, OPT_OUTPUT_TYPE },
-	{ "ignore-mac", 0, 0, OPT_IGNORE_MAC },
-	{ "in-place", 'i', 0, OPT_IN_PLACE },
-	{ "output", 'o', 1, OPT_OUTPUT },
-	{ "help", 'h', 0, OPT_HELP },
-	{ NULL, 0, 0, 0 },
+    {"identity", 0, 1, OPT_IDENTITY},
+    {"extract", 0, 1, OPT_EXTRACT},
+    {"input-type", 0, 1, OPT_INPUT_TYPE},
+    {"output-type", 0, 1, OPT_OUTPUT_TYPE},
+    {"ignore-mac", 0, 0, OPT_IGNORE_MAC},
+    {"in-place", 'i', 0, OPT_IN_PLACE},
+    {"output", 'o', 1, OPT_OUTPUT},
+    {"help", 'h', 0, OPT_HELP},
+    {NULL, 0, 0, 0},
 };
 
 #define MAX_IDS 64
@@ -33,26 +39,27 @@ typedef struct dec_args {
 
 static void decrypt_usage(FILE *f)
 {
-	fputs("usage: veil decrypt [--identity FILE]... [--extract '[\"a\"][\"b\"]']\n"
-	      "                    [--input-type T] [--output-type T] [--ignore-mac]\n"
-	      "                    [-i | -o OUTPUT] FILE\n"
-	      "\n"
-	      "Decrypts a SOPS file (written by veil or sops 3.x, age keys) after verifying its\n"
-	      "MAC; prints nothing unless everything decrypted. Formatting is kept: only values\n"
-	      "change and the sops block is removed.\n"
-	      "\n"
-	      "  --identity F     age identity file; repeatable. Default, first found:\n"
-	      "                   VEIL_AGE_KEY, VEIL_AGE_KEY_FILE, SOPS_AGE_KEY,\n"
-	      "                   SOPS_AGE_KEY_FILE, ~/.config/veil/keys.txt,\n"
-	      "                   ~/.config/sops/age/keys.txt\n"
-	      "  --extract P      print only the value at P, e.g. '[\"stringData\"][\"password\"]'\n"
-	      "  --output-type T  yaml, json, dotenv, ini or binary (re-emitted)\n"
-	      "  -i, --in-place   replace FILE with the plaintext (atomically)\n"
-	      "\n"
-	      "Exit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted, 13 plaintext\n"
-	      "value in an encrypted file, 25 a value failed to decrypt, 51 MAC mismatch,\n"
-	      "91 bad --extract path, 100 no such file, 128 no identity opens the data key.\n",
-	      f);
+	fputs(
+	    "usage: veil decrypt [--identity FILE]... [--extract '[\"a\"][\"b\"]']\n"
+	    "                    [--input-type T] [--output-type T] [--ignore-mac]\n"
+	    "                    [-i | -o OUTPUT] FILE\n"
+	    "\n"
+	    "Decrypts a SOPS file (written by veil or sops 3.x, age keys) after verifying its\n"
+	    "MAC; prints nothing unless everything decrypted. Formatting is kept: only values\n"
+	    "change and the sops block is removed.\n"
+	    "\n"
+	    "  --identity F     age identity file; repeatable. Default, first found:\n"
+	    "                   VEIL_AGE_KEY, VEIL_AGE_KEY_FILE, SOPS_AGE_KEY,\n"
+	    "                   SOPS_AGE_KEY_FILE, ~/.config/veil/keys.txt,\n"
+	    "                   ~/.config/sops/age/keys.txt\n"
+	    "  --extract P      print only the value at P, e.g. '[\"stringData\"][\"password\"]'\n"
+	    "  --output-type T  yaml, json, dotenv, ini or binary (re-emitted)\n"
+	    "  -i, --in-place   replace FILE with the plaintext (atomically)\n"
+	    "\n"
+	    "Exit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted, 13 plaintext\n"
+	    "value in an encrypted file, 25 a value failed to decrypt, 51 MAC mismatch,\n"
+	    "91 bad --extract path, 100 no such file, 128 no identity opens the data key.\n",
+	    f);
 }
 
 static int parse(dec_args *a, int argc, char **argv, char **operands)
@@ -62,7 +69,10 @@ static int parse(dec_args *a, int argc, char **argv, char **operands)
 	int id;
 
 	veil_cli__opt_init(&st, argc, argv, operands, "decrypt");
-	while ((id = veil_cli__opt_next(&st, decrypt_opts, &arg)) > 0) {
+	for (;;) {
+		id = veil_cli__opt_next(&st, decrypt_opts, &arg);
+		if (id <= 0)
+			break;
 		const char **slot = NULL;
 		if (id == OPT_HELP) {
 			decrypt_usage(stdout);
@@ -76,8 +86,10 @@ static int parse(dec_args *a, int argc, char **argv, char **operands)
 		} else if (id == OPT_IN_PLACE) {
 			a->in_place = 1;
 		} else {
-			slot = id == OPT_EXTRACT ? &a->extract : id == OPT_INPUT_TYPE ? &a->input_type
-				: id == OPT_OUTPUT_TYPE ? &a->output_type : &a->output;
+			slot = id == OPT_EXTRACT       ? &a->extract
+			       : id == OPT_INPUT_TYPE  ? &a->input_type
+			       : id == OPT_OUTPUT_TYPE ? &a->output_type
+			                               : &a->output;
 			if (*slot)
 				return veil_cli__usage("decrypt", "an option was given twice");
 			*slot = arg;
@@ -87,7 +99,7 @@ static int parse(dec_args *a, int argc, char **argv, char **operands)
 		return VEIL_EXIT_USAGE;
 	if (st.noperands != 1)
 		return veil_cli__usage("decrypt", st.noperands ? "only one FILE can be given"
-							    : "missing FILE");
+		                                               : "missing FILE");
 	a->file = operands[0];
 	if (a->in_place && (a->output || !strcmp(a->file, "-") || a->extract))
 		return veil_cli__usage("decrypt", "-i cannot be used with -o, --extract or stdin");
@@ -111,11 +123,13 @@ static const veil_node *extract(const veil_node *n, const char *path)
 			const char *end = strchr(p + 2, '"');
 			const veil_node *found = NULL;
 			if (!end || end[1] != ']' || n->kind != VEIL_NODE_MAP) {
-				veil_error_set(VEIL_EINVAL, "--extract: bad key or not a map at '%s'", p);
+				veil_error_set(VEIL_EINVAL,
+				               "--extract: bad key or not a map at '%s'", p);
 				return NULL;
 			}
 			for (size_t i = 0; i < n->nitems && !found; i++)
-				if (n->items[i]->key && strlen(n->items[i]->key) == (size_t)(end - p - 2) &&
+				if (n->items[i]->key &&
+				    strlen(n->items[i]->key) == (size_t)(end - p - 2) &&
 				    !memcmp(n->items[i]->key, p + 2, (size_t)(end - p - 2)))
 					found = n->items[i];
 			n = found;
@@ -125,7 +139,8 @@ static const veil_node *extract(const veil_node *n, const char *path)
 			long idx = strtol(p + 1, &end, 10), k = -1;
 			const veil_node *found = NULL;
 			if (*end != ']' || idx < 0 || n->kind != VEIL_NODE_SEQ) {
-				veil_error_set(VEIL_EINVAL, "--extract: bad index or not a list at '%s'", p);
+				veil_error_set(VEIL_EINVAL,
+				               "--extract: bad index or not a list at '%s'", p);
 				return NULL;
 			}
 			for (size_t i = 0; i < n->nitems && !found; i++)
@@ -142,8 +157,8 @@ static const veil_node *extract(const veil_node *n, const char *path)
 
 /* The output bytes when they are not the in-place render: a binary file's
  * data, an --extract'ed value, or another --output-type. */
-static int reshape(char **out, size_t *out_len, const char *text, size_t len,
-	veil_doc_format fmt, const dec_args *a)
+static int reshape(char **out, size_t *out_len, const char *text, size_t len, veil_doc_format fmt,
+                   const dec_args *a)
 {
 	veil_doc_format ofmt = a->output_type ? veil_doc_format_parse(a->output_type) : fmt;
 	veil_doc *doc = NULL;
@@ -152,7 +167,7 @@ static int reshape(char **out, size_t *out_len, const char *text, size_t len,
 
 	/* a decrypted binary envelope renders as {"data": ...}: read it as JSON */
 	error = veil_doc_parse(&doc, fmt == VEIL_FMT_BINARY ? VEIL_FMT_JSON : fmt, text, len,
-		"plaintext");
+	                       "plaintext");
 	if (error < 0)
 		return error;
 	if (!a->extract && fmt != VEIL_FMT_BINARY) {
@@ -160,8 +175,8 @@ static int reshape(char **out, size_t *out_len, const char *text, size_t len,
 		size_t nroots = veil_doc_count(doc) < 64 ? veil_doc_count(doc) : 64;
 		for (size_t i = 0; i < nroots; i++)
 			roots[i] = veil_doc_root(doc, i);
-		error = veil_doc_emit(out, out_len, ofmt, roots, nroots,
-			ofmt == VEIL_FMT_JSON ? 0 : 4);
+		error =
+		    veil_doc_emit(out, out_len, ofmt, roots, nroots, ofmt == VEIL_FMT_JSON ? 0 : 4);
 		veil_doc_free(doc);
 		return error;
 	}
@@ -183,7 +198,7 @@ static int reshape(char **out, size_t *out_len, const char *text, size_t len,
 		error = *out ? 0 : VEIL_ENOMEM;
 	} else {
 		error = veil_doc_emit(out, out_len, ofmt == VEIL_FMT_BINARY ? VEIL_FMT_JSON : ofmt,
-			(veil_node *const *)&n, 1, ofmt == VEIL_FMT_JSON ? 0 : 4);
+		                      (veil_node *const *)&n, 1, ofmt == VEIL_FMT_JSON ? 0 : 4);
 	}
 	veil_doc_free(doc);
 	return error;
@@ -197,7 +212,7 @@ static int decrypt_doc(veil_doc *doc, const dec_args *a)
 
 	if (!veil_sops_is_encrypted(doc)) {
 		veil_cli__error("%s: not encrypted: no sops metadata with a mac and version",
-			a->file);
+		                a->file);
 		return VEIL_EXIT_NOT_ENCRYPTED;
 	}
 	if ((rc = veil_cli__doc_identities(&ids, a->identities, a->nidentities)) != 0)
@@ -215,7 +230,7 @@ done:
 
 int veil_cli__cmd_decrypt(int argc, char **argv)
 {
-	dec_args a = { 0 };
+	dec_args a = {0};
 	veil_doc *doc = NULL;
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	char *text = NULL, *out = NULL, *shaped = NULL;
@@ -255,8 +270,7 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 		rc = veil_cli__lib_error(a.file, error);
 		goto done;
 	}
-	if (a.extract ||
-	    (a.output_type && veil_doc_format_parse(a.output_type) != fmt)) {
+	if (a.extract || (a.output_type && veil_doc_format_parse(a.output_type) != fmt)) {
 		if ((error = reshape(&shaped, &shaped_len, out, out_len, fmt, &a)) < 0) {
 			veil_cli__lib_error(a.file, error);
 			rc = a.extract ? VEIL_EXIT_INVALID_PATH : VEIL_EXIT_FAIL;

@@ -1,41 +1,52 @@
 /* veil encrypt: per-field encryption of a document, sops's flags. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include "sops/rules.h"
 #include "sops/shamir.h"
 #include "sops_cli.h"
 #include "util/secret.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 enum {
-	OPT_RECIPIENT = 1, OPT_CIPHER, OPT_SEL, OPT_MAC_ONLY, OPT_INPUT_TYPE, OPT_OUTPUT_TYPE,
-	OPT_SHAMIR, OPT_REUSE, OPT_IDENTITY, OPT_CONFIG, OPT_OVERRIDE, OPT_IN_PLACE, OPT_OUTPUT,
+	OPT_RECIPIENT = 1,
+	OPT_CIPHER,
+	OPT_SEL,
+	OPT_MAC_ONLY,
+	OPT_INPUT_TYPE,
+	OPT_OUTPUT_TYPE,
+	OPT_SHAMIR,
+	OPT_REUSE,
+	OPT_IDENTITY,
+	OPT_CONFIG,
+	OPT_OVERRIDE,
+	OPT_IN_PLACE,
+	OPT_OUTPUT,
 	OPT_HELP,
-	OPT_SEL_BASE = 100,	/* + veil_sops_sel_kind */
+	OPT_SEL_BASE = 100, /* + veil_sops_sel_kind */
 };
 
 static const veil_opt encrypt_opts[] = {
-	{ "recipient", 'r', 1, OPT_RECIPIENT },
-	{ "age", 0, 1, OPT_RECIPIENT },
-	{ "cipher", 0, 1, OPT_CIPHER },
-	{ "unencrypted-suffix", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_SUFFIX },
-	{ "encrypted-suffix", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_SUFFIX },
-	{ "unencrypted-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_REGEX },
-	{ "encrypted-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_REGEX },
-	{ "unencrypted-comment-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_COMMENT_REGEX },
-	{ "encrypted-comment-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_COMMENT_REGEX },
-	{ "mac-only-encrypted", 0, 0, OPT_MAC_ONLY },
-	{ "input-type", 0, 1, OPT_INPUT_TYPE },
-	{ "output-type", 0, 1, OPT_OUTPUT_TYPE },
-	{ "shamir-secret-sharing-threshold", 0, 1, OPT_SHAMIR },
-	{ "reuse", 0, 1, OPT_REUSE },
-	{ "identity", 0, 1, OPT_IDENTITY },
-	{ "config", 0, 1, OPT_CONFIG },
-	{ "filename-override", 0, 1, OPT_OVERRIDE },
-	{ "in-place", 'i', 0, OPT_IN_PLACE },
-	{ "output", 'o', 1, OPT_OUTPUT },
-	{ "help", 'h', 0, OPT_HELP },
-	{ NULL, 0, 0, 0 },
+    {"recipient", 'r', 1, OPT_RECIPIENT},
+    {"age", 0, 1, OPT_RECIPIENT},
+    {"cipher", 0, 1, OPT_CIPHER},
+    {"unencrypted-suffix", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_SUFFIX},
+    {"encrypted-suffix", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_SUFFIX},
+    {"unencrypted-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_REGEX},
+    {"encrypted-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_REGEX},
+    {"unencrypted-comment-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_COMMENT_REGEX},
+    {"encrypted-comment-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_COMMENT_REGEX},
+    {"mac-only-encrypted", 0, 0, OPT_MAC_ONLY},
+    {"input-type", 0, 1, OPT_INPUT_TYPE},
+    {"output-type", 0, 1, OPT_OUTPUT_TYPE},
+    {"shamir-secret-sharing-threshold", 0, 1, OPT_SHAMIR},
+    {"reuse", 0, 1, OPT_REUSE},
+    {"identity", 0, 1, OPT_IDENTITY},
+    {"config", 0, 1, OPT_CONFIG},
+    {"filename-override", 0, 1, OPT_OVERRIDE},
+    {"in-place", 'i', 0, OPT_IN_PLACE},
+    {"output", 'o', 1, OPT_OUTPUT},
+    {"help", 'h', 0, OPT_HELP},
+    {NULL, 0, 0, 0},
 };
 
 #define MAX_ARGS 64
@@ -53,32 +64,33 @@ typedef struct enc_args {
 
 static void encrypt_usage(FILE *f)
 {
-	fputs("usage: veil encrypt [-r RECIPIENT]... [--cipher chacha20-poly1305|aes256-gcm]\n"
-	      "                    [--encrypted-regex RE | --unencrypted-regex RE |\n"
-	      "                     --encrypted-suffix S | --unencrypted-suffix S |\n"
-	      "                     --encrypted-comment-regex RE | --unencrypted-comment-regex RE]\n"
-	      "                    [--mac-only-encrypted] [--input-type T] [--reuse ENCRYPTED]\n"
-	      "                    [--config .sops.yaml] [-i | -o OUTPUT] FILE\n"
-	      "\n"
-	      "Encrypts every value of FILE (YAML, JSON, dotenv, INI; anything else as binary)\n"
-	      "in the SOPS format, keeping keys, comments' places and formatting. Only the bytes\n"
-	      "of the values change and a sops block is added.\n"
-	      "\n"
-	      "  -r, --recipient R     age1... or ssh-ed25519 key; repeatable, comma lists too.\n"
-	      "                        Default: VEIL_AGE_RECIPIENTS, SOPS_AGE_RECIPIENTS, then the\n"
-	      "                        first matching creation rule of the nearest .sops.yaml\n"
-	      "                        above FILE\n"
-	      "      --cipher C        value cipher: chacha20-poly1305 (default) or aes256-gcm\n"
-	      "                        (what sops, Flux, ksops and helm-secrets read)\n"
-	      "      --reuse F         keep F's data key, recipients and the ciphertext of every\n"
-	      "                        unchanged value (F is an encrypted version of FILE), so a\n"
-	      "                        diff shows only what changed; needs an identity\n"
-	      "      --identity F      identity file for --reuse (default lookup as decrypt)\n"
-	      "  -i, --in-place        replace FILE (atomically)\n"
-	      "  -o, --output F        write to F instead of stdout\n"
-	      "\n"
-	      "Exit status: 0 ok, 1 failure, 2 usage, 10 invalid document, 203 already encrypted.\n",
-	      f);
+	fputs(
+	    "usage: veil encrypt [-r RECIPIENT]... [--cipher chacha20-poly1305|aes256-gcm]\n"
+	    "                    [--encrypted-regex RE | --unencrypted-regex RE |\n"
+	    "                     --encrypted-suffix S | --unencrypted-suffix S |\n"
+	    "                     --encrypted-comment-regex RE | --unencrypted-comment-regex RE]\n"
+	    "                    [--mac-only-encrypted] [--input-type T] [--reuse ENCRYPTED]\n"
+	    "                    [--config .sops.yaml] [-i | -o OUTPUT] FILE\n"
+	    "\n"
+	    "Encrypts every value of FILE (YAML, JSON, dotenv, INI; anything else as binary)\n"
+	    "in the SOPS format, keeping keys, comments' places and formatting. Only the bytes\n"
+	    "of the values change and a sops block is added.\n"
+	    "\n"
+	    "  -r, --recipient R     age1... or ssh-ed25519 key; repeatable, comma lists too.\n"
+	    "                        Default: VEIL_AGE_RECIPIENTS, SOPS_AGE_RECIPIENTS, then the\n"
+	    "                        first matching creation rule of the nearest .sops.yaml\n"
+	    "                        above FILE\n"
+	    "      --cipher C        value cipher: chacha20-poly1305 (default) or aes256-gcm\n"
+	    "                        (what sops, Flux, ksops and helm-secrets read)\n"
+	    "      --reuse F         keep F's data key, recipients and the ciphertext of every\n"
+	    "                        unchanged value (F is an encrypted version of FILE), so a\n"
+	    "                        diff shows only what changed; needs an identity\n"
+	    "      --identity F      identity file for --reuse (default lookup as decrypt)\n"
+	    "  -i, --in-place        replace FILE (atomically)\n"
+	    "  -o, --output F        write to F instead of stdout\n"
+	    "\n"
+	    "Exit status: 0 ok, 1 failure, 2 usage, 10 invalid document, 203 already encrypted.\n",
+	    f);
 }
 
 static int parse(enc_args *a, int argc, char **argv, char **operands)
@@ -88,7 +100,10 @@ static int parse(enc_args *a, int argc, char **argv, char **operands)
 	int id;
 
 	veil_cli__opt_init(&st, argc, argv, operands, "encrypt");
-	while ((id = veil_cli__opt_next(&st, encrypt_opts, &arg)) > 0) {
+	for (;;) {
+		id = veil_cli__opt_next(&st, encrypt_opts, &arg);
+		if (id <= 0)
+			break;
 		if (id == OPT_HELP) {
 			encrypt_usage(stdout);
 			return -1;
@@ -100,8 +115,9 @@ static int parse(enc_args *a, int argc, char **argv, char **operands)
 			list[(*n)++] = arg;
 		} else if (id > OPT_SEL_BASE) {
 			if (a->sel)
-				return veil_cli__usage("encrypt", "only one of the --(un)encrypted-"
-					"suffix/regex/comment-regex options can be given");
+				return veil_cli__usage(
+				    "encrypt", "only one of the --(un)encrypted-"
+				               "suffix/regex/comment-regex options can be given");
 			a->sel = (veil_sops_sel_kind)(id - OPT_SEL_BASE);
 			a->sel_value = arg;
 		} else if (id == OPT_MAC_ONLY) {
@@ -109,10 +125,14 @@ static int parse(enc_args *a, int argc, char **argv, char **operands)
 		} else if (id == OPT_IN_PLACE) {
 			a->in_place = 1;
 		} else {
-			const char **slot = id == OPT_CIPHER ? &a->cipher : id == OPT_INPUT_TYPE ?
-				&a->input_type : id == OPT_OUTPUT_TYPE ? &a->output_type : id == OPT_SHAMIR ?
-				&a->shamir : id == OPT_REUSE ? &a->reuse : id == OPT_CONFIG ? &a->config :
-				id == OPT_OVERRIDE ? &a->override : &a->output;
+			const char **slot = id == OPT_CIPHER        ? &a->cipher
+			                    : id == OPT_INPUT_TYPE  ? &a->input_type
+			                    : id == OPT_OUTPUT_TYPE ? &a->output_type
+			                    : id == OPT_SHAMIR      ? &a->shamir
+			                    : id == OPT_REUSE       ? &a->reuse
+			                    : id == OPT_CONFIG      ? &a->config
+			                    : id == OPT_OVERRIDE    ? &a->override
+			                                            : &a->output;
 			if (*slot)
 				return veil_cli__usage("encrypt", "an option was given twice");
 			*slot = arg;
@@ -122,7 +142,7 @@ static int parse(enc_args *a, int argc, char **argv, char **operands)
 		return VEIL_EXIT_USAGE;
 	if (st.noperands != 1)
 		return veil_cli__usage("encrypt", st.noperands ? "only one FILE can be given"
-							    : "missing FILE");
+		                                               : "missing FILE");
 	a->file = operands[0];
 	if (a->in_place && a->output)
 		return veil_cli__usage("encrypt", "-i and -o cannot be used together");
@@ -157,7 +177,7 @@ typedef struct enc_plan {
 	veil_sops_key_group groups[VEIL_SHAMIR_MAX_PARTS];
 	const char *flat[MAX_ARGS];
 	size_t nflat;
-	char *buf;		/* the -r / environment recipients, split in place */
+	char *buf; /* the -r / environment recipients, split in place */
 	veil_sops_config *cfg;
 } enc_plan;
 
@@ -204,8 +224,10 @@ static int plan_rule(enc_plan *p, const enc_args *a, const char *match_path)
 
 	if (!cfg_path || !*cfg_path) {
 		if (veil_sops__config_find(&found, match_path) < 0) {
-			veil_cli__error("no recipients: pass -r age1..., set VEIL_AGE_RECIPIENTS, or "
-				"add a creation rule to a .sops.yaml above %s", match_path);
+			veil_cli__error(
+			    "no recipients: pass -r age1..., set VEIL_AGE_RECIPIENTS, or "
+			    "add a creation rule to a .sops.yaml above %s",
+			    match_path);
 			return VEIL_EXIT_USAGE;
 		}
 		cfg_path = found;
@@ -251,18 +273,20 @@ static int plan_options(enc_plan *p, const enc_args *a)
 		if (!strcmp(a->cipher, "aes256-gcm") || !strcmp(a->cipher, "aes256_gcm"))
 			p->o.cipher = VEIL_SOPS_AES256_GCM;
 		else if (!strcmp(a->cipher, "chacha20-poly1305") ||
-			 !strcmp(a->cipher, "chacha20_poly1305"))
+		         !strcmp(a->cipher, "chacha20_poly1305"))
 			p->o.cipher = VEIL_SOPS_CHACHA20_POLY1305;
 		else
-			return veil_cli__usage("encrypt", "unknown cipher '%s' (chacha20-poly1305 or "
-				"aes256-gcm)", a->cipher);
+			return veil_cli__usage("encrypt",
+			                       "unknown cipher '%s' (chacha20-poly1305 or "
+			                       "aes256-gcm)",
+			                       a->cipher);
 	}
 	return 0;
 }
 
 /* --reuse: the earlier encrypted version and the identities that open it. */
 static int load_reuse(veil_doc **reuse, char **text, veil_identities **ids, const enc_args *a,
-	veil_doc_format fmt)
+                      veil_doc_format fmt)
 {
 	size_t len;
 	int rc;
@@ -280,8 +304,8 @@ static int load_reuse(veil_doc **reuse, char **text, veil_identities **ids, cons
 
 int veil_cli__cmd_encrypt(int argc, char **argv)
 {
-	enc_args a = { 0 };
-	enc_plan p = { .o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT };
+	enc_args a = {0};
+	enc_plan p = {.o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT};
 	veil_doc *doc = NULL, *reuse = NULL;
 	veil_identities *ids = NULL;
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
@@ -303,7 +327,7 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 	if (!fmt && a.override)
 		fmt = veil_doc_format_from_path(a.override);
 	if (a.output_type && veil_doc_format_parse(a.output_type) !=
-	    (fmt ? fmt : veil_doc_format_from_path(a.file))) {
+	                         (fmt ? fmt : veil_doc_format_from_path(a.file))) {
 		rc = veil_cli__usage("encrypt", "--output-type must match the input format");
 		goto done;
 	}

@@ -12,8 +12,8 @@ typedef struct command {
 
 static const command commands[] = {
 	{ "keygen", veil_cli__cmd_keygen, "make an age identity, or print recipients (-y)" },
-	{ "encrypt", veil_cli__cmd_encrypt, "encrypt a YAML/JSON/dotenv/INI file's values (SOPS format)" },
-	{ "decrypt", veil_cli__cmd_decrypt, "decrypt a SOPS file (veil's or sops's), MAC verified" },
+	{ "encrypt", veil_cli__cmd_encrypt, "encrypt the values of a YAML/JSON/.env/INI file" },
+	{ "decrypt", veil_cli__cmd_decrypt, "decrypt a SOPS file, MAC verified first" },
 	{ "age", veil_cli__cmd_age, "encrypt (-e) or decrypt (-d) age files, flags as age" },
 	{ NULL, NULL, NULL },
 };

@@ -1,28 +1,37 @@
 /* Helpers of the document commands: load, identities, write, exit codes. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include "sops_cli.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int veil_cli__sops_exit(int code)
 {
 	switch (code) {
-	case VEIL_EEXISTS: return VEIL_EXIT_ALREADY;
-	case VEIL_EMAC: return VEIL_EXIT_MAC;
-	case VEIL_ENOMATCH: return VEIL_EXIT_NO_KEY;
-	case VEIL_EAUTH: return VEIL_EXIT_DECRYPT_VALUE;
-	case VEIL_EPLAINTEXT: return VEIL_EXIT_PLAINTEXT;
-	case VEIL_ELIMIT: return VEIL_EXIT_LIMIT;
-	case VEIL_ENOTFOUND: return VEIL_EXIT_NO_FILE;
-	case VEIL_EINVAL: return VEIL_EXIT_USAGE;
-	default: return VEIL_EXIT_FAIL;
+	case VEIL_EEXISTS:
+		return VEIL_EXIT_ALREADY;
+	case VEIL_EMAC:
+		return VEIL_EXIT_MAC;
+	case VEIL_ENOMATCH:
+		return VEIL_EXIT_NO_KEY;
+	case VEIL_EAUTH:
+		return VEIL_EXIT_DECRYPT_VALUE;
+	case VEIL_EPLAINTEXT:
+		return VEIL_EXIT_PLAINTEXT;
+	case VEIL_ELIMIT:
+		return VEIL_EXIT_LIMIT;
+	case VEIL_ENOTFOUND:
+		return VEIL_EXIT_NO_FILE;
+	case VEIL_EINVAL:
+		return VEIL_EXIT_USAGE;
+	default:
+		return VEIL_EXIT_FAIL;
 	}
 }
 
 int veil_cli__doc_load(veil_doc **doc, char **text, size_t *len, const char *path,
-	veil_doc_format fmt)
+                       veil_doc_format fmt)
 {
 	uint8_t *data = NULL;
 	int error;
@@ -66,8 +75,8 @@ int veil_cli__doc_identities(veil_identities **out, const char *const *files, si
 	return 0;
 }
 
-int veil_cli__doc_write(const char *out_path, int in_place, const char *in_path,
-	const char *data, size_t len)
+int veil_cli__doc_write(const char *out_path, int in_place, const char *in_path, const char *data,
+                        size_t len)
 {
 	const char *target = in_place ? in_path : out_path;
 	veil_outfile *f = NULL;

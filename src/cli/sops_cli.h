@@ -10,17 +10,17 @@
 
 /* Exit codes of the document commands: sops's numbers where sops has one. */
 enum {
-	VEIL_EXIT_BAD_DOCUMENT = 10,	/* invalid YAML/JSON/dotenv/INI */
-	VEIL_EXIT_LIMIT = 11,		/* a size or depth limit */
-	VEIL_EXIT_NOT_ENCRYPTED = 12,	/* decrypt of a file without sops metadata */
-	VEIL_EXIT_PLAINTEXT = 13,	/* plaintext where the rules say encrypted */
-	VEIL_EXIT_DECRYPT_VALUE = 25,	/* sops: error decrypting tree */
-	VEIL_EXIT_MAC = 51,		/* sops: MAC mismatch */
-	VEIL_EXIT_INVALID_PATH = 91,	/* sops: invalid tree path (--extract) */
-	VEIL_EXIT_NO_FILE = 100,	/* sops: file does not exist */
-	VEIL_EXIT_NO_KEY = 128,		/* sops: could not retrieve the data key */
-	VEIL_EXIT_UNCHANGED = 200,	/* sops: edit left the file unchanged */
-	VEIL_EXIT_ALREADY = 203,	/* sops: file already encrypted */
+	VEIL_EXIT_BAD_DOCUMENT = 10,  /* invalid YAML/JSON/dotenv/INI */
+	VEIL_EXIT_LIMIT = 11,         /* a size or depth limit */
+	VEIL_EXIT_NOT_ENCRYPTED = 12, /* decrypt of a file without sops metadata */
+	VEIL_EXIT_PLAINTEXT = 13,     /* plaintext where the rules say encrypted */
+	VEIL_EXIT_DECRYPT_VALUE = 25, /* sops: error decrypting tree */
+	VEIL_EXIT_MAC = 51,           /* sops: MAC mismatch */
+	VEIL_EXIT_INVALID_PATH = 91,  /* sops: invalid tree path (--extract) */
+	VEIL_EXIT_NO_FILE = 100,      /* sops: file does not exist */
+	VEIL_EXIT_NO_KEY = 128,       /* sops: could not retrieve the data key */
+	VEIL_EXIT_UNCHANGED = 200,    /* sops: edit left the file unchanged */
+	VEIL_EXIT_ALREADY = 203,      /* sops: file already encrypted */
 };
 
 /* The exit code for a library failure code. */
@@ -30,14 +30,14 @@ int veil_cli__sops_exit(int code);
  * for stdin without --input-type). Prints the error and returns an exit
  * code, or 0. */
 int veil_cli__doc_load(veil_doc **doc, char **text, size_t *len, const char *path,
-	veil_doc_format fmt);
+                       veil_doc_format fmt);
 
 /* Identities for decryption: --identity files, else the default lookup. */
 int veil_cli__doc_identities(veil_identities **out, const char *const *files, size_t n);
 
 /* Writes data to out_path ("-" or NULL = stdout), or atomically over
  * in_path when in_place. Returns an exit code. */
-int veil_cli__doc_write(const char *out_path, int in_place, const char *in_path,
-	const char *data, size_t len);
+int veil_cli__doc_write(const char *out_path, int in_place, const char *in_path, const char *data,
+                        size_t len);
 
 #endif

@@ -1,12 +1,12 @@
 /* veil_sops_encrypt / veil_sops_decrypt: metadata, data key, walk, MAC. */
-#include <sodium.h>
-#include <stdlib.h>
-#include <string.h>
 #include "sops/ivcache.h"
 #include "sops/metadata.h"
 #include "sops/walk.h"
 #include "veil/error.h"
 #include "veil/sops.h"
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
 
 int veil_sops_is_encrypted(const veil_doc *doc)
 {
@@ -25,8 +25,11 @@ static int check_reserved_keys(const veil_doc *doc)
 		for (size_t i = 0; root && i < root->nitems; i++) {
 			const char *k = root->items[i]->key;
 			if (k && (!strcmp(k, "sops") || (dotenv && !strncmp(k, "sops_", 5))))
-				return veil_error_set(VEIL_EFORMAT, "the document has a key named "
-					"'%s', which the sops format reserves for its metadata", k);
+				return veil_error_set(
+				    VEIL_EFORMAT,
+				    "the document has a key named "
+				    "'%s', which the sops format reserves for its metadata",
+				    k);
 		}
 	}
 	return 0;
@@ -36,16 +39,16 @@ static int check_reserved_keys(const veil_doc *doc)
  * (queuing edits unless dry_run), recording ciphertexts in record, and
  * checking the MAC unless ignore_mac. */
 static int open_doc(veil_doc *doc, const veil_identities *ids, veil_sops_meta *meta,
-	uint8_t key[32], veil_sops_ivcache *record, int dry_run, int ignore_mac)
+                    uint8_t key[32], veil_sops_ivcache *record, int dry_run, int ignore_mac)
 {
 	const veil_node *tree = veil_doc_metadata(doc);
-	veil_sops_walk_opts w = { 0 };
+	veil_sops_walk_opts w = {0};
 	char hex[VEIL_SOPS_MAC_HEX + 1];
 	int error;
 
 	if (!tree)
 		return veil_error_set(VEIL_EFORMAT, "no sops metadata: the file is not encrypted "
-			"(or its 'sops' block was removed)");
+		                                    "(or its 'sops' block was removed)");
 	if ((error = veil_sops__meta_read(meta, tree, "file")) < 0)
 		return error;
 	if (!ids || veil_identities_count(ids) == 0) {
@@ -65,7 +68,7 @@ static int open_doc(veil_doc *doc, const veil_identities *ids, veil_sops_meta *m
 		goto done;
 	if (!ignore_mac)
 		error = veil_sops__mac_check(key, meta->mac, strlen(meta->mac), meta->lastmodified,
-			hex);
+		                             hex);
 done:
 	if (error < 0)
 		veil_sops__meta_dispose(meta);
@@ -82,7 +85,7 @@ int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options *opts)
 	if (!key)
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
 	error = open_doc(doc, opts ? opts->identities : NULL, &meta, key, NULL, 0,
-		opts && opts->ignore_mac);
+	                 opts && opts->ignore_mac);
 	if (error == 0) {
 		veil_sops__meta_dispose(&meta);
 		error = veil_doc_remove_metadata(doc);
@@ -99,8 +102,9 @@ static int new_meta(veil_sops_meta *m, const veil_sops_encrypt_options *o, veil_
 	for (size_t g = 0; g < o->ngroups; g++)
 		total += o->groups[g].nage;
 	if (total == 0)
-		return veil_error_set(VEIL_EINVAL, "no recipients: pass -r age1..., set "
-			"VEIL_AGE_RECIPIENTS, or add a creation rule to .sops.yaml");
+		return veil_error_set(VEIL_EINVAL,
+		                      "no recipients: pass -r age1..., set "
+		                      "VEIL_AGE_RECIPIENTS, or add a creation rule to .sops.yaml");
 	if (!(m->groups = calloc(o->ngroups, sizeof(*m->groups))))
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
 	m->ngroups = o->ngroups;
@@ -115,11 +119,11 @@ static int new_meta(veil_sops_meta *m, const veil_sops_encrypt_options *o, veil_
 				return veil_error_set(VEIL_ENOMEM, "out of memory");
 	}
 	if (fmt == VEIL_FMT_BINARY)
-		return 0;	/* sops ignores selection rules for binary files */
+		return 0; /* sops ignores selection rules for binary files */
 	m->mac_only_encrypted = o->mac_only_encrypted;
 	m->sel.kind = o->selection ? o->selection : VEIL_SEL_UNENCRYPTED_SUFFIX;
-	m->sel.value = strdup(o->selection ? (o->selection_value ? o->selection_value : "")
-					   : "_unencrypted");
+	m->sel.value =
+	    strdup(o->selection ? (o->selection_value ? o->selection_value : "") : "_unencrypted");
 	return m->sel.value ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
 }
 
@@ -127,13 +131,13 @@ static int new_meta(veil_sops_meta *m, const veil_sops_encrypt_options *o, veil_
 static veil_sops_cipher cipher_of(const veil_sops_meta *m)
 {
 	return m->mac && !strncmp(m->mac, "ENC[AES256_GCM,", 15) ? VEIL_SOPS_AES256_GCM
-								  : VEIL_SOPS_CHACHA20_POLY1305;
+	                                                         : VEIL_SOPS_CHACHA20_POLY1305;
 }
 
-static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32],
-	veil_sops_cipher cipher, veil_sops_ivcache *reuse)
+static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32], veil_sops_cipher cipher,
+                veil_sops_ivcache *reuse)
 {
-	veil_sops_walk_opts w = { 0 };
+	veil_sops_walk_opts w = {0};
 	char hex[VEIL_SOPS_MAC_HEX + 1], now[VEIL_SOPS_TIME_MAX];
 	veil_node *tree = NULL;
 	int error;
@@ -141,7 +145,7 @@ static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32],
 	veil_sops__time_now(now);
 	free(meta->lastmodified);
 	free(meta->mac);
-	free(meta->version);	/* the block is written in the current layout */
+	free(meta->version); /* the block is written in the current layout */
 	meta->mac = NULL;
 	meta->version = NULL;
 	if (!(meta->lastmodified = strdup(now)))
@@ -161,7 +165,7 @@ static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32],
 
 int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 {
-	veil_sops_meta meta = { 0 };
+	veil_sops_meta meta = {0};
 	veil_sops_ivcache *cache = NULL;
 	veil_sops_cipher cipher = o->cipher;
 	uint8_t *key = sodium_malloc(32);
@@ -179,14 +183,16 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 		/* dry run: the reused document is only read */
 		if ((error = veil_sops__ivcache_new(&cache)) < 0 ||
 		    (error = open_doc((veil_doc *)o->reuse, o->identities, &meta, key, cache, 1,
-			     0)) < 0)
+		                      0)) < 0)
 			goto done;
 		if (!cipher)
 			cipher = cipher_of(&meta);
 		for (size_t g = 0; g < meta.ngroups; g++)
 			if (meta.groups[g].nforeign) {
-				error = veil_error_set(VEIL_EUNSUPPORTED, "the file also has pgp/kms "
-					"keys, which veil cannot keep when it rewrites it");
+				error = veil_error_set(
+				    VEIL_EUNSUPPORTED,
+				    "the file also has pgp/kms "
+				    "keys, which veil cannot keep when it rewrites it");
 				goto done;
 			}
 	} else {

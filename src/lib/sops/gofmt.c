@@ -1,9 +1,9 @@
 /* Go-compatible number formatting for sops plaintexts and MACs. */
+#include "sops/gofmt.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sops/gofmt.h"
 
 /* Shortest significant digits of v (> 0, finite) that round-trip, and the
  * decimal exponent of the first digit: v ~= 0.d1d2... * 10^(exp + 1). */

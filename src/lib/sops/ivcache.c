@@ -1,23 +1,23 @@
 /* The ciphertext-reuse cache: open addressing on SHA-256 keys. */
+#include "sops/ivcache.h"
+#include "veil/error.h"
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sops/ivcache.h"
-#include "veil/error.h"
 
 struct slot {
 	uint8_t digest[32];
-	char *enc;		/* NULL = empty slot */
+	char *enc; /* NULL = empty slot */
 };
 
 struct veil_sops_ivcache {
 	struct slot *slots;
-	size_t cap;		/* power of two */
+	size_t cap; /* power of two */
 	size_t used;
 };
 
 static void digest_of(uint8_t out[32], const char *aad, size_t aad_len, veil_sops_type type,
-	const uint8_t *pt, size_t pt_len)
+                      const uint8_t *pt, size_t pt_len)
 {
 	crypto_hash_sha256_state st;
 	uint8_t lens[17];
@@ -86,7 +86,8 @@ static int grow(veil_sops_ivcache *c)
 }
 
 int veil_sops__ivcache_put(veil_sops_ivcache *c, const char *aad, size_t aad_len,
-	veil_sops_type type, const uint8_t *pt, size_t pt_len, const char *enc, size_t enc_len)
+                           veil_sops_type type, const uint8_t *pt, size_t pt_len, const char *enc,
+                           size_t enc_len)
 {
 	uint8_t d[32];
 	struct slot *s;
@@ -108,7 +109,7 @@ int veil_sops__ivcache_put(veil_sops_ivcache *c, const char *aad, size_t aad_len
 }
 
 const char *veil_sops__ivcache_get(const veil_sops_ivcache *c, const char *aad, size_t aad_len,
-	veil_sops_type type, const uint8_t *pt, size_t pt_len)
+                                   veil_sops_type type, const uint8_t *pt, size_t pt_len)
 {
 	uint8_t d[32];
 

@@ -7,9 +7,9 @@
  * string, as sops's edit does by reusing the IV. Keys are SHA-256 digests,
  * so the cache holds no plaintext.
  */
+#include "sops/value.h"
 #include <stddef.h>
 #include <stdint.h>
-#include "sops/value.h"
 
 typedef struct veil_sops_ivcache veil_sops_ivcache;
 
@@ -17,9 +17,10 @@ int veil_sops__ivcache_new(veil_sops_ivcache **out);
 void veil_sops__ivcache_free(veil_sops_ivcache *c);
 /* Remembers enc for (aad, type, pt); a later put for the same key wins. */
 int veil_sops__ivcache_put(veil_sops_ivcache *c, const char *aad, size_t aad_len,
-	veil_sops_type type, const uint8_t *pt, size_t pt_len, const char *enc, size_t enc_len);
+                           veil_sops_type type, const uint8_t *pt, size_t pt_len, const char *enc,
+                           size_t enc_len);
 /* The remembered ENC[...] string or NULL (owned by the cache). */
 const char *veil_sops__ivcache_get(const veil_sops_ivcache *c, const char *aad, size_t aad_len,
-	veil_sops_type type, const uint8_t *pt, size_t pt_len);
+                                   veil_sops_type type, const uint8_t *pt, size_t pt_len);
 
 #endif

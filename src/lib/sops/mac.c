@@ -1,23 +1,24 @@
 /* The SOPS MAC and its lastmodified AAD. */
+#include "sops/mac.h"
+#include "veil/error.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "sops/mac.h"
-#include "veil/error.h"
 
 /* SHA-256("sops"): fed first when mac_only_encrypted is set, so flipping the
  * flag by hand changes the digest. */
 static const uint8_t only_encrypted_prefix[32] = {
-	0x8a, 0x3f, 0xd2, 0xad, 0x54, 0xce, 0x66, 0x52, 0x7b, 0x10, 0x34, 0xf3, 0xd1, 0x47, 0xbe, 0x0b,
-	0x0b, 0x97, 0x5b, 0x3b, 0xf4, 0x4f, 0x72, 0xc6, 0xfd, 0xad, 0xec, 0x81, 0x76, 0xf2, 0x7d, 0x69,
+    0x8a, 0x3f, 0xd2, 0xad, 0x54, 0xce, 0x66, 0x52, 0x7b, 0x10, 0x34, 0xf3, 0xd1, 0x47, 0xbe, 0x0b,
+    0x0b, 0x97, 0x5b, 0x3b, 0xf4, 0x4f, 0x72, 0xc6, 0xfd, 0xad, 0xec, 0x81, 0x76, 0xf2, 0x7d, 0x69,
 };
 
 void veil_sops__mac_init(veil_sops_mac *m, int mac_only_encrypted)
 {
 	crypto_hash_sha512_init(&m->state);
 	if (mac_only_encrypted)
-		crypto_hash_sha512_update(&m->state, only_encrypted_prefix, sizeof(only_encrypted_prefix));
+		crypto_hash_sha512_update(&m->state, only_encrypted_prefix,
+		                          sizeof(only_encrypted_prefix));
 }
 
 void veil_sops__mac_update(veil_sops_mac *m, const uint8_t *value, size_t len)
@@ -59,9 +60,10 @@ int veil_sops__time_canonical(char out[VEIL_SOPS_TIME_MAX], const char *s, size_
 	int y, mo, d, h, mi, sec, oh = 0, om = 0;
 	size_t i = 19;
 
-	if (len < 20 || len >= 64 || digits_at(s, 4, &y) || s[4] != '-' || digits_at(s + 5, 2, &mo) ||
-	    s[7] != '-' || digits_at(s + 8, 2, &d) || s[10] != 'T' || digits_at(s + 11, 2, &h) ||
-	    s[13] != ':' || digits_at(s + 14, 2, &mi) || s[16] != ':' || digits_at(s + 17, 2, &sec))
+	if (len < 20 || len >= 64 || digits_at(s, 4, &y) || s[4] != '-' ||
+	    digits_at(s + 5, 2, &mo) || s[7] != '-' || digits_at(s + 8, 2, &d) || s[10] != 'T' ||
+	    digits_at(s + 11, 2, &h) || s[13] != ':' || digits_at(s + 14, 2, &mi) || s[16] != ':' ||
+	    digits_at(s + 17, 2, &sec))
 		goto bad;
 	if (s[i] == '.') {
 		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
@@ -74,7 +76,7 @@ int veil_sops__time_canonical(char out[VEIL_SOPS_TIME_MAX], const char *s, size_
 	if (i + 1 == len && s[i] == 'Z') {
 		oh = om = 0;
 	} else if (i + 6 == len && (s[i] == '+' || s[i] == '-') && !digits_at(s + i + 1, 2, &oh) &&
-		   s[i + 3] == ':' && !digits_at(s + i + 4, 2, &om) && oh <= 23 && om <= 59) {
+	           s[i + 3] == ':' && !digits_at(s + i + 4, 2, &om) && oh <= 23 && om <= 59) {
 		/* kept as written, unless it is a zero offset */
 	} else {
 		goto bad;
@@ -98,7 +100,7 @@ void veil_sops__time_now(char out[VEIL_SOPS_TIME_MAX])
 }
 
 int veil_sops__mac_seal(char **out, veil_sops_cipher cipher, const uint8_t key[VEIL_SOPS_KEY_LEN],
-	const char hex[VEIL_SOPS_MAC_HEX + 1], const char *lastmodified)
+                        const char hex[VEIL_SOPS_MAC_HEX + 1], const char *lastmodified)
 {
 	char aad[VEIL_SOPS_TIME_MAX];
 	int error;
@@ -106,11 +108,11 @@ int veil_sops__mac_seal(char **out, veil_sops_cipher cipher, const uint8_t key[V
 	if ((error = veil_sops__time_canonical(aad, lastmodified, strlen(lastmodified))) < 0)
 		return error;
 	return veil_sops__encrypt(out, cipher, key, (const uint8_t *)hex, VEIL_SOPS_MAC_HEX, aad,
-		strlen(aad), VEIL_SOPS_STR, NULL, 0);
+	                          strlen(aad), VEIL_SOPS_STR, NULL, 0);
 }
 
 int veil_sops__mac_check(const uint8_t key[VEIL_SOPS_KEY_LEN], const char *stored, size_t len,
-	const char *lastmodified, const char hex[VEIL_SOPS_MAC_HEX + 1])
+                         const char *lastmodified, const char hex[VEIL_SOPS_MAC_HEX + 1])
 {
 	char aad[VEIL_SOPS_TIME_MAX];
 	uint8_t *pt = NULL;
@@ -121,12 +123,12 @@ int veil_sops__mac_check(const uint8_t key[VEIL_SOPS_KEY_LEN], const char *store
 		return veil_error_set(VEIL_EMAC, "%s", veil_error_last());
 	if (veil_sops__decrypt(&pt, &pt_len, NULL, key, stored, len, aad, strlen(aad)) < 0) {
 		error = veil_error_set(VEIL_EMAC, "the stored MAC could not be decrypted "
-			"(the mac or lastmodified field was changed)");
+		                                  "(the mac or lastmodified field was changed)");
 		goto done;
 	}
 	if (pt_len != VEIL_SOPS_MAC_HEX || sodium_memcmp(pt, hex, VEIL_SOPS_MAC_HEX) != 0) {
 		error = veil_error_set(VEIL_EMAC, "MAC mismatch: the file's values were changed "
-			"outside veil or sops");
+		                                  "outside veil or sops");
 		goto done;
 	}
 	error = 0;

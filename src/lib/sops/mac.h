@@ -6,10 +6,10 @@
  * SHA-256("sops") when only encrypted values count, written as upper-case
  * hex and stored encrypted with the data key under lastmodified as AAD.
  */
+#include "sops/value.h"
 #include <sodium.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "sops/value.h"
 
 #define VEIL_SOPS_MAC_HEX 128
 /* Longest RFC 3339 timestamp we accept (with nanoseconds and an offset). */
@@ -32,11 +32,11 @@ void veil_sops__time_now(char out[VEIL_SOPS_TIME_MAX]);
 
 /* Encrypts hex under key with AAD = canonical lastmodified: *out is ENC[...]. */
 int veil_sops__mac_seal(char **out, veil_sops_cipher cipher, const uint8_t key[VEIL_SOPS_KEY_LEN],
-	const char hex[VEIL_SOPS_MAC_HEX + 1], const char *lastmodified);
+                        const char hex[VEIL_SOPS_MAC_HEX + 1], const char *lastmodified);
 
 /* Decrypts the stored MAC and compares it with hex in constant time.
  * VEIL_EMAC (message says which) if it cannot be decrypted or differs. */
 int veil_sops__mac_check(const uint8_t key[VEIL_SOPS_KEY_LEN], const char *stored, size_t len,
-	const char *lastmodified, const char hex[VEIL_SOPS_MAC_HEX + 1]);
+                         const char *lastmodified, const char hex[VEIL_SOPS_MAC_HEX + 1]);
 
 #endif

@@ -1,16 +1,16 @@
 /* The sops metadata block: reading, writing, and the data key it wraps. */
-#include <sodium.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include "sops/metadata.h"
 #include "sops/shamir.h"
 #include "util/buf.h"
 #include "veil/age.h"
 #include "veil/error.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *const foreign_lists[] = {
-	"pgp", "kms", "gcp_kms", "azure_kv", "hc_vault", "hckms",
+    "pgp", "kms", "gcp_kms", "azure_kv", "hc_vault", "hckms",
 };
 
 static const veil_node *deref(const veil_node *n)
@@ -152,7 +152,8 @@ int veil_sops__meta_read(veil_sops_meta *out, const veil_node *tree, const char 
 	tree = deref(tree);
 	if (!tree || tree->kind != VEIL_NODE_MAP)
 		return meta_error(name, "not a mapping");
-	if ((error = read_groups(out, tree, name)) < 0 || (error = read_selection(out, tree, name)) < 0)
+	if ((error = read_groups(out, tree, name)) < 0 ||
+	    (error = read_selection(out, tree, name)) < 0)
 		goto done;
 	for (size_t g = 0; g < out->ngroups; g++)
 		keys += out->groups[g].nage + out->groups[g].nforeign;
@@ -164,7 +165,7 @@ int veil_sops__meta_read(veil_sops_meta *out, const veil_node *tree, const char 
 		out->shamir_threshold = atoi(v);
 	v = text_of(tree, "mac_only_encrypted");
 	out->mac_only_encrypted = v && (!strcmp(v, "true") || !strcmp(v, "True") ||
-					 !strcmp(v, "TRUE") || !strcmp(v, "1"));
+	                                !strcmp(v, "TRUE") || !strcmp(v, "1"));
 	if ((error = dup_text(&out->lastmodified, text_of(tree, "lastmodified"))) < 0 ||
 	    (error = dup_text(&out->mac, text_of(tree, "mac"))) < 0 ||
 	    (error = dup_text(&out->version, text_of(tree, "version"))) < 0 ||
@@ -197,7 +198,7 @@ void veil_sops__meta_dispose(veil_sops_meta *m)
 }
 
 static int add_text(veil_doc *doc, veil_node *map, const char *key, const char *value,
-	veil_scalar_type type)
+                    veil_scalar_type type)
 {
 	veil_node *n;
 
@@ -218,7 +219,8 @@ static int build_age(veil_node **out, veil_doc *doc, const veil_sops_keygroup *g
 			return VEIL_ENOMEM;
 		/* sops 3.13 writes "enc" before "recipient" (sorted keys) */
 		if ((error = add_text(doc, e, "enc", g->age[i].enc, VEIL_SCALAR_STR)) < 0 ||
-		    (error = add_text(doc, e, "recipient", g->age[i].recipient, VEIL_SCALAR_STR)) < 0)
+		    (error = add_text(doc, e, "recipient", g->age[i].recipient, VEIL_SCALAR_STR)) <
+		        0)
 			return error;
 		error = veil_doc_add_item(list, NULL, e);
 	}
@@ -270,8 +272,8 @@ int veil_sops__meta_build(veil_node **out, veil_doc *doc, const veil_sops_meta *
 		return error;
 	if ((error = add_text(doc, tree, "lastmodified", m->lastmodified, VEIL_SCALAR_STR)) < 0 ||
 	    (error = add_text(doc, tree, "mac", m->mac, VEIL_SCALAR_STR)) < 0 ||
-	    (error = add_text(doc, tree, "mac_only_encrypted", m->mac_only_encrypted ? "true" : NULL,
-		     VEIL_SCALAR_BOOL)) < 0)
+	    (error = add_text(doc, tree, "mac_only_encrypted",
+	                      m->mac_only_encrypted ? "true" : NULL, VEIL_SCALAR_BOOL)) < 0)
 		return error;
 	snprintf(thr, sizeof(thr), "%d", m->shamir_threshold);
 	if (m->grouped && m->shamir_threshold &&
@@ -281,8 +283,9 @@ int veil_sops__meta_build(veil_node **out, veil_doc *doc, const veil_sops_meta *
 	    (error = add_text(doc, tree, sel, m->sel.value, VEIL_SCALAR_STR)) < 0)
 		return error;
 	if ((error = add_text(doc, tree, "veil_scope", m->scope, VEIL_SCALAR_STR)) < 0 ||
-	    (error = add_text(doc, tree, "version", m->version ? m->version
-		     : VEIL_SOPS_FORMAT_VERSION, VEIL_SCALAR_STR)) < 0)
+	    (error =
+	         add_text(doc, tree, "version", m->version ? m->version : VEIL_SOPS_FORMAT_VERSION,
+	                  VEIL_SCALAR_STR)) < 0)
 		return error;
 	*out = tree;
 	return 0;
@@ -291,14 +294,14 @@ int veil_sops__meta_build(veil_node **out, veil_doc *doc, const veil_sops_meta *
 /* Opens the first entry of g that an identity can: *out (secret memory) is
  * the key (one group) or the group's share (len 33). */
 static int open_group(uint8_t **out, size_t *out_len, const veil_sops_keygroup *g,
-	const veil_identities *ids, int *last_error)
+                      const veil_identities *ids, int *last_error)
 {
 	for (size_t i = 0; i < g->nage; i++) {
 		const char *enc = g->age[i].enc;
 		uint8_t *pt = NULL;
 		size_t len = 0;
-		int error = veil_age_decrypt_mem(&pt, &len, (const uint8_t *)enc, strlen(enc), ids,
-			NULL);
+		int error =
+		    veil_age_decrypt_mem(&pt, &len, (const uint8_t *)enc, strlen(enc), ids, NULL);
 		if (error == 0 && (len == 32 || len == 33)) {
 			*out = pt;
 			*out_len = len;
@@ -309,8 +312,10 @@ static int open_group(uint8_t **out, size_t *out_len, const veil_sops_keygroup *
 			free(pt);
 		}
 		if (error == 0)
-			error = veil_error_set(VEIL_EFORMAT, "the data key wrapped for %s has "
-				"length %zu", g->age[i].recipient, len);
+			error = veil_error_set(VEIL_EFORMAT,
+			                       "the data key wrapped for %s has "
+			                       "length %zu",
+			                       g->age[i].recipient, len);
 		if (error != VEIL_ENOMATCH)
 			*last_error = error;
 	}
@@ -323,7 +328,7 @@ static int no_match(const veil_sops_meta *m, int last_error)
 	int error;
 
 	if (last_error != VEIL_ENOMATCH)
-		return last_error;	/* e.g. a tampered enc: say what failed */
+		return last_error; /* e.g. a tampered enc: say what failed */
 	veil_buf_printf(&b, "no identity can open the data key; the file is encrypted for:");
 	for (size_t g = 0; g < m->ngroups; g++)
 		for (size_t i = 0; i < m->groups[g].nage; i++)
@@ -333,14 +338,14 @@ static int no_match(const veil_sops_meta *m, int last_error)
 	return error;
 }
 
-int veil_sops__meta_data_key(uint8_t key[32], const veil_sops_meta *m,
-	const veil_identities *ids)
+int veil_sops__meta_data_key(uint8_t key[32], const veil_sops_meta *m, const veil_identities *ids)
 {
 	uint8_t *shares[VEIL_SHAMIR_MAX_PARTS];
 	size_t nshares = 0, need, len = 0;
 	int last_error = VEIL_ENOMATCH, error = 0;
 
-	need = m->ngroups > 1 ? (m->shamir_threshold ? (size_t)m->shamir_threshold : m->ngroups) : 1;
+	need =
+	    m->ngroups > 1 ? (m->shamir_threshold ? (size_t)m->shamir_threshold : m->ngroups) : 1;
 	for (size_t g = 0; g < m->ngroups && g < VEIL_SHAMIR_MAX_PARTS && nshares < need; g++) {
 		size_t l = 0;
 		if (open_group(&shares[nshares], &l, &m->groups[g], ids, &last_error) < 0)
@@ -403,7 +408,7 @@ static int wrap_group(veil_sops_keygroup *g, const uint8_t *secret, size_t len)
 
 int veil_sops__meta_wrap(veil_sops_meta *m, const uint8_t key[32])
 {
-	uint8_t *shares[VEIL_SHAMIR_MAX_PARTS] = { NULL };
+	uint8_t *shares[VEIL_SHAMIR_MAX_PARTS] = {NULL};
 	size_t threshold;
 	int error = 0;
 

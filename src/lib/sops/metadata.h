@@ -7,36 +7,36 @@
  * 3.x layout; written in sops 3.13's layout (keys sorted, "enc" before
  * "recipient"), so files diff cleanly against sops-written ones.
  */
-#include <stddef.h>
 #include "sops/rules.h"
 #include "veil/doc.h"
 #include "veil/keys.h"
+#include <stddef.h>
 
 /* The sops version veil's files declare: the layout it writes is 3.13's. */
 #define VEIL_SOPS_FORMAT_VERSION "3.13.2"
 
 typedef struct veil_sops_agekey {
 	char *recipient;
-	char *enc;		/* armored age file wrapping the key or the group's share */
+	char *enc; /* armored age file wrapping the key or the group's share */
 } veil_sops_agekey;
 
 typedef struct veil_sops_keygroup {
 	veil_sops_agekey *age;
 	size_t nage;
-	size_t nforeign;	/* pgp/kms/... entries present (kept, never usable here) */
+	size_t nforeign; /* pgp/kms/... entries present (kept, never usable here) */
 } veil_sops_keygroup;
 
 typedef struct veil_sops_meta {
 	veil_sops_keygroup *groups;
 	size_t ngroups;
-	int grouped;		/* written as key_groups (more than one group) */
+	int grouped; /* written as key_groups (more than one group) */
 	int shamir_threshold;
 	char *lastmodified;
 	char *mac;
 	veil_sops_selection sel;
 	int mac_only_encrypted;
 	char *version;
-	char *scope;		/* veil extension (scope binding), or NULL */
+	char *scope; /* veil extension (scope binding), or NULL */
 } veil_sops_meta;
 
 /* Reads a metadata tree (from veil_doc_metadata). VEIL_EFORMAT when a
@@ -56,8 +56,7 @@ void veil_sops__meta_dispose(veil_sops_meta *m);
  * gave one. VEIL_ENOMATCH (message lists the file's recipients) if too few
  * groups could be opened.
  */
-int veil_sops__meta_data_key(uint8_t key[32], const veil_sops_meta *m,
-	const veil_identities *ids);
+int veil_sops__meta_data_key(uint8_t key[32], const veil_sops_meta *m, const veil_identities *ids);
 
 /* Wraps key (or, with several groups, fresh Shamir shares of it) for every
  * recipient of the groups, filling the enc fields. */

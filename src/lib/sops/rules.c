@@ -1,29 +1,29 @@
 /* .sops.yaml: finding it, reading creation rules, matching a file. */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "sops/rules.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "veil/doc.h"
 #include "veil/error.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const sel_names[] = {
-	[VEIL_SEL_NONE] = "",
-	[VEIL_SEL_UNENCRYPTED_SUFFIX] = "unencrypted_suffix",
-	[VEIL_SEL_ENCRYPTED_SUFFIX] = "encrypted_suffix",
-	[VEIL_SEL_UNENCRYPTED_REGEX] = "unencrypted_regex",
-	[VEIL_SEL_ENCRYPTED_REGEX] = "encrypted_regex",
-	[VEIL_SEL_UNENCRYPTED_COMMENT_REGEX] = "unencrypted_comment_regex",
-	[VEIL_SEL_ENCRYPTED_COMMENT_REGEX] = "encrypted_comment_regex",
+    [VEIL_SEL_NONE] = "",
+    [VEIL_SEL_UNENCRYPTED_SUFFIX] = "unencrypted_suffix",
+    [VEIL_SEL_ENCRYPTED_SUFFIX] = "encrypted_suffix",
+    [VEIL_SEL_UNENCRYPTED_REGEX] = "unencrypted_regex",
+    [VEIL_SEL_ENCRYPTED_REGEX] = "encrypted_regex",
+    [VEIL_SEL_UNENCRYPTED_COMMENT_REGEX] = "unencrypted_comment_regex",
+    [VEIL_SEL_ENCRYPTED_COMMENT_REGEX] = "encrypted_comment_regex",
 };
 
 /* Key types sops knows and veil does not: a rule naming them is refused
  * rather than silently producing a file those keys cannot open. */
 static const char *const foreign_keys[] = {
-	"pgp", "kms", "gcp_kms", "azure_keyvault", "hc_vault_transit_uri", "hckms", "hc_vault",
+    "pgp", "kms", "gcp_kms", "azure_keyvault", "hc_vault_transit_uri", "hckms", "hc_vault",
 };
 
 const char *veil_sops__sel_name(veil_sops_sel_kind kind)
@@ -49,7 +49,7 @@ static const veil_node *deref(const veil_node *n)
 static int rule_error(const char *name, const veil_node *n, const char *what)
 {
 	return veil_error_set(VEIL_EFORMAT, "%s:%u:%u: %s", name, n ? n->span.line : 0,
-		n ? n->span.col : 0, what);
+	                      n ? n->span.col : 0, what);
 }
 
 /* Appends the comma-separated, trimmed, non-empty entries of s to g. */
@@ -104,8 +104,9 @@ static int has_foreign_keys(const veil_node *map)
 {
 	for (size_t i = 0; i < sizeof(foreign_keys) / sizeof(foreign_keys[0]); i++) {
 		const veil_node *v = deref(veil_node_get(map, foreign_keys[i]));
-		if (v && !(v->kind == VEIL_NODE_SCALAR &&
-			   (v->type == VEIL_SCALAR_NULL || v->value_len == 0)) &&
+		if (v &&
+		    !(v->kind == VEIL_NODE_SCALAR &&
+		      (v->type == VEIL_SCALAR_NULL || v->value_len == 0)) &&
 		    !(v->kind == VEIL_NODE_SEQ && v->nitems == 0))
 			return 1;
 	}
@@ -123,8 +124,9 @@ static int read_group(veil_sops_group *g, const veil_node *map, const char *name
 	if (depth > 8)
 		return rule_error(name, map, "key group merges nested too deeply");
 	if (has_foreign_keys(map))
-		return rule_error(name, map, "veil supports age keys only; this key group "
-			"names other key types (pgp, kms, ...)");
+		return rule_error(name, map,
+		                  "veil supports age keys only; this key group "
+		                  "names other key types (pgp, kms, ...)");
 	if ((error = read_age(g, veil_node_get(map, "age"), name)) < 0)
 		return error;
 	merge = deref(veil_node_get(map, "merge"));
@@ -162,8 +164,9 @@ static int read_groups(veil_sops_rule *r, const veil_node *rule, const char *nam
 	if (!kg || (kg->kind == VEIL_NODE_SCALAR && kg->type == VEIL_SCALAR_NULL)) {
 		/* flat form: one group from the rule's own keys */
 		if (has_foreign_keys(rule))
-			return rule_error(name, rule, "veil supports age keys only; this rule "
-				"names other key types (pgp, kms, ...)");
+			return rule_error(name, rule,
+			                  "veil supports age keys only; this rule "
+			                  "names other key types (pgp, kms, ...)");
 		if ((error = add_group(r, &g)) < 0)
 			return error;
 		return read_age(g, veil_node_get(rule, "age"), name);
@@ -173,7 +176,8 @@ static int read_groups(veil_sops_rule *r, const veil_node *rule, const char *nam
 	for (size_t i = 0; i < kg->nitems; i++) {
 		if (kg->items[i]->kind == VEIL_NODE_COMMENT)
 			continue;
-		if ((error = add_group(r, &g)) < 0 || (error = read_group(g, kg->items[i], name, 0)) < 0)
+		if ((error = add_group(r, &g)) < 0 ||
+		    (error = read_group(g, kg->items[i], name, 0)) < 0)
 			return error;
 	}
 	return 0;
@@ -193,8 +197,9 @@ static int read_selection(veil_sops_rule *r, const veil_node *rule, const char *
 		if (!v || !*v)
 			continue;
 		if (r->sel.kind != VEIL_SEL_NONE)
-			return rule_error(name, n, "a creation rule can set only one of the "
-				"(un)encrypted suffix/regex/comment-regex options");
+			return rule_error(name, n,
+			                  "a creation rule can set only one of the "
+			                  "(un)encrypted suffix/regex/comment-regex options");
 		r->sel.kind = (veil_sops_sel_kind)k;
 		if (!(r->sel.value = strdup(v)))
 			return veil_error_set(VEIL_ENOMEM, "out of memory");
@@ -224,7 +229,8 @@ static int read_options(veil_sops_rule *r, const veil_node *rule, const char *na
 	}
 	n = veil_node_get(rule, "mac_only_encrypted");
 	if ((v = scalar(n)))
-		r->mac_only_encrypted = !strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "TRUE");
+		r->mac_only_encrypted =
+		    !strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "TRUE");
 	n = veil_node_get(rule, "cipher");
 	if ((v = scalar(n))) {
 		if (!strcmp(v, "aes256_gcm") || !strcmp(v, "aes256-gcm"))
@@ -232,7 +238,8 @@ static int read_options(veil_sops_rule *r, const veil_node *rule, const char *na
 		else if (!strcmp(v, "chacha20_poly1305") || !strcmp(v, "chacha20-poly1305"))
 			r->cipher = VEIL_SOPS_CHACHA20_POLY1305;
 		else
-			return rule_error(name, n, "cipher must be aes256_gcm or chacha20_poly1305");
+			return rule_error(name, n,
+			                  "cipher must be aes256_gcm or chacha20_poly1305");
 	}
 	n = veil_node_get(rule, "scope");
 	if ((v = scalar(n))) {
@@ -289,8 +296,8 @@ void veil_sops__config_free(veil_sops_config *cfg)
 	free(cfg);
 }
 
-int veil_sops__config_parse(veil_sops_config **out, const char *text, size_t len,
-	const char *name, const char *dir)
+int veil_sops__config_parse(veil_sops_config **out, const char *text, size_t len, const char *name,
+                            const char *dir)
 {
 	veil_sops_config *cfg = calloc(1, sizeof(*cfg));
 	veil_doc *doc = NULL;
@@ -397,7 +404,7 @@ int veil_sops__config_find(char **out, const char *file_path)
 		struct stat st;
 		if (!slash)
 			break;
-		*slash = '\0';	/* the first pass drops the file name itself */
+		*slash = '\0'; /* the first pass drops the file name itself */
 		if (veil_buf_printf(&cand, "%s/%s", dir, VEIL_SOPS_CONFIG_NAME) < 0)
 			break;
 		if (stat((char *)cand.data, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -412,7 +419,7 @@ int veil_sops__config_find(char **out, const char *file_path)
 	free(dir);
 	if (error < 0)
 		veil_error_set(VEIL_ENOTFOUND, "no %s found above %s", VEIL_SOPS_CONFIG_NAME,
-			file_path);
+		               file_path);
 	return error;
 }
 
@@ -429,8 +436,8 @@ int veil_sops__config_load(veil_sops_config **out, const char *path)
 	if ((error = veil_file_read(&text, &len, path, VEIL_SOPS_CONFIG_MAX)) == 0) {
 		slash = strrchr(abs, '/');
 		*slash = '\0';
-		error = veil_sops__config_parse(out, (const char *)text, len, path,
-			abs[0] ? abs : "/");
+		error =
+		    veil_sops__config_parse(out, (const char *)text, len, path, abs[0] ? abs : "/");
 	}
 	free(text);
 	free(abs);
@@ -438,7 +445,7 @@ int veil_sops__config_load(veil_sops_config **out, const char *path)
 }
 
 int veil_sops__config_match(const veil_sops_rule **out, const veil_sops_config *cfg,
-	const char *file_path)
+                            const char *file_path)
 {
 	char *abs = abs_clean(file_path);
 	const char *rel;

@@ -1,9 +1,9 @@
 /* Shamir secret sharing, GF(2^8) arithmetic without secret-dependent
  * branches or table lookups (shares are key material). */
-#include <sodium.h>
-#include <string.h>
 #include "sops/shamir.h"
 #include "veil/error.h"
+#include <sodium.h>
+#include <string.h>
 
 /* Carry-less multiply reduced by x^8 + x^4 + x^3 + x + 1, branch-free. */
 static uint8_t gf_mul(uint8_t a, uint8_t b)
@@ -48,13 +48,15 @@ static void pick_xs(uint8_t *xs, size_t parts)
 }
 
 int veil_shamir__split(uint8_t *const *shares, size_t parts, size_t threshold,
-	const uint8_t *secret, size_t len)
+                       const uint8_t *secret, size_t len)
 {
 	uint8_t xs[VEIL_SHAMIR_MAX_PARTS], coeffs[VEIL_SHAMIR_MAX_PARTS];
 
 	if (threshold < 2 || parts < threshold || parts > VEIL_SHAMIR_MAX_PARTS || len == 0)
-		return veil_error_set(VEIL_EINVAL, "shamir: need 2 <= threshold (%zu) <= parts "
-			"(%zu) <= 255 and a non-empty secret", threshold, parts);
+		return veil_error_set(VEIL_EINVAL,
+		                      "shamir: need 2 <= threshold (%zu) <= parts "
+		                      "(%zu) <= 255 and a non-empty secret",
+		                      threshold, parts);
 	pick_xs(xs, parts);
 	for (size_t i = 0; i < parts; i++)
 		shares[i][len] = xs[i];
@@ -73,8 +75,7 @@ int veil_shamir__split(uint8_t *const *shares, size_t parts, size_t threshold,
 	return 0;
 }
 
-int veil_shamir__combine(uint8_t *secret, const uint8_t *const *shares, size_t n,
-	size_t share_len)
+int veil_shamir__combine(uint8_t *secret, const uint8_t *const *shares, size_t n, size_t share_len)
 {
 	uint8_t basis[VEIL_SHAMIR_MAX_PARTS];
 	size_t len = share_len - 1;
@@ -89,8 +90,9 @@ int veil_shamir__combine(uint8_t *secret, const uint8_t *const *shares, size_t n
 			if (j == i)
 				continue;
 			if (xi == xj || xi == 0)
-				return veil_error_set(VEIL_EFORMAT, "shamir: duplicate or zero share "
-					"coordinate");
+				return veil_error_set(VEIL_EFORMAT,
+				                      "shamir: duplicate or zero share "
+				                      "coordinate");
 			l = gf_mul(l, gf_mul(xj, gf_inv((uint8_t)(xi ^ xj))));
 		}
 		basis[i] = l;

@@ -15,12 +15,11 @@
  * threshold of which (2 <= threshold <= parts <= 255) recover it. shares[i]
  * must each hold len + 1 bytes. x coordinates are distinct and random. */
 int veil_shamir__split(uint8_t *const *shares, size_t parts, size_t threshold,
-	const uint8_t *secret, size_t len);
+                       const uint8_t *secret, size_t len);
 
 /* Recovers the secret (share_len - 1 bytes) from n >= 2 shares of equal
  * length with distinct x bytes. Wrong or too few shares give a wrong secret,
  * not an error: the caller detects that with the MAC. */
-int veil_shamir__combine(uint8_t *secret, const uint8_t *const *shares, size_t n,
-	size_t share_len);
+int veil_shamir__combine(uint8_t *secret, const uint8_t *const *shares, size_t n, size_t share_len);
 
 #endif

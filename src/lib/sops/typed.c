@@ -1,33 +1,43 @@
 /* Plaintext and MAC bytes of typed values, in Go's spellings. */
+#include "sops/typed.h"
+#include "sops/gofmt.h"
+#include "veil/error.h"
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sops/gofmt.h"
-#include "sops/typed.h"
-#include "veil/error.h"
 
 veil_sops_type veil_sops__type_of(veil_scalar_type t)
 {
 	switch (t) {
-	case VEIL_SCALAR_INT: return VEIL_SOPS_INT;
-	case VEIL_SCALAR_FLOAT: return VEIL_SOPS_FLOAT;
-	case VEIL_SCALAR_BOOL: return VEIL_SOPS_BOOL;
-	case VEIL_SCALAR_TIME: return VEIL_SOPS_TIME;
-	default: return VEIL_SOPS_STR;
+	case VEIL_SCALAR_INT:
+		return VEIL_SOPS_INT;
+	case VEIL_SCALAR_FLOAT:
+		return VEIL_SOPS_FLOAT;
+	case VEIL_SCALAR_BOOL:
+		return VEIL_SOPS_BOOL;
+	case VEIL_SCALAR_TIME:
+		return VEIL_SOPS_TIME;
+	default:
+		return VEIL_SOPS_STR;
 	}
 }
 
 veil_scalar_type veil_sops__scalar_type_of(veil_sops_type t)
 {
 	switch (t) {
-	case VEIL_SOPS_INT: return VEIL_SCALAR_INT;
-	case VEIL_SOPS_FLOAT: return VEIL_SCALAR_FLOAT;
-	case VEIL_SOPS_BOOL: return VEIL_SCALAR_BOOL;
-	case VEIL_SOPS_TIME: return VEIL_SCALAR_TIME;
-	default: return VEIL_SCALAR_STR;
+	case VEIL_SOPS_INT:
+		return VEIL_SCALAR_INT;
+	case VEIL_SOPS_FLOAT:
+		return VEIL_SCALAR_FLOAT;
+	case VEIL_SOPS_BOOL:
+		return VEIL_SCALAR_BOOL;
+	case VEIL_SOPS_TIME:
+		return VEIL_SCALAR_TIME;
+	default:
+		return VEIL_SCALAR_STR;
 	}
 }
 
@@ -143,8 +153,8 @@ static int is_go_decimal_float(const char *t, size_t len)
 
 static int is_bool_word(const char *t, size_t len, int *value)
 {
-	static const char *const yes[] = { "true", "True", "TRUE" }, *const no[] = { "false",
-		"False", "FALSE" };
+	static const char *const yes[] = {"true", "True", "TRUE"}, *const no[] = {"false", "False",
+	                                                                          "FALSE"};
 
 	for (int i = 0; i < 3; i++) {
 		if (strlen(yes[i]) == len && !memcmp(t, yes[i], len))
@@ -192,7 +202,7 @@ static int canonical_time(veil_buf *out, const char *t, size_t len)
 			if (!fl)
 				return -1;
 			while (fl && frac[fl - 1] == '0')
-				fl--;	/* MarshalText trims trailing zeros */
+				fl--; /* MarshalText trims trailing zeros */
 		}
 		if (sep != ' ') {
 			if (p < end && *p == 'Z') {
@@ -260,8 +270,8 @@ int veil_sops__typed_plaintext(veil_buf *out, const char *text, size_t len, veil
 
 	if ((t == VEIL_SCALAR_INT && is_plain_decimal_int(text, len)) ||
 	    (t == VEIL_SCALAR_FLOAT && is_go_decimal_float(text, len)) ||
-	    (t == VEIL_SCALAR_BOOL && is_bool_word(text, len, &b)) ||
-	    t == VEIL_SCALAR_STR || t == VEIL_SCALAR_NULL)
+	    (t == VEIL_SCALAR_BOOL && is_bool_word(text, len, &b)) || t == VEIL_SCALAR_STR ||
+	    t == VEIL_SCALAR_NULL)
 		return veil_buf_append(out, text, len);
 	return veil_sops__typed_mac_bytes(out, text, len, t);
 }

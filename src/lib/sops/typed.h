@@ -8,10 +8,10 @@
  * "1.50" or "true" come back unchanged on decrypt) and the canonical text
  * otherwise (hex ints, .inf, dates), which sops can always read.
  */
-#include <stddef.h>
 #include "sops/value.h"
 #include "util/buf.h"
 #include "veil/doc.h"
+#include <stddef.h>
 
 /* The sops type tag for a scalar of doc type t (VEIL_SOPS_STR for str). */
 veil_sops_type veil_sops__type_of(veil_scalar_type t);

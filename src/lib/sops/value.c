@@ -1,23 +1,23 @@
 /* ENC[...] values: parsing, formatting, and the two AEADs behind them. */
-#include <openssl/evp.h>
-#include <sodium.h>
-#include <stdlib.h>
-#include <string.h>
 #include "sops/value.h"
 #include "util/b64.h"
 #include "util/buf.h"
 #include "veil/error.h"
+#include <openssl/evp.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define CHACHA_IV_LEN 12
-#define GCM_IV_LEN 32	/* what sops writes; any length is accepted when reading */
+#define GCM_IV_LEN 32 /* what sops writes; any length is accepted when reading */
 
 static const struct {
 	veil_sops_type type;
 	const char *name;
 } type_names[] = {
-	{ VEIL_SOPS_STR, "str" }, { VEIL_SOPS_INT, "int" }, { VEIL_SOPS_FLOAT, "float" },
-	{ VEIL_SOPS_BOOL, "bool" }, { VEIL_SOPS_TIME, "time" }, { VEIL_SOPS_COMMENT, "comment" },
-	{ VEIL_SOPS_BYTES, "bytes" },
+    {VEIL_SOPS_STR, "str"},     {VEIL_SOPS_INT, "int"},   {VEIL_SOPS_FLOAT, "float"},
+    {VEIL_SOPS_BOOL, "bool"},   {VEIL_SOPS_TIME, "time"}, {VEIL_SOPS_COMMENT, "comment"},
+    {VEIL_SOPS_BYTES, "bytes"},
 };
 
 const char *veil_sops__type_name(veil_sops_type t)
@@ -41,7 +41,7 @@ int veil_sops__type_parse(veil_sops_type *out, const char *s, size_t len)
 		}
 	}
 	return veil_error_set(VEIL_EFORMAT, "encrypted value: unknown type '%.*s'",
-		(int)(len > 16 ? 16 : len), s);
+	                      (int)(len > 16 ? 16 : len), s);
 }
 
 static const char *cipher_name(veil_sops_cipher c)
@@ -57,7 +57,7 @@ int veil_sops__is_enc(const char *s, size_t len)
 /* Takes "<name>:<text>" up to the separator sep (or to the end when sep is
  * NULL) from *p, returning the text span. */
 static int take_field(const char **text, size_t *text_len, const char **p, const char *end,
-	const char *name, const char *sep)
+                      const char *name, const char *sep)
 {
 	size_t nlen = strlen(name);
 	const char *stop;
@@ -82,11 +82,11 @@ static int take_field(const char **text, size_t *text_len, const char **p, const
 }
 
 static int decode_field(uint8_t *out, size_t cap, size_t *out_len, const char *text, size_t len,
-	const char *name)
+                        const char *name)
 {
 	if (veil_b64_decode_padded(out, cap, out_len, text, len) < 0)
 		return veil_error_set(VEIL_EFORMAT, "encrypted value: '%s' is not valid base64",
-			name);
+		                      name);
 	return 0;
 }
 
@@ -105,7 +105,7 @@ static int parse_cipher(veil_sops_enc *out, const char **p, const char *end)
 		return 0;
 	}
 	return veil_error_set(VEIL_EFORMAT, "encrypted value: unsupported cipher "
-		"(expected AES256_GCM or CHACHA20_POLY1305)");
+	                                    "(expected AES256_GCM or CHACHA20_POLY1305)");
 }
 
 int veil_sops__enc_parse(veil_sops_enc *out, const char *s, size_t len)
@@ -117,7 +117,7 @@ int veil_sops__enc_parse(veil_sops_enc *out, const char *s, size_t len)
 	memset(out, 0, sizeof(*out));
 	if (len > VEIL_SOPS_MAX_ENC)
 		return veil_error_set(VEIL_ELIMIT, "encrypted value larger than %u bytes",
-			VEIL_SOPS_MAX_ENC);
+		                      VEIL_SOPS_MAX_ENC);
 	if (!veil_sops__is_enc(s, len) || s[len - 1] != ']')
 		return veil_error_set(VEIL_EFORMAT, "not an ENC[...] value");
 	if ((error = parse_cipher(out, &p, end)) < 0)
@@ -131,7 +131,8 @@ int veil_sops__enc_parse(veil_sops_enc *out, const char *s, size_t len)
 	if ((error = decode_field(out->data, text_len, &out->data_len, text, text_len, "data")) < 0)
 		goto done;
 	if ((error = take_field(&text, &text_len, &p, end, "iv:", ",")) < 0 ||
-	    (error = decode_field(out->iv, sizeof(out->iv), &out->iv_len, text, text_len, "iv")) < 0)
+	    (error = decode_field(out->iv, sizeof(out->iv), &out->iv_len, text, text_len, "iv")) <
+	        0)
 		goto done;
 	if ((error = take_field(&text, &text_len, &p, end, "tag:", ",")) < 0 ||
 	    (error = decode_field(out->tag, sizeof(out->tag), &n, text, text_len, "tag")) < 0)
@@ -159,7 +160,8 @@ void veil_sops__enc_dispose(veil_sops_enc *e)
 /* AES-256-GCM with an IV of any length (sops uses 32 bytes; OpenSSL derives
  * the counter block by GHASH for non-96-bit IVs, as Go does). */
 static int gcm(int enc, uint8_t *out, const uint8_t *in, size_t len, uint8_t tag[16],
-	const uint8_t key[32], const uint8_t *iv, size_t iv_len, const char *aad, size_t aad_len)
+               const uint8_t key[32], const uint8_t *iv, size_t iv_len, const char *aad,
+               size_t aad_len)
 {
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	int n = 0, ok = 0;
@@ -181,28 +183,31 @@ done:
 	EVP_CIPHER_CTX_free(ctx);
 	if (!ok)
 		return enc ? veil_error_set(VEIL_ERROR, "AES-GCM encryption failed")
-			   : veil_error_set(VEIL_EAUTH, "encrypted value failed authentication "
-						 "(wrong key, or the value or its key path was changed)");
+		           : veil_error_set(
+		                 VEIL_EAUTH,
+		                 "encrypted value failed authentication "
+		                 "(wrong key, or the value or its key path was changed)");
 	return 0;
 }
 
 static int chacha(int enc, uint8_t *out, const uint8_t *in, size_t len, uint8_t tag[16],
-	const uint8_t key[32], const uint8_t *iv, const char *aad, size_t aad_len)
+                  const uint8_t key[32], const uint8_t *iv, const char *aad, size_t aad_len)
 {
 	if (enc) {
-		crypto_aead_chacha20poly1305_ietf_encrypt_detached(out, tag, NULL, in, len,
-			(const uint8_t *)aad, aad_len, NULL, iv, key);
+		crypto_aead_chacha20poly1305_ietf_encrypt_detached(
+		    out, tag, NULL, in, len, (const uint8_t *)aad, aad_len, NULL, iv, key);
 		return 0;
 	}
-	if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(out, NULL, in, len, tag,
-		    (const uint8_t *)aad, aad_len, iv, key) != 0)
-		return veil_error_set(VEIL_EAUTH, "encrypted value failed authentication "
-			"(wrong key, or the value or its key path was changed)");
+	if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(
+	        out, NULL, in, len, tag, (const uint8_t *)aad, aad_len, iv, key) != 0)
+		return veil_error_set(VEIL_EAUTH,
+		                      "encrypted value failed authentication "
+		                      "(wrong key, or the value or its key path was changed)");
 	return 0;
 }
 
 static int format_enc(char **out, veil_sops_cipher cipher, const uint8_t *ct, size_t ct_len,
-	const uint8_t *iv, size_t iv_len, const uint8_t tag[16], veil_sops_type type)
+                      const uint8_t *iv, size_t iv_len, const uint8_t tag[16], veil_sops_type type)
 {
 	veil_buf b = VEIL_BUF_INIT(0);
 	size_t longest = ct_len > iv_len ? ct_len : iv_len;
@@ -231,8 +236,8 @@ done:
 }
 
 int veil_sops__encrypt(char **out, veil_sops_cipher cipher, const uint8_t key[VEIL_SOPS_KEY_LEN],
-	const uint8_t *pt, size_t pt_len, const char *aad, size_t aad_len, veil_sops_type type,
-	const uint8_t *iv, size_t iv_len)
+                       const uint8_t *pt, size_t pt_len, const char *aad, size_t aad_len,
+                       veil_sops_type type, const uint8_t *iv, size_t iv_len)
 {
 	uint8_t fresh[GCM_IV_LEN], tag[16];
 	uint8_t *ct = NULL;
@@ -262,7 +267,7 @@ int veil_sops__encrypt(char **out, veil_sops_cipher cipher, const uint8_t key[VE
 }
 
 int veil_sops__decrypt_parsed(uint8_t **pt, size_t *pt_len, const uint8_t key[VEIL_SOPS_KEY_LEN],
-	const veil_sops_enc *e, const char *aad, size_t aad_len)
+                              const veil_sops_enc *e, const char *aad, size_t aad_len)
 {
 	uint8_t tag[16];
 	uint8_t *out;
@@ -290,8 +295,8 @@ int veil_sops__decrypt_parsed(uint8_t **pt, size_t *pt_len, const uint8_t key[VE
 }
 
 int veil_sops__decrypt(uint8_t **pt, size_t *pt_len, veil_sops_type *type,
-	const uint8_t key[VEIL_SOPS_KEY_LEN], const char *s, size_t len, const char *aad,
-	size_t aad_len)
+                       const uint8_t key[VEIL_SOPS_KEY_LEN], const char *s, size_t len,
+                       const char *aad, size_t aad_len)
 {
 	veil_sops_enc e;
 	int error;

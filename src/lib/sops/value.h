@@ -6,16 +6,15 @@
  * takes 12-byte IVs only); CHACHA20_POLY1305 is veil's default (12-byte IV,
  * libsodium). The AAD is the value's key path ("a:b:"), supplied by the caller.
  */
+#include "veil/sops.h"
 #include <stddef.h>
 #include <stdint.h>
-#include "veil/sops.h"
 
 #define VEIL_SOPS_KEY_LEN 32
 #define VEIL_SOPS_TAG_LEN 16
 #define VEIL_SOPS_MAX_IV 64
 /* Cap on one ENC[...] string; values are bounded by the document cap anyway. */
 #define VEIL_SOPS_MAX_ENC (64u * 1024 * 1024)
-
 
 typedef enum veil_sops_type {
 	VEIL_SOPS_STR = 1,
@@ -30,7 +29,7 @@ typedef enum veil_sops_type {
 /* A parsed ENC[...] string; pointers into the parsed text are not kept. */
 typedef struct veil_sops_enc {
 	veil_sops_cipher cipher;
-	uint8_t *data;		/* ciphertext, malloc'd */
+	uint8_t *data; /* ciphertext, malloc'd */
 	size_t data_len;
 	uint8_t iv[VEIL_SOPS_MAX_IV];
 	size_t iv_len;
@@ -54,17 +53,17 @@ int veil_sops__type_parse(veil_sops_type *out, const char *s, size_t len);
  * sops does). *out is a malloc'd NUL-terminated ENC[...] string.
  */
 int veil_sops__encrypt(char **out, veil_sops_cipher cipher, const uint8_t key[VEIL_SOPS_KEY_LEN],
-	const uint8_t *pt, size_t pt_len, const char *aad, size_t aad_len, veil_sops_type type,
-	const uint8_t *iv, size_t iv_len);
+                       const uint8_t *pt, size_t pt_len, const char *aad, size_t aad_len,
+                       veil_sops_type type, const uint8_t *iv, size_t iv_len);
 
 /* Decrypts an ENC[...] string: *pt malloc'd (NUL-terminated, wipe it), its
  * type in *type (may be NULL). VEIL_EAUTH if the tag does not verify. */
 int veil_sops__decrypt(uint8_t **pt, size_t *pt_len, veil_sops_type *type,
-	const uint8_t key[VEIL_SOPS_KEY_LEN], const char *s, size_t len, const char *aad,
-	size_t aad_len);
+                       const uint8_t key[VEIL_SOPS_KEY_LEN], const char *s, size_t len,
+                       const char *aad, size_t aad_len);
 
 /* As veil_sops__decrypt on an already parsed value. */
 int veil_sops__decrypt_parsed(uint8_t **pt, size_t *pt_len, const uint8_t key[VEIL_SOPS_KEY_LEN],
-	const veil_sops_enc *e, const char *aad, size_t aad_len);
+                              const veil_sops_enc *e, const char *aad, size_t aad_len);
 
 #endif

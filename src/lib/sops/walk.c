@@ -1,12 +1,12 @@
 /* The encrypt/decrypt walk: selection, AAD paths, per-value AEAD, MAC. */
+#include "sops/walk.h"
+#include "sops/typed.h"
+#include "util/buf.h"
+#include "veil/error.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sops/typed.h"
-#include "sops/walk.h"
-#include "util/buf.h"
-#include "veil/error.h"
 
 #define MAX_LEVELS (VEIL_DOC_MAX_DEPTH + 2)
 #define MAX_CAPTURES 64
@@ -24,7 +24,7 @@ struct walk {
 	const veil_sops_walk_opts *o;
 	veil_regex *re;
 	veil_sops_mac mac;
-	const char *keys[MAX_LEVELS];	/* map keys on the path (list items add none) */
+	const char *keys[MAX_LEVELS]; /* map keys on the path (list items add none) */
 	size_t nkeys;
 	unsigned char cflag[MAX_LEVELS]; /* a comment at this level matched the comment regex */
 	veil_buf aad;
@@ -44,7 +44,7 @@ static int any_key(const struct walk *w, int regex)
 {
 	for (size_t i = 0; i < w->nkeys; i++) {
 		if (regex ? veil_regex_match(w->re, w->keys[i], strlen(w->keys[i]))
-			  : ends_with(w->keys[i], w->o->sel_value))
+		          : ends_with(w->keys[i], w->o->sel_value))
 			return 1;
 	}
 	return 0;
@@ -62,13 +62,20 @@ static int any_flag(const struct walk *w, size_t level)
 static int selected(const struct walk *w, size_t level)
 {
 	switch (w->o->sel) {
-	case VEIL_SEL_ENCRYPTED_SUFFIX: return any_key(w, 0);
-	case VEIL_SEL_UNENCRYPTED_REGEX: return !any_key(w, 1);
-	case VEIL_SEL_ENCRYPTED_REGEX: return any_key(w, 1);
-	case VEIL_SEL_UNENCRYPTED_COMMENT_REGEX: return !any_flag(w, level);
-	case VEIL_SEL_ENCRYPTED_COMMENT_REGEX: return any_flag(w, level);
-	case VEIL_SEL_UNENCRYPTED_SUFFIX: return !any_key(w, 0);
-	default: return 1;
+	case VEIL_SEL_ENCRYPTED_SUFFIX:
+		return any_key(w, 0);
+	case VEIL_SEL_UNENCRYPTED_REGEX:
+		return !any_key(w, 1);
+	case VEIL_SEL_ENCRYPTED_REGEX:
+		return any_key(w, 1);
+	case VEIL_SEL_UNENCRYPTED_COMMENT_REGEX:
+		return !any_flag(w, level);
+	case VEIL_SEL_ENCRYPTED_COMMENT_REGEX:
+		return any_flag(w, level);
+	case VEIL_SEL_UNENCRYPTED_SUFFIX:
+		return !any_key(w, 0);
+	default:
+		return 1;
 	}
 }
 
@@ -96,7 +103,7 @@ static int path_error(struct walk *w, const veil_node *n, int code, const char *
 	snprintf(msg, sizeof(msg), "%s", what);
 	build_aad(w, w->nkeys);
 	return veil_error_set(code, "%u:%u: %s %s", n->span.line, n->span.col,
-		w->aad.data ? (char *)w->aad.data : ":", msg);
+	                      w->aad.data ? (char *)w->aad.data : ":", msg);
 }
 
 static void mac_feed(struct walk *w, const uint8_t *b, size_t len)
@@ -109,7 +116,7 @@ static void mac_feed(struct walk *w, const uint8_t *b, size_t len)
 
 /* MAC bytes of a scalar's text read as type t. */
 static int mac_value(struct walk *w, const veil_node *n, const char *text, size_t len,
-	veil_scalar_type t)
+                     veil_scalar_type t)
 {
 	int error;
 
@@ -128,22 +135,23 @@ static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
 	char *fresh = NULL;
 
 	if (n->type == VEIL_SCALAR_NULL)
-		return 0;	/* nulls are neither encrypted nor in the MAC */
+		return 0; /* nulls are neither encrypted nor in the MAC */
 	if ((!w->o->mac_only_encrypted || sel) &&
 	    (error = mac_value(w, n, n->value, n->value_len, n->type)) < 0)
 		return error;
 	if (!sel || n->value_len == 0)
-		return 0;	/* sops never encrypts an empty string */
+		return 0; /* sops never encrypts an empty string */
 	veil_buf_clear(&w->tmp);
 	if ((error = veil_sops__typed_plaintext(&w->tmp, n->value, n->value_len, n->type)) < 0 ||
 	    (error = build_aad(w, w->nkeys)) < 0)
 		return error;
 	if (w->o->reuse)
 		enc = veil_sops__ivcache_get(w->o->reuse, (char *)w->aad.data, w->aad.len, st,
-			w->tmp.data, w->tmp.len);
+		                             w->tmp.data, w->tmp.len);
 	if (!enc) {
 		if ((error = veil_sops__encrypt(&fresh, w->o->cipher, w->o->key, w->tmp.data,
-			     w->tmp.len, (char *)w->aad.data, w->aad.len, st, NULL, 0)) < 0)
+		                                w->tmp.len, (char *)w->aad.data, w->aad.len, st,
+		                                NULL, 0)) < 0)
 			return error;
 		enc = fresh;
 	}
@@ -154,15 +162,15 @@ static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
 
 /* Decrypted text as the document must hold it to read back as type *t. */
 static int display_form(struct walk *w, veil_buf *out, const char *pt, size_t len,
-	veil_scalar_type *tp)
+                        veil_scalar_type *tp)
 {
 	veil_scalar_type t = *tp;
 	int json = veil_doc_format_of(w->doc) == VEIL_FMT_JSON, digits = len > 0;
 	int truth = len && (pt[0] == 'T' || pt[0] == 't' || pt[0] == '1');
 
 	/* sops stores booleans as True/False and prints them as true/false */
-	if (t == VEIL_SCALAR_BOOL && (json || (len == 4 && !memcmp(pt, "True", 4)) ||
-				      (len == 5 && !memcmp(pt, "False", 5))))
+	if (t == VEIL_SCALAR_BOOL &&
+	    (json || (len == 4 && !memcmp(pt, "True", 4)) || (len == 5 && !memcmp(pt, "False", 5))))
 		return veil_buf_append(out, truth ? "true" : "false", truth ? 4 : 5);
 	if (t == VEIL_SCALAR_FLOAT && !json && len == 4 && !memcmp(pt, "+Inf", 4))
 		return veil_buf_append(out, ".inf", 4);
@@ -197,15 +205,20 @@ static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
 		return mac_value(w, n, n->value, n->value_len, n->type);
 	}
 	if (!veil_sops__is_enc(n->value, n->value_len))
-		return path_error(w, n, VEIL_EPLAINTEXT, "value is not encrypted although the "
-			"file's rules say it must be (was plaintext pasted into an encrypted file?)");
+		return path_error(
+		    w, n, VEIL_EPLAINTEXT,
+		    "value is not encrypted although the "
+		    "file's rules say it must be (was plaintext pasted into an encrypted file?)");
 	if ((error = veil_sops__enc_parse(&e, n->value, n->value_len)) < 0)
 		return path_error(w, n, error, veil_error_last());
 	if ((error = build_aad(w, w->nkeys)) < 0 ||
 	    (error = veil_sops__decrypt_parsed(&pt, &pt_len, w->o->key, &e, (char *)w->aad.data,
-		     w->aad.len)) < 0) {
-		error = path_error(w, n, error, error == VEIL_EAUTH ? "value failed authentication "
-			"(wrong key, or the value or its key was changed)" : veil_error_last());
+	                                       w->aad.len)) < 0) {
+		error = path_error(w, n, error,
+		                   error == VEIL_EAUTH
+		                       ? "value failed authentication "
+		                         "(wrong key, or the value or its key was changed)"
+		                       : veil_error_last());
 		goto done;
 	}
 	t = veil_sops__scalar_type_of(e.type);
@@ -215,8 +228,9 @@ static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
 	}
 	if ((error = mac_value(w, n, (char *)pt, pt_len, t)) < 0)
 		goto done;
-	if (w->o->record && (error = veil_sops__ivcache_put(w->o->record, (char *)w->aad.data,
-				     w->aad.len, e.type, pt, pt_len, n->value, n->value_len)) < 0)
+	if (w->o->record &&
+	    (error = veil_sops__ivcache_put(w->o->record, (char *)w->aad.data, w->aad.len, e.type,
+	                                    pt, pt_len, n->value, n->value_len)) < 0)
 		goto done;
 	if (!w->o->dry_run) {
 		veil_buf_clear(&w->tmp);
@@ -236,7 +250,7 @@ done:
 static int comment_matches(struct walk *w, const veil_node *c)
 {
 	return (w->o->sel == VEIL_SEL_UNENCRYPTED_COMMENT_REGEX ||
-		w->o->sel == VEIL_SEL_ENCRYPTED_COMMENT_REGEX) &&
+	        w->o->sel == VEIL_SEL_ENCRYPTED_COMMENT_REGEX) &&
 	       veil_regex_match(w->re, c->value, c->value_len);
 }
 
@@ -247,7 +261,7 @@ static int encrypt_comment(struct walk *w, veil_node *c, size_t level)
 
 	if (comment_matches(w, c)) {
 		w->cflag[level] = 1;
-		return 0;	/* the marker comment itself stays readable */
+		return 0; /* the marker comment itself stays readable */
 	}
 	if (!selected(w, level) || c->value_len == 0)
 		return 0;
@@ -255,12 +269,14 @@ static int encrypt_comment(struct walk *w, veil_node *c, size_t level)
 		return error;
 	if (w->o->reuse) {
 		const char *kept = veil_sops__ivcache_get(w->o->reuse, (char *)w->aad.data,
-			w->aad.len, VEIL_SOPS_COMMENT, (const uint8_t *)c->value, c->value_len);
+		                                          w->aad.len, VEIL_SOPS_COMMENT,
+		                                          (const uint8_t *)c->value, c->value_len);
 		if (kept)
 			return veil_doc_set_value(w->doc, c, kept, strlen(kept), VEIL_SCALAR_STR);
 	}
 	if ((error = veil_sops__encrypt(&enc, w->o->cipher, w->o->key, (const uint8_t *)c->value,
-		     c->value_len, (char *)w->aad.data, w->aad.len, VEIL_SOPS_COMMENT, NULL, 0)) < 0)
+	                                c->value_len, (char *)w->aad.data, w->aad.len,
+	                                VEIL_SOPS_COMMENT, NULL, 0)) < 0)
 		return error;
 	error = veil_doc_set_value(w->doc, c, enc, strlen(enc), VEIL_SCALAR_STR);
 	free(enc);
@@ -288,7 +304,7 @@ static int decrypt_comment(struct walk *w, veil_node *c, size_t level)
 		if (build_aad(w, n) < 0)
 			return VEIL_ENOMEM;
 		error = veil_sops__decrypt(&pt, &pt_len, &type, w->o->key, text, len,
-			(char *)w->aad.data, w->aad.len);
+		                           (char *)w->aad.data, w->aad.len);
 		if (error == 0 && type != VEIL_SOPS_COMMENT) {
 			sodium_memzero(pt, pt_len);
 			free(pt);
@@ -298,8 +314,9 @@ static int decrypt_comment(struct walk *w, veil_node *c, size_t level)
 	}
 	if (error < 0)
 		return path_error(w, c, error, "encrypted comment could not be decrypted");
-	if (w->o->record && (error = veil_sops__ivcache_put(w->o->record, (char *)w->aad.data,
-				     w->aad.len, VEIL_SOPS_COMMENT, pt, pt_len, text, len)) < 0)
+	if (w->o->record &&
+	    (error = veil_sops__ivcache_put(w->o->record, (char *)w->aad.data, w->aad.len,
+	                                    VEIL_SOPS_COMMENT, pt, pt_len, text, len)) < 0)
 		goto done;
 	if (!w->o->dry_run)
 		error = veil_doc_set_value(w->doc, c, (char *)pt, pt_len, VEIL_SCALAR_STR);
@@ -319,8 +336,9 @@ static int replay_alias(struct walk *w, const veil_node *alias)
 			return 0;
 		}
 	}
-	return path_error(w, alias, VEIL_EFORMAT, "alias to an anchor that is not complete yet "
-		"(recursive aliases are not supported)");
+	return path_error(w, alias, VEIL_EFORMAT,
+	                  "alias to an anchor that is not complete yet "
+	                  "(recursive aliases are not supported)");
 }
 
 static int walk_items(struct walk *w, veil_node *n, size_t level)
@@ -331,18 +349,18 @@ static int walk_items(struct walk *w, veil_node *n, size_t level)
 		veil_node *it = n->items[i];
 		if (it->kind == VEIL_NODE_COMMENT) {
 			error = w->o->decrypt ? decrypt_comment(w, it, level + 1)
-					      : encrypt_comment(w, it, level + 1);
+			                      : encrypt_comment(w, it, level + 1);
 			continue;
 		}
 		if (n->kind == VEIL_NODE_MAP) {
 			if (level == 0 && it->key && !strcmp(it->key, "sops"))
-				continue;	/* the metadata block is not data */
+				continue; /* the metadata block is not data */
 			w->keys[w->nkeys++] = it->key ? it->key : "";
 		}
 		error = walk_node(w, it, level + 1);
 		if (n->kind == VEIL_NODE_MAP)
 			w->nkeys--;
-		w->cflag[level + 1] = 0;	/* comments apply up to the next item */
+		w->cflag[level + 1] = 0; /* comments apply up to the next item */
 	}
 	return error;
 }
@@ -378,8 +396,7 @@ static int walk_node(struct walk *w, veil_node *n, size_t level)
 	return error;
 }
 
-int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts,
-	char hex[VEIL_SOPS_MAC_HEX + 1])
+int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts, char hex[VEIL_SOPS_MAC_HEX + 1])
 {
 	struct walk *w = calloc(1, sizeof(*w));
 	int error = 0;

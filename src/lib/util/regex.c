@@ -1,10 +1,10 @@
 /* RE2-syntax patterns on POSIX regcomp/regexec. */
+#include "util/regex.h"
+#include "util/buf.h"
+#include "veil/error.h"
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
-#include "util/buf.h"
-#include "util/regex.h"
-#include "veil/error.h"
 
 struct veil_regex {
 	regex_t re;
@@ -14,10 +14,17 @@ struct veil_regex {
 static const char *perl_class(char c)
 {
 	switch (c) {
-	case 'd': case 'D': return "0-9";
-	case 'w': case 'W': return "A-Za-z0-9_";
-	case 's': case 'S': return " \t\n\f\r\v";
-	default: return NULL;
+	case 'd':
+	case 'D':
+		return "0-9";
+	case 'w':
+	case 'W':
+		return "A-Za-z0-9_";
+	case 's':
+	case 'S':
+		return " \t\n\f\r\v";
+	default:
+		return NULL;
 	}
 }
 
@@ -43,12 +50,15 @@ static int copy_bracket(veil_buf *o, const char *p, size_t *i, const char *patte
 			if (cls && p[j + 1] >= 'a')
 				error = veil_buf_append(o, cls, strlen(cls));
 			else if (cls)
-				return bad(pattern, "negated class inside brackets is not supported");
+				return bad(pattern,
+				           "negated class inside brackets is not supported");
 			else if (p[j + 1] == ']' || p[j + 1] == '\\' || p[j + 1] == '-' ||
-				 p[j + 1] == '^')
-				/* ERE has no escapes in brackets: place them where they are literal */
+			         p[j + 1] == '^')
+				/* ERE has no escapes in brackets: place them where they are literal
+				 */
 				error = p[j + 1] == ']' ? bad(pattern, "escaped ']' in brackets: "
-					"put ']' first instead") : veil_buf_putc(o, p[j + 1]);
+				                                       "put ']' first instead")
+				                        : veil_buf_putc(o, p[j + 1]);
 			else
 				error = veil_buf_putc(o, p[j + 1]);
 			j++;
@@ -75,11 +85,22 @@ static int translate_escape(veil_buf *o, char c, const char *pattern)
 	if (cls)
 		return veil_buf_printf(o, "[%s%s]", c >= 'a' ? "" : "^", cls);
 	switch (c) {
-	case 'A': return veil_buf_putc(o, '^');
-	case 'z': return veil_buf_putc(o, '$');
-	case 'n': return veil_buf_putc(o, '\n');
-	case 't': return veil_buf_putc(o, '\t');
-	case 'b': case 'B': case 'p': case 'P': case 'Q': case 'E': case 'x': case 'C':
+	case 'A':
+		return veil_buf_putc(o, '^');
+	case 'z':
+		return veil_buf_putc(o, '$');
+	case 'n':
+		return veil_buf_putc(o, '\n');
+	case 't':
+		return veil_buf_putc(o, '\t');
+	case 'b':
+	case 'B':
+	case 'p':
+	case 'P':
+	case 'Q':
+	case 'E':
+	case 'x':
+	case 'C':
 		return bad(pattern, "this escape is not supported");
 	default:
 		if (c >= '0' && c <= '9')
@@ -117,7 +138,7 @@ static int translate(veil_buf *o, const char *p, int *icase)
 				return bad(p, "this group syntax is not supported");
 			error = veil_buf_putc(o, '(');
 		} else if ((c == '*' || c == '+' || c == '?' || c == '}') && p[i + 1] == '?') {
-			error = veil_buf_putc(o, c);	/* lazy == greedy for a yes/no match */
+			error = veil_buf_putc(o, c); /* lazy == greedy for a yes/no match */
 			i++;
 		} else {
 			error = veil_buf_putc(o, c);
@@ -142,7 +163,8 @@ int veil_regex_compile(veil_regex **out, const char *pattern)
 		error = veil_error_set(VEIL_ENOMEM, "out of memory");
 		goto done;
 	}
-	rc = regcomp(&re->re, (const char *)ere.data, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
+	rc = regcomp(&re->re, (const char *)ere.data,
+	             REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
 	if (rc != 0) {
 		char msg[128];
 		regerror(rc, &re->re, msg, sizeof(msg));
