@@ -25,8 +25,39 @@ show() {
 echo
 echo "== the example identity and its recipient (EXAMPLE ONLY)"
 show "$VEIL" keygen -y "$KEYS/example-identity.txt"
+recipient=$(grep -v '^#' "$KEYS/example-recipients.txt" | head -n 1)
+export VEIL_AGE_KEY_FILE="$KEYS/example-identity.txt"
 
 echo
+echo "== the main job: encrypt each value of a Kubernetes Secret, keys and layout stay readable"
+show cat "$KEYS/sample-secret.yaml"
+show "$VEIL" encrypt -r "$recipient" -o "$work/secret.enc.yaml" "$KEYS/sample-secret.yaml"
+show cat "$work/secret.enc.yaml"
+
+echo
+echo "== decrypt it (the key comes from VEIL_AGE_KEY_FILE); the MAC is checked first"
+show "$VEIL" decrypt -o "$work/secret.yaml" "$work/secret.enc.yaml"
+show diff "$KEYS/sample-secret.yaml" "$work/secret.yaml"
+echo "(identical to the original)"
+show "$VEIL" decrypt --extract '["stringData"]["password"]' "$work/secret.enc.yaml"
+echo
+
+echo
+echo "== for Flux: AES-256-GCM values and only data/stringData encrypted, as sops writes them"
+show "$VEIL" encrypt -r "$recipient" --cipher aes256-gcm \
+	--encrypted-regex '^(data|stringData)$' "$KEYS/sample-secret.yaml"
+
+echo
+echo "== a plaintext value pasted into the encrypted file is refused (exit 13)"
+sed 's/^  password: .*/  password: pasted-by-hand/' "$work/secret.enc.yaml" >"$work/pasted.enc.yaml"
+set +e
+show "$VEIL" decrypt "$work/pasted.enc.yaml"
+echo "exit status $?"
+set -e
+
+echo
+echo "== the same file encrypted as a whole with veil age (age format)"
+
 echo "== encrypt a file to the recipient, ASCII-armored"
 show cat "$KEYS/sample-secret.env"
 show "$VEIL" age -a -R "$KEYS/example-recipients.txt" -o "$work/secret.env.age" \
@@ -42,7 +73,7 @@ echo "(identical to the original)"
 
 echo
 echo "== without -i, the key is found through VEIL_AGE_KEY_FILE (or sops's variables)"
-VEIL_AGE_KEY_FILE="$KEYS/example-identity.txt" show "$VEIL" age -d "$work/secret.env.age"
+show "$VEIL" age -d "$work/secret.env.age"
 
 echo
 echo "== a passphrase instead of a key (scripts use --passphrase-file; -p alone asks)"
