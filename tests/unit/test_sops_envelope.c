@@ -270,3 +270,39 @@ done:
 	free(edited);
 	free_keys(&k);
 }
+
+TEST(test_sops_envelope__json_numbers_round_trip)
+{
+	static const char json[] = "{\n  \"huge\": 18446744073709551616,\n  \"exp\": 6.02e23,\n"
+				   "  \"f\": 7.0,\n  \"i\": -7,\n  \"b\": false,\n  \"n\": null,\n"
+				   "  \"s\": \"x<y&z\"\n}\n";
+	const char *age[1];
+	veil_sops_key_group g = { age, 1 };
+	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+	veil_sops_decrypt_options d = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
+	veil_doc *doc = NULL;
+	char *enc = NULL, *dec = NULL;
+	size_t len;
+	struct keys k;
+
+	make_keys(&k);
+	age[0] = k.recipient;
+	o.groups = &g;
+	o.ngroups = 1;
+	d.identities = k.ids;
+	CHECK_INT(veil_doc_parse(&doc, VEIL_FMT_JSON, json, strlen(json), "n.json"), 0);
+	CHECK_INT(veil_sops_encrypt(doc, &o), 0);
+	CHECK_INT(veil_doc_render(&enc, &len, doc), 0);
+	veil_doc_free(doc);
+	doc = NULL;
+	CHECK(enc && strstr(enc, "\"huge\": \"ENC[") && strstr(enc, "\"n\": null"));
+	if (enc && veil_doc_parse(&doc, VEIL_FMT_JSON, enc, len, "n.enc.json") == 0) {
+		CHECK_INT(veil_sops_decrypt(doc, &d), 0);
+		CHECK_INT(veil_doc_render(&dec, &len, doc), 0);
+		CHECK(dec && strcmp(dec, json) == 0);
+	}
+	veil_doc_free(doc);
+	free(enc);
+	free(dec);
+	free_keys(&k);
+}

@@ -3,6 +3,7 @@
 #include "sops/typed.h"
 #include "util/buf.h"
 #include "veil/error.h"
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +161,20 @@ static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
 	return error;
 }
 
+static int fits_int64(const char *pt, size_t len)
+{
+	char buf[32];
+	char *end;
+
+	if (len >= sizeof(buf))
+		return 0;
+	memcpy(buf, pt, len);
+	buf[len] = '\0';
+	errno = 0;
+	(void)strtoll(buf, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
 /* Decrypted text as the document must hold it to read back as type *t. */
 static int display_form(struct walk *w, veil_buf *out, const char *pt, size_t len,
                         veil_scalar_type *tp)
@@ -183,8 +198,9 @@ static int display_form(struct walk *w, veil_buf *out, const char *pt, size_t le
 	if (veil_buf_append(out, pt, len) < 0)
 		return VEIL_ENOMEM;
 	/* Go prints 3.0 as "3": JSON readers see the same number either way, so
-	 * write 7 as sops does; in YAML it would read back as an int, so add .0 */
-	if (t == VEIL_SCALAR_FLOAT && digits && json)
+	 * write 7 as sops does (an int if it fits int64, which is how it reads
+	 * back); in YAML it would read back as an int, so add .0 */
+	if (t == VEIL_SCALAR_FLOAT && digits && json && fits_int64(pt, len))
 		*tp = VEIL_SCALAR_INT;
 	return t == VEIL_SCALAR_FLOAT && digits && !json ? veil_buf_append(out, ".0", 2) : 0;
 }
