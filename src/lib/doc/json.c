@@ -485,7 +485,9 @@ static int json_parse(veil_doc *doc)
 
 /* ---- writing ---- */
 
-int veil_json__put_string(veil_buf *out, const char *s, size_t len)
+/* html: escape < > & as Go's json.Marshal does (fresh output, like sops);
+ * values edited in place keep the file's plain spelling instead. */
+static int put_string_ex(veil_buf *out, const char *s, size_t len, int html)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i;
@@ -509,7 +511,7 @@ int veil_json__put_string(veil_buf *out, const char *s, size_t len)
 			rc = veil_buf_append(out, "\\r", 2);
 		} else if (c == '\t') {
 			rc = veil_buf_append(out, "\\t", 2);
-		} else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+		} else if (c < 0x20 || (html && (c == '<' || c == '>' || c == '&'))) {
 			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
 			rc = veil_buf_append(out, e, 6);
@@ -523,6 +525,11 @@ int veil_json__put_string(veil_buf *out, const char *s, size_t len)
 		}
 	}
 	return rc < 0 ? rc : veil_buf_putc(out, '"');
+}
+
+int veil_json__put_string(veil_buf *out, const char *s, size_t len)
+{
+	return put_string_ex(out, s, len, 1);
 }
 
 static int is_json_number(const char *s, size_t len)
@@ -598,6 +605,8 @@ static int json_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc 
 	(void)doc;
 	if (node->kind != VEIL_NODE_SCALAR)
 		return veil_error_set(VEIL_EINVAL, "only scalars can be set in JSON");
+	if (type == VEIL_SCALAR_STR)
+		return put_string_ex(out, value, len, 0);
 	return veil_json__put_scalar(out, value, len, type);
 }
 
