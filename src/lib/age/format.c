@@ -409,7 +409,8 @@ static int encode_stanza(veil_buf *out, const veil_stanza *s)
 	for (;;) {
 		size_t n = s->body_len - off < BYTES_PER_LINE ? s->body_len - off : BYTES_PER_LINE;
 
-		veil_b64_encode_raw(line, s->body + off, n);
+		/* An empty body is NULL: no arithmetic on a null pointer (UB). */
+		veil_b64_encode_raw(line, s->body ? s->body + off : NULL, n);
 		if ((error = veil_buf_append(out, line, veil_b64_raw_len(n))) < 0 ||
 		    (error = veil_buf_putc(out, '\n')) < 0)
 			return error;
