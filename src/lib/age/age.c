@@ -59,6 +59,7 @@ static int looks_armored(const uint8_t *p, size_t n)
 
 static int input_open(age_input *in, veil_read_fn rd, void *payload)
 {
+	size_t avail;
 	int error;
 
 	memset(in, 0, sizeof(*in));
@@ -66,7 +67,12 @@ static int input_open(age_input *in, veil_read_fn rd, void *payload)
 	    (error = veil_bufreader__peek(&in->raw, ARMOR_PEEK)) < 0)
 		return error;
 	in->br = &in->raw;
-	if (!looks_armored(in->raw.buf + in->raw.start, in->raw.end - in->raw.start))
+	/* Look at the peek window only: the buffer may hold more, depending on
+	 * how much the reader returned, and the answer must not. */
+	avail = in->raw.end - in->raw.start;
+	if (avail > ARMOR_PEEK)
+		avail = ARMOR_PEEK;
+	if (!looks_armored(in->raw.buf + in->raw.start, avail))
 		return 0;
 	if ((error = veil_armor__reader_new(&in->ar, veil_bufreader__read, &in->raw)) < 0 ||
 	    (error = veil_bufreader__init(&in->dearmored, veil_armor__read, in->ar, READ_BUF)) < 0)
