@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "age/keys_int.h"
+#include "util/utf8.h"
 #include "util/secret.h"
 #include "veil/age.h"
 
@@ -43,47 +44,6 @@ static int starts_with(const char *s, size_t len, const char *prefix)
 	size_t n = strlen(prefix);
 
 	return len >= n && memcmp(s, prefix, n) == 0;
-}
-
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static int valid_utf8(const uint8_t *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		uint8_t c = s[i];
-		size_t n, k;
-		uint32_t cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (len - i <= n)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
 }
 
 /* PEM files other than OpenSSH keys are identity files to the age CLI
@@ -209,7 +169,7 @@ static int parse_any(veil_identities *list, const char *data, size_t len, const 
 	error = check_other_pem(data, len, name);
 	if (error < 0)
 		return error;
-	if (!valid_utf8((const uint8_t *)data, len))
+	if (veil_utf8_valid_prefix(data, len) != len)
 		return veil_error_set(VEIL_EFORMAT, "%s: identity file is not valid UTF-8", name);
 	while (next_line(&it, &line, &line_len)) {
 		if (line_len == 0 || line[0] == '#')

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include "age/sshwire.h"
 #include "age/keys_int.h"
 #include "util/b64.h"
 #include "util/hkdf.h"
@@ -14,58 +15,21 @@
 #define SSH_TYPE "ssh-ed25519"
 #define SSH_TYPE_LEN (sizeof(SSH_TYPE) - 1)
 
-/* A cursor over SSH wire data (RFC 4251 uint32 and string). */
-typedef struct wire {
-	const uint8_t *p;
-	size_t len;
-} wire;
-
-static int wire_u32(wire *w, uint32_t *out)
-{
-	if (w->len < 4)
-		return -1;
-	*out = (uint32_t)w->p[0] << 24 | (uint32_t)w->p[1] << 16 | (uint32_t)w->p[2] << 8 |
-	       (uint32_t)w->p[3];
-	w->p += 4;
-	w->len -= 4;
-	return 0;
-}
-
-static int wire_string(wire *w, const uint8_t **s, size_t *len)
-{
-	uint32_t n;
-
-	if (wire_u32(w, &n) < 0 || n > w->len)
-		return -1;
-	*s = w->p;
-	*len = n;
-	w->p += n;
-	w->len -= n;
-	return 0;
-}
-
-static int wire_string_is(const uint8_t *s, size_t len, const char *want)
-{
-	return len == strlen(want) && memcmp(s, want, len) == 0;
-}
-
 int veil_sshed25519__pub_from_blob(veil_ssh_pub *pub, uint8_t x_pub[32], const uint8_t *blob,
 	size_t len)
 {
-	wire w = { blob, len };
-	const uint8_t *type, *key;
-	size_t type_len, key_len;
+	veil_sshwire w = { blob, len }, type, key;
 	uint8_t hash[crypto_hash_sha256_BYTES];
 
-	if (wire_string(&w, &type, &type_len) < 0 || !wire_string_is(type, type_len, SSH_TYPE) ||
-	    wire_string(&w, &key, &key_len) < 0 || key_len != 32 || w.len != 0)
+	if (veil_sshwire__string(&w, &type) < 0 || !veil_sshwire__is(&type, SSH_TYPE) ||
+	    veil_sshwire__string(&w, &key) < 0 || key.len != 32 || w.len != 0)
 		return veil_error_set(VEIL_EFORMAT, "not an ssh-ed25519 public key");
 	/* libsodium refuses small-order and non-canonical points, which only a
 	 * deliberately broken key would be. */
-	if (crypto_sign_ed25519_pk_to_curve25519(x_pub, key) != 0)
+	if (crypto_sign_ed25519_pk_to_curve25519(x_pub, key.p) != 0)
 		return veil_error_set(VEIL_EFORMAT, "invalid ssh-ed25519 public key point");
 	memcpy(pub->blob, blob, VEIL_SSH_ED25519_BLOB_LEN);
-	memcpy(pub->ed_pub, key, 32);
+	memcpy(pub->ed_pub, key.p, 32);
 	crypto_hash_sha256(hash, blob, len);
 	veil_b64_encode_raw(pub->tag, hash, 4);
 	return 0;
@@ -90,9 +54,7 @@ static int other_type(const char *type, size_t type_len, const char *b64, size_t
 {
 	size_t cap = b64_len / 4 * 3 + 3, blob_len = 0;
 	uint8_t *blob = malloc(cap);
-	const uint8_t *t = NULL;
-	size_t t_len = 0;
-	wire w;
+	veil_sshwire w, t;
 	int ok;
 
 	if (blob == NULL)
@@ -100,8 +62,8 @@ static int other_type(const char *type, size_t type_len, const char *b64, size_t
 	ok = veil_b64_decode_padded(blob, cap, &blob_len, b64, b64_len) == 0;
 	w.p = blob;
 	w.len = blob_len;
-	ok = ok && wire_string(&w, &t, &t_len) == 0 && t_len == type_len &&
-	     memcmp(t, type, type_len) == 0;
+	ok = ok && veil_sshwire__string(&w, &t) == 0 && t.len == type_len &&
+	     memcmp(t.p, type, type_len) == 0;
 	free(blob);
 	if (!ok)
 		return veil_error_set(VEIL_EFORMAT, "invalid %.*s public key", (int)type_len, type);

@@ -3,6 +3,7 @@
  * decoded key material lives in secret memory. */
 #include <string.h>
 #include <sodium.h>
+#include "age/sshwire.h"
 #include "age/keys_int.h"
 #include "util/b64.h"
 #include "util/secret.h"
@@ -12,49 +13,15 @@
 #define KEY_MAGIC "openssh-key-v1"	/* followed by a NUL byte */
 #define MAX_KEY_FILE (16u * 1024)
 
-typedef struct wire {
-	const uint8_t *p;
-	size_t len;
-} wire;
-
-static int wire_u32(wire *w, uint32_t *out)
-{
-	if (w->len < 4)
-		return -1;
-	*out = (uint32_t)w->p[0] << 24 | (uint32_t)w->p[1] << 16 | (uint32_t)w->p[2] << 8 |
-	       (uint32_t)w->p[3];
-	w->p += 4;
-	w->len -= 4;
-	return 0;
-}
-
-static int wire_string(wire *w, wire *s)
-{
-	uint32_t n;
-
-	if (wire_u32(w, &n) < 0 || n > w->len)
-		return -1;
-	s->p = w->p;
-	s->len = n;
-	w->p += n;
-	w->len -= n;
-	return 0;
-}
-
-static int wire_is(const wire *s, const char *want)
-{
-	return s->len == strlen(want) && memcmp(s->p, want, s->len) == 0;
-}
-
 /* The key type named by a public key blob, for messages (it is public). */
-static int unsupported_type(const wire *pub_blob, const char *name)
+static int unsupported_type(const veil_sshwire *pub_blob, const char *name)
 {
-	wire w = *pub_blob, type;
+	veil_sshwire w = *pub_blob, type;
 	size_t i;
 
-	if (wire_string(&w, &type) < 0 || type.len == 0 || type.len > 40)
+	if (veil_sshwire__string(&w, &type) < 0 || type.len == 0 || type.len > 40)
 		return veil_error_set(VEIL_EFORMAT, "%s: malformed OpenSSH private key", name);
-	if (wire_is(&type, "ssh-ed25519"))
+	if (veil_sshwire__is(&type, "ssh-ed25519"))
 		return veil_error_set(VEIL_EFORMAT, "%s: invalid ssh-ed25519 public key", name);
 	for (i = 0; i < type.len; i++)
 		if (type.p[i] < 0x21 || type.p[i] > 0x7e)
@@ -110,17 +77,17 @@ done:
 /* The private section: checkint, checkint, type, pub, priv (seed || pub),
  * comment, padding 1, 2, 3... Equal checkints are how OpenSSH detects a
  * wrong passphrase; for an unencrypted key they catch corruption. */
-static int parse_private(veil_identity *id, wire priv, const char *name)
+static int parse_private(veil_identity *id, veil_sshwire priv, const char *name)
 {
 	uint32_t check1, check2;
-	wire type, pub, sk, comment;
+	veil_sshwire type, pub, sk, comment;
 	uint8_t derived_pk[32], derived_sk[64];
 	size_t i;
 	int error;
 
-	if (wire_u32(&priv, &check1) < 0 || wire_u32(&priv, &check2) < 0 ||
-	    wire_string(&priv, &type) < 0 || wire_string(&priv, &pub) < 0 ||
-	    wire_string(&priv, &sk) < 0 || wire_string(&priv, &comment) < 0)
+	if (veil_sshwire__u32(&priv, &check1) < 0 || veil_sshwire__u32(&priv, &check2) < 0 ||
+	    veil_sshwire__string(&priv, &type) < 0 || veil_sshwire__string(&priv, &pub) < 0 ||
+	    veil_sshwire__string(&priv, &sk) < 0 || veil_sshwire__string(&priv, &comment) < 0)
 		return veil_error_set(VEIL_EFORMAT, "%s: truncated OpenSSH private key", name);
 	if (check1 != check2)
 		return veil_error_set(VEIL_EFORMAT, "%s: OpenSSH private key check failed", name);
@@ -128,7 +95,7 @@ static int parse_private(veil_identity *id, wire priv, const char *name)
 		if (priv.p[i] != (uint8_t)(i + 1))
 			return veil_error_set(VEIL_EFORMAT, "%s: bad OpenSSH private key padding",
 				name);
-	if (!wire_is(&type, "ssh-ed25519") || pub.len != 32 || sk.len != 64 ||
+	if (!veil_sshwire__is(&type, "ssh-ed25519") || pub.len != 32 || sk.len != 64 ||
 	    memcmp(sk.p + 32, pub.p, 32) != 0 ||
 	    memcmp(pub.p, id->ssh.ed_pub, 32) != 0)
 		return veil_error_set(VEIL_EFORMAT,
@@ -146,29 +113,30 @@ static int parse_private(veil_identity *id, wire priv, const char *name)
 static int parse_container(veil_identity *id, const uint8_t *raw, size_t raw_len,
 	const char *name)
 {
-	wire w = { raw, raw_len }, cipher, kdf, kdfopts, pub_blob, priv;
+	veil_sshwire w = { raw, raw_len }, cipher, kdf, kdfopts, pub_blob, priv;
 	uint32_t nkeys;
 
 	if (raw_len < sizeof(KEY_MAGIC) || memcmp(raw, KEY_MAGIC, sizeof(KEY_MAGIC)) != 0)
 		return veil_error_set(VEIL_EFORMAT, "%s: not an openssh-key-v1 private key", name);
 	w.p += sizeof(KEY_MAGIC);
 	w.len -= sizeof(KEY_MAGIC);
-	if (wire_string(&w, &cipher) < 0 || wire_string(&w, &kdf) < 0 ||
-	    wire_string(&w, &kdfopts) < 0 || wire_u32(&w, &nkeys) < 0)
+	if (veil_sshwire__string(&w, &cipher) < 0 || veil_sshwire__string(&w, &kdf) < 0 ||
+	    veil_sshwire__string(&w, &kdfopts) < 0 || veil_sshwire__u32(&w, &nkeys) < 0)
 		return veil_error_set(VEIL_EFORMAT, "%s: truncated OpenSSH private key", name);
 	if (nkeys != 1)
 		return veil_error_set(VEIL_EFORMAT,
 			"%s: OpenSSH private key file holds %u keys, expected 1", name,
 			(unsigned)nkeys);
-	if (wire_string(&w, &pub_blob) < 0 || wire_string(&w, &priv) < 0 || w.len != 0)
+	if (veil_sshwire__string(&w, &pub_blob) < 0 || veil_sshwire__string(&w, &priv) < 0 ||
+	    w.len != 0)
 		return veil_error_set(VEIL_EFORMAT, "%s: truncated OpenSSH private key", name);
 	if (veil_sshed25519__pub_from_blob(&id->ssh, id->x_pub, pub_blob.p, pub_blob.len) < 0)
 		return unsupported_type(&pub_blob, name);
-	if (!wire_is(&cipher, "none"))
+	if (!veil_sshwire__is(&cipher, "none"))
 		return veil_error_set(VEIL_EUNSUPPORTED,
 			"%s: passphrase-protected SSH keys are not supported; use an unencrypted "
 			"key or an age identity", name);
-	if (!wire_is(&kdf, "none"))
+	if (!veil_sshwire__is(&kdf, "none"))
 		return veil_error_set(VEIL_EFORMAT, "%s: unencrypted OpenSSH key names a KDF",
 			name);
 	return parse_private(id, priv, name);
