@@ -175,3 +175,16 @@ TEST(test_doc_yaml_quote__comments)
 	free(out);
 	veil_doc_free(doc);
 }
+
+/* Inputs found by mutating the test data: libyaml accepts them, and a naive
+ * splice would not read back. */
+TEST(test_doc_yaml_quote__odd_layouts_libyaml_accepts)
+{
+	CHECK(renders("a: &x:y\n", "a", -1, "v", VEIL_SCALAR_STR, "a: &x v\n"));
+	CHECK(renders("k: \"\"#c\n", "k", -1, "v", VEIL_SCALAR_STR, "k: v #c\n"));
+	CHECK(renders("k: !\nn: 1\n", "k", -1, "v", VEIL_SCALAR_STR, "k: ! v\nn: 1\n"));
+	CHECK(renders("b:\n>\n  x\nn: 1\n", "b", -1, "v", VEIL_SCALAR_STR, "b:\n  v\nn: 1\n"));
+	CHECK(renders("k: |\n  a\n  \t\nn: 1\n", "k", -1, "v", VEIL_SCALAR_STR, "k: v\nn: 1\n"));
+	CHECK(renders("k: \"x\"#c\n", "k", -1, "a\nb\n", VEIL_SCALAR_STR,
+		"k: \"a\\nb\\n\" #c\n"));
+}

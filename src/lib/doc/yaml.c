@@ -6,6 +6,7 @@
  * between consecutive events (the only place they can be). Every pass is
  * linear in the size of the source.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -235,6 +236,11 @@ static size_t skip_props(const char *s, size_t len, size_t p)
 			while (p < len && s[p] != '>')
 				p++;
 			p++;
+		} else if (s[p] == '&') {
+			/* libyaml's anchor names: letters, digits, '-', '_' */
+			for (p++; p < len && (isalnum((unsigned char)s[p]) || s[p] == '-' ||
+						     s[p] == '_'); p++)
+				;
 		} else {
 			while (p < len && !is_blank(s[p]) && s[p] != '\n' && s[p] != '\r' &&
 				!strchr(",[]{}", s[p]))
@@ -327,6 +333,13 @@ static int add_comment(pstate *ps, size_t hash, size_t eol)
 	return veil_doc__node_append(home, c);
 }
 
+static int in_directive(const char *s, size_t i)
+{
+	while (i > 0 && s[i - 1] != '\n' && s[i - 1] != '\r')
+		i--;
+	return s[i] == '%';
+}
+
 /* Comments in the bytes [from, to) between two events. */
 static int scan_gap(pstate *ps, size_t from, size_t to)
 {
@@ -340,7 +353,9 @@ static int scan_gap(pstate *ps, size_t from, size_t to)
 		if (!h)
 			break;
 		i = (size_t)(h - s);
-		if (i > 0 && !is_blank(s[i - 1]) && s[i - 1] != '\n' && s[i - 1] != '\r') {
+		/* Between events libyaml reads any '#' as a comment (even right
+		 * after a closing quote), except inside a %directive line. */
+		if (in_directive(s, i)) {
 			from = i + 1;
 			continue;
 		}
@@ -404,9 +419,11 @@ static size_t block_scalar_end(const char *s, size_t start, size_t end)
 		if (ls == start)
 			return cur;	/* the header line */
 		{
+			/* only lines of spaces: a tab after the indentation is
+			 * content, and left behind it would not parse */
 			size_t k = ls;
 
-			while (k < cur && is_blank(s[k]))
+			while (k < cur && s[k] == ' ')
 				k++;
 			if (k < cur)
 				return cur;
@@ -577,6 +594,8 @@ static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 	veil_span sp;
 	veil_node *node;
 
+	if (p > s)	/* properties may stand on the line above the scalar */
+		p = skip_to_content(doc->src, e, p);
 	line_walk(&ps->lw, p, &sp);
 	if (ps->depth && ps->stack[ps->depth - 1].node->kind == VEIL_NODE_MAP &&
 		ps->stack[ps->depth - 1].expect_key)
@@ -589,6 +608,11 @@ static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 		return VEIL_ELIMIT;
 	node->span = sp;
 	node->style = scalar_style(ev->data.scalar.style);
+	if ((node->style == VEIL_STYLE_LITERAL || node->style == VEIL_STYLE_FOLDED) &&
+		doc->src[p] != '|' && doc->src[p] != '>')
+		/* libyaml marks "key:>" (no space) after its header line */
+		return veil_doc__error_at(doc, VEIL_EFORMAT, sp.line, sp.col,
+			"a block scalar without a space after ':' is not supported");
 	node->span.end = (node->style == VEIL_STYLE_LITERAL || node->style == VEIL_STYLE_FOLDED) ?
 		block_scalar_end(doc->src, p, e) : e;
 	node->type = scalar_type(ev);

@@ -304,6 +304,32 @@ static size_t block_indent(const veil_doc *doc, const veil_node *node)
 	return 0;
 }
 
+/* A literal block whose first line starts with a space needs an
+ * indentation indicator, relative to the parent's indentation. */
+static int needs_indicator(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && s[i] == '\n')
+		i++;
+	return i < len && s[i] == ' ';
+}
+
+/* Is the parent's indentation plain to see: only spaces and "- " before the
+ * key (or dash) on its line? Properties or odd layouts there make libyaml's
+ * idea of it differ from the column. */
+static int clean_prefix(const veil_doc *doc, const veil_node *node)
+{
+	size_t p = node->key ? node->key_span.start : node->span.start;
+
+	while (p > 0 && doc->src[p - 1] != '\n' && doc->src[p - 1] != '\r') {
+		if (doc->src[p - 1] != ' ' && doc->src[p - 1] != '-')
+			return 0;
+		p--;
+	}
+	return 1;
+}
+
 static int quote_block(veil_buf *out, size_t *end, const veil_doc *doc, const veil_node *node,
 	const char *value, size_t len)
 {
@@ -316,6 +342,8 @@ static int quote_block(veil_buf *out, size_t *end, const veil_doc *doc, const ve
 	step = st && st->indent > 0 ? (size_t)st->indent : 2;
 	if (indent <= base || indent - base > 9)
 		indent = base + (step > 9 ? 2 : step);
+	if (needs_indicator(value, len) && !clean_prefix(doc, node))
+		return veil_yaml__double_quote(out, value, len);
 	error = veil_yaml__literal_block(out, value, len, base, indent, eol, &trailing);
 	if (error < 0)
 		return error;
@@ -365,11 +393,11 @@ int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *
 		error = veil_buf_putc(out, '#');
 		return error ? error : veil_buf_append(out, value, len);
 	}
-	/* An implicit null ("key:") has an empty span right after the
-	 * indicator: the new text needs a space before it. */
-	if (*start == *end && *start > 0 && (doc->src[*start - 1] == ':' ||
-						    doc->src[*start - 1] == '-')) {
-		if (type == VEIL_SCALAR_NULL && len == 0)
+	/* An implicit null ("key:", "- ", "!tag") has an empty span right
+	 * after an indicator or property, and libyaml lets a value touch its
+	 * anchor ("&a:b" is anchor "a", value ":b"): put a space first. */
+	if (*start > 0 && !strchr(" \t\r\n[{,", doc->src[*start - 1])) {
+		if (type == VEIL_SCALAR_NULL && len == 0 && *start == *end)
 			return 0;
 		error = veil_buf_putc(out, ' ');
 	}
@@ -377,10 +405,26 @@ int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *
 		return error;
 	if (type == VEIL_SCALAR_NULL && len == 0 && *start == *end)
 		return 0;
+	/* A block scalar's header may stand alone at the start of a line; a
+	 * plain or quoted value there must be indented under its parent. */
+	if (!flow && *start < *end && col_of(doc->src, *start) == 0) {
+		const veil_yaml_state *st = doc->codec_state;
+		size_t n = parent_indent(doc, node) + (st && st->indent > 0 ? (size_t)st->indent : 2);
+
+		while (!error && n--)
+			error = veil_buf_putc(out, ' ');
+		if (error < 0)
+			return error;
+	}
 	if (type == VEIL_SCALAR_STR && !flow && memchr(value, '\n', len) &&
 		veil_yaml__block_ok(value, len) && rest_of_line_blank(doc, *end) &&
 		!(veil_doc__resolve_plain(value, len) == VEIL_SCALAR_STR &&
 			veil_yaml__plain_ok(value, len, 0)))
 		return quote_block(out, end, doc, node, value, len);
-	return veil_yaml__scalar_text(out, value, len, type, flow);
+	error = veil_yaml__scalar_text(out, value, len, type, flow);
+	/* libyaml allows a comment right after a quoted scalar ("x"#c); a
+	 * plain value there would swallow it */
+	if (!error && *end < doc->src_len && doc->src[*end] == '#')
+		error = veil_buf_putc(out, ' ');
+	return error;
 }
