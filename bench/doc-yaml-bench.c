@@ -73,46 +73,63 @@ static void collect(const veil_node *n, veil_node **out, size_t *k)
 		collect(n->items[i], out, k);
 }
 
-int main(int argc, char **argv)
+/* One decrypt-shaped pass; fills the phase times. */
+static int pass(const char *encsrc, size_t len, veil_node **leaves, double *t)
 {
-	size_t nvalues = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000, len, plen, k = 0, i;
-	char *encsrc = generate(nvalues, 1, &len), *plain = generate(nvalues, 0, &plen), *out;
-	veil_node **leaves = malloc(nvalues * sizeof(*leaves));
 	veil_doc *doc;
-	double t_ly, t_parse, t_set, t_render;
-	size_t olen;
+	size_t k = 0, i, olen;
+	char *out;
 
-	t_ly = libyaml_parse(encsrc, len);
-	t_parse = now();
+	t[0] = libyaml_parse(encsrc, len);
+	t[1] = now();
 	if (veil_doc_parse(&doc, VEIL_FMT_YAML, encsrc, len, "bench.yaml") < 0)
-		return fprintf(stderr, "%s\n", veil_error_last()), 1;
-	t_parse = now() - t_parse;
+		return fprintf(stderr, "%s\n", veil_error_last()), -1;
+	t[1] = now() - t[1];
 	collect(veil_doc_root(doc, 0), leaves, &k);
-	t_set = now();
+	t[2] = now();
 	for (i = 0; i < k; i++) {
 		char v[96];
 		int n = snprintf(v, sizeof(v), "secret-value-number-%zu padding", i);
 
 		if (veil_doc_set_value(doc, leaves[i], v, (size_t)n, VEIL_SCALAR_STR) < 0)
-			return fprintf(stderr, "%s\n", veil_error_last()), 1;
+			return fprintf(stderr, "%s\n", veil_error_last()), -1;
 	}
-	t_set = now() - t_set;
-	t_render = now();
+	t[2] = now() - t[2];
+	t[3] = now();
 	if (veil_doc_render(&out, &olen, doc) < 0)
-		return fprintf(stderr, "%s\n", veil_error_last()), 1;
-	t_render = now() - t_render;
-	printf("input %.1f MiB, %zu values (plaintext file %.1f MiB)\n", len / 1048576.0, k,
-		plen / 1048576.0);
-	printf("libyaml event parse   %7.1f ms\n", t_ly * 1e3);
-	printf("veil_doc_parse        %7.1f ms (%.2fx libyaml)\n", t_parse * 1e3, t_parse / t_ly);
-	printf("set_value x %zu   %7.1f ms\n", k, t_set * 1e3);
-	printf("render + re-parse     %7.1f ms\n", t_render * 1e3);
-	printf("decrypt-shaped total  %7.1f ms (%.2fx libyaml)\n",
-		(t_parse + t_set + t_render) * 1e3, (t_parse + t_set + t_render) / t_ly);
+		return fprintf(stderr, "%s\n", veil_error_last()), -1;
+	t[3] = now() - t[3];
 	free(out);
 	veil_doc_free(doc);
+	return (int)k;
+}
+
+int main(int argc, char **argv)
+{
+	size_t nvalues = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000, len, r, j;
+	int rounds = argc > 2 ? atoi(argv[2]) : 5, k = 0;
+	char *encsrc = generate(nvalues, 1, &len);
+	veil_node **leaves = malloc(nvalues * sizeof(*leaves));
+	double best[4] = { 1e9, 1e9, 1e9, 1e9 }, t[4], total;
+
+	/* best of several rounds: the machine is shared */
+	for (r = 0; r < (size_t)rounds; r++) {
+		k = pass(encsrc, len, leaves, t);
+		if (k < 0)
+			return 1;
+		for (j = 0; j < 4; j++)
+			best[j] = t[j] < best[j] ? t[j] : best[j];
+	}
+	total = best[1] + best[2] + best[3];
+	printf("input %.1f MiB, %d values, best of %d rounds (CPU time)\n", len / 1048576.0, k,
+		rounds);
+	printf("libyaml event parse   %7.1f ms\n", best[0] * 1e3);
+	printf("veil_doc_parse        %7.1f ms (%.2fx libyaml)\n", best[1] * 1e3,
+		best[1] / best[0]);
+	printf("set_value x %d   %7.1f ms\n", k, best[2] * 1e3);
+	printf("render + re-parse     %7.1f ms\n", best[3] * 1e3);
+	printf("decrypt-shaped total  %7.1f ms (%.2fx libyaml)\n", total * 1e3, total / best[0]);
 	free(encsrc);
-	free(plain);
 	free(leaves);
 	return 0;
 }

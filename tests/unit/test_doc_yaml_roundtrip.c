@@ -17,7 +17,8 @@ static const char *const files[] = { "k8s-secret.yaml", "configmap-blocks.yaml",
 	"deployment-stream.yaml", "helm-values.yaml", "crlf.yaml", "unicode.yaml", "bom.yaml",
 	"comments.yaml", "no-newline.yaml", "sops-shaped.yaml", NULL };
 
-static const char enc[] = "ENC[AES256_GCM,data:Zm9vYmFy,iv:MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=,"
+static const char enc[] = "ENC[AES256_GCM,data:Zm9vYmFy,"
+			  "iv:MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=,"
 			  "tag:YWJjZGVmZ2hpamtsbW5vcA==,type:str]";
 
 static char *read_data(const char *name, size_t *len)

@@ -221,7 +221,8 @@ static int verify_leaf(verify_ctx *c, const veil_node *old, const veil_node *now
 
 static int is_sops_item(const verify_ctx *c, const veil_node *it, int depth)
 {
-	return c->skip_sops && depth == 0 && it->key && it->key_len == 4 && memcmp(it->key, "sops", 4) == 0;
+	return c->skip_sops && depth == 0 && it->key && it->key_len == 4 &&
+		memcmp(it->key, "sops", 4) == 0;
 }
 
 static int verify_node(verify_ctx *c, const veil_node *old, const veil_node *now, int depth);

@@ -241,6 +241,9 @@ veil_scalar_type veil_doc__resolve_plain(const char *s, size_t len)
 	veil_scalar_type type = VEIL_SCALAR_STR;
 	size_t i, n = 0;
 
+	/* Most strings start with a letter no special form starts with. */
+	if (len && !strchr("~nNtTfF.+-0123456789", s[0]))
+		return VEIL_SCALAR_STR;
 	if (one_of(s, len, nulls))
 		return VEIL_SCALAR_NULL;
 	if (one_of(s, len, bools))
