@@ -352,3 +352,37 @@ done:
 	veil_doc_free(a);
 	free(src);
 }
+
+TEST(test_doc_yaml__metadata_in_every_document_of_a_stream)
+{
+	const char *src = "a: 1\nsops:\n  version: old\n---\nb: 2\n---\n---\nc: 3\n";
+	veil_doc *doc = NULL, *back = NULL;
+	veil_node *meta;
+	char *out = NULL;
+	size_t len = 0, i, n = 0;
+
+	CHECK_INT(veil_doc_parse(&doc, VEIL_FMT_YAML, src, strlen(src), "s.yaml"), 0);
+	if (!doc)
+		return;
+	meta = veil_doc_build_map(doc);
+	veil_doc_add_item(meta, "version", veil_doc_build_scalar(doc, "new", 3, VEIL_SCALAR_STR));
+	CHECK_INT(veil_doc_set_metadata(doc, meta), 0);
+	CHECK_INT(veil_doc_render(&out, &len, doc), 0);
+	CHECK(out && strcmp(out, "a: 1\nsops:\n  version: new\n---\nb: 2\nsops:\n  version: new\n"
+				 "---\n---\nc: 3\nsops:\n  version: new\n") == 0);
+	CHECK_INT(veil_doc_parse(&back, VEIL_FMT_YAML, out, len, "s.yaml"), 0);
+	for (i = 0; back && i < veil_doc_count(back); i++)
+		if (veil_doc_root(back, i) && veil_node_get(veil_doc_root(back, i), "sops"))
+			n++;
+	CHECK_INT(n, 3);
+	free(out);
+	veil_doc_free(back);
+	veil_doc_free(doc);
+	/* a flow-style root cannot take a block entry: refused, not mangled */
+	CHECK_INT(veil_doc_parse(&doc, VEIL_FMT_YAML, "{a: 1}\n", 7, "f.yaml"), 0);
+	if (!doc)
+		return;
+	meta = veil_doc_build_map(doc);
+	CHECK_INT(veil_doc_set_metadata(doc, meta), VEIL_EUNSUPPORTED);
+	veil_doc_free(doc);
+}
