@@ -339,54 +339,46 @@ done:
 	return error;
 }
 
-/* An absolute, lexically cleaned path ("." and ".." resolved as Go's
- * filepath.Abs does, without following symlinks). */
+/* Resolves "." and ".." and repeated '/' in an absolute path, in place, as
+ * Go's filepath.Clean does (lexically: symlinks are not followed). */
+static void clean_in_place(char *path)
+{
+	const char *p = path;
+	size_t n = 0;
+
+	while (*p) {
+		const char *e = strchr(p, '/');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && path[n - 1] != '/')
+				n--;
+			n = n > 0 ? n - 1 : 0;
+		} else if (len > 0 && !(len == 1 && p[0] == '.')) {
+			/* writing never overtakes reading: n <= p - path */
+			path[n++] = '/';
+			memmove(path + n, p, len);
+			n += len;
+		}
+		p += len + (e ? 1 : 0);
+	}
+	if (n == 0)
+		path[n++] = '/';
+	path[n] = '\0';
+}
+
+/* An absolute, cleaned copy of path (malloc'd), as Go's filepath.Abs. */
 static char *abs_clean(const char *path)
 {
 	veil_buf b = VEIL_BUF_INIT(0);
 	char cwd[4096];
-	const char *p;
-	int error = 0;
 
-	if (path[0] != '/') {
-		if (!getcwd(cwd, sizeof(cwd)))
-			return NULL;
-		error = veil_buf_printf(&b, "%s/%s", cwd, path);
-	} else {
-		error = veil_buf_append(&b, path, strlen(path));
-	}
-	if (error < 0)
+	if (path[0] != '/' && !getcwd(cwd, sizeof(cwd)))
 		return NULL;
-	/* rebuild component by component into the same buffer */
-	{
-		char *src = strdup((char *)b.data), *w = (char *)b.data;
-		size_t n = 0;
-		if (!src) {
-			veil_buf_dispose(&b);
-			return NULL;
-		}
-		for (p = src; *p;) {
-			const char *e = strchr(p, '/');
-			size_t len = e ? (size_t)(e - p) : strlen(p);
-			if (len == 0 || (len == 1 && p[0] == '.')) {
-				/* skip */
-			} else if (len == 2 && p[0] == '.' && p[1] == '.') {
-				while (n > 0 && w[n - 1] != '/')
-					n--;
-				if (n > 0)
-					n--;
-			} else {
-				w[n++] = '/';
-				memcpy(w + n, p, len);
-				n += len;
-			}
-			p += len + (e ? 1 : 0);
-		}
-		if (n == 0)
-			w[n++] = '/';
-		w[n] = '\0';
-		free(src);
-	}
+	if ((path[0] == '/' ? veil_buf_append(&b, path, strlen(path))
+			    : veil_buf_printf(&b, "%s/%s", cwd, path)) < 0)
+		return NULL;
+	clean_in_place((char *)b.data);
 	return (char *)veil_buf_detach(&b, NULL);
 }
 
