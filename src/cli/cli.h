@@ -21,6 +21,7 @@ int veil_cli__cmd_keygen(int argc, char **argv);
 int veil_cli__cmd_age(int argc, char **argv);
 int veil_cli__cmd_encrypt(int argc, char **argv);
 int veil_cli__cmd_decrypt(int argc, char **argv);
+int veil_cli__cmd_filestatus(int argc, char **argv);
 
 /* msg.c: one line each on stderr, "veil: error: ...", "veil: warning: ...",
  * "veil: hint: ...". */

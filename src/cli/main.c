@@ -14,6 +14,7 @@ static const command commands[] = {
 	{ "keygen", veil_cli__cmd_keygen, "make an age identity, or print recipients (-y)" },
 	{ "encrypt", veil_cli__cmd_encrypt, "encrypt the values of a YAML/JSON/.env/INI file" },
 	{ "decrypt", veil_cli__cmd_decrypt, "decrypt a SOPS file, MAC verified first" },
+	{ "filestatus", veil_cli__cmd_filestatus, "print {\"encrypted\":true|false} (as sops)" },
 	{ "age", veil_cli__cmd_age, "encrypt (-e) or decrypt (-d) age files, flags as age" },
 	{ NULL, NULL, NULL },
 };

@@ -1,0 +1,101 @@
+/* Open an encrypted file's plaintext in memory and seal a new one with reuse. */
+#include "sops_session.h"
+#include "util/secret.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* The plaintext the user sees: the render, or a binary file's data. */
+static int take_plaintext(veil_cli_session *s, veil_doc *dec)
+{
+	const char *v = NULL;
+	size_t vlen = 0;
+	int error;
+
+	if (s->fmt != VEIL_FMT_BINARY) {
+		error = veil_doc_render(&s->plain, &s->plain_len, dec);
+		return error < 0 ? veil_cli__lib_error(s->file, error) : 0;
+	}
+	const veil_node *data = veil_node_get(veil_doc_root(dec, 0), "data");
+	if (!data || veil_doc_pending_value(dec, data, &v, &vlen) < 0) {
+		veil_cli__error("%s: binary file without a data value", s->file);
+		return VEIL_EXIT_BAD_DOCUMENT;
+	}
+	if (!(s->plain = malloc(vlen + 1)))
+		return veil_cli__lib_error(s->file, veil_error_set(VEIL_ENOMEM, "out of memory"));
+	memcpy(s->plain, v, vlen);
+	s->plain[vlen] = '\0';
+	s->plain_len = vlen;
+	return 0;
+}
+
+int veil_cli__session_open(veil_cli_session *s, const char *file, veil_doc_format fmt,
+                           const char *const *id_files, size_t nids)
+{
+	veil_sops_decrypt_options o = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
+	veil_doc *dec = NULL;
+	int rc, error;
+
+	memset(s, 0, sizeof(*s));
+	s->file = file;
+	if ((rc = veil_cli__doc_load(&s->enc, &s->text, &s->len, file, fmt)) != 0)
+		return rc;
+	s->fmt = veil_doc_format_of(s->enc);
+	if (!veil_sops_is_encrypted(s->enc)) {
+		veil_cli__error("%s: not encrypted: no sops metadata with a mac and version", file);
+		return VEIL_EXIT_NOT_ENCRYPTED;
+	}
+	if ((rc = veil_cli__doc_identities(&s->ids, id_files, nids)) != 0)
+		return rc;
+	/* a second parse to decrypt: the first stays the reuse source */
+	if ((error = veil_doc_parse(&dec, s->fmt, s->text, s->len, file)) < 0) {
+		veil_cli__lib_error(file, error);
+		return VEIL_EXIT_BAD_DOCUMENT;
+	}
+	o.identities = s->ids;
+	if ((error = veil_sops_decrypt(dec, &o)) < 0) {
+		veil_cli__lib_error(file, error);
+		rc = veil_cli__sops_exit(error);
+		goto done;
+	}
+	rc = take_plaintext(s, dec);
+done:
+	veil_doc_free(dec);
+	return rc;
+}
+
+int veil_cli__session_commit(veil_cli_session *s, const char *plain, size_t len)
+{
+	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+	veil_doc *doc = NULL;
+	char *out = NULL;
+	size_t out_len = 0;
+	int rc, error;
+
+	if ((error = veil_doc_parse(&doc, s->fmt, plain, len, s->file)) < 0) {
+		veil_cli__lib_error(s->file, error);
+		veil_cli__hint("%s was left as it was", s->file);
+		return error == VEIL_ELIMIT ? VEIL_EXIT_LIMIT : VEIL_EXIT_BAD_DOCUMENT;
+	}
+	o.reuse = s->enc;
+	o.identities = s->ids;
+	if ((error = veil_sops_encrypt(doc, &o)) < 0 ||
+	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
+		veil_cli__lib_error(s->file, error);
+		rc = veil_cli__sops_exit(error);
+		goto done;
+	}
+	rc = veil_cli__doc_write(NULL, 1, s->file, out, out_len);
+done:
+	veil_doc_free(doc);
+	free(out);
+	return rc;
+}
+
+void veil_cli__session_close(veil_cli_session *s)
+{
+	veil_doc_free(s->enc);
+	veil_identities_free(s->ids);
+	free(s->text);
+	veil_wipe_free(s->plain, s->plain_len);
+	memset(s, 0, sizeof(*s));
+}

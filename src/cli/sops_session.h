@@ -1,0 +1,60 @@
+#ifndef VEIL_CLI_SOPS_SESSION_H
+#define VEIL_CLI_SOPS_SESSION_H
+/*
+ * Shared by the commands that change an encrypted file in place (set,
+ * unset, edit) or use its plaintext (exec-env, exec-file): open the file
+ * and decrypt it in memory, then seal a new plaintext with the old file as
+ * --reuse so the data key, the wrapped keys and every unchanged value's
+ * ciphertext stay byte-identical, and a diff shows only what changed.
+ */
+#include "sops_cli.h"
+
+#define VEIL_CLI_MAX_IDS 64
+
+typedef struct veil_cli_session {
+	const char *file;
+	veil_doc_format fmt;
+	char *text; /* the encrypted file as read */
+	size_t len;
+	veil_doc *enc; /* its parse, kept intact as the reuse source */
+	veil_identities *ids;
+	char *plain; /* the plaintext (a binary file: its data); wiped on close */
+	size_t plain_len;
+} veil_cli_session;
+
+/* Reads and decrypts file (identities from the files, else the default
+ * lookup). Prints the error and returns an exit code, or 0. */
+int veil_cli__session_open(veil_cli_session *s, const char *file, veil_doc_format fmt,
+                           const char *const *id_files, size_t nids);
+
+/* Encrypts plain (a whole document in s->fmt) reusing s->enc and writes it
+ * atomically over the file. An invalid document leaves the file untouched.
+ * Prints the error and returns an exit code, or 0. */
+int veil_cli__session_commit(veil_cli_session *s, const char *plain, size_t len);
+
+void veil_cli__session_close(veil_cli_session *s);
+
+/* A parsed path like ["a"]["b"][0]: up to VEIL_CLI_PATH_MAX steps, keys
+ * pointing into a copy owned by the path. */
+#define VEIL_CLI_PATH_MAX 64
+
+typedef struct veil_cli_path {
+	char *buf;
+	const char *key[VEIL_CLI_PATH_MAX]; /* NULL for an index step */
+	long index[VEIL_CLI_PATH_MAX];
+	size_t n;
+} veil_cli_path;
+
+/* 0, or VEIL_EINVAL with the message set. */
+int veil_cli__path_parse(veil_cli_path *p, const char *text);
+void veil_cli__path_free(veil_cli_path *p);
+
+/* The node at steps [0, n) of p below root (aliases followed), or NULL. */
+veil_node *veil_cli__path_find(veil_node *root, const veil_cli_path *p, size_t n);
+
+/* A JSON scalar (string, number, true/false, null) as the decoded text and
+ * the scalar type it must read back as. *out malloc'd (wipe it: it may be a
+ * secret). VEIL_EINVAL for anything else (objects and arrays included). */
+int veil_cli__json_scalar(char **out, size_t *len, veil_scalar_type *type, const char *json);
+
+#endif
