@@ -51,8 +51,8 @@ int veil_cli__cmd_filestatus(int argc, char **argv)
 		goto done;
 	}
 	if (st.noperands != 1) {
-		rc = veil_cli__usage("filestatus", st.noperands ? "only one FILE can be given"
-		                                                : "missing FILE");
+		rc = veil_cli__usage("filestatus",
+		                     st.noperands ? "only one FILE can be given" : "missing FILE");
 		goto done;
 	}
 	if (input_type && !(fmt = veil_doc_format_parse(input_type))) {

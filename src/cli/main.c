@@ -15,6 +15,8 @@ static const command commands[] = {
 	{ "encrypt", veil_cli__cmd_encrypt, "encrypt the values of a YAML/JSON/.env/INI file" },
 	{ "decrypt", veil_cli__cmd_decrypt, "decrypt a SOPS file, MAC verified first" },
 	{ "filestatus", veil_cli__cmd_filestatus, "print {\"encrypted\":true|false} (as sops)" },
+	{ "set", veil_cli__cmd_set, "set one value of an encrypted file in place" },
+	{ "unset", veil_cli__cmd_unset, "remove one key of an encrypted file in place" },
 	{ "age", veil_cli__cmd_age, "encrypt (-e) or decrypt (-d) age files, flags as age" },
 	{ NULL, NULL, NULL },
 };

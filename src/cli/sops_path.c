@@ -123,14 +123,26 @@ static int json_string(char *out, size_t *len, const char *s)
 		}
 		c++;
 		switch (*c) {
-		case '"': case '\\': case '/':
+		case '"':
+		case '\\':
+		case '/':
 			*o++ = *c;
 			break;
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
+		case 'b':
+			*o++ = '\b';
+			break;
+		case 'f':
+			*o++ = '\f';
+			break;
+		case 'n':
+			*o++ = '\n';
+			break;
+		case 'r':
+			*o++ = '\r';
+			break;
+		case 't':
+			*o++ = '\t';
+			break;
 		case 'u':
 			if (hex4(c + 1, &cp) < 0)
 				return veil_error_set(VEIL_EINVAL, "value: bad \\u escape");
@@ -140,7 +152,8 @@ static int json_string(char *out, size_t *len, const char *s)
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 				c += 6;
 			} else if (cp >= 0xd800 && cp < 0xe000) {
-				return veil_error_set(VEIL_EINVAL, "value: lone surrogate in \\u escape");
+				return veil_error_set(VEIL_EINVAL,
+				                      "value: lone surrogate in \\u escape");
 			}
 			put_utf8(&o, cp);
 			break;

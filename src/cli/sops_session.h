@@ -57,4 +57,21 @@ veil_node *veil_cli__path_find(veil_node *root, const veil_cli_path *p, size_t n
  * secret). VEIL_EINVAL for anything else (objects and arrays included). */
 int veil_cli__json_scalar(char **out, size_t *len, veil_scalar_type *type, const char *json);
 
+/*
+ * Text edits the doc API has no call for, done on the plaintext with the
+ * spans the codec recorded, so every other byte stays as it was (the
+ * caller re-parses the result, which validates it):
+ * remove deletes a map or sequence item: its whole lines when it has lines
+ * of its own (and, in JSON, the comma that separated it), else its bytes
+ * and one neighbouring comma (flow style).
+ * insert adds "key: null" (YAML), "\"key\": null" (JSON) or "KEY=" (dotenv)
+ * after the last item of a non-empty block map, indented like it; the
+ * caller then sets the value. key must be [A-Za-z0-9_.-]+.
+ * *out malloc'd (wipe it). VEIL_EUNSUPPORTED for the layouts not handled.
+ */
+int veil_cli__text_remove(char **out, size_t *out_len, const char *src, size_t len,
+                          const veil_node *item, veil_doc_format fmt);
+int veil_cli__text_insert(char **out, size_t *out_len, const char *src, size_t len,
+                          const veil_node *map, const char *key, veil_doc_format fmt);
+
 #endif

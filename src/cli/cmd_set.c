@@ -1,0 +1,219 @@
+/* veil set / veil unset: change one value of an encrypted file in place. */
+#include "sops_session.h"
+#include "util/secret.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_IDENTITY = 1, OPT_INPUT_TYPE, OPT_IDEMPOTENT, OPT_HELP };
+
+static const veil_opt set_opts[] = {
+    {"identity", 0, 1, OPT_IDENTITY},
+    {"input-type", 0, 1, OPT_INPUT_TYPE},
+    {"idempotent", 0, 0, OPT_IDEMPOTENT},
+    {"help", 'h', 0, OPT_HELP},
+    {NULL, 0, 0, 0},
+};
+
+typedef struct set_args {
+	const char *ids[VEIL_CLI_MAX_IDS];
+	size_t nids;
+	const char *input_type, *file, *path, *value;
+	int idempotent, unset;
+	veil_doc_format fmt;
+} set_args;
+
+static void set_usage(FILE *f, int unset)
+{
+	if (unset)
+		fputs(
+		    "usage: veil unset [--identity F]... [--idempotent] FILE '[\"a\"][\"b\"]'\n"
+		    "\n"
+		    "Removes one key (or list item) of an encrypted file in place: its lines go,\n"
+		    "every other line stays byte-identical but for the sops block's mac and\n"
+		    "lastmodified. --idempotent: a missing key is not an error.\n",
+		    f);
+	else
+		fputs(
+		    "usage: veil set [--identity F]... FILE '[\"a\"][\"b\"]' JSON-VALUE\n"
+		    "\n"
+		    "Sets one value of an encrypted file in place: a JSON scalar (\"string\",\n"
+		    "number, true, false or null) for an existing value, or a new key of a YAML\n"
+		    "or JSON block map or a dotenv file. Every other value keeps its ciphertext,\n"
+		    "so a diff shows only that line, mac and lastmodified.\n",
+		    f);
+	fputs("\nExit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted, 51 MAC\n"
+	      "mismatch, 91 no such path, 100 no such file, 128 no identity opens the key.\n",
+	      f);
+}
+
+static int parse(set_args *a, int argc, char **argv, char **operands)
+{
+	const char *cmd = a->unset ? "unset" : "set", *arg;
+	int want = a->unset ? 2 : 3, id;
+	veil_optstate st;
+
+	veil_cli__opt_init(&st, argc, argv, operands, cmd);
+	for (;;) {
+		id = veil_cli__opt_next(&st, set_opts, &arg);
+		if (id <= 0)
+			break;
+		if (id == OPT_HELP) {
+			set_usage(stdout, a->unset);
+			return -1;
+		} else if (id == OPT_IDENTITY) {
+			if (a->nids == VEIL_CLI_MAX_IDS)
+				return veil_cli__usage(cmd, "too many --identity options");
+			a->ids[a->nids++] = arg;
+		} else if (id == OPT_IDEMPOTENT) {
+			a->idempotent = 1;
+		} else {
+			a->input_type = arg;
+		}
+	}
+	if (id == VEIL_OPT_ERROR)
+		return VEIL_EXIT_USAGE;
+	if (st.noperands != want)
+		return veil_cli__usage(cmd, a->unset ? "expected FILE and PATH"
+		                                     : "expected FILE, PATH and VALUE");
+	if (a->input_type && !(a->fmt = veil_doc_format_parse(a->input_type)))
+		return veil_cli__usage(cmd, "unknown --input-type '%s'", a->input_type);
+	a->file = operands[0];
+	a->path = operands[1];
+	a->value = a->unset ? NULL : operands[2];
+	if (!strcmp(a->file, "-"))
+		return veil_cli__usage(cmd, "FILE is changed in place: stdin cannot be used");
+	return 0;
+}
+
+/* The new plaintext text with the value at p set (or added). */
+static int apply_set(char **out, size_t *out_len, veil_doc *doc, const veil_cli_session *s,
+                     const veil_cli_path *p, const char *json)
+{
+	veil_node *n = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n), *parent;
+	veil_doc *grown = NULL;
+	char *value = NULL, *text = NULL;
+	size_t vlen = 0, tlen = 0;
+	veil_scalar_type type;
+	int error;
+
+	if ((error = veil_cli__json_scalar(&value, &vlen, &type, json)) < 0)
+		return error;
+	if (!n) {
+		/* a new key: add "key: null" as text, re-parse, then set it */
+		parent = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n - 1);
+		if (!parent || parent->kind != VEIL_NODE_MAP || !p->key[p->n - 1]) {
+			error = veil_error_set(VEIL_ENOTFOUND, "%s does not exist", "path");
+			goto done;
+		}
+		if ((error = veil_cli__text_insert(&text, &tlen, s->plain, s->plain_len, parent,
+		                                   p->key[p->n - 1], s->fmt)) < 0 ||
+		    (error = veil_doc_parse(&grown, s->fmt, text, tlen, s->file)) < 0)
+			goto done;
+		doc = grown;
+		n = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n);
+		if (!n) {
+			error = veil_error_set(VEIL_ERROR, "set: the added key did not read back");
+			goto done;
+		}
+	}
+	if (n->kind != VEIL_NODE_SCALAR) {
+		error =
+		    veil_error_set(VEIL_EUNSUPPORTED,
+		                   "set: the path leads to a map or list; only scalars can be set");
+		goto done;
+	}
+	if ((error = veil_doc_set_value(doc, n, value, vlen, type)) == 0)
+		error = veil_doc_render(out, out_len, doc);
+done:
+	veil_doc_free(grown);
+	veil_wipe_free(text, tlen);
+	veil_wipe_free(value, vlen);
+	return error;
+}
+
+static int apply_unset(char **out, size_t *out_len, veil_doc *doc, const veil_cli_session *s,
+                       const veil_cli_path *p)
+{
+	veil_node *n = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n);
+
+	if (!n)
+		return veil_error_set(VEIL_ENOTFOUND, "%s does not exist", "path");
+	return veil_cli__text_remove(out, out_len, s->plain, s->plain_len, n, s->fmt);
+}
+
+static int run(set_args *a)
+{
+	veil_cli_session s;
+	veil_cli_path p = {0};
+	veil_doc *doc = NULL;
+	char *text = NULL;
+	size_t tlen = 0;
+	int rc, error;
+
+	if ((error = veil_cli__path_parse(&p, a->path)) < 0) {
+		veil_cli__path_free(&p);
+		veil_cli__lib_error(a->unset ? "unset" : "set", error);
+		return VEIL_EXIT_INVALID_PATH;
+	}
+	if ((rc = veil_cli__session_open(&s, a->file, a->fmt, a->ids, a->nids)) != 0)
+		goto done;
+	if (s.fmt == VEIL_FMT_BINARY) {
+		veil_cli__error("%s: a binary file has no paths to %s", a->file,
+		                a->unset ? "unset" : "set");
+		rc = VEIL_EXIT_USAGE;
+		goto done;
+	}
+	if ((error = veil_doc_parse(&doc, s.fmt, s.plain, s.plain_len, a->file)) < 0) {
+		rc = veil_cli__lib_error(a->file, error);
+		goto done;
+	}
+	error = a->unset ? apply_unset(&text, &tlen, doc, &s, &p)
+	                 : apply_set(&text, &tlen, doc, &s, &p, a->value);
+	if (error == VEIL_ENOTFOUND && a->unset && a->idempotent) {
+		rc = VEIL_EXIT_OK;
+		goto done;
+	}
+	if (error < 0) {
+		veil_cli__lib_error(a->file, error);
+		rc = error == VEIL_ENOTFOUND ? VEIL_EXIT_INVALID_PATH : veil_cli__sops_exit(error);
+		goto done;
+	}
+	/* nothing changed: leave the file (and its lastmodified) alone */
+	if (tlen == s.plain_len && !memcmp(text, s.plain, tlen)) {
+		rc = VEIL_EXIT_OK;
+		goto done;
+	}
+	rc = veil_cli__session_commit(&s, text, tlen);
+done:
+	veil_doc_free(doc);
+	veil_wipe_free(text, tlen);
+	veil_cli__session_close(&s);
+	veil_cli__path_free(&p);
+	return rc;
+}
+
+static int set_main(int argc, char **argv, int unset)
+{
+	set_args a = {.unset = unset};
+	char **operands = calloc((size_t)argc + 1, sizeof(char *));
+	int rc;
+
+	if (!operands)
+		return VEIL_EXIT_FAIL;
+	rc = parse(&a, argc, argv, operands);
+	if (rc == 0)
+		rc = run(&a);
+	free(operands);
+	return rc < 0 ? VEIL_EXIT_OK : rc;
+}
+
+int veil_cli__cmd_set(int argc, char **argv)
+{
+	return set_main(argc, argv, 0);
+}
+
+int veil_cli__cmd_unset(int argc, char **argv)
+{
+	return set_main(argc, argv, 1);
+}

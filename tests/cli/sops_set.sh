@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# veil set / veil unset: one value changes in place and, because the file is
+# re-encrypted with itself as reuse, the diff is exactly that line plus the
+# sops block's mac (and lastmodified); failures leave the file untouched.
+. "$(dirname "$0")/common.bash"
+
+"$VEIL" keygen -o key.txt 2>/dev/null || { echo "FAIL keygen"; exit 1; }
+"$VEIL" keygen -o other.txt 2>/dev/null || { echo "FAIL keygen"; exit 1; }
+R=$(grep -o 'age1[0-9a-z]*' key.txt | head -1)
+export SOPS_AGE_KEY_FILE="$T/key.txt"
+
+# changed LINES of `diff OLD NEW` other than mac/lastmodified, one per line
+changed() {
+	diff "$1" "$2" | grep '^[<>]' | grep -vE '^[<>] *(mac|lastmodified)[:=]' |
+		sed -E 's/ENC\[.*//'
+}
+mac_changed() {
+	diff "$1" "$2" | grep -qE '^> *mac:'
+}
+
+printf 'db:\n  user: admin\n  password: hunter2\n  port: 5432\nlist: [a, b]\nlast: z\n' >p.yaml
+"$VEIL" encrypt -r "$R" p.yaml >s.yaml || { echo "FAIL encrypt"; exit 1; }
+
+cp s.yaml a.yaml
+run "$VEIL" set a.yaml '["db"]["password"]' '"correct horse"'
+expect_rc 0 "set an existing string"
+check "the diff is the password line alone (besides mac/lastmodified)" \
+	test "$(changed s.yaml a.yaml)" = "$(printf '<   password: \n>   password: ')"
+check "the mac changed with it" mac_changed s.yaml a.yaml
+run "$VEIL" decrypt a.yaml
+check "the new value decrypts, the others are as they were" test "$(cat "$T/out")" = \
+	"$(printf 'db:\n  user: admin\n  password: correct horse\n  port: 5432\nlist: [a, b]\nlast: z')"
+
+cp a.yaml b.yaml
+run "$VEIL" set b.yaml '["db"]["port"]' '6543'
+check "a number is stored with sops's int type" grep -q '  port: ENC\[.*type:int\]' b.yaml
+check "and only its line changed" \
+	test "$(changed a.yaml b.yaml)" = "$(printf '<   port: \n>   port: ')"
+
+cp b.yaml c.yaml
+run "$VEIL" set c.yaml '["db"]["host"]' '"db.local"'
+expect_rc 0 "set a new key in a block map"
+check "the diff adds one line after the map's last item" \
+	test "$(changed b.yaml c.yaml)" = '>   host: '
+run "$VEIL" decrypt --extract '["db"]["host"]' c.yaml
+check "the added key decrypts" test "$(cat "$T/out")" = "db.local"
+
+cp c.yaml d.yaml
+run "$VEIL" unset d.yaml '["db"]["user"]'
+expect_rc 0 "unset a key"
+check "the diff removes its line only" test "$(changed c.yaml d.yaml)" = '<   user: '
+run "$VEIL" decrypt d.yaml
+check "the rest decrypts" test "$(grep -c user "$T/out")" -eq 0 -a "$(grep -c hunter2 "$T/out")" -eq 0
+
+# failures: nothing written
+cp d.yaml e.yaml
+run "$VEIL" set e.yaml '["nope"]["x"]' '1'
+expect_rc 91 "a path below a missing key is sops's exit 91"
+check "the file is untouched" same d.yaml e.yaml
+run "$VEIL" unset e.yaml '["nope"]'
+expect_rc 91 "unset of a missing key is exit 91"
+run "$VEIL" unset --idempotent e.yaml '["nope"]'
+expect_rc 0 "--idempotent unset of a missing key"
+check "and the file is untouched" same d.yaml e.yaml
+run "$VEIL" set e.yaml '["last"]' '{"a": 1}'
+expect_fail "an object value is refused"
+run "$VEIL" set e.yaml '["last"]' '"unterminated'
+expect_fail "a malformed JSON string is refused"
+run "$VEIL" set e.yaml '["last"' '1'
+expect_rc 91 "a malformed path is exit 91"
+SOPS_AGE_KEY_FILE="$T/other.txt" run "$VEIL" set e.yaml '["last"]' '1'
+expect_rc 128 "a wrong identity is exit 128"
+check "after all of them the file is untouched" same d.yaml e.yaml
+run "$VEIL" set e.yaml '["last"]' '"z"'
+check "setting the value it already has writes nothing" same d.yaml e.yaml
+
+# JSON: commas follow the removed and added items
+printf '{\n  "a": {\n    "b": "x",\n    "c": 1\n  },\n  "e": "last"\n}\n' >p.json
+"$VEIL" encrypt -r "$R" p.json >s.json
+cp s.json j.json
+run "$VEIL" unset j.json '["e"]'
+expect_rc 0 "unset the last item of a JSON object"
+run "$VEIL" set j.json '["a"]["k"]' '"\u00e9"'
+expect_rc 0 "add a key to a JSON object"
+run "$VEIL" decrypt j.json
+check "the JSON stays valid with its commas right" test "$(cat "$T/out")" = \
+	"$(printf '{\n  "a": {\n    "b": "x",\n    "c": 1,\n    "k": "\xc3\xa9"\n  }\n}')"
+
+# dotenv
+printf 'A=1\nB=two\n' >p.env
+"$VEIL" encrypt -r "$R" p.env >s.env
+cp s.env k.env
+run "$VEIL" unset k.env '["A"]'
+run "$VEIL" set k.env '["C"]' '"three"'
+run "$VEIL" decrypt k.env
+check "dotenv: unset and a new key" test "$(cat "$T/out")" = "$(printf 'B=two\nC=three')"
+check "dotenv: B kept its ciphertext" test "$(grep '^B=' s.env)" = "$(grep '^B=' k.env)"
+finish
