@@ -17,6 +17,8 @@ static const command commands[] = {
 	{ "filestatus", veil_cli__cmd_filestatus, "print {\"encrypted\":true|false} (as sops)" },
 	{ "set", veil_cli__cmd_set, "set one value of an encrypted file in place" },
 	{ "unset", veil_cli__cmd_unset, "remove one key of an encrypted file in place" },
+	{ "rotate", veil_cli__cmd_rotate, "re-encrypt a file under a new data key" },
+	{ "updatekeys", veil_cli__cmd_updatekeys, "wrap the data key for the .sops.yaml rule's keys" },
 	{ "age", veil_cli__cmd_age, "encrypt (-e) or decrypt (-d) age files, flags as age" },
 	{ NULL, NULL, NULL },
 };
