@@ -101,6 +101,11 @@ static int parse_float(double *out, const char *text, size_t len)
 		*out = buf[0] == '-' ? -INFINITY : INFINITY;
 		return 0;
 	}
+	/* Go's spelling, which sops (and veil) store for YAML's .inf and .nan */
+	if (!strcmp(p, "Inf") || (p == buf && !strcmp(p, "NaN"))) {
+		*out = p[0] == 'N' ? NAN : buf[0] == '-' ? -INFINITY : INFINITY;
+		return 0;
+	}
 	if (p == buf && (!strcmp(p, ".nan") || !strcmp(p, ".NaN") || !strcmp(p, ".NAN"))) {
 		*out = NAN;
 		return 0;
