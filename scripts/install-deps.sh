@@ -31,8 +31,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if [ "$want_test" -eq 1 ]; then
-  # typage, the second age implementation, into a local folder (never global).
-  if [ ! -f tests/interop/node_modules/age-encryption/package.json ]; then
+  # typage (the second age implementation) and sops-age (a second SOPS
+  # decrypter), pinned by tests/interop/package-lock.json, into a local folder.
+  if [ ! -f tests/interop/node_modules/age-encryption/package.json ] ||
+     [ ! -f tests/interop/node_modules/sops-age/package.json ]; then
     (cd tests/interop && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi
