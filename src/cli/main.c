@@ -19,6 +19,7 @@ static const command commands[] = {
 	{ "unset", veil_cli__cmd_unset, "remove one key of an encrypted file in place" },
 	{ "rotate", veil_cli__cmd_rotate, "re-encrypt a file under a new data key" },
 	{ "updatekeys", veil_cli__cmd_updatekeys, "wrap the data key for the .sops.yaml rule's keys" },
+	{ "edit", veil_cli__cmd_edit, "edit an encrypted file in $EDITOR, re-encrypted on save" },
 	{ "age", veil_cli__cmd_age, "encrypt (-e) or decrypt (-d) age files, flags as age" },
 	{ NULL, NULL, NULL },
 };

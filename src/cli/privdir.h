@@ -1,0 +1,29 @@
+#ifndef VEIL_CLI_PRIVDIR_H
+#define VEIL_CLI_PRIVDIR_H
+/*
+ * Where plaintext may touch a file system (edit, exec-file): a fresh 0700
+ * directory, in memory when possible ($XDG_RUNTIME_DIR, then /dev/shm,
+ * then $TMPDIR or /tmp), whose files are overwritten with zeros, synced
+ * and unlinked before it is removed; and running a child through /bin/sh.
+ */
+#include <stddef.h>
+
+#define VEIL_CLI_PRIVDIR_MAX 4096
+
+/* Makes the directory; dir gets its path. 0 or a negative veil_error_code. */
+int veil_cli__privdir_make(char dir[VEIL_CLI_PRIVDIR_MAX]);
+
+/* Wipes every regular file in dir (the editor's swap and backup files too),
+ * removes everything and the directory. dir "" is a no-op. */
+void veil_cli__privdir_remove(const char *dir);
+
+/*
+ * Runs /bin/sh -c 'SCRIPT "$1"' with arg as $1 (arg NULL: SCRIPT alone),
+ * with env (nenv "NAME", "VALUE" pairs) added to the child's environment.
+ * SIGINT is left to the child while it runs (an editor's Ctrl-C must not
+ * end veil); SIGTERM/SIGHUP are passed on to it. Returns its exit status,
+ * 128 + N when signal N ended it, or a negative veil_error_code.
+ */
+int veil_cli__run_shell(const char *script, const char *arg, const char *const *env, size_t nenv);
+
+#endif
