@@ -27,6 +27,8 @@ int veil_cli__cmd_unset(int argc, char **argv);
 int veil_cli__cmd_rotate(int argc, char **argv);
 int veil_cli__cmd_updatekeys(int argc, char **argv);
 int veil_cli__cmd_edit(int argc, char **argv);
+int veil_cli__cmd_exec_env(int argc, char **argv);
+int veil_cli__cmd_exec_file(int argc, char **argv);
 
 /* msg.c: one line each on stderr, "veil: error: ...", "veil: warning: ...",
  * "veil: hint: ...". */

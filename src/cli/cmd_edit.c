@@ -121,6 +121,7 @@ static int run(const edit_args *a)
 	char dir[VEIL_CLI_PRIVDIR_MAX] = "", path[VEIL_CLI_PRIVDIR_MAX + 256];
 	veil_cli_session s;
 	uint8_t *edited = NULL;
+	char *script = NULL;
 	size_t elen = 0;
 	int rc, error, status;
 
@@ -131,7 +132,14 @@ static int run(const edit_args *a)
 		rc = veil_cli__lib_error("edit", error);
 		goto done;
 	}
-	status = veil_cli__run_shell(editor(), path, NULL, 0);
+	/* the editor's command line as the user wrote it, the path as "$1" */
+	if (!(script = malloc(strlen(editor()) + 8))) {
+		rc = veil_cli__lib_error("edit", veil_error_set(VEIL_ENOMEM, "out of memory"));
+		goto done;
+	}
+	memcpy(script, editor(), strlen(editor()));
+	memcpy(script + strlen(editor()), " \"$1\"", 6);
+	status = veil_cli__run_shell(script, path, NULL, 0);
 	if (veil_cli__interrupted()) {
 		rc = VEIL_EXIT_FAIL;
 		goto done;
@@ -157,6 +165,7 @@ static int run(const edit_args *a)
 	rc = veil_cli__session_commit(&s, (const char *)edited, elen);
 done:
 	veil_cli__privdir_remove(dir);
+	free(script);
 	veil_wipe_free(edited, elen);
 	veil_cli__session_close(&s);
 	if (veil_cli__interrupted())

@@ -20,6 +20,8 @@ static const command commands[] = {
 	{ "rotate", veil_cli__cmd_rotate, "re-encrypt a file under a new data key" },
 	{ "updatekeys", veil_cli__cmd_updatekeys, "wrap the data key for the .sops.yaml rule's keys" },
 	{ "edit", veil_cli__cmd_edit, "edit an encrypted file in $EDITOR, re-encrypted on save" },
+	{ "exec-env", veil_cli__cmd_exec_env, "run a command with the decrypted values in its env" },
+	{ "exec-file", veil_cli__cmd_exec_file, "run a command with {} as a FIFO of the plaintext" },
 	{ "age", veil_cli__cmd_age, "encrypt (-e) or decrypt (-d) age files, flags as age" },
 	{ NULL, NULL, NULL },
 };

@@ -42,7 +42,7 @@ static void wipe_file(int dirfd, const char *name)
 {
 	static const char zeros[4096];
 	struct stat st;
-	int fd = openat(dirfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		for (off_t done = 0; done < st.st_size;) {
@@ -84,18 +84,12 @@ void veil_cli__privdir_remove(const char *dir)
 
 static void child(const char *script, const char *arg, const char *const *env, size_t nenv)
 {
-	char *full = NULL;
-	size_t n = strlen(script) + 8;
-
 	signal(SIGINT, SIG_DFL);
 	for (size_t i = 0; i + 1 < 2 * nenv; i += 2)
 		if (setenv(env[i], env[i + 1], 1) != 0)
 			_exit(127);
 	if (arg) {
-		if (!(full = malloc(n)))
-			_exit(127);
-		snprintf(full, n, "%s \"$1\"", script);
-		execl("/bin/sh", "sh", "-c", full, "sh", arg, (char *)NULL);
+		execl("/bin/sh", "sh", "-c", script, "sh", arg, (char *)NULL);
 	} else {
 		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
 	}

@@ -18,7 +18,7 @@ int veil_cli__privdir_make(char dir[VEIL_CLI_PRIVDIR_MAX]);
 void veil_cli__privdir_remove(const char *dir);
 
 /*
- * Runs /bin/sh -c 'SCRIPT "$1"' with arg as $1 (arg NULL: SCRIPT alone),
+ * Runs /bin/sh -c SCRIPT with arg as its $1 (none when NULL),
  * with env (nenv "NAME", "VALUE" pairs) added to the child's environment.
  * SIGINT is left to the child while it runs (an editor's Ctrl-C must not
  * end veil); SIGTERM/SIGHUP are passed on to it. Returns its exit status,
