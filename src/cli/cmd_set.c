@@ -1,16 +1,26 @@
 /* veil set / veil unset: change one value of an encrypted file in place. */
 #include "sops_session.h"
+#include "util/fsutil.h"
 #include "util/secret.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_IDENTITY = 1, OPT_INPUT_TYPE, OPT_IDEMPOTENT, OPT_HELP };
+enum {
+	OPT_IDENTITY = 1,
+	OPT_INPUT_TYPE,
+	OPT_IDEMPOTENT,
+	OPT_VALUE_FILE,
+	OPT_VALUE_STDIN,
+	OPT_HELP
+};
 
 static const veil_opt set_opts[] = {
     {"identity", 0, 1, OPT_IDENTITY},
     {"input-type", 0, 1, OPT_INPUT_TYPE},
     {"idempotent", 0, 0, OPT_IDEMPOTENT},
+    {"value-file", 0, 1, OPT_VALUE_FILE},
+    {"value-stdin", 0, 0, OPT_VALUE_STDIN},
     {"help", 'h', 0, OPT_HELP},
     {NULL, 0, 0, 0},
 };
@@ -18,7 +28,7 @@ static const veil_opt set_opts[] = {
 typedef struct set_args {
 	const char *ids[VEIL_CLI_MAX_IDS];
 	size_t nids;
-	const char *input_type, *file, *path, *value;
+	const char *input_type, *file, *path, *value, *value_file;
 	int idempotent, unset;
 	veil_doc_format fmt;
 } set_args;
@@ -50,7 +60,7 @@ static void set_usage(FILE *f, int unset)
 static int parse(set_args *a, int argc, char **argv, char **operands)
 {
 	const char *cmd = a->unset ? "unset" : "set", *arg;
-	int want = a->unset ? 2 : 3, id;
+	int want, id;
 	veil_optstate st;
 
 	veil_cli__opt_init(&st, argc, argv, operands, cmd);
@@ -67,12 +77,19 @@ static int parse(set_args *a, int argc, char **argv, char **operands)
 			a->ids[a->nids++] = arg;
 		} else if (id == OPT_IDEMPOTENT) {
 			a->idempotent = 1;
+		} else if ((id == OPT_VALUE_FILE || id == OPT_VALUE_STDIN) && !a->unset) {
+			if (a->value_file)
+				return veil_cli__usage(cmd, "the value can be given once");
+			a->value_file = id == OPT_VALUE_STDIN ? "-" : arg;
+		} else if (id == OPT_VALUE_FILE || id == OPT_VALUE_STDIN) {
+			return veil_cli__usage(cmd, "unset takes no value");
 		} else {
 			a->input_type = arg;
 		}
 	}
 	if (id == VEIL_OPT_ERROR)
 		return VEIL_EXIT_USAGE;
+	want = a->unset || a->value_file ? 2 : 3;
 	if (st.noperands != want)
 		return veil_cli__usage(cmd, a->unset ? "expected FILE and PATH"
 		                                     : "expected FILE, PATH and VALUE");
@@ -80,9 +97,26 @@ static int parse(set_args *a, int argc, char **argv, char **operands)
 		return veil_cli__usage(cmd, "unknown --input-type '%s'", a->input_type);
 	a->file = operands[0];
 	a->path = operands[1];
-	a->value = a->unset ? NULL : operands[2];
+	a->value = want == 3 ? operands[2] : NULL;
 	if (!strcmp(a->file, "-"))
 		return veil_cli__usage(cmd, "FILE is changed in place: stdin cannot be used");
+	return 0;
+}
+
+/* --value-file / --value-stdin: the JSON text, NUL-terminated; wipe it. */
+static int read_value(char **out, size_t *len, const char *path)
+{
+	uint8_t *data = NULL;
+	int error = veil_file_read(&data, len, path, VEIL_DOC_MAX_SIZE);
+
+	if (error < 0)
+		return veil_cli__lib_error(strcmp(path, "-") ? path : "stdin", error);
+	if (strlen((char *)data) != *len) {
+		veil_wipe_free(data, *len);
+		veil_cli__error("%s: the value contains a NUL byte", path);
+		return VEIL_EXIT_USAGE;
+	}
+	*out = (char *)data;
 	return 0;
 }
 
@@ -147,11 +181,17 @@ static int run(set_args *a)
 	veil_cli_session s;
 	veil_cli_path p = {0};
 	veil_doc *doc = NULL;
-	char *text = NULL;
-	size_t tlen = 0;
+	char *text = NULL, *vbuf = NULL;
+	size_t tlen = 0, vlen = 0;
 	int rc, error;
 
+	if (a->value_file) {
+		if ((rc = read_value(&vbuf, &vlen, a->value_file)) != 0)
+			return rc;
+		a->value = vbuf;
+	}
 	if ((error = veil_cli__path_parse(&p, a->path)) < 0) {
+		veil_wipe_free(vbuf, vlen);
 		veil_cli__path_free(&p);
 		veil_cli__lib_error(a->unset ? "unset" : "set", error);
 		return VEIL_EXIT_INVALID_PATH;
@@ -190,6 +230,7 @@ done:
 	veil_wipe_free(text, tlen);
 	veil_cli__session_close(&s);
 	veil_cli__path_free(&p);
+	veil_wipe_free(vbuf, vlen);
 	return rc;
 }
 

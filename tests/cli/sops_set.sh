@@ -74,6 +74,20 @@ check "after all of them the file is untouched" same d.yaml e.yaml
 run "$VEIL" set e.yaml '["last"]' '"z"'
 check "setting the value it already has writes nothing" same d.yaml e.yaml
 
+# the value from stdin or a file keeps it out of argv
+cp d.yaml v.yaml
+printf '"from stdin"\n' | "$VEIL" set --value-stdin v.yaml '["last"]' >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 0 "--value-stdin"
+run "$VEIL" decrypt --extract '["last"]' v.yaml
+check "the value read from stdin is set" test "$(cat "$T/out")" = "from stdin"
+printf '12.5' >val.json
+run "$VEIL" set --value-file val.json v.yaml '["db"]["port"]'
+run "$VEIL" decrypt --extract '["db"]["port"]' v.yaml
+check "--value-file sets a float" test "$(cat "$T/out")" = "12.5"
+run "$VEIL" set --value-file val.json v.yaml '["last"]' '1'
+expect_rc 2 "a value operand besides --value-file is a usage error"
+
 # JSON: commas follow the removed and added items
 printf '{\n  "a": {\n    "b": "x",\n    "c": 1\n  },\n  "e": "last"\n}\n' >p.json
 "$VEIL" encrypt -r "$R" p.json >s.json
