@@ -88,8 +88,13 @@ int veil_cli__text_remove(char **out, size_t *out_len, const char *src, size_t l
 			              le - (le > 0 && src[le - 1] == '\n'), NULL);
 		return splice(out, out_len, src, len, ls, le, NULL);
 	}
-	if (fmt != VEIL_FMT_JSON && fmt != VEIL_FMT_YAML)
-		return veil_error_set(VEIL_EUNSUPPORTED, "unset: item does not have its own line");
+	/* only a flow collection can lose an item's bytes alone: elsewhere
+	 * (a YAML "- a: 1" line) that would change the structure around it */
+	if ((fmt != VEIL_FMT_JSON && fmt != VEIL_FMT_YAML) || !item->parent ||
+	    !(item->parent->flow || fmt == VEIL_FMT_JSON))
+		return veil_error_set(VEIL_EUNSUPPORTED,
+		                      "unset: the item shares its line with others; edit the "
+		                      "file with veil edit instead");
 	/* flow style: the item and one separating comma */
 	if (after < len && src[after] == ',')
 		return splice(out, out_len, src, len, start, skip_space(src, len, after + 1), NULL);

@@ -88,6 +88,21 @@ check "--value-file sets a float" test "$(cat "$T/out")" = "12.5"
 run "$VEIL" set --value-file val.json v.yaml '["last"]' '1'
 expect_rc 2 "a value operand besides --value-file is a usage error"
 
+# YAML layouts: a key sharing its line with a "- " is refused (removing its
+# bytes alone would restructure the list); flow maps lose one item and comma
+printf 'l:\n  - a: 1\n    b: 2\n  - c: 3\nf: {x: 1, y: 2}\n' >q.yaml
+"$VEIL" encrypt -r "$R" q.yaml >sq.yaml
+cp sq.yaml q1.yaml
+run "$VEIL" unset q1.yaml '["l"][0]["a"]'
+expect_fail "unset of a key on a '- ' line is refused"
+check "and the file is untouched" same sq.yaml q1.yaml
+run "$VEIL" unset q1.yaml '["l"][0]["b"]'
+run "$VEIL" unset q1.yaml '["f"]["x"]'
+run "$VEIL" unset q1.yaml '["l"][1]'
+run "$VEIL" decrypt q1.yaml
+check "block and flow items are removed cleanly" \
+	test "$(cat "$T/out")" = "$(printf 'l:\n  - a: 1\nf: {y: 2}')"
+
 # JSON: commas follow the removed and added items
 printf '{\n  "a": {\n    "b": "x",\n    "c": 1\n  },\n  "e": "last"\n}\n' >p.json
 "$VEIL" encrypt -r "$R" p.json >s.json
