@@ -259,7 +259,9 @@ static int plan_options(enc_plan *p, const enc_args *a)
 	const char *match = a->override ? a->override : strcmp(a->file, "-") ? a->file : "stdin";
 	int rc;
 
-	if ((rc = plan_flat(p, a)) < 0 || (rc == 0 && (rc = plan_rule(p, a, match)) != 0))
+	/* --reuse keeps the earlier file's recipients: no rule needed without -r */
+	if ((rc = plan_flat(p, a)) < 0 ||
+	    (rc == 0 && !a->reuse && (rc = plan_rule(p, a, match)) != 0))
 		return rc < 0 ? VEIL_EXIT_FAIL : rc;
 	if (a->sel) {
 		p->o.selection = a->sel;
