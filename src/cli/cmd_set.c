@@ -157,6 +157,9 @@ static int apply_set(char **out, size_t *out_len, veil_doc *doc, const veil_cli_
 		                   "set: the path leads to a map or list; only scalars can be set");
 		goto done;
 	}
+	/* dotenv and INI values are all strings (sops reads them so too) */
+	if (s->fmt == VEIL_FMT_DOTENV || s->fmt == VEIL_FMT_INI)
+		type = VEIL_SCALAR_STR;
 	if ((error = veil_doc_set_value(doc, n, value, vlen, type)) == 0)
 		error = veil_doc_render(out, out_len, doc);
 done:

@@ -64,8 +64,9 @@ int veil_cli__json_scalar(char **out, size_t *len, veil_scalar_type *type, const
  * remove deletes a map or sequence item: its whole lines when it has lines
  * of its own (and, in JSON, the comma that separated it), else its bytes
  * and one neighbouring comma (flow style).
- * insert adds "key: null" (YAML), "\"key\": null" (JSON) or "KEY=" (dotenv)
- * after the last item of a non-empty block map, indented like it; the
+ * insert adds "key: null" (YAML), "\"key\": null" (JSON), "key = x" (INI) or
+ * "KEY=" (dotenv) after the last item of a non-empty block map or section,
+ * indented like it; the
  * caller then sets the value. key must be [A-Za-z0-9_.-]+.
  * *out malloc'd (wipe it). VEIL_EUNSUPPORTED for the layouts not handled.
  */

@@ -130,11 +130,11 @@ int veil_cli__text_insert(char **out, size_t *out_len, const char *src, size_t l
 		                 len && src[len - 1] != '\n' ? "\n" : "", key) < 0;
 		return error ? VEIL_ERROR : splice(out, out_len, src, len, at, at, line);
 	}
-	if ((fmt != VEIL_FMT_YAML && fmt != VEIL_FMT_JSON) || !last || !last->key || map->flow ||
-	    last->key_span.end > len)
+	if ((fmt != VEIL_FMT_YAML && fmt != VEIL_FMT_JSON && fmt != VEIL_FMT_INI) || !last ||
+	    !last->key || map->flow || last->key_span.end > len)
 		return veil_error_set(VEIL_EUNSUPPORTED,
 		                      "set: a new key can only be added to a non-empty block map "
-		                      "of a YAML or JSON file, or to a dotenv file");
+		                      "of a YAML or JSON file, an INI section, or a dotenv file");
 	ls = last->key_span.start;
 	while (ls > 0 && src[ls - 1] != '\n')
 		ls--;
@@ -150,7 +150,7 @@ int veil_cli__text_insert(char **out, size_t *out_len, const char *src, size_t l
 	if (le == (size_t)-1)
 		return veil_error_set(VEIL_EUNSUPPORTED,
 		                      "set: the map's last item is not on its own line");
-	snprintf(line, sizeof(line), "%s%.*s%s: null\n", le && src[le - 1] != '\n' ? "\n" : "",
-	         (int)indent, src + ls, key);
+	snprintf(line, sizeof(line), "%s%.*s%s%s\n", le && src[le - 1] != '\n' ? "\n" : "",
+	         (int)indent, src + ls, key, fmt == VEIL_FMT_INI ? " = x" : ": null");
 	return splice(out, out_len, src, len, le, le, line);
 }

@@ -124,4 +124,18 @@ run "$VEIL" set k.env '["C"]' '"three"'
 run "$VEIL" decrypt k.env
 check "dotenv: unset and a new key" test "$(cat "$T/out")" = "$(printf 'B=two\nC=three')"
 check "dotenv: B kept its ciphertext" test "$(grep '^B=' s.env)" = "$(grep '^B=' k.env)"
+
+# INI: values are strings; a new key goes after the section's last line
+printf '[db]\nuser = admin\npass = x\n\n[web]\nport = 80\n' >p.ini
+"$VEIL" encrypt -r "$R" p.ini >s.ini
+cp s.ini i.ini
+run "$VEIL" set i.ini '["db"]["n"]' '5'
+expect_rc 0 "INI: a number is set (as a string)"
+run "$VEIL" set i.ini '["web"]["host"]' '"h"'
+run "$VEIL" unset i.ini '["db"]["user"]'
+run "$VEIL" decrypt i.ini
+check "INI: added and removed keys in their sections" test "$(cat "$T/out")" = \
+	"$(printf '[db]\npass = x\nn = 5\n\n[web]\nport = 80\nhost = h')"
+check "INI: untouched values keep their ciphertext" \
+	test "$(grep -E '^(pass|port) ' s.ini)" = "$(grep -E '^(pass|port) ' i.ini)"
 finish
