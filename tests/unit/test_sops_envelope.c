@@ -306,3 +306,75 @@ TEST(test_sops_envelope__json_numbers_round_trip)
 	free(dec);
 	free_keys(&k);
 }
+
+TEST(test_sops_envelope__key_groups_need_threshold_groups)
+{
+	struct keys k[3];
+	const char *a0[1], *a1[1], *a2[1];
+	veil_sops_key_group g[3] = { { a0, 1 }, { a1, 1 }, { a2, 1 } };
+	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+	veil_identities *two = NULL;
+	veil_doc *doc = NULL;
+	char *enc = NULL, *dec = NULL;
+	size_t len;
+
+	for (int i = 0; i < 3; i++)
+		make_keys(&k[i]);
+	a0[0] = k[0].recipient;
+	a1[0] = k[1].recipient;
+	a2[0] = k[2].recipient;
+	o.groups = g;
+	o.ngroups = 3;
+	o.shamir_threshold = 2;
+	CHECK_INT(veil_doc_parse(&doc, VEIL_FMT_YAML, secret_yaml, strlen(secret_yaml), "g"), 0);
+	CHECK_INT(veil_sops_encrypt(doc, &o), 0);
+	CHECK_INT(veil_doc_render(&enc, &len, doc), 0);
+	CHECK(enc && strstr(enc, "key_groups:") && strstr(enc, "shamir_threshold: 2"));
+	/* one group's key alone is not enough */
+	CHECK_INT(decrypt_text(enc, k[1].ids, &dec), VEIL_ENOMATCH);
+	/* the keys of groups 0 and 2 are */
+	CHECK_INT(veil_identities_new(&two), 0);
+	CHECK_INT(veil_identities_parse(two, "", 0, "empty"), VEIL_EFORMAT);
+	{
+		char *s0 = NULL, *s2 = NULL;
+		CHECK_INT(veil_identity_encode(&s0, veil_identities_get(k[0].ids, 0)), 0);
+		CHECK_INT(veil_identity_encode(&s2, veil_identities_get(k[2].ids, 0)), 0);
+		if (s0 && s2) {
+			CHECK_INT(veil_identities_parse(two, s0, strlen(s0), "k0"), 0);
+			CHECK_INT(veil_identities_parse(two, s2, strlen(s2), "k2"), 0);
+		}
+		veil_secret_string_free(s0);
+		veil_secret_string_free(s2);
+	}
+	CHECK_INT(decrypt_text(enc, two, &dec), 0);
+	CHECK(dec && strcmp(dec, secret_yaml) == 0);
+	veil_identities_free(two);
+	veil_doc_free(doc);
+	free(enc);
+	free(dec);
+	for (int i = 0; i < 3; i++)
+		free_keys(&k[i]);
+}
+
+TEST(test_sops_envelope__comment_regex_marks_what_stays_readable)
+{
+	static const char text[] = "# sops:plain\n"
+				   "public: yes-visible\n"
+				   "secret: hidden\n";
+	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+	struct keys k;
+	char *enc, *dec = NULL;
+
+	make_keys(&k);
+	o.selection = VEIL_SEL_UNENCRYPTED_COMMENT_REGEX;
+	o.selection_value = "sops:plain";
+	enc = encrypt_text(text, &k, &o);
+	CHECK(enc && strstr(enc, "# sops:plain\npublic: yes-visible\n"));
+	CHECK(enc && strstr(enc, "secret: ENC[") && !strstr(enc, "hidden"));
+	CHECK(enc && strstr(enc, "unencrypted_comment_regex: sops:plain"));
+	CHECK_INT(enc ? decrypt_text(enc, k.ids, &dec) : -1, 0);
+	CHECK(dec && strcmp(dec, text) == 0);
+	free(enc);
+	free(dec);
+	free_keys(&k);
+}
