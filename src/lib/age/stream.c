@@ -143,9 +143,9 @@ static size_t chunk_len(const struct batch *b, size_t i, size_t full)
 
 static void start_pool(veil_stream__pool *pool, unsigned int threads)
 {
-	threads = veil_stream__threads(threads);
-	/* The caller joins in after its I/O, so one thread means no workers. */
-	veil_stream__pool_start(pool, threads > 1 ? threads : 0);
+	/* The caller's thread counts as one: it joins the crypto after its I/O.
+	 * More workers than cores only made the I/O thread wait for a core. */
+	veil_stream__pool_start(pool, veil_stream__threads(threads) - 1);
 }
 
 /* ---- encryption ---- */

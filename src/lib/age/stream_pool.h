@@ -5,6 +5,7 @@
  * does its own I/O meanwhile, then joins in and waits for the batch to end.
  * With no workers started everything runs on the caller's thread. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #define VEIL_STREAM_MAX_THREADS 8
@@ -24,6 +25,11 @@ typedef struct veil_stream__pool {
 	size_t next;     /* next job index to hand out */
 	size_t finished; /* jobs of the current batch that returned */
 	int quit;
+	/* Batches submitted and completed (or stop requested), readable without
+	 * the mutex: threads spin on them briefly before sleeping, because waking
+	 * a sleeping thread (an idle vCPU) costs about as much as a chunk. */
+	atomic_ulong submitted;
+	atomic_ulong completed;
 } veil_stream__pool;
 
 /* 0 = online cores; the result is in 1..VEIL_STREAM_MAX_THREADS. */
