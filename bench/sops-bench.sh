@@ -75,7 +75,11 @@ export SOPS_AGE_KEY_FILE=$W/key.txt
 measure() {
 	local i t0 t1
 	: >runs.txt
-	"$@" >/dev/null 2>&1 # warm-up
+	if ! "$@" >/dev/null 2>warm.err; then # warm-up, and a check that it works
+		echo "failed: $*" >&2
+		cat warm.err >&2
+		exit 1
+	fi
 	for ((i = 0; i < RUNS; i++)); do
 		t0=$(date +%s%N)
 		if [ -x /usr/bin/time ]; then
@@ -103,8 +107,9 @@ cpu_each() {
 		return
 	fi
 	/usr/bin/time -f '%U %S' -o loop.txt bash -c \
-		'n=$1; shift; for ((i = 0; i < n; i++)); do "$@" >/dev/null 2>&1; done' _ "$n" "$@"
-	awk -v n="$n" '{printf "%.2f", ($1 + $2) * 1000 / n}' loop.txt
+		'n=$1; shift; for ((i = 0; i < n; i++)); do "$@" >/dev/null 2>&1 || exit 1; done' \
+		_ "$n" "$@" || { echo "failed: $*" >&2; exit 1; }
+	tail -1 loop.txt | awk -v n="$n" '{printf "%.2f", ($1 + $2) * 1000 / n}'
 }
 
 SOPSAGE=$SRC/tests/interop/sops-age-cli.mjs
