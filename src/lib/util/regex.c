@@ -107,7 +107,8 @@ static int translate_escape(veil_buf *o, char c, const char *pattern)
 			return bad(pattern, "backreferences are not supported (RE2 has none)");
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
 			return bad(pattern, "unknown escape");
-		return veil_buf_printf(o, "\\%c", c);
+		/* glibc reads \< \> \` \' as anchors; in RE2 they are the plain characters */
+		return strchr("<>`'", c) ? veil_buf_putc(o, c) : veil_buf_printf(o, "\\%c", c);
 	}
 }
 
