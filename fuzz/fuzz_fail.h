@@ -1,0 +1,16 @@
+#ifndef VEIL_FUZZ_FUZZ_FAIL_H
+#define VEIL_FUZZ_FUZZ_FAIL_H
+/* A violated invariant in the document and SOPS targets: says which one and
+ * the library's last error message (messages never carry values), then traps
+ * so libFuzzer records the input. */
+#include "veil/error.h"
+#include <stdio.h>
+
+static inline void veil_fuzz_fail(const char *what)
+{
+	fprintf(stderr, "fuzz invariant violated: %s\n  last error: %s\n", what,
+	        veil_error_last() ? veil_error_last() : "(none)");
+	__builtin_trap();
+}
+
+#endif

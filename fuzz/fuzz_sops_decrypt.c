@@ -1,0 +1,114 @@
+/* Fuzzes veil_sops_decrypt on whole YAML documents, with two fixed
+ * throwaway identities:
+ *   - the seed identity (fuzz/docseeds/fuzz-sops.key; the encrypted seeds
+ *     are made for it, so mutations reach the value ciphers, the MAC and
+ *     the plaintext checks);
+ *   - a second identity that no input was ever encrypted for: decrypt with it
+ *     must never succeed.
+ * Invariants: no crash or leak; a failed decrypt leaves the document as it
+ * was (it renders to exactly the input bytes) and fails with one of the
+ * documented errors; a successful one renders, the output parses and is no
+ * longer encrypted; and whatever decrypts while checking the MAC also
+ * decrypts with ignore_mac. */
+#include "fuzz.h"
+#include "fuzz_fail.h"
+#include "veil/doc.h"
+#include "veil/sops.h"
+#include <sodium.h>
+#include <string.h>
+
+#define SOPS_MAX_INPUT (256u * 1024)
+
+/* Test-only keys that protect nothing. */
+static const char seed_key[] =
+    "AGE-SECRET-KEY-1KWSXW53N3TRA7FEU2CHWN26S7999TM8X3SW2DPLCAMCA8UHY0EVSQX7UFC";
+static const char other_key[] =
+    "AGE-SECRET-KEY-1JUZ8GFY9A3LGV9A02TY8HAMNXJVJSRUCWTXENW3HZGPZC6GTA6YQ3QRHY2";
+
+static veil_identities *load(const char *key)
+{
+	veil_identities *list = NULL;
+	veil_identity *id = NULL;
+
+	if (veil_identities_new(&list) < 0 || veil_identity_parse(&id, key, strlen(key)) < 0 ||
+	    veil_identities_add(list, id) < 0)
+		abort();
+	return list;
+}
+
+static int documented(int error)
+{
+	switch (error) {
+	case VEIL_ENOMATCH:
+	case VEIL_EAUTH:
+	case VEIL_EMAC:
+	case VEIL_EPLAINTEXT:
+	case VEIL_EFORMAT:
+	case VEIL_ELIMIT:
+	case VEIL_EUNSUPPORTED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Decrypts a fresh parse of src; returns decrypt's result (1 if the
+ * document does not parse at all). */
+static int run(const char *src, size_t len, const veil_identities *ids, int ignore_mac)
+{
+	veil_sops_decrypt_options opts = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
+	veil_doc *doc = NULL, *again = NULL;
+	char *out = NULL;
+	size_t out_len = 0;
+	int error;
+
+	if (veil_doc_parse(&doc, VEIL_FMT_YAML, src, len, "fuzz.yaml") < 0)
+		return 1;
+	opts.identities = ids;
+	opts.ignore_mac = ignore_mac;
+	error = veil_sops_decrypt(doc, &opts);
+	if (veil_doc_render(&out, &out_len, doc) < 0)
+		veil_fuzz_fail("decrypted or untouched, it must render");
+	if (error < 0) {
+		if (!documented(error))
+			veil_fuzz_fail("undocumented error code from decrypt");
+		if (out_len != len || memcmp(out, src, len) != 0)
+			veil_fuzz_fail("\"nothing is changed unless everything succeeded\"");
+	} else {
+		if (veil_doc_parse(&again, VEIL_FMT_YAML, out, out_len, "fuzz-out.yaml") < 0)
+			veil_fuzz_fail("decrypted output does not parse");
+		if (veil_sops_is_encrypted(again))
+			veil_fuzz_fail("the metadata block must be gone");
+		veil_doc_free(again);
+	}
+	if (out)
+		sodium_memzero(out, out_len);
+	free(out);
+	veil_doc_free(doc);
+	return error;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static veil_identities *seed_ids, *other_ids;
+	char *src;
+
+	veil_fuzz_init();
+	if (size > SOPS_MAX_INPUT)
+		return 0;
+	if (!seed_ids) {
+		/* kept for the whole run, like the fuzzer's own state */
+		seed_ids = load(seed_key);
+		other_ids = load(other_key);
+	}
+	src = malloc(size ? size : 1);
+	if (!src)
+		abort();
+	memcpy(src, data, size);
+	if (run(src, size, seed_ids, 0) == 0 && run(src, size, seed_ids, 1) != 0)
+		veil_fuzz_fail("ignoring the MAC can only make it easier");
+	if (run(src, size, other_ids, 1) == 0)
+		veil_fuzz_fail("never encrypted for this key");
+	free(src);
+	return 0;
+}
