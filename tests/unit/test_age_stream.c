@@ -11,7 +11,8 @@
 
 static const size_t sizes[] = {
 	0, 1, 65535, 65536, 65537, 131072, 5 * 65536 + 7,
-	/* past one batch of 16 chunks: exact batch, one more byte, several */
+	/* past one batch (8 chunks) and two: exact batches, one more byte, several */
+	8 * 65536, 8 * 65536 + 1,
 	16 * 65536, 16 * 65536 + 1, 17 * 65536, 32 * 65536, 40 * 65536 + 123,
 };
 static const unsigned int thread_counts[] = { 1, 2, 4, 0 };

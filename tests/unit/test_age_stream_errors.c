@@ -78,7 +78,7 @@ static void tamper_chunk(size_t len, size_t chunk)
 TEST(test_age_stream__tampered_chunk_releases_exactly_the_prefix)
 {
 	/* One batch (5 chunks + 7 bytes) and several (40 chunks + 123 bytes,
-	 * batches of 16): first, middle, batch edges and last chunk. */
+	 * batches of 8): first, middle, batch edges and last chunk. */
 	tamper_chunk(5 * 65536 + 7, 0);
 	tamper_chunk(5 * 65536 + 7, 2);
 	tamper_chunk(5 * 65536 + 7, 5);
