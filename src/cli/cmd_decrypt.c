@@ -213,6 +213,9 @@ static int decrypt_doc(veil_doc *doc, const dec_args *a)
 	if (!veil_sops_is_encrypted(doc)) {
 		veil_cli__error("%s: not encrypted: no sops metadata with a mac and version",
 		                a->file);
+		if (!strcmp(a->file, "-") && !a->input_type)
+			veil_cli__hint("stdin is read as a binary file unless --input-type says "
+			               "yaml, json, dotenv or ini");
 		return VEIL_EXIT_NOT_ENCRYPTED;
 	}
 	if ((rc = veil_cli__doc_identities(&ids, a->identities, a->nidentities)) != 0)

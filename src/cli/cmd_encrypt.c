@@ -2,6 +2,7 @@
 #include "sops/rules.h"
 #include "sops/shamir.h"
 #include "sops_cli.h"
+#include "util/buf.h"
 #include "util/secret.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,25 +186,23 @@ typedef struct enc_plan {
 static int plan_flat(enc_plan *p, const enc_args *a)
 {
 	const char *env = getenv("VEIL_AGE_RECIPIENTS");
-	size_t total = 1;
-	int rc;
+	veil_buf b = VEIL_BUF_INIT(0);
+	int rc = 0;
 
 	if (!a->nrecipients && (!env || !*env))
 		env = getenv("SOPS_AGE_RECIPIENTS");
 	if (!a->nrecipients && (!env || !*env))
 		return 0;
-	for (size_t i = 0; i < a->nrecipients; i++)
-		total += strlen(a->recipients[i]) + 1;
-	if (!a->nrecipients)
-		total += strlen(env);
-	if (!(p->buf = calloc(1, total)))
-		return veil_cli__lib_error("encrypt", veil_error_set(VEIL_ENOMEM, "out of memory"));
-	for (size_t i = 0; i < a->nrecipients; i++) {
-		strcat(p->buf, a->recipients[i]);
-		strcat(p->buf, ",");
+	/* -r values and the variable are comma lists alike: join, then split */
+	for (size_t i = 0; i < a->nrecipients && rc == 0; i++)
+		rc = veil_buf_printf(&b, "%s,", a->recipients[i]);
+	if (!a->nrecipients && rc == 0)
+		rc = veil_buf_printf(&b, "%s", env);
+	if (rc < 0) {
+		veil_buf_dispose(&b);
+		return veil_cli__lib_error("encrypt", rc);
 	}
-	if (!a->nrecipients)
-		strcat(p->buf, env);
+	p->buf = (char *)veil_buf_detach(&b, NULL);
 	if ((rc = split_recipients(p->flat, &p->nflat, p->buf)) != 0)
 		return rc;
 	p->groups[0].age = p->flat;
@@ -269,8 +268,14 @@ static int plan_options(enc_plan *p, const enc_args *a)
 	}
 	if (a->mac_only)
 		p->o.mac_only_encrypted = 1;
-	if (a->shamir)
-		p->o.shamir_threshold = atoi(a->shamir);
+	if (a->shamir) {
+		char *end;
+		long t = strtol(a->shamir, &end, 10);
+		if (*end || end == a->shamir || t < 1 || t > 255)
+			return veil_cli__usage("encrypt", "--shamir-secret-sharing-threshold "
+				"takes a number from 1 to 255");
+		p->o.shamir_threshold = (int)t;
+	}
 	if (a->cipher) {
 		if (!strcmp(a->cipher, "aes256-gcm") || !strcmp(a->cipher, "aes256_gcm"))
 			p->o.cipher = VEIL_SOPS_AES256_GCM;

@@ -378,3 +378,38 @@ TEST(test_sops_envelope__comment_regex_marks_what_stays_readable)
 	free(dec);
 	free_keys(&k);
 }
+
+TEST(test_sops_envelope__reuse_keeps_each_equal_list_item)
+{
+	static const char text[] = "hosts:\n  - path: /\n  - path: /\nuser: a\n";
+	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+	veil_doc *old = NULL, *doc = NULL;
+	struct keys k;
+	char *enc, *enc2 = NULL;
+	size_t len;
+
+	make_keys(&k);
+	enc = encrypt_text(text, &k, &o);
+	if (!enc || veil_doc_parse(&old, VEIL_FMT_YAML, enc, strlen(enc), "old") < 0 ||
+	    veil_doc_parse(&doc, VEIL_FMT_YAML, "hosts:\n  - path: /\n  - path: /\nuser: b\n", 38,
+			   "new") < 0) {
+		CHECK(0);
+		goto done;
+	}
+	o.reuse = old;
+	o.identities = k.ids;
+	CHECK_INT(veil_sops_encrypt(doc, &o), 0);
+	CHECK_INT(veil_doc_render(&enc2, &len, doc), 0);
+	/* the two path lines (lines 2 and 3) are byte-identical to before */
+	if (enc2) {
+		char *a = strchr(enc, '\n') + 1, *b = strchr(enc2, '\n') + 1;
+		char *a3 = strchr(strchr(a, '\n') + 1, '\n'), *b3 = strchr(strchr(b, '\n') + 1, '\n');
+		CHECK(a3 - a == b3 - b && !memcmp(a, b, (size_t)(a3 - a)));
+	}
+done:
+	veil_doc_free(old);
+	veil_doc_free(doc);
+	free(enc);
+	free(enc2);
+	free_keys(&k);
+}

@@ -5,9 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Equal values at one path (list items) each keep their own ciphertext:
+ * they are remembered in document order and handed out in that order. */
 struct slot {
 	uint8_t digest[32];
-	char *enc; /* NULL = empty slot */
+	char **encs; /* NULL = empty slot */
+	size_t n;
+	size_t next; /* the next one to hand out */
 };
 
 struct veil_sops_ivcache {
@@ -53,8 +57,11 @@ void veil_sops__ivcache_free(veil_sops_ivcache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->cap; i++)
-		free(c->slots[i].enc);
+	for (size_t i = 0; i < c->cap; i++) {
+		for (size_t j = 0; j < c->slots[i].n; j++)
+			free(c->slots[i].encs[j]);
+		free(c->slots[i].encs);
+	}
 	free(c->slots);
 	free(c);
 }
@@ -65,7 +72,7 @@ static struct slot *find(struct slot *slots, size_t cap, const uint8_t digest[32
 
 	memcpy(&i, digest, sizeof(i));
 	for (i &= cap - 1;; i = (i + 1) & (cap - 1))
-		if (!slots[i].enc || !memcmp(slots[i].digest, digest, 32))
+		if (!slots[i].encs || !memcmp(slots[i].digest, digest, 32))
 			return &slots[i];
 }
 
@@ -77,7 +84,7 @@ static int grow(veil_sops_ivcache *c)
 	if (!slots)
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
 	for (size_t i = 0; i < c->cap; i++)
-		if (c->slots[i].enc)
+		if (c->slots[i].encs)
 			*find(slots, cap, c->slots[i].digest) = c->slots[i];
 	free(c->slots);
 	c->slots = slots;
@@ -86,33 +93,40 @@ static int grow(veil_sops_ivcache *c)
 }
 
 int veil_sops__ivcache_put(veil_sops_ivcache *c, const char *aad, size_t aad_len,
-                           veil_sops_type type, const uint8_t *pt, size_t pt_len, const char *enc,
-                           size_t enc_len)
+	veil_sops_type type, const uint8_t *pt, size_t pt_len, const char *enc, size_t enc_len)
 {
 	uint8_t d[32];
 	struct slot *s;
-	char *copy;
+	char *copy, **grown;
 	int error;
 
 	if (2 * (c->used + 1) > c->cap && (error = grow(c)) < 0)
 		return error;
-	if (!(copy = strndup(enc, enc_len)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
 	digest_of(d, aad, aad_len, type, pt, pt_len);
 	s = find(c->slots, c->cap, d);
-	if (!s->enc)
+	if (!(copy = strndup(enc, enc_len)) ||
+	    !(grown = realloc(s->encs, (s->n + 1) * sizeof(*grown)))) {
+		free(copy);
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	}
+	if (!s->encs)
 		c->used++;
-	free(s->enc);
 	memcpy(s->digest, d, 32);
-	s->enc = copy;
+	s->encs = grown;
+	s->encs[s->n++] = copy;
 	return 0;
 }
 
-const char *veil_sops__ivcache_get(const veil_sops_ivcache *c, const char *aad, size_t aad_len,
-                                   veil_sops_type type, const uint8_t *pt, size_t pt_len)
+const char *veil_sops__ivcache_take(veil_sops_ivcache *c, const char *aad, size_t aad_len,
+	veil_sops_type type, const uint8_t *pt, size_t pt_len)
 {
 	uint8_t d[32];
+	struct slot *s;
 
 	digest_of(d, aad, aad_len, type, pt, pt_len);
-	return find(c->slots, c->cap, d)->enc;
+	s = find(c->slots, c->cap, d);
+	if (!s->encs)
+		return NULL;
+	/* more equal values than before: the extra ones share the last */
+	return s->encs[s->next < s->n ? s->next++ : s->n - 1];
 }

@@ -147,7 +147,7 @@ static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
 	    (error = build_aad(w, w->nkeys)) < 0)
 		return error;
 	if (w->o->reuse)
-		enc = veil_sops__ivcache_get(w->o->reuse, (char *)w->aad.data, w->aad.len, st,
+		enc = veil_sops__ivcache_take(w->o->reuse, (char *)w->aad.data, w->aad.len, st,
 		                             w->tmp.data, w->tmp.len);
 	if (!enc) {
 		if ((error = veil_sops__encrypt(&fresh, w->o->cipher, w->o->key, w->tmp.data,
@@ -284,7 +284,7 @@ static int encrypt_comment(struct walk *w, veil_node *c, size_t level)
 	if ((error = build_aad(w, w->nkeys)) < 0)
 		return error;
 	if (w->o->reuse) {
-		const char *kept = veil_sops__ivcache_get(w->o->reuse, (char *)w->aad.data,
+		const char *kept = veil_sops__ivcache_take(w->o->reuse, (char *)w->aad.data,
 		                                          w->aad.len, VEIL_SOPS_COMMENT,
 		                                          (const uint8_t *)c->value, c->value_len);
 		if (kept)
