@@ -144,6 +144,11 @@ VEIL_EXTERN veil_node *veil_node_get(const veil_node *map, const char *key);
 VEIL_EXTERN int veil_doc_set_value(veil_doc *doc, veil_node *node, const char *value, size_t len,
 	veil_scalar_type type);
 
+/* Undoing: mark returns a point in the edit history; rollback drops (and
+ * wipes) every edit made since, e.g. when a decryption fails halfway. */
+VEIL_EXTERN size_t veil_doc_edits_mark(const veil_doc *doc);
+VEIL_EXTERN void veil_doc_edits_rollback(veil_doc *doc, size_t mark);
+
 /* The value node will have once rendered: its pending veil_doc_set_value,
  * or its own. *value is owned by doc. (A decrypted binary file is this
  * value of its "data" node, not a render.) */

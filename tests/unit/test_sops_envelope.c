@@ -413,3 +413,31 @@ done:
 	free(enc2);
 	free_keys(&k);
 }
+
+TEST(test_sops_envelope__failed_decrypt_leaves_the_document_unchanged)
+{
+	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+	veil_sops_decrypt_options d = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
+	veil_doc *doc = NULL;
+	struct keys k;
+	char *enc, *out = NULL;
+	size_t len;
+
+	make_keys(&k);
+	enc = encrypt_text(secret_yaml, &k, &o);
+	replace(&enc, "lastmodified: \"20", "lastmodified: \"19");
+	d.identities = k.ids;
+	if (!enc || veil_doc_parse(&doc, VEIL_FMT_YAML, enc, strlen(enc), "t") < 0) {
+		CHECK(0);
+		goto done;
+	}
+	/* every value decrypts, then the MAC fails: none of it may stay queued */
+	CHECK_INT(veil_sops_decrypt(doc, &d), VEIL_EMAC);
+	CHECK_INT(veil_doc_render(&out, &len, doc), 0);
+	CHECK(out && strcmp(out, enc) == 0 && !strstr(out, "hunter2"));
+done:
+	veil_doc_free(doc);
+	free(enc);
+	free(out);
+	free_keys(&k);
+}

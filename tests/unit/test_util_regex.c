@@ -61,3 +61,17 @@ TEST(test_util_regex__refuses_what_it_cannot_honour)
 	CHECK_INT(veil_regex_compile(&re, "(unclosed"), VEIL_EFORMAT);
 	CHECK(re == NULL);
 }
+
+TEST(test_util_regex__bounds_what_makes_glibc_exponential)
+{
+	veil_regex *re = NULL;
+
+	/* RE2 refuses stacked repetition; glibc would spend seconds on it */
+	CHECK_INT(veil_regex_compile(&re, "a++++++++++++++++++++"), VEIL_EFORMAT);
+	CHECK_INT(veil_regex_compile(&re, "a*+"), VEIL_EFORMAT);
+	CHECK_INT(veil_regex_compile(&re, "((((((((((a+)+)+)+)+)+)+)+)+)+)"), VEIL_EFORMAT);
+	CHECK_INT(veil_regex_compile(&re, "a+b+c+d+e+f+g+h+i+j+k+l+m+n+o+p+q+"), VEIL_EFORMAT);
+	/* realistic patterns stay well inside the bounds */
+	CHECK_INT(veil_regex_compile(&re, "^(data|stringData|(?:config|secret)[0-9]{1,3})$"), 0);
+	veil_regex_free(re);
+}

@@ -20,6 +20,7 @@ typedef struct veil_doc_edit {
 	char *want;		/* the value node must read back as */
 	size_t want_len;
 	veil_scalar_type want_type;
+	size_t seq;		/* order of creation, for veil_doc_edits_rollback */
 } veil_doc_edit;
 
 typedef struct veil_codec {
@@ -49,6 +50,7 @@ struct veil_doc {
 	veil_doc_edit *edits;
 	size_t nedits;
 	size_t cap_edits;
+	size_t edit_seq;	/* sequence number of the next edit */
 	/* node arena */
 	veil_node **nodes;
 	size_t nnodes;

@@ -86,6 +86,7 @@ int veil_doc__edit_add(veil_doc *doc, size_t start, size_t end, const char *text
 	if (!e.text || (want && !e.want))
 		return VEIL_ENOMEM;
 	memmove(doc->edits + pos + 1, doc->edits + pos, (doc->nedits - pos) * sizeof(e));
+	e.seq = doc->edit_seq++;
 	doc->edits[pos] = e;
 	doc->nedits++;
 	return 0;
@@ -386,4 +387,21 @@ int veil_doc_pending_value(const veil_doc *doc, const veil_node *node, const cha
 	*value = node->value;
 	*len = node->value_len;
 	return 0;
+}
+
+size_t veil_doc_edits_mark(const veil_doc *doc)
+{
+	return doc->edit_seq;
+}
+
+void veil_doc_edits_rollback(veil_doc *doc, size_t mark)
+{
+	size_t i = 0;
+
+	while (i < doc->nedits) {
+		if (doc->edits[i].seq >= mark)
+			edit_remove(doc, i);	/* wipes the text and the wanted value */
+		else
+			i++;
+	}
 }

@@ -82,6 +82,8 @@ int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options *opts)
 	uint8_t *key = sodium_malloc(32);
 	int error;
 
+	size_t mark = veil_doc_edits_mark(doc);
+
 	if (!key)
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
 	error = open_doc(doc, opts ? opts->identities : NULL, &meta, key, NULL, 0,
@@ -90,6 +92,9 @@ int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options *opts)
 		veil_sops__meta_dispose(&meta);
 		error = veil_doc_remove_metadata(doc);
 	}
+	/* values decrypted before the failure must not stay queued in the doc */
+	if (error < 0)
+		veil_doc_edits_rollback(doc, mark);
 	sodium_free(key);
 	return error;
 }
@@ -169,6 +174,7 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 	veil_sops_ivcache *cache = NULL;
 	veil_sops_cipher cipher = o->cipher;
 	uint8_t *key = sodium_malloc(32);
+	size_t mark = veil_doc_edits_mark(doc);
 	int error;
 
 	if (!key)
@@ -203,6 +209,8 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 	}
 	error = seal(doc, &meta, key, cipher ? cipher : VEIL_SOPS_CHACHA20_POLY1305, cache);
 done:
+	if (error < 0)
+		veil_doc_edits_rollback(doc, mark);
 	veil_sops__meta_dispose(&meta);
 	veil_sops__ivcache_free(cache);
 	sodium_free(key);

@@ -113,10 +113,21 @@ static int translate_escape(veil_buf *o, char c, const char *pattern)
 }
 
 /* Rewrites RE2 syntax into ERE in o; *icase set by a leading (?i). */
+/* glibc's regcomp takes exponential time on nested or stacked repetition
+ * (a++++, ((a+)+)+), so those are bounded; RE2 refuses stacked ones too. */
+#define MAX_GROUP_DEPTH 8
+#define MAX_REPEATS 16
+
+static int is_repeat(char c)
+{
+	return c == '*' || c == '+' || c == '?' || c == '{';
+}
+
+/* Rewrites RE2 syntax into ERE in o; *icase set by a leading (?i). */
 static int translate(veil_buf *o, const char *p, int *icase)
 {
-	size_t i = 0;
-	int error = 0;
+	size_t i = 0, repeats = 0;
+	int error = 0, depth = 0, after_repeat = 0;
 
 	if (!strncmp(p, "(?i)", 4)) {
 		*icase = 1;
@@ -124,6 +135,15 @@ static int translate(veil_buf *o, const char *p, int *icase)
 	}
 	for (; p[i] && !error; i++) {
 		char c = p[i];
+		if (is_repeat(c) && after_repeat)
+			return bad(p, "bad repetition operator (a repetition of a repetition)");
+		if (is_repeat(c) && ++repeats > MAX_REPEATS)
+			return bad(p, "too many repetition operators");
+		after_repeat = is_repeat(c) || (c == '}' && repeats > 0);
+		if (c == '(' && ++depth > MAX_GROUP_DEPTH)
+			return bad(p, "groups nested too deeply");
+		if (c == ')')
+			depth--;
 		if (c == '\\') {
 			if (!p[i + 1])
 				return bad(p, "trailing backslash");
@@ -141,6 +161,14 @@ static int translate(veil_buf *o, const char *p, int *icase)
 		} else if ((c == '*' || c == '+' || c == '?' || c == '}') && p[i + 1] == '?') {
 			error = veil_buf_putc(o, c); /* lazy == greedy for a yes/no match */
 			i++;
+		} else if (c == '{') {
+			/* copy a whole {n,m} so its '}' is not taken for a new operator */
+			const char *end = strchr(p + i, '}');
+			size_t n = end ? (size_t)(end - (p + i)) + 1 : 1;
+			error = veil_buf_append(o, p + i, n);
+			i += n - 1;
+			if (end && p[i + 1] == '?')
+				i++;
 		} else {
 			error = veil_buf_putc(o, c);
 		}
