@@ -3,6 +3,8 @@
  * fsync'd and renamed over the target; devices and FIFOs (/dev/null,
  * /dev/stdout, a pipe made with mkfifo) cannot be renamed over, so they are
  * opened and written directly. */
+/* sync_file_range (Linux) */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -126,6 +128,9 @@ void veil_outfile__cleanup_all(void)
 
 enum out_kind { OUT_STDOUT, OUT_DIRECT, OUT_TEMP };
 
+/* Writeback is started every this many bytes of a temp output file. */
+#define WRITEBACK_STEP (8u * 1024 * 1024)
+
 struct veil_outfile {
 	enum out_kind kind;
 	unsigned int flags;
@@ -135,6 +140,8 @@ struct veil_outfile {
 	char *path;	/* for messages: the path as given */
 	char *base;	/* OUT_TEMP: target name inside dirfd */
 	char tmp[NAME_MAX + 1];	/* OUT_TEMP: temp name inside dirfd */
+	uint64_t written;	/* OUT_TEMP: bytes written so far */
+	uint64_t flushed;	/* OUT_TEMP: bytes whose writeback was started */
 };
 
 static void outfile_free(veil_outfile *f)
@@ -295,6 +302,14 @@ int veil_outfile_write(veil_outfile *f, const uint8_t *data, size_t len)
 		/* The message is rebuilt from a copy: it is its own format argument. */
 		snprintf(why, sizeof(why), "%s", veil_error_last());
 		return veil_error_set(error, "cannot write %s: %s", f->path, why);
+	}
+	f->written += len;
+	/* Start writeback as we go, so the fsync at commit waits for the tail
+	 * only instead of the whole file (advisory: errors surface at fsync). */
+	if (f->kind == OUT_TEMP && f->written - f->flushed >= WRITEBACK_STEP) {
+		(void)sync_file_range(f->fd, (off_t)f->flushed, (off_t)(f->written - f->flushed),
+			SYNC_FILE_RANGE_WRITE);
+		f->flushed = f->written;
 	}
 	return 0;
 }
