@@ -122,6 +122,9 @@ static void *arena_alloc(veil_doc *doc, size_t n)
 #ifdef MADV_HUGEPAGE
 		madvise(p, size, MADV_HUGEPAGE);
 #endif
+#ifdef MADV_DONTDUMP
+		madvise(p, size, MADV_DONTDUMP);	/* decrypted values live here */
+#endif
 		c = p;
 		c->next = doc->arena;
 		c->size = size;
