@@ -1,4 +1,5 @@
 /* RE2-syntax patterns, as written in .sops.yaml files. */
+#include <stdlib.h>
 #include "harness.h"
 #include "util/regex.h"
 #include "veil/error.h"
@@ -74,4 +75,18 @@ TEST(test_util_regex__bounds_what_makes_glibc_exponential)
 	/* realistic patterns stay well inside the bounds */
 	CHECK_INT(veil_regex_compile(&re, "^(data|stringData|(?:config|secret)[0-9]{1,3})$"), 0);
 	veil_regex_free(re);
+}
+
+TEST(test_util_regex__error_at_the_last_character_stops_in_bounds)
+{
+	veil_regex *re = NULL;
+	char *p = malloc(6);
+
+	/* an escaped ']' ending a bracket at the very end of the pattern (fuzz
+	 * finding: the loop stepped past the NUL after the error) */
+	if (!p)
+		return;
+	memcpy(p, "a[b\\]", 6);
+	CHECK_INT(veil_regex_compile(&re, p), VEIL_EFORMAT);
+	free(p);
 }

@@ -44,7 +44,7 @@ static int copy_bracket(veil_buf *o, const char *p, size_t *i, const char *patte
 		error = error ? error : veil_buf_putc(o, p[j++]);
 	if (p[j] == ']')
 		error = error ? error : veil_buf_putc(o, p[j++]);
-	for (; p[j] && p[j] != ']' && !error; j++) {
+	for (; !error && p[j] && p[j] != ']'; j++) {
 		if (p[j] == '\\' && p[j + 1]) {
 			const char *cls = perl_class(p[j + 1]);
 			if (cls && p[j + 1] >= 'a')
@@ -133,7 +133,7 @@ static int translate(veil_buf *o, const char *p, int *icase)
 		*icase = 1;
 		i = 4;
 	}
-	for (; p[i] && !error; i++) {
+	for (; !error && p[i]; i++) {
 		char c = p[i];
 		if (is_repeat(c) && after_repeat)
 			return bad(p, "bad repetition operator (a repetition of a repetition)");
