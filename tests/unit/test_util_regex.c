@@ -90,3 +90,16 @@ TEST(test_util_regex__error_at_the_last_character_stops_in_bounds)
 	CHECK_INT(veil_regex_compile(&re, p), VEIL_EFORMAT);
 	free(p);
 }
+
+/* Escaped punctuation that glibc's regcomp would read as GNU anchors (found
+ * by fuzz/fuzz_sops_config.c): in RE2, \< \> \` \' are the characters. */
+TEST(test_util_regex__escaped_gnu_anchor_characters_are_literal)
+{
+	CHECK_INT(m("a\\<", "a<"), 1);
+	CHECK_INT(m("a\\<b", "a b"), 0);
+	CHECK_INT(m("x\\>", "x>"), 1);
+	CHECK_INT(m("it\\'s", "it's"), 1);
+	CHECK_INT(m("a\\`b", "a`b"), 1);
+	CHECK_INT(m("^\\'", "x"), 0);
+	CHECK_INT(m("a\\.b", "axb"), 0); /* other escapes stay escapes */
+}
