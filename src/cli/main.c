@@ -22,6 +22,7 @@ static const command commands[] = {
 	{ "edit", veil_cli__cmd_edit, "edit an encrypted file in $EDITOR, re-encrypted on save" },
 	{ "exec-env", veil_cli__cmd_exec_env, "run a command with the decrypted values in its env" },
 	{ "exec-file", veil_cli__cmd_exec_file, "run a command with {} as a FIFO of the plaintext" },
+	{ "k8s-keys", veil_cli__cmd_k8s_keys, "check the keys the k8s commands load: print recipients" },
 	{ "age", veil_cli__cmd_age, "encrypt (-e) or decrypt (-d) age files, flags as age" },
 	{ NULL, NULL, NULL },
 };

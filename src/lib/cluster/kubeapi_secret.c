@@ -1,0 +1,151 @@
+/* The body of GET .../secrets/NAME: a v1 Secret in JSON whose data entries
+ * are base64. Only the chosen entries are decoded, into secret memory; every
+ * string cJSON copied out of the body is wiped before the tree is freed. */
+#include "cluster/kubeapi.h"
+
+#include <string.h>
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "util/b64.h"
+#include "util/buf.h"
+#include "util/secret.h"
+
+#define ENTRY_MAX (1024 * 1024) /* one decoded entry: a Secret is <= 1 MiB */
+#define AGEKEY_SUFFIX ".agekey"
+
+/* cJSON frees with plain free(): overwrite every string first, since the
+ * base64 of the key was copied into one of them. Depth is bounded by
+ * cJSON's own nesting limit. */
+static void wipe_tree(cJSON *item)
+{
+	for (; item; item = item->next) {
+		if (item->valuestring)
+			sodium_memzero(item->valuestring, strlen(item->valuestring));
+		if (item->child)
+			wipe_tree(item->child);
+	}
+}
+
+static int agekey_entry(const char *name)
+{
+	size_t n = strlen(name), s = strlen(AGEKEY_SUFFIX);
+
+	return n > s && !strcmp(name + n - s, AGEKEY_SUFFIX);
+}
+
+static int load_entry(veil_identities *list, const cJSON *e, const char *what)
+{
+	const char *b64 = cJSON_GetStringValue(e);
+	char label[512];
+	uint8_t *raw = NULL;
+	size_t n, len = 0;
+	int error;
+
+	snprintf(label, sizeof(label), "%s entry %s", what, e->string);
+	if (!b64)
+		return veil_error_set(VEIL_EFORMAT, "%s: data value is not a string", label);
+	n = strlen(b64);
+	if (n / 4 * 3 > ENTRY_MAX)
+		return veil_error_set(VEIL_ELIMIT, "%s is larger than %d bytes", label, ENTRY_MAX);
+	raw = veil_secure_alloc(n / 4 * 3 + 1);
+	if (!raw)
+		return VEIL_ENOMEM;
+	error = veil_b64_decode_padded(raw, n / 4 * 3 + 1, &len, b64, n);
+	if (error < 0) {
+		error = veil_error_set(VEIL_EFORMAT, "%s is not valid base64", label);
+		goto done;
+	}
+	error = veil_identities_parse(list, (const char *)raw, len, label);
+done:
+	veil_secure_free(raw);
+	return error;
+}
+
+/* The entry names, for "which one did you mean" (names are not secret). */
+static void names_of(const cJSON *data, char *out, size_t cap)
+{
+	const cJSON *e;
+	size_t used = 0;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(e, data) {
+		int n = snprintf(out + used, cap - used, "%s%s", used ? ", " : "",
+			e->string ? e->string : "?");
+
+		if (n < 0 || (size_t)n >= cap - used) {
+			out[used] = '\0';
+			break;
+		}
+		used += (size_t)n;
+	}
+}
+
+static int load_default(veil_identities *list, const cJSON *data, const char *what)
+{
+	const cJSON *e;
+	char names[256];
+	int found = 0, error = 0;
+
+	/* As Flux: every *.agekey entry, which also lets a rotation keep the
+	 * old and the new key side by side in one Secret. */
+	cJSON_ArrayForEach(e, data) {
+		if (!e->string || !agekey_entry(e->string))
+			continue;
+		error = load_entry(list, e, what);
+		if (error < 0)
+			return error;
+		found++;
+	}
+	if (found)
+		return 0;
+	e = cJSON_GetObjectItemCaseSensitive(data, "keys.txt");
+	if (e)
+		return load_entry(list, e, what);
+	names_of(data, names, sizeof(names));
+	return veil_error_set(VEIL_ENOTFOUND,
+		"%s has no *.agekey or keys.txt entry (entries: %s); name the entry "
+		"identity.agekey or give NAMESPACE/NAME/KEY", what, names[0] ? names : "none");
+}
+
+int veil_kube__secret_parse(veil_identities *list, const char *body, size_t len,
+	const char *key, const char *what)
+{
+	const cJSON *kind, *data, *e;
+	cJSON *root;
+	char names[256];
+	int error;
+
+	if (len > VEIL_KUBE_RESPONSE_MAX)
+		return veil_error_set(VEIL_ELIMIT, "%s: response larger than %ld bytes", what,
+			VEIL_KUBE_RESPONSE_MAX);
+	root = cJSON_ParseWithLength(body, len);
+	if (!root)
+		return veil_error_set(VEIL_EFORMAT, "%s: the API answer is not JSON", what);
+	kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
+	data = cJSON_GetObjectItemCaseSensitive(root, "data");
+	if (!cJSON_IsObject(root) || !cJSON_IsString(kind) || strcmp(kind->valuestring, "Secret")) {
+		error = veil_error_set(VEIL_EFORMAT, "%s: the API answer is not a v1 Secret", what);
+		goto done;
+	}
+	if (!cJSON_IsObject(data) || !data->child) {
+		error = veil_error_set(VEIL_ENOTFOUND, "%s has no data", what);
+		goto done;
+	}
+	if (!key || !*key) {
+		error = load_default(list, data, what);
+		goto done;
+	}
+	e = cJSON_GetObjectItemCaseSensitive(data, key);
+	if (!e) {
+		names_of(data, names, sizeof(names));
+		error = veil_error_set(VEIL_ENOTFOUND, "%s has no entry \"%s\" (entries: %s)",
+			what, key, names);
+		goto done;
+	}
+	error = load_entry(list, e, what);
+done:
+	wipe_tree(root);
+	cJSON_Delete(root);
+	return error;
+}
