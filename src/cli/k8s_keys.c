@@ -261,7 +261,7 @@ static int load_secret(veil_identities *ids, const char *ref, long timeout_ms)
 	return error;
 }
 
-int veil_cli__k8s_keys_load(const veil_k8s_keys *k, veil_identities **out)
+int veil_cli__k8s_keys_identities(const veil_k8s_keys *k, veil_identities **out)
 {
 	veil_identities *ids = NULL;
 	const char *source = NULL;

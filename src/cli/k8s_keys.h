@@ -15,7 +15,7 @@
  *	//   r = veil_cli__k8s_keys_opt(&keys, id, arg);  1 taken, 0 not ours,
  *	//                                                <0 usage error printed
  *	// (or, with another parser, veil_cli__k8s_keys_option(&keys, "name", arg))
- *	error = veil_cli__k8s_keys_load(&keys, &ids);  // message printed on failure
+ *	error = veil_cli__k8s_keys_identities(&keys, &ids);  // message printed on failure
  *	...
  *	veil_identities_free(ids);
  *
@@ -83,7 +83,7 @@ void veil_cli__k8s_keys_usage(FILE *f);
 /* Loads every identity the options name (or the default lookup). On failure
  * prints "veil: error: ..." (never key bytes) and returns a negative code;
  * *out is NULL then. */
-int veil_cli__k8s_keys_load(const veil_k8s_keys *k, veil_identities **out);
+int veil_cli__k8s_keys_identities(const veil_k8s_keys *k, veil_identities **out);
 
 /* Core dumps off and the process not dumpable (no ptrace by same-uid peers,
  * no /proc/PID/mem): call before any key is loaded. Failures are warned

@@ -64,7 +64,7 @@ int veil_cli__cmd_k8s_keys(int argc, char **argv)
 		code = veil_cli__usage("k8s-keys", "unexpected argument '%s'", st.operands[0]);
 		goto done;
 	}
-	if (veil_cli__k8s_keys_load(&keys, &ids) < 0)
+	if (veil_cli__k8s_keys_identities(&keys, &ids) < 0)
 		goto done;
 	code = VEIL_EXIT_OK;
 	for (i = 0; i < veil_identities_count(ids) && code == VEIL_EXIT_OK; i++) {
