@@ -97,7 +97,8 @@ typedef struct arena_chunk {
 	size_t used;
 } arena_chunk;
 
-#define ARENA_MIN (2u * 1024 * 1024)
+#define ARENA_FIRST (64u * 1024)
+#define ARENA_HUGE (2u * 1024 * 1024)
 #define ARENA_MAX (64u * 1024 * 1024)
 #define ARENA_HDR ((sizeof(arena_chunk) + 15) & ~(size_t)15)
 
@@ -109,18 +110,21 @@ static void *arena_alloc(veil_doc *doc, size_t n)
 
 	n = (n + 15) & ~(size_t)15;
 	if (!c || c->size - c->used < n) {
-		size = c ? c->size * 2 : ARENA_MIN;
+		/* Small documents (a Secret) start with 64 KiB: a first huge page
+		 * costs a 2 MiB clear, more than the whole decryption. */
+		size = c ? c->size * 2 : ARENA_FIRST;
 		if (size > ARENA_MAX)
 			size = ARENA_MAX;
 		if (size < n + ARENA_HDR)
-			size = (n + ARENA_HDR + ARENA_MIN - 1) & ~((size_t)ARENA_MIN - 1);
+			size = (n + ARENA_HDR + ARENA_HUGE - 1) & ~((size_t)ARENA_HUGE - 1);
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED) {
 			veil_error_set(VEIL_ENOMEM, "cannot map %zu bytes", size);
 			return NULL;
 		}
 #ifdef MADV_HUGEPAGE
-		madvise(p, size, MADV_HUGEPAGE);
+		if (size >= ARENA_HUGE)
+			madvise(p, size, MADV_HUGEPAGE);
 #endif
 #ifdef MADV_DONTDUMP
 		madvise(p, size, MADV_DONTDUMP);	/* decrypted values live here */
@@ -204,8 +208,8 @@ int veil_doc_new(veil_doc **out, veil_doc_format fmt)
 	return doc_alloc(out, fmt, codec_for(fmt), "<new>");
 }
 
-int veil_doc__parse_with(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
-	const char *src, size_t len, const char *name)
+static int parse_source(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
+	const char *src, size_t len, const char *name, int borrow)
 {
 	veil_doc *doc = NULL;
 	int error;
@@ -219,14 +223,19 @@ int veil_doc__parse_with(veil_doc **out, veil_doc_format fmt, const veil_codec *
 	error = doc_alloc(&doc, fmt, codec, name);
 	if (error < 0)
 		return error;
-	doc->src = arena_alloc(doc, len + 1);
-	if (!doc->src) {
-		error = VEIL_ENOMEM;
-		goto done;
+	if (borrow) {
+		/* the codecs only read src */
+		doc->src = (char *)src;
+	} else {
+		doc->src = arena_alloc(doc, len + 1);
+		if (!doc->src) {
+			error = VEIL_ENOMEM;
+			goto done;
+		}
+		if (len)
+			memcpy(doc->src, src, len);
+		doc->src[len] = '\0';
 	}
-	if (len)
-		memcpy(doc->src, src, len);
-	doc->src[len] = '\0';
 	doc->src_len = len;
 	error = doc->codec->parse(doc);
 	if (error < 0)
@@ -236,6 +245,18 @@ int veil_doc__parse_with(veil_doc **out, veil_doc_format fmt, const veil_codec *
 done:
 	veil_doc_free(doc);
 	return error;
+}
+
+int veil_doc__parse_with(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
+	const char *src, size_t len, const char *name)
+{
+	return parse_source(out, fmt, codec, src, len, name, 0);
+}
+
+int veil_doc__parse_borrowed(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
+	const char *src, size_t len, const char *name)
+{
+	return parse_source(out, fmt, codec, src, len, name, 1);
 }
 
 int veil_doc_parse(veil_doc **out, veil_doc_format fmt, const char *src, size_t len,
