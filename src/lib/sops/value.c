@@ -68,9 +68,19 @@ static int take_field(const char **text, size_t *text_len, const char **p, const
 	stop = end;
 	if (sep) {
 		size_t slen = strlen(sep);
-		for (stop = *p; stop + slen <= end && memcmp(stop, sep, slen) != 0; stop++)
-			;
-		if (stop + slen > end)
+		const char *q = *p;
+
+		/* memchr for the separator's first byte: values are long */
+		for (stop = NULL; q < end; q++) {
+			q = memchr(q, sep[0], (size_t)(end - q));
+			if (!q || (size_t)(end - q) < slen)
+				break;
+			if (!memcmp(q, sep, slen)) {
+				stop = q;
+				break;
+			}
+		}
+		if (!stop)
 			return veil_error_set(VEIL_EFORMAT, "encrypted value: missing '%s'", sep);
 	}
 	*text = *p;
@@ -84,7 +94,8 @@ static int take_field(const char **text, size_t *text_len, const char **p, const
 static int decode_field(uint8_t *out, size_t cap, size_t *out_len, const char *text, size_t len,
                         const char *name)
 {
-	if (veil_b64_decode_padded(out, cap, out_len, text, len) < 0)
+	/* iv, tag and data are public: the table decoder is fine here */
+	if (veil_b64_decode_padded_public(out, cap, out_len, text, len) < 0)
 		return veil_error_set(VEIL_EFORMAT, "encrypted value: '%s' is not valid base64",
 		                      name);
 	return 0;

@@ -91,3 +91,51 @@ int veil_b64_decode_padded(uint8_t *out, size_t cap, size_t *out_len, const char
 {
 	return b64_decode(out, cap, out_len, in, n, 1);
 }
+
+/* Value + 1 for the alphabet (0: not base64); b64_precheck has already
+ * rejected anything outside it, and '=' is handled by position. */
+static const uint8_t public_table[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
+	['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15,
+	['P'] = 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22,
+	['W'] = 23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29,
+	['d'] = 30, ['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
+	['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42, ['q'] = 43,
+	['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48, ['w'] = 49, ['x'] = 50,
+	['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57,
+	['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+};
+
+int veil_b64_decode_padded_public(uint8_t *out, size_t cap, size_t *out_len, const char *in,
+	size_t n)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t i, o = 0, pads;
+	uint32_t acc, a, b, c, d;
+
+	/* Anything unusual (bad length, a character outside the alphabet, a
+	 * misplaced '=', too long) goes to the strict decoder, whose checks say
+	 * exactly what is wrong. */
+	pads = n >= 4 ? (s[n - 1] == '=') + (s[n - 1] == '=' && s[n - 2] == '=') : 0;
+	if (n == 0 || n % 4 != 0 || n / 4 * 3 - pads > cap)
+		return b64_decode(out, cap, out_len, in, n, 1);
+	for (i = 0; i < n; i += 4) {
+		a = public_table[s[i]];
+		b = public_table[s[i + 1]];
+		c = i + 4 == n && pads == 2 ? 1 : public_table[s[i + 2]];
+		d = i + 4 == n && pads >= 1 ? 1 : public_table[s[i + 3]];
+		if (!a || !b || !c || !d)
+			return b64_decode(out, cap, out_len, in, n, 1);
+		acc = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6 | (d - 1);
+		out[o++] = (uint8_t)(acc >> 16);
+		if (i + 4 < n || pads < 2)
+			out[o++] = (uint8_t)(acc >> 8);
+		if (i + 4 < n || pads < 1)
+			out[o++] = (uint8_t)acc;
+	}
+	/* Canonical form: the bits the padding drops must be zero. */
+	if ((pads == 2 && (acc & 0xffff)) || (pads == 1 && (acc & 0xff)))
+		return veil_error_set(VEIL_EFORMAT, "non-canonical base64");
+	*out_len = o;
+	return 0;
+}
