@@ -252,8 +252,13 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 		rc = veil_cli__usage("decrypt", "unknown --input-type or --output-type");
 		goto done;
 	}
-	if ((rc = veil_cli__doc_load(&doc, &text, &len, a.file, fmt)) != 0 ||
-	    (rc = decrypt_doc(doc, &a)) != 0)
+	if ((rc = veil_cli__doc_load(&doc, &text, &len, a.file, fmt)) != 0)
+		goto done;
+	/* The document keeps its own copy of the source: drop the read buffer
+	 * before the decrypted values and the output double the memory. */
+	free(text);
+	text = NULL;
+	if ((rc = decrypt_doc(doc, &a)) != 0)
 		goto done;
 	fmt = veil_doc_format_of(doc);
 	if (fmt == VEIL_FMT_BINARY && !a.extract) {

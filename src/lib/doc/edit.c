@@ -292,7 +292,7 @@ static int verify_render(const veil_doc *doc, const char *out, size_t len)
 		}
 	}
 	qsort(c.refs, c.nrefs, sizeof(*c.refs), ref_cmp);
-	error = veil_doc__parse_with(&again, doc->format, doc->codec, out, len, doc->name);
+	error = veil_doc__parse_borrowed(&again, doc->format, doc->codec, out, len, doc->name);
 	if (error < 0) {
 		char why[256];
 

@@ -7,6 +7,10 @@
  * with the document's own codec, and tests plug in a fake one. */
 int veil_doc__parse_with(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
 	const char *src, size_t len, const char *name);
+/* The same, reading src in place (NUL-terminated at len) instead of copying
+ * it: src must outlive the document. For re-parsing a rendered buffer. */
+int veil_doc__parse_borrowed(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
+	const char *src, size_t len, const char *name);
 
 /* A NUL-terminated copy of s in doc's arena, freed (wiped) with doc; NULL
  * on failure. Parsers use it for node values, keys and anchors: a node whose

@@ -44,6 +44,11 @@ static int buf_reserve(veil_buf *b, size_t extra)
 	return 0;
 }
 
+int veil_buf_reserve(veil_buf *b, size_t extra)
+{
+	return buf_reserve(b, extra);
+}
+
 int veil_buf_append(veil_buf *b, const void *data, size_t len)
 {
 	int error;

@@ -16,6 +16,9 @@ typedef struct veil_buf {
 #define VEIL_BUF_INIT(max_) { NULL, 0, 0, (max_) }
 
 int veil_buf_append(veil_buf *b, const void *data, size_t len);
+/* Makes room for extra more bytes at once (a known file size), so a large
+ * read is not copied through every doubling. */
+int veil_buf_reserve(veil_buf *b, size_t extra);
 int veil_buf_putc(veil_buf *b, uint8_t c);
 int veil_buf_printf(veil_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Empties without freeing (wipes the old bytes). */
