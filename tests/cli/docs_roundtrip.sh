@@ -92,7 +92,12 @@ for src in "${files[@]}"; do
 	else
 		ok "$f: no comment line changed"
 	fi
-	if tree "$f" >orig.json 2>"$T/err" && tree "$dec" >dec.json 2>>"$T/err" &&
+	if ! tree "$f" >orig.json 2>"$T/err" && ! { command -v node >/dev/null &&
+		[ -d "$NODE_YAML/yaml" ]; }; then
+		# Values JSON cannot hold (.inf, 0x1F) need the npm yaml reader.
+		echo "SKIP $f: value comparison needs node and $NODE_YAML/yaml" \
+			"(scripts/install-deps.sh --test installs them)"
+	elif tree "$f" >orig.json 2>"$T/err" && tree "$dec" >dec.json 2>>"$T/err" &&
 		same orig.json dec.json; then
 		ok "$f: the changed lines hold the same values"
 	else
