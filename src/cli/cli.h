@@ -30,6 +30,7 @@ int veil_cli__cmd_edit(int argc, char **argv);
 int veil_cli__cmd_exec_env(int argc, char **argv);
 int veil_cli__cmd_exec_file(int argc, char **argv);
 int veil_cli__cmd_k8s_keys(int argc, char **argv);
+int veil_cli__cmd_k8s(int argc, char **argv);
 
 /* msg.c: one line each on stderr, "veil: error: ...", "veil: warning: ...",
  * "veil: hint: ...". */

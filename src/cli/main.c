@@ -23,6 +23,7 @@ static const command commands[] = {
 	{ "exec-env", veil_cli__cmd_exec_env, "run a command with the decrypted values in its env" },
 	{ "exec-file", veil_cli__cmd_exec_file, "run a command with {} as a FIFO of the plaintext" },
 	{ "k8s-keys", veil_cli__cmd_k8s_keys, "check the keys the k8s commands load: print recipients" },
+	{ "k8s", veil_cli__cmd_k8s, "decrypt manifest streams; kustomize KRM function/plugin" },
 	{ "age", veil_cli__cmd_age, "encrypt (-e) or decrypt (-d) age files, flags as age" },
 	{ NULL, NULL, NULL },
 };
@@ -74,6 +75,33 @@ static int help(int argc, char **argv)
 	return c->run(2, args);
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int run_krm(int argc, char **argv)
+{
+	static char k8s[] = "k8s";
+	static char krm[] = "krm";
+	char *args[64];
+	int n = 0;
+
+	if (argc > 62) {
+		veil_cli__error("veil-krm: too many arguments");
+		return VEIL_EXIT_USAGE;
+	}
+	args[n++] = k8s;
+	args[n++] = krm;
+	for (int i = 1; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	veil_cli__signals_install();
+	return veil_cli__cmd_k8s(n, args);
+}
+
 int main(int argc, char **argv)
 {
 	const command *c;
@@ -82,6 +110,10 @@ int main(int argc, char **argv)
 		veil_cli__error("%s", veil_error_last());
 		return VEIL_EXIT_FAIL;
 	}
+	/* a link named veil-krm is `veil k8s krm`: kustomize runs an exec
+	 * function without arguments */
+	if (argc >= 1 && argv[0] && !strcmp(base_name(argv[0]), "veil-krm"))
+		return run_krm(argc, argv);
 	if (argc < 2) {
 		veil_cli__error("missing command");
 		veil_cli__hint("try 'veil --help'");

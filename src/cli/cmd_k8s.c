@@ -1,0 +1,122 @@
+/* veil k8s: the in-cluster decrypter's commands, and what they share. */
+#include "cmd_k8s.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int veil_cli__k8s_keys_load(k8s_keys *k, const char *const *files, size_t n)
+{
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	if ((rc = veil_cli__doc_identities(&k->ids, files, n)) != 0)
+		return rc;
+	k->recipients = calloc(veil_identities_count(k->ids) + 1, sizeof(char *));
+	if (!k->recipients)
+		return veil_cli__lib_error("identities", VEIL_ENOMEM);
+	for (size_t i = 0; i < veil_identities_count(k->ids); i++) {
+		veil_recipient *r = NULL;
+		char *s = NULL;
+		/* passphrase identities have no recipient to name */
+		if (veil_identity_to_recipient(&r, veil_identities_get(k->ids, i)) == 0 &&
+		    veil_recipient_encode(&s, r) == 0)
+			k->recipients[k->nrecipients++] = s;
+		veil_recipient_free(r);
+	}
+	veil_error_clear();
+	return 0;
+}
+
+void veil_cli__k8s_keys_dispose(k8s_keys *k)
+{
+	for (size_t i = 0; i < k->nrecipients; i++)
+		free(k->recipients[i]);
+	free(k->recipients);
+	veil_identities_free(k->ids);
+	memset(k, 0, sizeof(*k));
+}
+
+/* A JSON string: the fields logged are names from the manifest, which an
+ * attacker may choose, so every control character is escaped. */
+static void json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void log_json(void *payload, const veil_cluster_event *ev)
+{
+	FILE *f = stderr;
+
+	(void)payload;
+	fprintf(f, "{\"level\":\"info\",\"msg\":\"decrypted\",\"document\":%zu", ev->doc);
+	if (ev->item >= 0)
+		fprintf(f, ",\"item\":%ld", ev->item);
+	fputs(",\"kind\":", f);
+	json_str(f, ev->kind);
+	fputs(",\"namespace\":", f);
+	json_str(f, ev->ns);
+	fputs(",\"name\":", f);
+	json_str(f, ev->name);
+	fputs(",\"recipient\":", f);
+	json_str(f, ev->recipient);
+	fputs("}\n", f);
+	fflush(f);
+}
+
+void veil_cli__k8s_opts(veil_cluster_opts *o, const k8s_keys *k, int log)
+{
+	memset(o, 0, sizeof(*o));
+	o->ids = k->ids;
+	o->own_recipients = (const char *const *)k->recipients;
+	o->nown = k->nrecipients;
+	o->log = log ? log_json : NULL;
+}
+
+int veil_cli__k8s_exit(int code)
+{
+	/* an empty stream is a plain failure, not "no such file" */
+	return code == VEIL_ENOTFOUND ? VEIL_EXIT_FAIL : veil_cli__sops_exit(code);
+}
+
+static void k8s_usage(FILE *f)
+{
+	fputs("usage: veil k8s decrypt [options] [FILE|-]   manifest stream in, decrypted out\n"
+	      "       veil k8s krm [CONFIG]                 kustomize KRM function (ResourceList\n"
+	      "                                             on stdin), or legacy exec plugin\n"
+	      "\n"
+	      "Run 'veil k8s COMMAND --help' for a command's options.\n",
+	      f);
+}
+
+int veil_cli__cmd_k8s(int argc, char **argv)
+{
+	if (argc < 2) {
+		veil_cli__error("k8s: missing subcommand");
+		k8s_usage(stderr);
+		return VEIL_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		k8s_usage(stdout);
+		return VEIL_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "decrypt"))
+		return veil_cli__cmd_k8s_decrypt(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "krm"))
+		return veil_cli__cmd_k8s_krm(argc - 1, argv + 1);
+	veil_cli__error("k8s: unknown subcommand '%s'", argv[1]);
+	veil_cli__hint("try 'veil k8s --help'");
+	return VEIL_EXIT_USAGE;
+}

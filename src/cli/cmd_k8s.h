@@ -1,0 +1,26 @@
+#ifndef VEIL_CLI_K8S_H
+#define VEIL_CLI_K8S_H
+/* Shared by the `veil k8s` commands: identities (and the recipients they
+ * stand for, to log which one matched) and the --log json line. */
+#include "cluster/cluster.h"
+#include "sops_cli.h"
+
+typedef struct k8s_keys {
+	veil_identities *ids;
+	char **recipients;
+	size_t nrecipients;
+} k8s_keys;
+
+/* Loads the identities (files, else the default lookup). Returns an exit code. */
+int veil_cli__k8s_keys_load(k8s_keys *k, const char *const *files, size_t n);
+void veil_cli__k8s_keys_dispose(k8s_keys *k);
+/* Fills o's identities and recipients from k; with log_json set, one JSON
+ * line per decrypted document goes to stderr. */
+void veil_cli__k8s_opts(veil_cluster_opts *o, const k8s_keys *k, int log_json);
+/* The exit code for a failed stream or function. */
+int veil_cli__k8s_exit(int code);
+
+int veil_cli__cmd_k8s_decrypt(int argc, char **argv);
+int veil_cli__cmd_k8s_krm(int argc, char **argv);
+
+#endif

@@ -1,0 +1,143 @@
+/* veil k8s decrypt: a manifest stream in, the same stream out with every
+ * encrypted document decrypted; nothing at all on stdout unless every
+ * document succeeded. */
+#include "cmd_k8s.h"
+#include "util/fsutil.h"
+#include "util/secret.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_IDENTITY = 1,
+	OPT_ALLOW_EMPTY,
+	OPT_LOG,
+	OPT_IGNORE_MAC,
+	OPT_HELP,
+};
+
+static const veil_opt k8s_decrypt_opts[] = {
+    {"identity", 0, 1, OPT_IDENTITY}, {"allow-empty", 0, 0, OPT_ALLOW_EMPTY},
+    {"log", 0, 1, OPT_LOG},           {"ignore-mac", 0, 0, OPT_IGNORE_MAC},
+    {"help", 'h', 0, OPT_HELP},       {NULL, 0, 0, 0},
+};
+
+#define MAX_IDS 64
+
+typedef struct k8s_dec_args {
+	const char *identities[MAX_IDS];
+	size_t nidentities;
+	const char *file;
+	int allow_empty, log_json, ignore_mac;
+} k8s_dec_args;
+
+static void k8s_decrypt_usage(FILE *f)
+{
+	fputs("usage: veil k8s decrypt [--identity FILE]... [--allow-empty] [--log json]\n"
+	      "                        [--ignore-mac] [FILE|-]\n"
+	      "\n"
+	      "Reads a stream of Kubernetes manifests (multi-document YAML, JSON objects, or a\n"
+	      "List), e.g. `kustomize build` output, and writes the same stream with every\n"
+	      "sops/veil-encrypted document and List item decrypted (MAC verified, sops block\n"
+	      "removed). Every other document passes through byte for byte. On any failure\n"
+	      "nothing is written to stdout and the error names the document.\n"
+	      "\n"
+	      "  --identity F   age identity file; repeatable (default lookup as `veil decrypt`)\n"
+	      "  --allow-empty  an empty stream is not an error (it is by default: an empty\n"
+	      "                 render makes Argo CD or Flux prune everything)\n"
+	      "  --log json     one JSON line per decrypted document on stderr: kind,\n"
+	      "                 namespace, name and the recipient that matched\n"
+	      "  --ignore-mac   rely on each value's authentication only (kustomize re-sorts\n"
+	      "                 keys, which breaks the MAC of files it passed through)\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 failure (or empty stream), 2 usage, 10 invalid document,\n"
+	      "13 plaintext value in an encrypted document, 25 a value failed to decrypt,\n"
+	      "51 MAC mismatch, 128 no identity opens a document's data key.\n",
+	      f);
+}
+
+static int parse(k8s_dec_args *a, int argc, char **argv, char **operands)
+{
+	veil_optstate st;
+	const char *arg;
+	int id;
+
+	veil_cli__opt_init(&st, argc, argv, operands, "k8s decrypt");
+	for (;;) {
+		id = veil_cli__opt_next(&st, k8s_decrypt_opts, &arg);
+		if (id <= 0)
+			break;
+		if (id == OPT_HELP) {
+			k8s_decrypt_usage(stdout);
+			return -1;
+		} else if (id == OPT_IDENTITY) {
+			if (a->nidentities == MAX_IDS)
+				return veil_cli__usage("k8s decrypt",
+				                       "too many --identity options");
+			a->identities[a->nidentities++] = arg;
+		} else if (id == OPT_ALLOW_EMPTY) {
+			a->allow_empty = 1;
+		} else if (id == OPT_IGNORE_MAC) {
+			a->ignore_mac = 1;
+		} else if (id == OPT_LOG) {
+			if (strcmp(arg, "json") && strcmp(arg, "none"))
+				return veil_cli__usage("k8s decrypt", "--log takes json or none");
+			a->log_json = !strcmp(arg, "json");
+		}
+	}
+	if (id == VEIL_OPT_ERROR)
+		return VEIL_EXIT_USAGE;
+	if (st.noperands > 1)
+		return veil_cli__usage("k8s decrypt", "only one FILE can be given");
+	a->file = st.noperands ? operands[0] : "-";
+	return 0;
+}
+
+int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
+{
+	k8s_dec_args a = {0};
+	k8s_keys keys = {0};
+	veil_cluster_opts o;
+	char **operands = calloc((size_t)argc + 1, sizeof(char *));
+	uint8_t *in = NULL;
+	char *out = NULL;
+	size_t in_len = 0, out_len = 0, ndocs = 0;
+	int rc, error;
+
+	if (!operands)
+		return veil_cli__lib_error("k8s decrypt", VEIL_ENOMEM);
+	if ((rc = parse(&a, argc, argv, operands)) != 0) {
+		rc = rc < 0 ? VEIL_EXIT_OK : rc;
+		goto done;
+	}
+	if ((error = veil_file_read(&in, &in_len, a.file, VEIL_CLUSTER_MAX_STREAM)) < 0) {
+		veil_cli__lib_error(strcmp(a.file, "-") ? a.file : "stdin", error);
+		rc = error == VEIL_ENOTFOUND ? VEIL_EXIT_NO_FILE : veil_cli__sops_exit(error);
+		goto done;
+	}
+	if ((rc = veil_cli__k8s_keys_load(&keys, a.identities, a.nidentities)) != 0)
+		goto done;
+	veil_cli__k8s_opts(&o, &keys, a.log_json);
+	o.ignore_mac = a.ignore_mac;
+	error = veil_cluster_decrypt_stream(&out, &out_len, &ndocs, (const char *)in, in_len,
+	                                    a.allow_empty, &o);
+	if (error < 0) {
+		veil_cli__lib_error(strcmp(a.file, "-") ? a.file : "stdin", error);
+		if (error == VEIL_EMAC && !a.ignore_mac)
+			veil_cli__hint(
+			    "a document changed after encryption; if kustomize re-sorted "
+			    "it, decrypt before kustomize (veil k8s krm as a generator) "
+			    "or pass --ignore-mac");
+		rc = veil_cli__k8s_exit(error);
+		goto done;
+	}
+	rc = veil_cli__doc_write(NULL, 0, NULL, out, out_len) ? VEIL_EXIT_FAIL : VEIL_EXIT_OK;
+done:
+	if (out)
+		veil_wipe_free(out, out_len);
+	if (in)
+		veil_wipe_free(in, in_len);
+	veil_cli__k8s_keys_dispose(&keys);
+	free(operands);
+	return rc;
+}

@@ -1,0 +1,155 @@
+/* Splitting a manifest stream into documents without parsing them, so the
+ * documents that hold nothing encrypted pass through byte for byte. */
+#include "cluster/cluster.h"
+#include "veil/error.h"
+#include <stdlib.h>
+#include <string.h>
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* "---" at column 0 followed by a blank or the end: YAML's document
+ * marker (c-forbidden: it cannot occur inside any content). */
+static int is_doc_start(const char *s, size_t len, size_t p)
+{
+	return len - p >= 3 && !memcmp(s + p, "---", 3) && (len - p == 3 || is_blank(s[p + 3]));
+}
+
+static size_t next_line(const char *s, size_t len, size_t p)
+{
+	const char *nl = memchr(s + p, '\n', len - p);
+
+	return nl ? (size_t)(nl - s) + 1 : len;
+}
+
+static int push(veil_cluster_seg **segs, size_t *n, size_t *cap, size_t start, size_t end)
+{
+	if (*n == VEIL_CLUSTER_MAX_DOCS)
+		return veil_error_set(VEIL_ELIMIT, "more than %u documents in the stream",
+		                      VEIL_CLUSTER_MAX_DOCS);
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		veil_cluster_seg *g = realloc(*segs, nc * sizeof(*g));
+		if (!g)
+			return veil_error_set(VEIL_ENOMEM, "out of memory");
+		*segs = g;
+		*cap = nc;
+	}
+	(*segs)[*n].start = start;
+	(*segs)[*n].end = end;
+	(*n)++;
+	return 0;
+}
+
+static int split_yaml(veil_cluster_seg **segs, size_t *n, size_t *cap, const char *s, size_t len)
+{
+	size_t start = 0;
+	int error;
+
+	for (size_t p = 0; p < len; p = next_line(s, len, p)) {
+		if (p > start && is_doc_start(s, len, p)) {
+			if ((error = push(segs, n, cap, start, p)) < 0)
+				return error;
+			start = p;
+		}
+	}
+	return len > start ? push(segs, n, cap, start, len) : 0;
+}
+
+/* The end of the JSON object starting at s[p] == '{', or 0 if unbalanced. */
+static size_t object_end(const char *s, size_t len, size_t p)
+{
+	size_t depth = 0;
+	int in_str = 0;
+
+	for (; p < len; p++) {
+		char c = s[p];
+		if (in_str) {
+			if (c == '\\')
+				p++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0)
+				return 0;
+			if (--depth == 0)
+				return p + 1;
+		}
+	}
+	return 0;
+}
+
+static int split_json(veil_cluster_seg **segs, size_t *n, size_t *cap, const char *s, size_t len)
+{
+	size_t start = 0, p = 0;
+	int error;
+
+	for (;;) {
+		size_t e;
+		while (p < len && is_blank(s[p]))
+			p++;
+		if (p == len)
+			break;
+		if (s[p] != '{')
+			return veil_error_set(
+			    VEIL_EFORMAT, "JSON stream: expected an object ('{') at byte %zu", p);
+		if (!(e = object_end(s, len, p)))
+			return veil_error_set(
+			    VEIL_EFORMAT, "JSON stream: the object at byte %zu is not closed", p);
+		if ((error = push(segs, n, cap, start, e)) < 0)
+			return error;
+		start = p = e;
+	}
+	if (start<len && * n> 0)
+		(*segs)[*n - 1].end = len; /* trailing blanks stay with the last object */
+	else if (start < len)
+		return push(segs, n, cap, start, len);
+	return 0;
+}
+
+int veil_cluster__split(veil_cluster_seg **segs, size_t *n, int *json, const char *src, size_t len)
+{
+	size_t cap = 0, p = 0;
+	int error;
+
+	*segs = NULL;
+	*n = 0;
+	if (len > VEIL_CLUSTER_MAX_STREAM)
+		return veil_error_set(VEIL_ELIMIT, "the stream is larger than %u bytes",
+		                      VEIL_CLUSTER_MAX_STREAM);
+	while (p < len && is_blank(src[p]))
+		p++;
+	*json = p < len && src[p] == '{';
+	error = *json ? split_json(segs, n, &cap, src, len) : split_yaml(segs, n, &cap, src, len);
+	if (error < 0) {
+		free(*segs);
+		*segs = NULL;
+		*n = 0;
+	}
+	return error;
+}
+
+int veil_cluster__has_content(const char *s, size_t len)
+{
+	for (size_t p = 0; p < len; p = next_line(s, len, p)) {
+		size_t q = p;
+		if (is_doc_start(s, len, p)) {
+			q += 3; /* "--- value" holds content after the marker */
+		} else if (len - p >= 3 && !memcmp(s + p, "...", 3)) {
+			continue;
+		} else if (s[p] == '%') {
+			continue; /* a directive */
+		}
+		while (q < len && (s[q] == ' ' || s[q] == '\t' || s[q] == '\r'))
+			q++;
+		if (q < len && s[q] != '\n' && s[q] != '#')
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# veil k8s decrypt: a manifest stream in, the same stream out with every
+# encrypted document (and List item) decrypted; other documents byte for
+# byte; any failure leaves stdout empty and names the document.
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/cli/common.bash
+. "$SRC/tests/cli/common.bash"
+
+"$VEIL" keygen -o k1.txt 2>/dev/null
+"$VEIL" keygen -o k2.txt 2>/dev/null
+R1=$(sed -n 2p k1.txt | cut -d' ' -f4)
+export VEIL_AGE_KEY_FILE=$T/k1.txt
+
+cat >secret.yaml <<'X'
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+  namespace: apps
+type: Opaque
+stringData:
+  password: hunter2
+  cert: |
+    line one
+    line two
+X
+cat >cm.yaml <<'X'
+# a comment that must survive
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg,   namespace: apps}
+data:
+  key: "quoted"    # trailing comment
+  other: 'single'
+X
+"$VEIL" encrypt -r "$R1" --encrypted-regex '^(data|stringData)$' secret.yaml >secret.enc.yaml
+"$VEIL" encrypt -r "$R1" --encrypted-regex '^(data|stringData)$' --cipher aes256-gcm \
+	secret.yaml >secret.gcm.yaml
+
+# --- multi-document stream: plain documents byte-exact, Secrets decrypted
+{ cat cm.yaml; echo '---'; cat secret.enc.yaml; echo '--- # marker comment'; cat cm.yaml
+  echo '---'; cat secret.gcm.yaml; } >stream.yaml
+{ cat cm.yaml; echo '---'; cat secret.yaml; echo '--- # marker comment'; cat cm.yaml
+  echo '---'; cat secret.yaml; } >want.yaml
+run "$VEIL" k8s decrypt stream.yaml
+check "stream: decrypted, everything else byte-exact" rc0_same want.yaml "$T/out"
+run "$VEIL" k8s decrypt - <stream.yaml
+check "stream from stdin" rc0_same want.yaml "$T/out"
+check "no sops block left" sh -c "! grep -q '^sops:' '$T/out'"
+
+# --- a stream without anything encrypted passes through unchanged
+{ printf -- '---\n'; cat cm.yaml; printf -- '...\n---\n'; cat cm.yaml; } >plain.yaml
+run "$VEIL" k8s decrypt plain.yaml
+check "plain stream unchanged" rc0_same plain.yaml "$T/out"
+
+# --- --log json: one line per decrypted document, no secret
+run "$VEIL" k8s decrypt --log json stream.yaml
+check "--log json: two lines" test "$(grep -c '"msg":"decrypted"' "$T/err")" -eq 2
+err_has '"document":1,"kind":"Secret","namespace":"apps","name":"db","recipient":"'"$R1"'"' \
+	"--log json names kind, namespace/name and the recipient"
+err_lacks hunter2 "--log json: no plaintext"
+
+# --- List with encrypted items (YAML and JSON)
+{ printf 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n'
+  sed '1s/^/- /;2,$s/^/  /' secret.enc.yaml; printf -- '- kind: Foo\n  metadata: {name: z}\n'; } >list.yaml
+{ printf 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n'
+  sed '1s/^/- /;2,$s/^/  /' secret.yaml; printf -- '- kind: Foo\n  metadata: {name: z}\n'; } >list.want
+run "$VEIL" k8s decrypt --log json list.yaml
+check "List: encrypted item decrypted in place" rc0_same list.want "$T/out"
+err_has '"document":0,"item":1,"kind":"Secret"' "List: log names the item"
+
+cat >secret.json <<'X'
+{
+  "apiVersion": "v1",
+  "kind": "Secret",
+  "metadata": {"name": "j", "namespace": "apps"},
+  "stringData": {"password": "hunter2", "n": "a\nb"}
+}
+X
+"$VEIL" encrypt -r "$R1" --encrypted-regex '^(data|stringData)$' secret.json >secret.enc.json
+{ printf '{"apiVersion": "v1", "kind": "List", "items": [\n'; cat secret.enc.json
+  printf ',\n{"kind": "ConfigMap", "metadata": {"name": "c"}}\n]}\n'; } >list.json
+{ printf '{"apiVersion": "v1", "kind": "List", "items": [\n'; cat secret.json
+  printf ',\n{"kind": "ConfigMap", "metadata": {"name": "c"}}\n]}\n'; } >list.json.want
+run "$VEIL" k8s decrypt list.json
+check "JSON List: item decrypted" rc0_same list.json.want "$T/out"
+{ cat secret.enc.json; printf '\n{"kind":"ConfigMap","metadata":{"name":"c"}}\n'; } >objs.json
+{ cat secret.json; printf '\n{"kind":"ConfigMap","metadata":{"name":"c"}}\n'; } >objs.want
+run "$VEIL" k8s decrypt objs.json
+check "JSON object stream" rc0_same objs.want "$T/out"
+check "JSON output parses" python3 -c "import json,sys; json.loads(open('$T/list.json.want').read())"
+
+# --- empty stream
+printf '' >empty.yaml
+run "$VEIL" k8s decrypt empty.yaml
+expect_fail "empty stream refused"
+err_has "no document" "empty stream: says why"
+check "empty stream: no stdout" test ! -s "$T/out"
+printf '# only a comment\n---\n' >comments.yaml
+run "$VEIL" k8s decrypt comments.yaml
+expect_fail "stream of comments refused"
+run "$VEIL" k8s decrypt --allow-empty empty.yaml
+expect_rc 0 "--allow-empty"
+
+# --- failures: nothing on stdout, the document named
+cp stream.yaml tamper.yaml
+off=$(grep -b -o 'password: ENC\[CHACHA20_POLY1305,data:' tamper.yaml | head -1 | cut -d: -f1)
+swap_b64 tamper.yaml $((off + 37))
+run "$VEIL" k8s decrypt tamper.yaml
+expect_fail "tampered value"
+check "tampered: no stdout" test ! -s "$T/out"
+err_has 'document 1 \(Secret apps/db\)' "tampered: names index, kind, namespace/name"
+err_lacks hunter2 "tampered: no plaintext in the message"
+
+run env VEIL_AGE_KEY_FILE="$T/k2.txt" "$VEIL" k8s decrypt stream.yaml
+expect_rc 128 "wrong key"
+check "wrong key: no stdout" test ! -s "$T/out"
+err_has "document 1 \\(Secret apps/db\\).*$R1" "wrong key: names the document and its recipient"
+
+awk '/^sops:/{skip=1} /^---/{skip=0} !skip' stream.yaml >cut.yaml
+run "$VEIL" k8s decrypt cut.yaml
+expect_fail "ciphertext without a sops block refused"
+check "cut: no stdout" test ! -s "$T/out"
+
+grep -v '^  mac:' stream.yaml >nomac.yaml
+run "$VEIL" k8s decrypt nomac.yaml
+expect_fail "sops block without mac refused"
+
+# a plaintext value changed under an unencrypted key: the MAC catches it
+sed 's/^  namespace: apps$/  namespace: other/' stream.yaml >moved.yaml
+run "$VEIL" k8s decrypt moved.yaml
+expect_rc 51 "MAC mismatch"
+err_has "ignore-mac" "MAC mismatch: hint names --ignore-mac"
+run "$VEIL" k8s decrypt --ignore-mac moved.yaml
+expect_rc 0 "--ignore-mac accepts it (values still authenticated)"
+
+# several identities at once (key rotation)
+cat k2.txt k1.txt >both.txt
+run env VEIL_AGE_KEY_FILE="$T/both.txt" "$VEIL" k8s decrypt stream.yaml
+check "two identities: the second one opens it" rc0_same want.yaml "$T/out"
+run "$VEIL" k8s decrypt --identity k2.txt --identity k1.txt stream.yaml
+check "--identity twice" rc0_same want.yaml "$T/out"
+
+# --- real sops-written Secrets (Flux's test data)
+FIX=${VEIL_SHARED_DIR:-$SRC/../shared}/fixtures/sops
+KC=$FIX/kustomize-controller/internal/controller/testdata/sops
+if [ -f "$KC/global/secret.yaml" ] && [ -f "$KC/algorithms/age.yaml" ]; then
+	cat "$KC/keys/age.txt" "$KC/keys/age-global.txt" >fix.txt
+	{ cat "$KC/global/secret.yaml"; echo '---'; cat cm.yaml; echo '---'
+	  cat "$KC/algorithms/age.yaml"; } >fix.yaml
+	run env VEIL_AGE_KEY_FILE="$T/fix.txt" "$VEIL" k8s decrypt fix.yaml
+	expect_rc 0 "sops 3.x Secrets in a stream"
+	check "sops fixtures: values" grep -q 'key: global-value' "$T/out"
+	check "sops fixtures: plain document kept" grep -q "metadata: {name: cfg,   namespace: apps}" "$T/out"
+	{ VEIL_AGE_KEY_FILE=$T/fix.txt "$VEIL" decrypt "$KC/global/secret.yaml"; echo '---'
+	  cat cm.yaml; echo '---'
+	  VEIL_AGE_KEY_FILE=$T/fix.txt "$VEIL" decrypt "$KC/algorithms/age.yaml"; } >fix.want
+	check "sops fixtures: each document as veil decrypt gives it" same fix.want "$T/out"
+else
+	echo "skip (part): sops fixtures not found under $FIX"
+fi
+
+finish
