@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-int veil_cli__k8s_keys_load(k8s_keys *k, const char *const *files, size_t n)
+int veil_cli__k8s_keys_load(k8s_keys *k, const veil_k8s_keys *opts)
 {
-	int rc;
+	int error;
 
 	memset(k, 0, sizeof(*k));
-	if ((rc = veil_cli__doc_identities(&k->ids, files, n)) != 0)
-		return rc;
+	if ((error = veil_cli__k8s_keys_identities(opts, &k->ids)) < 0)
+		return error == VEIL_ENOTFOUND ? VEIL_EXIT_FAIL : VEIL_EXIT_NO_KEY;
 	k->recipients = calloc(veil_identities_count(k->ids) + 1, sizeof(char *));
 	if (!k->recipients)
 		return veil_cli__lib_error("identities", VEIL_ENOMEM);

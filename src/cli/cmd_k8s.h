@@ -3,6 +3,7 @@
 /* Shared by the `veil k8s` commands: identities (and the recipients they
  * stand for, to log which one matched) and the --log json line. */
 #include "cluster/cluster.h"
+#include "k8s_keys.h"
 #include "sops_cli.h"
 
 typedef struct k8s_keys {
@@ -11,8 +12,10 @@ typedef struct k8s_keys {
 	size_t nrecipients;
 } k8s_keys;
 
-/* Loads the identities (files, else the default lookup). Returns an exit code. */
-int veil_cli__k8s_keys_load(k8s_keys *k, const char *const *files, size_t n);
+/* Loads the identities the key options name (k8s_keys.h: --identity,
+ * --key-from-secret, --project-keys, else the default lookup). Returns an
+ * exit code (the message is printed). */
+int veil_cli__k8s_keys_load(k8s_keys *k, const veil_k8s_keys *opts);
 void veil_cli__k8s_keys_dispose(k8s_keys *k);
 /* Fills o's identities and recipients from k; with log_json set, one JSON
  * line per decrypted document goes to stderr. */

@@ -9,31 +9,32 @@
 #include <string.h>
 
 enum {
-	OPT_IDENTITY = 1,
-	OPT_ALLOW_EMPTY,
+	OPT_ALLOW_EMPTY = 1,
 	OPT_LOG,
 	OPT_IGNORE_MAC,
 	OPT_HELP,
 };
 
+/* clang-format off */
 static const veil_opt k8s_decrypt_opts[] = {
-    {"identity", 0, 1, OPT_IDENTITY}, {"allow-empty", 0, 0, OPT_ALLOW_EMPTY},
-    {"log", 0, 1, OPT_LOG},           {"ignore-mac", 0, 0, OPT_IGNORE_MAC},
-    {"help", 'h', 0, OPT_HELP},       {NULL, 0, 0, 0},
+	{ "allow-empty", 0, 0, OPT_ALLOW_EMPTY },
+	{ "log", 0, 1, OPT_LOG },
+	{ "ignore-mac", 0, 0, OPT_IGNORE_MAC },
+	{ "help", 'h', 0, OPT_HELP },
+	VEIL_K8S_KEYS_OPTS,
+	{ NULL, 0, 0, 0 },
 };
-
-#define MAX_IDS 64
+/* clang-format on */
 
 typedef struct k8s_dec_args {
-	const char *identities[MAX_IDS];
-	size_t nidentities;
+	veil_k8s_keys keys;
 	const char *file;
 	int allow_empty, log_json, ignore_mac;
 } k8s_dec_args;
 
 static void k8s_decrypt_usage(FILE *f)
 {
-	fputs("usage: veil k8s decrypt [--identity FILE]... [--allow-empty] [--log json]\n"
+	fputs("usage: veil k8s decrypt [KEY OPTIONS] [--allow-empty] [--log json]\n"
 	      "                        [--ignore-mac] [FILE|-]\n"
 	      "\n"
 	      "Reads a stream of Kubernetes manifests (multi-document YAML, JSON objects, or a\n"
@@ -42,7 +43,6 @@ static void k8s_decrypt_usage(FILE *f)
 	      "removed). Every other document passes through byte for byte. On any failure\n"
 	      "nothing is written to stdout and the error names the document.\n"
 	      "\n"
-	      "  --identity F   age identity file; repeatable (default lookup as `veil decrypt`)\n"
 	      "  --allow-empty  an empty stream is not an error (it is by default: an empty\n"
 	      "                 render makes Argo CD or Flux prune everything)\n"
 	      "  --log json     one JSON line per decrypted document on stderr: kind,\n"
@@ -54,14 +54,17 @@ static void k8s_decrypt_usage(FILE *f)
 	      "13 plaintext value in an encrypted document, 25 a value failed to decrypt,\n"
 	      "51 MAC mismatch, 128 no identity opens a document's data key.\n",
 	      f);
+	fputc('\n', f);
+	veil_cli__k8s_keys_usage(f);
 }
 
 static int parse(k8s_dec_args *a, int argc, char **argv, char **operands)
 {
 	veil_optstate st;
 	const char *arg;
-	int id;
+	int id, r;
 
+	veil_cli__k8s_keys_init(&a->keys, "k8s decrypt");
 	veil_cli__opt_init(&st, argc, argv, operands, "k8s decrypt");
 	for (;;) {
 		id = veil_cli__opt_next(&st, k8s_decrypt_opts, &arg);
@@ -70,11 +73,9 @@ static int parse(k8s_dec_args *a, int argc, char **argv, char **operands)
 		if (id == OPT_HELP) {
 			k8s_decrypt_usage(stdout);
 			return -1;
-		} else if (id == OPT_IDENTITY) {
-			if (a->nidentities == MAX_IDS)
-				return veil_cli__usage("k8s decrypt",
-				                       "too many --identity options");
-			a->identities[a->nidentities++] = arg;
+		} else if ((r = veil_cli__k8s_keys_opt(&a->keys, id, arg)) != 0) {
+			if (r < 0)
+				return VEIL_EXIT_USAGE;
 		} else if (id == OPT_ALLOW_EMPTY) {
 			a->allow_empty = 1;
 		} else if (id == OPT_IGNORE_MAC) {
@@ -104,6 +105,7 @@ int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 	size_t in_len = 0, out_len = 0, ndocs = 0;
 	int rc, error;
 
+	veil_cli__k8s_harden(); /* before any key is loaded */
 	if (!operands)
 		return veil_cli__lib_error("k8s decrypt", VEIL_ENOMEM);
 	if ((rc = parse(&a, argc, argv, operands)) != 0) {
@@ -115,7 +117,7 @@ int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 		rc = error == VEIL_ENOTFOUND ? VEIL_EXIT_NO_FILE : veil_cli__sops_exit(error);
 		goto done;
 	}
-	if ((rc = veil_cli__k8s_keys_load(&keys, a.identities, a.nidentities)) != 0)
+	if ((rc = veil_cli__k8s_keys_load(&keys, &a.keys)) != 0)
 		goto done;
 	veil_cli__k8s_opts(&o, &keys, a.log_json);
 	o.ignore_mac = a.ignore_mac;

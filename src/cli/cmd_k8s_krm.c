@@ -11,29 +11,30 @@
 #include <string.h>
 
 enum {
-	OPT_IDENTITY = 1,
-	OPT_LOG,
+	OPT_LOG = 1,
 	OPT_IGNORE_MAC,
 	OPT_HELP,
 };
 
+/* clang-format off */
 static const veil_opt k8s_krm_opts[] = {
-    {"identity", 0, 1, OPT_IDENTITY}, {"log", 0, 1, OPT_LOG}, {"ignore-mac", 0, 0, OPT_IGNORE_MAC},
-    {"help", 'h', 0, OPT_HELP},       {NULL, 0, 0, 0},
+	{ "log", 0, 1, OPT_LOG },
+	{ "ignore-mac", 0, 0, OPT_IGNORE_MAC },
+	{ "help", 'h', 0, OPT_HELP },
+	VEIL_K8S_KEYS_OPTS,
+	{ NULL, 0, 0, 0 },
 };
-
-#define MAX_IDS 64
+/* clang-format on */
 
 typedef struct krm_args {
-	const char *identities[MAX_IDS];
-	size_t nidentities;
+	veil_k8s_keys keys;
 	const char *config; /* legacy plugin mode */
 	int log_json, ignore_mac;
 } krm_args;
 
 static void krm_usage(FILE *f)
 {
-	fputs("usage: veil k8s krm [--identity FILE]... [--log json] [--ignore-mac] [CONFIG]\n"
+	fputs("usage: veil k8s krm [KEY OPTIONS] [--log json] [--ignore-mac] [CONFIG]\n"
 	      "       veil-krm                     (a link named veil-krm runs `veil k8s krm`)\n"
 	      "\n"
 	      "A kustomize function. Its config (apiVersion: veil/v1, kind: SecretGenerator)\n"
@@ -49,16 +50,18 @@ static void krm_usage(FILE *f)
 	      "--enable-exec), ResourceList on stdin and stdout; errors go to its results and\n"
 	      "stderr. With CONFIG: a legacy exec plugin (kubectl kustomize\n"
 	      "--enable-alpha-plugins): manifests on stdout.\n"
-	      "Identities as `veil decrypt` (--identity, VEIL_AGE_KEY, VEIL_AGE_KEY_FILE, ...).\n",
+	      "\n",
 	      f);
+	veil_cli__k8s_keys_usage(f);
 }
 
 static int parse(krm_args *a, int argc, char **argv, char **operands)
 {
 	veil_optstate st;
 	const char *arg;
-	int id;
+	int id, r;
 
+	veil_cli__k8s_keys_init(&a->keys, "k8s krm");
 	veil_cli__opt_init(&st, argc, argv, operands, "k8s krm");
 	for (;;) {
 		id = veil_cli__opt_next(&st, k8s_krm_opts, &arg);
@@ -67,10 +70,9 @@ static int parse(krm_args *a, int argc, char **argv, char **operands)
 		if (id == OPT_HELP) {
 			krm_usage(stdout);
 			return -1;
-		} else if (id == OPT_IDENTITY) {
-			if (a->nidentities == MAX_IDS)
-				return veil_cli__usage("k8s krm", "too many --identity options");
-			a->identities[a->nidentities++] = arg;
+		} else if ((r = veil_cli__k8s_keys_opt(&a->keys, id, arg)) != 0) {
+			if (r < 0)
+				return VEIL_EXIT_USAGE;
 		} else if (id == OPT_IGNORE_MAC) {
 			a->ignore_mac = 1;
 		} else if (id == OPT_LOG) {
@@ -162,13 +164,14 @@ int veil_cli__cmd_k8s_krm(int argc, char **argv)
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	int rc;
 
+	veil_cli__k8s_harden(); /* before any key is loaded */
 	if (!operands)
 		return veil_cli__lib_error("k8s krm", VEIL_ENOMEM);
 	if ((rc = parse(&a, argc, argv, operands)) != 0) {
 		rc = rc < 0 ? VEIL_EXIT_OK : rc;
 		goto done;
 	}
-	if ((rc = veil_cli__k8s_keys_load(&keys, a.identities, a.nidentities)) != 0) {
+	if ((rc = veil_cli__k8s_keys_load(&keys, &a.keys)) != 0) {
 		if (!a.config) /* kustomize shows only the exit status */
 			fputs("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n"
 			      "results:\n  - severity: error\n    message: \"veil: cannot load the "
