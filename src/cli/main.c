@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sodium.h>
 #include "cli.h"
+#include "cmd_git.h"
 
 typedef struct command {
 	const char *name;
@@ -25,6 +26,8 @@ static const command commands[] = {
 	{ "k8s-keys", veil_cli__cmd_k8s_keys, "check the keys the k8s commands load: print recipients" },
 	{ "k8s", veil_cli__cmd_k8s, "decrypt manifest streams; kustomize KRM function/plugin" },
 	{ "age", veil_cli__cmd_age, "encrypt (-e) or decrypt (-d) age files, flags as age" },
+	{ "hook", veil_cli__cmd_hook, "install or uninstall the pre-commit hook (check --staged)" },
+	{ "git", veil_cli__cmd_git, "git setup, and the clean/smudge/textconv filter drivers" },
 	{ NULL, NULL, NULL },
 };
 
