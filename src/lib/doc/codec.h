@@ -23,6 +23,8 @@ typedef struct veil_doc_edit {
 	size_t seq;		/* order of creation, for veil_doc_edits_rollback */
 } veil_doc_edit;
 
+struct veil_render_check;
+
 typedef struct veil_codec {
 	/* Fills doc->roots from doc->src; errors carry doc->name:line:col. */
 	int (*parse)(veil_doc *doc);
@@ -37,7 +39,21 @@ typedef struct veil_codec {
 	int (*remove_metadata)(veil_doc *doc);
 	/* Fresh emission of whole documents. */
 	int (*emit)(veil_buf *out, veil_node *const *roots, size_t nroots, int indent);
+	/* Optional fast render check (see veil_render_check): 1 when out reads
+	 * back right, 0 when unsure, and edit.c re-parses out in full. */
+	int (*check_render)(const veil_doc *doc, const char *out, size_t len,
+		const struct veil_render_check *chk);
 } veil_codec;
+
+/* What a render check needs from edit.c: the edit of a node (NULL if none),
+ * how many edits have a node, and whether metadata edits changed the root
+ * "sops" entry (then it is ignored on both sides). */
+typedef struct veil_render_check {
+	const veil_doc_edit *(*edit_of)(void *ctx, const veil_node *node);
+	void *ctx;
+	size_t nedited;
+	int skip_sops;
+} veil_render_check;
 
 struct veil_doc {
 	veil_doc_format format;

@@ -273,6 +273,18 @@ static int verify_node(verify_ctx *c, const veil_node *old, const veil_node *now
 	}
 }
 
+static const veil_doc_edit *edit_of(void *ctx, const veil_node *node)
+{
+	const verify_ctx *c = ctx;
+	edit_ref key = { node, NULL };
+	const edit_ref *r;
+
+	if (!c->nrefs)
+		return NULL;
+	r = bsearch(&key, c->refs, c->nrefs, sizeof(*c->refs), ref_cmp);
+	return r ? r->edit : NULL;
+}
+
 static int verify_render(const veil_doc *doc, const char *out, size_t len)
 {
 	verify_ctx c = { doc, NULL, 0, 0, 0 };
@@ -292,6 +304,16 @@ static int verify_render(const veil_doc *doc, const char *out, size_t len)
 		}
 	}
 	qsort(c.refs, c.nrefs, sizeof(*c.refs), ref_cmp);
+	if (doc->codec->check_render) {
+		veil_render_check chk = { edit_of, &c, c.nrefs, c.skip_sops };
+
+		if (doc->codec->check_render(doc, out, len, &chk) == 1) {
+			error = 0;
+#ifndef VEIL_RENDER_CHECK_TWICE
+			goto done;
+#endif
+		}
+	}
 	error = veil_doc__parse_borrowed(&again, doc->format, doc->codec, out, len, doc->name);
 	if (error < 0) {
 		char why[256];
@@ -323,6 +345,16 @@ static int verify_render(const veil_doc *doc, const char *out, size_t len)
 	if (c.found != c.nrefs)
 		error = veil_error_set(VEIL_ERROR, "%s: %zu edited nodes are not in the rendered "
 			"document", doc->name, c.nrefs - c.found);
+#ifdef VEIL_RENDER_CHECK_TWICE
+	/* Sanitizer and fuzz builds run both checks: the fast one may never
+	 * pass a text the full one refuses. */
+	if (error < 0 && doc->codec->check_render) {
+		veil_render_check chk = { edit_of, &c, c.nrefs, c.skip_sops };
+
+		if (doc->codec->check_render(doc, out, len, &chk) == 1)
+			abort();
+	}
+#endif
 done:
 	veil_doc_free(again);
 	free(c.refs);

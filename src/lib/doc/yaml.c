@@ -369,7 +369,7 @@ static int scan_gap(pstate *ps, size_t from, size_t to)
 	return 0;
 }
 
-static veil_scalar_type scalar_type(const yaml_event_t *ev)
+veil_scalar_type veil_yaml__event_type(const yaml_event_t *ev)
 {
 	const char *tag = (const char *)ev->data.scalar.tag;
 	const char *v = (const char *)ev->data.scalar.value;
@@ -574,7 +574,7 @@ static int on_key(pstate *ps, const yaml_event_t *ev, const veil_span *sp, size_
 	const char *v = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
 
-	if (scalar_type(ev) != VEIL_SCALAR_STR && !(len == 2 && memcmp(v, "<<", 2) == 0))
+	if (veil_yaml__event_type(ev) != VEIL_SCALAR_STR && !(len == 2 && memcmp(v, "<<", 2) == 0))
 		return veil_doc__error_at(ps->doc, VEIL_EFORMAT, sp->line, sp->col,
 			"the key is not a string (sops supports string keys only)");
 	top->key = veil_doc__arena_dup(ps->doc, v, len);
@@ -615,7 +615,7 @@ static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 			"a block scalar without a space after ':' is not supported");
 	node->span.end = (node->style == VEIL_STYLE_LITERAL || node->style == VEIL_STYLE_FOLDED) ?
 		block_scalar_end(doc->src, p, e) : e;
-	node->type = scalar_type(ev);
+	node->type = veil_yaml__event_type(ev);
 	node->value = veil_doc__arena_dup(doc, (const char *)ev->data.scalar.value,
 		ev->data.scalar.length);
 	if (!node->value)
@@ -872,4 +872,5 @@ const veil_codec veil_codec__yaml = {
 	veil_yaml__set_metadata,
 	veil_yaml__remove_metadata,
 	veil_yaml__emit,
+	veil_yaml__check_render,
 };

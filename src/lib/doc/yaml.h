@@ -2,6 +2,8 @@
 #define VEIL_DOC_YAML_H
 /* Internal to the YAML codec (yaml.c parse, yaml_quote.c scalar text,
  * yaml_emit.c emitter and metadata). */
+#include <yaml.h>
+
 #include "doc/codec.h"
 
 /* What the parser learned about the file's layout (doc->codec_state). */
@@ -45,6 +47,13 @@ int veil_yaml__emit_entry(veil_buf *out, const char *key, const veil_node *value
 
 int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
 	const veil_node *node, const char *value, size_t len, veil_scalar_type type);
+/* The type a scalar event reads as (tags, then YAML 1.2 core schema for
+ * plain scalars; quoted and block scalars are strings). */
+veil_scalar_type veil_yaml__event_type(const yaml_event_t *ev);
+/* The codec's render check (yaml_verify.c): walks libyaml's events of out
+ * beside doc's tree; 1 verified, 0 not sure. */
+int veil_yaml__check_render(const veil_doc *doc, const char *out, size_t len,
+	const veil_render_check *chk);
 veil_node *veil_yaml__metadata(const veil_doc *doc);
 int veil_yaml__set_metadata(veil_doc *doc, const veil_node *meta);
 int veil_yaml__remove_metadata(veil_doc *doc);
