@@ -188,3 +188,14 @@ TEST(test_doc_yaml_quote__odd_layouts_libyaml_accepts)
 	CHECK(renders("k: \"x\"#c\n", "k", -1, "a\nb\n", VEIL_SCALAR_STR,
 		"k: \"a\\nb\\n\" #c\n"));
 }
+
+/* A decrypted block takes the file's own indent step, not the 4 spaces of
+ * the sops: block that an encrypted file ends with. */
+TEST(test_doc_yaml_quote__indent_step_ignores_the_sops_block)
+{
+	CHECK(renders("a: x\nsops:\n    age:\n        - recipient: r\n    version: 3.9.0\n", "a",
+		-1, "l1\nl2\n", VEIL_SCALAR_STR,
+		"a: |\n  l1\n  l2\nsops:\n    age:\n        - recipient: r\n    version: 3.9.0\n"));
+	CHECK(renders("m:\n   k: v\na: x\nsops:\n    version: 3.9.0\n", "a", -1, "l1\nl2\n",
+		VEIL_SCALAR_STR, "m:\n   k: v\na: |\n   l1\n   l2\nsops:\n    version: 3.9.0\n"));
+}

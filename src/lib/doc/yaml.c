@@ -553,11 +553,31 @@ static int place_node(pstate *ps, veil_node *node, const veil_span *at)
 	return veil_doc__node_append(top->node, node);
 }
 
+static int is_sops(const char *key, size_t len)
+{
+	return key && len == 4 && !memcmp(key, "sops", 4);
+}
+
+/* Is the collection about to start inside the root's "sops" entry? Its
+ * key still waits in the root frame, or is already on the root's child. */
+static int in_sops_block(const pstate *ps)
+{
+	if (ps->stack[0].node->kind != VEIL_NODE_MAP)
+		return 0;
+	if (ps->depth == 1)
+		return is_sops(ps->stack[0].key, ps->stack[0].key_len);
+	return is_sops(ps->stack[1].node->key, ps->stack[1].node->key_len);
+}
+
 static void learn_layout(pstate *ps, const veil_node *node, size_t col)
 {
 	const frame *parent;
 
 	if (!ps->depth || node->flow)
+		return;
+	/* The sops: block has sops's own 4-space layout: learning from it made
+	 * a decrypted block scalar of a 2-space file come back at 4. */
+	if (in_sops_block(ps))
 		return;
 	parent = &ps->stack[ps->depth - 1];
 	if (parent->node->kind != VEIL_NODE_MAP || parent->node->flow)
