@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include "cli.h"
 #include "cmd_git.h"
+#include "cmd_check.h"
 
 typedef struct command {
 	const char *name;
@@ -28,6 +29,7 @@ static const command commands[] = {
 	{ "age", veil_cli__cmd_age, "encrypt (-e) or decrypt (-d) age files, flags as age" },
 	{ "hook", veil_cli__cmd_hook, "install or uninstall the pre-commit hook (check --staged)" },
 	{ "git", veil_cli__cmd_git, "git setup, and the clean/smudge/textconv filter drivers" },
+	{ "check", veil_cli__cmd_check, "refuse plaintext secrets in files (exit 1 on findings)" },
 	{ NULL, NULL, NULL },
 };
 

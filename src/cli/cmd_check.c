@@ -1,0 +1,344 @@
+/*
+ * veil check: refuse plaintext secrets. This file scans paths on disk; the
+ * git sources (--staged, --all, --history) feed the same context through
+ * veil_check_blob() with the blob's path relative to the repository root.
+ */
+#include "cmd_check.h"
+#include "sops_cli.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_IDS 32
+#define MAX_DEPTH 64
+
+enum {
+	OPT_FORMAT = 1,
+	OPT_PRINT_IGNORE,
+	OPT_IDENTITY,
+	OPT_NO_IGNORE,
+	OPT_ROOT,
+	OPT_MAX_SIZE,
+	OPT_HELP,
+};
+
+static const veil_opt check_opts[] = {
+    {"format", 0, 1, OPT_FORMAT},
+    {"print-ignore", 0, 0, OPT_PRINT_IGNORE},
+    {"identity", 'i', 1, OPT_IDENTITY},
+    {"no-ignore", 0, 0, OPT_NO_IGNORE},
+    {"root", 0, 1, OPT_ROOT},
+    {"max-size", 0, 1, OPT_MAX_SIZE},
+    {"help", 'h', 0, OPT_HELP},
+    {NULL, 0, 0, 0},
+};
+
+static void check_usage(FILE *f)
+{
+	fputs("usage: veil check [--format text|json|sarif] [--print-ignore] [--identity FILE]...\n"
+	      "                  [--no-ignore] [--root DIR] [--max-size BYTES] [PATH...]\n"
+	      "\n"
+	      "Scans files and directories (default: .) for plaintext secrets: private keys,\n"
+	      "cloud and SaaS tokens, passwords in URLs and secret-like keys, Kubernetes Secrets\n"
+	      "(data/stringData, List items, last-applied annotation, kustomize secretGenerator,\n"
+	      "kubeconfig, docker config), files a .sops.yaml creation rule says are encrypted,\n"
+	      "and plaintext values pasted into encrypted files. Directories are walked\n"
+	      "recursively without .git; binary files get only the encryption checks.\n"
+	      "\n"
+	      "  --format F       text (default), json, or sarif (SARIF 2.1.0)\n"
+	      "  --print-ignore   print a .veilignore line (PATH RULE SHA256) per finding\n"
+	      "  --identity F     verify sops MACs with this identity; repeatable. Default: the\n"
+	      "                   usual lookup (VEIL_AGE_KEY, ..., ~/.config/sops/age/keys.txt)\n"
+	      "  --no-ignore      report findings allowlisted by veil:allow or .veilignore too\n"
+	      "  --root DIR       where .sops.yaml and .veilignore are read, and what paths are\n"
+	      "                   relative to (default: the enclosing git work tree, else .)\n"
+	      "  --max-size N     text files larger than N bytes get only the encryption checks\n"
+	      "                   (default 8 MiB)\n"
+	      "\n"
+	      "Allowlist: \"veil:allow\" on the line, or a .veilignore line \"PATH RULE SHA256\".\n"
+	      "Exit status: 0 clean (warnings only), 1 findings, 2 usage or scan error.\n",
+	      f);
+}
+
+/* The enclosing git work tree of dir, else dir itself. *out malloc'd. */
+static int find_root(char **out, const char *dir)
+{
+	char *cur = realpath(dir, NULL);
+	char probe[PATH_MAX + 8];
+	struct stat st;
+
+	if (!cur)
+		return veil_error_set(VEIL_ENOTFOUND, "%s: %s", dir, strerror(errno));
+	for (char *p = cur + strlen(cur);;) {
+		size_t n = (size_t)(p - cur);
+		if (n == 0)
+			n = 1;
+		if ((size_t)snprintf(probe, sizeof(probe), "%.*s/.git", (int)n, cur) < sizeof(probe) &&
+		    lstat(probe, &st) == 0) {
+			*out = strndup(cur, n);
+			free(cur);
+			return *out ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
+		}
+		while (p > cur && *--p != '/')
+			;
+		if (p == cur)
+			break;
+	}
+	*out = realpath(dir, NULL);
+	free(cur);
+	return *out ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
+}
+
+struct walk {
+	veil_check *ctx;
+	const char *root;
+	size_t rootlen;
+	int failed;
+};
+
+/* path relative to root, or path itself when outside it */
+static const char *relative(const struct walk *w, const char *abs)
+{
+	if (!strncmp(abs, w->root, w->rootlen) && abs[w->rootlen] == '/')
+		return abs + w->rootlen + 1;
+	if (w->rootlen == 1 && abs[0] == '/')
+		return abs + 1;
+	return abs;
+}
+
+static void scan_file(struct walk *w, const char *abs, const char *shown)
+{
+	int fd = open(abs, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	void *map = NULL;
+	int error;
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		veil_cli__error("%s: %s", shown, strerror(errno));
+		w->failed = 1;
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode))
+		goto done;
+	if ((uint64_t)st.st_size > VEIL_DOC_MAX_SIZE) {
+		veil_cli__warning("%s: larger than %u MiB, not scanned", shown,
+		                  VEIL_DOC_MAX_SIZE >> 20);
+		goto done;
+	}
+	if (st.st_size > 0) {
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			map = NULL;
+			veil_cli__error("%s: %s", shown, strerror(errno));
+			w->failed = 1;
+			goto done;
+		}
+	}
+	error = veil_cli__check_feed(w->ctx, relative(w, abs), map, (size_t)st.st_size, 0);
+	if (error < 0) {
+		veil_cli__lib_error(shown, error);
+		w->failed = 1;
+	}
+done:
+	if (map)
+		munmap(map, (size_t)st.st_size);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void scan_path(struct walk *w, const char *abs, int depth)
+{
+	struct stat st;
+	struct dirent **ents = NULL;
+	int n;
+
+	if (lstat(abs, &st) != 0) {
+		veil_cli__error("%s: %s", abs, strerror(errno));
+		w->failed = 1;
+		return;
+	}
+	if (S_ISREG(st.st_mode)) {
+		scan_file(w, abs, relative(w, abs));
+		return;
+	}
+	if (!S_ISDIR(st.st_mode) || depth > MAX_DEPTH)
+		return; /* symlinks, devices: not followed */
+	n = scandir(abs, &ents, NULL, alphasort);
+	if (n < 0) {
+		veil_cli__error("%s: %s", abs, strerror(errno));
+		w->failed = 1;
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		size_t al = strlen(abs), nl = strlen(name);
+		char *child;
+
+		if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, ".git")) {
+			free(ents[i]);
+			continue;
+		}
+		child = malloc(al + nl + 2);
+		if (child) {
+			memcpy(child, abs, al);
+			child[al] = '/';
+			memcpy(child + al + 1, name, nl + 1);
+			if (al == 1)
+				memmove(child, child + 1, nl + 2);
+			scan_path(w, child, depth + 1);
+			free(child);
+		} else {
+			w->failed = 1;
+		}
+		free(ents[i]);
+	}
+	free(ents);
+}
+
+int veil_cli__check_feed(veil_check *ctx, const char *path, const void *data, size_t len,
+                         unsigned int attrs)
+{
+	return veil_check_blob(ctx, path, data, len, attrs);
+}
+
+static int stdout_write(void *payload, const uint8_t *buf, size_t len)
+{
+	(void)payload;
+	return fwrite(buf, 1, len, stdout) == len ? 0 : veil_error_set(VEIL_EIO, "stdout: write failed");
+}
+
+int veil_cli__check_report(veil_check *ctx, veil_check_format fmt)
+{
+	int error = veil_check_report(ctx, fmt, stdout_write, NULL);
+
+	if (!error && fflush(stdout) != 0)
+		error = veil_error_set(VEIL_EIO, "stdout: write failed");
+	if (error)
+		return veil_cli__lib_error("report", error) ? VEIL_EXIT_USAGE : VEIL_EXIT_USAGE;
+	return veil_check_count(ctx, VEIL_CHECK_ERROR) ? VEIL_EXIT_FAIL : VEIL_EXIT_OK;
+}
+
+static int parse_format(veil_check_format *fmt, const char *arg)
+{
+	if (!strcmp(arg, "text"))
+		*fmt = VEIL_CHECK_FORMAT_TEXT;
+	else if (!strcmp(arg, "json"))
+		*fmt = VEIL_CHECK_FORMAT_JSON;
+	else if (!strcmp(arg, "sarif"))
+		*fmt = VEIL_CHECK_FORMAT_SARIF;
+	else
+		return -1;
+	return 0;
+}
+
+int veil_cli__cmd_check(int argc, char **argv)
+{
+	char **operands = calloc((size_t)argc + 1, sizeof(char *));
+	const char *ids[MAX_IDS], *arg, *root_arg = NULL;
+	veil_check_options o = VEIL_CHECK_OPTIONS_INIT;
+	veil_check_format fmt = VEIL_CHECK_FORMAT_TEXT;
+	veil_identities *idl = NULL;
+	veil_check *ctx = NULL;
+	struct walk w = {0};
+	char *root = NULL, *endp;
+	size_t nids = 0;
+	int id, rc = VEIL_EXIT_OK, print_ignore = 0, error;
+	veil_optstate st;
+
+	if (!operands)
+		return VEIL_EXIT_USAGE;
+	veil_cli__opt_init(&st, argc, argv, operands, "check");
+	while ((id = veil_cli__opt_next(&st, check_opts, &arg)) > 0) {
+		switch (id) {
+		case OPT_HELP:
+			check_usage(stdout);
+			goto done;
+		case OPT_FORMAT:
+			if (parse_format(&fmt, arg) != 0) {
+				rc = veil_cli__usage("check", "unknown --format '%s'", arg);
+				goto done;
+			}
+			break;
+		case OPT_PRINT_IGNORE:
+			print_ignore = 1;
+			break;
+		case OPT_IDENTITY:
+			if (nids == MAX_IDS) {
+				rc = veil_cli__usage("check", "at most %d --identity", MAX_IDS);
+				goto done;
+			}
+			ids[nids++] = arg;
+			break;
+		case OPT_NO_IGNORE:
+			o.flags |= VEIL_CHECK_NO_IGNORE;
+			break;
+		case OPT_ROOT:
+			root_arg = arg;
+			break;
+		case OPT_MAX_SIZE:
+			errno = 0;
+			o.max_scan_size = (size_t)strtoull(arg, &endp, 10);
+			if (errno || *endp || endp == arg || !o.max_scan_size) {
+				rc = veil_cli__usage("check", "--max-size wants a positive byte count");
+				goto done;
+			}
+			break;
+		}
+	}
+	if (id == VEIL_OPT_ERROR) {
+		rc = VEIL_EXIT_USAGE;
+		goto done;
+	}
+	error = root_arg ? ((root = realpath(root_arg, NULL)) ? 0
+	                                                      : veil_error_set(VEIL_ENOTFOUND,
+	                                                                       "--root %s: %s",
+	                                                                       root_arg,
+	                                                                       strerror(errno)))
+	                 : find_root(&root, ".");
+	if (error) {
+		veil_cli__lib_error("check", error);
+		rc = VEIL_EXIT_USAGE;
+		goto done;
+	}
+	if ((rc = veil_cli__doc_identities(&idl, ids, nids)) != 0) {
+		rc = VEIL_EXIT_USAGE;
+		goto done;
+	}
+	o.root = root;
+	o.identities = veil_identities_count(idl) ? idl : NULL;
+	if ((error = veil_check_new(&ctx, &o)) != 0) {
+		veil_cli__lib_error("check", error);
+		rc = VEIL_EXIT_USAGE;
+		goto done;
+	}
+	w.ctx = ctx;
+	w.root = root;
+	w.rootlen = strlen(root);
+	for (int i = 0; i < (st.noperands ? st.noperands : 1); i++) {
+		const char *p = st.noperands ? operands[i] : ".";
+		char *abs = realpath(p, NULL);
+		if (!abs) {
+			veil_cli__error("%s: %s", p, strerror(errno));
+			w.failed = 1;
+			continue;
+		}
+		scan_path(&w, abs, 0);
+		free(abs);
+	}
+	rc = veil_cli__check_report(ctx, print_ignore ? VEIL_CHECK_FORMAT_IGNORE : fmt);
+	if (w.failed && rc == VEIL_EXIT_OK)
+		rc = VEIL_EXIT_USAGE;
+done:
+	veil_check_free(ctx);
+	veil_identities_free(idl);
+	free(root);
+	free(operands);
+	return rc;
+}

@@ -1,0 +1,451 @@
+/* The scanner context: options, finding store, and the per-blob dispatch. */
+#include "git/check_int.h"
+#include "util/buf.h"
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *join(const char *dir, const char *name)
+{
+	size_t a = strlen(dir), b = strlen(name);
+	char *p = malloc(a + b + 2);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, a);
+	p[a] = '/';
+	memcpy(p + a + 1, name, b + 1);
+	return p;
+}
+
+/* Reads root/name if it exists; *text NULL when it does not. */
+static int read_root_file(const char *root, const char *name, char **text, size_t *len)
+{
+	char *p = join(root, name);
+	FILE *f;
+	int error = 0;
+
+	*text = NULL;
+	*len = 0;
+	if (!p)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	f = fopen(p, "rb");
+	if (f) {
+		veil_buf b = VEIL_BUF_INIT(VEIL_SOPS_CONFIG_MAX);
+		char chunk[4096];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+			error = veil_buf_append(&b, chunk, n);
+			if (error)
+				break;
+		}
+		if (!error && ferror(f))
+			error = veil_error_set(VEIL_EIO, "%s: read failed", p);
+		fclose(f);
+		if (error)
+			veil_buf_dispose(&b);
+		else
+			*text = (char *)veil_buf_detach(&b, len);
+	}
+	free(p);
+	return error;
+}
+
+int veil_check_new(veil_check **out, const veil_check_options *opts)
+{
+	veil_check *c;
+	char *text = NULL;
+	size_t len = 0;
+	int error = 0;
+
+	*out = NULL;
+	if (!opts || opts->version != VEIL_CHECK_OPTIONS_VERSION)
+		return veil_error_set(VEIL_EINVAL, "check: options version mismatch");
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	c->o = *opts;
+	if (!c->o.max_scan_size)
+		c->o.max_scan_size = VEIL_CHECK_DEFAULT_MAX_SIZE;
+	if (opts->root) {
+		c->root = strdup(opts->root);
+		if (!c->root) {
+			error = veil_error_set(VEIL_ENOMEM, "out of memory");
+			goto done;
+		}
+		c->o.root = c->root;
+		if (!(opts->flags & VEIL_CHECK_NO_SOPS_RULES)) {
+			error = read_root_file(c->root, VEIL_SOPS_CONFIG_NAME, &text, &len);
+			if (!error && text)
+				error = veil_check_set_sops_config(c, text, len);
+			free(text);
+			text = NULL;
+			if (error)
+				goto done;
+		}
+		if (!(opts->flags & VEIL_CHECK_NO_IGNORE)) {
+			error = read_root_file(c->root, ".veilignore", &text, &len);
+			if (!error && text)
+				error = veil_check_set_ignore(c, text, len);
+		}
+	}
+done:
+	free(text);
+	if (error)
+		veil_check_free(c);
+	else
+		*out = c;
+	return error;
+}
+
+void veil_check_free(veil_check *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nf; i++) {
+		free(c->f[i].path);
+		free(c->f[i].message);
+		free(c->f[i].fix);
+	}
+	free(c->f);
+	veil_check__ignore_clear(c);
+	free(c->ign);
+	for (size_t i = 0; i < c->nseen; i++)
+		free(c->seen[i].path);
+	free(c->seen);
+	for (size_t i = 0; i < c->nrefs; i++) {
+		free(c->refs[i].path);
+		free(c->refs[i].from);
+	}
+	free(c->refs);
+	veil_sops__config_free(c->sops);
+	free(c->root);
+	free(c);
+}
+
+int veil_check_set_sops_config(veil_check *c, const char *text, size_t len)
+{
+	veil_sops_config *cfg = NULL;
+	int error;
+
+	veil_sops__config_free(c->sops);
+	c->sops = NULL;
+	if (!len)
+		return 0;
+	error = veil_sops__config_parse(&cfg, text, len, VEIL_SOPS_CONFIG_NAME,
+	                                c->root ? c->root : "/");
+	if (error)
+		return error;
+	c->sops = cfg;
+	return 0;
+}
+
+int veil_check_set_ignore(veil_check *c, const char *text, size_t len)
+{
+	veil_check__ignore_clear(c);
+	if (!len)
+		return 0;
+	return veil_check__ignore_parse(c, text, len);
+}
+
+static void line_col(const char *text, size_t len, size_t off, unsigned int *line,
+                     unsigned int *col)
+{
+	const char *p = text, *end = text + (off < len ? off : len), *nl;
+	unsigned int l = 1;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		l++;
+		p = nl + 1;
+	}
+	*line = l;
+	*col = (unsigned int)(end - p) + 1;
+}
+
+static void mask(char out[48], const char *s, size_t n)
+{
+	size_t keep = n >= 16 ? 4 : 0, stars = n - keep;
+
+	if (keep && n > 0 && memchr(s, '\n', keep))
+		keep = 0;
+	if (stars > 12)
+		stars = 12;
+	if (stars < 4)
+		stars = 4;
+	memcpy(out, s, keep);
+	memset(out + keep, '*', stars);
+	out[keep + stars] = '\0';
+	for (size_t i = 0; i < keep; i++)
+		if ((unsigned char)out[i] < 0x20 || (unsigned char)out[i] >= 0x7f || out[i] == '"' ||
+		    out[i] == '\\')
+			out[i] = '*';
+}
+
+/* The fix command with FILE/PATH replaced by the path; the default one
+ * depends on whether veil can encrypt the file in place. */
+static char *fix_text(const char *path, const char *fix)
+{
+	veil_buf b = VEIL_BUF_INIT(0);
+	const char *p;
+
+	if (!fix)
+		fix = veil_doc_format_from_path(path) == VEIL_FMT_BINARY
+		          ? "move the secret into an encrypted file (veil encrypt -i FILE), rotate it"
+		          : "veil encrypt -i PATH";
+	for (p = fix; *p; p++) {
+		if (!strncmp(p, "PATH", 4) || !strncmp(p, "FILE", 4)) {
+			if (veil_buf_append(&b, path, strlen(path)) != 0)
+				goto fail;
+			p += 3;
+		} else if (veil_buf_putc(&b, (uint8_t)*p) != 0) {
+			goto fail;
+		}
+	}
+	if (veil_buf_putc(&b, 0) != 0)
+		goto fail;
+	return (char *)veil_buf_detach(&b, NULL);
+fail:
+	veil_buf_dispose(&b);
+	return NULL;
+}
+
+static int generic(const char *rule)
+{
+	return !strcmp(rule, "secret-assignment") || !strcmp(rule, "password-assignment");
+}
+
+static int vadd(veil_check *c, const veil_check__src *src, unsigned int line, unsigned int col,
+                const char *rule, veil_check_severity sev, const char *secret, size_t slen,
+                const char *fix, const char *fmt, va_list ap)
+{
+	struct veil_check__finding *f;
+	uint8_t digest[32];
+	char hex[65] = "";
+	char msg[256], *p;
+
+	if (secret) {
+		crypto_hash_sha256(digest, (const uint8_t *)secret, slen);
+		sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+	}
+	if (!(c->o.flags & VEIL_CHECK_NO_IGNORE) && veil_check__ignored(c, src->path, rule, hex))
+		return 0;
+	/* one finding per secret and line: a Secret's value may also match a
+	 * token detector */
+	for (size_t i = c->nf; i-- > 0 && i + 8 >= c->nf;) {
+		f = &c->f[i];
+		if (f->line == line && secret && !strcmp(f->sha256, hex) && !strcmp(f->path, src->path)) {
+			/* the same secret: keep the most specific rule */
+			if (generic(f->rule) && !generic(rule)) {
+				vsnprintf(msg, sizeof(msg), fmt, ap);
+				p = strdup(msg);
+				if (!p)
+					return veil_error_set(VEIL_ENOMEM, "out of memory");
+				free(f->message);
+				f->message = p;
+				f->rule = rule;
+				f->col = col;
+			}
+			return 0;
+		}
+	}
+	if (c->nf == c->capf) {
+		size_t cap = c->capf ? c->capf * 2 : 16;
+		void *grown = realloc(c->f, cap * sizeof(*c->f));
+		if (!grown)
+			return veil_error_set(VEIL_ENOMEM, "out of memory");
+		c->f = grown;
+		c->capf = cap;
+	}
+	f = &c->f[c->nf];
+	memset(f, 0, sizeof(*f));
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	f->path = strdup(src->path);
+	f->message = strdup(msg);
+	f->fix = fix_text(src->path, fix);
+	if (!f->path || !f->message || !f->fix) {
+		free(f->path);
+		free(f->message);
+		free(f->fix);
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	}
+	f->line = line;
+	f->col = col;
+	f->rule = rule;
+	f->severity = sev;
+	memcpy(f->sha256, hex, sizeof(hex));
+	if (secret && line)
+		mask(f->masked, secret, slen);
+	c->nf++;
+	return 0;
+}
+
+int veil_check__add(veil_check *c, const veil_check__src *src, size_t off, const char *rule,
+                    veil_check_severity sev, const char *secret, size_t slen, const char *fix,
+                    const char *fmt, ...)
+{
+	unsigned int line, col;
+	va_list ap;
+	int error;
+
+	if (src->fixed)
+		off = src->fixed_off;
+	if (!(c->o.flags & VEIL_CHECK_NO_IGNORE) && src->text &&
+	    veil_check__inline_allowed(src->text, src->len, off))
+		return 0;
+	if (src->fixed && src->fixed_line) {
+		line = src->fixed_line;
+		col = src->fixed_col;
+	} else {
+		line_col(src->text, src->len, off, &line, &col);
+	}
+	va_start(ap, fmt);
+	error = vadd(c, src, line, col, rule, sev, secret, slen, fix, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+int veil_check__add_at(veil_check *c, const veil_check__src *src, unsigned int line,
+                       unsigned int col, const char *rule, veil_check_severity sev,
+                       const char *secret, size_t slen, const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = vadd(c, src, line, col, rule, sev, secret, slen, fix, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+/* The whole-tree findings are recomputed after more blobs came in. */
+static void drop_final(veil_check *c)
+{
+	if (!c->finished)
+		return;
+	for (size_t i = c->nfinal; i < c->nf; i++) {
+		free(c->f[i].path);
+		free(c->f[i].message);
+		free(c->f[i].fix);
+	}
+	c->nf = c->nfinal;
+	c->finished = 0;
+}
+
+static int seen_add(veil_check *c, const char *path, int encrypted, int chacha)
+{
+	if (c->nseen == c->capseen) {
+		size_t cap = c->capseen ? c->capseen * 2 : 64;
+		void *p = realloc(c->seen, cap * sizeof(*c->seen));
+		if (!p)
+			return veil_error_set(VEIL_ENOMEM, "out of memory");
+		c->seen = p;
+		c->capseen = cap;
+	}
+	c->seen[c->nseen].path = strdup(path);
+	if (!c->seen[c->nseen].path)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	c->seen[c->nseen].encrypted = (unsigned char)encrypted;
+	c->seen[c->nseen].chacha = (unsigned char)chacha;
+	c->nseen++;
+	return 0;
+}
+
+/* Does the text need parsing: a sops file, a manifest, a kustomization? */
+static int wants_doc(const veil_check *c, const char *path, const char *text, size_t len)
+{
+	if (veil_check__rule_for(c, path))
+		return 1;
+	if (veil_check__memmem(text, len, "ENC[", 4) || veil_check__memmem(text, len, "sops", 4))
+		return 1;
+	return veil_check__k8s_wanted(text, len);
+}
+
+int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t len,
+                    unsigned int attrs)
+{
+	const char *text = (const char *)data;
+	veil_check__src src = {path, text, len, 0, 0, 0, 0};
+	veil_doc_format fmt = veil_doc_format_from_path(path);
+	veil_doc *doc = NULL;
+	int error = 0, handled = 0, binary, parse_error = 0;
+	int encrypted, chacha;
+
+	if (!path || (!data && len))
+		return veil_error_set(VEIL_EINVAL, "check: no path or data");
+	drop_final(c);
+	binary = memchr(text, '\0', len < 8000 ? len : 8000) != NULL;
+	encrypted = veil_check__is_ciphertext(path, text, len);
+	chacha = encrypted && veil_check__memmem(text, len, "ENC[CHACHA20_POLY1305,", 22) != NULL;
+	error = seen_add(c, path, encrypted, chacha);
+	if (error)
+		return error;
+	error = veil_check__filter(c, &src, attrs, &handled);
+	if (error || handled)
+		return error;
+	if (len <= VEIL_DOC_MAX_SIZE && (!binary || fmt == VEIL_FMT_BINARY) &&
+	    wants_doc(c, path, text, len)) {
+		veil_doc_format pf = fmt == VEIL_FMT_BINARY && !binary ? VEIL_FMT_YAML : fmt;
+		if (fmt == VEIL_FMT_BINARY && veil_check__rule_for(c, path))
+			pf = VEIL_FMT_BINARY;
+		if (veil_doc_parse(&doc, pf, text, len, path) != 0) {
+			parse_error = 1;
+			doc = NULL;
+			veil_error_clear();
+		}
+	}
+	error = veil_check__sops_rule(c, &src, fmt, doc, parse_error);
+	if (error)
+		goto done;
+	if (doc && veil_doc_metadata(doc)) {
+		error = veil_check__sops_values(c, &src, doc);
+		if (error)
+			goto done;
+	}
+	if (doc && veil_doc_format_of(doc) != VEIL_FMT_BINARY) {
+		error = veil_check__k8s(c, &src, doc);
+		if (error)
+			goto done;
+	}
+	if (!binary && len <= c->o.max_scan_size)
+		error = veil_check__detect(c, &src, text, len);
+done:
+	veil_doc_free(doc);
+	return error;
+}
+
+size_t veil_check_count(veil_check *c, veil_check_severity severity)
+{
+	size_t n = 0;
+
+	if (veil_check__finish(c) != 0)
+		return c->nf ? c->nf : 1;
+	for (size_t i = 0; i < c->nf; i++)
+		if (!severity || c->f[i].severity == severity)
+			n++;
+	return n;
+}
+
+int veil_check_get(veil_check *c, size_t i, veil_check_finding *out)
+{
+	const struct veil_check__finding *f;
+	int error = veil_check__finish(c);
+
+	if (error)
+		return error;
+	if (i >= c->nf)
+		return veil_error_set(VEIL_EINVAL, "check: no finding %zu", i);
+	f = &c->f[i];
+	out->path = f->path;
+	out->line = f->line;
+	out->col = f->col;
+	out->rule = f->rule;
+	out->message = f->message;
+	out->masked = f->masked;
+	out->sha256 = f->sha256;
+	out->severity = f->severity;
+	out->fix = f->fix;
+	return 0;
+}

@@ -1,0 +1,119 @@
+#ifndef VEIL_GIT_CHECK_INT_H
+#define VEIL_GIT_CHECK_INT_H
+/*
+ * Internals of the scanner (include/veil/check.h): the context, the
+ * finding store, and the entry points of each check, one file each:
+ * detect*.c content detectors, k8s*.c Kubernetes manifests, check_sops.c
+ * .sops.yaml rules / filters / Flux, allow.c allowlists, report.c output.
+ */
+#include "veil/check.h"
+#include "veil/doc.h"
+#include "sops/rules.h"
+#include <stddef.h>
+#include <stdint.h>
+
+struct veil_check__finding {
+	char *path;
+	unsigned int line, col;
+	const char *rule; /* static string */
+	char *message;
+	char *fix;        /* the command that fixes it, or NULL */
+	char masked[48];
+	char sha256[65];
+	veil_check_severity severity;
+};
+
+struct veil_check__ignore {
+	char *path;
+	char *rule;
+	char sha256[65];
+};
+
+/* A blob seen, remembered for checks that need the whole tree (kustomize
+ * file references, Flux coverage). */
+struct veil_check__seen {
+	char *path;
+	unsigned char encrypted; /* any ciphertext form */
+	unsigned char chacha;    /* sops values with CHACHA20_POLY1305 */
+};
+
+struct veil_check__ref {
+	char *path;  /* the referenced file, relative to root */
+	char *from;  /* who references it */
+	unsigned int line, col;
+	int flux;    /* 1: a Flux Kustomization spec.path (a directory) */
+};
+
+struct veil_check {
+	veil_check_options o;
+	char *root;
+	veil_sops_config *sops;
+	struct veil_check__ignore *ign;
+	size_t nign, capign;
+	struct veil_check__finding *f;
+	size_t nf, capf;
+	struct veil_check__seen *seen;
+	size_t nseen, capseen;
+	struct veil_check__ref *refs;
+	size_t nrefs, caprefs;
+	int finished; /* the whole-tree checks ran since the last blob */
+	size_t nfinal; /* findings before the whole-tree checks */
+};
+
+/* Where findings of a scan go: the blob (for line:col and veil:allow), and,
+ * for a decoded value scanned on its own, the offset to report instead. */
+typedef struct veil_check__src {
+	const char *path;
+	const char *text;
+	size_t len;
+	int fixed;
+	size_t fixed_off;
+	unsigned int fixed_line, fixed_col; /* when fixed: if line is 0, computed */
+} veil_check__src;
+
+/* Adds a finding at byte offset off of src (or src's fixed position), for
+ * secret[0..slen) (hashed, masked; NULL for whole-file findings with off
+ * ignored when line is wanted 0). Drops it when allowlisted. fix may be
+ * NULL for the default ("veil encrypt -i PATH"). */
+int veil_check__add(veil_check *c, const veil_check__src *src, size_t off, const char *rule,
+                    veil_check_severity sev, const char *secret, size_t slen, const char *fix,
+                    const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+/* The same at an explicit position (line 0: the whole file). */
+int veil_check__add_at(veil_check *c, const veil_check__src *src, unsigned int line,
+                       unsigned int col, const char *rule, veil_check_severity sev,
+                       const char *secret, size_t slen, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 10, 11)));
+
+/* detect.c: runs every content detector over buf (one keyword pass). */
+int veil_check__detect(veil_check *c, const veil_check__src *src, const char *buf, size_t len);
+/* detect_util.c */
+double veil_check__entropy(const char *s, size_t n);
+int veil_check__placeholder(const char *s, size_t n);
+int veil_check__is_enc(const char *s, size_t n);
+const char *veil_check__memmem(const char *h, size_t hn, const char *n, size_t nn);
+
+/* k8s.c: Kubernetes Secrets, kubeconfig, kustomize, docker config, Flux
+ * Kustomizations in a parsed document. */
+int veil_check__k8s(veil_check *c, const veil_check__src *src, const veil_doc *doc);
+/* Whether a text may hold anything veil_check__k8s looks at. */
+int veil_check__k8s_wanted(const char *text, size_t len);
+
+/* check_sops.c */
+int veil_check__filter(veil_check *c, const veil_check__src *src, unsigned int attrs, int *handled);
+int veil_check__sops_rule(veil_check *c, const veil_check__src *src, veil_doc_format fmt,
+                          const veil_doc *doc, int parse_error);
+int veil_check__sops_values(veil_check *c, const veil_check__src *src, const veil_doc *doc);
+int veil_check__is_ciphertext(const char *path, const char *text, size_t len);
+const veil_sops_rule *veil_check__rule_for(const veil_check *c, const char *path);
+int veil_check__finish(veil_check *c);
+int veil_check__ref_add(veil_check *c, const char *path, const char *from, unsigned int line,
+                        unsigned int col, int flux);
+
+/* allow.c */
+int veil_check__ignore_parse(veil_check *c, const char *text, size_t len);
+void veil_check__ignore_clear(veil_check *c);
+int veil_check__ignored(const veil_check *c, const char *path, const char *rule,
+                        const char *sha256);
+int veil_check__inline_allowed(const char *text, size_t len, size_t off);
+
+#endif

@@ -1,0 +1,352 @@
+/*
+ * Encryption policy: files a .sops.yaml creation rule names must be sops
+ * documents with every selected value ENC[...] (and a MAC that verifies
+ * when identities are at hand); files an encrypting git filter applies to
+ * must be ciphertext; whole-tree checks (kustomize files, Flux) at the end.
+ */
+#include "git/check_int.h"
+#include "sops/metadata.h"
+#include "veil/sops.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIX_ENCRYPT NULL /* the default: veil encrypt -i PATH */
+
+static int starts(const char *t, size_t n, const char *p, size_t pl)
+{
+	return n >= pl && !memcmp(t, p, pl);
+}
+
+int veil_check__is_ciphertext(const char *path, const char *t, size_t n)
+{
+	(void)path;
+	if (starts(t, n, "\0GITCRYPT\0", 10) || starts(t, n, "age-encryption.org/v1\n", 22) ||
+	    starts(t, n, "-----BEGIN AGE ENCRYPTED FILE-----", 34) ||
+	    starts(t, n, "# STRONGBOX ENCRYPTED RESOURCE", 30) || starts(t, n, "U2FsdGVk", 8))
+		return 1;
+	return (veil_check__memmem(t, n, "ENC[AES256_GCM,", 15) ||
+	        veil_check__memmem(t, n, "ENC[CHACHA20_POLY1305,", 22)) &&
+	       veil_check__memmem(t, n, "mac", 3) && veil_check__memmem(t, n, "sops", 4);
+}
+
+const veil_sops_rule *veil_check__rule_for(const veil_check *c, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (!c->sops || !strcmp(base, VEIL_SOPS_CONFIG_NAME))
+		return NULL;
+	for (size_t i = 0; i < c->sops->nrules; i++) {
+		const veil_sops_rule *r = &c->sops->rules[i];
+		/* a catch-all rule sets keys for files one chooses to encrypt; it
+		 * does not make every file of the tree a secret */
+		if (!r->path_re)
+			return NULL;
+		if (veil_regex_match(r->path_re, path, strlen(path)))
+			return r;
+	}
+	return NULL;
+}
+
+int veil_check__filter(veil_check *c, const veil_check__src *src, unsigned int attrs, int *handled)
+{
+	veil_doc *doc = NULL;
+	int enc;
+
+	*handled = 0;
+	if (!(attrs & (VEIL_CHECK_ATTR_FILTER_VEIL | VEIL_CHECK_ATTR_FILTER_GITCRYPT |
+	               VEIL_CHECK_ATTR_FILTER_OTHER)))
+		return 0;
+	enc = veil_check__is_ciphertext(src->path, src->text, src->len);
+	if (enc && !starts(src->text, src->len, "\0GITCRYPT\0", 10) &&
+	    veil_check__memmem(src->text, src->len, "ENC[", 4)) {
+		/* a sops document: it must really be one, not a look-alike */
+		enc = veil_doc_parse(&doc, veil_doc_format_from_path(src->path), src->text,
+		                     src->len, src->path) == 0 &&
+		      veil_sops_is_encrypted(doc);
+		veil_error_clear();
+		veil_doc_free(doc);
+	}
+	if (enc) {
+		*handled = 1;
+		return 0;
+	}
+	return veil_check__add_at(c, src, 0, 0, "filter-plaintext", VEIL_CHECK_ERROR, src->text,
+	                          src->len, "git add --renormalize PATH (with the filter configured)",
+	                          "git attributes say filter=%s, but the blob is plaintext",
+	                          attrs & VEIL_CHECK_ATTR_FILTER_GITCRYPT ? "git-crypt"
+	                          : attrs & VEIL_CHECK_ATTR_FILTER_VEIL   ? "veil"
+	                                                                  : "(encrypting)");
+}
+
+/* The value walk of a sops document: selected scalars must be ENC[...]. */
+struct vwalk {
+	veil_check *c;
+	const veil_check__src *src;
+	veil_sops_sel_kind sel;
+	const char *sel_value;
+	veil_regex *re;
+	const char *keys[64];
+	size_t nkeys;
+	int error;
+};
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+
+	return a >= b && !memcmp(s + a - b, suf, b);
+}
+
+static int any_key(const struct vwalk *w)
+{
+	for (size_t i = 0; i < w->nkeys; i++)
+		if (w->re ? veil_regex_match(w->re, w->keys[i], strlen(w->keys[i]))
+		          : ends_with(w->keys[i], w->sel_value))
+			return 1;
+	return 0;
+}
+
+/* -1: cannot tell (comment-based rules) */
+static int selected(const struct vwalk *w)
+{
+	switch (w->sel) {
+	case VEIL_SEL_ENCRYPTED_SUFFIX:
+	case VEIL_SEL_ENCRYPTED_REGEX:
+		return any_key(w);
+	case VEIL_SEL_UNENCRYPTED_SUFFIX:
+	case VEIL_SEL_UNENCRYPTED_REGEX:
+		return !any_key(w);
+	case VEIL_SEL_ENCRYPTED_COMMENT_REGEX:
+	case VEIL_SEL_UNENCRYPTED_COMMENT_REGEX:
+		return -1;
+	default:
+		return 1;
+	}
+}
+
+static void vwalk_node(struct vwalk *w, const veil_node *n, int root)
+{
+	if (w->error)
+		return;
+	if (n->kind == VEIL_NODE_SCALAR) {
+		if (n->type == VEIL_SCALAR_NULL || n->value_len == 0 ||
+		    veil_check__is_enc(n->value, n->value_len) || selected(w) != 1)
+			return;
+		w->error = veil_check__add(w->c, w->src, n->span.start, "sops-plaintext-value",
+		                           VEIL_CHECK_ERROR, n->value, n->value_len, FIX_ENCRYPT,
+		                           "plaintext value %s in an encrypted file",
+		                           n->key ? n->key : "(list item)");
+		return;
+	}
+	if (n->kind != VEIL_NODE_MAP && n->kind != VEIL_NODE_SEQ)
+		return;
+	for (size_t i = 0; i < n->nitems && !w->error; i++) {
+		const veil_node *it = n->items[i];
+		int pushed = 0;
+
+		if (it->kind == VEIL_NODE_COMMENT)
+			continue;
+		if (root && it->key && (!strcmp(it->key, "sops") || !strncmp(it->key, "sops_", 5)))
+			continue;
+		if (n->kind == VEIL_NODE_MAP && it->key && w->nkeys < 64) {
+			w->keys[w->nkeys++] = it->key;
+			pushed = 1;
+		}
+		vwalk_node(w, it, 0);
+		if (pushed)
+			w->nkeys--;
+	}
+}
+
+static int verify_mac(veil_check *c, const veil_check__src *src)
+{
+	veil_sops_decrypt_options o = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
+	veil_doc *doc = NULL;
+	int error;
+
+	if (veil_doc_parse(&doc, veil_doc_format_from_path(src->path), src->text, src->len,
+	                   src->path) != 0) {
+		veil_error_clear();
+		return 0;
+	}
+	o.identities = c->o.identities;
+	error = veil_sops_decrypt(doc, &o);
+	veil_doc_free(doc);
+	veil_error_clear();
+	if (error == VEIL_EMAC)
+		return veil_check__add_at(c, src, 0, 0, "sops-mac-mismatch", VEIL_CHECK_ERROR,
+		                          src->text, src->len, FIX_ENCRYPT,
+		                          "the sops MAC does not verify: values were changed by hand");
+	if (error == VEIL_EAUTH)
+		return veil_check__add_at(c, src, 0, 0, "sops-value-tampered", VEIL_CHECK_ERROR,
+		                          src->text, src->len, FIX_ENCRYPT,
+		                          "an encrypted value fails authentication");
+	return 0;
+}
+
+int veil_check__sops_values(veil_check *c, const veil_check__src *src, const veil_doc *doc)
+{
+	const veil_node *tree = veil_doc_metadata(doc);
+	veil_sops_meta m;
+	struct vwalk w;
+	int error = 0, have_meta;
+
+	memset(&w, 0, sizeof(w));
+	memset(&m, 0, sizeof(m));
+	w.c = c;
+	w.src = src;
+	have_meta = veil_sops__meta_read(&m, tree, src->path) == 0;
+	veil_error_clear();
+	w.sel = have_meta ? m.sel.kind : VEIL_SEL_NONE;
+	w.sel_value = have_meta && m.sel.value ? m.sel.value : "_unencrypted";
+	if (w.sel == VEIL_SEL_NONE) {
+		w.sel = VEIL_SEL_UNENCRYPTED_SUFFIX;
+		w.sel_value = "_unencrypted";
+	}
+	if ((w.sel == VEIL_SEL_ENCRYPTED_REGEX || w.sel == VEIL_SEL_UNENCRYPTED_REGEX) &&
+	    veil_regex_compile(&w.re, w.sel_value) != 0) {
+		veil_error_clear();
+		goto done;
+	}
+	for (size_t i = 0; i < veil_doc_count(doc) && !w.error; i++) {
+		const veil_node *r = veil_doc_root(doc, i);
+		if (r)
+			vwalk_node(&w, r, 1);
+	}
+	error = w.error;
+	if (!error && c->o.identities && veil_sops_is_encrypted(doc))
+		error = verify_mac(c, src);
+done:
+	veil_regex_free(w.re);
+	if (have_meta)
+		veil_sops__meta_dispose(&m);
+	return error;
+}
+
+int veil_check__sops_rule(veil_check *c, const veil_check__src *src, veil_doc_format fmt,
+                          const veil_doc *doc, int parse_error)
+{
+	const veil_sops_rule *r = veil_check__rule_for(c, src->path);
+
+	if (!r)
+		return 0;
+	if (doc && veil_sops_is_encrypted(doc))
+		return 0;
+	return veil_check__add_at(c, src, 0, 0, "sops-unencrypted", VEIL_CHECK_ERROR, src->text,
+	                          src->len, FIX_ENCRYPT,
+	                          "%s file matched by .sops.yaml (path_regex %s) is not encrypted%s",
+	                          veil_doc_format_name(fmt), r->path_regex,
+	                          parse_error ? " (it does not even parse)" : "");
+}
+
+int veil_check__ref_add(veil_check *c, const char *path, const char *from, unsigned int line,
+                        unsigned int col, int flux)
+{
+	struct veil_check__ref *r;
+
+	if (c->nrefs == c->caprefs) {
+		size_t cap = c->caprefs ? c->caprefs * 2 : 16;
+		void *p = realloc(c->refs, cap * sizeof(*c->refs));
+		if (!p)
+			return veil_error_set(VEIL_ENOMEM, "out of memory");
+		c->refs = p;
+		c->caprefs = cap;
+	}
+	r = &c->refs[c->nrefs];
+	r->path = strdup(path);
+	r->from = strdup(from);
+	if (!r->path || !r->from) {
+		free(r->path);
+		free(r->from);
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	}
+	r->line = line;
+	r->col = col;
+	r->flux = flux;
+	c->nrefs++;
+	return 0;
+}
+
+static const struct veil_check__seen *seen_find(const veil_check *c, const char *path)
+{
+	for (size_t i = 0; i < c->nseen; i++)
+		if (!strcmp(c->seen[i].path, path))
+			return &c->seen[i];
+	return NULL;
+}
+
+/* A referenced file not fed to the scanner: read it under root, if any. */
+static int disk_encrypted(const veil_check *c, const char *path, int *exists)
+{
+	char full[4096];
+	char buf[65536];
+	size_t n;
+	FILE *f;
+
+	*exists = 0;
+	if (!c->root || snprintf(full, sizeof(full), "%s/%s", c->root, path) >= (int)sizeof(full))
+		return 0;
+	f = fopen(full, "rb");
+	if (!f)
+		return 0;
+	*exists = 1;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	return veil_check__is_ciphertext(path, buf, n);
+}
+
+static int under(const char *dir, const char *path)
+{
+	size_t dl = strlen(dir);
+
+	return dl == 0 || !strcmp(dir, path) || (!strncmp(dir, path, dl) && path[dl] == '/');
+}
+
+int veil_check__finish(veil_check *c)
+{
+	int error = 0;
+
+	if (c->finished)
+		return 0;
+	c->nfinal = c->nf;
+	for (size_t i = 0; i < c->nrefs && !error; i++) {
+		const struct veil_check__ref *r = &c->refs[i];
+		const struct veil_check__seen *s;
+		veil_check__src src = {r->from, NULL, 0, 0, 0, 0, 0};
+		int exists = 1, enc;
+
+		if (r->flux)
+			continue;
+		s = seen_find(c, r->path);
+		enc = s ? s->encrypted : disk_encrypted(c, r->path, &exists);
+		if (!enc && exists)
+			error = veil_check__add_at(c, &src, r->line, r->col, "kustomize-secret-file",
+			                           VEIL_CHECK_ERROR, r->path, strlen(r->path), NULL,
+			                           "secretGenerator reads %s, which is not encrypted",
+			                           r->path);
+	}
+	for (size_t i = 0; i < c->nseen && !error; i++) {
+		const struct veil_check__seen *s = &c->seen[i];
+		veil_check__src src = {s->path, NULL, 0, 0, 0, 0, 0};
+
+		if (!s->chacha)
+			continue;
+		for (size_t k = 0; k < c->nrefs; k++) {
+			if (!c->refs[k].flux || !under(c->refs[k].path, s->path))
+				continue;
+			error = veil_check__add_at(
+			    c, &src, 0, 0, "flux-chacha20", VEIL_CHECK_WARNING, s->path,
+			    strlen(s->path),
+			    "set cipher: aes256_gcm in the .sops.yaml rule, then veil decrypt -i and "
+			    "veil encrypt -i the file",
+			    "Flux decrypts this file (Kustomization in %s) but it uses "
+			    "CHACHA20_POLY1305; Flux reads only AES256_GCM",
+			    c->refs[k].from);
+			break;
+		}
+	}
+	c->finished = 1;
+	return error;
+}

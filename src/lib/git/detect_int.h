@@ -1,0 +1,66 @@
+#ifndef VEIL_GIT_DETECT_INT_H
+#define VEIL_GIT_DETECT_INT_H
+/*
+ * The content detectors. detect.c finds keywords in one pass over the
+ * buffer; at each keyword hit the keyword's matcher (hand-written, no
+ * regex) validates the token around it and reports it. A matcher returns
+ * the offset to resume scanning from (at least one past the hit).
+ */
+#include "git/check_int.h"
+
+struct veil_check__scan {
+	veil_check *c;
+	const veil_check__src *src;
+	const char *b;
+	size_t n;
+	int error;
+};
+
+typedef size_t (*veil_check__matcher)(struct veil_check__scan *s, size_t at, const char *kw,
+                                      size_t kwlen);
+
+/* Reports a token b[off..off+len) under rule; fix NULL = default. */
+void veil_check__report(struct veil_check__scan *s, size_t off, size_t len, const char *rule,
+                        const char *fix, const char *what);
+
+/* Character classes. */
+static inline int veil_check__alnum(int ch)
+{
+	return (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+}
+static inline int veil_check__b64url(int ch)
+{
+	return veil_check__alnum(ch) || ch == '_' || ch == '-';
+}
+static inline int veil_check__hex(int ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+/* Length of the run of chars in class starting at i (at most max). */
+static inline size_t veil_check__run(const char *b, size_t n, size_t i, int (*cls)(int),
+                                     size_t max)
+{
+	size_t k = 0;
+
+	while (i + k < n && k < max && cls((unsigned char)b[i + k]))
+		k++;
+	return k;
+}
+
+/* detect_tokens.c: provider formats */
+size_t veil_check__m_pem(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
+size_t veil_check__m_putty(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
+size_t veil_check__m_age(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
+size_t veil_check__m_aws(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
+size_t veil_check__m_prefixed(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
+size_t veil_check__m_jwt(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
+size_t veil_check__m_azure_ad(struct veil_check__scan *s, size_t at, const char *kw,
+                              size_t kwlen);
+size_t veil_check__m_slack_hook(struct veil_check__scan *s, size_t at, const char *kw,
+                                size_t kwlen);
+size_t veil_check__m_gcp_sa(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
+/* detect_kv.c: connection strings and secret-like assignments */
+size_t veil_check__m_url(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
+size_t veil_check__m_kv(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
+
+#endif

@@ -1,0 +1,267 @@
+/*
+ * Secrets without a provider prefix: the password of a URL
+ * (scheme://user:pass@host), and values assigned to secret-like keys
+ * (password: ..., "apiToken": "...", DB_PASS=...). The key decides the
+ * bar: passwords need two character classes, tokens and secrets need
+ * length and entropy. References (${VAR}, {{ tmpl }}, function calls,
+ * names of other settings) and placeholders are never reported.
+ */
+#include "git/detect_int.h"
+#include <string.h>
+
+static int is_scheme(int ch)
+{
+	return veil_check__alnum(ch) || ch == '+' || ch == '.' || ch == '-';
+}
+
+static int url_end(int ch)
+{
+	return ch <= ' ' || ch == '/' || ch == '?' || ch == '#' || ch == '"' || ch == '\'' ||
+	       ch == '`' || ch == '<' || ch == '>' || ch == '\\' || ch == ',' || ch == ';' ||
+	       ch == ')' || ch == ']' || ch == '}' || ch == 0x7f;
+}
+
+static int placeholder_password(const char *p, size_t n)
+{
+	static const char *const words[] = {"password", "pass", "passwd", "pwd", "secret",
+	                                    "pw", "token", "user", "changeit", "test"};
+
+	if (n < 3 || p[0] == '$' || p[0] == '{' || p[0] == '%' || p[0] == '*' || p[0] == '[')
+		return 1;
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strlen(words[i]) == n && !strncasecmp(words[i], p, n))
+			return 1;
+	return veil_check__placeholder(p, n);
+}
+
+size_t veil_check__m_url(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen)
+{
+	const char *b = s->b;
+	size_t st = at, i = at + kwlen, at_sign = 0, colon = 0;
+
+	(void)kw;
+	while (st > 0 && at - st < 32 && is_scheme((unsigned char)b[st - 1]))
+		st--;
+	if (st == at || !veil_check__alnum((unsigned char)b[st]))
+		return at + kwlen;
+	for (; i < s->n && i - at < 512 && !url_end((unsigned char)b[i]); i++) {
+		if (b[i] == '@')
+			at_sign = i;
+		else if (b[i] == ':' && !colon && !at_sign)
+			colon = i;
+	}
+	if (!at_sign || !colon || colon > at_sign || colon + 1 == at_sign)
+		return i > at + kwlen ? i : at + kwlen;
+	if (placeholder_password(b + colon + 1, at_sign - colon - 1))
+		return i;
+	veil_check__report(s, colon + 1, at_sign - colon - 1, "url-password", NULL,
+	                   "password in a connection string");
+	return i;
+}
+
+static int is_keych(int ch)
+{
+	return veil_check__alnum(ch) || ch == '_' || ch == '-' || ch == '.';
+}
+
+static int icontains(const char *s, size_t n, const char *w)
+{
+	size_t wl = strlen(w);
+
+	for (size_t i = 0; i + wl <= n; i++)
+		if (!strncasecmp(s + i, w, wl))
+			return 1;
+	return 0;
+}
+
+static int iends(const char *s, size_t n, const char *w)
+{
+	size_t wl = strlen(w);
+
+	return n >= wl && !strncasecmp(s + n - wl, w, wl);
+}
+
+/* Keys that name or point at a secret rather than hold it. */
+static int reference_key(const char *k, size_t n)
+{
+	static const char *const parts[] = {
+		"name", "ref", "file", "path", "url", "uri", "type", "policy", "length", "field",
+		"format", "hash", "sha", "checksum", "digest", "prompt", "label", "descr", "regex",
+		"pattern", "template", "header", "count", "timeout", "ttl", "expir", "size",
+		"enabled", "required", "mode", "version", "endpoint", "issuer", "audience", "scope",
+		"kind", "provider", "manager", "store", "generator", "mount", "volume", "dir",
+		"param", "method", "selector", "source", "secretkey_ref", "env", "arn", "hint",
+		"rotation", "lifetime", "validity", "strength", "reset", "forgot", "confirm",
+		"display", "class", "author", "tokenizer", "module", "attr", "reader",
+		"_id", "-id", "cache", "flow", "input", "placeholder", "text", "title",
+		"message", "error", "variable", "_var", "encrypt", "cipher", "algorithm",
+		"location", "key_id", "keyid", "verify", "service", "valid", "length",
+	};
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
+		if (icontains(k, n, parts[i]))
+			return 1;
+	return iends(k, n, "id") && n > 2 && (k[n - 3] == '_' || k[n - 3] == '-' ||
+	                                      (k[n - 2] == 'I'));
+}
+
+static int classes(const char *v, size_t n)
+{
+	int lo = 0, up = 0, dg = 0, sy = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		if (ch >= 'a' && ch <= 'z')
+			lo = 1;
+		else if (ch >= 'A' && ch <= 'Z')
+			up = 1;
+		else if (ch >= '0' && ch <= '9')
+			dg = 1;
+		else
+			sy = 1;
+	}
+	return lo + up + dg + sy;
+}
+
+static int is_uuid(const char *v, size_t n)
+{
+	if (n != 36)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (v[i] != '-')
+				return 0;
+		} else if (!veil_check__hex((unsigned char)v[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Values that are expressions, references or words rather than secrets. */
+static int not_a_value(const char *v, size_t n)
+{
+	static const char *const refs[] = {"${", "{{", "(", ")", "ENC[", "vault:", "ref+",
+	                                   "arn:", "sm://", "file:", "env:", "secret:", "://",
+	                                   "$(", "process.env", "os.environ", "getenv"};
+	unsigned char c0 = (unsigned char)v[0];
+	int ident = 1;
+
+	if (strchr("$<%&*!@[{#|>", c0))
+		return 1;
+	for (size_t i = 0; i < sizeof(refs) / sizeof(*refs); i++)
+		if (veil_check__memmem(v, n, refs[i], strlen(refs[i])))
+			return 1;
+	if (is_uuid(v, n))
+		return 1;
+	for (size_t i = 0; i < n && ident; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		ident = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+		        ch == '.' || ch == '-' || ch == ' ';
+	}
+	/* one case of letters and separators: a word, a setting's name, an enum */
+	if (ident && classes(v, n) <= 2 && !(classes(v, n) == 2 && !memchr(v, '_', n) &&
+	                                     !memchr(v, '.', n) && !memchr(v, '-', n) && n >= 16))
+		return 1;
+	return veil_check__placeholder(v, n);
+}
+
+static size_t skip_blank(const char *b, size_t n, size_t i)
+{
+	while (i < n && (b[i] == ' ' || b[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* The value after "key" "op": its span in (*vs, *vl); 0 if there is none. */
+static int value_after(const char *b, size_t n, size_t i, size_t *vs, size_t *vl, size_t *resume)
+{
+	unsigned char q;
+	size_t e;
+
+	if (i < n && (b[i] == '"' || b[i] == '\''))
+		i++;
+	i = skip_blank(b, n, i);
+	if (i >= n)
+		return 0;
+	if (b[i] == '=') {
+		if (i + 1 < n && (b[i + 1] == '=' || b[i + 1] == '~'))
+			return 0;
+		i += (i + 1 < n && b[i + 1] == '>') ? 2 : 1;
+	} else if (b[i] == ':') {
+		if (i + 1 < n && b[i + 1] == ':')
+			return 0;
+		i += (i + 1 < n && b[i + 1] == '=') ? 2 : 1;
+		if (i < n && b[i] != ' ' && b[i] != '\t' && b[i] != '"' && b[i] != '\'')
+			return 0; /* "a:b" is not YAML's "a: b" */
+	} else {
+		return 0;
+	}
+	i = skip_blank(b, n, i);
+	if (i >= n)
+		return 0;
+	q = (unsigned char)b[i];
+	if (q == '"' || q == '\'' || q == '`') {
+		e = ++i;
+		while (e < n && e - i < 300 && b[e] != (char)q && b[e] != '\n') {
+			if (b[e] == '\\' && q != '\'')
+				e++;
+			e++;
+		}
+		if (e >= n || b[e] != (char)q)
+			return 0;
+	} else {
+		e = i;
+		while (e < n && e - i < 300 && (unsigned char)b[e] > ' ' && !strchr(",;)}]", b[e]))
+			e++;
+	}
+	*vs = i;
+	*vl = e - i;
+	*resume = e;
+	return e > i;
+}
+
+size_t veil_check__m_kv(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen)
+{
+	const char *b = s->b, *v;
+	size_t ks = at, ke = at + kwlen, vs, vl, resume = 0, klen;
+	int pw, aws;
+
+	(void)kw;
+	while (ks > 0 && at - ks < 64 && is_keych((unsigned char)b[ks - 1]))
+		ks--;
+	while (ke < s->n && ke - at < 64 && is_keych((unsigned char)b[ke]))
+		ke++;
+	klen = ke - ks;
+	if (klen > 60 || reference_key(b + ks, klen))
+		return ke;
+	/* resume after the key only: a provider detector may still name the
+	 * value more precisely (the finding store keeps the specific rule) */
+	if (!value_after(b, s->n, ke, &vs, &vl, &resume))
+		return ke;
+	v = b + vs;
+	if (vl < 8 || vl > 256 || not_a_value(v, vl))
+		return ke;
+	pw = icontains(b + ks, klen, "pass") || icontains(b + ks, klen, "pwd");
+	aws = (icontains(b + ks, klen, "aws") || icontains(b + ks, klen, "secret_access")) &&
+	      vl == 40;
+	if (aws) {
+		for (size_t i = 0; i < vl && aws; i++)
+			aws = veil_check__alnum((unsigned char)v[i]) || v[i] == '/' || v[i] == '+';
+		if (aws && veil_check__entropy(v, vl) > 3.5) {
+			veil_check__report(s, vs, vl, "aws-secret-access-key", NULL,
+			                   "AWS secret access key");
+			return ke;
+		}
+	}
+	if (pw) {
+		if (classes(v, vl) >= 2 && veil_check__entropy(v, vl) >= 2.5)
+			veil_check__report(s, vs, vl, "password-assignment", NULL,
+			                   "plaintext password assigned to a secret-like key");
+		return ke;
+	}
+	if (vl >= 16 && classes(v, vl) >= 2 && veil_check__entropy(v, vl) >= 3.5)
+		veil_check__report(s, vs, vl, "secret-assignment", NULL,
+		                   "high-entropy value assigned to a secret-like key");
+	return ke;
+}

@@ -1,0 +1,90 @@
+/* Small helpers of the content detectors: entropy, placeholders, ENC[...]. */
+#include "git/check_int.h"
+#include <math.h>
+#include <string.h>
+
+const char *veil_check__memmem(const char *h, size_t hn, const char *n, size_t nn)
+{
+	if (nn == 0)
+		return h;
+	while (hn >= nn) {
+		const char *p = memchr(h, n[0], hn - nn + 1);
+		if (!p)
+			return NULL;
+		if (!memcmp(p, n, nn))
+			return p;
+		hn -= (size_t)(p - h) + 1;
+		h = p + 1;
+	}
+	return NULL;
+}
+
+/* Shannon entropy in bits per byte. */
+double veil_check__entropy(const char *s, size_t n)
+{
+	unsigned int count[256] = {0};
+	double h = 0;
+
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		count[(unsigned char)s[i]]++;
+	for (size_t i = 0; i < 256; i++) {
+		if (count[i]) {
+			double p = (double)count[i] / (double)n;
+			h -= p * log2(p);
+		}
+	}
+	return h;
+}
+
+static int icontains(const char *s, size_t n, const char *w)
+{
+	size_t wl = strlen(w);
+
+	for (size_t i = 0; i + wl <= n; i++) {
+		size_t j = 0;
+		while (j < wl && (s[i + j] | 0x20) == w[j])
+			j++;
+		if (j == wl)
+			return 1;
+	}
+	return 0;
+}
+
+/* Public sample credentials from vendor documentation: never secrets. */
+static const char *const samples[] = {
+	"AKIAIOSFODNN7EXAMPLE",
+	"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	"sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+	"sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+	"rk_test_4eC39HqLyjWDarjtT1zdp7dc",
+};
+
+/* Values documentation uses in place of a secret. */
+int veil_check__placeholder(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"example", "xxxx", "****", "....", "<", ">", "your", "placeholder", "dummy",
+		"redacted", "changeme", "change_me", "replace", "insert", "sample", "0000000",
+		"1234567", "abcdefg", "${", "{{", "%s", "todo", "fixme", "notreal", "not_real",
+		"secret_here", "here_",
+	};
+	size_t same = 1;
+
+	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++)
+		if (strlen(samples[i]) == n && !memcmp(samples[i], s, n))
+			return 1;
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (icontains(s, n, words[i]))
+			return 1;
+	for (size_t i = 1; i < n; i++)
+		if (s[i] == s[0])
+			same++;
+	return n > 0 && same * 2 > n;
+}
+
+int veil_check__is_enc(const char *s, size_t n)
+{
+	return n >= 5 && !memcmp(s, "ENC[", 4) && s[n - 1] == ']';
+}
