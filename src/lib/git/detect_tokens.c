@@ -56,6 +56,28 @@ static int random_enough(const char *t, size_t n, double min)
 	return !veil_check__placeholder(t, n) && veil_check__entropy(t, n) > min;
 }
 
+/* RFC 1421 / OpenPGP armor header lines ("Proc-Type: 4,ENCRYPTED",
+ * "Comment: ...") and the blank line after them. */
+static size_t skip_pem_headers(const char *b, size_t i, size_t lim)
+{
+	for (int k = 0; k < 8; k++) {
+		size_t e = i;
+		while (e < lim && (b[e] == '\n' || b[e] == '\r'))
+			e++;
+		if (e + 1 < lim && b[e] == '\\' && b[e + 1] == 'n')
+			e += 2;
+		i = e;
+		while (e < lim && e - i < 120 && b[e] != '\n' && b[e] != ':' && b[e] != '\\')
+			e++;
+		if (e >= lim || b[e] != ':' || e == i)
+			return i;
+		while (e < lim && b[e] != '\n' && !(b[e] == '\\' && e + 1 < lim && b[e + 1] == 'n'))
+			e++;
+		i = e;
+	}
+	return i;
+}
+
 /* -----BEGIN ... PRIVATE KEY----- with a body of at least 64 base64 chars
  * (also inside JSON strings, where line breaks are "\n"). */
 size_t veil_check__m_pem(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen)
@@ -75,22 +97,22 @@ size_t veil_check__m_pem(struct veil_check__scan *s, size_t at, const char *kw, 
 	if (!label)
 		return hend;
 	lim = hend + 16384 < n ? hend + 16384 : n;
-	for (end = hend; end < lim; end++) {
+	end = skip_pem_headers(b, hend, lim);
+	/* the body: base64 and line breaks (also "\n" inside a string) only */
+	for (; end < lim; end++) {
 		unsigned char ch = (unsigned char)b[end];
-		if (ch == '-' && end + 8 <= n && !memcmp(b + end, "-----END", 8))
-			break;
-		if (ch == '\\' && end + 1 < lim && (b[end + 1] == 'n' || b[end + 1] == 'r')) {
+		if (ch == '\\' && end + 1 < lim && (b[end + 1] == 'n' || b[end + 1] == 'r'))
 			end++;
-			continue;
-		}
-		if (is_b64(ch))
+		else if (is_b64(ch))
 			body++;
+		else if (ch != '\n' && ch != '\r' && ch != ' ' && ch != '\t')
+			break;
 	}
 	if (body < 64)
 		return hend;
-	if (end < lim) {
+	if (end + 8 <= lim && !memcmp(b + end, "-----END", 8)) {
 		const char *close = veil_check__memmem(b + end + 8, lim - end - 8, "-----", 5);
-		end = close ? (size_t)(close - b) + 5 : end;
+		end = close ? (size_t)(close - b) + 5 : end + 8;
 	}
 	veil_check__report(s, at, end - at, "private-key", FIX_REMOVE,
 	                   veil_check__memmem(b + at, hend - at, "ENCRYPTED", 9)
@@ -247,7 +269,8 @@ size_t veil_check__m_prefixed(struct veil_check__scan *s, size_t at, const char 
 	tok = kwlen + k;
 	if (!strcmp(kw, "SG.") && s->b[at + 3 + 22] != '.')
 		return start + k;
-	if (!random_enough(s->b + start, k, f->cls == is_hexc ? 3.0 : 3.2))
+	if (!random_enough(s->b + start, k, f->cls == is_hexc ? 3.0 : 3.2) ||
+	    veil_check__placeholder(s->b + at, tok))
 		return start + k;
 	veil_check__report(s, at, tok, f->rule, NULL, f->what);
 	return at + tok;
@@ -372,7 +395,13 @@ size_t veil_check__m_gcp_sa(struct veil_check__scan *s, size_t at, const char *k
 	if (at == 0 || b[at - 1] != '"' || !veil_check__memmem(b + back, at - back, "\"type\"", 6))
 		return at + kwlen;
 	pk = veil_check__memmem(b, s->n, "\"private_key\"", 13);
-	if (!pk || !veil_check__memmem(pk, (size_t)(b + s->n - pk), "PRIVATE KEY", 11))
+	if (pk) {
+		size_t i = (size_t)(pk - b) + 13;
+		while (i < s->n && (b[i] == ' ' || b[i] == ':' || b[i] == '\t'))
+			i++;
+		pk = i + 11 <= s->n && !memcmp(b + i, "\"-----BEGIN", 11) ? pk : NULL;
+	}
+	if (!pk)
 		return at + kwlen;
 	/* the key id names the key; hash it so an ignore entry survives re-formatting */
 	id = veil_check__memmem(b, s->n, "\"private_key_id\"", 16);

@@ -1,0 +1,1 @@
+const key = "sk-ant-api03-ZR86vTFXJ9qPEYwb2MHpuXzhEgdEUszQ8nlEEENBDQANSRIJ8gdGHFelI4KB-huUnEcVzugthyJ3F72oShEfbZJNzU2lbAA";

@@ -1,0 +1,1 @@
+echo dckr_pat_1_cewCG-0rWoradpIv-AooKn5y- | docker login -u acme --password-stdin

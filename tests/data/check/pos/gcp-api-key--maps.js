@@ -1,0 +1,1 @@
+const MAPS_KEY = "AIzavcRRxJ5m6eNfwdO27cJ4eC2sAMnY90O174X";

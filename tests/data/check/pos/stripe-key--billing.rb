@@ -1,0 +1,1 @@
+Stripe.api_key = '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'

@@ -1,0 +1,1 @@
+DATABASE_URL = "postgres://app:rDPc%FbBLpF49@db.internal:5432/app"
