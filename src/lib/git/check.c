@@ -402,7 +402,7 @@ int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t
 {
 	const char *text = (const char *)data;
 	veil_check__src src = {path, text, len, 0, 0, 0, 0};
-	veil_doc_format fmt = veil_doc_format_from_path(path);
+	veil_doc_format fmt = veil_doc_format_from_path(path), pf;
 	veil_doc *doc = NULL;
 	int error = 0, handled = 0, binary, parse_error = 0;
 	int encrypted, chacha;
@@ -420,16 +420,17 @@ int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t
 	error = veil_check__filter(c, &src, attrs, &handled);
 	if (error || handled)
 		return error;
-	if (len <= VEIL_DOC_MAX_SIZE && (!binary || fmt == VEIL_FMT_BINARY) &&
-	    wants_doc(c, path, text, len)) {
-		veil_doc_format pf = fmt;
-		if (fmt == VEIL_FMT_BINARY && !veil_check__rule_for(c, path))
-			pf = !binary && kubeconfig_name(path) ? VEIL_FMT_YAML : 0;
-		if (pf && veil_doc_parse(&doc, pf, text, len, path) != 0) {
-			parse_error = 1;
-			doc = NULL;
-			veil_error_clear();
-		}
+	/* which format to parse in, if any: code and prose are never parsed */
+	pf = fmt;
+	if (fmt == VEIL_FMT_BINARY && !veil_check__rule_for(c, path))
+		pf = !binary && kubeconfig_name(path) ? VEIL_FMT_YAML : 0;
+	else if (binary && fmt != VEIL_FMT_BINARY)
+		pf = 0;
+	if (pf && len <= VEIL_DOC_MAX_SIZE && wants_doc(c, path, text, len) &&
+	    veil_doc_parse(&doc, pf, text, len, path) != 0) {
+		parse_error = 1;
+		doc = NULL;
+		veil_error_clear();
 	}
 	error = veil_check__sops_rule(c, &src, fmt, doc, parse_error);
 	if (error)
