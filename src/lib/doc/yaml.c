@@ -572,20 +572,23 @@ static int in_sops_block(const pstate *ps)
 static void learn_layout(pstate *ps, const veil_node *node, size_t col)
 {
 	const frame *parent;
+	int *indent = &ps->st->indent, *seq_indented = &ps->st->seq_indented;
 
 	if (!ps->depth || node->flow)
 		return;
 	/* The sops: block has sops's own 4-space layout: learning from it made
 	 * a decrypted block scalar of a 2-space file come back at 4. */
-	if (in_sops_block(ps))
-		return;
+	if (in_sops_block(ps)) {
+		indent = &ps->st->sops_indent;
+		seq_indented = &ps->st->sops_seq_indented;
+	}
 	parent = &ps->stack[ps->depth - 1];
 	if (parent->node->kind != VEIL_NODE_MAP || parent->node->flow)
 		return;
-	if (col > parent->col && !ps->st->indent && col - parent->col <= 16)
-		ps->st->indent = (int)(col - parent->col);
-	if (node->kind == VEIL_NODE_SEQ && ps->st->seq_indented < 0)
-		ps->st->seq_indented = col > parent->col;
+	if (col > parent->col && !*indent && col - parent->col <= 16)
+		*indent = (int)(col - parent->col);
+	if (node->kind == VEIL_NODE_SEQ && *seq_indented < 0)
+		*seq_indented = col > parent->col;
 }
 
 static int on_key(pstate *ps, const yaml_event_t *ev, const veil_span *sp, size_t end)
@@ -839,6 +842,7 @@ static int yaml_parse(veil_doc *doc)
 	ps->doc = doc;
 	ps->st = doc->codec_state;
 	ps->st->seq_indented = -1;
+	ps->st->sops_seq_indented = -1;
 	for (i = 0; i < doc->src_len; i++) {
 		if (doc->src[i] == '\n') {
 			ps->st->crlf = i > 0 && doc->src[i - 1] == '\r';

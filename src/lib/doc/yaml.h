@@ -10,6 +10,10 @@
 typedef struct veil_yaml_state {
 	int indent;		/* detected indent step; 0 if none seen */
 	int seq_indented;	/* -1 unknown, 0 "key:\n- a", 1 "key:\n  - a" */
+	/* The same two inside the root's sops: entry, learned apart: that block
+	 * keeps its own layout when rewritten, and does not set the content's. */
+	int sops_indent;
+	int sops_seq_indented;
 	int crlf;		/* line breaks are \r\n */
 	size_t *doc_end;	/* per document: where its text ends (DOC_END mark) */
 	size_t *root_col;	/* per document: column of the root map's keys */

@@ -56,8 +56,11 @@ int veil_yaml__set_metadata(veil_doc *doc, const veil_node *meta)
 	int error = 0;
 
 	if (st) {
-		style.indent = st->indent > 0 ? st->indent : 4;
-		style.seq_indented = st->seq_indented != 0;
+		/* an existing sops: block keeps its layout, else the file's */
+		style.indent = st->sops_indent > 0 ? st->sops_indent :
+			st->indent > 0 ? st->indent : 4;
+		style.seq_indented = st->sops_seq_indented >= 0 ? st->sops_seq_indented :
+			st->seq_indented != 0;
 		style.eol = st->crlf ? "\r\n" : "\n";
 	}
 	for (i = 0; !error && i < ndocs; i++) {
