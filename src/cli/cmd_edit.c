@@ -1,5 +1,6 @@
 /* veil edit: decrypt into a private directory, run the editor, re-encrypt with reuse. */
 #include "privdir.h"
+#include "sops/rules.h"
 #include "sops_session.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
@@ -10,11 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_IDENTITY = 1, OPT_INPUT_TYPE, OPT_HELP };
+enum { OPT_IDENTITY = 1, OPT_INPUT_TYPE, OPT_RECIPIENT, OPT_HELP };
 
 static const veil_opt edit_opts[] = {
     {"identity", 0, 1, OPT_IDENTITY},
     {"input-type", 0, 1, OPT_INPUT_TYPE},
+    {"recipient", 'r', 1, OPT_RECIPIENT},
     {"help", 'h', 0, OPT_HELP},
     {NULL, 0, 0, 0},
 };
@@ -22,19 +24,25 @@ static const veil_opt edit_opts[] = {
 typedef struct edit_args {
 	const char *ids[VEIL_CLI_MAX_IDS];
 	size_t nids;
+	const char *recipients[VEIL_CLI_MAX_IDS]; /* for a new FILE */
+	size_t nrecipients;
 	const char *input_type, *file;
 	veil_doc_format fmt;
 } edit_args;
 
 static void edit_usage(FILE *f)
 {
-	fputs("usage: veil edit [--identity F]... FILE\n"
+	fputs("usage: veil edit [--identity F]... [-r age1...]... FILE\n"
 	      "\n"
 	      "Decrypts FILE into a private directory (0700, in memory when possible), opens\n"
 	      "it in $VEIL_EDITOR, $SOPS_EDITOR, $EDITOR or vi, and re-encrypts it when the\n"
 	      "editor exits. Unchanged values keep their ciphertext, so a diff shows only\n"
 	      "what you changed plus mac and lastmodified. The plaintext copy is overwritten\n"
 	      "and removed afterwards, also on errors and signals.\n"
+	      "\n"
+	      "A FILE that does not exist starts from a small example; it is created,\n"
+	      "encrypted as `veil encrypt` would (recipients from -r, VEIL_AGE_RECIPIENTS,\n"
+	      "SOPS_AGE_RECIPIENTS or the .sops.yaml creation rule), only if you change it.\n"
 	      "\n"
 	      "Exit status: 0 saved, 1 editor failed, 2 usage, 10 the edited document is\n"
 	      "invalid (FILE untouched), 12 not encrypted, 51 MAC mismatch, 100 no such\n"
@@ -60,6 +68,10 @@ static int parse(edit_args *a, int argc, char **argv, char **operands)
 			if (a->nids == VEIL_CLI_MAX_IDS)
 				return veil_cli__usage("edit", "too many --identity options");
 			a->ids[a->nids++] = arg;
+		} else if (id == OPT_RECIPIENT) {
+			if (a->nrecipients == VEIL_CLI_MAX_IDS)
+				return veil_cli__usage("edit", "too many -r options");
+			a->recipients[a->nrecipients++] = arg;
 		} else {
 			a->input_type = arg;
 		}
@@ -116,58 +128,152 @@ static int write_plain(char *path, size_t cap, const char *dir, const char *file
 	return error;
 }
 
+/* Runs the editor on path; 0, or prints why and returns an exit code. */
+static int run_editor(const char *path, const char *file)
+{
+	size_t n = strlen(editor());
+	char *script = malloc(n + 8);
+	int status;
+
+	if (!script)
+		return veil_cli__lib_error("edit", veil_error_set(VEIL_ENOMEM, "out of memory"));
+	/* the editor's command line as the user wrote it, the path as "$1" */
+	memcpy(script, editor(), n);
+	memcpy(script + n, " \"$1\"", 6);
+	status = veil_cli__run_shell(script, path, NULL, 0);
+	free(script);
+	if (veil_cli__interrupted())
+		return VEIL_EXIT_FAIL;
+	if (status < 0) {
+		veil_cli__lib_error("editor", status);
+		return VEIL_EXIT_FAIL;
+	}
+	if (status > 0) {
+		veil_cli__error("the editor exited with status %d; %s was left as it was", status,
+		                file);
+		return VEIL_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* Writes plain to a private file, runs the editor on it and reads it back.
+ * 0 with *edited set, VEIL_EXIT_UNCHANGED, or another exit code. */
+static int edit_round(char *dir, char *path, size_t cap, const char *file, const char *plain,
+                      size_t len, uint8_t **edited, size_t *elen)
+{
+	int rc, error;
+
+	if ((error = veil_cli__privdir_make(dir)) < 0 ||
+	    (error = write_plain(path, cap, dir, file, plain, len)) < 0)
+		return veil_cli__lib_error("edit", error);
+	if ((rc = run_editor(path, file)) != 0)
+		return rc;
+	if ((error = veil_file_read(edited, elen, path, VEIL_DOC_MAX_SIZE)) < 0)
+		return veil_cli__lib_error(path, error);
+	if (*elen == len && !memcmp(*edited, plain, len)) {
+		veil_cli__error("%s: file has not been modified", file);
+		return VEIL_EXIT_UNCHANGED;
+	}
+	return 0;
+}
+
 static int run(const edit_args *a)
 {
 	char dir[VEIL_CLI_PRIVDIR_MAX] = "", path[VEIL_CLI_PRIVDIR_MAX + 256];
 	veil_cli_session s;
 	uint8_t *edited = NULL;
-	char *script = NULL;
 	size_t elen = 0;
-	int rc, error, status;
+	int rc;
 
-	if ((rc = veil_cli__session_open(&s, a->file, a->fmt, a->ids, a->nids)) != 0)
+	if ((rc = veil_cli__session_open(&s, a->file, a->fmt, a->ids, a->nids)) != 0 ||
+	    (rc = edit_round(dir, path, sizeof(path), a->file, s.plain, s.plain_len, &edited,
+	                     &elen)) != 0)
 		goto done;
-	if ((error = veil_cli__privdir_make(dir)) < 0 ||
-	    (error = write_plain(path, sizeof(path), dir, a->file, s.plain, s.plain_len)) < 0) {
-		rc = veil_cli__lib_error("edit", error);
-		goto done;
-	}
-	/* the editor's command line as the user wrote it, the path as "$1" */
-	if (!(script = malloc(strlen(editor()) + 8))) {
-		rc = veil_cli__lib_error("edit", veil_error_set(VEIL_ENOMEM, "out of memory"));
-		goto done;
-	}
-	memcpy(script, editor(), strlen(editor()));
-	memcpy(script + strlen(editor()), " \"$1\"", 6);
-	status = veil_cli__run_shell(script, path, NULL, 0);
-	if (veil_cli__interrupted()) {
-		rc = VEIL_EXIT_FAIL;
-		goto done;
-	}
-	if (status != 0) {
-		if (status < 0)
-			rc = veil_cli__lib_error("editor", status);
-		else
-			veil_cli__error("the editor exited with status %d; %s was left as it was",
-			                status, a->file);
-		rc = VEIL_EXIT_FAIL;
-		goto done;
-	}
-	if ((error = veil_file_read(&edited, &elen, path, VEIL_DOC_MAX_SIZE)) < 0) {
-		rc = veil_cli__lib_error(path, error);
-		goto done;
-	}
-	if (elen == s.plain_len && !memcmp(edited, s.plain, elen)) {
-		veil_cli__error("%s: file has not been modified", a->file);
-		rc = VEIL_EXIT_UNCHANGED;
-		goto done;
-	}
 	rc = veil_cli__session_commit(&s, (const char *)edited, elen);
 done:
 	veil_cli__privdir_remove(dir);
-	free(script);
 	veil_wipe_free(edited, elen);
 	veil_cli__session_close(&s);
+	if (veil_cli__interrupted())
+		veil_cli__signal_reraise();
+	return rc;
+}
+
+/* What a new file starts as, in its format (sops starts from an example too). */
+static const char *new_file_text(veil_doc_format fmt)
+{
+	switch (fmt) {
+	case VEIL_FMT_JSON:
+		return "{\n\t\"example_key\": \"example_value\"\n}\n";
+	case VEIL_FMT_DOTENV:
+		return "EXAMPLE_KEY=example_value\n";
+	case VEIL_FMT_INI:
+		return "[section]\nexample_key = example_value\n";
+	case VEIL_FMT_BINARY:
+		return "";
+	default:
+		return "example_key: example_value\n";
+	}
+}
+
+/* Says before the editor opens, not after the user typed secrets, that
+ * nothing names the recipients (the checks `veil encrypt` makes first). */
+static int new_file_has_recipients(const edit_args *a)
+{
+	const char *vars[] = {"VEIL_AGE_RECIPIENTS", "SOPS_AGE_RECIPIENTS", "SOPS_CONFIG"};
+	char *found = NULL;
+
+	if (a->nrecipients)
+		return 0;
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if (getenv(vars[i]) && *getenv(vars[i]))
+			return 0;
+	if (veil_sops__config_find(&found, a->file) == 0) {
+		free(found);
+		return 0;
+	}
+	veil_cli__error("%s does not exist and nothing names its recipients: pass -r age1..., "
+	                "set VEIL_AGE_RECIPIENTS, or add a creation rule to a .sops.yaml",
+	                a->file);
+	return VEIL_EXIT_USAGE;
+}
+
+/* A FILE that does not exist: edit an example, then encrypt the result to
+ * FILE exactly as `veil encrypt --filename-override FILE -o FILE` would. */
+static int run_new(const edit_args *a)
+{
+	char dir[VEIL_CLI_PRIVDIR_MAX] = "", path[VEIL_CLI_PRIVDIR_MAX + 256];
+	veil_doc_format fmt = a->fmt ? a->fmt : veil_doc_format_from_path(a->file);
+	const char *text = new_file_text(fmt);
+	const char *argv[16 + 2 * VEIL_CLI_MAX_IDS];
+	uint8_t *edited = NULL;
+	size_t elen = 0;
+	int argc = 0, rc;
+
+	if ((rc = new_file_has_recipients(a)) != 0)
+		return rc;
+	if ((rc = edit_round(dir, path, sizeof(path), a->file, text, strlen(text), &edited,
+	                     &elen)) != 0)
+		goto done;
+	argv[argc++] = "encrypt";
+	for (size_t i = 0; i < a->nrecipients; i++) {
+		argv[argc++] = "-r";
+		argv[argc++] = a->recipients[i];
+	}
+	if (a->input_type) {
+		argv[argc++] = "--input-type";
+		argv[argc++] = a->input_type;
+	}
+	argv[argc++] = "--filename-override";
+	argv[argc++] = a->file;
+	argv[argc++] = "-o";
+	argv[argc++] = a->file;
+	argv[argc++] = path;
+	argv[argc] = NULL;
+	rc = veil_cli__cmd_encrypt(argc, (char **)argv);
+done:
+	veil_cli__privdir_remove(dir);
+	veil_wipe_free(edited, elen);
 	if (veil_cli__interrupted())
 		veil_cli__signal_reraise();
 	return rc;
@@ -183,7 +289,7 @@ int veil_cli__cmd_edit(int argc, char **argv)
 		return VEIL_EXIT_FAIL;
 	rc = parse(&a, argc, argv, operands);
 	if (rc == 0)
-		rc = run(&a);
+		rc = access(a.file, F_OK) != 0 && errno == ENOENT ? run_new(&a) : run(&a);
 	free(operands);
 	return rc < 0 ? VEIL_EXIT_OK : rc;
 }

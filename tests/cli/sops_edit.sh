@@ -85,4 +85,25 @@ check "FILE is untouched" same a.yaml c.yaml
 EDIT_CMD='sed -i "s/admin/root/" "$1"' XDG_RUNTIME_DIR='' run "$VEIL" edit c.yaml
 expect_rc 0 "edit without XDG_RUNTIME_DIR"
 check "the plaintext copy is gone" test ! -e "$(sed -n 's/^path=//p' ed.log)"
+# A FILE that does not exist starts from an example: created only when
+# changed, encrypted to -r (or the creation rule), never left in plaintext.
+EDIT_CMD=':' run "$VEIL" edit -r "$R" new.yaml
+expect_rc 200 "a new file left as the example is exit 200"
+check "and is not created" test ! -e new.yaml
+EDIT_CMD='printf "token: s3cr3t-new\\n" >"$1"' run "$VEIL" edit -r "$R" new.yaml
+expect_rc 0 "a new file is created"
+check "encrypted" grep -q '^token: ENC\[' new.yaml
+check "with no plaintext in it" test "$(grep -c s3cr3t-new new.yaml)" -eq 0
+run "$VEIL" decrypt new.yaml
+check "it decrypts to what was written" test "$(cat "$T/out")" = "token: s3cr3t-new"
+EDIT_CMD='printf "X=1\\n" >"$1"' run "$VEIL" edit new.env
+expect_rc 2 "no recipients for a new file: usage error"
+err_has "nothing names its recipients" "the message says so before the editor runs"
+check "the editor was not started" test "$(grep -c new.env ed.log)" -eq 0
+mkdir -p ruled
+printf 'creation_rules:\n  - path_regex: \\.env$\n    age: %s\n' "$R" >ruled/.sops.yaml
+EDIT_CMD='printf "API_KEY=k-123\\n" >"$1"' run "$VEIL" edit ruled/new.env
+expect_rc 0 "a new dotenv file takes the creation rule's recipients"
+check "encrypted as dotenv" grep -q '^API_KEY=ENC\[' ruled/new.env
+check "no plaintext is left" test -z "$(ls -A run)"
 finish
