@@ -17,7 +17,14 @@ int veil_git__open(veil_git_repo **out, const char *start)
 		return error;
 	if (!(r = calloc(1, sizeof(*r))))
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
-	error = VEIL_GIT(git_repository_open_ext)(&r->repo, start ? start : ".", 0, NULL);
+	/* From the current directory, honour GIT_DIR, GIT_INDEX_FILE and the other
+	 * variables git sets for hooks: `git commit -a` and `git commit PATH` run
+	 * the pre-commit hook against a temporary index named by GIT_INDEX_FILE. */
+	if (start)
+		error = VEIL_GIT(git_repository_open_ext)(&r->repo, start, 0, NULL);
+	else
+		error = VEIL_GIT(git_repository_open_ext)(&r->repo, NULL,
+							  GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (error < 0) {
 		free(r);
 		if (error == GIT_ENOTFOUND)
