@@ -3,6 +3,7 @@
  * git sources (--staged, --all, --history) feed the same context through
  * veil_check_blob() with the blob's path relative to the repository root.
  */
+#include "check_git.h"
 #include "cmd_check.h"
 #include "sops_cli.h"
 #include <dirent.h>
@@ -27,6 +28,9 @@ enum {
 	OPT_ROOT,
 	OPT_MAX_SIZE,
 	OPT_HELP,
+	OPT_STAGED,
+	OPT_ALL,
+	OPT_HISTORY,
 };
 
 static const veil_opt check_opts[] = {
@@ -37,12 +41,15 @@ static const veil_opt check_opts[] = {
     {"root", 0, 1, OPT_ROOT},
     {"max-size", 0, 1, OPT_MAX_SIZE},
     {"help", 'h', 0, OPT_HELP},
+    {"staged", 0, 0, OPT_STAGED},
+    {"all", 0, 0, OPT_ALL},
+    {"history", 0, 0, OPT_HISTORY},
     {NULL, 0, 0, 0},
 };
 
 static void check_usage(FILE *f)
 {
-	fputs("usage: veil check [--format text|json|sarif] [--print-ignore] [--identity FILE]...\n"
+	fputs("usage: veil check [--staged | --all | --history] [--format text|json|sarif] [--print-ignore] [--identity FILE]...\n"
 	      "                  [--no-ignore] [--root DIR] [--max-size BYTES] [PATH...]\n"
 	      "\n"
 	      "Scans files and directories (default: .) for plaintext secrets: private keys,\n"
@@ -52,6 +59,11 @@ static void check_usage(FILE *f)
 	      "and plaintext values pasted into encrypted files. Directories are walked\n"
 	      "recursively without .git; binary files get only the encryption checks.\n"
 	      "\n"
+	      "  --staged         the blobs staged in the git index (what the next commit\n"
+	      "                   holds), never the working tree; the pre-commit hook runs this\n"
+	      "  --all            every file of the index, read from git\n"
+	      "  --history        every blob of every commit reachable from HEAD and the refs,\n"
+	      "                   each once; the finding names the commit that introduced it\n"
 	      "  --format F       text (default), json, or sarif (SARIF 2.1.0)\n"
 	      "  --print-ignore   print a .veilignore line (PATH RULE SHA256) per finding\n"
 	      "  --identity F     verify sops MACs with this identity; repeatable. Default: the\n"
@@ -249,7 +261,7 @@ int veil_cli__cmd_check(int argc, char **argv)
 	struct walk w = {0};
 	char *root = NULL, *endp;
 	size_t nids = 0;
-	int id, rc = VEIL_EXIT_OK, print_ignore = 0, error;
+	int id, rc = VEIL_EXIT_OK, print_ignore = 0, git = 0, error;
 	veil_optstate st;
 
 	if (!operands)
@@ -282,6 +294,15 @@ int veil_cli__cmd_check(int argc, char **argv)
 		case OPT_ROOT:
 			root_arg = arg;
 			break;
+		case OPT_STAGED:
+		case OPT_ALL:
+		case OPT_HISTORY:
+			if (git) {
+				rc = veil_cli__usage("check", "only one of --staged, --all, --history");
+				goto done;
+			}
+			git = veil_cli__check_git_mode(id == OPT_STAGED, id == OPT_HISTORY);
+			break;
 		case OPT_MAX_SIZE:
 			errno = 0;
 			o.max_scan_size = (size_t)strtoull(arg, &endp, 10);
@@ -296,11 +317,17 @@ int veil_cli__cmd_check(int argc, char **argv)
 		rc = VEIL_EXIT_USAGE;
 		goto done;
 	}
+	if (git && (st.noperands || root_arg)) {
+		rc = veil_cli__usage("check", "--staged, --all and --history read the repository "
+		                              "around the working directory: no PATH or --root");
+		goto done;
+	}
 	error = root_arg ? ((root = realpath(root_arg, NULL)) ? 0
 	                                                      : veil_error_set(VEIL_ENOTFOUND,
 	                                                                       "--root %s: %s",
 	                                                                       root_arg,
 	                                                                       strerror(errno)))
+	       : git     ? veil_cli__check_git_root(&root)
 	                 : find_root(&root, ".");
 	if (error) {
 		veil_cli__lib_error("check", error);
@@ -316,6 +343,10 @@ int veil_cli__cmd_check(int argc, char **argv)
 	if ((error = veil_check_new(&ctx, &o)) != 0) {
 		veil_cli__lib_error("check", error);
 		rc = VEIL_EXIT_USAGE;
+		goto done;
+	}
+	if (git) {
+		rc = veil_cli__check_git(ctx, git, print_ignore ? VEIL_CHECK_FORMAT_IGNORE : fmt);
 		goto done;
 	}
 	w.ctx = ctx;

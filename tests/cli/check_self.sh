@@ -26,6 +26,16 @@ else
 	fail "veil check on the tracked files: exit $rc"
 	head -40 "$T/out"
 fi
+# the same through git: every file of the index, read from the object
+# database (what CI's checkout holds), with the index's .veilignore
+(cd "$SRC" && "$VEIL" check --all >"$T/out" 2>"$T/err")
+rc=$?
+if [ "$rc" = 0 ]; then
+	ok "veil check --all passes on the repository's own index"
+else
+	fail "veil check --all on the repository: exit $rc"
+	head -40 "$T/out"
+fi
 # the allowlist is explicit: no entry may name a directory or a pattern
 if grep -vE '^(#|$)' .veilignore | grep -qvE '^[^ *?]+ [a-z0-9-]+ [0-9a-f]{64}$'; then
 	fail ".veilignore has entries that are not PATH RULE SHA256"
