@@ -100,7 +100,7 @@ static int parse_class(alts *out, const char **p, const char *end)
 			error = veil_buf_putc(&b, '!');
 	}
 	for (; error == 0 && q < end && (*q != ']' || q == *p + 1); q++) {
-		if (*q == '/' || *q == '[' || *q == '\\' || (unsigned char)*q < 0x21)
+		if (*q == '/' || *q == '[' || *q == '\\' || (unsigned char)*q < 0x21 || *q == 0x7f)
 			error = unsupported("a class with '/', '[', '\\' or blanks");
 		else
 			error = veil_buf_putc(&b, (uint8_t)*q);
