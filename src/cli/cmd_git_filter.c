@@ -161,8 +161,9 @@ int veil_cli__git_clean(const char *file)
 		rc = veil_cli__lib_error(file, error);
 		goto done;
 	}
-	if (in.doc && veil_sops_is_encrypted(in.doc)) {
-		/* already encrypted (e.g. checked out without a key): as it is */
+	if (in.len == 0 || (in.doc && veil_sops_is_encrypted(in.doc))) {
+		/* already encrypted (e.g. checked out without a key), or empty
+		 * (nothing to hide, and no document to encrypt): as it is */
 		rc = write_out(in.data, in.len) < 0 ? veil_cli__lib_error(file, VEIL_EIO) : 0;
 		goto done;
 	}

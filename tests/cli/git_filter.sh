@@ -74,6 +74,11 @@ run "$VEIL" git textconv secrets/a.yaml
 check "textconv without a key prints the file as it is" rc0_same secrets/a.yaml "$T/out"
 mv "$T/keys.txt" "$XDG_CONFIG_HOME/veil/keys.txt"
 
+# An empty file has nothing to encrypt: stored empty, not refused.
+: >secrets/empty.yaml
+run g add secrets/empty.yaml
+check "an empty file is stored as it is" test "$rc" -eq 0 -a -z "$(git cat-file -p :secrets/empty.yaml)"
+
 # A new file in a directory with no rule is refused, since required=true.
 printf 'x: 1\n' >other/c.yaml
 run "$VEIL" git setup 'other/*.yaml'
