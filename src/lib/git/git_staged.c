@@ -42,18 +42,34 @@ static int is_policy_file(const char *path)
 	       !strcmp(base, ".veilignore");
 }
 
-/* Same blob as in HEAD's tree? */
-static int unchanged(git_tree *head, const git_index_entry *e)
+/* Marks the index entries whose blob differs from HEAD's tree (one diff,
+ * a merge of two sorted lists, not a lookup per entry); *all when a policy
+ * file is among them. */
+static int mark_changed(veil_git_repo *repo, git_tree *head, git_index *index,
+                        unsigned char *changed, int *all)
 {
-	git_tree_entry *te = NULL;
-	int same;
+	git_diff_options o = {.version = GIT_DIFF_OPTIONS_VERSION,
+	                      .ignore_submodules = GIT_SUBMODULE_IGNORE_ALL,
+	                      .context_lines = 3};
+	git_diff *diff = NULL;
+	size_t n, pos;
+	int error;
 
-	if (!head || VEIL_GIT(git_tree_entry_bypath)(&te, head, e->path) < 0)
-		return 0;
-	same = VEIL_GIT(git_oid_equal)(VEIL_GIT(git_tree_entry_id)(te), &e->id) &&
-	       VEIL_GIT(git_tree_entry_filemode)(te) == (git_filemode_t)e->mode;
-	VEIL_GIT(git_tree_entry_free)(te);
-	return same;
+	if ((error = VEIL_GIT(git_diff_tree_to_index)(&diff, repo->repo, head, index, &o)) < 0)
+		return veil_git__error(error, "comparing the index with HEAD");
+	n = VEIL_GIT(git_diff_num_deltas)(diff);
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *d = VEIL_GIT(git_diff_get_delta)(diff, i);
+
+		if (!d || d->status == GIT_DELTA_DELETED || !d->new_file.path ||
+		    VEIL_GIT(git_index_find)(&pos, index, d->new_file.path) < 0)
+			continue;
+		changed[pos] = 1;
+		if (is_policy_file(d->new_file.path))
+			*all = 1;
+	}
+	VEIL_GIT(git_diff_free)(diff);
+	return 0;
 }
 
 static int each_index(veil_git_repo *repo, int only_changed, veil_git_blob_fn fn, void *payload)
@@ -75,14 +91,8 @@ static int each_index(veil_git_repo *repo, int only_changed, veil_git_blob_fn fn
 			error = veil_error_set(VEIL_ENOMEM, "out of memory");
 			goto done;
 		}
-		for (i = 0; i < n && !all; i++) {
-			const git_index_entry *e = VEIL_GIT(git_index_get_byindex)(index, i);
-
-			if (!checkable(e) || unchanged(head, e))
-				continue;
-			changed[i] = 1;
-			all = is_policy_file(e->path);
-		}
+		if (!all && (error = mark_changed(repo, head, index, changed, &all)) < 0)
+			goto done;
 	}
 	for (i = 0; i < n && error >= 0; i++) {
 		const git_index_entry *e = VEIL_GIT(git_index_get_byindex)(index, i);

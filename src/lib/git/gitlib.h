@@ -26,6 +26,11 @@
 	X(git_index_get_byindex)                                                                   \
 	X(git_index_get_bypath)                                                                    \
 	X(git_index_free)                                                                          \
+	X(git_index_find)                                                                          \
+	X(git_diff_tree_to_index)                                                                  \
+	X(git_diff_num_deltas)                                                                     \
+	X(git_diff_get_delta)                                                                      \
+	X(git_diff_free)                                                                           \
 	X(git_blob_lookup)                                                                         \
 	X(git_blob_rawcontent)                                                                     \
 	X(git_blob_rawsize)                                                                        \
