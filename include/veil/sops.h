@@ -54,11 +54,16 @@ typedef struct veil_sops_encrypt_options {
 	 * ciphertext, so a diff shows only what changed. Needs identities. */
 	const veil_doc *reuse;
 	const veil_identities *identities;
+	/* Version 2. Scope binding (veil only; sops and Flux cannot read such
+	 * files): "strict" binds every value of a document to its
+	 * metadata.namespace and metadata.name, "namespace" to the namespace
+	 * alone, through the AAD; NULL or "none" for none. Kept from reuse. */
+	const char *scope;
 } veil_sops_encrypt_options;
 
-#define VEIL_SOPS_ENCRYPT_OPTIONS_VERSION 1
+#define VEIL_SOPS_ENCRYPT_OPTIONS_VERSION 2
 #define VEIL_SOPS_ENCRYPT_OPTIONS_INIT \
-	{ VEIL_SOPS_ENCRYPT_OPTIONS_VERSION, 0, VEIL_SEL_NONE, NULL, 0, NULL, 0, 0, NULL, NULL }
+	{ VEIL_SOPS_ENCRYPT_OPTIONS_VERSION, 0, VEIL_SEL_NONE, NULL, 0, NULL, 0, 0, NULL, NULL, NULL }
 
 /* Is doc a SOPS-encrypted document (a metadata block with mac and version,
  * like `sops filestatus`)? */
@@ -85,7 +90,8 @@ typedef struct veil_sops_decrypt_options {
  * Decrypts doc's values in place, verifies the MAC and removes the metadata
  * block. Nothing is changed unless everything succeeded. Errors:
  * VEIL_ENOMATCH (no identity opens the data key; message names the
- * recipients), VEIL_EAUTH (a value failed authentication), VEIL_EMAC,
+ * recipients), VEIL_EAUTH (a value failed authentication, also a scope-bound
+ * value moved to another namespace or name), VEIL_EMAC,
  * VEIL_EPLAINTEXT (a plaintext value where the file's rules say encrypted:
  * pasted in by hand), VEIL_EFORMAT (no or foreign metadata, a malformed
  * ENC[...]).

@@ -22,6 +22,7 @@ enum {
 	OPT_OVERRIDE,
 	OPT_IN_PLACE,
 	OPT_OUTPUT,
+	OPT_SCOPE,
 	OPT_HELP,
 	OPT_SEL_BASE = 100, /* + veil_sops_sel_kind */
 };
@@ -46,6 +47,7 @@ static const veil_opt encrypt_opts[] = {
     {"filename-override", 0, 1, OPT_OVERRIDE},
     {"in-place", 'i', 0, OPT_IN_PLACE},
     {"output", 'o', 1, OPT_OUTPUT},
+    {"scope", 0, 1, OPT_SCOPE},
     {"help", 'h', 0, OPT_HELP},
     {NULL, 0, 0, 0},
 };
@@ -58,7 +60,7 @@ typedef struct enc_args {
 	const char *identities[MAX_ARGS];
 	size_t nidentities;
 	const char *cipher, *sel_value, *input_type, *output_type, *shamir, *reuse, *config;
-	const char *override, *output, *file;
+	const char *override, *output, *file, *scope;
 	veil_sops_sel_kind sel;
 	int mac_only, in_place;
 } enc_args;
@@ -71,7 +73,8 @@ static void encrypt_usage(FILE *f)
 	    "                     --encrypted-suffix S | --unencrypted-suffix S |\n"
 	    "                     --encrypted-comment-regex RE | --unencrypted-comment-regex RE]\n"
 	    "                    [--mac-only-encrypted] [--input-type T] [--reuse ENCRYPTED]\n"
-	    "                    [--config .sops.yaml] [-i | -o OUTPUT] FILE\n"
+	    "                    [--config .sops.yaml] [--scope strict|namespace|none]\n"
+	    "                    [-i | -o OUTPUT] FILE\n"
 	    "\n"
 	    "Encrypts every value of FILE (YAML, JSON, dotenv, INI; anything else as binary)\n"
 	    "in the SOPS format, keeping keys, comments' places and formatting. Only the bytes\n"
@@ -87,6 +90,10 @@ static void encrypt_usage(FILE *f)
 	    "                        unchanged value (F is an encrypted version of FILE), so a\n"
 	    "                        diff shows only what changed; needs an identity\n"
 	    "      --identity F      identity file for --reuse (default lookup as decrypt)\n"
+	    "      --scope S         bind every value to the document's metadata.namespace\n"
+	    "                        and metadata.name (strict) or namespace (namespace), so a\n"
+	    "                        value copied elsewhere does not decrypt; such files are\n"
+	    "                        veil-only (default: the creation rule's scope:)\n"
 	    "  -i, --in-place        replace FILE (atomically)\n"
 	    "  -o, --output F        write to F instead of stdout\n"
 	    "\n"
@@ -133,6 +140,7 @@ static int parse(enc_args *a, int argc, char **argv, char **operands)
 			                    : id == OPT_REUSE       ? &a->reuse
 			                    : id == OPT_CONFIG      ? &a->config
 			                    : id == OPT_OVERRIDE    ? &a->override
+			                    : id == OPT_SCOPE       ? &a->scope
 			                                            : &a->output;
 			if (*slot)
 				return veil_cli__usage("encrypt", "an option was given twice");
@@ -250,6 +258,7 @@ static int plan_rule(enc_plan *p, const enc_args *a, const char *match_path)
 	p->o.selection_value = r->sel.value;
 	p->o.mac_only_encrypted = r->mac_only_encrypted;
 	p->o.cipher = r->cipher;
+	p->o.scope = r->scope;
 	return 0;
 }
 
@@ -268,6 +277,12 @@ static int plan_options(enc_plan *p, const enc_args *a)
 	}
 	if (a->mac_only)
 		p->o.mac_only_encrypted = 1;
+	if (a->scope) {
+		if (strcmp(a->scope, "strict") && strcmp(a->scope, "namespace") &&
+		    strcmp(a->scope, "none"))
+			return veil_cli__usage("encrypt", "--scope takes strict, namespace or none");
+		p->o.scope = a->scope;
+	}
 	if (a->shamir) {
 		char *end;
 		long t = strtol(a->shamir, &end, 10);
@@ -351,6 +366,12 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 		goto done;
 	}
 	rc = veil_cli__doc_write(a.output, a.in_place, a.file, out, out_len);
+	if (rc == 0 && !reuse && p.o.scope && strcmp(p.o.scope, "none"))
+		veil_cli__warning("scope '%s': the values are bound to the document's %s; the "
+		                  "file is veil-only (sops, Flux, ksops and helm-secrets cannot "
+		                  "decrypt it)",
+		                  p.o.scope,
+		                  strcmp(p.o.scope, "strict") ? "namespace" : "namespace and name");
 done:
 	veil_doc_free(doc);
 	veil_doc_free(reuse);

@@ -62,6 +62,7 @@ static int open_doc(veil_doc *doc, const veil_identities *ids, veil_sops_meta *m
 	w.sel = meta->sel.kind;
 	w.sel_value = meta->sel.value;
 	w.mac_only_encrypted = meta->mac_only_encrypted;
+	w.scope = meta->scope;
 	w.record = record;
 	w.dry_run = dry_run;
 	if ((error = veil_sops__walk(doc, &w, hex)) < 0)
@@ -123,6 +124,14 @@ static int new_meta(veil_sops_meta *m, const veil_sops_encrypt_options *o, veil_
 			if (!(kg->age[i].recipient = strdup(o->groups[g].age[i])))
 				return veil_error_set(VEIL_ENOMEM, "out of memory");
 	}
+	if (o->version >= 2 && o->scope && strcmp(o->scope, "none")) {
+		if (!veil_sops__scope_valid(o->scope))
+			return veil_error_set(VEIL_EINVAL, "unknown scope '%.32s' (strict, "
+			                                   "namespace or none)",
+			                      o->scope);
+		if (!(m->scope = strdup(o->scope)))
+			return veil_error_set(VEIL_ENOMEM, "out of memory");
+	}
 	if (fmt == VEIL_FMT_BINARY)
 		return 0; /* sops ignores selection rules for binary files */
 	m->mac_only_encrypted = o->mac_only_encrypted;
@@ -160,6 +169,7 @@ static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32], veil
 	w.sel = meta->sel.kind;
 	w.sel_value = meta->sel.value;
 	w.mac_only_encrypted = meta->mac_only_encrypted;
+	w.scope = meta->scope;
 	w.reuse = reuse;
 	if ((error = veil_sops__walk(doc, &w, hex)) < 0 ||
 	    (error = veil_sops__mac_seal(&meta->mac, cipher, key, hex, now)) < 0 ||

@@ -47,6 +47,7 @@ int veil_sops__rekey_options(veil_sops_rekey *r, const veil_doc *doc)
 	r->opts.selection = r->meta.sel.kind;
 	r->opts.selection_value = r->meta.sel.value;
 	r->opts.mac_only_encrypted = r->meta.mac_only_encrypted;
+	r->opts.scope = r->meta.scope; /* a new data key must not unbind the values */
 	/* the MAC's ENC[...] names the cipher the values were written with */
 	r->opts.cipher = r->meta.mac && !strncmp(r->meta.mac, "ENC[AES256_GCM,", 15)
 	                     ? VEIL_SOPS_AES256_GCM

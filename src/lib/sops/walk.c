@@ -30,6 +30,8 @@ struct walk {
 	unsigned char cflag[MAX_LEVELS]; /* a comment at this level matched the comment regex */
 	veil_buf aad;
 	veil_buf tmp;
+	veil_buf prefix;                 /* scope binding of the current document */
+	const veil_node *scope_nodes[2]; /* its metadata.namespace and .name */
 	struct capture caps[MAX_CAPTURES];
 	size_t ncaps;
 };
@@ -86,6 +88,8 @@ static int build_aad(struct walk *w, size_t n)
 	int error = 0;
 
 	veil_buf_clear(&w->aad);
+	if (w->prefix.len)
+		error = veil_buf_append(&w->aad, w->prefix.data, w->prefix.len);
 	for (size_t i = 0; i < n && !error; i++) {
 		error = veil_buf_append(&w->aad, w->keys[i], strlen(w->keys[i]));
 		if (!error)
@@ -142,6 +146,10 @@ static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
 		return error;
 	if (!sel || n->value_len == 0)
 		return 0; /* sops never encrypts an empty string */
+	if (w->prefix.len && (n == w->scope_nodes[0] || n == w->scope_nodes[1]))
+		return path_error(w, n, VEIL_EFORMAT,
+		                  "the scope binds to this name, which must stay in "
+		                  "plaintext (encrypted_regex: ^(data|stringData)$)");
 	veil_buf_clear(&w->tmp);
 	if ((error = veil_sops__typed_plaintext(&w->tmp, n->value, n->value_len, n->type)) < 0 ||
 	    (error = build_aad(w, w->nkeys)) < 0)
@@ -231,10 +239,13 @@ static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
 	    (error = veil_sops__decrypt_parsed(&pt, &pt_len, w->o->key, &e, (char *)w->aad.data,
 	                                       w->aad.len)) < 0) {
 		error = path_error(w, n, error,
-		                   error == VEIL_EAUTH
-		                       ? "value failed authentication "
-		                         "(wrong key, or the value or its key was changed)"
-		                       : veil_error_last());
+		                   error != VEIL_EAUTH ? veil_error_last()
+		                   : w->prefix.len
+		                       ? "value failed authentication (wrong key, the value or "
+		                         "its key was changed, or it was copied from another "
+		                         "namespace or name: the file is scope-bound)"
+		                       : "value failed authentication "
+		                         "(wrong key, or the value or its key was changed)");
 		goto done;
 	}
 	t = veil_sops__scalar_type_of(e.type);
@@ -412,6 +423,20 @@ static int walk_node(struct walk *w, veil_node *n, size_t level)
 	return error;
 }
 
+/* Scope binding: the document's AAD prefix, and the name nodes it binds to
+ * (which must not be encrypted, or decryption could not rebuild it). */
+static int bind_scope(struct walk *w, const veil_node *root)
+{
+	const veil_node *meta = veil_node_get(root, "metadata");
+	int error = veil_sops__scope_prefix(&w->prefix, w->o->scope, root);
+
+	if (error < 0)
+		return error;
+	w->scope_nodes[0] = meta ? veil_node_get(meta, "namespace") : NULL;
+	w->scope_nodes[1] = meta ? veil_node_get(meta, "name") : NULL;
+	return 0;
+}
+
 int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts, char hex[VEIL_SOPS_MAC_HEX + 1])
 {
 	struct walk *w = calloc(1, sizeof(*w));
@@ -432,7 +457,9 @@ int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts, char hex[VEI
 	veil_sops__mac_init(&w->mac, opts->mac_only_encrypted);
 	for (size_t d = 0; d < veil_doc_count(doc) && !error; d++) {
 		veil_node *root = veil_doc_root(doc, d);
-		if (root)
+		if (root && opts->scope)
+			error = bind_scope(w, root);
+		if (root && !error)
 			error = walk_node(w, root, 0);
 	}
 	veil_sops__mac_final(&w->mac, hex);
@@ -441,6 +468,7 @@ done:
 		veil_buf_dispose(&w->caps[i].bytes);
 	veil_buf_dispose(&w->aad);
 	veil_buf_dispose(&w->tmp);
+	veil_buf_dispose(&w->prefix);
 	veil_regex_free(w->re);
 	sodium_memzero(w, sizeof(*w));
 	free(w);

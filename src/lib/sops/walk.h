@@ -8,6 +8,7 @@
 #include "sops/ivcache.h"
 #include "sops/mac.h"
 #include "sops/rules.h"
+#include "util/buf.h"
 #include "veil/doc.h"
 #include <stdint.h>
 
@@ -21,7 +22,21 @@ typedef struct veil_sops_walk_opts {
 	veil_sops_ivcache *reuse;  /* encrypt: ciphertexts to keep; may be NULL */
 	veil_sops_ivcache *record; /* decrypt: where to remember them; may be NULL */
 	int dry_run;               /* decrypt without queuing edits (reuse/verify only) */
+	const char *scope;         /* "strict", "namespace" or NULL: see veil_sops__scope_prefix */
 } veil_sops_walk_opts;
+
+/*
+ * Scope binding (veil's extension, recorded as veil_scope in the metadata):
+ * every AAD of a document is prefixed with "veil-scope:strict:NS/NAME:" or
+ * "veil-scope:namespace:NS:", NS and NAME being the document's plaintext
+ * metadata.namespace and metadata.name. A value copied into another Secret
+ * or namespace then fails authentication; changing or dropping veil_scope
+ * changes the prefix too. Writes the prefix into out (cleared first).
+ * VEIL_EFORMAT if root lacks the fields, VEIL_EINVAL for an unknown scope.
+ */
+int veil_sops__scope_prefix(veil_buf *out, const char *scope, const veil_node *root);
+/* "strict" / "namespace" are scopes; NULL and "none" are not. */
+int veil_sops__scope_valid(const char *scope);
 
 /* Walks every document of doc, queuing value edits, and finishes the MAC
  * into hex. The "sops" key of a root map is skipped. */
