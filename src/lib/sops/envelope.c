@@ -2,6 +2,7 @@
 #include "sops/ivcache.h"
 #include "sops/metadata.h"
 #include "sops/walk.h"
+#include "util/secret.h"
 #include "veil/error.h"
 #include "veil/sops.h"
 #include <sodium.h>
@@ -80,7 +81,7 @@ done:
 int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options *opts)
 {
 	veil_sops_meta meta;
-	uint8_t *key = sodium_malloc(32);
+	uint8_t *key = veil_secure_alloc(32);
 	int error;
 
 	size_t mark = veil_doc_edits_mark(doc);
@@ -96,7 +97,7 @@ int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options *opts)
 	/* values decrypted before the failure must not stay queued in the doc */
 	if (error < 0)
 		veil_doc_edits_rollback(doc, mark);
-	sodium_free(key);
+	veil_secure_free(key);
 	return error;
 }
 
@@ -183,7 +184,7 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 	veil_sops_meta meta = {0};
 	veil_sops_ivcache *cache = NULL;
 	veil_sops_cipher cipher = o->cipher;
-	uint8_t *key = sodium_malloc(32);
+	uint8_t *key = veil_secure_alloc(32);
 	size_t mark = veil_doc_edits_mark(doc);
 	int error;
 
@@ -223,6 +224,6 @@ done:
 		veil_doc_edits_rollback(doc, mark);
 	veil_sops__meta_dispose(&meta);
 	veil_sops__ivcache_free(cache);
-	sodium_free(key);
+	veil_secure_free(key);
 	return error;
 }

@@ -5,9 +5,11 @@
  * plaintext uses ordinary buffers wiped with veil_wipe_free(). */
 #include <stddef.h>
 
-/* sodium_malloc'd, zero-filled memory; NULL on failure (message set). */
+/* sodium_malloc'd, zero-filled memory; NULL on failure (message set).
+ * Up to 64 bytes come from a pool inside one sodium_malloc region (see
+ * secret.c). Free only with veil_secure_free. */
 void *veil_secure_alloc(size_t len);
-/* sodium_free (wipes); NULL is fine. */
+/* Wipes and frees (sodium_free, or back to the pool); NULL is fine. */
 void veil_secure_free(void *p);
 /* Wipes len bytes then free()s; NULL is fine. */
 void veil_wipe_free(void *p, size_t len);
