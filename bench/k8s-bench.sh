@@ -37,7 +37,7 @@ for i in $(seq -w 1 $N); do
 		"$i" "$((10#$i % 17))" "$i" "$i" "$i" >"app/s$i.yaml"
 done
 # encrypt on both cores (a setup cost, not measured)
-ls app/*.yaml | xargs -P2 -n50 sh -c 'for f; do "$0" encrypt -r "$1" --encrypted-regex "^(data|stringData)\$" -i "$f"; done' "$VEIL" "$R"
+ls app/*.yaml | xargs -P2 -n50 sh -c 'r=$1; shift; for f; do "$0" encrypt -r "$r" --encrypted-regex "^(data|stringData)\$" -i "$f"; done' "$VEIL" "$R"
 {
 	for i in $(seq -w 1 $N); do
 		[ "$i" = "$(seq -w 1 $N | head -1)" ] || echo '---'

@@ -20,6 +20,8 @@ void veil_cli__k8s_keys_dispose(k8s_keys *k);
 /* Fills o's identities and recipients from k; with log_json set, one JSON
  * line per decrypted document goes to stderr. */
 void veil_cli__k8s_opts(veil_cluster_opts *o, const k8s_keys *k, int log_json);
+/* glibc malloc settings for many small documents (see cmd_k8s.c). */
+void veil_cli__k8s_tune_malloc(void);
 /* The exit code for a failed stream or function. */
 int veil_cli__k8s_exit(int code);
 

@@ -106,6 +106,7 @@ int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 	int rc, error;
 
 	veil_cli__k8s_harden(); /* before any key is loaded */
+	veil_cli__k8s_tune_malloc();
 	if (!operands)
 		return veil_cli__lib_error("k8s decrypt", VEIL_ENOMEM);
 	if ((rc = parse(&a, argc, argv, operands)) != 0) {
