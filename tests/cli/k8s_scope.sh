@@ -26,7 +26,7 @@ creation_rules:
 X
 mkdir -p strict ns plain
 secret() {
-	printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  namespace: %s\ntype: Opaque\nstringData:\n  password: hunter2\n' "$1" "$2"
+	printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  namespace: %s\ntype: Opaque\nstringData:\n  password: hunter2\n' "$1" "$2" # veil:allow (test value)
 }
 for d in strict ns plain; do secret db apps >"$d/s.yaml"; done
 
@@ -39,7 +39,7 @@ check "veil_scope recorded in the metadata" grep -q '^  veil_scope: strict$' str
 check "no scope: no veil-only note" sh -c "! grep -q veil-only '$T/err'"
 
 run "$VEIL" k8s decrypt strict/s.yaml
-check "strict: decrypts in place" grep -q '^  password: hunter2$' "$T/out"
+check "strict: decrypts in place" grep -q '^  password: hunter2$' "$T/out" # veil:allow
 
 # move_to FILE NAME NS: the same ciphertext under another name/namespace
 move_to() { sed -e "s/^  name: db\$/  name: $2/" -e "s/^  namespace: apps\$/  namespace: $3/" "$1"; }
