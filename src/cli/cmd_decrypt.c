@@ -1,44 +1,33 @@
 /* veil decrypt: the plaintext of a SOPS file, its MAC verified first. */
-#include "sops_cli.h"
+#include "docargs.h"
 #include "util/secret.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-	OPT_IDENTITY = 1,
-	OPT_EXTRACT,
-	OPT_INPUT_TYPE,
-	OPT_OUTPUT_TYPE,
-	OPT_IGNORE_MAC,
-	OPT_IN_PLACE,
-	OPT_OUTPUT,
-	OPT_HELP,
-};
+enum { OPT_EXTRACT = VEIL_DOCOPT_OWN, OPT_OUTPUT_TYPE, OPT_IGNORE_MAC };
 
 static const veil_opt decrypt_opts[] = {
-    {"identity", 0, 1, OPT_IDENTITY},
+    {"identity", 0, 1, VEIL_DOCOPT_IDENTITY},
     {"extract", 0, 1, OPT_EXTRACT},
-    {"input-type", 0, 1, OPT_INPUT_TYPE},
+    {"input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE},
     {"output-type", 0, 1, OPT_OUTPUT_TYPE},
     {"ignore-mac", 0, 0, OPT_IGNORE_MAC},
-    {"in-place", 'i', 0, OPT_IN_PLACE},
-    {"output", 'o', 1, OPT_OUTPUT},
-    {"help", 'h', 0, OPT_HELP},
+    {"in-place", 'i', 0, VEIL_DOCOPT_IN_PLACE},
+    {"output", 'o', 1, VEIL_DOCOPT_OUTPUT},
+    {"help", 'h', 0, VEIL_DOCOPT_HELP},
     {NULL, 0, 0, 0},
 };
 
-#define MAX_IDS 64
-
 typedef struct dec_args {
-	const char *identities[MAX_IDS];
-	size_t nidentities;
-	const char *extract, *input_type, *output_type, *output, *file;
-	int ignore_mac, in_place;
+	veil_cli_docargs d;
+	const char *extract, *output_type;
+	int ignore_mac;
 } dec_args;
 
-static void decrypt_usage(FILE *f)
+static void decrypt_usage(FILE *f, void *ctx)
 {
+	(void)ctx;
 	fputs(
 	    "usage: veil decrypt [--identity FILE]... [--extract '[\"a\"][\"b\"]']\n"
 	    "                    [--input-type T] [--output-type T] [--ignore-mac]\n"
@@ -62,48 +51,31 @@ static void decrypt_usage(FILE *f)
 	    f);
 }
 
+static int own_option(void *ctx, int id, const char *arg)
+{
+	dec_args *a = ctx;
+	const char **slot = id == OPT_EXTRACT ? &a->extract : &a->output_type;
+
+	if (id == OPT_IGNORE_MAC) {
+		a->ignore_mac = 1;
+		return 0;
+	}
+	if (*slot)
+		return veil_cli__usage("decrypt", "an option was given twice");
+	*slot = arg;
+	return 0;
+}
+
 static int parse(dec_args *a, int argc, char **argv, char **operands)
 {
-	veil_optstate st;
-	const char *arg;
-	int id;
+	veil_cli_docspec spec = {.cmd = "decrypt", .opts = decrypt_opts, .usage = decrypt_usage,
+	                         .own = own_option, .ctx = a, .min_operands = 1,
+	                         .max_operands = 1};
+	int rc = veil_cli__docargs_parse(&a->d, &spec, argc, argv, operands);
 
-	veil_cli__opt_init(&st, argc, argv, operands, "decrypt");
-	for (;;) {
-		id = veil_cli__opt_next(&st, decrypt_opts, &arg);
-		if (id <= 0)
-			break;
-		const char **slot = NULL;
-		if (id == OPT_HELP) {
-			decrypt_usage(stdout);
-			return -1;
-		} else if (id == OPT_IDENTITY) {
-			if (a->nidentities == MAX_IDS)
-				return veil_cli__usage("decrypt", "too many --identity options");
-			a->identities[a->nidentities++] = arg;
-		} else if (id == OPT_IGNORE_MAC) {
-			a->ignore_mac = 1;
-		} else if (id == OPT_IN_PLACE) {
-			a->in_place = 1;
-		} else {
-			slot = id == OPT_EXTRACT       ? &a->extract
-			       : id == OPT_INPUT_TYPE  ? &a->input_type
-			       : id == OPT_OUTPUT_TYPE ? &a->output_type
-			                               : &a->output;
-			if (*slot)
-				return veil_cli__usage("decrypt", "an option was given twice");
-			*slot = arg;
-		}
-	}
-	if (id == VEIL_OPT_ERROR)
-		return VEIL_EXIT_USAGE;
-	if (st.noperands != 1)
-		return veil_cli__usage("decrypt", st.noperands ? "only one FILE can be given"
-		                                               : "missing FILE");
-	a->file = operands[0];
-	if (a->in_place && (a->output || !strcmp(a->file, "-") || a->extract))
-		return veil_cli__usage("decrypt", "-i cannot be used with -o, --extract or stdin");
-	return 0;
+	if (rc == 0 && a->d.in_place && a->extract)
+		return veil_cli__usage("decrypt", "-i cannot be used with --extract");
+	return rc;
 }
 
 /* Follows an --extract path like ["a"]["b"][0]; NULL (message set) if it
@@ -212,18 +184,18 @@ static int decrypt_doc(veil_doc *doc, const dec_args *a)
 
 	if (!veil_sops_is_encrypted(doc)) {
 		veil_cli__error("%s: not encrypted: no sops metadata with a mac and version",
-		                a->file);
-		if (!strcmp(a->file, "-") && !a->input_type)
+		                a->d.file);
+		if (!strcmp(a->d.file, "-") && !a->d.input_type)
 			veil_cli__hint("stdin is read as a binary file unless --input-type says "
 			               "yaml, json, dotenv or ini");
 		return VEIL_EXIT_NOT_ENCRYPTED;
 	}
-	if ((rc = veil_cli__doc_identities(&ids, a->identities, a->nidentities)) != 0)
+	if ((rc = veil_cli__doc_identities(&ids, a->d.ids, a->d.nids)) != 0)
 		goto done;
 	o.identities = ids;
 	o.ignore_mac = a->ignore_mac;
 	if ((error = veil_sops_decrypt(doc, &o)) < 0) {
-		veil_cli__lib_error(a->file, error);
+		veil_cli__lib_error(a->d.file, error);
 		rc = veil_cli__sops_exit(error);
 	}
 done:
@@ -247,12 +219,12 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 		rc = rc < 0 ? VEIL_EXIT_OK : rc;
 		goto done;
 	}
-	if ((a.input_type && !(fmt = veil_doc_format_parse(a.input_type))) ||
-	    (a.output_type && !veil_doc_format_parse(a.output_type))) {
-		rc = veil_cli__usage("decrypt", "unknown --input-type or --output-type");
+	fmt = a.d.fmt;
+	if (a.output_type && !veil_doc_format_parse(a.output_type)) {
+		rc = veil_cli__usage("decrypt", "unknown --output-type '%s'", a.output_type);
 		goto done;
 	}
-	if ((rc = veil_cli__doc_load(&doc, &text, &len, a.file, fmt)) != 0)
+	if ((rc = veil_cli__doc_load(&doc, &text, &len, a.d.file, fmt)) != 0)
 		goto done;
 	/* The document keeps its own copy of the source: drop the read buffer
 	 * before the decrypted values and the output double the memory. */
@@ -267,26 +239,26 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 		size_t vlen = 0;
 		const veil_node *data = veil_node_get(veil_doc_root(doc, 0), "data");
 		if (!data || veil_doc_pending_value(doc, data, &v, &vlen) < 0) {
-			veil_cli__error("%s: binary file without a data value", a.file);
+			veil_cli__error("%s: binary file without a data value", a.d.file);
 			rc = VEIL_EXIT_BAD_DOCUMENT;
 			goto done;
 		}
-		rc = veil_cli__doc_write(a.output, a.in_place, a.file, v, vlen);
+		rc = veil_cli__doc_write(a.d.output, a.d.in_place, a.d.file, v, vlen);
 		goto done;
 	}
 	if ((error = veil_doc_render(&out, &out_len, doc)) < 0) {
-		rc = veil_cli__lib_error(a.file, error);
+		rc = veil_cli__lib_error(a.d.file, error);
 		goto done;
 	}
 	if (a.extract || (a.output_type && veil_doc_format_parse(a.output_type) != fmt)) {
 		if ((error = reshape(&shaped, &shaped_len, out, out_len, fmt, &a)) < 0) {
-			veil_cli__lib_error(a.file, error);
+			veil_cli__lib_error(a.d.file, error);
 			rc = a.extract ? VEIL_EXIT_INVALID_PATH : VEIL_EXIT_FAIL;
 			goto done;
 		}
-		rc = veil_cli__doc_write(a.output, 0, a.file, shaped, shaped_len);
+		rc = veil_cli__doc_write(a.d.output, 0, a.d.file, shaped, shaped_len);
 	} else {
-		rc = veil_cli__doc_write(a.output, a.in_place, a.file, out, out_len);
+		rc = veil_cli__doc_write(a.d.output, a.d.in_place, a.d.file, out, out_len);
 	}
 done:
 	veil_doc_free(doc);

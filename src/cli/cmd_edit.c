@@ -1,7 +1,7 @@
 /* veil edit: decrypt into a private directory, run the editor, re-encrypt with reuse. */
 #include "privdir.h"
 #include "sops/rules.h"
-#include "sops_session.h"
+#include "docargs.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
 #include <errno.h>
@@ -11,27 +11,25 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_IDENTITY = 1, OPT_INPUT_TYPE, OPT_RECIPIENT, OPT_HELP };
+enum { OPT_RECIPIENT = VEIL_DOCOPT_OWN };
 
 static const veil_opt edit_opts[] = {
-    {"identity", 0, 1, OPT_IDENTITY},
-    {"input-type", 0, 1, OPT_INPUT_TYPE},
+    {"identity", 0, 1, VEIL_DOCOPT_IDENTITY},
+    {"input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE},
     {"recipient", 'r', 1, OPT_RECIPIENT},
-    {"help", 'h', 0, OPT_HELP},
+    {"help", 'h', 0, VEIL_DOCOPT_HELP},
     {NULL, 0, 0, 0},
 };
 
 typedef struct edit_args {
-	const char *ids[VEIL_CLI_MAX_IDS];
-	size_t nids;
+	veil_cli_docargs d;
 	const char *recipients[VEIL_CLI_MAX_IDS]; /* for a new FILE */
 	size_t nrecipients;
-	const char *input_type, *file;
-	veil_doc_format fmt;
 } edit_args;
 
-static void edit_usage(FILE *f)
+static void edit_usage(FILE *f, void *ctx)
 {
+	(void)ctx;
 	fputs("usage: veil edit [--identity F]... [-r age1...]... FILE\n"
 	      "\n"
 	      "Decrypts FILE into a private directory (0700, in memory when possible), opens\n"
@@ -50,42 +48,14 @@ static void edit_usage(FILE *f)
 	      f);
 }
 
-static int parse(edit_args *a, int argc, char **argv, char **operands)
+static int own_option(void *ctx, int id, const char *arg)
 {
-	veil_optstate st;
-	const char *arg;
-	int id;
+	edit_args *a = ctx;
 
-	veil_cli__opt_init(&st, argc, argv, operands, "edit");
-	for (;;) {
-		id = veil_cli__opt_next(&st, edit_opts, &arg);
-		if (id <= 0)
-			break;
-		if (id == OPT_HELP) {
-			edit_usage(stdout);
-			return -1;
-		} else if (id == OPT_IDENTITY) {
-			if (a->nids == VEIL_CLI_MAX_IDS)
-				return veil_cli__usage("edit", "too many --identity options");
-			a->ids[a->nids++] = arg;
-		} else if (id == OPT_RECIPIENT) {
-			if (a->nrecipients == VEIL_CLI_MAX_IDS)
-				return veil_cli__usage("edit", "too many -r options");
-			a->recipients[a->nrecipients++] = arg;
-		} else {
-			a->input_type = arg;
-		}
-	}
-	if (id == VEIL_OPT_ERROR)
-		return VEIL_EXIT_USAGE;
-	if (st.noperands != 1)
-		return veil_cli__usage("edit", st.noperands ? "only one FILE can be given"
-		                                            : "missing FILE");
-	a->file = operands[0];
-	if (a->input_type && !(a->fmt = veil_doc_format_parse(a->input_type)))
-		return veil_cli__usage("edit", "unknown --input-type '%s'", a->input_type);
-	if (!strcmp(a->file, "-"))
-		return veil_cli__usage("edit", "FILE is changed in place: stdin cannot be used");
+	(void)id; /* -r is the only one */
+	if (a->nrecipients == VEIL_CLI_MAX_IDS)
+		return veil_cli__usage("edit", "too many -r options");
+	a->recipients[a->nrecipients++] = arg;
 	return 0;
 }
 
@@ -185,8 +155,8 @@ static int run(const edit_args *a)
 	size_t elen = 0;
 	int rc;
 
-	if ((rc = veil_cli__session_open(&s, a->file, a->fmt, a->ids, a->nids)) != 0 ||
-	    (rc = edit_round(dir, path, sizeof(path), a->file, s.plain, s.plain_len, &edited,
+	if ((rc = veil_cli__session_open(&s, a->d.file, a->d.fmt, a->d.ids, a->d.nids)) != 0 ||
+	    (rc = edit_round(dir, path, sizeof(path), a->d.file, s.plain, s.plain_len, &edited,
 	                     &elen)) != 0)
 		goto done;
 	rc = veil_cli__session_commit(&s, (const char *)edited, elen);
@@ -228,13 +198,13 @@ static int new_file_has_recipients(const edit_args *a)
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 		if (getenv(vars[i]) && *getenv(vars[i]))
 			return 0;
-	if (veil_sops__config_find(&found, a->file) == 0) {
+	if (veil_sops__config_find(&found, a->d.file) == 0) {
 		free(found);
 		return 0;
 	}
 	veil_cli__error("%s does not exist and nothing names its recipients: pass -r age1..., "
 	                "set VEIL_AGE_RECIPIENTS, or add a creation rule to a .sops.yaml",
-	                a->file);
+	                a->d.file);
 	return VEIL_EXIT_USAGE;
 }
 
@@ -243,7 +213,7 @@ static int new_file_has_recipients(const edit_args *a)
 static int run_new(const edit_args *a)
 {
 	char dir[VEIL_CLI_PRIVDIR_MAX] = "", path[VEIL_CLI_PRIVDIR_MAX + 256];
-	veil_doc_format fmt = a->fmt ? a->fmt : veil_doc_format_from_path(a->file);
+	veil_doc_format fmt = a->d.fmt ? a->d.fmt : veil_doc_format_from_path(a->d.file);
 	const char *text = new_file_text(fmt);
 	const char *argv[16 + 2 * VEIL_CLI_MAX_IDS];
 	uint8_t *edited = NULL;
@@ -252,7 +222,7 @@ static int run_new(const edit_args *a)
 
 	if ((rc = new_file_has_recipients(a)) != 0)
 		return rc;
-	if ((rc = edit_round(dir, path, sizeof(path), a->file, text, strlen(text), &edited,
+	if ((rc = edit_round(dir, path, sizeof(path), a->d.file, text, strlen(text), &edited,
 	                     &elen)) != 0)
 		goto done;
 	argv[argc++] = "encrypt";
@@ -260,14 +230,14 @@ static int run_new(const edit_args *a)
 		argv[argc++] = "-r";
 		argv[argc++] = a->recipients[i];
 	}
-	if (a->input_type) {
+	if (a->d.input_type) {
 		argv[argc++] = "--input-type";
-		argv[argc++] = a->input_type;
+		argv[argc++] = a->d.input_type;
 	}
 	argv[argc++] = "--filename-override";
-	argv[argc++] = a->file;
+	argv[argc++] = a->d.file;
 	argv[argc++] = "-o";
-	argv[argc++] = a->file;
+	argv[argc++] = a->d.file;
 	argv[argc++] = path;
 	argv[argc] = NULL;
 	rc = veil_cli__cmd_encrypt(argc, (char **)argv);
@@ -282,14 +252,17 @@ done:
 int veil_cli__cmd_edit(int argc, char **argv)
 {
 	edit_args a = {0};
+	veil_cli_docspec spec = {.cmd = "edit", .opts = edit_opts, .usage = edit_usage,
+	                         .own = own_option, .ctx = &a, .min_operands = 1,
+	                         .max_operands = 1, .writes_in_place = 1};
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	int rc;
 
 	if (!operands)
 		return VEIL_EXIT_FAIL;
-	rc = parse(&a, argc, argv, operands);
+	rc = veil_cli__docargs_parse(&a.d, &spec, argc, argv, operands);
 	if (rc == 0)
-		rc = access(a.file, F_OK) != 0 && errno == ENOENT ? run_new(&a) : run(&a);
+		rc = access(a.d.file, F_OK) != 0 && errno == ENOENT ? run_new(&a) : run(&a);
 	free(operands);
 	return rc < 0 ? VEIL_EXIT_OK : rc;
 }

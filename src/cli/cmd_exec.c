@@ -1,6 +1,6 @@
 /* veil exec-env / exec-file: run a command with the plaintext, never on disk. */
 #include "privdir.h"
-#include "sops_session.h"
+#include "docargs.h"
 #include "util/secret.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -12,25 +12,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { OPT_IDENTITY = 1, OPT_INPUT_TYPE, OPT_HELP };
-
 static const veil_opt exec_opts[] = {
-    {"identity", 0, 1, OPT_IDENTITY},
-    {"input-type", 0, 1, OPT_INPUT_TYPE},
-    {"help", 'h', 0, OPT_HELP},
+    {"identity", 0, 1, VEIL_DOCOPT_IDENTITY},
+    {"input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE},
+    {"help", 'h', 0, VEIL_DOCOPT_HELP},
     {NULL, 0, 0, 0},
 };
 
 typedef struct exec_args {
-	const char *ids[VEIL_CLI_MAX_IDS];
-	size_t nids;
-	const char *input_type, *file, *cmd;
-	veil_doc_format fmt;
+	veil_cli_docargs d;
+	const char *cmd;
 	int file_mode; /* exec-file */
 } exec_args;
 
-static void exec_usage(FILE *f, int file_mode)
+static void exec_usage(FILE *f, void *ctx)
 {
+	int file_mode = ((const exec_args *)ctx)->file_mode;
+
 	if (file_mode)
 		fputs("usage: veil exec-file [--identity F]... FILE 'COMMAND {}'\n"
 		      "\n"
@@ -52,35 +50,15 @@ static void exec_usage(FILE *f, int file_mode)
 
 static int parse(exec_args *a, int argc, char **argv, char **operands)
 {
-	const char *cmd = a->file_mode ? "exec-file" : "exec-env", *arg;
-	veil_optstate st;
-	int id;
+	veil_cli_docspec spec = {.cmd = a->file_mode ? "exec-file" : "exec-env",
+	                         .opts = exec_opts, .usage = exec_usage, .ctx = a,
+	                         .min_operands = 2, .max_operands = 2,
+	                         .operands_usage = "expected FILE and COMMAND"};
+	int rc = veil_cli__docargs_parse(&a->d, &spec, argc, argv, operands);
 
-	veil_cli__opt_init(&st, argc, argv, operands, cmd);
-	for (;;) {
-		id = veil_cli__opt_next(&st, exec_opts, &arg);
-		if (id <= 0)
-			break;
-		if (id == OPT_HELP) {
-			exec_usage(stdout, a->file_mode);
-			return -1;
-		} else if (id == OPT_IDENTITY) {
-			if (a->nids == VEIL_CLI_MAX_IDS)
-				return veil_cli__usage(cmd, "too many --identity options");
-			a->ids[a->nids++] = arg;
-		} else {
-			a->input_type = arg;
-		}
-	}
-	if (id == VEIL_OPT_ERROR)
-		return VEIL_EXIT_USAGE;
-	if (st.noperands != 2)
-		return veil_cli__usage(cmd, "expected FILE and COMMAND");
-	a->file = operands[0];
-	a->cmd = operands[1];
-	if (a->input_type && !(a->fmt = veil_doc_format_parse(a->input_type)))
-		return veil_cli__usage(cmd, "unknown --input-type '%s'", a->input_type);
-	return 0;
+	if (rc == 0)
+		a->cmd = operands[1];
+	return rc;
 }
 
 static int env_name_ok(const char *k)
@@ -97,14 +75,14 @@ static int run_env(const exec_args *a, veil_cli_session *s)
 	int rc, error;
 
 	if (s->fmt == VEIL_FMT_BINARY) {
-		veil_cli__error("%s: a binary file has no keys to export", a->file);
+		veil_cli__error("%s: a binary file has no keys to export", a->d.file);
 		return VEIL_EXIT_USAGE;
 	}
-	if ((error = veil_doc_parse(&doc, s->fmt, s->plain, s->plain_len, a->file)) < 0)
-		return veil_cli__lib_error(a->file, error);
+	if ((error = veil_doc_parse(&doc, s->fmt, s->plain, s->plain_len, a->d.file)) < 0)
+		return veil_cli__lib_error(a->d.file, error);
 	root = veil_doc_root(doc, 0);
 	if (!(env = calloc(2 * (root ? root->nitems : 0) + 1, sizeof(*env)))) {
-		rc = veil_cli__lib_error(a->file, veil_error_set(VEIL_ENOMEM, "out of memory"));
+		rc = veil_cli__lib_error(a->d.file, veil_error_set(VEIL_ENOMEM, "out of memory"));
 		goto done;
 	}
 	for (size_t i = 0; root && i < root->nitems; i++) {
@@ -113,7 +91,7 @@ static int run_env(const exec_args *a, veil_cli_session *s)
 			continue;
 		if (!env_name_ok(it->key) || strlen(it->value) != it->value_len) {
 			veil_cli__warning("%s: '%s' cannot be an environment variable; skipped",
-			                  a->file, it->key);
+			                  a->d.file, it->key);
 			continue;
 		}
 		env[2 * n] = it->key;
@@ -183,7 +161,7 @@ static char *substitute(const char *cmd)
 static int run_file(const exec_args *a, veil_cli_session *s)
 {
 	char dir[VEIL_CLI_PRIVDIR_MAX] = "", fifo[VEIL_CLI_PRIVDIR_MAX + 256];
-	const char *base = strrchr(a->file, '/') ? strrchr(a->file, '/') + 1 : a->file;
+	const char *base = strrchr(a->d.file, '/') ? strrchr(a->d.file, '/') + 1 : a->d.file;
 	char *script = substitute(a->cmd);
 	pid_t writer = -1;
 	int rc, error;
@@ -234,7 +212,7 @@ static int exec_main(int argc, char **argv, int file_mode)
 		return VEIL_EXIT_FAIL;
 	rc = parse(&a, argc, argv, operands);
 	if (rc == 0) {
-		rc = veil_cli__session_open(&s, a.file, a.fmt, a.ids, a.nids);
+		rc = veil_cli__session_open(&s, a.d.file, a.d.fmt, a.d.ids, a.d.nids);
 		if (rc == 0)
 			rc = file_mode ? run_file(&a, &s) : run_env(&a, &s);
 		veil_cli__session_close(&s);

@@ -1,40 +1,33 @@
 /* veil set / veil unset: change one value of an encrypted file in place. */
-#include "sops_session.h"
+#include "docargs.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-	OPT_IDENTITY = 1,
-	OPT_INPUT_TYPE,
-	OPT_IDEMPOTENT,
-	OPT_VALUE_FILE,
-	OPT_VALUE_STDIN,
-	OPT_HELP
-};
+enum { OPT_IDEMPOTENT = VEIL_DOCOPT_OWN, OPT_VALUE_FILE, OPT_VALUE_STDIN };
 
 static const veil_opt set_opts[] = {
-    {"identity", 0, 1, OPT_IDENTITY},
-    {"input-type", 0, 1, OPT_INPUT_TYPE},
+    {"identity", 0, 1, VEIL_DOCOPT_IDENTITY},
+    {"input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE},
     {"idempotent", 0, 0, OPT_IDEMPOTENT},
     {"value-file", 0, 1, OPT_VALUE_FILE},
     {"value-stdin", 0, 0, OPT_VALUE_STDIN},
-    {"help", 'h', 0, OPT_HELP},
+    {"help", 'h', 0, VEIL_DOCOPT_HELP},
     {NULL, 0, 0, 0},
 };
 
 typedef struct set_args {
-	const char *ids[VEIL_CLI_MAX_IDS];
-	size_t nids;
-	const char *input_type, *file, *path, *value, *value_file;
+	veil_cli_docargs d;
+	const char *path, *value, *value_file;
 	int idempotent, unset;
-	veil_doc_format fmt;
 } set_args;
 
-static void set_usage(FILE *f, int unset)
+static void set_usage(FILE *f, void *ctx)
 {
+	int unset = ((const set_args *)ctx)->unset;
+
 	if (unset)
 		fputs(
 		    "usage: veil unset [--identity F]... [--idempotent] FILE '[\"a\"][\"b\"]'\n"
@@ -57,49 +50,41 @@ static void set_usage(FILE *f, int unset)
 	      f);
 }
 
+static int own_option(void *ctx, int id, const char *arg)
+{
+	set_args *a = ctx;
+	const char *cmd = a->unset ? "unset" : "set";
+
+	if (id == OPT_IDEMPOTENT) {
+		a->idempotent = 1;
+		return 0;
+	}
+	if (a->unset)
+		return veil_cli__usage(cmd, "unset takes no value");
+	if (a->value_file)
+		return veil_cli__usage(cmd, "the value can be given once");
+	a->value_file = id == OPT_VALUE_STDIN ? "-" : arg;
+	return 0;
+}
+
 static int parse(set_args *a, int argc, char **argv, char **operands)
 {
-	const char *cmd = a->unset ? "unset" : "set", *arg;
-	int want, id;
-	veil_optstate st;
+	const char *cmd = a->unset ? "unset" : "set";
+	veil_cli_docspec spec = {.cmd = cmd, .opts = set_opts, .usage = set_usage,
+	                         .own = own_option, .ctx = a, .min_operands = 2,
+	                         .max_operands = 3, .writes_in_place = 1};
+	size_t want;
+	int rc;
 
-	veil_cli__opt_init(&st, argc, argv, operands, cmd);
-	for (;;) {
-		id = veil_cli__opt_next(&st, set_opts, &arg);
-		if (id <= 0)
-			break;
-		if (id == OPT_HELP) {
-			set_usage(stdout, a->unset);
-			return -1;
-		} else if (id == OPT_IDENTITY) {
-			if (a->nids == VEIL_CLI_MAX_IDS)
-				return veil_cli__usage(cmd, "too many --identity options");
-			a->ids[a->nids++] = arg;
-		} else if (id == OPT_IDEMPOTENT) {
-			a->idempotent = 1;
-		} else if ((id == OPT_VALUE_FILE || id == OPT_VALUE_STDIN) && !a->unset) {
-			if (a->value_file)
-				return veil_cli__usage(cmd, "the value can be given once");
-			a->value_file = id == OPT_VALUE_STDIN ? "-" : arg;
-		} else if (id == OPT_VALUE_FILE || id == OPT_VALUE_STDIN) {
-			return veil_cli__usage(cmd, "unset takes no value");
-		} else {
-			a->input_type = arg;
-		}
-	}
-	if (id == VEIL_OPT_ERROR)
-		return VEIL_EXIT_USAGE;
+	spec.operands_usage = a->unset ? "expected FILE and PATH" : "expected FILE, PATH and VALUE";
+	if ((rc = veil_cli__docargs_parse(&a->d, &spec, argc, argv, operands)) != 0)
+		return rc;
 	want = a->unset || a->value_file ? 2 : 3;
-	if (st.noperands != want)
-		return veil_cli__usage(cmd, a->unset ? "expected FILE and PATH"
-		                                     : "expected FILE, PATH and VALUE");
-	if (a->input_type && !(a->fmt = veil_doc_format_parse(a->input_type)))
-		return veil_cli__usage(cmd, "unknown --input-type '%s'", a->input_type);
-	a->file = operands[0];
+	if (a->d.noperands != want)
+		return veil_cli__usage(cmd, want == 2 ? "expected FILE and PATH"
+		                                      : "expected FILE, PATH and VALUE");
 	a->path = operands[1];
 	a->value = want == 3 ? operands[2] : NULL;
-	if (!strcmp(a->file, "-"))
-		return veil_cli__usage(cmd, "FILE is changed in place: stdin cannot be used");
 	return 0;
 }
 
@@ -199,16 +184,16 @@ static int run(set_args *a)
 		veil_cli__lib_error(a->unset ? "unset" : "set", error);
 		return VEIL_EXIT_INVALID_PATH;
 	}
-	if ((rc = veil_cli__session_open(&s, a->file, a->fmt, a->ids, a->nids)) != 0)
+	if ((rc = veil_cli__session_open(&s, a->d.file, a->d.fmt, a->d.ids, a->d.nids)) != 0)
 		goto done;
 	if (s.fmt == VEIL_FMT_BINARY) {
-		veil_cli__error("%s: a binary file has no paths to %s", a->file,
+		veil_cli__error("%s: a binary file has no paths to %s", a->d.file,
 		                a->unset ? "unset" : "set");
 		rc = VEIL_EXIT_USAGE;
 		goto done;
 	}
-	if ((error = veil_doc_parse(&doc, s.fmt, s.plain, s.plain_len, a->file)) < 0) {
-		rc = veil_cli__lib_error(a->file, error);
+	if ((error = veil_doc_parse(&doc, s.fmt, s.plain, s.plain_len, a->d.file)) < 0) {
+		rc = veil_cli__lib_error(a->d.file, error);
 		goto done;
 	}
 	error = a->unset ? apply_unset(&text, &tlen, doc, &s, &p)
@@ -218,7 +203,7 @@ static int run(set_args *a)
 		goto done;
 	}
 	if (error < 0) {
-		veil_cli__lib_error(a->file, error);
+		veil_cli__lib_error(a->d.file, error);
 		rc = error == VEIL_ENOTFOUND ? VEIL_EXIT_INVALID_PATH : veil_cli__sops_exit(error);
 		goto done;
 	}

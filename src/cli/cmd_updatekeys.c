@@ -1,29 +1,28 @@
 /* veil updatekeys: the same data key wrapped for the current creation rule's keys. */
 #include "sops/rekey.h"
 #include "sops/rules.h"
-#include "sops_session.h"
+#include "docargs.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_IDENTITY = 1, OPT_INPUT_TYPE, OPT_CONFIG, OPT_YES, OPT_HELP };
+enum { OPT_CONFIG = VEIL_DOCOPT_OWN, OPT_YES };
 
 static const veil_opt updatekeys_opts[] = {
-    {"identity", 0, 1, OPT_IDENTITY}, {"input-type", 0, 1, OPT_INPUT_TYPE},
-    {"config", 0, 1, OPT_CONFIG},     {"yes", 'y', 0, OPT_YES},
-    {"help", 'h', 0, OPT_HELP},       {NULL, 0, 0, 0},
+    {"identity", 0, 1, VEIL_DOCOPT_IDENTITY}, {"input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE},
+    {"config", 0, 1, OPT_CONFIG},             {"yes", 'y', 0, OPT_YES},
+    {"help", 'h', 0, VEIL_DOCOPT_HELP},       {NULL, 0, 0, 0},
 };
 
 typedef struct uk_args {
-	const char *ids[VEIL_CLI_MAX_IDS];
-	size_t nids;
-	const char *input_type, *config, *file;
+	veil_cli_docargs d;
+	const char *config;
 	int yes;
-	veil_doc_format fmt;
 } uk_args;
 
-static void updatekeys_usage(FILE *f)
+static void updatekeys_usage(FILE *f, void *ctx)
 {
+	(void)ctx;
 	fputs("usage: veil updatekeys [-y] [--identity F]... [--config .sops.yaml] FILE\n"
 	      "\n"
 	      "Wraps FILE's data key for the recipients of the creation rule that matches it\n"
@@ -36,43 +35,14 @@ static void updatekeys_usage(FILE *f)
 	      f);
 }
 
-static int parse(uk_args *a, int argc, char **argv, char **operands)
+static int own_option(void *ctx, int id, const char *arg)
 {
-	veil_optstate st;
-	const char *arg;
-	int id;
+	uk_args *a = ctx;
 
-	veil_cli__opt_init(&st, argc, argv, operands, "updatekeys");
-	for (;;) {
-		id = veil_cli__opt_next(&st, updatekeys_opts, &arg);
-		if (id <= 0)
-			break;
-		if (id == OPT_HELP) {
-			updatekeys_usage(stdout);
-			return -1;
-		} else if (id == OPT_IDENTITY) {
-			if (a->nids == VEIL_CLI_MAX_IDS)
-				return veil_cli__usage("updatekeys", "too many --identity options");
-			a->ids[a->nids++] = arg;
-		} else if (id == OPT_YES) {
-			a->yes = 1;
-		} else if (id == OPT_CONFIG) {
-			a->config = arg;
-		} else {
-			a->input_type = arg;
-		}
-	}
-	if (id == VEIL_OPT_ERROR)
-		return VEIL_EXIT_USAGE;
-	if (st.noperands != 1)
-		return veil_cli__usage("updatekeys", st.noperands ? "only one FILE can be given"
-		                                                  : "missing FILE");
-	a->file = operands[0];
-	if (a->input_type && !(a->fmt = veil_doc_format_parse(a->input_type)))
-		return veil_cli__usage("updatekeys", "unknown --input-type '%s'", a->input_type);
-	if (!strcmp(a->file, "-"))
-		return veil_cli__usage("updatekeys",
-		                       "FILE is changed in place: stdin cannot be used");
+	if (id == OPT_YES)
+		a->yes = 1;
+	else
+		a->config = arg;
 	return 0;
 }
 
@@ -99,7 +69,7 @@ static size_t show_changes(const uk_args *a, const veil_sops_meta *m, const veil
 {
 	size_t n = 0;
 
-	printf("%s: key changes:\n", a->file);
+	printf("%s: key changes:\n", a->d.file);
 	for (size_t g = 0; g < r->ngroups; g++)
 		for (size_t i = 0; i < r->groups[g].nage; i++)
 			if (!in_meta(m, r->groups[g].age[i])) {
@@ -139,12 +109,12 @@ static int load_rule(veil_sops_config **cfg, const veil_sops_rule **r, const uk_
 	char *found = NULL;
 	int error = 0;
 
-	if ((!path || !*path) && (error = veil_sops__config_find(&found, a->file)) == 0)
+	if ((!path || !*path) && (error = veil_sops__config_find(&found, a->d.file)) == 0)
 		path = found;
 	if (error == 0)
 		error = veil_sops__config_load(cfg, path);
 	if (error == 0)
-		error = veil_sops__config_match(r, *cfg, a->file);
+		error = veil_sops__config_match(r, *cfg, a->d.file);
 	free(found);
 	return error < 0 ? veil_cli__lib_error("creation rules", error) : 0;
 }
@@ -160,40 +130,40 @@ static int run(const uk_args *a)
 	size_t len = 0, out_len = 0;
 	int rc, error;
 
-	if ((rc = veil_cli__doc_load(&doc, &text, &len, a->file, a->fmt)) != 0)
+	if ((rc = veil_cli__doc_load(&doc, &text, &len, a->d.file, a->d.fmt)) != 0)
 		goto done;
 	if (!veil_sops_is_encrypted(doc)) {
 		veil_cli__error("%s: not encrypted: no sops metadata with a mac and version",
-		                a->file);
+		                a->d.file);
 		rc = VEIL_EXIT_NOT_ENCRYPTED;
 		goto done;
 	}
 	if ((rc = load_rule(&cfg, &r, a)) != 0)
 		goto done;
 	if ((error = veil_sops__rekey_options(&old, doc)) < 0) {
-		rc = veil_cli__lib_error(a->file, error);
+		rc = veil_cli__lib_error(a->d.file, error);
 		goto done;
 	}
 	if (show_changes(a, &old.meta, r) == 0) {
-		printf("%s: already up to date\n", a->file);
+		printf("%s: already up to date\n", a->d.file);
 		goto done;
 	}
 	if (!a->yes && !confirmed()) {
 		printf("changes not applied\n");
 		goto done;
 	}
-	if ((rc = veil_cli__doc_identities(&ids, a->ids, a->nids)) != 0)
+	if ((rc = veil_cli__doc_identities(&ids, a->d.ids, a->d.nids)) != 0)
 		goto done;
 	if ((error = veil_sops__rekey_update(doc, r->groups, r->ngroups, r->shamir_threshold,
 	                                     ids)) < 0 ||
 	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
-		veil_cli__lib_error(a->file, error);
+		veil_cli__lib_error(a->d.file, error);
 		rc = veil_cli__sops_exit(error);
 		goto done;
 	}
-	rc = veil_cli__doc_write(NULL, 1, a->file, out, out_len);
+	rc = veil_cli__doc_write(NULL, 1, a->d.file, out, out_len);
 	if (rc == 0)
-		printf("%s: keys updated\n", a->file);
+		printf("%s: keys updated\n", a->d.file);
 done:
 	veil_doc_free(doc);
 	veil_sops__rekey_dispose(&old);
@@ -207,12 +177,15 @@ done:
 int veil_cli__cmd_updatekeys(int argc, char **argv)
 {
 	uk_args a = {0};
+	veil_cli_docspec spec = {.cmd = "updatekeys", .opts = updatekeys_opts,
+	                         .usage = updatekeys_usage, .own = own_option, .ctx = &a,
+	                         .min_operands = 1, .max_operands = 1, .writes_in_place = 1};
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	int rc;
 
 	if (!operands)
 		return VEIL_EXIT_FAIL;
-	rc = parse(&a, argc, argv, operands);
+	rc = veil_cli__docargs_parse(&a.d, &spec, argc, argv, operands);
 	if (rc == 0)
 		rc = run(&a);
 	free(operands);
