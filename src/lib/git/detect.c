@@ -100,8 +100,10 @@ static const struct kw keywords[] = {
 
 static uint8_t pairs[65536 / 8];
 static uint8_t kwlen[NKW];
-/* keywords by folded first byte: indexes, terminated by 0xff */
-static uint8_t byfirst[256][24];
+/* keywords by a hash of their folded first two bytes: indexes, 0xff-terminated */
+#define NBUCKETS 512
+#define BUCKET(pair) ((((pair) >> 8) * 31u + ((pair) & 0xffu)) & (NBUCKETS - 1))
+static uint8_t bucket[NBUCKETS][16]; /* at most 15 keywords share a bucket */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static inline unsigned char fold(unsigned char ch)
@@ -111,11 +113,11 @@ static inline unsigned char fold(unsigned char ch)
 
 static void build(void)
 {
-	memset(byfirst, 0xff, sizeof(byfirst));
+	memset(bucket, 0xff, sizeof(bucket));
 	for (size_t i = 0; i < NKW; i++) {
 		const unsigned char *w = (const unsigned char *)keywords[i].word;
 		unsigned int pair = (unsigned int)fold(w[0]) << 8 | fold(w[1]);
-		uint8_t *slot = byfirst[fold(w[0])];
+		uint8_t *slot = bucket[BUCKET(pair)];
 
 		kwlen[i] = (uint8_t)strlen(keywords[i].word);
 		pairs[pair >> 3] |= (uint8_t)(1u << (pair & 7));
@@ -154,7 +156,7 @@ int veil_check__detect(veil_check *c, const veil_check__src *src, const char *bu
 		size_t next = i + 1;
 
 		if (pairs[pair >> 3] & (1u << (pair & 7))) {
-			const uint8_t *slot = byfirst[fold(b[i])];
+			const uint8_t *slot = bucket[BUCKET(pair)];
 			for (; *slot != 0xff; slot++) {
 				if (kw_at(buf, len, i, *slot)) {
 					next = keywords[*slot].fn(&s, i, keywords[*slot].word,

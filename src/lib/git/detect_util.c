@@ -32,18 +32,14 @@ double veil_check__entropy(const char *s, size_t n)
 	return h;
 }
 
-static int icontains(const char *s, size_t n, const char *w)
+static const char *lower(char *buf, size_t cap, const char *s, size_t n)
 {
-	size_t wl = strlen(w);
-
-	for (size_t i = 0; i + wl <= n; i++) {
-		size_t j = 0;
-		while (j < wl && (s[i + j] | 0x20) == w[j])
-			j++;
-		if (j == wl)
-			return 1;
-	}
-	return 0;
+	if (n >= cap)
+		n = cap - 1;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] | 0x20 : s[i]);
+	buf[n] = '\0';
+	return buf;
 }
 
 /* Public sample credentials from vendor documentation: never secrets. */
@@ -65,12 +61,16 @@ int veil_check__placeholder(const char *s, size_t n)
 		"secret_here", "here_",
 	};
 	size_t same = 1;
+	char buf[512];
 
 	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++)
 		if (strlen(samples[i]) == n && !memcmp(samples[i], s, n))
 			return 1;
+	/* a NUL inside the value ends the search early: fine, values with NULs
+	 * are not tokens */
+	lower(buf, sizeof(buf), s, n);
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
-		if (icontains(s, n, words[i]))
+		if (strstr(buf, words[i]))
 			return 1;
 	for (size_t i = 1; i < n; i++)
 		if (s[i] == s[0])
