@@ -409,6 +409,10 @@ int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t
 
 	if (!path || (!data && len))
 		return veil_error_set(VEIL_EINVAL, "check: no path or data");
+	if (!data) {
+		text = ""; /* an empty blob: the string functions want a pointer */
+		src.text = text;
+	}
 	drop_final(c);
 	c->nrecent = 0;
 	binary = memchr(text, '\0', len < 8000 ? len : 8000) != NULL;
