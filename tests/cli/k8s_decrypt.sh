@@ -160,4 +160,19 @@ else
 	echo "skip (part): sops fixtures not found under $FIX"
 fi
 
+# --- a multi-document file encrypted as one (one MAC over all its
+# documents, as sops and veil write it) decrypts in the stream, between
+# other documents; a tampered or partial one is still refused
+{ cat secret.yaml; echo '---'; cat secret.yaml | sed 's/name: db/name: db2/'; } >pair.yaml
+"$VEIL" encrypt -r "$R1" --encrypted-regex '^(data|stringData)$' pair.yaml >pair.enc.yaml
+{ cat cm.yaml; echo '---'; cat pair.enc.yaml; echo '---'; cat secret.enc.yaml; } >mixed.yaml
+run "$VEIL" k8s decrypt mixed.yaml
+expect_rc 0 "a multi-document encrypted file inside a stream"
+check "both of its Secrets are decrypted" test "$(grep -c 'password: hunter2' "$T/out")" -eq 3
+check "no ciphertext or sops block is left" test "$(grep -cE 'ENC\[|^sops:' "$T/out")" -eq 0
+check "the ConfigMap comes through" grep -q 'key: "quoted"    # trailing comment' "$T/out"
+awk '/^---/{exit} {print}' pair.enc.yaml >half.yaml
+run "$VEIL" k8s decrypt half.yaml
+expect_rc 51 "one document of a two-document file alone: MAC mismatch"
+check "and nothing on stdout" test ! -s "$T/out"
 finish

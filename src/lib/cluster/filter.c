@@ -1,8 +1,11 @@
 /* veil_cluster_decrypt_stream: every document of a stream through
  * manifest.c, all output held back until the last one succeeded. */
+#define _GNU_SOURCE /* memmem */
 #include "cluster/cluster.h"
 #include "veil/error.h"
+#include <sodium.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int json_has_content(const char *s, size_t len)
 {
@@ -10,6 +13,59 @@ static int json_has_content(const char *s, size_t len)
 		if (s[i] == '{')
 			return 1;
 	return 0;
+}
+
+/* The "mac: ENC[...]" line of a document's sops block, or NULL. sops and
+ * veil write a multi-document file with the same block in each document
+ * and one MAC over all of them. */
+static const char *mac_line(const char *s, size_t len, size_t *mlen)
+{
+	const char *m = memmem(s, len, "mac: ENC[", 9), *eol;
+
+	if (!m || !memmem(s, len, "sops:", 5))
+		return NULL;
+	eol = memchr(m, '\n', len - (size_t)(m - s));
+	*mlen = eol ? (size_t)(eol - m) : len - (size_t)(m - s);
+	return m;
+}
+
+/* How many documents from segs[i] on carry the same MAC (1 if none). */
+static size_t same_file_run(const veil_cluster_seg *segs, size_t n, size_t i, const char *src)
+{
+	size_t mlen = 0, olen = 0, j = i + 1;
+	const char *m = mac_line(src + segs[i].start, segs[i].end - segs[i].start, &mlen), *other;
+
+	for (; m && j < n; j++) {
+		other = mac_line(src + segs[j].start, segs[j].end - segs[j].start, &olen);
+		if (!other || olen != mlen || memcmp(m, other, mlen) != 0)
+			break;
+	}
+	return j - i;
+}
+
+/* Documents i..i+count-1 of one multi-document file, opened together so
+ * their shared MAC verifies. */
+static int decrypt_run(veil_buf *out, const char *s, size_t len, size_t first, size_t count,
+                       const veil_cluster_opts *o)
+{
+	veil_doc *doc = NULL;
+	char what[96], *text = NULL;
+	size_t tlen = 0;
+	int error;
+
+	snprintf(what, sizeof(what), "documents %zu to %zu (one encrypted file)", first,
+	         first + count - 1);
+	error = veil_doc_parse(&doc, VEIL_FMT_YAML, s, len, what);
+	if (error == 0)
+		error = veil_cluster__open_doc(&text, &tlen, doc, what, first, -1, o);
+	if (error == 0)
+		error = veil_buf_append(out, text, tlen);
+	if (text) {
+		sodium_memzero(text, tlen);
+		free(text);
+	}
+	veil_doc_free(doc);
+	return error;
 }
 
 int veil_cluster_decrypt_stream(char **out, size_t *out_len, size_t *ndocs, const char *src,
@@ -29,6 +85,15 @@ int veil_cluster_decrypt_stream(char **out, size_t *out_len, size_t *ndocs, cons
 		const char *s = src + segs[i].start;
 		size_t n = segs[i].end - segs[i].start;
 		int content = json ? json_has_content(s, n) : veil_cluster__has_content(s, n);
+		size_t run = content && !json ? same_file_run(segs, nsegs, i, src) : 1;
+
+		if (run > 1) {
+			error = decrypt_run(&buf, s, segs[i + run - 1].end - segs[i].start, counted,
+			                    run, o);
+			counted += run;
+			i += run - 1;
+			continue;
+		}
 		/* documents are numbered as a reader counts them: with content */
 		if (content)
 			error = veil_cluster__decrypt_doc(
