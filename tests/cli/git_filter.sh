@@ -55,7 +55,8 @@ run g add secrets/a.yaml
 git diff --cached --no-textconv -U0 >"$T/diff"
 changed=$(grep -E '^[-+] ' "$T/diff" | sed -E 's/^[-+] *//; s/:.*//' | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
 check "an edit of one value changes its line, mac and lastmodified only ($changed)" \
-	test "$changed" = "lastmodified=2 mac=2 password=2 "
+	eval 'test "$changed" = "lastmodified=2 mac=2 password=2 " ||
+		test "$changed" = "mac=2 password=2 "' # lastmodified has one-second steps
 git diff --cached >"$T/tdiff"
 check "git diff shows the decrypted change through textconv" \
 	eval 'grep -qxF -- "-  password: $old" "$T/tdiff" && grep -qxF -- "+  password: $new" "$T/tdiff"'
