@@ -47,6 +47,10 @@ static inline size_t veil_check__run(const char *b, size_t n, size_t i, int (*cl
 	return k;
 }
 
+/* Lowercase copy of s[0..n) (truncated to cap - 1), NUL-terminated, for
+ * strstr on keys and values (detect_util.c). */
+const char *veil_check__lower(char *buf, size_t cap, const char *s, size_t n);
+
 /* detect_tokens.c: provider formats */
 size_t veil_check__m_pem(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
 size_t veil_check__m_putty(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);

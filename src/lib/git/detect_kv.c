@@ -65,22 +65,11 @@ static int is_keych(int ch)
 	return veil_check__alnum(ch) || ch == '_' || ch == '-' || ch == '.';
 }
 
-/* Lowercase copy of s[0..n) (n < cap), NUL-terminated, for strstr. */
-static const char *lower(char *buf, size_t cap, const char *s, size_t n)
-{
-	if (n >= cap)
-		n = cap - 1;
-	for (size_t i = 0; i < n; i++)
-		buf[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] | 0x20 : s[i]);
-	buf[n] = '\0';
-	return buf;
-}
-
 static int icontains(const char *s, size_t n, const char *w)
 {
 	char buf[128];
 
-	return strstr(lower(buf, sizeof(buf), s, n), w) != NULL;
+	return strstr(veil_check__lower(buf, sizeof(buf), s, n), w) != NULL;
 }
 
 static int iends(const char *s, size_t n, const char *w)
@@ -109,7 +98,7 @@ static int reference_key(const char *k, size_t n)
 
 	char buf[128];
 
-	lower(buf, sizeof(buf), k, n);
+	veil_check__lower(buf, sizeof(buf), k, n);
 	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
 		if (strstr(buf, parts[i]))
 			return 1;

@@ -32,7 +32,7 @@ double veil_check__entropy(const char *s, size_t n)
 	return h;
 }
 
-static const char *lower(char *buf, size_t cap, const char *s, size_t n)
+const char *veil_check__lower(char *buf, size_t cap, const char *s, size_t n)
 {
 	if (n >= cap)
 		n = cap - 1;
@@ -68,7 +68,7 @@ int veil_check__placeholder(const char *s, size_t n)
 			return 1;
 	/* a NUL inside the value ends the search early: fine, values with NULs
 	 * are not tokens */
-	lower(buf, sizeof(buf), s, n);
+	veil_check__lower(buf, sizeof(buf), s, n);
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (strstr(buf, words[i]))
 			return 1;
