@@ -133,3 +133,39 @@ int veil_cli__cmd_k8s(int argc, char **argv)
 	veil_cli__hint("try 'veil k8s --help'");
 	return VEIL_EXIT_USAGE;
 }
+
+int veil_cli__k8s_parse(k8s_common *c, const char *cmd, const veil_opt *opts,
+                        void (*usage)(FILE *f), int argc, char **argv, char **operands,
+                        int *noperands)
+{
+	veil_optstate st;
+	const char *arg;
+	int id, r;
+
+	veil_cli__k8s_keys_init(&c->keys, cmd);
+	veil_cli__opt_init(&st, argc, argv, operands, cmd);
+	for (;;) {
+		id = veil_cli__opt_next(&st, opts, &arg);
+		if (id <= 0)
+			break;
+		if (id == K8S_OPT_HELP) {
+			usage(stdout);
+			return -1;
+		} else if ((r = veil_cli__k8s_keys_opt(&c->keys, id, arg)) != 0) {
+			if (r < 0)
+				return VEIL_EXIT_USAGE;
+		} else if (id == K8S_OPT_IGNORE_MAC) {
+			c->ignore_mac = 1;
+		} else if (id == K8S_OPT_FLAG) {
+			c->flag = 1;
+		} else if (id == K8S_OPT_LOG) {
+			if (strcmp(arg, "json") && strcmp(arg, "none"))
+				return veil_cli__usage(cmd, "--log takes json or none");
+			c->log_json = !strcmp(arg, "json");
+		}
+	}
+	if (id == VEIL_OPT_ERROR)
+		return VEIL_EXIT_USAGE;
+	*noperands = st.noperands;
+	return 0;
+}

@@ -25,6 +25,22 @@ void veil_cli__k8s_tune_malloc(void);
 /* The exit code for a failed stream or function. */
 int veil_cli__k8s_exit(int code);
 
+/* The options both k8s commands take: the key options, --log, --ignore-mac
+ * and --help; a command's one flag of its own (decrypt's --allow-empty)
+ * has the id K8S_OPT_FLAG. */
+enum { K8S_OPT_LOG = 1, K8S_OPT_IGNORE_MAC, K8S_OPT_HELP, K8S_OPT_FLAG };
+
+typedef struct k8s_common {
+	veil_k8s_keys keys;
+	int log_json, ignore_mac, flag;
+} k8s_common;
+
+/* The option loop: 0 with *noperands set, -1 after printing the help, or
+ * an exit code after printing the usage error. */
+int veil_cli__k8s_parse(k8s_common *c, const char *cmd, const veil_opt *opts,
+                        void (*usage)(FILE *f), int argc, char **argv, char **operands,
+                        int *noperands);
+
 int veil_cli__cmd_k8s_decrypt(int argc, char **argv);
 int veil_cli__cmd_k8s_krm(int argc, char **argv);
 

@@ -8,28 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-	OPT_ALLOW_EMPTY = 1,
-	OPT_LOG,
-	OPT_IGNORE_MAC,
-	OPT_HELP,
-};
-
 /* clang-format off */
 static const veil_opt k8s_decrypt_opts[] = {
-	{ "allow-empty", 0, 0, OPT_ALLOW_EMPTY },
-	{ "log", 0, 1, OPT_LOG },
-	{ "ignore-mac", 0, 0, OPT_IGNORE_MAC },
-	{ "help", 'h', 0, OPT_HELP },
+	{ "allow-empty", 0, 0, K8S_OPT_FLAG },
+	{ "log", 0, 1, K8S_OPT_LOG },
+	{ "ignore-mac", 0, 0, K8S_OPT_IGNORE_MAC },
+	{ "help", 'h', 0, K8S_OPT_HELP },
 	VEIL_K8S_KEYS_OPTS,
 	{ NULL, 0, 0, 0 },
 };
 /* clang-format on */
 
 typedef struct k8s_dec_args {
-	veil_k8s_keys keys;
+	k8s_common c; /* c.flag: --allow-empty */
 	const char *file;
-	int allow_empty, log_json, ignore_mac;
 } k8s_dec_args;
 
 static void k8s_decrypt_usage(FILE *f)
@@ -60,37 +52,15 @@ static void k8s_decrypt_usage(FILE *f)
 
 static int parse(k8s_dec_args *a, int argc, char **argv, char **operands)
 {
-	veil_optstate st;
-	const char *arg;
-	int id, r;
+	int n = 0, rc;
 
-	veil_cli__k8s_keys_init(&a->keys, "k8s decrypt");
-	veil_cli__opt_init(&st, argc, argv, operands, "k8s decrypt");
-	for (;;) {
-		id = veil_cli__opt_next(&st, k8s_decrypt_opts, &arg);
-		if (id <= 0)
-			break;
-		if (id == OPT_HELP) {
-			k8s_decrypt_usage(stdout);
-			return -1;
-		} else if ((r = veil_cli__k8s_keys_opt(&a->keys, id, arg)) != 0) {
-			if (r < 0)
-				return VEIL_EXIT_USAGE;
-		} else if (id == OPT_ALLOW_EMPTY) {
-			a->allow_empty = 1;
-		} else if (id == OPT_IGNORE_MAC) {
-			a->ignore_mac = 1;
-		} else if (id == OPT_LOG) {
-			if (strcmp(arg, "json") && strcmp(arg, "none"))
-				return veil_cli__usage("k8s decrypt", "--log takes json or none");
-			a->log_json = !strcmp(arg, "json");
-		}
-	}
-	if (id == VEIL_OPT_ERROR)
-		return VEIL_EXIT_USAGE;
-	if (st.noperands > 1)
+	rc = veil_cli__k8s_parse(&a->c, "k8s decrypt", k8s_decrypt_opts, k8s_decrypt_usage, argc,
+	                         argv, operands, &n);
+	if (rc != 0)
+		return rc;
+	if (n > 1)
 		return veil_cli__usage("k8s decrypt", "only one FILE can be given");
-	a->file = st.noperands ? operands[0] : "-";
+	a->file = n ? operands[0] : "-";
 	return 0;
 }
 
@@ -118,15 +88,15 @@ int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 		rc = error == VEIL_ENOTFOUND ? VEIL_EXIT_NO_FILE : veil_cli__sops_exit(error);
 		goto done;
 	}
-	if ((rc = veil_cli__k8s_keys_load(&keys, &a.keys)) != 0)
+	if ((rc = veil_cli__k8s_keys_load(&keys, &a.c.keys)) != 0)
 		goto done;
-	veil_cli__k8s_opts(&o, &keys, a.log_json);
-	o.ignore_mac = a.ignore_mac;
+	veil_cli__k8s_opts(&o, &keys, a.c.log_json);
+	o.ignore_mac = a.c.ignore_mac;
 	error = veil_cluster_decrypt_stream(&out, &out_len, &ndocs, (const char *)in, in_len,
-	                                    a.allow_empty, &o);
+	                                    a.c.flag, &o);
 	if (error < 0) {
 		veil_cli__lib_error(strcmp(a.file, "-") ? a.file : "stdin", error);
-		if (error == VEIL_EMAC && !a.ignore_mac)
+		if (error == VEIL_EMAC && !a.c.ignore_mac)
 			veil_cli__hint(
 			    "a document changed after encryption; if kustomize re-sorted "
 			    "it, decrypt before kustomize (veil k8s krm as a generator) "

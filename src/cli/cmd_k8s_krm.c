@@ -10,26 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-	OPT_LOG = 1,
-	OPT_IGNORE_MAC,
-	OPT_HELP,
-};
-
 /* clang-format off */
 static const veil_opt k8s_krm_opts[] = {
-	{ "log", 0, 1, OPT_LOG },
-	{ "ignore-mac", 0, 0, OPT_IGNORE_MAC },
-	{ "help", 'h', 0, OPT_HELP },
+	{ "log", 0, 1, K8S_OPT_LOG },
+	{ "ignore-mac", 0, 0, K8S_OPT_IGNORE_MAC },
+	{ "help", 'h', 0, K8S_OPT_HELP },
 	VEIL_K8S_KEYS_OPTS,
 	{ NULL, 0, 0, 0 },
 };
 /* clang-format on */
 
 typedef struct krm_args {
-	veil_k8s_keys keys;
+	k8s_common c;
 	const char *config; /* legacy plugin mode */
-	int log_json, ignore_mac;
 } krm_args;
 
 static void krm_usage(FILE *f)
@@ -57,35 +50,15 @@ static void krm_usage(FILE *f)
 
 static int parse(krm_args *a, int argc, char **argv, char **operands)
 {
-	veil_optstate st;
-	const char *arg;
-	int id, r;
+	int n = 0, rc;
 
-	veil_cli__k8s_keys_init(&a->keys, "k8s krm");
-	veil_cli__opt_init(&st, argc, argv, operands, "k8s krm");
-	for (;;) {
-		id = veil_cli__opt_next(&st, k8s_krm_opts, &arg);
-		if (id <= 0)
-			break;
-		if (id == OPT_HELP) {
-			krm_usage(stdout);
-			return -1;
-		} else if ((r = veil_cli__k8s_keys_opt(&a->keys, id, arg)) != 0) {
-			if (r < 0)
-				return VEIL_EXIT_USAGE;
-		} else if (id == OPT_IGNORE_MAC) {
-			a->ignore_mac = 1;
-		} else if (id == OPT_LOG) {
-			if (strcmp(arg, "json") && strcmp(arg, "none"))
-				return veil_cli__usage("k8s krm", "--log takes json or none");
-			a->log_json = !strcmp(arg, "json");
-		}
-	}
-	if (id == VEIL_OPT_ERROR)
-		return VEIL_EXIT_USAGE;
-	if (st.noperands > 1)
+	rc = veil_cli__k8s_parse(&a->c, "k8s krm", k8s_krm_opts, krm_usage, argc, argv, operands,
+	                         &n);
+	if (rc != 0)
+		return rc;
+	if (n > 1)
 		return veil_cli__usage("k8s krm", "at most one CONFIG file can be given");
-	a->config = st.noperands ? operands[0] : NULL;
+	a->config = n ? operands[0] : NULL;
 	return 0;
 }
 
@@ -172,7 +145,7 @@ int veil_cli__cmd_k8s_krm(int argc, char **argv)
 		rc = rc < 0 ? VEIL_EXIT_OK : rc;
 		goto done;
 	}
-	if ((rc = veil_cli__k8s_keys_load(&keys, &a.keys)) != 0) {
+	if ((rc = veil_cli__k8s_keys_load(&keys, &a.c.keys)) != 0) {
 		if (!a.config) /* kustomize shows only the exit status */
 			fputs("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n"
 			      "results:\n  - severity: error\n    message: \"veil: cannot load the "
@@ -180,8 +153,8 @@ int veil_cli__cmd_k8s_krm(int argc, char **argv)
 			      stdout);
 		goto done;
 	}
-	veil_cli__k8s_opts(&o, &keys, a.log_json);
-	o.ignore_mac = a.ignore_mac;
+	veil_cli__k8s_opts(&o, &keys, a.c.log_json);
+	o.ignore_mac = a.c.ignore_mac;
 	rc = a.config ? legacy_plugin(a.config, &o) : krm_function(&o);
 done:
 	veil_cli__k8s_keys_dispose(&keys);
