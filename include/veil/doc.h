@@ -120,6 +120,12 @@ VEIL_EXTERN const char *veil_doc_format_name(veil_doc_format fmt);
  */
 VEIL_EXTERN int veil_doc_parse(veil_doc **out, veil_doc_format fmt, const char *src, size_t len,
 	const char *name);
+/* As veil_doc_parse, but the document takes src instead of copying it:
+ * src is malloc'd and NUL-terminated at src[len] (veil_file_read's buffer),
+ * and is wiped and freed with the document, or here on failure. A large
+ * file is then held once, not twice. */
+VEIL_EXTERN int veil_doc_parse_take(veil_doc **out, veil_doc_format fmt, char *src, size_t len,
+	const char *name);
 VEIL_EXTERN void veil_doc_free(veil_doc *doc);
 /* An empty document of fmt, to build a tree in (metadata, conversions). */
 VEIL_EXTERN int veil_doc_new(veil_doc **out, veil_doc_format fmt);

@@ -208,7 +208,7 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 	dec_args a = {0};
 	veil_doc *doc = NULL;
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
-	char *text = NULL, *out = NULL, *shaped = NULL;
+	char *out = NULL, *shaped = NULL;
 	size_t len = 0, out_len = 0, shaped_len = 0;
 	veil_doc_format fmt = 0;
 	int rc, error;
@@ -224,12 +224,8 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 		rc = veil_cli__usage("decrypt", "unknown --output-type '%s'", a.output_type);
 		goto done;
 	}
-	if ((rc = veil_cli__doc_load(&doc, &text, &len, a.d.file, fmt)) != 0)
+	if ((rc = veil_cli__doc_load(&doc, NULL, &len, a.d.file, fmt)) != 0)
 		goto done;
-	/* The document keeps its own copy of the source: drop the read buffer
-	 * before the decrypted values and the output double the memory. */
-	free(text);
-	text = NULL;
 	if ((rc = decrypt_doc(doc, &a)) != 0)
 		goto done;
 	fmt = veil_doc_format_of(doc);
@@ -262,7 +258,6 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 	}
 done:
 	veil_doc_free(doc);
-	free(text);
 	veil_wipe_free(out, out_len);
 	veil_wipe_free(shaped, shaped_len);
 	free(operands);

@@ -37,7 +37,8 @@ int veil_cli__doc_load(veil_doc **doc, char **text, size_t *len, const char *pat
 	int error;
 
 	*doc = NULL;
-	*text = NULL;
+	if (text)
+		*text = NULL;
 	if (!fmt)
 		fmt = strcmp(path, "-") ? veil_doc_format_from_path(path) : VEIL_FMT_BINARY;
 	error = veil_file_read(&data, len, path, VEIL_DOC_MAX_SIZE);
@@ -45,8 +46,14 @@ int veil_cli__doc_load(veil_doc **doc, char **text, size_t *len, const char *pat
 		veil_cli__lib_error(path, error);
 		return error == VEIL_ENOTFOUND ? VEIL_EXIT_NO_FILE : veil_cli__sops_exit(error);
 	}
-	*text = (char *)data;
-	error = veil_doc_parse(doc, fmt, *text, *len, strcmp(path, "-") ? path : "stdin");
+	if (text) {
+		*text = (char *)data;
+		error = veil_doc_parse(doc, fmt, *text, *len, strcmp(path, "-") ? path : "stdin");
+	} else {
+		/* the document keeps the read buffer: a big file is held once */
+		error = veil_doc_parse_take(doc, fmt, (char *)data, *len,
+		                            strcmp(path, "-") ? path : "stdin");
+	}
 	if (error < 0) {
 		veil_cli__lib_error(path, error);
 		return error == VEIL_ELIMIT ? VEIL_EXIT_LIMIT : VEIL_EXIT_BAD_DOCUMENT;

@@ -28,7 +28,8 @@ int veil_cli__sops_exit(int code);
 
 /* Reads FILE ("-" = stdin) and parses it as fmt (0 = from the name, binary
  * for stdin without --input-type). Prints the error and returns an exit
- * code, or 0. */
+ * code, or 0. *text gets the read buffer (the caller frees it); with text
+ * NULL the document keeps that buffer instead of a copy. */
 int veil_cli__doc_load(veil_doc **doc, char **text, size_t *len, const char *path,
                        veil_doc_format fmt);
 

@@ -61,6 +61,7 @@ struct veil_doc {
 	char *name;		/* for messages */
 	char *src;		/* NUL-terminated copy of the source */
 	size_t src_len;
+	int src_taken;		/* src is the caller's malloc'd buffer: wipe, free */
 	veil_node **roots;	/* one per document; an entry may be NULL (empty YAML doc) */
 	size_t nroots;
 	veil_doc_edit *edits;

@@ -208,24 +208,41 @@ int veil_doc_new(veil_doc **out, veil_doc_format fmt)
 	return doc_alloc(out, fmt, codec_for(fmt), "<new>");
 }
 
+enum { SRC_COPY, SRC_BORROW, SRC_TAKE };
+
+/* A taken source not handed to a document is still ours to release. */
+static void release_taken(char *src, size_t len, int mode)
+{
+	if (mode == SRC_TAKE && src) {
+		sodium_memzero(src, len);
+		free(src);
+	}
+}
+
 static int parse_source(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
-	const char *src, size_t len, const char *name, int borrow)
+	const char *src, size_t len, const char *name, int mode)
 {
 	veil_doc *doc = NULL;
 	int error;
 
 	*out = NULL;
 	if (!src && len)
-		return veil_error_set(VEIL_EINVAL, "no source");
-	if (len > VEIL_DOC_MAX_SIZE)
-		return veil_error_set(VEIL_ELIMIT, "%s: document larger than %u bytes",
+		error = veil_error_set(VEIL_EINVAL, "no source");
+	else if (len > VEIL_DOC_MAX_SIZE)
+		error = veil_error_set(VEIL_ELIMIT, "%s: document larger than %u bytes",
 			name ? name : "<input>", VEIL_DOC_MAX_SIZE);
-	error = doc_alloc(&doc, fmt, codec, name);
-	if (error < 0)
+	else if (mode == SRC_TAKE && (!src || src[len] != '\0'))
+		error = veil_error_set(VEIL_EINVAL, "source is not NUL-terminated");
+	else
+		error = doc_alloc(&doc, fmt, codec, name);
+	if (error < 0) {
+		release_taken((char *)src, len, mode);
 		return error;
-	if (borrow) {
+	}
+	if (mode != SRC_COPY) {
 		/* the codecs only read src */
 		doc->src = (char *)src;
+		doc->src_taken = mode == SRC_TAKE;
 	} else {
 		doc->src = arena_alloc(doc, len + 1);
 		if (!doc->src) {
@@ -250,19 +267,25 @@ done:
 int veil_doc__parse_with(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
 	const char *src, size_t len, const char *name)
 {
-	return parse_source(out, fmt, codec, src, len, name, 0);
+	return parse_source(out, fmt, codec, src, len, name, SRC_COPY);
 }
 
 int veil_doc__parse_borrowed(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
 	const char *src, size_t len, const char *name)
 {
-	return parse_source(out, fmt, codec, src, len, name, 1);
+	return parse_source(out, fmt, codec, src, len, name, SRC_BORROW);
 }
 
 int veil_doc_parse(veil_doc **out, veil_doc_format fmt, const char *src, size_t len,
 	const char *name)
 {
 	return veil_doc__parse_with(out, fmt, codec_for(fmt), src, len, name);
+}
+
+int veil_doc_parse_take(veil_doc **out, veil_doc_format fmt, char *src, size_t len,
+	const char *name)
+{
+	return parse_source(out, fmt, codec_for(fmt), src, len, name, SRC_TAKE);
 }
 
 /* Strings come from the arena (parsers) or from malloc (builders). */
@@ -290,6 +313,10 @@ void veil_doc_free(veil_doc *doc)
 	if (doc->codec_state && doc->codec_state_free)
 		doc->codec_state_free(doc->codec_state);
 	free(doc->roots);
+	if (doc->src_taken) {
+		sodium_memzero(doc->src, doc->src_len);
+		free(doc->src);
+	}
 	arena_free(doc);
 	free(doc->name);
 	free(doc);

@@ -5,10 +5,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "util/buf.h"
 #include "veil/error.h"
 
 #define BUF_MIN_CAP 64
+#define BUF_HUGE (4u * 1024 * 1024)
+
+/* A fresh page costs a fault and a clear, and on a VM far more than the
+ * copy that fills it: a multi-megabyte buffer (a whole file, a rendered
+ * document) asks for transparent huge pages, a 2 MiB clear per fault
+ * instead of 512 faults. Advice only: failure changes nothing. */
+static void advise_huge(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)p + len) & ~(page - 1);
+
+	if (len >= BUF_HUGE && end > start)
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/* Wipes what was written; pages never touched stay untouched. */
+static void buf_wipe(veil_buf *b)
+{
+	size_t n = b->dirty + 1 < b->cap ? b->dirty + 1 : b->cap;
+
+	sodium_memzero(b->data, n);
+	b->dirty = 0;
+}
 
 /* Makes room for len more bytes plus the NUL. Never uses realloc: realloc
  * could leave a copy of the old contents unwiped in freed memory. */
@@ -22,6 +53,8 @@ static int buf_reserve(veil_buf *b, size_t extra)
 	need = b->len + extra;
 	if (b->max && need > b->max)
 		return veil_error_set(VEIL_ELIMIT, "input exceeds the limit of %zu bytes", b->max);
+	if (need > b->dirty)
+		b->dirty = need;	/* callers may write up to need after reserving */
 	if (need + 1 <= b->cap)
 		return 0;
 	cap = b->cap ? b->cap : BUF_MIN_CAP;
@@ -33,10 +66,14 @@ static int buf_reserve(veil_buf *b, size_t extra)
 	p = malloc(cap);
 	if (!p)
 		return veil_error_set(VEIL_ENOMEM, "cannot allocate %zu bytes", cap);
+	advise_huge(p, cap);
 	if (b->data) {
+		size_t dirty = b->dirty;
+
 		memcpy(p, b->data, b->len);
-		sodium_memzero(b->data, b->cap);
+		buf_wipe(b);
 		free(b->data);
+		b->dirty = dirty;
 	}
 	b->data = p;
 	b->cap = cap;
@@ -91,7 +128,7 @@ int veil_buf_printf(veil_buf *b, const char *fmt, ...)
 void veil_buf_clear(veil_buf *b)
 {
 	if (b->data) {
-		sodium_memzero(b->data, b->cap);
+		buf_wipe(b);
 		b->data[0] = '\0';
 	}
 	b->len = 0;
@@ -100,12 +137,13 @@ void veil_buf_clear(veil_buf *b)
 void veil_buf_dispose(veil_buf *b)
 {
 	if (b->data) {
-		sodium_memzero(b->data, b->cap);
+		buf_wipe(b);
 		free(b->data);
 	}
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
+	b->dirty = 0;
 }
 
 uint8_t *veil_buf_detach(veil_buf *b, size_t *len)
@@ -121,6 +159,7 @@ uint8_t *veil_buf_detach(veil_buf *b, size_t *len)
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
+	b->dirty = 0;
 	return p;
 }
 
