@@ -70,6 +70,11 @@ VEIL_EXTERN void veil_check_free(veil_check *c);
 VEIL_EXTERN int veil_check_set_sops_config(veil_check *c, const char *text, size_t len);
 VEIL_EXTERN int veil_check_set_ignore(veil_check *c, const char *text, size_t len);
 
+/* The commit (hex id, up to 64 digits: SHA-1 or SHA-256 repositories) the
+ * blobs scanned from now on come from; their findings name it. NULL clears
+ * it (index, working tree). VEIL_EINVAL for anything but 4..64 hex digits. */
+VEIL_EXTERN int veil_check_set_commit(veil_check *c, const char *hex);
+
 /*
  * Scans one blob. path is relative to root with '/' separators (it picks
  * the format, the .sops.yaml rule and the .veilignore entries); data is not
@@ -93,6 +98,10 @@ typedef struct veil_check_finding {
 	const char *sha256;	/* hex SHA-256 of the secret (the .veilignore key) */
 	const char *fix;	/* the command or step that fixes it */
 	veil_check_severity severity;
+	/* Added after version 1 (at the end, so older fields keep their
+	 * offsets): the commit the blob came from, as set with
+	 * veil_check_set_commit() (--history), or NULL. */
+	const char *commit;
 } veil_check_finding;
 
 /* Findings so far (after allowlisting), in the order found; pointers stay

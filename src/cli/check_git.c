@@ -61,8 +61,10 @@ static int feed_blob(void *payload, const veil_git_blob *b)
 {
 	feed *f = payload;
 	size_t before = veil_check_count(f->ctx, 0);
-	int error = veil_cli__check_feed(f->ctx, b->path, b->data, b->len, attrs_of(b->attrs));
+	int error = veil_check_set_commit(f->ctx, b->commit);
 
+	if (error == 0)
+		error = veil_cli__check_feed(f->ctx, b->path, b->data, b->len, attrs_of(b->attrs));
 	if (error < 0)
 		return error;
 	return note_commit(f, b, before, veil_check_count(f->ctx, 0));

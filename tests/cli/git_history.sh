@@ -31,6 +31,25 @@ check "the same blob under a second name is reported once" test "$(grep -c 'intr
 run "$VEIL" check --history --format json
 expect_rc 1 "--history --format json"
 check "json output parses" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/out"
+check "each json finding names the commit that introduced it" python3 -c '
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+assert f and all(x.get("commit") == sys.argv[2] for x in f), f' "$T/out" "$leak"
+run "$VEIL" check --history --format sarif
+expect_rc 1 "--history --format sarif"
+check "each sarif result names the commit (partialFingerprints.commitSha, properties.commit)" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]["results"]
+assert r and all(x["partialFingerprints"]["commitSha"] == sys.argv[2] and
+                 x["properties"]["commit"] == sys.argv[2] for x in r), r' "$T/out" "$leak"
+g checkout -q "$leak"
+run "$VEIL" check --all --format json
+expect_rc 1 "--all on the commit with the Secret"
+check "--all findings have no commit field" python3 -c '
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+assert f and all("commit" not in x for x in f), f' "$T/out"
+g checkout -q main
 
 # filter=veil with a plaintext blob staged behind the filter's back
 printf 'config.yaml filter=veil diff=veil\n' >.gitattributes

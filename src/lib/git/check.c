@@ -113,12 +113,15 @@ void veil_check_free(veil_check *c)
 	free(c->f);
 	veil_check__ignore_clear(c);
 	free(c->ign);
-	for (size_t i = 0; i < c->nseen; i++)
+	for (size_t i = 0; i < c->nseen; i++) {
 		free(c->seen[i].path);
+		free(c->seen[i].commit);
+	}
 	free(c->seen);
 	for (size_t i = 0; i < c->nrefs; i++) {
 		free(c->refs[i].path);
 		free(c->refs[i].from);
+		free(c->refs[i].commit);
 	}
 	free(c->refs);
 	veil_sops__config_free(c->sops);
@@ -140,6 +143,19 @@ int veil_check_set_sops_config(veil_check *c, const char *text, size_t len)
 	if (error)
 		return error;
 	c->sops = cfg;
+	return 0;
+}
+
+int veil_check_set_commit(veil_check *c, const char *hex)
+{
+	size_t n = hex ? strlen(hex) : 0;
+
+	c->commit[0] = '\0';
+	if (!hex)
+		return 0;
+	if (n < 4 || n >= sizeof(c->commit) || strspn(hex, "0123456789abcdefABCDEF") != n)
+		return veil_error_set(VEIL_EINVAL, "check: '%.80s' is not a commit id", hex);
+	memcpy(c->commit, hex, n + 1);
 	return 0;
 }
 
@@ -301,6 +317,7 @@ static int vadd(veil_check *c, const veil_check__src *src, unsigned int line, un
 	f->rule = rule;
 	f->severity = sev;
 	memcpy(f->sha256, hex, sizeof(hex));
+	memcpy(f->commit, c->commit, sizeof(f->commit));
 	if (secret && line)
 		mask(f->masked, secret, slen);
 	c->nf++;
@@ -370,8 +387,12 @@ static int seen_add(veil_check *c, const char *path, int encrypted, int chacha)
 		c->capseen = cap;
 	}
 	c->seen[c->nseen].path = strdup(path);
-	if (!c->seen[c->nseen].path)
+	c->seen[c->nseen].commit = c->commit[0] ? strdup(c->commit) : NULL;
+	if (!c->seen[c->nseen].path || (c->commit[0] && !c->seen[c->nseen].commit)) {
+		free(c->seen[c->nseen].path);
+		free(c->seen[c->nseen].commit);
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	}
 	c->seen[c->nseen].encrypted = (unsigned char)encrypted;
 	c->seen[c->nseen].chacha = (unsigned char)chacha;
 	c->nseen++;
@@ -489,5 +510,6 @@ int veil_check_get(veil_check *c, size_t i, veil_check_finding *out)
 	out->sha256 = f->sha256;
 	out->severity = f->severity;
 	out->fix = f->fix;
+	out->commit = f->commit[0] ? f->commit : NULL;
 	return 0;
 }

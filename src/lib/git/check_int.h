@@ -20,6 +20,7 @@ struct veil_check__finding {
 	char *fix;        /* the command that fixes it, or NULL */
 	char masked[48];
 	char sha256[65];
+	char commit[65];  /* the blob's commit (hex), or "" */
 	veil_check_severity severity;
 };
 
@@ -35,11 +36,13 @@ struct veil_check__seen {
 	char *path;
 	unsigned char encrypted; /* any ciphertext form */
 	unsigned char chacha;    /* sops values with CHACHA20_POLY1305 */
+	char *commit;            /* the blob's commit (--history), or NULL */
 };
 
 struct veil_check__ref {
 	char *path;  /* the referenced file, relative to root */
 	char *from;  /* who references it */
+	char *commit; /* the commit of from (--history), or NULL */
 	unsigned int line, col;
 	int flux;    /* 1: a Flux Kustomization spec.path (a directory) */
 };
@@ -56,6 +59,7 @@ struct veil_check {
 	size_t nseen, capseen;
 	struct veil_check__ref *refs;
 	size_t nrefs, caprefs;
+	char commit[65]; /* veil_check_set_commit(): findings get it; "" = none */
 	int finished; /* the whole-tree checks ran since the last blob */
 	size_t nfinal; /* findings before the whole-tree checks */
 	struct {

@@ -257,9 +257,11 @@ int veil_check__ref_add(veil_check *c, const char *path, const char *from, unsig
 	r = &c->refs[c->nrefs];
 	r->path = strdup(path);
 	r->from = strdup(from);
-	if (!r->path || !r->from) {
+	r->commit = c->commit[0] ? strdup(c->commit) : NULL;
+	if (!r->path || !r->from || (c->commit[0] && !r->commit)) {
 		free(r->path);
 		free(r->from);
+		free(r->commit);
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
 	}
 	r->line = line;
@@ -304,12 +306,20 @@ static int under(const char *dir, const char *path)
 	return dl == 0 || !strcmp(dir, path) || (!strncmp(dir, path, dl) && path[dl] == '/');
 }
 
+/* The whole-tree findings name the commit of the blob they are about. */
+static void commit_of(veil_check *c, const char *hex)
+{
+	snprintf(c->commit, sizeof(c->commit), "%s", hex ? hex : "");
+}
+
 int veil_check__finish(veil_check *c)
 {
+	char saved[sizeof(c->commit)];
 	int error = 0;
 
 	if (c->finished)
 		return 0;
+	memcpy(saved, c->commit, sizeof(saved));
 	c->nfinal = c->nf;
 	for (size_t i = 0; i < c->nrefs && !error; i++) {
 		const struct veil_check__ref *r = &c->refs[i];
@@ -321,6 +331,7 @@ int veil_check__finish(veil_check *c)
 			continue;
 		s = seen_find(c, r->path);
 		enc = s ? s->encrypted : disk_encrypted(c, r->path, &exists);
+		commit_of(c, r->commit);
 		if (!enc && exists)
 			error = veil_check__add_at(c, &src, r->line, r->col, "kustomize-secret-file",
 			                           VEIL_CHECK_ERROR, r->path, strlen(r->path), NULL,
@@ -336,6 +347,7 @@ int veil_check__finish(veil_check *c)
 		for (size_t k = 0; k < c->nrefs; k++) {
 			if (!c->refs[k].flux || !under(c->refs[k].path, s->path))
 				continue;
+			commit_of(c, s->commit);
 			error = veil_check__add_at(
 			    c, &src, 0, 0, "flux-chacha20", VEIL_CHECK_WARNING, s->path,
 			    strlen(s->path),
@@ -347,6 +359,7 @@ int veil_check__finish(veil_check *c)
 			break;
 		}
 	}
+	memcpy(c->commit, saved, sizeof(saved));
 	c->finished = 1;
 	return error;
 }

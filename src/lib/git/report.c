@@ -89,6 +89,9 @@ static int json(veil_check *c, veil_buf *b)
 			error = veil_buf_printf(b, ",\"sha256\":\"%s\",\"fix\":", f->sha256);
 		if (!error)
 			error = json_str(b, f->fix);
+		/* only --history knows the commit; the field is absent otherwise */
+		if (!error && f->commit[0])
+			error = veil_buf_printf(b, ",\"commit\":\"%s\"", f->commit);
 		if (!error)
 			error = veil_buf_putc(b, '}');
 	}
@@ -157,8 +160,18 @@ static int sarif(veil_check *c, veil_buf *b)
 			                        f->line, f->col ? f->col : 1);
 		if (!error)
 			error = veil_buf_printf(b, "}}}],\"partialFingerprints\":{\"secretSha256/v1\":"
-			                           "\"%s\"}}",
+			                           "\"%s\"",
 			                        f->sha256);
+		/* the commit: SARIF has no per-result revision (versionControlProvenance
+		 * is per run), so it goes where gitleaks puts it (partialFingerprints
+		 * "commitSha": the same secret in two commits is two results) and in
+		 * the result's property bag */
+		if (!error && f->commit[0])
+			error = veil_buf_printf(b, ",\"commitSha\":\"%s\"},\"properties\":{"
+			                           "\"commit\":\"%s\"",
+			                        f->commit, f->commit);
+		if (!error)
+			error = veil_buf_printf(b, "}}");
 	}
 	if (!error)
 		error = veil_buf_printf(b, "]}]}\n");
