@@ -63,6 +63,12 @@ size_t veil_check__m_azure_ad(struct veil_check__scan *s, size_t at, const char 
 size_t veil_check__m_slack_hook(struct veil_check__scan *s, size_t at, const char *kw,
                                 size_t kwlen);
 size_t veil_check__m_gcp_sa(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
+/* detect_github.c: CRC-32 (IEEE 802.3, as zlib's crc32()), and whether the
+ * 36 characters after a ghp_/gho_/ghu_/ghs_/ghr_ prefix end in the base62
+ * CRC-32 of the first 30 (GitHub's token checksum). */
+#define VEIL_CHECK_GITHUB_BODY 36
+uint32_t veil_check__crc32(const void *data, size_t n);
+int veil_check__github_checksum(const char *body, size_t n);
 /* detect_kv.c: connection strings and secret-like assignments */
 size_t veil_check__m_url(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
 size_t veil_check__m_kv(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);

@@ -222,6 +222,19 @@ static int value_after(const char *b, size_t n, size_t i, size_t *vs, size_t *vl
 	return e > i;
 }
 
+/* A value in GitHub's token format is the GitHub detector's to judge (it
+ * knows the checksum and the placeholders); it scans this text too. */
+static int github_token(const char *v, size_t n)
+{
+	if (n != 40 || v[0] != 'g' || v[1] != 'h' || !v[2] || !strchr("pousr", v[2]) ||
+	    v[3] != '_')
+		return 0;
+	for (size_t i = 4; i < n; i++)
+		if (!veil_check__alnum((unsigned char)v[i]))
+			return 0;
+	return 1;
+}
+
 size_t veil_check__m_kv(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen)
 {
 	const char *b = s->b, *v;
@@ -241,7 +254,7 @@ size_t veil_check__m_kv(struct veil_check__scan *s, size_t at, const char *kw, s
 	if (!value_after(b, s->n, ke, &vs, &vl, &resume))
 		return ke;
 	v = b + vs;
-	if (vl < 8 || vl > 256 || not_a_value(v, vl))
+	if (vl < 8 || vl > 256 || not_a_value(v, vl) || github_token(v, vl))
 		return ke;
 	pw = icontains(b + ks, klen, "pass") || icontains(b + ks, klen, "pwd");
 	aws = (icontains(b + ks, klen, "aws") || icontains(b + ks, klen, "secret_access")) &&

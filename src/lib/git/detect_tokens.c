@@ -7,6 +7,7 @@
 #include "git/detect_int.h"
 #include "util/bech32.h"
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,11 +245,27 @@ static const struct prefixed formats[] = {
 	{"dapi", "databricks-token", "Databricks token", is_hexc, 32, 32, 1, 1},
 };
 
+/* A body made by repeating a shorter piece ("Ab3dE5Ab3dE5..."): a pattern
+ * someone typed, not a random token. */
+static int patterned(const char *t, size_t n)
+{
+	for (size_t p = 1; p * 2 <= n; p++) {
+		size_t i = p;
+		while (i < n && t[i] == t[i - p])
+			i++;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
+
 size_t veil_check__m_prefixed(struct veil_check__scan *s, size_t at, const char *kw,
                               size_t kwlen)
 {
 	const struct prefixed *f = NULL;
 	size_t k, start = at + kwlen, tok;
+	char what[128];
+	int crc; /* GitHub's gh?_ tokens: 36 chars end in a CRC-32 of the first 30 */
 
 	for (size_t i = 0; i < sizeof(formats) / sizeof(*formats); i++) {
 		if (!strcmp(formats[i].prefix, kw)) {
@@ -267,12 +284,27 @@ size_t veil_check__m_prefixed(struct veil_check__scan *s, size_t at, const char 
 	if (f->tail && start + k < s->n && veil_check__b64url((unsigned char)s->b[start + k]))
 		return start + k;
 	tok = kwlen + k;
+	crc = kwlen == 4 && !strcmp(f->rule, "github-token");
 	if (!strcmp(kw, "SG.") && s->b[at + 3 + 22] != '.')
 		return start + k;
+	/* a GitHub token whose checksum matches is one, however it looks */
+	if (crc && veil_check__github_checksum(s->b + start, k)) {
+		snprintf(what, sizeof(what), "%s (its checksum matches: a real token)", f->what);
+		veil_check__report(s, at, tok, f->rule, NULL, what);
+		return at + tok;
+	}
 	if (!random_enough(s->b + start, k, f->cls == is_hexc ? 3.0 : 3.2) ||
-	    veil_check__placeholder(s->b + at, tok))
+	    veil_check__placeholder(s->b + at, tok) || patterned(s->b + start, k))
 		return start + k;
-	veil_check__report(s, at, tok, f->rule, NULL, f->what);
+	/* a wrong checksum: made up, or damaged in a copy. Reported all the
+	 * same, as gitleaks and trufflehog report any token of the right shape:
+	 * a hook must not let a real token through on a guess */
+	if (crc && k == VEIL_CHECK_GITHUB_BODY)
+		snprintf(what, sizeof(what), "%s (its checksum does not match: made up or damaged?)",
+		         f->what);
+	else
+		snprintf(what, sizeof(what), "%s", f->what);
+	veil_check__report(s, at, tok, f->rule, NULL, what);
 	return at + tok;
 }
 

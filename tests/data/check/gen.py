@@ -5,12 +5,14 @@ pos/RULE--NAME.EXT must be reported with RULE; neg/NAME.EXT must give no finding
 Every token is fake: the right prefix, alphabet, length and checksum, a random
 body. Run from this directory with the path of a built veil (used only to make
 real sops-encrypted files for a throwaway recipient):
-    python3 gen.py ../../../build/veil
-then refresh the fixture entries of .veilignore (see tests/cli/check_self.sh).
+    python3 gen.py ../../../build/veil [NAME...]
+(NAMEs, e.g. pos/github-token--ci.yml: write only those, keep the others), then
+refresh the fixture entries of .veilignore (see tests/cli/check_self.sh).
 """
 import base64, hashlib, json, os, random, secrets, string, subprocess, sys, tempfile, zlib
 
 VEIL = sys.argv[1] if len(sys.argv) > 1 else None
+ONLY = set(sys.argv[2:])
 rnd = secrets.SystemRandom()
 AL = string.ascii_letters + string.digits
 B64 = AL + "+/"
@@ -64,15 +66,16 @@ def bech32(hrp, data8):
 
 
 def b62(n, width):
+    # GitHub's order: digits, upper case, lower case (not Python's or Go's)
     s = ""
     while n:
         n, d = divmod(n, 62)
-        s = (string.digits + string.ascii_letters)[d] + s
+        s = (string.digits + string.ascii_uppercase + string.ascii_lowercase)[d] + s
     return s.rjust(width, "0")
 
 
-def github(prefix):
-    body = r(AL, 30)
+def github(prefix, body=None):
+    body = body or r(AL, 30)
     return prefix + body + b62(zlib.crc32(body.encode()), 6)
 
 
@@ -129,6 +132,9 @@ pos["azure-client-secret--appsettings.json"] = json.dumps(
 # --- SaaS
 pos["github-token--ci.yml"] = f"env:\n  GH_TOKEN: {github('ghp_')}\n"
 pos["github-token--gho.sh"] = f"curl -H 'Authorization: token {github('gho_')}' https://api.github.com/user\n"
+# a right checksum makes a token of any look (here a dictionary word inside)
+pos["github-token--checksum.json"] = json.dumps(
+    {"token": github("ghu_", r(AL, 10) + "Password" + r(AL, 12))}) + "\n"
 pos["github-token--fine.txt"] = "github_pat_" + r(AL, 22) + "_" + r(AL, 59) + "\n"
 pos["gitlab-token--gitlab.toml"] = f'[gitlab]\ntoken = "glpat-{r(URL, 20)}"\n'
 pos["gitlab-token--runner.toml"] = f'[[runners]]\n  token = "glrt-{r(URL, 20)}"\n'
@@ -288,6 +294,11 @@ neg["docs-tokens.md"] = ("Set `GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
                          "`STRIPE_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc` (Stripe's sample key),\n"
                          "`SLACK_TOKEN=xoxb-your-token-here`, `NPM_TOKEN=npm_YOUR_TOKEN`.\n"
                          "A key block looks like:\n-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----\n")
+neg["github-placeholders.md"] = (
+    "Tokens look like `ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX` or\n"
+    "`gho_0123456789abcdefghijklmnopqrstuvwxyz`; a repeated piece is no token either:\n"
+    "    GH_TOKEN=ghp_" + (r(AL, 12) * 3) + "\n"
+    "    token: ghs_" + (r(AL, 9) * 4) + "\n")
 neg["recipients.txt"] = "".join(bech32("age", os.urandom(32)) + "\n" for _ in range(5))
 neg[".sops-recipients.yaml"] = "creation_rules:\n  - path_regex: secrets/.*\n    age: " + bech32("age", os.urandom(32)) + "\n"
 neg["public.pem"] = pem("PUBLIC KEY", 4) + pem("CERTIFICATE", 10)
@@ -386,6 +397,8 @@ neg["hashes.yaml"] = "".join(f"- file: f{i}\n  sha256: {r(HEX, 64)}\n  md5: {r(H
 def write(d, files):
     os.makedirs(d, exist_ok=True)
     for name, text in files.items():
+        if ONLY and f"{d}/{name}" not in ONLY:
+            continue
         with open(os.path.join(d, name), "w") as f:
             f.write(text)
 

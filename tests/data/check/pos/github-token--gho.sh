@@ -1,1 +1,1 @@
-curl -H 'Authorization: token gho_ka68EqNGgEKZJhTsAxF6p7CYXd6vO51ZkLN6' https://api.github.com/user
+curl -H 'Authorization: token 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' https://api.github.com/user
