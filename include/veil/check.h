@@ -16,7 +16,9 @@
  *  - Kubernetes Secrets (YAML streams, JSON, List items, the
  *    last-applied-configuration annotation, kustomize secretGenerator,
  *    .dockerconfigjson, kubeconfig credentials): non-empty values must be
- *    ENC[...]; base64 data values are decoded and scanned.
+ *    ENC[...]; base64 data values are decoded and scanned. A SealedSecret's
+ *    spec.template.data/stringData literals count as plaintext; its
+ *    encryptedData is ciphertext that no content detector reports.
  *  - content detectors (private keys, provider tokens, passwords in URLs,
  *    high-entropy values under secret-like keys) on text blobs.
  * Findings are allowlisted by an inline "veil:allow" on the line, or by a

@@ -124,6 +124,7 @@ void veil_check_free(veil_check *c)
 		free(c->refs[i].commit);
 	}
 	free(c->refs);
+	free(c->cipher);
 	veil_sops__config_free(c->sops);
 	free(c->root);
 	free(c);
@@ -324,6 +325,29 @@ static int vadd(veil_check *c, const veil_check__src *src, unsigned int line, un
 	return 0;
 }
 
+int veil_check__cipher_span(veil_check *c, size_t start, size_t end)
+{
+	if (c->ncipher == c->capcipher) {
+		size_t cap = c->capcipher ? c->capcipher * 2 : 8;
+		void *p = realloc(c->cipher, cap * sizeof(*c->cipher));
+		if (!p)
+			return veil_error_set(VEIL_ENOMEM, "out of memory");
+		c->cipher = p;
+		c->capcipher = cap;
+	}
+	c->cipher[c->ncipher].start = start;
+	c->cipher[c->ncipher++].end = end;
+	return 0;
+}
+
+static int in_cipher(const veil_check *c, size_t off)
+{
+	for (size_t i = 0; i < c->ncipher; i++)
+		if (off >= c->cipher[i].start && off < c->cipher[i].end)
+			return 1;
+	return 0;
+}
+
 int veil_check__add(veil_check *c, const veil_check__src *src, size_t off, const char *rule,
                     veil_check_severity sev, const char *secret, size_t slen, const char *fix,
                     const char *fmt, ...)
@@ -334,6 +358,8 @@ int veil_check__add(veil_check *c, const veil_check__src *src, size_t off, const
 
 	if (src->fixed)
 		off = src->fixed_off;
+	else if (in_cipher(c, off))
+		return 0; /* ciphertext that only looks like a secret */
 	if (!(c->o.flags & VEIL_CHECK_NO_IGNORE) && src->text &&
 	    veil_check__inline_allowed(src->text, src->len, off))
 		return 0;
@@ -436,6 +462,7 @@ int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t
 	}
 	drop_final(c);
 	c->nrecent = 0;
+	c->ncipher = 0;
 	binary = memchr(text, '\0', len < 8000 ? len : 8000) != NULL;
 	encrypted = veil_check__is_ciphertext(path, text, len);
 	chacha = encrypted && veil_check__memmem(text, len, "ENC[CHACHA20_POLY1305,", 22) != NULL;

@@ -67,6 +67,10 @@ struct veil_check {
 		char sha256[65];
 	} recent[16]; /* secrets of this blob accepted by .veilignore */
 	size_t nrecent;
+	struct veil_check__span {
+		size_t start, end;
+	} *cipher; /* byte ranges of this blob that are ciphertext */
+	size_t ncipher, capcipher;
 };
 
 /* Where findings of a scan go: the blob (for line:col and veil:allow), and,
@@ -92,6 +96,11 @@ int veil_check__add_at(veil_check *c, const veil_check__src *src, unsigned int l
                        unsigned int col, const char *rule, veil_check_severity sev,
                        const char *secret, size_t slen, const char *fix, const char *fmt, ...)
 	__attribute__((format(printf, 10, 11)));
+
+/* Marks blob bytes [start, end) as ciphertext (a SealedSecret's
+ * encryptedData): findings of the detectors that start there are dropped.
+ * Cleared by the next veil_check_blob. */
+int veil_check__cipher_span(veil_check *c, size_t start, size_t end);
 
 /* detect.c: runs every content detector over buf (one keyword pass). */
 int veil_check__detect(veil_check *c, const veil_check__src *src, const char *buf, size_t len);

@@ -3,6 +3,8 @@
  * file, List items, and the JSON of the last-applied-configuration
  * annotation. A Secret's non-empty data/stringData values must be ENC[...];
  * data values are also base64-decoded and run through the detectors.
+ * SealedSecrets: encryptedData is ciphertext the detectors must not report,
+ * literals in spec.template.data/stringData are plaintext.
  * Also kubeconfig credentials, docker config "auths", kustomize
  * secretGenerator literals (and the files it reads, checked once the whole
  * tree was seen), and Flux Kustomizations that decrypt with sops.
@@ -96,6 +98,43 @@ static int secret_obj(veil_check *c, const veil_check__src *src, const veil_node
 			              "plaintext value %s.%s in a Kubernetes Secret", fields[f], v->key);
 			if (!error && f == 1 && !harmless(v->value, v->value_len))
 				error = scan_decoded(c, src, v);
+		}
+	}
+	return error;
+}
+
+/*
+ * A SealedSecret (bitnami.com/v1alpha1): spec.encryptedData (and the old
+ * spec.data) is ciphertext only the controller can open, so no detector may
+ * report it; spec.template.data (and stringData) goes into the Secret as
+ * written, so a literal there is a plaintext secret (templates like
+ * {{ index . "key" }} are fine).
+ */
+static int sealed_secret(veil_check *c, const veil_check__src *src, const veil_node *obj)
+{
+	static const char *const fields[] = {"stringData", "data"};
+	const veil_node *spec = child(obj, "spec", VEIL_NODE_MAP);
+	const veil_node *tmpl = child(spec, "template", VEIL_NODE_MAP);
+	const veil_node *sealed[2];
+	int error = 0;
+
+	sealed[0] = spec ? veil_node_get(spec, "encryptedData") : NULL;
+	sealed[1] = spec ? veil_node_get(spec, "data") : NULL;
+	/* spans are offsets into the blob: not for an annotation's inner JSON */
+	for (size_t i = 0; i < 2 && !error && !src->fixed; i++)
+		if (sealed[i])
+			error = veil_check__cipher_span(c, sealed[i]->span.start,
+			                                sealed[i]->span.end);
+	for (size_t f = 0; f < 2 && !error; f++) {
+		const veil_node *m = child(tmpl, fields[f], VEIL_NODE_MAP);
+
+		for (size_t i = 0; m && i < m->nitems && !error; i++) {
+			const veil_node *v = m->items[i];
+			if (v->kind == VEIL_NODE_SCALAR && v->key)
+				error = plain(c, src, v, "k8s-secret-plaintext",
+				              "plaintext value spec.template.%s.%s in a SealedSecret "
+				              "(only encryptedData is sealed)",
+				              fields[f], v->key);
 		}
 	}
 	return error;
@@ -307,6 +346,8 @@ static int object(veil_check *c, const veil_check__src *src, const veil_node *ob
 			error = object(c, src, items->items[i], depth + 1);
 	if (!error && kind && !strcmp(kind, "Secret"))
 		error = secret_obj(c, src, obj);
+	if (!error && kind && !strcmp(kind, "SealedSecret"))
+		error = sealed_secret(c, src, obj);
 	if (!error && (veil_node_get(obj, "secretGenerator") ||
 	               (kind && !strcmp(kind, "Kustomization"))))
 		error = kustomization(c, src, obj);

@@ -91,6 +91,13 @@ def b64(s):
     return base64.b64encode(s.encode()).decode()
 
 
+def sealed(n=None):
+    # kubeseal's value: base64 of a 2-byte length, the RSA-sealed session key
+    # (512 bytes for a 4096-bit key) and the AES-GCM ciphertext; made up here
+    n = n or 512 + 16 + rnd.randrange(8, 40)
+    return base64.b64encode(b"\x02\x00" + os.urandom(n)).decode()
+
+
 def password():
     return r(string.ascii_letters, 4) + rnd.choice("!#%+") + r(AL, 6) + r(string.digits, 2)
 
@@ -247,6 +254,34 @@ type: kubernetes.io/dockerconfigjson
 data:
   .dockerconfigjson: {b64(json.dumps({"auths": {"ghcr.io": {"auth": b64("bot:" + password())}}}))}
 """
+pos["k8s-secret-plaintext--sealed-template.yaml"] = f"""apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata:
+  name: db
+  namespace: prod
+spec:
+  encryptedData:
+    username: {sealed()}
+  template:
+    metadata:
+      name: db
+    type: Opaque
+    data:
+      password: {password()}
+"""
+pos["k8s-secret-plaintext--sealed-stringdata.yaml"] = f"""apiVersion: v1
+kind: List
+items:
+  - apiVersion: bitnami.com/v1alpha1
+    kind: SealedSecret
+    metadata: {{name: api, namespace: prod}}
+    spec:
+      encryptedData:
+        token: {sealed(40)}
+      template:
+        stringData:
+          api-key: {r(AL, 28)}
+"""
 pos["kustomize-secret-literal--kustomization.yaml"] = f"""apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
@@ -324,6 +359,41 @@ spec:
     - secretKey: password
       remoteRef: {key: prod/db, property: password}
 """
+neg["sealed-secret.yaml"] = f"""apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata:
+  name: db
+  namespace: prod
+  annotations:
+    sealedsecrets.bitnami.com/managed: "true"
+spec:
+  encryptedData:
+    password: {sealed(20)}
+    api_token: {sealed(36)}
+    client_secret: {sealed()}
+    DB_PASSWORD: {sealed(12)}
+  template:
+    metadata:
+      name: db
+      labels: {{app: api}}
+    type: Opaque
+    data:
+      dsn: 'postgres://app:{{{{ index . "password" }}}}@db:5432/app'
+      config.yaml: |
+        token: {{{{ index . "api_token" }}}}
+---
+apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata:
+  name: legacy
+spec:
+  data: {sealed()}
+"""
+neg["sealed-secret.json"] = json.dumps({
+    "apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret",
+    "metadata": {"name": "regcred", "namespace": "ci"},
+    "spec": {"encryptedData": {".dockerconfigjson": sealed(), "password": sealed(24)},
+             "template": {"type": "kubernetes.io/dockerconfigjson"}}}, indent=2) + "\n"
 neg["deployment.yaml"] = """apiVersion: apps/v1
 kind: Deployment
 metadata:
