@@ -80,7 +80,11 @@ int veil_check__filter(veil_check *c, const veil_check__src *src, unsigned int a
 	                                                                  : "(encrypting)");
 }
 
-/* The value walk of a sops document: selected scalars must be ENC[...]. */
+/* The value walk of a sops document: selected scalars must be ENC[...].
+ * Selection as src/lib/sops/walk.c does it when encrypting: by the keys on
+ * the path, or by a comment matching the comment regex, which selects the
+ * next item at its level with everything under it. */
+#define VWALK_LEVELS (VEIL_DOC_MAX_DEPTH + 2)
 struct vwalk {
 	veil_check *c;
 	const veil_check__src *src;
@@ -89,6 +93,7 @@ struct vwalk {
 	veil_regex *re;
 	const char *keys[64];
 	size_t nkeys;
+	unsigned char cflag[VWALK_LEVELS]; /* a comment at this level matched */
 	int error;
 };
 
@@ -108,8 +113,20 @@ static int any_key(const struct vwalk *w)
 	return 0;
 }
 
-/* -1: cannot tell (comment-based rules) */
-static int selected(const struct vwalk *w)
+static int comment_rule(veil_sops_sel_kind sel)
+{
+	return sel == VEIL_SEL_ENCRYPTED_COMMENT_REGEX || sel == VEIL_SEL_UNENCRYPTED_COMMENT_REGEX;
+}
+
+static int any_flag(const struct vwalk *w, size_t level)
+{
+	for (size_t i = 0; i <= level && i < VWALK_LEVELS; i++)
+		if (w->cflag[i])
+			return 1;
+	return 0;
+}
+
+static int selected(const struct vwalk *w, size_t level)
 {
 	switch (w->sel) {
 	case VEIL_SEL_ENCRYPTED_SUFFIX:
@@ -119,20 +136,22 @@ static int selected(const struct vwalk *w)
 	case VEIL_SEL_UNENCRYPTED_REGEX:
 		return !any_key(w);
 	case VEIL_SEL_ENCRYPTED_COMMENT_REGEX:
+		return any_flag(w, level);
 	case VEIL_SEL_UNENCRYPTED_COMMENT_REGEX:
-		return -1;
+		return !any_flag(w, level);
 	default:
 		return 1;
 	}
 }
 
-static void vwalk_node(struct vwalk *w, const veil_node *n, int root)
+/* level: the node's depth, 0 for a document root (as in sops/walk.c). */
+static void vwalk_node(struct vwalk *w, const veil_node *n, size_t level)
 {
 	if (w->error)
 		return;
 	if (n->kind == VEIL_NODE_SCALAR) {
 		if (n->type == VEIL_SCALAR_NULL || n->value_len == 0 ||
-		    veil_check__is_enc(n->value, n->value_len) || selected(w) != 1)
+		    veil_check__is_enc(n->value, n->value_len) || !selected(w, level))
 			return;
 		w->error = veil_check__add(w->c, w->src, n->span.start, "sops-plaintext-value",
 		                           VEIL_CHECK_ERROR, n->value, n->value_len, FIX_ENCRYPT,
@@ -140,23 +159,29 @@ static void vwalk_node(struct vwalk *w, const veil_node *n, int root)
 		                           n->key ? n->key : "(list item)");
 		return;
 	}
-	if (n->kind != VEIL_NODE_MAP && n->kind != VEIL_NODE_SEQ)
+	if ((n->kind != VEIL_NODE_MAP && n->kind != VEIL_NODE_SEQ) || level + 2 >= VWALK_LEVELS)
 		return;
 	for (size_t i = 0; i < n->nitems && !w->error; i++) {
 		const veil_node *it = n->items[i];
 		int pushed = 0;
 
-		if (it->kind == VEIL_NODE_COMMENT)
+		if (it->kind == VEIL_NODE_COMMENT) {
+			if (comment_rule(w->sel) && w->re &&
+			    veil_regex_match(w->re, it->value, it->value_len))
+				w->cflag[level + 1] = 1;
 			continue;
-		if (root && it->key && (!strcmp(it->key, "sops") || !strncmp(it->key, "sops_", 5)))
+		}
+		if (level == 0 && it->key &&
+		    (!strcmp(it->key, "sops") || !strncmp(it->key, "sops_", 5)))
 			continue;
 		if (n->kind == VEIL_NODE_MAP && it->key && w->nkeys < 64) {
 			w->keys[w->nkeys++] = it->key;
 			pushed = 1;
 		}
-		vwalk_node(w, it, 0);
+		vwalk_node(w, it, level + 1);
 		if (pushed)
 			w->nkeys--;
+		w->cflag[level + 1] = 0; /* a comment selects the next item only */
 	}
 }
 
@@ -205,15 +230,18 @@ int veil_check__sops_values(veil_check *c, const veil_check__src *src, const vei
 		w.sel = VEIL_SEL_UNENCRYPTED_SUFFIX;
 		w.sel_value = "_unencrypted";
 	}
-	if ((w.sel == VEIL_SEL_ENCRYPTED_REGEX || w.sel == VEIL_SEL_UNENCRYPTED_REGEX) &&
+	if ((w.sel == VEIL_SEL_ENCRYPTED_REGEX || w.sel == VEIL_SEL_UNENCRYPTED_REGEX ||
+	     comment_rule(w.sel)) &&
 	    veil_regex_compile(&w.re, w.sel_value) != 0) {
 		veil_error_clear();
 		goto done;
 	}
 	for (size_t i = 0; i < veil_doc_count(doc) && !w.error; i++) {
 		const veil_node *r = veil_doc_root(doc, i);
-		if (r)
-			vwalk_node(&w, r, 1);
+		if (r) {
+			memset(w.cflag, 0, sizeof(w.cflag));
+			vwalk_node(&w, r, 0);
+		}
 	}
 	error = w.error;
 	if (!error && c->o.identities && veil_sops_is_encrypted(doc))
