@@ -87,6 +87,23 @@ TEST(test_check_sealed__template_literals_are_plaintext)
 	EXPECT_RULES("sealed.yaml", text, "k8s-secret-plaintext");
 }
 
+TEST(test_check_sealed__encrypted_data_that_is_not_base64)
+{
+	static const char head[] = "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n"
+	                           "metadata:\n  name: s\nspec:\n  encryptedData:\n";
+	char text[1024];
+
+	/* kubeseal never writes '!' or '_': pasted in plaintext */
+	snprintf(text, sizeof(text), "%s    password: hunter2-Xq9!\n", head); /* veil:allow */
+	EXPECT_RULES("sealed.yaml", text, "k8s-secret-plaintext");
+	snprintf(text, sizeof(text), "%s    token: gh" "p_Zq8vN3xL5pR9tW2mK7bY1dF6hJ4cZ0Vq8sN2\n",
+	         head);
+	EXPECT_RULES("sealed.yaml", text, "k8s-secret-plaintext");
+	/* templates and empty values are not */
+	snprintf(text, sizeof(text), "%s    a: \"{{ .Values.sealed.a }}\"\n    b: \"\"\n", head);
+	EXPECT_RULES("sealed.yaml", text, "");
+}
+
 TEST(test_check_sealed__ciphertext_ranges_end_with_the_object)
 {
 	char text[2048];

@@ -340,8 +340,19 @@ int veil_check__cipher_span(veil_check *c, size_t start, size_t end)
 	return 0;
 }
 
-static int in_cipher(const veil_check *c, size_t off)
+/* Whether a finding at off about secret lies in ciphertext: only a secret
+ * made of base64 characters can be part of base64 ciphertext; a token with
+ * '_', '-', '.' or '!' in it was pasted there in plaintext. */
+static int in_cipher(const veil_check *c, size_t off, const char *secret, size_t slen)
 {
+	if (!secret || !c->ncipher)
+		return 0;
+	for (size_t i = 0; i < slen; i++) {
+		unsigned char ch = (unsigned char)secret[i];
+		if (!((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') && !(ch >= '0' && ch <= '9') &&
+		    ch != '+' && ch != '/' && ch != '=')
+			return 0;
+	}
 	for (size_t i = 0; i < c->ncipher; i++)
 		if (off >= c->cipher[i].start && off < c->cipher[i].end)
 			return 1;
@@ -358,7 +369,7 @@ int veil_check__add(veil_check *c, const veil_check__src *src, size_t off, const
 
 	if (src->fixed)
 		off = src->fixed_off;
-	else if (in_cipher(c, off))
+	else if (in_cipher(c, off, secret, slen))
 		return 0; /* ciphertext that only looks like a secret */
 	if (!(c->o.flags & VEIL_CHECK_NO_IGNORE) && src->text &&
 	    veil_check__inline_allowed(src->text, src->len, off))

@@ -98,8 +98,9 @@ int veil_check__add_at(veil_check *c, const veil_check__src *src, unsigned int l
 	__attribute__((format(printf, 10, 11)));
 
 /* Marks blob bytes [start, end) as ciphertext (a SealedSecret's
- * encryptedData): findings of the detectors that start there are dropped.
- * Cleared by the next veil_check_blob. */
+ * encryptedData): findings that start there are dropped when their secret
+ * is made of base64 characters (could be part of the ciphertext). Cleared
+ * by the next veil_check_blob. */
 int veil_check__cipher_span(veil_check *c, size_t start, size_t end);
 
 /* detect.c: runs every content detector over buf (one keyword pass). */

@@ -103,12 +103,25 @@ static int secret_obj(veil_check *c, const veil_check__src *src, const veil_node
 	return error;
 }
 
+/* kubeseal writes standard base64; anything else was never sealed. */
+static int base64_text(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		if (!veil_check__alnum(ch) && ch != '+' && ch != '/' && ch != '=' && ch != '\n' &&
+		    ch != '\r' && ch != ' ')
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * A SealedSecret (bitnami.com/v1alpha1): spec.encryptedData (and the old
  * spec.data) is ciphertext only the controller can open, so no detector may
- * report it; spec.template.data (and stringData) goes into the Secret as
- * written, so a literal there is a plaintext secret (templates like
- * {{ index . "key" }} are fine).
+ * report it, though a value that is not even base64 was pasted in plaintext;
+ * spec.template.data (and stringData) goes into the Secret as written, so a
+ * literal there is a plaintext secret (templates like {{ index . "key" }}
+ * are fine).
  */
 static int sealed_secret(veil_check *c, const veil_check__src *src, const veil_node *obj)
 {
@@ -125,6 +138,14 @@ static int sealed_secret(veil_check *c, const veil_check__src *src, const veil_n
 		if (sealed[i])
 			error = veil_check__cipher_span(c, sealed[i]->span.start,
 			                                sealed[i]->span.end);
+	for (size_t i = 0; sealed[0] && sealed[0]->kind == VEIL_NODE_MAP &&
+	                   i < sealed[0]->nitems && !error; i++) {
+		const veil_node *v = sealed[0]->items[i];
+		if (v->kind == VEIL_NODE_SCALAR && v->key && !base64_text(v->value, v->value_len))
+			error = plain(c, src, v, "k8s-secret-plaintext",
+			              "value %s.%s of a SealedSecret is not sealed (not base64)",
+			              "spec.encryptedData", v->key);
+	}
 	for (size_t f = 0; f < 2 && !error; f++) {
 		const veil_node *m = child(tmpl, fields[f], VEIL_NODE_MAP);
 

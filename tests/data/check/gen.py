@@ -282,6 +282,15 @@ items:
         stringData:
           api-key: {r(AL, 28)}
 """
+pos["k8s-secret-plaintext--sealed-pasted.yaml"] = f"""apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata:
+  name: smtp
+spec:
+  encryptedData:
+    user: {sealed()}
+    password: {r(AL, 6)}!{r(AL, 6)}
+"""
 pos["kustomize-secret-literal--kustomization.yaml"] = f"""apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
