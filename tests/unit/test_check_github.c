@@ -72,6 +72,16 @@ TEST(test_check_github__checksum)
 	CHECK(!veil_check__github_checksum("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", 36));
 }
 
+static const char *const quiet[] = {
+	"GH_TOKEN=gh" "p_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+	"GH_TOKEN=gh" "p_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n",
+	"GH_TOKEN=gh" "p_Ab3dE5Gh9KAb3dE5Gh9KAb3dE5Gh9KAb3dE5\n",
+	"GH_TOKEN=gh" "p_aB1cD2eF3gH4aB1cD2eF3gH4aB1cD2eF3gH4\n",
+	"GH_TOKEN=gh" "p_0123456789abcdefghijklmnopqrstuvwxyz\n",
+	"GH_TOKEN=gh" "p_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\n",
+	"GH_TOKEN=gh" "p_<your-token-here>\n",
+};
+
 TEST(test_check_github__tokens_and_placeholders)
 {
 	static const char *const prefixes[] = {"gh" "p_", "gh" "o_", "gh" "u_", "gh" "s_",
@@ -98,18 +108,8 @@ TEST(test_check_github__tokens_and_placeholders)
 	CHECK(!strcmp(rule, "github-token"));
 	CHECK(strstr(msg, "does not match") != NULL);
 	/* placeholders and patterns */
-	scan1("GH_TOKEN=gh" "p_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", rule, msg);
-	CHECK(!strcmp(rule, ""));
-	scan1("GH_TOKEN=gh" "p_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n", rule, msg);
-	CHECK(!strcmp(rule, ""));
-	scan1("GH_TOKEN=gh" "p_Ab3dE5Gh9KAb3dE5Gh9KAb3dE5Gh9KAb3dE5\n", rule, msg);
-	CHECK(!strcmp(rule, ""));
-	scan1("GH_TOKEN=gh" "p_aB1cD2eF3gH4aB1cD2eF3gH4aB1cD2eF3gH4\n", rule, msg);
-	CHECK(!strcmp(rule, ""));
-	scan1("GH_TOKEN=gh" "p_0123456789abcdefghijklmnopqrstuvwxyz\n", rule, msg);
-	CHECK(!strcmp(rule, ""));
-	scan1("GH_TOKEN=gh" "p_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\n", rule, msg);
-	CHECK(!strcmp(rule, ""));
-	scan1("GH_TOKEN=gh" "p_<your-token-here>\n", rule, msg);
-	CHECK(!strcmp(rule, ""));
+	for (size_t i = 0; i < sizeof(quiet) / sizeof(*quiet); i++) {
+		scan1(quiet[i], rule, msg);
+		CHECK(!strcmp(rule, ""));
+	}
 }
