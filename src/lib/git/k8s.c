@@ -17,6 +17,8 @@
 
 #define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
 #define MAX_OBJECT_DEPTH 8
+#define FIX_SEAL                                                                                  \
+	"seal the value into spec.encryptedData (kubeseal), rotate it; or veil encrypt -i PATH"
 
 static const char *str(const veil_node *map, const char *key)
 {
@@ -141,21 +143,26 @@ static int sealed_secret(veil_check *c, const veil_check__src *src, const veil_n
 	for (size_t i = 0; sealed[0] && sealed[0]->kind == VEIL_NODE_MAP &&
 	                   i < sealed[0]->nitems && !error; i++) {
 		const veil_node *v = sealed[0]->items[i];
-		if (v->kind == VEIL_NODE_SCALAR && v->key && !base64_text(v->value, v->value_len))
-			error = plain(c, src, v, "k8s-secret-plaintext",
-			              "value %s.%s of a SealedSecret is not sealed (not base64)",
-			              "spec.encryptedData", v->key);
+		if (v->kind == VEIL_NODE_SCALAR && v->key && !harmless(v->value, v->value_len) &&
+		    !base64_text(v->value, v->value_len))
+			error = veil_check__add(c, src, v->span.start, "k8s-secret-plaintext",
+			                        VEIL_CHECK_ERROR, v->value, v->value_len, FIX_SEAL,
+			                        "value spec.encryptedData.%s of a SealedSecret is "
+			                        "not sealed (not base64)",
+			                        v->key);
 	}
 	for (size_t f = 0; f < 2 && !error; f++) {
 		const veil_node *m = child(tmpl, fields[f], VEIL_NODE_MAP);
 
 		for (size_t i = 0; m && i < m->nitems && !error; i++) {
 			const veil_node *v = m->items[i];
-			if (v->kind == VEIL_NODE_SCALAR && v->key)
-				error = plain(c, src, v, "k8s-secret-plaintext",
-				              "plaintext value spec.template.%s.%s in a SealedSecret "
-				              "(only encryptedData is sealed)",
-				              fields[f], v->key);
+			if (v->kind == VEIL_NODE_SCALAR && v->key && !harmless(v->value, v->value_len))
+				error = veil_check__add(c, src, v->span.start, "k8s-secret-plaintext",
+				                        VEIL_CHECK_ERROR, v->value, v->value_len,
+				                        FIX_SEAL,
+				                        "plaintext value spec.template.%s.%s in a "
+				                        "SealedSecret (only encryptedData is sealed)",
+				                        fields[f], v->key);
 		}
 	}
 	return error;
