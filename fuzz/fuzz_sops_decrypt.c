@@ -9,10 +9,13 @@
  * documented errors, still renders, and leaves the document as it was,
  * rendering to exactly the input bytes; a successful one renders, the output parses and is no
  * longer encrypted; and whatever decrypts while checking the MAC also
- * decrypts with ignore_mac. */
+ * decrypts with ignore_mac. Whatever veil_sops_decrypt_pieces takes (one
+ * root entry per piece, or all in one) the whole path takes too, to the
+ * same bytes. */
 #include "fuzz.h"
 #include "fuzz_fail.h"
 #include "veil/doc.h"
+#include "util/secret.h"
 #include "veil/sops.h"
 #include <sodium.h>
 #include <string.h>
@@ -93,6 +96,47 @@ static int run(const char *src, size_t len, const veil_identities *ids, int igno
 	return error;
 }
 
+/* The whole path's rendered plaintext, or NULL if it fails. */
+static char *whole(const char *src, size_t len, const veil_identities *ids, size_t *out_len)
+{
+	veil_sops_decrypt_options opts = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
+	veil_doc *doc = NULL;
+	char *out = NULL;
+
+	opts.identities = ids;
+	if (veil_doc_parse(&doc, VEIL_FMT_YAML, src, len, "fuzz.yaml") < 0 ||
+	    veil_sops_decrypt(doc, &opts) < 0 || veil_doc_render(&out, out_len, doc) < 0)
+		out = NULL;
+	veil_doc_free(doc);
+	return out;
+}
+
+static void check_pieces(const char *src, size_t len, const veil_identities *ids)
+{
+	veil_sops_decrypt_options opts = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
+	static const size_t sizes[] = {1, 0};
+
+	opts.identities = ids;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		char *out = NULL, *want;
+		size_t out_len = 0, want_len = 0;
+
+		if (veil_sops_decrypt_pieces(&out, &out_len, src, len, "fuzz.yaml", &opts,
+		                             sizes[i]) < 0) {
+			if (out || out_len)
+				veil_fuzz_fail("a declined or failed piece decrypt gave output");
+			continue;
+		}
+		want = whole(src, len, ids, &want_len);
+		if (!want)
+			veil_fuzz_fail("pieces decrypted what the whole path refuses");
+		if (want_len != out_len || memcmp(want, out, out_len))
+			veil_fuzz_fail("pieces and the whole path disagree");
+		veil_wipe_free(want, want_len);
+		veil_wipe_free(out, out_len);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static veil_identities *seed_ids, *other_ids;
@@ -114,6 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		veil_fuzz_fail("ignoring the MAC can only make it easier");
 	if (run(src, size, other_ids, 1) == 0)
 		veil_fuzz_fail("never encrypted for this key");
+	check_pieces(src, size, seed_ids);
 	free(src);
 	return 0;
 }

@@ -130,6 +130,13 @@ VEIL_EXTERN void veil_doc_free(veil_doc *doc);
 /* An empty document of fmt, to build a tree in (metadata, conversions). */
 VEIL_EXTERN int veil_doc_new(veil_doc **out, veil_doc_format fmt);
 
+/* YAML: the indent step the document's text shows (its first nested block
+ * map; 0 when none). A file processed in pieces gives each piece the step
+ * the whole file shows, so multi-line values render as they would in the
+ * whole file. Other formats: 0, and setting does nothing. */
+VEIL_EXTERN int veil_doc_indent_step(const veil_doc *doc);
+VEIL_EXTERN void veil_doc_set_indent_step(veil_doc *doc, int step);
+
 VEIL_EXTERN veil_doc_format veil_doc_format_of(const veil_doc *doc);
 /* Documents in the stream (YAML "---"; always 1 for the other formats). */
 VEIL_EXTERN size_t veil_doc_count(const veil_doc *doc);
@@ -172,6 +179,9 @@ VEIL_EXTERN int veil_doc_pending_value(const veil_doc *doc, const veil_node *nod
 VEIL_EXTERN veil_node *veil_doc_metadata(const veil_doc *doc);
 VEIL_EXTERN int veil_doc_set_metadata(veil_doc *doc, const veil_node *meta);
 VEIL_EXTERN int veil_doc_remove_metadata(veil_doc *doc);
+/* YAML: the source bytes [start, end) remove would delete from document 0
+ * (the sops: entry's whole lines). VEIL_ENOTFOUND without one. */
+VEIL_EXTERN int veil_doc_metadata_range(const veil_doc *doc, size_t *start, size_t *end);
 
 /* The source with every edit applied; *out is malloc'd (wipe it if it holds
  * plaintext). The codec re-parses its own output and checks that every

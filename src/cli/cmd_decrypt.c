@@ -176,11 +176,10 @@ static int reshape(char **out, size_t *out_len, const char *text, size_t len, ve
 	return error;
 }
 
-static int decrypt_doc(veil_doc *doc, const dec_args *a)
+static int decrypt_doc(veil_doc *doc, const dec_args *a, veil_identities *ids)
 {
 	veil_sops_decrypt_options o = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
-	veil_identities *ids = NULL;
-	int rc, error;
+	int rc = 0, error;
 
 	if (!veil_sops_is_encrypted(doc)) {
 		veil_cli__error("%s: not encrypted: no sops metadata with a mac and version",
@@ -190,26 +189,66 @@ static int decrypt_doc(veil_doc *doc, const dec_args *a)
 			               "yaml, json, dotenv or ini");
 		return VEIL_EXIT_NOT_ENCRYPTED;
 	}
-	if ((rc = veil_cli__doc_identities(&ids, a->d.ids, a->d.nids)) != 0)
-		goto done;
 	o.identities = ids;
 	o.ignore_mac = a->ignore_mac;
 	if ((error = veil_sops_decrypt(doc, &o)) < 0) {
 		veil_cli__lib_error(a->d.file, error);
 		rc = veil_cli__sops_exit(error);
 	}
-done:
-	veil_identities_free(ids);
 	return rc;
+}
+
+/* From this size a YAML file is decrypted a group of root entries at a time
+ * (veil_sops_decrypt_pieces): as one tree it would take about four times
+ * its size in fresh memory. Smaller files gain nothing from it. */
+#define PIECES_FROM (1024u * 1024)
+
+static int pieces_apply(const dec_args *a, veil_doc_format fmt, size_t len)
+{
+	return fmt == VEIL_FMT_YAML && len >= PIECES_FROM && !a->extract &&
+	       (!a->output_type || veil_doc_format_parse(a->output_type) == VEIL_FMT_YAML);
+}
+
+/* 1 and *out when the pieces gave the plaintext; 0 when the whole-document
+ * path must run (it also reports any error with its exact position). */
+static int try_pieces(const dec_args *a, const veil_identities *ids, const char *text, size_t len,
+                      char **out, size_t *out_len)
+{
+	veil_sops_decrypt_options o = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
+
+	o.identities = ids;
+	o.ignore_mac = a->ignore_mac;
+	return veil_sops_decrypt_pieces(out, out_len, text, len, a->d.file, &o, 0) == 0;
+}
+
+/* Reads the file, decrypts a large YAML one in pieces, and otherwise (or
+ * if that fails) parses it whole into *doc. */
+static int load(veil_doc **doc, const dec_args *a, veil_identities *ids, char **out,
+                size_t *out_len)
+{
+	veil_doc_format fmt = veil_cli__doc_format(a->d.file, a->d.fmt);
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	*doc = NULL;
+	if ((rc = veil_cli__doc_read(&text, &len, a->d.file)) != 0)
+		return rc;
+	if (pieces_apply(a, fmt, len) && try_pieces(a, ids, text, len, out, out_len)) {
+		veil_wipe_free(text, len);
+		return 0;
+	}
+	return veil_cli__doc_parse_taken(doc, text, len, a->d.file, fmt);
 }
 
 int veil_cli__cmd_decrypt(int argc, char **argv)
 {
 	dec_args a = {0};
 	veil_doc *doc = NULL;
+	veil_identities *ids = NULL;
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	char *out = NULL, *shaped = NULL;
-	size_t len = 0, out_len = 0, shaped_len = 0;
+	size_t out_len = 0, shaped_len = 0;
 	veil_doc_format fmt = 0;
 	int rc, error;
 
@@ -224,9 +263,14 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 		rc = veil_cli__usage("decrypt", "unknown --output-type '%s'", a.output_type);
 		goto done;
 	}
-	if ((rc = veil_cli__doc_load(&doc, NULL, &len, a.d.file, fmt)) != 0)
+	if ((rc = veil_cli__doc_identities(&ids, a.d.ids, a.d.nids)) != 0 ||
+	    (rc = load(&doc, &a, ids, &out, &out_len)) != 0)
 		goto done;
-	if ((rc = decrypt_doc(doc, &a)) != 0)
+	if (!doc) { /* decrypted in pieces */
+		rc = veil_cli__doc_write(a.d.output, a.d.in_place, a.d.file, out, out_len);
+		goto done;
+	}
+	if ((rc = decrypt_doc(doc, &a, ids)) != 0)
 		goto done;
 	fmt = veil_doc_format_of(doc);
 	if (fmt == VEIL_FMT_BINARY && !a.extract) {
@@ -258,6 +302,7 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 	}
 done:
 	veil_doc_free(doc);
+	veil_identities_free(ids);
 	veil_wipe_free(out, out_len);
 	veil_wipe_free(shaped, shaped_len);
 	free(operands);

@@ -30,30 +30,55 @@ int veil_cli__sops_exit(int code)
 	}
 }
 
-int veil_cli__doc_load(veil_doc **doc, char **text, size_t *len, const char *path,
-                       veil_doc_format fmt)
+veil_doc_format veil_cli__doc_format(const char *path, veil_doc_format fmt)
+{
+	if (fmt)
+		return fmt;
+	return strcmp(path, "-") ? veil_doc_format_from_path(path) : VEIL_FMT_BINARY;
+}
+
+int veil_cli__doc_read(char **text, size_t *len, const char *path)
 {
 	uint8_t *data = NULL;
-	int error;
+	int error = veil_file_read(&data, len, path, VEIL_DOC_MAX_SIZE);
 
-	*doc = NULL;
-	if (text)
-		*text = NULL;
-	if (!fmt)
-		fmt = strcmp(path, "-") ? veil_doc_format_from_path(path) : VEIL_FMT_BINARY;
-	error = veil_file_read(&data, len, path, VEIL_DOC_MAX_SIZE);
+	*text = (char *)data;
 	if (error < 0) {
 		veil_cli__lib_error(path, error);
 		return error == VEIL_ENOTFOUND ? VEIL_EXIT_NO_FILE : veil_cli__sops_exit(error);
 	}
-	if (text) {
-		*text = (char *)data;
-		error = veil_doc_parse(doc, fmt, *text, *len, strcmp(path, "-") ? path : "stdin");
-	} else {
-		/* the document keeps the read buffer: a big file is held once */
-		error = veil_doc_parse_take(doc, fmt, (char *)data, *len,
-		                            strcmp(path, "-") ? path : "stdin");
+	return 0;
+}
+
+int veil_cli__doc_parse_taken(veil_doc **doc, char *text, size_t len, const char *path,
+                              veil_doc_format fmt)
+{
+	int error = veil_doc_parse_take(doc, veil_cli__doc_format(path, fmt), text, len,
+	                                strcmp(path, "-") ? path : "stdin");
+
+	if (error < 0) {
+		veil_cli__lib_error(path, error);
+		return error == VEIL_ELIMIT ? VEIL_EXIT_LIMIT : VEIL_EXIT_BAD_DOCUMENT;
 	}
+	return 0;
+}
+
+int veil_cli__doc_load(veil_doc **doc, char **text, size_t *len, const char *path,
+                       veil_doc_format fmt)
+{
+	char *data = NULL;
+	int rc, error;
+
+	*doc = NULL;
+	if (text)
+		*text = NULL;
+	if ((rc = veil_cli__doc_read(&data, len, path)) != 0)
+		return rc;
+	if (!text)	/* the document keeps the read buffer: a big file is held once */
+		return veil_cli__doc_parse_taken(doc, data, *len, path, fmt);
+	*text = data;
+	error = veil_doc_parse(doc, veil_cli__doc_format(path, fmt), data, *len,
+	                       strcmp(path, "-") ? path : "stdin");
 	if (error < 0) {
 		veil_cli__lib_error(path, error);
 		return error == VEIL_ELIMIT ? VEIL_EXIT_LIMIT : VEIL_EXIT_BAD_DOCUMENT;

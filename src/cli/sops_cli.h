@@ -26,6 +26,16 @@ enum {
 /* The exit code for a library failure code. */
 int veil_cli__sops_exit(int code);
 
+/* fmt, or the format FILE's name implies (binary for stdin). */
+veil_doc_format veil_cli__doc_format(const char *path, veil_doc_format fmt);
+/* Reads FILE ("-" = stdin) whole (malloc'd, NUL-terminated); prints the
+ * error and returns an exit code, or 0. */
+int veil_cli__doc_read(char **text, size_t *len, const char *path);
+/* Parses a buffer from veil_cli__doc_read, which the document keeps (freed
+ * here on failure); prints the error and returns an exit code, or 0. */
+int veil_cli__doc_parse_taken(veil_doc **doc, char *text, size_t len, const char *path,
+                              veil_doc_format fmt);
+
 /* Reads FILE ("-" = stdin) and parses it as fmt (0 = from the name, binary
  * for stdin without --input-type). Prints the error and returns an exit
  * code, or 0. *text gets the read buffer (the caller frees it); with text

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "doc/internal.h"
+#include "doc/yaml.h"
 #include "util/secret.h"
 
 static const veil_codec *codec_for(veil_doc_format fmt)
@@ -102,6 +103,60 @@ typedef struct arena_chunk {
 #define ARENA_MAX (64u * 1024 * 1024)
 #define ARENA_HDR ((sizeof(arena_chunk) + 15) & ~(size_t)15)
 
+/*
+ * A file decrypted in pieces (veil_sops_decrypt_chunked) parses hundreds of
+ * small documents one after another. Fresh pages cost a fault and a clear
+ * each, so the chunks of a freed document are kept, wiped (hence zeroed
+ * again), for the next one on this thread.
+ */
+#define CACHE_SLOTS 8
+#define CACHE_MAX_CHUNK (4u * 1024 * 1024)
+static _Thread_local arena_chunk *cache[CACHE_SLOTS];
+
+static void *cache_take(size_t size)
+{
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		arena_chunk *c = cache[i];
+
+		if (c && c->size == size) {
+			cache[i] = NULL;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static int cache_put(arena_chunk *c)
+{
+	if (c->size > CACHE_MAX_CHUNK)
+		return 0;
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		if (!cache[i]) {
+			cache[i] = c;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void *chunk_map(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		veil_error_set(VEIL_ENOMEM, "cannot map %zu bytes", size);
+		return NULL;
+	}
+#ifdef MADV_HUGEPAGE
+	if (size >= ARENA_HUGE)
+		madvise(p, size, MADV_HUGEPAGE);
+#endif
+#ifdef MADV_DONTDUMP
+	madvise(p, size, MADV_DONTDUMP);	/* decrypted values live here */
+#endif
+	return p;
+}
+
 static void *arena_alloc(veil_doc *doc, size_t n)
 {
 	arena_chunk *c = doc->arena;
@@ -117,18 +172,8 @@ static void *arena_alloc(veil_doc *doc, size_t n)
 			size = ARENA_MAX;
 		if (size < n + ARENA_HDR)
 			size = (n + ARENA_HDR + ARENA_HUGE - 1) & ~((size_t)ARENA_HUGE - 1);
-		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED) {
-			veil_error_set(VEIL_ENOMEM, "cannot map %zu bytes", size);
+		if (!(p = cache_take(size)) && !(p = chunk_map(size)))
 			return NULL;
-		}
-#ifdef MADV_HUGEPAGE
-		if (size >= ARENA_HUGE)
-			madvise(p, size, MADV_HUGEPAGE);
-#endif
-#ifdef MADV_DONTDUMP
-		madvise(p, size, MADV_DONTDUMP);	/* decrypted values live here */
-#endif
 		c = p;
 		c->next = doc->arena;
 		c->size = size;
@@ -171,7 +216,9 @@ static void arena_free(veil_doc *doc)
 		size_t size = c->size;
 
 		sodium_memzero(c, c->used);
-		munmap(c, size);
+		c->size = size;
+		if (!cache_put(c))
+			munmap(c, size);
 		c = next;
 	}
 	doc->arena = NULL;
@@ -507,6 +554,13 @@ int veil_doc_remove_metadata(veil_doc *doc)
 	if (!doc || !doc->codec->remove_metadata)
 		return veil_error_set(VEIL_EUNSUPPORTED, "cannot remove metadata");
 	return doc->codec->remove_metadata(doc);
+}
+
+int veil_doc_metadata_range(const veil_doc *doc, size_t *start, size_t *end)
+{
+	if (!doc || doc->format != VEIL_FMT_YAML)
+		return veil_error_set(VEIL_EUNSUPPORTED, "metadata range: YAML only");
+	return veil_yaml__metadata_range(doc, start, end);
 }
 
 int veil_doc_emit(char **out, size_t *out_len, veil_doc_format fmt, veil_node *const *roots,

@@ -889,6 +889,21 @@ done:
 	return error;
 }
 
+int veil_doc_indent_step(const veil_doc *doc)
+{
+	const veil_yaml_state *st = doc->format == VEIL_FMT_YAML ? doc->codec_state : NULL;
+
+	return st ? st->indent : 0;
+}
+
+void veil_doc_set_indent_step(veil_doc *doc, int step)
+{
+	veil_yaml_state *st = doc->format == VEIL_FMT_YAML ? doc->codec_state : NULL;
+
+	if (st && step > 0)
+		st->indent = step;
+}
+
 const veil_codec veil_codec__yaml = {
 	yaml_parse,
 	veil_yaml__quote,

@@ -61,6 +61,8 @@ int veil_yaml__check_render(const veil_doc *doc, const char *out, size_t len,
 veil_node *veil_yaml__metadata(const veil_doc *doc);
 int veil_yaml__set_metadata(veil_doc *doc, const veil_node *meta);
 int veil_yaml__remove_metadata(veil_doc *doc);
+/* The whole lines of document 0's sops: entry, as remove deletes them. */
+int veil_yaml__metadata_range(const veil_doc *doc, size_t *start, size_t *end);
 int veil_yaml__emit(veil_buf *out, veil_node *const *roots, size_t nroots, int indent);
 
 #endif

@@ -93,6 +93,17 @@ int veil_yaml__set_metadata(veil_doc *doc, const veil_node *meta)
 	return error;
 }
 
+int veil_yaml__metadata_range(const veil_doc *doc, size_t *start, size_t *end)
+{
+	const veil_node *old = doc->nroots && doc->roots[0] ?
+		veil_node_get(doc->roots[0], "sops") : NULL;
+
+	if (!old)
+		return veil_error_set(VEIL_ENOTFOUND, "%s: no sops entry", doc->name);
+	entry_lines(doc, old, start, end);
+	return 0;
+}
+
 int veil_yaml__remove_metadata(veil_doc *doc)
 {
 	size_t i, start, end;

@@ -24,7 +24,8 @@ struct walk {
 	veil_doc *doc;
 	const veil_sops_walk_opts *o;
 	veil_regex *re;
-	veil_sops_mac mac;
+	veil_sops_mac own_mac;
+	veil_sops_mac *mac; /* own_mac, or the caller's */
 	const char *keys[MAX_LEVELS]; /* map keys on the path (list items add none) */
 	size_t nkeys;
 	unsigned char cflag[MAX_LEVELS]; /* a comment at this level matched the comment regex */
@@ -113,7 +114,7 @@ static int path_error(struct walk *w, const veil_node *n, int code, const char *
 
 static void mac_feed(struct walk *w, const uint8_t *b, size_t len)
 {
-	veil_sops__mac_update(&w->mac, b, len);
+	veil_sops__mac_update(w->mac, b, len);
 	for (size_t i = 0; i < w->ncaps; i++)
 		if (w->caps[i].open)
 			veil_buf_append(&w->caps[i].bytes, b, len);
@@ -454,7 +455,9 @@ int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts, char hex[VEI
 		error = veil_error_set(VEIL_EINVAL, "a suffix rule needs a suffix");
 		goto done;
 	}
-	veil_sops__mac_init(&w->mac, opts->mac_only_encrypted);
+	w->mac = opts->mac ? opts->mac : &w->own_mac;
+	if (!opts->mac)
+		veil_sops__mac_init(w->mac, opts->mac_only_encrypted);
 	for (size_t d = 0; d < veil_doc_count(doc) && !error; d++) {
 		veil_node *root = veil_doc_root(doc, d);
 		if (root && opts->scope)
@@ -462,8 +465,10 @@ int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts, char hex[VEI
 		if (root && !error)
 			error = walk_node(w, root, 0);
 	}
-	veil_sops__mac_final(&w->mac, hex);
+	if (!opts->mac)
+		veil_sops__mac_final(w->mac, hex);
 done:
+	veil_sops__gcm_release();
 	for (size_t i = 0; i < w->ncaps; i++)
 		veil_buf_dispose(&w->caps[i].bytes);
 	veil_buf_dispose(&w->aad);

@@ -23,6 +23,9 @@ typedef struct veil_sops_walk_opts {
 	veil_sops_ivcache *record; /* decrypt: where to remember them; may be NULL */
 	int dry_run;               /* decrypt without queuing edits (reuse/verify only) */
 	const char *scope;         /* "strict", "namespace" or NULL: see veil_sops__scope_prefix */
+	/* Go on feeding this MAC, already initialised, and leave it unfinished
+	 * (a file walked in pieces); NULL: the walk's own MAC, finished into hex. */
+	veil_sops_mac *mac;
 } veil_sops_walk_opts;
 
 /*
@@ -39,7 +42,7 @@ int veil_sops__scope_prefix(veil_buf *out, const char *scope, const veil_node *r
 int veil_sops__scope_valid(const char *scope);
 
 /* Walks every document of doc, queuing value edits, and finishes the MAC
- * into hex. The "sops" key of a root map is skipped. */
+ * into hex (unless opts->mac). The "sops" key of a root map is skipped. */
 int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts,
                     char hex[VEIL_SOPS_MAC_HEX + 1]);
 
