@@ -53,6 +53,13 @@ int veil_yaml__plain_ok(const char *str, size_t len, int flow)
 	if (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == ':')
 		return 0;
 	for (i = 0; i < len; i += n) {
+		/* most bytes of a value are letters and digits: decide those
+		 * without the UTF-8 decoder or the indicator checks */
+		if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9')) {
+			n = 1;
+			continue;
+		}
 		n = printable_at(s, len, i);
 		if (!n)
 			return 0;

@@ -107,8 +107,10 @@ int veil_sops__mac_seal(char **out, veil_sops_cipher cipher, const uint8_t key[V
 
 	if ((error = veil_sops__time_canonical(aad, lastmodified, strlen(lastmodified))) < 0)
 		return error;
-	return veil_sops__encrypt(out, cipher, key, (const uint8_t *)hex, VEIL_SOPS_MAC_HEX, aad,
-	                          strlen(aad), VEIL_SOPS_STR, NULL, 0);
+	error = veil_sops__encrypt(out, cipher, key, (const uint8_t *)hex, VEIL_SOPS_MAC_HEX, aad,
+	                           strlen(aad), VEIL_SOPS_STR, NULL, 0);
+	veil_sops__gcm_release();
+	return error;
 }
 
 int veil_sops__mac_check(const uint8_t key[VEIL_SOPS_KEY_LEN], const char *stored, size_t len,
@@ -133,6 +135,7 @@ int veil_sops__mac_check(const uint8_t key[VEIL_SOPS_KEY_LEN], const char *store
 	}
 	error = 0;
 done:
+	veil_sops__gcm_release();
 	if (pt) {
 		sodium_memzero(pt, pt_len);
 		free(pt);

@@ -63,6 +63,10 @@ int veil_sops__decrypt(uint8_t **pt, size_t *pt_len, veil_sops_type *type,
                        const char *aad, size_t aad_len);
 
 /* As veil_sops__decrypt on an already parsed value. */
+/* AES-GCM keeps its key schedule per thread between values; this frees and
+ * wipes it. Called at the end of each walk and MAC check. */
+void veil_sops__gcm_release(void);
+
 int veil_sops__decrypt_parsed(uint8_t **pt, size_t *pt_len, const uint8_t key[VEIL_SOPS_KEY_LEN],
                               const veil_sops_enc *e, const char *aad, size_t aad_len);
 
