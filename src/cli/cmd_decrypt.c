@@ -1,9 +1,13 @@
 /* veil decrypt: the plaintext of a SOPS file, its MAC verified first. */
 #include "docargs.h"
+#include "util/filemap.h"
+#include "util/fsutil.h"
 #include "util/secret.h"
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { OPT_EXTRACT = VEIL_DOCOPT_OWN, OPT_OUTPUT_TYPE, OPT_IGNORE_MAC };
 
@@ -203,9 +207,9 @@ static int decrypt_doc(veil_doc *doc, const dec_args *a, veil_identities *ids)
  * its size in fresh memory. Smaller files gain nothing from it. */
 #define PIECES_FROM (1024u * 1024)
 
-static int pieces_apply(const dec_args *a, veil_doc_format fmt, size_t len)
+static int pieces_apply(const dec_args *a, veil_doc_format fmt)
 {
-	return fmt == VEIL_FMT_YAML && len >= PIECES_FROM && !a->extract &&
+	return fmt == VEIL_FMT_YAML && !a->extract &&
 	       (!a->output_type || veil_doc_format_parse(a->output_type) == VEIL_FMT_YAML);
 }
 
@@ -221,20 +225,58 @@ static int try_pieces(const dec_args *a, const veil_identities *ids, const char 
 	return veil_sops_decrypt_pieces(out, out_len, text, len, a->d.file, &o, 0) == 0;
 }
 
-/* Reads the file, decrypts a large YAML one in pieces, and otherwise (or
- * if that fails) parses it whole into *doc. */
+/* A mapped input cut short by another process faults on access: end with
+ * a message instead of a crash (nothing has been written yet). */
+static void on_sigbus(int sig)
+{
+	static const char msg[] = "veil: error: the input file was truncated while it was read\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing else to do in a signal handler */
+	}
+	veil_outfile__cleanup_all();
+	_exit(VEIL_EXIT_FAIL);
+}
+
+/* A large regular file is read through a mapping of the page cache: a heap
+ * copy would cost its size again in cleared pages. -1: not mappable. */
+static int try_mapped(const dec_args *a, const veil_identities *ids, char **out, size_t *out_len)
+{
+	struct sigaction sa, old;
+	const char *map = NULL;
+	size_t len = 0;
+	int took;
+
+	if (veil_file_map(&map, &len, a->d.file, PIECES_FROM, VEIL_DOC_MAX_SIZE) < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	took = try_pieces(a, ids, map, len, out, out_len);
+	sigaction(SIGBUS, &old, NULL);
+	veil_file_unmap(map, len);
+	return took;
+}
+
+/* Decrypts a large YAML file in pieces, else reads and parses it whole into
+ * *doc (also when the pieces failed: that path names the error exactly). */
 static int load(veil_doc **doc, const dec_args *a, veil_identities *ids, char **out,
                 size_t *out_len)
 {
 	veil_doc_format fmt = veil_cli__doc_format(a->d.file, a->d.fmt);
 	char *text = NULL;
 	size_t len = 0;
-	int rc;
+	int rc, mapped = pieces_apply(a, fmt) ? try_mapped(a, ids, out, out_len) : 0;
 
 	*doc = NULL;
+	if (mapped == 1)
+		return 0;
 	if ((rc = veil_cli__doc_read(&text, &len, a->d.file)) != 0)
 		return rc;
-	if (pieces_apply(a, fmt, len) && try_pieces(a, ids, text, len, out, out_len)) {
+	/* stdin or a pipe: the pieces work on the read buffer */
+	if (mapped < 0 && len >= PIECES_FROM && try_pieces(a, ids, text, len, out, out_len)) {
 		veil_wipe_free(text, len);
 		return 0;
 	}
