@@ -122,7 +122,7 @@ static void check_pieces(const char *src, size_t len, const veil_identities *ids
 		size_t out_len = 0, want_len = 0;
 
 		if (veil_sops_decrypt_pieces(&out, &out_len, src, len, "fuzz.yaml", &opts,
-		                             sizes[i]) < 0) {
+		                             sizes[i], 1) < 0) {
 			if (out || out_len)
 				veil_fuzz_fail("a declined or failed piece decrypt gave output");
 			continue;

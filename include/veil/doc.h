@@ -127,6 +127,9 @@ VEIL_EXTERN int veil_doc_parse(veil_doc **out, veil_doc_format fmt, const char *
 VEIL_EXTERN int veil_doc_parse_take(veil_doc **out, veil_doc_format fmt, char *src, size_t len,
 	const char *name);
 VEIL_EXTERN void veil_doc_free(veil_doc *doc);
+/* Freed documents leave their memory to the next one on the same thread;
+ * a thread that parsed documents calls this before it ends. */
+VEIL_EXTERN void veil_doc_thread_cleanup(void);
 /* An empty document of fmt, to build a tree in (metadata, conversions). */
 VEIL_EXTERN int veil_doc_new(veil_doc **out, veil_doc_format fmt);
 

@@ -102,13 +102,16 @@ VEIL_EXTERN int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options
  * Decrypts the text of a whole YAML file to the text veil_sops_decrypt +
  * veil_doc_render would give, byte for byte, but a group of root entries
  * at a time (piece_size bytes of source, 0 = 256 KiB): a large file never
- * becomes one tree, so memory and time stay near a plain parse.
+ * becomes one tree, so memory and time stay near a plain parse. Pieces are
+ * decrypted on up to threads threads (0 = the CPUs this process may use,
+ * at most 4) and joined in file order.
  * Any error, including VEIL_EUNSUPPORTED for what it does not split (several
  * documents, directives, CRLF, comment-regex or scope rules...), means:
  * take the whole-document path, which gives the exact message and position
  * (positions here are relative to a piece). *out is malloc'd; wipe it.
  */
 VEIL_EXTERN int veil_sops_decrypt_pieces(char **out, size_t *out_len, const char *src, size_t len,
-	const char *name, const veil_sops_decrypt_options *opts, size_t piece_size);
+	const char *name, const veil_sops_decrypt_options *opts, size_t piece_size,
+	size_t threads);
 
 #endif

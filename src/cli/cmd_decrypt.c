@@ -222,7 +222,7 @@ static int try_pieces(const dec_args *a, const veil_identities *ids, const char 
 
 	o.identities = ids;
 	o.ignore_mac = a->ignore_mac;
-	return veil_sops_decrypt_pieces(out, out_len, text, len, a->d.file, &o, 0) == 0;
+	return veil_sops_decrypt_pieces(out, out_len, text, len, a->d.file, &o, 0, 0) == 0;
 }
 
 /* A mapped input cut short by another process faults on access: end with

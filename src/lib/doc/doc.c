@@ -139,6 +139,15 @@ static int cache_put(arena_chunk *c)
 	return 0;
 }
 
+void veil_doc_thread_cleanup(void)
+{
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		if (cache[i])
+			munmap(cache[i], cache[i]->size);
+		cache[i] = NULL;
+	}
+}
+
 static void *chunk_map(size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -26,6 +26,7 @@ struct walk {
 	veil_regex *re;
 	veil_sops_mac own_mac;
 	veil_sops_mac *mac; /* own_mac, or the caller's */
+	int mac_lost;       /* mac_bytes could not grow */
 	const char *keys[MAX_LEVELS]; /* map keys on the path (list items add none) */
 	size_t nkeys;
 	unsigned char cflag[MAX_LEVELS]; /* a comment at this level matched the comment regex */
@@ -114,7 +115,10 @@ static int path_error(struct walk *w, const veil_node *n, int code, const char *
 
 static void mac_feed(struct walk *w, const uint8_t *b, size_t len)
 {
-	veil_sops__mac_update(w->mac, b, len);
+	if (w->o->mac_bytes && veil_buf_append(w->o->mac_bytes, b, len) < 0)
+		w->mac_lost = 1;
+	if (!w->o->mac_bytes)
+		veil_sops__mac_update(w->mac, b, len);
 	for (size_t i = 0; i < w->ncaps; i++)
 		if (w->caps[i].open)
 			veil_buf_append(&w->caps[i].bytes, b, len);
@@ -467,6 +471,8 @@ int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts, char hex[VEI
 	}
 	if (!opts->mac)
 		veil_sops__mac_final(w->mac, hex);
+	if (!error && w->mac_lost)
+		error = veil_error_set(VEIL_ENOMEM, "out of memory");
 done:
 	veil_sops__gcm_release();
 	for (size_t i = 0; i < w->ncaps; i++)

@@ -26,6 +26,9 @@ typedef struct veil_sops_walk_opts {
 	/* Go on feeding this MAC, already initialised, and leave it unfinished
 	 * (a file walked in pieces); NULL: the walk's own MAC, finished into hex. */
 	veil_sops_mac *mac;
+	/* Append the MAC bytes here instead of hashing them (a piece walked on
+	 * another thread: the caller hashes the pieces' bytes in order). */
+	veil_buf *mac_bytes;
 } veil_sops_walk_opts;
 
 /*
