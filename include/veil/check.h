@@ -86,6 +86,17 @@ VEIL_EXTERN int veil_check_set_commit(veil_check *c, const char *hex);
 VEIL_EXTERN int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t len,
 	unsigned int attrs);
 
+/*
+ * Moves what src collected (findings, the blobs it saw, kustomize and Flux
+ * references) to the end of dst; src keeps its options and is left empty.
+ * For a scan on several threads: one context per thread, each merged in
+ * blob order, gives the findings of a scan on one context in that order
+ * (the whole-tree checks run over the union when dst is read). A path
+ * checked in both is not deduplicated across the two. Returns 0 or
+ * VEIL_ENOMEM (then nothing moved).
+ */
+VEIL_EXTERN int veil_check_merge(veil_check *dst, veil_check *src);
+
 typedef enum veil_check_severity {
 	VEIL_CHECK_ERROR = 1,	/* refuses a commit: exit 1 */
 	VEIL_CHECK_WARNING = 2,

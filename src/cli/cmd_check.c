@@ -4,22 +4,17 @@
  * veil_check_blob() with the blob's path relative to the repository root.
  */
 #include "check_git.h"
+#include "check_paths.h"
 #include "cmd_check.h"
 #include "sops_cli.h"
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define MAX_IDS 32
-#define MAX_DEPTH 64
 
 enum {
 	OPT_FORMAT = 1,
@@ -32,6 +27,7 @@ enum {
 	OPT_STAGED,
 	OPT_ALL,
 	OPT_HISTORY,
+	OPT_JOBS,
 };
 
 static const veil_opt check_opts[] = {
@@ -45,13 +41,14 @@ static const veil_opt check_opts[] = {
     {"staged", 0, 0, OPT_STAGED},
     {"all", 0, 0, OPT_ALL},
     {"history", 0, 0, OPT_HISTORY},
+    {"jobs", 'j', 1, OPT_JOBS},
     {NULL, 0, 0, 0},
 };
 
 static void check_usage(FILE *f)
 {
 	fputs("usage: veil check [--staged | --all | --history] [--format text|json|sarif] [--print-ignore] [--identity FILE]...\n"
-	      "                  [--no-ignore] [--root DIR] [--max-size BYTES] [PATH...]\n"
+	      "                  [--no-ignore] [--root DIR] [--max-size BYTES] [--jobs N] [PATH...]\n"
 	      "\n"
 	      "Scans files and directories (default: .) for plaintext secrets: private keys,\n"
 	      "cloud and SaaS tokens, passwords in URLs and secret-like keys, Kubernetes Secrets\n"
@@ -74,6 +71,8 @@ static void check_usage(FILE *f)
 	      "                   relative to (default: the enclosing git work tree, else .)\n"
 	      "  --max-size N     text files larger than N bytes get only the encryption checks\n"
 	      "                   (default 8 MiB)\n"
+	      "  -j, --jobs N     scan PATHs on N threads (default: $VEIL_CHECK_JOBS, else one\n"
+	      "                   per online core, at most 8); the output is the same for any N\n"
 	      "\n"
 	      "Allowlist: \"veil:allow\" on the line, or a .veilignore line \"PATH RULE SHA256\".\n"
 	      "Exit status: 0 clean (warnings only), 1 findings, 2 usage or scan error.\n",
@@ -109,127 +108,6 @@ static int find_root(char **out, const char *dir)
 	return *out ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
 }
 
-struct walk {
-	veil_check *ctx;
-	char *buf; /* READ_MAX bytes */
-	const char *root;
-	size_t rootlen;
-	int failed;
-};
-
-/* path relative to root, or path itself when outside it */
-static const char *relative(const struct walk *w, const char *abs)
-{
-	if (!strncmp(abs, w->root, w->rootlen) && abs[w->rootlen] == '/')
-		return abs + w->rootlen + 1;
-	if (w->rootlen == 1 && abs[0] == '/')
-		return abs + 1;
-	return abs;
-}
-
-/* Small files are read into one reused buffer (a mapping per file costs
- * more in page faults and munmap than the copy); big ones are mapped. */
-#define READ_MAX (1u << 20)
-
-static void scan_file(struct walk *w, const char *abs, const char *shown)
-{
-	int fd = open(abs, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	void *map = NULL;
-	const void *data = NULL;
-	size_t len = 0;
-	int error;
-
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		veil_cli__error("%s: %s", shown, strerror(errno));
-		w->failed = 1;
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode))
-		goto done;
-	if ((uint64_t)st.st_size > VEIL_DOC_MAX_SIZE) {
-		veil_cli__warning("%s: larger than %u MiB, not scanned", shown,
-		                  VEIL_DOC_MAX_SIZE >> 20);
-		goto done;
-	}
-	if (st.st_size > 0 && st.st_size <= (off_t)READ_MAX) {
-		ssize_t n;
-		while (len < (size_t)st.st_size &&
-		       (n = read(fd, w->buf + len, (size_t)st.st_size - len)) > 0)
-			len += (size_t)n;
-		data = w->buf;
-	} else if (st.st_size > 0) {
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			map = NULL;
-			veil_cli__error("%s: %s", shown, strerror(errno));
-			w->failed = 1;
-			goto done;
-		}
-		data = map;
-		len = (size_t)st.st_size;
-	}
-	error = veil_cli__check_feed(w->ctx, relative(w, abs), data, len, 0);
-	if (error < 0) {
-		veil_cli__lib_error(shown, error);
-		w->failed = 1;
-	}
-done:
-	if (map)
-		munmap(map, (size_t)st.st_size);
-	if (fd >= 0)
-		close(fd);
-}
-
-static void scan_path(struct walk *w, const char *abs, int depth)
-{
-	struct stat st;
-	struct dirent **ents = NULL;
-	int n;
-
-	if (lstat(abs, &st) != 0) {
-		veil_cli__error("%s: %s", abs, strerror(errno));
-		w->failed = 1;
-		return;
-	}
-	if (S_ISREG(st.st_mode)) {
-		scan_file(w, abs, relative(w, abs));
-		return;
-	}
-	if (!S_ISDIR(st.st_mode) || depth > MAX_DEPTH)
-		return; /* symlinks, devices: not followed */
-	n = scandir(abs, &ents, NULL, alphasort);
-	if (n < 0) {
-		veil_cli__error("%s: %s", abs, strerror(errno));
-		w->failed = 1;
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		const char *name = ents[i]->d_name;
-		size_t al = strlen(abs), nl = strlen(name);
-		char *child;
-
-		if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, ".git")) {
-			free(ents[i]);
-			continue;
-		}
-		child = malloc(al + nl + 2);
-		if (child) {
-			memcpy(child, abs, al);
-			child[al] = '/';
-			memcpy(child + al + 1, name, nl + 1);
-			if (al == 1)
-				memmove(child, child + 1, nl + 2);
-			scan_path(w, child, depth + 1);
-			free(child);
-		} else {
-			w->failed = 1;
-		}
-		free(ents[i]);
-	}
-	free(ents);
-}
-
 int veil_cli__check_feed(veil_check *ctx, const char *path, const void *data, size_t len,
                          unsigned int attrs)
 {
@@ -253,6 +131,21 @@ int veil_cli__check_report(veil_check *ctx, veil_check_format fmt)
 	return veil_check_count(ctx, VEIL_CHECK_ERROR) ? VEIL_EXIT_FAIL : VEIL_EXIT_OK;
 }
 
+#define MAX_JOBS 8
+
+static int parse_jobs(unsigned int *jobs, const char *arg)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || arg[0] == '-' || n > MAX_JOBS)
+		return -1;
+	*jobs = (unsigned int)n;
+	return 0;
+}
+
 static int parse_format(veil_check_format *fmt, const char *arg)
 {
 	if (!strcmp(arg, "text"))
@@ -274,14 +167,19 @@ int veil_cli__cmd_check(int argc, char **argv)
 	veil_check_format fmt = VEIL_CHECK_FORMAT_TEXT;
 	veil_identities *idl = NULL;
 	veil_check *ctx = NULL;
-	struct walk w = {0};
 	char *root = NULL, *endp;
+	char *dot[] = {".", NULL};
+	const char *env = getenv("VEIL_CHECK_JOBS");
+	unsigned int jobs = 0;
 	size_t nids = 0;
-	int id, rc = VEIL_EXIT_OK, print_ignore = 0, git = 0, error;
+	int id, rc = VEIL_EXIT_OK, print_ignore = 0, git = 0, failed, error;
 	veil_optstate st;
 
 	if (!operands)
 		return VEIL_EXIT_USAGE;
+	/* a bad value in the environment is ignored: the option can override it */
+	if (env && *env && parse_jobs(&jobs, env) != 0)
+		jobs = 0;
 	veil_cli__opt_init(&st, argc, argv, operands, "check");
 	while ((id = veil_cli__opt_next(&st, check_opts, &arg)) > 0) {
 		switch (id) {
@@ -318,6 +216,13 @@ int veil_cli__cmd_check(int argc, char **argv)
 				goto done;
 			}
 			git = veil_cli__check_git_mode(id == OPT_STAGED, id == OPT_HISTORY);
+			break;
+		case OPT_JOBS:
+			if (parse_jobs(&jobs, arg) != 0) {
+				rc = veil_cli__usage("check", "--jobs wants a number of threads, 0-%d",
+				                     MAX_JOBS);
+				goto done;
+			}
 			break;
 		case OPT_MAX_SIZE:
 			errno = 0;
@@ -365,34 +270,12 @@ int veil_cli__cmd_check(int argc, char **argv)
 		rc = veil_cli__check_git(ctx, git, print_ignore ? VEIL_CHECK_FORMAT_IGNORE : fmt);
 		goto done;
 	}
-	w.ctx = ctx;
-	w.buf = malloc(READ_MAX);
-	if (!w.buf) {
-		rc = veil_cli__lib_error("check", veil_error_set(VEIL_ENOMEM, "out of memory"));
-		goto done;
-	}
-	w.root = root;
-	w.rootlen = strlen(root);
-	for (int i = 0; i < (st.noperands ? st.noperands : 1); i++) {
-		const char *p = st.noperands ? operands[i] : ".";
-		char *abs = realpath(p, NULL);
-		if (!abs) {
-			veil_cli__error("%s: %s", p, strerror(errno));
-			w.failed = 1;
-			continue;
-		}
-		scan_path(&w, abs, 0);
-		free(abs);
-	}
+	failed = veil_cli__check_paths(ctx, &o, st.noperands ? operands : dot,
+	                               st.noperands ? st.noperands : 1, jobs);
 	rc = veil_cli__check_report(ctx, print_ignore ? VEIL_CHECK_FORMAT_IGNORE : fmt);
-	if (w.failed && rc == VEIL_EXIT_OK)
+	if (failed && rc == VEIL_EXIT_OK)
 		rc = VEIL_EXIT_USAGE;
 done:
-	if (w.buf) {
-		/* it held file contents: secrets, maybe */
-		sodium_memzero(w.buf, READ_MAX);
-		free(w.buf);
-	}
 	veil_check_free(ctx);
 	veil_identities_free(idl);
 	free(root);

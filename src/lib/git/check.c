@@ -517,6 +517,64 @@ done:
 	return error;
 }
 
+/* Room for need elements of size sz in *arr (capacity *cap). */
+static int reserve(void **arr, size_t *cap, size_t need, size_t sz)
+{
+	size_t want = *cap ? *cap : 16;
+	void *grown;
+
+	if (need <= *cap)
+		return 0;
+	while (want < need)
+		want *= 2;
+	grown = realloc(*arr, want * sz);
+	if (!grown)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	*arr = grown;
+	*cap = want;
+	return 0;
+}
+
+int veil_check_merge(veil_check *dst, veil_check *src)
+{
+	void *f, *seen, *refs;
+	int error;
+
+	if (!dst || !src || dst == src)
+		return veil_error_set(VEIL_EINVAL, "check: merge wants two contexts");
+	/* the whole-tree findings are recomputed over the union */
+	drop_final(dst);
+	drop_final(src);
+	/* room first: a failure moves nothing */
+	f = dst->f;
+	seen = dst->seen;
+	refs = dst->refs;
+	error = reserve(&f, &dst->capf, dst->nf + src->nf, sizeof(*dst->f));
+	dst->f = f;
+	if (!error)
+		error = reserve(&seen, &dst->capseen, dst->nseen + src->nseen, sizeof(*dst->seen));
+	dst->seen = seen;
+	if (!error)
+		error = reserve(&refs, &dst->caprefs, dst->nrefs + src->nrefs, sizeof(*dst->refs));
+	dst->refs = refs;
+	if (error)
+		return error;
+	/* the elements own their strings: they move, nothing is copied */
+	if (src->nf)
+		memcpy(dst->f + dst->nf, src->f, src->nf * sizeof(*src->f));
+	dst->nf += src->nf;
+	src->nf = 0;
+	if (src->nseen)
+		memcpy(dst->seen + dst->nseen, src->seen, src->nseen * sizeof(*src->seen));
+	dst->nseen += src->nseen;
+	src->nseen = 0;
+	if (src->nrefs)
+		memcpy(dst->refs + dst->nrefs, src->refs, src->nrefs * sizeof(*src->refs));
+	dst->nrefs += src->nrefs;
+	src->nrefs = 0;
+	return 0;
+}
+
 size_t veil_check_count(veil_check *c, veil_check_severity severity)
 {
 	size_t n = 0;
