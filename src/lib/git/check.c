@@ -445,12 +445,15 @@ static int kubeconfig_name(const char *path)
 	return !strcmp(base, "config") || strstr(base, "kubeconfig") != NULL;
 }
 
+static const char *const sops_words[] = {"ENC[", "sops"};
+static veil_check__words sops_set = VEIL_CHECK__WORDS(sops_words);
+
 /* Does the text need parsing: a sops file, a manifest, a kustomization? */
 static int wants_doc(const veil_check *c, const char *path, const char *text, size_t len)
 {
 	if (veil_check__rule_for(c, path))
 		return 1;
-	if (veil_check__memmem(text, len, "ENC[", 4) || veil_check__memmem(text, len, "sops", 4))
+	if (veil_check__any_word(&sops_set, text, len))
 		return 1;
 	return veil_check__k8s_wanted(text, len);
 }

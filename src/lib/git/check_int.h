@@ -9,6 +9,7 @@
 #include "veil/check.h"
 #include "veil/doc.h"
 #include "sops/rules.h"
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -110,6 +111,25 @@ double veil_check__entropy(const char *s, size_t n);
 int veil_check__placeholder(const char *s, size_t n);
 int veil_check__is_enc(const char *s, size_t n);
 const char *veil_check__memmem(const char *h, size_t hn, const char *n, size_t nn);
+
+/* detect.c: the tables of the SIMD prefilter (see there). */
+typedef struct veil_check__prefilter {
+	uint8_t lo[3][16], hi[3][16];
+} veil_check__prefilter;
+
+/* A static set of words looked for together; tables built on first use. */
+typedef struct veil_check__words {
+	const char *const *words;
+	size_t n;
+	atomic_int built;
+	int simd;
+	veil_check__prefilter filter;
+} veil_check__words;
+#define VEIL_CHECK__WORDS(array) {(array), sizeof(array) / sizeof(*(array)), 0, 0, {{{0}}, {{0}}}}
+
+/* Whether text holds one of set's words (case-sensitive): one pass for
+ * all of them (SIMD, up to 8 words), where memmem would take one each. */
+int veil_check__any_word(veil_check__words *set, const char *text, size_t len);
 
 /* k8s.c: Kubernetes Secrets, kubeconfig, kustomize, docker config, Flux
  * Kustomizations in a parsed document. */

@@ -19,6 +19,18 @@ struct veil_check__scan {
 typedef size_t (*veil_check__matcher)(struct veil_check__scan *s, size_t at, const char *kw,
                                       size_t kwlen);
 
+/* The keyword pass (detect.c): calls hit at every position where a
+ * keyword starts (the first keyword of the table that matches there),
+ * then resumes where hit says (at least one past the position; SIZE_MAX
+ * stops the pass: returns 1, else 0). simd 0: test every position, the
+ * reference the SIMD prefilter is checked against. */
+typedef size_t (*veil_check__hit_fn)(void *arg, size_t at, size_t kw);
+int veil_check__kw_scan(const char *buf, size_t len, int simd, veil_check__hit_fn hit, void *arg);
+/* The keyword table, for tests; whether the SIMD prefilter runs here. */
+size_t veil_check__kw_count(void);
+const char *veil_check__kw_word(size_t k, int *icase);
+int veil_check__kw_simd(void);
+
 /* Reports a token b[off..off+len) under rule; fix NULL = default. */
 void veil_check__report(struct veil_check__scan *s, size_t off, size_t len, const char *rule,
                         const char *fix, const char *what);

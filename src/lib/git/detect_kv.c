@@ -7,6 +7,8 @@
  * names of other settings) and placeholders are never reported.
  */
 #include "git/detect_int.h"
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 static int is_scheme(int ch)
@@ -79,29 +81,63 @@ static int iends(const char *s, size_t n, const char *w)
 	return n >= wl && !strncasecmp(s + n - wl, w, wl);
 }
 
+/* Parts of keys that name or point at a secret rather than hold it. */
+static const char *const ref_parts[] = {
+	"name", "ref", "file", "path", "url", "uri", "type", "policy", "length", "field",
+	"format", "hash", "sha", "checksum", "digest", "prompt", "label", "descr", "regex",
+	"pattern", "template", "header", "count", "timeout", "ttl", "expir", "size",
+	"enabled", "required", "mode", "version", "endpoint", "issuer", "audience", "scope",
+	"kind", "provider", "manager", "store", "generator", "mount", "volume", "dir",
+	"param", "method", "selector", "secretkey_ref", "env", "arn", "hint",
+	"rotation", "lifetime", "validity", "strength", "reset", "forgot", "confirm",
+	"display", "class", "author", "tokenizer", "module", "attr", "reader",
+	"_id", "-id", "cache", "flow", "input", "placeholder", "text", "title",
+	"message", "error", "variable", "_var", "encrypt", "cipher", "algorithm",
+	"location", "key_id", "keyid", "verify", "service", "valid", "length",
+};
+#define NPARTS (sizeof(ref_parts) / sizeof(*ref_parts))
+
+/* The parts by their first byte (indexes, 0xff-terminated) and their
+ * lengths: a key costs a look at each of its bytes, not a strstr per part. */
+static uint8_t parts_at[256][16];
+static uint8_t parts_len[NPARTS];
+static pthread_once_t parts_once = PTHREAD_ONCE_INIT;
+
+static void parts_build(void)
+{
+	memset(parts_at, 0xff, sizeof(parts_at));
+	for (size_t i = 0; i < NPARTS; i++) {
+		uint8_t *slot = parts_at[(unsigned char)ref_parts[i][0]];
+		while (*slot != 0xff)
+			slot++;
+		*slot = (uint8_t)i;
+		parts_len[i] = (uint8_t)strlen(ref_parts[i]);
+	}
+}
+
 /* Keys that name or point at a secret rather than hold it. */
 static int reference_key(const char *k, size_t n)
 {
-	static const char *const parts[] = {
-		"name", "ref", "file", "path", "url", "uri", "type", "policy", "length", "field",
-		"format", "hash", "sha", "checksum", "digest", "prompt", "label", "descr", "regex",
-		"pattern", "template", "header", "count", "timeout", "ttl", "expir", "size",
-		"enabled", "required", "mode", "version", "endpoint", "issuer", "audience", "scope",
-		"kind", "provider", "manager", "store", "generator", "mount", "volume", "dir",
-		"param", "method", "selector", "secretkey_ref", "env", "arn", "hint",
-		"rotation", "lifetime", "validity", "strength", "reset", "forgot", "confirm",
-		"display", "class", "author", "tokenizer", "module", "attr", "reader",
-		"_id", "-id", "cache", "flow", "input", "placeholder", "text", "title",
-		"message", "error", "variable", "_var", "encrypt", "cipher", "algorithm",
-		"location", "key_id", "keyid", "verify", "service", "valid", "length",
-	};
-
 	char buf[128];
+	size_t len;
 
+	pthread_once(&parts_once, parts_build);
 	veil_check__lower(buf, sizeof(buf), k, n);
-	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
-		if (strstr(buf, parts[i]))
-			return 1;
+	len = n < sizeof(buf) ? n : sizeof(buf) - 1;
+	/* strstr(buf, part) for some part: key bytes are never NUL */
+	for (size_t p = 0; p < len; p++) {
+		for (const uint8_t *slot = parts_at[(unsigned char)buf[p]]; *slot != 0xff; slot++) {
+			const char *w = ref_parts[*slot];
+			size_t wl = parts_len[*slot], j = 1;
+
+			if (wl > len - p)
+				continue;
+			while (j < wl && buf[p + j] == w[j])
+				j++;
+			if (j == wl)
+				return 1;
+		}
+	}
 	return iends(k, n, "id") && n > 2 && (k[n - 3] == '_' || k[n - 3] == '-' ||
 	                                      (k[n - 2] == 'I'));
 }

@@ -392,11 +392,9 @@ int veil_check__k8s_wanted(const char *text, size_t len)
 {
 	static const char *const words[] = {"Secret", "secretGenerator", "users", "auths",
 	                                    "fluxcd.io", LAST_APPLIED};
+	static veil_check__words set = VEIL_CHECK__WORDS(words);
 
-	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
-		if (veil_check__memmem(text, len, words[i], strlen(words[i])))
-			return 1;
-	return 0;
+	return veil_check__any_word(&set, text, len);
 }
 
 int veil_check__k8s(veil_check *c, const veil_check__src *src, const veil_doc *doc)
