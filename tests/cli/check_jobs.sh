@@ -13,6 +13,7 @@
 AKID="AK""IAQ3EGT5IZJ2K7VNW"
 GHP="gh""p_Q7w3E9r5T1y8U2i6O4p0A3s7D9f5G2h8J4"
 PW="Xk9!mQ2v""Lp7w"
+HIGH="Qw7Er5Ty3U""i1Op9As2Df4Gh6Jk8Lz"
 
 mkdir -p repo/.git
 cd repo || exit 1
@@ -30,8 +31,7 @@ for i in $(seq 1 240); do
 		$((i + 8)) >"$d/kustomization-$i.yaml"
 	   mkdir -p "$d" && printf 'PASSWORD=%s%d\n' "$PW" "$i" >"$d/f$((i + 8)).env" ;;
 	5) printf 'URL = "postgres://app:%s%d@db/app"\n' "$PW" "$i" >"$d/f$i.go" ;;
-	6) printf '{"client_secret": "Qw7Er5Ty3Ui1Op9As2Df4Gh6Jk8Lz%02d"}\n' $((i % 100)) \
-		>"$d/f$i.json" ;;
+	6) printf '{"client_%s": "%s%02d"}\n' secret "$HIGH" $((i % 100)) >"$d/f$i.json" ;;
 	*) printf 'func f%d() error { return nil }\n' "$i" >"$d/f$i.go" ;;
 	esac
 done
