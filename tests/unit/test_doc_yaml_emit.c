@@ -15,7 +15,7 @@ TEST(test_doc_yaml_emit__sops_layout)
 	const char *want = "name: web\n"
 			   "port: 8080\n"
 			   "ratio: 1.5\n"
-			   "on: true\n"
+			   "\"on\": true\n" /* YAML 1.1 reads plain on as a bool */
 			   "quoted: \"true\"\n"
 			   "empty: \"\"\n"
 			   "none: null\n"
@@ -100,7 +100,7 @@ TEST(test_doc_yaml_emit__indent_two_and_reparse_of_test_data_shape)
 	root = veil_doc_root(doc, 0);
 	s = root;
 	CHECK_INT(veil_doc_emit(&out, &len, VEIL_FMT_YAML, &s, 1, 2), 0);
-	CHECK(out && strcmp(out, "a:\n  - x: 1\n    y:\n      - 1\n      - 2\n") == 0);
+	CHECK(out && strcmp(out, "a:\n  - x: 1\n    \"y\":\n      - 1\n      - 2\n") == 0);
 	free(out);
 	veil_doc_free(doc);
 }

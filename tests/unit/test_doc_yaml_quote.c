@@ -65,7 +65,16 @@ TEST(test_doc_yaml_quote__strings_quoted_only_when_needed)
 	const char *src = "k: old # c\n";
 
 	CHECK(renders(src, "k", -1, "plain text", VEIL_SCALAR_STR, "k: plain text # c\n"));
-	CHECK(renders(src, "k", -1, "yes", VEIL_SCALAR_STR, "k: yes # c\n"));
+	/* YAML 1.1 booleans and base-60 numbers are quoted, as go-yaml v3
+	 * quotes them: Kubernetes reads YAML 1.1, where plain yes is true */
+	CHECK(renders(src, "k", -1, "yes", VEIL_SCALAR_STR, "k: \"yes\" # c\n"));
+	CHECK(renders(src, "k", -1, "Off", VEIL_SCALAR_STR, "k: \"Off\" # c\n"));
+	CHECK(renders(src, "k", -1, "y", VEIL_SCALAR_STR, "k: \"y\" # c\n"));
+	CHECK(renders(src, "k", -1, "1:20", VEIL_SCALAR_STR, "k: \"1:20\" # c\n"));
+	CHECK(renders(src, "k", -1, "-190:20:30.15", VEIL_SCALAR_STR, "k: \"-190:20:30.15\" # c\n"));
+	CHECK(renders(src, "k", -1, "yess", VEIL_SCALAR_STR, "k: yess # c\n"));
+	CHECK(renders(src, "k", -1, "1:60", VEIL_SCALAR_STR, "k: 1:60 # c\n"));
+	CHECK(renders(src, "k", -1, "12:30:", VEIL_SCALAR_STR, "k: \"12:30:\" # c\n"));
 	CHECK(renders(src, "k", -1, "true", VEIL_SCALAR_STR, "k: \"true\" # c\n"));
 	CHECK(renders(src, "k", -1, "0x1F", VEIL_SCALAR_STR, "k: \"0x1F\" # c\n"));
 	CHECK(renders(src, "k", -1, "2024-01-01", VEIL_SCALAR_STR, "k: \"2024-01-01\" # c\n"));

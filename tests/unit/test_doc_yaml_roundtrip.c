@@ -13,6 +13,20 @@
 #include "harness.h"
 #include "veil/doc.h"
 
+/* Plain words YAML 1.1 reads as booleans or base-60 numbers come back
+ * quoted, by design (see veil_yaml__plain_ok): not counted as plain. */
+static int yaml11_word(const char *v, size_t len)
+{
+	static const char *const words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No",
+	                                    "NO", "on", "On", "ON", "off", "Off", "OFF"};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strlen(words[i]) == len && !memcmp(words[i], v, len))
+			return 1;
+	return len > 2 && memchr(v, ':', len) && strspn(v, "0123456789:._-+") == len;
+}
+
+
 static const char *const files[] = { "k8s-secret.yaml", "configmap-blocks.yaml",
 	"deployment-stream.yaml", "helm-values.yaml", "crlf.yaml", "unicode.yaml", "bom.yaml",
 	"comments.yaml", "no-newline.yaml", "sops-shaped.yaml", NULL };
@@ -194,7 +208,8 @@ static void roundtrip(const char *name)
 			ok = 0;
 		}
 		if (x->kind == VEIL_NODE_SCALAR && x->style == VEIL_STYLE_PLAIN && edited(x) &&
-			!memchr(src + x->span.start, '\n', x->span.end - x->span.start)) {
+			!memchr(src + x->span.start, '\n', x->span.end - x->span.start) &&
+			!yaml11_word(x->value, x->value_len)) {
 			plain++;
 			if (x->span.end - x->span.start == y->span.end - y->span.start &&
 				memcmp(src + x->span.start, out2 + y->span.start,

@@ -41,12 +41,54 @@ static size_t printable_at(const unsigned char *s, size_t len, size_t i)
 	return n;
 }
 
+/* YAML 1.1 reads these plain words as booleans. go-yaml v3 (sops) quotes
+ * them, and so must veil: Kubernetes' YAML reader is 1.1, and a ConfigMap
+ * value "yes" written plain comes back as true. */
+static int old_bool(const char *s, size_t len)
+{
+	static const char *const words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No",
+	                                    "NO", "on", "On", "ON", "off", "Off", "OFF"};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strlen(words[i]) == len && !memcmp(words[i], s, len))
+			return 1;
+	return 0;
+}
+
+/* A YAML 1.1 base-60 number ("1:20", "-190:20:30.15"), also quoted by
+ * go-yaml v3: [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)? */
+static int base60(const char *s, size_t len)
+{
+	size_t i = len && (s[0] == '-' || s[0] == '+');
+	int groups = 0;
+
+	if (i >= len || s[i] < '0' || s[i] > '9')
+		return 0;
+	while (i < len && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		i++;
+	while (i < len && s[i] == ':') {
+		size_t d = ++i;
+
+		while (i < len && i - d < 2 && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == d || (i - d == 2 && s[d] > '5'))
+			return 0;
+		groups++;
+	}
+	if (groups && i < len && s[i] == '.')
+		for (i++; i < len && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'); i++)
+			;
+	return groups && i == len;
+}
+
 int veil_yaml__plain_ok(const char *str, size_t len, int flow)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i, n;
 
 	if (!len || strchr("#,[]{}&*!|>'\"%@`?:", s[0]) || s[0] == ' ' || s[0] == '\t')
+		return 0;
+	if (old_bool(str, len) || base60(str, len))
 		return 0;
 	if (s[0] == '-' && (len == 1 || s[1] == ' ' || s[1] == '\t'))
 		return 0;
