@@ -28,7 +28,7 @@ for i in range(13000):
     elif kind == 2:
         print(f"block_{i}: |\n  line one {i}\n  line two: {i}\n\n  after a blank")
     elif kind == 3:
-        print(f"nested_{i}:\n  a:\n    b:\n      host: h{i}.internal\n      tags: [x, y]")
+        print(f"nested_{i}:\n  a:\n    b:\n      host: h{i}.internal\n      tags: [x, z]")
         print(f"quoted_{i}: \"needs: quotes #{i}\"")
     else:
         print(f"# root comment {i}\nflow_{i}: [a, b, {i}]\nempty_{i}: ''\nnull_{i}:")
