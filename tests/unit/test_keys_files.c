@@ -79,7 +79,7 @@ TEST(test_keys_files__identity_file_rejections_never_echo_the_line)
 
 TEST(test_keys_files__recipient_in_identity_file_is_named)
 {
-	size_t n;
+	size_t n = 0;
 
 	CHECK_INT(ids_result(CCTV_IDENTITY "\n" CCTV_RECIPIENT "\n", &n), VEIL_EFORMAT);
 	CHECK(strstr(veil_error_last(), "recipient found in identity file") != NULL);
@@ -146,7 +146,7 @@ TEST(test_keys_files__recipients_file_skips_unsupported_ssh_keys)
 
 TEST(test_keys_files__identity_in_recipients_file_is_not_echoed)
 {
-	size_t n, skipped;
+	size_t n = 0, skipped = 0;
 
 	CHECK_INT(rcpts_result(CCTV_RECIPIENT "\n" CCTV_IDENTITY "\n", &n, &skipped), VEIL_EFORMAT);
 	CHECK(strstr(veil_error_last(), "identity found in recipients file") != NULL);

@@ -99,7 +99,7 @@ static int add_group(veil_sops_meta *m, veil_sops_keygroup **out)
 static int read_groups(veil_sops_meta *m, const veil_node *tree, const char *name)
 {
 	const veil_node *kg = deref(veil_node_get(tree, "key_groups"));
-	veil_sops_keygroup *g;
+	veil_sops_keygroup *g = NULL; /* set by add_group; -O3 cannot see that */
 	int error;
 
 	if ((error = add_group(m, &g)) < 0 || (error = read_group(g, tree, name)) < 0)

@@ -158,7 +158,7 @@ static int add_group(veil_sops_rule *r, veil_sops_group **out)
 static int read_groups(veil_sops_rule *r, const veil_node *rule, const char *name)
 {
 	const veil_node *kg = deref(veil_node_get(rule, "key_groups"));
-	veil_sops_group *g;
+	veil_sops_group *g = NULL; /* set by add_group; -O3 cannot see that */
 	int error;
 
 	if (!kg || (kg->kind == VEIL_NODE_SCALAR && kg->type == VEIL_SCALAR_NULL)) {
