@@ -75,6 +75,9 @@ TEST(test_doc_yaml_quote__strings_quoted_only_when_needed)
 	CHECK(renders(src, "k", -1, "yess", VEIL_SCALAR_STR, "k: yess # c\n"));
 	CHECK(renders(src, "k", -1, "1:60", VEIL_SCALAR_STR, "k: 1:60 # c\n"));
 	CHECK(renders(src, "k", -1, "12:30:", VEIL_SCALAR_STR, "k: \"12:30:\" # c\n"));
+	CHECK(renders(src, "k", -1, "<<", VEIL_SCALAR_STR, "k: \"<<\" # c\n"));
+	CHECK(renders(src, "k", -1, "=", VEIL_SCALAR_STR, "k: \"=\" # c\n"));
+	CHECK(renders(src, "k", -1, "==", VEIL_SCALAR_STR, "k: == # c\n"));
 	CHECK(renders(src, "k", -1, "true", VEIL_SCALAR_STR, "k: \"true\" # c\n"));
 	CHECK(renders(src, "k", -1, "0x1F", VEIL_SCALAR_STR, "k: \"0x1F\" # c\n"));
 	CHECK(renders(src, "k", -1, "2024-01-01", VEIL_SCALAR_STR, "k: \"2024-01-01\" # c\n"));

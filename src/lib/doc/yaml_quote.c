@@ -90,6 +90,9 @@ int veil_yaml__plain_ok(const char *str, size_t len, int flow)
 		return 0;
 	if (old_bool(str, len) || base60(str, len))
 		return 0;
+	/* plain << is the merge key and plain = YAML 1.1's value key */
+	if ((len == 2 && !memcmp(str, "<<", 2)) || (len == 1 && str[0] == '='))
+		return 0;
 	if (s[0] == '-' && (len == 1 || s[1] == ' ' || s[1] == '\t'))
 		return 0;
 	if (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == ':')
