@@ -5,6 +5,7 @@
 #include "util/secret.h"
 #include "veil/sops.h"
 #include "veil/veil.h"
+#include "sops_fixture.h"
 
 static const char secret_yaml[] =
 	"# a Kubernetes Secret\n"
@@ -25,69 +26,6 @@ static const char secret_yaml[] =
 	"data:\n"
 	"  token: c2VjcmV0\n";
 
-struct keys {
-	veil_identities *ids;
-	char *recipient;
-};
-
-static void make_keys(struct keys *k)
-{
-	veil_identity *id = NULL;
-	veil_recipient *r = NULL;
-
-	memset(k, 0, sizeof(*k));
-	CHECK_INT(veil_identity_generate(&id), 0);
-	CHECK_INT(veil_identity_to_recipient(&r, id), 0);
-	CHECK_INT(veil_recipient_encode(&k->recipient, r), 0);
-	CHECK_INT(veil_identities_new(&k->ids), 0);
-	CHECK_INT(veil_identities_add(k->ids, id), 0);
-	veil_recipient_free(r);
-}
-
-static void free_keys(struct keys *k)
-{
-	veil_identities_free(k->ids);
-	free(k->recipient);
-}
-
-/* Encrypts text with opts (groups filled from k), returns the rendered file. */
-static char *encrypt_text(const char *text, struct keys *k, veil_sops_encrypt_options *o)
-{
-	const char *age[1] = { k->recipient };
-	veil_sops_key_group g = { age, 1 };
-	veil_doc *doc = NULL;
-	char *out = NULL;
-	size_t len;
-
-	o->groups = &g;
-	o->ngroups = 1;
-	if (veil_doc_parse(&doc, VEIL_FMT_YAML, text, strlen(text), "t.yaml") < 0 ||
-	    veil_sops_encrypt(doc, o) < 0 || veil_doc_render(&out, &len, doc) < 0)
-		fprintf(stderr, "  encrypt: %s\n", veil_error_last());
-	veil_doc_free(doc);
-	o->groups = NULL;
-	return out;
-}
-
-/* Decrypts text; returns the code, the rendered plaintext in *out. */
-static int decrypt_text(const char *text, const veil_identities *ids, char **out)
-{
-	veil_sops_decrypt_options o = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
-	veil_doc *doc = NULL;
-	size_t len;
-	int error;
-
-	*out = NULL;
-	o.identities = ids;
-	error = veil_doc_parse(&doc, VEIL_FMT_YAML, text, strlen(text), "t.enc.yaml");
-	if (error == 0)
-		error = veil_sops_decrypt(doc, &o);
-	if (error == 0)
-		error = veil_doc_render(out, &len, doc);
-	veil_doc_free(doc);
-	return error;
-}
-
 TEST(test_sops_envelope__yaml_round_trip_is_byte_identical)
 {
 	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
@@ -107,7 +45,7 @@ TEST(test_sops_envelope__yaml_round_trip_is_byte_identical)
 	CHECK(strstr(enc, "\nsops:\n") != NULL && strstr(enc, k.recipient) != NULL);
 	CHECK(strstr(enc, "unencrypted_suffix: _unencrypted") != NULL);
 	CHECK(strstr(enc, "# a Kubernetes Secret") == NULL);	/* comments encrypted, like sops */
-	CHECK_INT(decrypt_text(enc, k.ids, &dec), 0);
+	CHECK_INT(decrypt_text(enc, k.ids, &dec, 0), 0);
 	CHECK(dec && strcmp(dec, secret_yaml) == 0);
 	if (dec && strcmp(dec, secret_yaml))
 		fprintf(stderr, "--- got\n%s--- want\n%s", dec, secret_yaml);
@@ -135,7 +73,7 @@ TEST(test_sops_envelope__encrypted_regex_and_aes_for_flux)
 	CHECK(strstr(enc, "password: ENC[AES256_GCM,data:") != NULL);
 	CHECK(strstr(enc, "token: ENC[AES256_GCM,") != NULL);
 	CHECK(strstr(enc, "encrypted_regex: ^(data|stringData)$") != NULL);
-	CHECK_INT(decrypt_text(enc, k.ids, &dec), 0);
+	CHECK_INT(decrypt_text(enc, k.ids, &dec, 0), 0);
 	CHECK(dec && strcmp(dec, secret_yaml) == 0);
 done:
 	free(enc);
@@ -177,7 +115,7 @@ TEST(test_sops_envelope__tampering_fails_closed)
 		goto done;
 	}
 	/* wrong key: names the file's recipient */
-	CHECK_INT(decrypt_text(enc, other.ids, &dec), VEIL_ENOMATCH);
+	CHECK_INT(decrypt_text(enc, other.ids, &dec, 0), VEIL_ENOMATCH);
 	CHECK(strstr(veil_error_last(), k.recipient) != NULL && dec == NULL);
 	/* a value moved to another key fails its AAD */
 	t = strdup(enc);
@@ -187,7 +125,7 @@ TEST(test_sops_envelope__tampering_fails_closed)
 		memcpy(p, "password", 8);
 		memcpy(q, "username", 8);
 	}
-	CHECK_INT(decrypt_text(t, k.ids, &dec), VEIL_EAUTH);
+	CHECK_INT(decrypt_text(t, k.ids, &dec, 0), VEIL_EAUTH);
 	CHECK(dec == NULL);
 	free(t);
 	/* plaintext pasted where the rules say encrypted */
@@ -199,7 +137,7 @@ TEST(test_sops_envelope__tampering_fails_closed)
 		memcpy(p + 10, "root", 4);
 		memmove(p + 14, end, tail + 1);
 	}
-	CHECK_INT(decrypt_text(t, k.ids, &dec), VEIL_EPLAINTEXT);
+	CHECK_INT(decrypt_text(t, k.ids, &dec, 0), VEIL_EPLAINTEXT);
 	CHECK(strstr(veil_error_last(), "username") != NULL);
 	free(t);
 	/* lastmodified changed: the MAC no longer decrypts */
@@ -207,7 +145,7 @@ TEST(test_sops_envelope__tampering_fails_closed)
 	replace(&t, "lastmodified: \"20", "lastmodified: \"19");
 	replace(&t, "lastmodified: '20", "lastmodified: '19");
 	replace(&t, "lastmodified: 20", "lastmodified: 19");
-	CHECK_INT(decrypt_text(t, k.ids, &dec), VEIL_EMAC);
+	CHECK_INT(decrypt_text(t, k.ids, &dec, 0), VEIL_EMAC);
 	free(t);
 	/* a plaintext value outside the encrypted set changed: MAC mismatch */
 	o.selection = VEIL_SEL_ENCRYPTED_REGEX;
@@ -216,7 +154,7 @@ TEST(test_sops_envelope__tampering_fails_closed)
 	enc = encrypt_text(secret_yaml, &k, &o);
 	t = enc ? strdup(enc) : NULL;
 	replace(&t, "  name: db\n", "  name: dc\n");
-	CHECK_INT(decrypt_text(t, k.ids, &dec), VEIL_EMAC);
+	CHECK_INT(decrypt_text(t, k.ids, &dec, 0), VEIL_EMAC);
 	CHECK(dec == NULL);
 	free(t);
 done:
@@ -331,7 +269,7 @@ TEST(test_sops_envelope__key_groups_need_threshold_groups)
 	CHECK_INT(veil_doc_render(&enc, &len, doc), 0);
 	CHECK(enc && strstr(enc, "key_groups:") && strstr(enc, "shamir_threshold: 2"));
 	/* one group's key alone is not enough */
-	CHECK_INT(decrypt_text(enc, k[1].ids, &dec), VEIL_ENOMATCH);
+	CHECK_INT(decrypt_text(enc, k[1].ids, &dec, 0), VEIL_ENOMATCH);
 	/* the keys of groups 0 and 2 are */
 	CHECK_INT(veil_identities_new(&two), 0);
 	CHECK_INT(veil_identities_parse(two, "", 0, "empty"), VEIL_EFORMAT);
@@ -346,7 +284,7 @@ TEST(test_sops_envelope__key_groups_need_threshold_groups)
 		veil_secret_string_free(s0);
 		veil_secret_string_free(s2);
 	}
-	CHECK_INT(decrypt_text(enc, two, &dec), 0);
+	CHECK_INT(decrypt_text(enc, two, &dec, 0), 0);
 	CHECK(dec && strcmp(dec, secret_yaml) == 0);
 	veil_identities_free(two);
 	veil_doc_free(doc);
@@ -372,7 +310,7 @@ TEST(test_sops_envelope__comment_regex_marks_what_stays_readable)
 	CHECK(enc && strstr(enc, "# sops:plain\npublic: yes-visible\n"));
 	CHECK(enc && strstr(enc, "secret: ENC[") && !strstr(enc, "hidden"));
 	CHECK(enc && strstr(enc, "unencrypted_comment_regex: sops:plain"));
-	CHECK_INT(enc ? decrypt_text(enc, k.ids, &dec) : -1, 0);
+	CHECK_INT(enc ? decrypt_text(enc, k.ids, &dec, 0) : -1, 0);
 	CHECK(dec && strcmp(dec, text) == 0);
 	free(enc);
 	free(dec);

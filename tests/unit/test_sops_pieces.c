@@ -5,68 +5,7 @@
 #include "util/secret.h"
 #include "veil/sops.h"
 #include "veil/veil.h"
-
-struct keys {
-	veil_identities *ids;
-	char *recipient;
-};
-
-static void make_keys(struct keys *k)
-{
-	veil_identity *id = NULL;
-	veil_recipient *r = NULL;
-
-	memset(k, 0, sizeof(*k));
-	CHECK_INT(veil_identity_generate(&id), 0);
-	CHECK_INT(veil_identity_to_recipient(&r, id), 0);
-	CHECK_INT(veil_recipient_encode(&k->recipient, r), 0);
-	CHECK_INT(veil_identities_new(&k->ids), 0);
-	CHECK_INT(veil_identities_add(k->ids, id), 0);
-	veil_recipient_free(r);
-}
-
-static void free_keys(struct keys *k)
-{
-	veil_identities_free(k->ids);
-	free(k->recipient);
-}
-
-static char *encrypt_text(const char *text, struct keys *k, veil_sops_encrypt_options *o)
-{
-	const char *age[1] = {k->recipient};
-	veil_sops_key_group g = {age, 1};
-	veil_doc *doc = NULL;
-	char *out = NULL;
-	size_t len;
-
-	o->groups = &g;
-	o->ngroups = 1;
-	if (veil_doc_parse(&doc, VEIL_FMT_YAML, text, strlen(text), "t.yaml") < 0 ||
-	    veil_sops_encrypt(doc, o) < 0 || veil_doc_render(&out, &len, doc) < 0)
-		fprintf(stderr, "  encrypt: %s\n", veil_error_last());
-	veil_doc_free(doc);
-	o->groups = NULL;
-	return out;
-}
-
-static int whole(const char *text, const veil_identities *ids, char **out, int ignore_mac)
-{
-	veil_sops_decrypt_options o = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
-	veil_doc *doc = NULL;
-	size_t len;
-	int error;
-
-	*out = NULL;
-	o.identities = ids;
-	o.ignore_mac = ignore_mac;
-	error = veil_doc_parse(&doc, VEIL_FMT_YAML, text, strlen(text), "t.enc.yaml");
-	if (error == 0)
-		error = veil_sops_decrypt(doc, &o);
-	if (error == 0)
-		error = veil_doc_render(out, &len, doc);
-	veil_doc_free(doc);
-	return error;
-}
+#include "sops_fixture.h"
 
 /* Pieces of every size from one root entry each up to the whole file: each
  * either declines or gives exactly want. Returns a bit per size that took
@@ -171,7 +110,7 @@ TEST(test_sops_pieces__same_bytes_as_the_whole_path)
 		if (!enc)
 			continue;
 		/* the whole path may re-quote decrypted scalars ("x" -> x) */
-		CHECK_INT(whole(enc, k.ids, &dec, 0), 0);
+		CHECK_INT(decrypt_text(enc, k.ids, &dec, 0), 0);
 		CHECK(dec != NULL);
 		/* every size must take these */
 		if (dec)
@@ -196,7 +135,7 @@ TEST(test_sops_pieces__selection_rules_and_aes)
 	enc = encrypt_text(taken[0].text, &k, &o);
 	CHECK(enc != NULL);
 	if (enc) {
-		CHECK_INT(whole(enc, k.ids, &dec, 0), 0);
+		CHECK_INT(decrypt_text(enc, k.ids, &dec, 0), 0);
 		if (dec)
 			CHECK_INT(pieces_agree(enc, k.ids, dec, 0), 15);
 	}
@@ -221,7 +160,7 @@ TEST(test_sops_pieces__declines_what_crosses_root_entries)
 
 		if (!enc) /* a duplicate key does not even encrypt */
 			continue;
-		CHECK_INT(whole(enc, k.ids, &dec, 0), 0);
+		CHECK_INT(decrypt_text(enc, k.ids, &dec, 0), 0);
 		/* one root entry per piece must decline; larger pieces may hold
 		 * both entries, and then must agree */
 		CHECK_INT(pieces_agree(enc, k.ids, dec ? dec : "", 0) & 1, 0);
@@ -252,7 +191,7 @@ TEST(test_sops_pieces__tampering_fails_with_nothing_out)
 		p[6] = p[6] == 'A' ? 'B' : 'A';
 		CHECK(veil_sops_decrypt_pieces(&out, &len, enc, strlen(enc), "t", &d, 1, 2) < 0);
 		CHECK(out == NULL && len == 0);
-		CHECK(whole(enc, k.ids, &out, 0) < 0);
+		CHECK(decrypt_text(enc, k.ids, &out, 0) < 0);
 	}
 	free(out);
 	out = NULL;
@@ -265,7 +204,7 @@ TEST(test_sops_pieces__tampering_fails_with_nothing_out)
 		p[1] = 'a';
 		CHECK(veil_sops_decrypt_pieces(&out, &len, enc, strlen(enc), "t", &d, 1, 2) < 0);
 		CHECK(out == NULL);
-		CHECK(whole(enc, k.ids, &out, 0) < 0);
+		CHECK(decrypt_text(enc, k.ids, &out, 0) < 0);
 		free(out);
 	}
 done:

@@ -113,11 +113,6 @@ static int any_key(const struct vwalk *w)
 	return 0;
 }
 
-static int comment_rule(veil_sops_sel_kind sel)
-{
-	return sel == VEIL_SEL_ENCRYPTED_COMMENT_REGEX || sel == VEIL_SEL_UNENCRYPTED_COMMENT_REGEX;
-}
-
 static int any_flag(const struct vwalk *w, size_t level)
 {
 	for (size_t i = 0; i <= level && i < VWALK_LEVELS; i++)
@@ -128,20 +123,11 @@ static int any_flag(const struct vwalk *w, size_t level)
 
 static int selected(const struct vwalk *w, size_t level)
 {
-	switch (w->sel) {
-	case VEIL_SEL_ENCRYPTED_SUFFIX:
-	case VEIL_SEL_ENCRYPTED_REGEX:
-		return any_key(w);
-	case VEIL_SEL_UNENCRYPTED_SUFFIX:
-	case VEIL_SEL_UNENCRYPTED_REGEX:
-		return !any_key(w);
-	case VEIL_SEL_ENCRYPTED_COMMENT_REGEX:
-		return any_flag(w, level);
-	case VEIL_SEL_UNENCRYPTED_COMMENT_REGEX:
-		return !any_flag(w, level);
-	default:
+	if (w->sel == VEIL_SEL_NONE)
 		return 1;
-	}
+	return veil_sops__sel_encrypts(w->sel, veil_sops__sel_by_comment(w->sel)
+	                                           ? any_flag(w, level)
+	                                           : any_key(w));
 }
 
 /* level: the node's depth, 0 for a document root (as in sops/walk.c). */
@@ -166,7 +152,7 @@ static void vwalk_node(struct vwalk *w, const veil_node *n, size_t level)
 		int pushed = 0;
 
 		if (it->kind == VEIL_NODE_COMMENT) {
-			if (comment_rule(w->sel) && w->re &&
+			if (veil_sops__sel_by_comment(w->sel) && w->re &&
 			    veil_regex_match(w->re, it->value, it->value_len))
 				w->cflag[level + 1] = 1;
 			continue;
@@ -231,7 +217,7 @@ int veil_check__sops_values(veil_check *c, const veil_check__src *src, const vei
 		w.sel_value = "_unencrypted";
 	}
 	if ((w.sel == VEIL_SEL_ENCRYPTED_REGEX || w.sel == VEIL_SEL_UNENCRYPTED_REGEX ||
-	     comment_rule(w.sel)) &&
+	     veil_sops__sel_by_comment(w.sel)) &&
 	    veil_regex_compile(&w.re, w.sel_value) != 0) {
 		veil_error_clear();
 		goto done;

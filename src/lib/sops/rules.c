@@ -26,6 +26,27 @@ static const char *const foreign_keys[] = {
     "pgp", "kms", "gcp_kms", "azure_keyvault", "hc_vault_transit_uri", "hckms", "hc_vault",
 };
 
+int veil_sops__sel_encrypts(veil_sops_sel_kind sel, int matched)
+{
+	switch (sel) {
+	case VEIL_SEL_ENCRYPTED_SUFFIX:
+	case VEIL_SEL_ENCRYPTED_REGEX:
+	case VEIL_SEL_ENCRYPTED_COMMENT_REGEX:
+		return matched;
+	case VEIL_SEL_UNENCRYPTED_SUFFIX:
+	case VEIL_SEL_UNENCRYPTED_REGEX:
+	case VEIL_SEL_UNENCRYPTED_COMMENT_REGEX:
+		return !matched;
+	default:
+		return 1;
+	}
+}
+
+int veil_sops__sel_by_comment(veil_sops_sel_kind sel)
+{
+	return sel == VEIL_SEL_ENCRYPTED_COMMENT_REGEX || sel == VEIL_SEL_UNENCRYPTED_COMMENT_REGEX;
+}
+
 const char *veil_sops__sel_name(veil_sops_sel_kind kind)
 {
 	return sel_names[kind];

@@ -66,22 +66,13 @@ static int any_flag(const struct walk *w, size_t level)
 /* Whether the value (or comment) at the current path is encrypted. */
 static int selected(const struct walk *w, size_t level)
 {
-	switch (w->o->sel) {
-	case VEIL_SEL_ENCRYPTED_SUFFIX:
-		return any_key(w, 0);
-	case VEIL_SEL_UNENCRYPTED_REGEX:
-		return !any_key(w, 1);
-	case VEIL_SEL_ENCRYPTED_REGEX:
-		return any_key(w, 1);
-	case VEIL_SEL_UNENCRYPTED_COMMENT_REGEX:
-		return !any_flag(w, level);
-	case VEIL_SEL_ENCRYPTED_COMMENT_REGEX:
-		return any_flag(w, level);
-	case VEIL_SEL_UNENCRYPTED_SUFFIX:
-		return !any_key(w, 0);
-	default:
+	veil_sops_sel_kind sel = w->o->sel;
+	int regex = sel == VEIL_SEL_UNENCRYPTED_REGEX || sel == VEIL_SEL_ENCRYPTED_REGEX;
+
+	if (sel == VEIL_SEL_NONE)
 		return 1;
-	}
+	return veil_sops__sel_encrypts(sel, veil_sops__sel_by_comment(sel) ? any_flag(w, level)
+	                                                                  : any_key(w, regex));
 }
 
 /* "a:b:" for keys[0..n) */
