@@ -225,8 +225,8 @@ int veil_cli__json_scalar(char **out, size_t *len, veil_scalar_type *type, const
 		*type = is_int ? VEIL_SCALAR_INT : VEIL_SCALAR_FLOAT;
 	} else {
 		error = veil_error_set(VEIL_EINVAL,
-		                       "value: not a JSON scalar (a \"string\", number, true, "
-		                       "false or null; objects and lists are not supported)");
+		                       "value: not JSON (a \"string\", number, true, false, "
+		                       "null, an object or a list)");
 	}
 	if (error < 0) {
 		veil_wipe_free(*out, n);

@@ -62,8 +62,8 @@ expect_rc 91 "unset of a missing key is exit 91"
 run "$VEIL" unset --idempotent e.yaml '["nope"]'
 expect_rc 0 "--idempotent unset of a missing key"
 check "and the file is untouched" same d.yaml e.yaml
-run "$VEIL" set e.yaml '["last"]' '{"a": 1}'
-expect_fail "an object value is refused"
+run "$VEIL" set e.yaml '["db"]' '{"a": 1}'
+expect_fail "a map is not replaced (only a scalar or a new key takes an object)"
 run "$VEIL" set e.yaml '["last"]' '"unterminated'
 expect_fail "a malformed JSON string is refused"
 run "$VEIL" set e.yaml '["last"' '1'
@@ -138,4 +138,29 @@ check "INI: added and removed keys in their sections" test "$(cat "$T/out")" = \
 	"$(printf '[db]\npass = x\nn = 5\n\n[web]\nport = 80\nhost = h')"
 check "INI: untouched values keep their ciphertext" \
 	test "$(grep -E '^(pass|port) ' s.ini)" = "$(grep -E '^(pass|port) ' i.ini)"
+# JSON objects and lists (as sops set takes them): written as flow
+# collections with the value's own tokens, every leaf encrypted
+printf 'a:\n  b: 1\nc: x\nl:\n  - one\n' >p2.yaml
+"$VEIL" encrypt -r "$R" p2.yaml >o.yaml
+run "$VEIL" set o.yaml '["a"]["b"]' '{"x": 1.0, "y": [true, "z", null], "n": {}}'
+expect_rc 0 "set an object over a scalar"
+run "$VEIL" set o.yaml '["new"]' '["v", 2]'
+expect_rc 0 "set a list on a new key"
+run "$VEIL" set o.yaml '["l"][0]' '{"k": "w"}'
+expect_rc 0 "set an object in a list item"
+check "no leaf is left in plaintext" test "$(grep -cE '(: |\[|, )(1\.0|true|z|v|2|w)[],}]' o.yaml)" = 0
+run "$VEIL" decrypt o.yaml
+check "they read back with their types (1.0 stays a float)" test "$(cat "$T/out")" = \
+	"$(printf 'a:\n  b: {"x": 1.0, "y": [true, z, null], "n": {}}\nc: x\nl:\n  - {"k": w}\nnew: [v, 2]')"
+cp o.yaml o.before
+run "$VEIL" set o.yaml '["c"]' '{"bad": }'
+expect_rc 2 "invalid JSON is refused"
+check "  ... and the file is untouched" same o.yaml o.before
+run "$VEIL" set s.json '["a"]["b"]' '[1, {"q": "w"}]'
+run "$VEIL" decrypt s.json
+check "JSON: a list replaces a value" test "$(cat "$T/out")" = \
+	"$(printf '{\n  "a": {\n    "b": [1, {"q": "w"}],\n    "c": 1\n  },\n  "e": "last"\n}')"
+run "$VEIL" set s.env '["A"]' '[1]'
+expect_fail "dotenv: a list cannot be set"
+err_has "dotenv and INI values are strings" "  ... and the message says why"
 finish
