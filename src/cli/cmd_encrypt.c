@@ -324,6 +324,39 @@ static int load_reuse(veil_doc **reuse, char **text, veil_identities **ids, cons
 	return veil_cli__doc_identities(ids, a->identities, a->nidentities);
 }
 
+/* A YAML document whose root is a flow map ({a: 1}) has no line for the
+ * sops: block to go after: like sops, write it again in block style first
+ * (4-space indent, as sops writes). Its formatting is not kept. */
+static int block_root(veil_doc **doc, const char *file)
+{
+	size_t n = veil_doc_count(*doc), i;
+	veil_node **roots;
+	veil_doc *fresh = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int error = 0;
+
+	for (i = 0; i < n && !(veil_doc_root(*doc, i) && veil_doc_root(*doc, i)->flow); i++)
+		;
+	if (veil_doc_format_of(*doc) != VEIL_FMT_YAML || i == n)
+		return 0;
+	if (!(roots = calloc(n, sizeof(*roots))))
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		roots[i] = veil_doc_root(*doc, i);
+	if ((error = veil_doc_emit(&text, &len, VEIL_FMT_YAML, roots, n, 4)) == 0 &&
+	    (error = veil_doc_parse(&fresh, VEIL_FMT_YAML, text, len, file)) == 0) {
+		veil_doc_free(*doc);
+		*doc = fresh;
+		veil_cli__warning("%s: the flow-style document was rewritten in block style to "
+		                  "hold the sops block",
+		                  file);
+	}
+	veil_wipe_free(text, len);
+	free(roots);
+	return error;
+}
+
 int veil_cli__cmd_encrypt(int argc, char **argv)
 {
 	enc_args a = {0};
@@ -359,7 +392,7 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 		goto done;
 	p.o.reuse = reuse;
 	p.o.identities = ids;
-	if ((error = veil_sops_encrypt(doc, &p.o)) < 0 ||
+	if ((error = block_root(&doc, a.file)) < 0 || (error = veil_sops_encrypt(doc, &p.o)) < 0 ||
 	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
 		veil_cli__lib_error(a.file, error);
 		rc = veil_cli__sops_exit(error);

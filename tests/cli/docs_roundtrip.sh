@@ -198,4 +198,15 @@ sed 's/^\(  API_TOKEN:\) ENC\[.*\]$/\1 dG9rZW4tMTIzNDU2Nzg5MA==/' s.enc.yaml >pa
 check "the pasted value is in place" grep -q '^  API_TOKEN: dG9rZW4' pasted.yaml
 bad 13 'API_TOKEN' "a pasted plaintext value" pasted.yaml "$VEIL" decrypt --identity k1.txt
 
+# A flow-style root ({...}) has no line for the sops block: like sops, veil
+# writes the document in block style first, says so, and the values survive.
+printf '{"a": 1, "b": {"c": "x", "d": [1, "two"]}}\n' >flowroot.yaml
+run "$VEIL" encrypt -r "$R1" flowroot.yaml
+expect_rc 0 "a flow-style root is encrypted"
+err_has "rewritten in block style" "  ... with a warning that its layout changed"
+cp "$T/out" flowroot.enc.yaml
+run "$VEIL" decrypt --identity k1.txt flowroot.enc.yaml
+check "  ... and decrypts to the same values in block style" test "$(cat "$T/out")" = \
+	"$(printf 'a: 1\nb:\n    c: x\n    d:\n        - 1\n        - two')"
+
 finish
