@@ -379,3 +379,33 @@ done:
 	free(out);
 	free_keys(&k);
 }
+
+/* A comment on a block scalar's header line survives: encrypted behind the
+ * one-line ENC value, and back (the value then double-quoted). */
+TEST(test_sops_envelope__block_header_comment_is_kept)
+{
+	static const char src[] = "a: | # note here\n  l1\n  l2\nb: >- # folded\n  f1\n  f2\n"
+	                           "c: |\n  # content, not a comment\n  z\n";
+	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+	struct keys k;
+	char *enc, *dec = NULL, *line;
+
+	make_keys(&k);
+	enc = encrypt_text(src, &k, &o);
+	CHECK(enc != NULL);
+	if (!enc)
+		goto done;
+	CHECK(strstr(enc, "note") == NULL && strstr(enc, "folded") == NULL);
+	line = strstr(enc, "a: ENC[");
+	CHECK(line && strstr(line, " #ENC[") && strchr(line, '\n') > strstr(line, " #ENC["));
+	CHECK_INT(decrypt_text(enc, k.ids, &dec, 0), 0);
+	CHECK(dec && !strcmp(dec, "a: \"l1\\nl2\\n\" # note here\nb: f1 f2 # folded\n"
+	                          "c: |\n  # content, not a comment\n  z\n"));
+	if (dec && strcmp(dec, "a: \"l1\\nl2\\n\" # note here\nb: f1 f2 # folded\n"
+	                       "c: |\n  # content, not a comment\n  z\n"))
+		fprintf(stderr, "  got <%s>\n", dec);
+done:
+	free(enc);
+	free(dec);
+	free_keys(&k);
+}

@@ -119,6 +119,16 @@ static void edit_forget_node(veil_doc *doc, const veil_node *node, size_t start,
 	}
 }
 
+int veil_doc__has_edit(const veil_doc *doc, const veil_node *node)
+{
+	size_t pos = edit_insert_pos(doc, node->span.start, node->span.end);
+
+	for (size_t i = pos > 2 ? pos - 2 : 0; i < doc->nedits && i < pos + 2; i++)
+		if (doc->edits[i].node == node)
+			return 1;
+	return 0;
+}
+
 int veil_doc_set_value(veil_doc *doc, veil_node *node, const char *value, size_t len,
 	veil_scalar_type type)
 {

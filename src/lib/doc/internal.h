@@ -24,4 +24,7 @@ char *veil_doc__arena_dup(veil_doc *doc, const char *s, size_t len);
 int veil_doc__same_scalar(const char *a, size_t alen, const char *b, size_t blen,
 	veil_scalar_type type);
 
+/* Has node a queued edit? */
+int veil_doc__has_edit(const veil_doc *doc, const veil_node *node);
+
 #endif

@@ -610,12 +610,36 @@ static int on_key(pstate *ps, const yaml_event_t *ev, const veil_span *sp, size_
 	return 0;
 }
 
+/* A comment on a block scalar's header line ("key: | # note") lies inside
+ * the scalar's token, where no gap scan sees it: it becomes a comment item
+ * after the scalar, marked 2 in inline_comment so that the quoter can move
+ * it behind a one-line replacement of the scalar instead of losing it. */
+static int header_comment(pstate *ps, size_t p)
+{
+	const char *s = ps->doc->src;
+	size_t i, eol;
+	int error;
+
+	for (i = p; i < ps->doc->src_len && s[i] != '\n' && s[i] != '\r'; i++)
+		if (s[i] == '#' && i > p && is_blank(s[i - 1]))
+			break;
+	if (i >= ps->doc->src_len || s[i] != '#')
+		return 0;
+	for (eol = i; eol < ps->doc->src_len && s[eol] != '\n' && s[eol] != '\r'; eol++)
+		;
+	if ((error = add_comment(ps, i, eol)) < 0)
+		return error;
+	ps->doc->nodes[ps->doc->nnodes - 1]->inline_comment = 2;
+	return 0;
+}
+
 static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 {
 	veil_doc *doc = ps->doc;
 	size_t p = skip_props(doc->src, e, s);
 	veil_span sp;
 	veil_node *node;
+	int error;
 
 	if (p > s)	/* properties may stand on the line above the scalar */
 		p = skip_to_content(doc->src, e, p);
@@ -650,7 +674,10 @@ static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 		if (!node->anchor || anchor_put(ps, node->anchor, node) < 0)
 			return veil_error_set(VEIL_ENOMEM, "out of memory");
 	}
-	return place_node(ps, node, &sp);
+	if ((error = place_node(ps, node, &sp)) < 0 ||
+	    (node->style != VEIL_STYLE_LITERAL && node->style != VEIL_STYLE_FOLDED))
+		return error;
+	return header_comment(ps, p);
 }
 
 static int on_alias(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)

@@ -4,6 +4,7 @@
  * these rules only need to be safe, not minimal. */
 #include <stdio.h>
 #include <string.h>
+#include "doc/internal.h"
 #include "doc/yaml.h"
 
 /* Length of the UTF-8 character at s[i] that YAML may hold as printable
@@ -433,6 +434,20 @@ static int rest_of_line_blank(const veil_doc *doc, size_t end)
 	return end == doc->src_len || doc->src[end] == '\n' || doc->src[end] == '\r';
 }
 
+/* The block scalar a header-line comment stood on (the item before it). */
+static const veil_node *header_owner(const veil_node *c)
+{
+	const veil_node *parent = c->parent;
+
+	if (c->inline_comment != 2 || !parent)
+		return NULL;
+	for (size_t i = 1; i < parent->nitems; i++)
+		if (parent->items[i] == c)
+			return parent->items[i - 1]->kind == VEIL_NODE_SCALAR ? parent->items[i - 1]
+			                                                      : NULL;
+	return NULL;
+}
+
 int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
 	const veil_node *node, const char *value, size_t len, veil_scalar_type type)
 {
@@ -440,8 +455,16 @@ int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *
 	int error = 0;
 
 	if (node->kind == VEIL_NODE_COMMENT) {
+		const veil_node *owner = header_owner(node);
+
 		if (memchr(value, '\n', len) || memchr(value, '\r', len))
 			return veil_error_set(VEIL_EINVAL, "a comment cannot hold a line break");
+		/* the block scalar it stood on was replaced: follow its new text */
+		if (owner && veil_doc__has_edit(doc, owner)) {
+			*start = *end = owner->span.end;
+			if ((error = veil_buf_putc(out, ' ')) < 0)
+				return error;
+		}
 		error = veil_buf_putc(out, '#');
 		return error ? error : veil_buf_append(out, value, len);
 	}
