@@ -109,6 +109,16 @@ TEST(test_doc_ini__errors_with_line_and_column)
 	CHECK(parse_fails("[a]\nk = one \\\n", "t.ini:2:9: continuation lines"));
 	CHECK(parse_fails("[a]\n\"q\" = v\n", "t.ini:2:1: quoted keys"));
 	CHECK(parse_fails("[a]\nk = \xc3\n", "t.ini:2:5: invalid UTF-8"));
+	{
+		/* a NUL byte: values with one did not round-trip (found by fuzz_doc) */
+		static const char nul[] = "[a]\nk = a\0b\n";
+		veil_doc *d = NULL;
+
+		CHECK_INT(veil_doc_parse(&d, VEIL_FMT_INI, nul, sizeof(nul) - 1, "t.ini"),
+			VEIL_EFORMAT);
+		CHECK(strstr(veil_error_last(), "t.ini:2:1: a NUL byte") != NULL);
+		veil_doc_free(d);
+	}
 }
 
 TEST(test_doc_ini__round_trip_keeps_layout)

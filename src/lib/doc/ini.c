@@ -372,6 +372,16 @@ static int ini_parse(veil_doc *doc)
 	if (!p.root)
 		return VEIL_ENOMEM;
 	p.root->span = (veil_span){ 0, doc->src_len, 1, 1 };
+	/* A NUL byte is no text: its value could not be written back the way
+	 * it reads (the fuzzer found values that did not round-trip). */
+	if (memchr(p.s, '\0', p.len)) {
+		const char *z = memchr(p.s, '\0', p.len);
+		unsigned int line = 1;
+
+		for (const char *c = p.s; c < z; c++)
+			line += *c == '\n';
+		return veil_doc__error_at(doc, VEIL_EFORMAT, line, 1, "a NUL byte in an INI file");
+	}
 	while (pos < p.len && rc == 0) {
 		const char *nl = memchr(p.s + pos, '\n', p.len - pos);
 		size_t eol = nl ? (size_t)(nl - p.s) : p.len;
