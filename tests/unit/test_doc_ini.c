@@ -119,6 +119,13 @@ TEST(test_doc_ini__errors_with_line_and_column)
 		CHECK(strstr(veil_error_last(), "t.ini:2:1: a NUL byte") != NULL);
 		veil_doc_free(d);
 	}
+	CHECK(parse_fails("[a]\nk = n\r*;x\n", "t.ini:2:1: a carriage return inside a line"));
+	{
+		veil_doc *d = NULL; /* CRLF files are fine */
+
+		CHECK_INT(veil_doc_parse(&d, VEIL_FMT_INI, "[a]\r\nk = v\r\n", 12, "t.ini"), 0);
+		veil_doc_free(d);
+	}
 }
 
 TEST(test_doc_ini__round_trip_keeps_layout)

@@ -362,6 +362,26 @@ static int ini_line(iscan *p, size_t pos, size_t *eol)
 	return key_line(p, ls, te, eol);
 }
 
+/* A NUL byte, or a carriage return inside a line (not before its line
+ * feed), is no text an INI file holds on purpose, and values with one
+ * could not be written back the way they read (found by fuzz_doc). */
+static int plain_text(const iscan *p)
+{
+	unsigned int line = 1;
+
+	for (size_t i = 0; i < p->len; i++) {
+		if (p->s[i] == '\n')
+			line++;
+		if (p->s[i] == '\0')
+			return veil_doc__error_at(p->doc, VEIL_EFORMAT, line, 1,
+				"a NUL byte in an INI file");
+		if (p->s[i] == '\r' && i + 1 < p->len && p->s[i + 1] != '\n')
+			return veil_doc__error_at(p->doc, VEIL_EFORMAT, line, 1,
+				"a carriage return inside a line of an INI file");
+	}
+	return 0;
+}
+
 static int ini_parse(veil_doc *doc)
 {
 	iscan p = { doc, doc->src, doc->src_len, 1, 0, NULL, NULL, NULL, 0, 0 };
@@ -372,16 +392,8 @@ static int ini_parse(veil_doc *doc)
 	if (!p.root)
 		return VEIL_ENOMEM;
 	p.root->span = (veil_span){ 0, doc->src_len, 1, 1 };
-	/* A NUL byte is no text: its value could not be written back the way
-	 * it reads (the fuzzer found values that did not round-trip). */
-	if (memchr(p.s, '\0', p.len)) {
-		const char *z = memchr(p.s, '\0', p.len);
-		unsigned int line = 1;
-
-		for (const char *c = p.s; c < z; c++)
-			line += *c == '\n';
-		return veil_doc__error_at(doc, VEIL_EFORMAT, line, 1, "a NUL byte in an INI file");
-	}
+	if ((rc = plain_text(&p)) < 0)
+		return rc;
 	while (pos < p.len && rc == 0) {
 		const char *nl = memchr(p.s + pos, '\n', p.len - pos);
 		size_t eol = nl ? (size_t)(nl - p.s) : p.len;
