@@ -409,3 +409,23 @@ done:
 	free(dec);
 	free_keys(&k);
 }
+
+/* A stream without a document with content has nowhere for the sops block:
+ * refused with a reason (it once passed through unencrypted, or failed
+ * with "rendering changed the number of documents"). */
+TEST(test_sops_envelope__empty_or_comment_only_yaml_is_refused)
+{
+	static const char *const empty[] = {"", "# only a comment\n", "# a\n---\n#e\n"};
+	struct keys k;
+
+	make_keys(&k);
+	for (size_t i = 0; i < sizeof(empty) / sizeof(*empty); i++) {
+		veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+		char *enc = encrypt_text(empty[i], &k, &o);
+
+		CHECK(enc == NULL);
+		CHECK(strstr(veil_error_last(), "no YAML document with content") != NULL);
+		free(enc);
+	}
+	free_keys(&k);
+}

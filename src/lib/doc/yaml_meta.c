@@ -55,6 +55,11 @@ int veil_yaml__set_metadata(veil_doc *doc, const veil_node *meta)
 	size_t i, ndocs = doc->nroots ? doc->nroots : 1;
 	int error = 0;
 
+	for (i = 0; i < doc->nroots && !doc->roots[i]; i++)
+		;
+	if (i == doc->nroots)	/* also no document at all */
+		return veil_error_set(VEIL_EUNSUPPORTED, "%s: no YAML document with content to "
+			"hold the sops block (the file is empty or only comments)", doc->name);
 	if (st) {
 		/* an existing sops: block keeps its layout, else the file's */
 		style.indent = st->sops_indent > 0 ? st->sops_indent :
