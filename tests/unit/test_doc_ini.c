@@ -116,10 +116,12 @@ TEST(test_doc_ini__errors_with_line_and_column)
 
 		CHECK_INT(veil_doc_parse(&d, VEIL_FMT_INI, nul, sizeof(nul) - 1, "t.ini"),
 			VEIL_EFORMAT);
-		CHECK(strstr(veil_error_last(), "t.ini:2:1: a NUL byte") != NULL);
+		CHECK(strstr(veil_error_last(), "t.ini:2:6: a NUL byte") != NULL);
 		veil_doc_free(d);
 	}
-	CHECK(parse_fails("[a]\nk = n\r*;x\n", "t.ini:2:1: a carriage return inside a line"));
+	CHECK(parse_fails("[a]\nk = n\r*;x\n", "t.ini:2:6: a carriage return inside a line"));
+	/* the later lines of a triple-quoted value are checked too */
+	CHECK(parse_fails("[a]\nk = \"\"\"one\ntw\xe6o\"\"\"\n", "t.ini:3:3: invalid UTF-8"));
 	{
 		veil_doc *d = NULL; /* CRLF files are fine */
 

@@ -344,12 +344,9 @@ static int check_dups(veil_doc *doc, const veil_node *map, int sections)
 
 static int ini_line(iscan *p, size_t pos, size_t *eol)
 {
-	size_t ls = pos, te, bad;
+	size_t ls = pos, te;
 
 	p->line_start = pos;
-	bad = veil_doc__utf8_prefix(p->s + pos, *eol - pos);
-	if (bad != *eol - pos)
-		return ierr(p, pos + bad, "invalid UTF-8");
 	while (ls < *eol && is_ws(p->s[ls]))
 		ls++;
 	te = rtrim(p->s, ls, *eol);
@@ -362,22 +359,28 @@ static int ini_line(iscan *p, size_t pos, size_t *eol)
 	return key_line(p, ls, te, eol);
 }
 
-/* A NUL byte, or a carriage return inside a line (not before its line
- * feed), is no text an INI file holds on purpose, and values with one
- * could not be written back the way they read (found by fuzz_doc). */
+/* The whole file is UTF-8 text without NUL bytes or carriage returns
+ * inside lines (a CR only before its LF): values with any of these could
+ * not be written back the way they read (found by fuzz_doc; a triple-quoted
+ * value's later lines were never checked line by line). */
 static int plain_text(const iscan *p)
 {
+	size_t valid = veil_doc__utf8_prefix(p->s, p->len), ls = 0;
 	unsigned int line = 1;
 
 	for (size_t i = 0; i < p->len; i++) {
-		if (p->s[i] == '\n')
+		const char *why = i == valid ? "invalid UTF-8" :
+			p->s[i] == '\0' ? "a NUL byte in an INI file" :
+			p->s[i] == '\r' && i + 1 < p->len && p->s[i + 1] != '\n' ?
+			"a carriage return inside a line of an INI file" : NULL;
+
+		if (why)
+			return veil_doc__error_at(p->doc, VEIL_EFORMAT, line,
+				(unsigned int)(i - ls + 1), "%s", why);
+		if (p->s[i] == '\n') {
 			line++;
-		if (p->s[i] == '\0')
-			return veil_doc__error_at(p->doc, VEIL_EFORMAT, line, 1,
-				"a NUL byte in an INI file");
-		if (p->s[i] == '\r' && i + 1 < p->len && p->s[i + 1] != '\n')
-			return veil_doc__error_at(p->doc, VEIL_EFORMAT, line, 1,
-				"a carriage return inside a line of an INI file");
+			ls = i + 1;
+		}
 	}
 	return 0;
 }
