@@ -8,6 +8,7 @@
  * output is the same for any number of threads.
  */
 #include "check_paths.h"
+#include "util/fsutil.h"
 #include "veil/doc.h"
 #include <dirent.h>
 #include <errno.h>
@@ -106,21 +107,6 @@ static void list_errno(struct list *l, const char *name, int err)
 	list_add(l, strdup(name), ITEM_ERRNO, err);
 }
 
-static char *child_path(const char *dir, const char *name)
-{
-	size_t al = strlen(dir), nl = strlen(name);
-	char *child = malloc(al + nl + 2);
-
-	if (!child)
-		return NULL;
-	memcpy(child, dir, al);
-	child[al] = '/';
-	memcpy(child + al + 1, name, nl + 1);
-	if (al == 1)
-		memmove(child, child + 1, nl + 2);
-	return child;
-}
-
 static void walk(struct list *l, char *abs, int depth, int type);
 
 /* The entries of directory abs, sorted by name; d_type spares an lstat
@@ -140,7 +126,7 @@ static void walk_dir(struct list *l, const char *abs, int depth)
 
 		if (strcmp(name, ".") && strcmp(name, "..") && strcmp(name, ".git") &&
 		    type != DT_LNK) {
-			char *child = child_path(abs, name);
+			char *child = veil_path_join(abs, name);
 			if (child)
 				walk(l, child, depth + 1, type);
 			else

@@ -1,29 +1,17 @@
 /* The scanner context: options, finding store, and the per-blob dispatch. */
 #include "git/check_int.h"
 #include "util/buf.h"
+#include "util/fsutil.h"
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char *join(const char *dir, const char *name)
-{
-	size_t a = strlen(dir), b = strlen(name);
-	char *p = malloc(a + b + 2);
-
-	if (!p)
-		return NULL;
-	memcpy(p, dir, a);
-	p[a] = '/';
-	memcpy(p + a + 1, name, b + 1);
-	return p;
-}
-
 /* Reads root/name if it exists; *text NULL when it does not. */
 static int read_root_file(const char *root, const char *name, char **text, size_t *len)
 {
-	char *p = join(root, name);
+	char *p = veil_path_join(root, name);
 	FILE *f;
 	int error = 0;
 

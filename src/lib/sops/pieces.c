@@ -100,11 +100,10 @@ static int marker_line(const char *s, size_t len, size_t p)
 	       (len - p == 3 || strchr(" \t\n", s[p + 3]));
 }
 
-static int add_piece(pieces *ps, size_t start, size_t end)
+static void add_piece(pieces *ps, size_t start, size_t end)
 {
 	if (start < end)
 		ps->v[ps->n++] = (piece){start, end};
-	return 0;
 }
 
 /* Cuts src at root lines, about target bytes apart; the sops: entry is a

@@ -257,14 +257,14 @@ static int gcm(int enc, uint8_t *out, const uint8_t *in, size_t len, uint8_t tag
 	     EVP_CipherFinal_ex(ctx, out + (len ? n : 0), &n) == 1 &&
 	     (!enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1);
 done:
-	if (!ok)
+	if (!ok) {
 		veil_sops__gcm_release(); /* a failed context is never reused */
-	if (!ok)
 		return enc ? veil_error_set(VEIL_ERROR, "AES-GCM encryption failed")
 		           : veil_error_set(
 		                 VEIL_EAUTH,
 		                 "encrypted value failed authentication "
 		                 "(wrong key, or the value or its key path was changed)");
+	}
 	return 0;
 }
 

@@ -96,6 +96,21 @@ done:
 	return error;
 }
 
+char *veil_path_join(const char *dir, const char *name)
+{
+	size_t a = strlen(dir), b = strlen(name);
+	char *p = malloc(a + b + 2);
+
+	if (!p)
+		return NULL;
+	if (a == 1 && dir[0] == '/')
+		a = 0; /* the root: no doubled slash */
+	memcpy(p, dir, a);
+	p[a] = '/';
+	memcpy(p + a + 1, name, b + 1);
+	return p;
+}
+
 /* ---- registry of live temp files, for signal handlers ---- */
 
 #define OUT_SLOTS 16

@@ -33,6 +33,9 @@ void veil_outfile_abort(veil_outfile *f);
  * SIGTERM handler before re-raising. */
 void veil_outfile__cleanup_all(void);
 
+/* dir + "/" + name, malloc'd ("/" + "x" is "/x"); NULL when out of memory. */
+char *veil_path_join(const char *dir, const char *name);
+
 /* One-shot atomic write of a whole buffer with mode 0600. */
 int veil_file_write_atomic(const char *path, const uint8_t *data, size_t len, unsigned int flags);
 
