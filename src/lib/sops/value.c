@@ -4,9 +4,6 @@
 #include "util/buf.h"
 #include "util/secret.h"
 #include "veil/error.h"
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,100 +168,22 @@ void veil_sops__enc_dispose(veil_sops_enc *e)
 	memset(e, 0, sizeof(*e));
 }
 
-static EVP_CIPHER *aes_gcm_cipher;
-
-/* Fetched once, without reading openssl.cnf: the system's OpenSSL config
- * has no say in this one cipher, and parsing it plus the implicit fetch on
- * every value was a third of decrypting a small AES file. */
-static void aes_gcm_init(void)
-{
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-	aes_gcm_cipher = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
-}
-
-static const EVP_CIPHER *aes_gcm(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, aes_gcm_init);
-	return aes_gcm_cipher;
-}
-
-/* One context per thread keeps the key schedule (and GHASH key) across the
- * values of a walk: building them for each of 100k values was a tenth of
- * decrypting a large AES file. The key is compared in full; released at
- * the end of every walk and MAC check (veil_sops__gcm_release). */
-static _Thread_local struct {
-	EVP_CIPHER_CTX *ctx;
-	uint8_t *key; /* secure copy of the key the schedule belongs to */
-	size_t iv_len;
-	int enc;
-} gcm_cache;
-
-void veil_sops__gcm_release(void)
-{
-	EVP_CIPHER_CTX_free(gcm_cache.ctx); /* cleanses the schedule */
-	veil_secure_free(gcm_cache.key);
-	memset(&gcm_cache, 0, sizeof(gcm_cache));
-}
-
-/* The cached context, set to key and iv for enc; NULL on failure. */
-static EVP_CIPHER_CTX *gcm_ctx(int enc, const uint8_t key[32], const uint8_t *iv, size_t iv_len)
-{
-	int same = gcm_cache.ctx && gcm_cache.enc == enc && !memcmp(gcm_cache.key, key, 32);
-
-	if (!same) {
-		veil_sops__gcm_release();
-		if (!(gcm_cache.key = veil_secure_alloc(32)) ||
-		    !(gcm_cache.ctx = EVP_CIPHER_CTX_new()) ||
-		    EVP_CipherInit_ex(gcm_cache.ctx, aes_gcm(), NULL, NULL, NULL, enc) != 1 ||
-		    EVP_CIPHER_CTX_ctrl(gcm_cache.ctx, EVP_CTRL_GCM_SET_IVLEN, (int)iv_len, NULL) != 1 ||
-		    EVP_CipherInit_ex(gcm_cache.ctx, NULL, NULL, key, iv, enc) != 1) {
-			veil_sops__gcm_release();
-			return NULL;
-		}
-		memcpy(gcm_cache.key, key, 32);
-		gcm_cache.enc = enc;
-		gcm_cache.iv_len = iv_len;
-		return gcm_cache.ctx;
-	}
-	if ((iv_len != gcm_cache.iv_len &&
-	     EVP_CIPHER_CTX_ctrl(gcm_cache.ctx, EVP_CTRL_GCM_SET_IVLEN, (int)iv_len, NULL) != 1) ||
-	    EVP_CipherInit_ex(gcm_cache.ctx, NULL, NULL, NULL, iv, enc) != 1) {
-		veil_sops__gcm_release();
-		return NULL;
-	}
-	gcm_cache.iv_len = iv_len;
-	return gcm_cache.ctx;
-}
-
-/* AES-256-GCM with an IV of any length (sops uses 32 bytes; OpenSSL derives
- * the counter block by GHASH for non-96-bit IVs, as Go does). */
+/* AES-256-GCM (sops/aesgcm.h) with sops's error messages. */
 static int gcm(int enc, uint8_t *out, const uint8_t *in, size_t len, uint8_t tag[16],
                const uint8_t key[32], const uint8_t *iv, size_t iv_len, const char *aad,
                size_t aad_len)
 {
-	EVP_CIPHER_CTX *ctx = NULL;
-	int n = 0, ok = 0;
-
-	if (len > INT32_MAX || aad_len > INT32_MAX || iv_len == 0 || iv_len > INT32_MAX ||
-	    !aes_gcm() || !(ctx = gcm_ctx(enc, key, iv, iv_len)))
-		goto done;
-	ok = (aad_len == 0 ||
-	      EVP_CipherUpdate(ctx, NULL, &n, (const uint8_t *)aad, (int)aad_len) == 1) &&
-	     (len == 0 || EVP_CipherUpdate(ctx, out, &n, in, (int)len) == 1) &&
-	     (enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, tag) == 1) &&
-	     EVP_CipherFinal_ex(ctx, out + (len ? n : 0), &n) == 1 &&
-	     (!enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1);
-done:
-	if (!ok) {
-		veil_sops__gcm_release(); /* a failed context is never reused */
-		return enc ? veil_error_set(VEIL_ERROR, "AES-GCM encryption failed")
-		           : veil_error_set(
-		                 VEIL_EAUTH,
-		                 "encrypted value failed authentication "
-		                 "(wrong key, or the value or its key path was changed)");
+	if (enc) {
+		if (veil_sops__gcm_seal(out, tag, in, len, key, iv, iv_len, (const uint8_t *)aad,
+		                        aad_len) != 0)
+			return veil_error_set(VEIL_ERROR, "AES-GCM encryption failed");
+		return 0;
 	}
+	if (veil_sops__gcm_open(out, tag, in, len, key, iv, iv_len, (const uint8_t *)aad,
+	                        aad_len) != 0)
+		return veil_error_set(VEIL_EAUTH,
+		                      "encrypted value failed authentication "
+		                      "(wrong key, or the value or its key path was changed)");
 	return 0;
 }
 

@@ -2,10 +2,12 @@
 #define VEIL_SOPS_VALUE_H
 /*
  * One encrypted SOPS value: "ENC[<CIPHER>,data:<b64>,iv:<b64>,tag:<b64>,type:<t>]".
- * AES256_GCM is sops's own (32-byte IV, OpenSSL because libsodium's GCM
- * takes 12-byte IVs only); CHACHA20_POLY1305 is veil's default (12-byte IV,
- * libsodium). The AAD is the value's key path ("a:b:"), supplied by the caller.
+ * AES256_GCM is sops's own (32-byte IV; OpenSSL's libcrypto, sops/aesgcm.h,
+ * because libsodium's GCM takes 12-byte IVs only); CHACHA20_POLY1305 is
+ * veil's default (12-byte IV, libsodium). The AAD is the value's key path
+ * ("a:b:"), supplied by the caller.
  */
+#include "sops/aesgcm.h" /* veil_sops__gcm_release, called after each walk */
 #include "veil/sops.h"
 #include <stddef.h>
 #include <stdint.h>
@@ -63,10 +65,6 @@ int veil_sops__decrypt(uint8_t **pt, size_t *pt_len, veil_sops_type *type,
                        const char *aad, size_t aad_len);
 
 /* As veil_sops__decrypt on an already parsed value. */
-/* AES-GCM keeps its key schedule per thread between values; this frees and
- * wipes it. Called at the end of each walk and MAC check. */
-void veil_sops__gcm_release(void);
-
 int veil_sops__decrypt_parsed(uint8_t **pt, size_t *pt_len, const uint8_t key[VEIL_SOPS_KEY_LEN],
                               const veil_sops_enc *e, const char *aad, size_t aad_len);
 
