@@ -31,6 +31,7 @@ typedef struct veil_bufreader {
 	size_t cap;
 	size_t start;
 	size_t end;
+	size_t used;		/* high-water mark of end: what dispose wipes */
 	int eof;
 } veil_bufreader;
 

@@ -52,7 +52,7 @@ int veil_file_read(uint8_t **out, size_t *len, const char *path, size_t max)
 	int fd = STDIN_FILENO, error = 0;
 	int is_stdin = strcmp(path, "-") == 0;
 	const char *name = is_stdin ? "standard input" : path;
-	long n;
+	long n, used = 0; /* the most of chunk ever filled: what is wiped */
 
 	*out = NULL;
 	*len = 0;
@@ -76,6 +76,8 @@ int veil_file_read(uint8_t **out, size_t *len, const char *path, size_t max)
 		}
 		if (n == 0)
 			break;
+		if (n > used)
+			used = n;
 		error = veil_buf_append(&b, chunk, (size_t)n);
 		if (error == VEIL_ELIMIT) {
 			veil_error_set(error, "%s is larger than the limit of %zu bytes", name,
@@ -89,7 +91,7 @@ int veil_file_read(uint8_t **out, size_t *len, const char *path, size_t max)
 	if (!*out)
 		error = VEIL_ENOMEM;
 done:
-	sodium_memzero(chunk, sizeof(chunk));
+	sodium_memzero(chunk, (size_t)used); /* not the untouched rest: fresh stack pages */
 	veil_buf_dispose(&b);
 	if (!is_stdin && fd >= 0)
 		close(fd);
