@@ -7,6 +7,7 @@
  */
 #include "git/detect_int.h"
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -152,10 +153,12 @@ static void prefilter_add(veil_check__prefilter *p, const char *word, int icase,
 }
 
 #if HAVE_SIMD
+/* libsodium's answer (sodium_init has run): __builtin_cpu_supports would
+ * link libgcc's start-up CPU probe, a dozen CPUID instructions in every
+ * veil process, and CPUID traps to the hypervisor (~25 us each in a VM). */
 static int simd_supported(void)
 {
-	__builtin_cpu_init();
-	return __builtin_cpu_supports("ssse3");
+	return sodium_runtime_has_ssse3();
 }
 
 /* Bit p set: position p of b[0..64) is a candidate. Reads b[0..66). */
