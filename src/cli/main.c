@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sodium.h>
+#include <yaml.h>
 #include "cli.h"
+#include "sops/aesgcm.h"
 #include "cmd_git.h"
 #include "cmd_check.h"
 
@@ -127,7 +129,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
 		return help(argc, argv);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("veil %s (libsodium %s)\n", VEIL_VERSION, sodium_version_string());
+		/* which AES-GCM code runs is part of a useful bug report */
+		printf("veil %s (libsodium %s, libyaml %s, AES-GCM: libcrypto %s)\n", VEIL_VERSION,
+		       sodium_version_string(), yaml_get_version_string(),
+		       veil_sops__gcm_backend());
 		return VEIL_EXIT_OK;
 	}
 	c = find(argv[1]);
