@@ -103,3 +103,49 @@ TEST(test_util_regex__escaped_gnu_anchor_characters_are_literal)
 	CHECK_INT(m("^\\'", "x"), 0);
 	CHECK_INT(m("a\\.b", "axb"), 0); /* other escapes stay escapes */
 }
+
+/* The literal fast path answers exactly as regcomp does: every pattern
+ * built from anchors, groups, '|' and a small alphabet (so matches are
+ * frequent), against every short subject over that alphabet. */
+TEST(test_util_regex__literal_fast_path_agrees_with_regcomp)
+{
+	static const char *const shapes[] = {
+		"%s", "^%s", "%s$", "^%s$", "(%s)", "^(%s)$", "^(?:%s)$", "(%s)$", "^(%s",
+		"%s|%s", "^(%s|%s)$", "(%s|%s)", "^(%s|%s|)$", "^(%s|%s)", "(%s|%s)$",
+		"^%s|%s$", "(%s)|(%s)", "%s.", "^%s*$",
+	};
+	static const char *const words[] = { "", "a", "ab", "ba", "data", "a-b", "aab" };
+	static const char *const subjects[] = {
+		"", "a", "b", "ab", "ba", "aab", "abab", "data", "stringData", "metadata", "a-b", "x",
+	};
+	size_t nw = sizeof(words) / sizeof(words[0]);
+	int compared = 0;
+
+	for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+		for (size_t i = 0; i < nw * nw; i++) {
+			char pat[64];
+			veil_regex *fast = NULL, *slow = NULL;
+
+			snprintf(pat, sizeof(pat), shapes[s], words[i % nw], words[i / nw]);
+			if (veil_regex__compile(&slow, pat, 0) < 0) {
+				CHECK(veil_regex_compile(&fast, pat) < 0);
+				continue;
+			}
+			CHECK_INT(veil_regex_compile(&fast, pat), 0);
+			for (size_t j = 0; fast && j < sizeof(subjects) / sizeof(subjects[0]); j++) {
+				const char *x = subjects[j];
+				int a = veil_regex_match(fast, x, strlen(x));
+				int b = veil_regex_match(slow, x, strlen(x));
+
+				if (a != b)
+					fprintf(stderr, "pattern '%s' subject '%s': %d != %d\n", pat, x, a,
+						b);
+				CHECK_INT(a, b);
+				compared++;
+			}
+			veil_regex_free(fast);
+			veil_regex_free(slow);
+		}
+	}
+	CHECK(compared > 5000);
+}

@@ -1,4 +1,5 @@
 /* RE2-syntax patterns on POSIX regcomp/regexec. */
+#define _GNU_SOURCE /* memmem */
 #include "util/regex.h"
 #include "util/buf.h"
 #include "veil/error.h"
@@ -6,7 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_LITERALS 16
+
+/* Most rules in .sops.yaml files are literals ("^(data|stringData)$",
+ * "password", "_unencrypted$", or none at all): those are matched with
+ * memcmp, without regcomp, whose compile and lazily built DFA cost more
+ * than the rest of decrypting a small Secret's selection. */
+typedef struct {
+	size_t n;			/* alternatives; 0: use re */
+	int bol, eol;			/* ^ and $ around the whole group */
+	const char *alt[MAX_LITERALS];	/* into text */
+	size_t len[MAX_LITERALS];
+	char *text;
+} literals;
+
 struct veil_regex {
+	literals lit;
 	regex_t re;
 };
 
@@ -176,7 +192,68 @@ static int translate(veil_buf *o, const char *p, int *icase)
 	return error;
 }
 
+static int is_literal_char(char c)
+{
+	return c >= 0x20 && c < 0x7f && !strchr("\\.[](){}|*+?^$", c);
+}
+
+/* Fills l if pattern is ^?LIT$? or ^?(LIT|LIT...)$? (or (?:...)) with
+ * printable ASCII literals; anchors outside a group bind every alternative
+ * (unlike ^a|b$). Returns 1 if so, 0 if regcomp is needed, < 0 on ENOMEM. */
+static int parse_literals(literals *l, const char *pattern)
+{
+	size_t n = strlen(pattern), i = 0, start;
+	int group;
+
+	memset(l, 0, sizeof(*l));
+	l->bol = n > 0 && pattern[0] == '^';
+	l->eol = n > (size_t)l->bol && pattern[n - 1] == '$';
+	i = (size_t)l->bol;
+	n -= (size_t)l->eol;
+	group = n - i >= 2 && pattern[i] == '(' && pattern[n - 1] == ')';
+	if (group) {
+		i += strncmp(pattern + i, "(?:", 3) == 0 ? 3 : 1;
+		n--;
+	}
+	for (start = i; i <= n; i++) {
+		if (i < n && is_literal_char(pattern[i]))
+			continue;
+		if ((i < n && (pattern[i] != '|' || !group)) || l->n == MAX_LITERALS) {
+			l->n = 0;
+			return 0;
+		}
+		l->alt[l->n] = pattern + start; /* rebased onto text below */
+		l->len[l->n++] = i - start;
+		start = i + 1;
+	}
+	if (!(l->text = strdup(pattern)))
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	for (i = 0; i < l->n; i++)
+		l->alt[i] = l->text + (l->alt[i] - pattern);
+	return 1;
+}
+
+static int literals_match(const literals *l, const char *s, size_t len)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		size_t k = l->len[i];
+
+		if (k > len || (l->bol && l->eol && k != len))
+			continue;
+		if (l->bol ? !memcmp(s, l->alt[i], k)
+		   : l->eol ? !memcmp(s + len - k, l->alt[i], k)
+		   : (k == 0 || memmem(s, len, l->alt[i], k)))
+			return 1;
+	}
+	return 0;
+}
+
 int veil_regex_compile(veil_regex **out, const char *pattern)
+{
+	return veil_regex__compile(out, pattern, 1);
+}
+
+int veil_regex__compile(veil_regex **out, const char *pattern, int literal_ok)
 {
 	veil_buf ere = VEIL_BUF_INIT(4 * VEIL_REGEX_MAX_PATTERN);
 	veil_regex *re = NULL;
@@ -185,33 +262,40 @@ int veil_regex_compile(veil_regex **out, const char *pattern)
 	*out = NULL;
 	if (strlen(pattern) > VEIL_REGEX_MAX_PATTERN)
 		return bad(pattern, "pattern too long");
-	if ((error = translate(&ere, pattern, &icase)) < 0 ||
-	    (error = veil_buf_putc(&ere, '\0')) < 0)
-		goto done;
 	if (!(re = calloc(1, sizeof(*re)))) {
 		error = veil_error_set(VEIL_ENOMEM, "out of memory");
 		goto done;
 	}
+	if (literal_ok && (error = parse_literals(&re->lit, pattern)) != 0)
+		goto done;
+	if ((error = translate(&ere, pattern, &icase)) < 0 ||
+	    (error = veil_buf_putc(&ere, '\0')) < 0)
+		goto done;
 	rc = regcomp(&re->re, (const char *)ere.data,
 	             REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
 	if (rc != 0) {
 		char msg[128];
 		regerror(rc, &re->re, msg, sizeof(msg));
-		free(re);
-		re = NULL;
 		error = bad(pattern, msg);
 		goto done;
 	}
-	*out = re;
 done:
 	veil_buf_dispose(&ere);
-	return error;
+	if (error < 0) {
+		free(re ? re->lit.text : NULL);
+		free(re);
+		return error;
+	}
+	*out = re;
+	return 0;
 }
 
 int veil_regex_match(const veil_regex *re, const char *s, size_t len)
 {
 	regmatch_t m[1];
 
+	if (re->lit.n)
+		return literals_match(&re->lit, s, len);
 	/* REG_STARTEND (glibc, BSD) bounds the subject without a NUL */
 	m[0].rm_so = 0;
 	m[0].rm_eo = (regoff_t)len;
@@ -222,6 +306,9 @@ void veil_regex_free(veil_regex *re)
 {
 	if (!re)
 		return;
-	regfree(&re->re);
+	if (re->lit.n)
+		free(re->lit.text);
+	else
+		regfree(&re->re);
 	free(re);
 }

@@ -20,5 +20,8 @@ int veil_regex_compile(veil_regex **out, const char *pattern);
 /* 1 if the pattern matches anywhere in s[0..len), 0 if not. */
 int veil_regex_match(const veil_regex *re, const char *s, size_t len);
 void veil_regex_free(veil_regex *re);
+/* As veil_regex_compile; literal_ok 0 always uses regcomp (for tests that
+ * compare the literal fast path with it). */
+int veil_regex__compile(veil_regex **out, const char *pattern, int literal_ok);
 
 #endif
