@@ -1,5 +1,6 @@
 /* veil set / veil unset: change one value of an encrypted file in place. */
 #include "docargs.h"
+#include "sops_set.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
 #include <stdio.h>
@@ -40,12 +41,15 @@ static void set_usage(FILE *f, void *ctx)
 		fputs(
 		    "usage: veil set [--identity F]... FILE '[\"a\"][\"b\"]' JSON-VALUE\n"
 		    "\n"
-		    "Sets one value of an encrypted file in place: a JSON scalar (\"string\",\n"
-		    "number, true, false or null) for an existing value, or a new key of a YAML\n"
-		    "or JSON block map or a dotenv file. In YAML and JSON files a JSON object or\n"
-		    "list may replace a scalar or fill a new key: it is written as a flow\n"
-		    "collection, every leaf encrypted. Every other value keeps its ciphertext,\n"
-		    "so a diff shows only those lines, mac and lastmodified.\n",
+		    "Sets one value of an encrypted file in place, as sops set does: the JSON\n"
+		    "value (a \"string\", number, true, false, null, an object or a list)\n"
+		    "replaces whatever is at the path, or fills a new key of a YAML or JSON block\n"
+		    "map, an INI section or a dotenv file. In YAML an object or list is written in\n"
+		    "block style at the indentation of what it replaces (flow style inside flow\n"
+		    "collections, or over one), in JSON in the file's indentation; comments inside\n"
+		    "the old value go with it. Every new leaf is encrypted under the file's rules;\n"
+		    "every other value keeps its ciphertext, so a diff shows only those lines,\n"
+		    "mac and lastmodified. dotenv and INI values are strings: no object or list.\n",
 		    f);
 	fputs("\nExit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted, 51 MAC\n"
 	      "mismatch, 91 no such path, 100 no such file, 128 no identity opens the key.\n",
@@ -107,49 +111,6 @@ static int read_value(char **out, size_t *len, const char *path)
 	return 0;
 }
 
-static size_t count_items(const veil_node *n)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < n->nitems; i++)
-		k += n->items[i]->kind != VEIL_NODE_COMMENT;
-	return k;
-}
-
-/* Scalar n (in src) replaced by a JSON object or list; the result must
- * read back with a collection of that kind and size at p. */
-static int set_collection(char **out, size_t *out_len, const veil_cli_session *s, const char *src,
-                          size_t len, const veil_node *n, const veil_cli_path *p, const char *json)
-{
-	veil_cli_collection shape;
-	veil_doc *check = NULL;
-	const veil_node *m;
-	char *flow = NULL;
-	size_t flow_len = 0;
-	int error;
-
-	if (s->fmt != VEIL_FMT_YAML && s->fmt != VEIL_FMT_JSON)
-		return veil_error_set(VEIL_EUNSUPPORTED, "set: dotenv and INI values are strings; "
-		                                         "an object or list cannot be set there");
-	if ((error = veil_cli__json_collection(&flow, &flow_len, &shape, json)) < 0 ||
-	    (error = veil_cli__text_replace(out, out_len, src, len, n, flow, flow_len)) < 0 ||
-	    (error = veil_doc_parse(&check, s->fmt, *out, *out_len, s->file)) < 0)
-		goto done;
-	m = veil_cli__path_find(veil_doc_root(check, 0), p, p->n);
-	if (!m || m->kind != (shape.is_map ? VEIL_NODE_MAP : VEIL_NODE_SEQ) ||
-	    count_items(m) != shape.count)
-		error = veil_error_set(VEIL_ERROR, "set: the value did not read back as written");
-done:
-	if (error < 0) {
-		veil_wipe_free(*out, *out_len);
-		*out = NULL;
-		*out_len = 0;
-	}
-	veil_doc_free(check);
-	veil_wipe_free(flow, flow_len);
-	return error;
-}
-
 /* The new plaintext text with the value at p set (or added). */
 static int apply_set(char **out, size_t *out_len, veil_doc *doc, const veil_cli_session *s,
                      const veil_cli_path *p, const char *json)
@@ -159,11 +120,11 @@ static int apply_set(char **out, size_t *out_len, veil_doc *doc, const veil_cli_
 	char *value = NULL, *text = NULL;
 	size_t vlen = 0, tlen = 0;
 	veil_scalar_type type = VEIL_SCALAR_STR;
-	int error;
+	int collection, error;
 
 	json += strspn(json, " \t\r\n");
-	if (*json != '{' && *json != '[' &&
-	    (error = veil_cli__json_scalar(&value, &vlen, &type, json)) < 0)
+	collection = *json == '{' || *json == '[';
+	if (!collection && (error = veil_cli__json_scalar(&value, &vlen, &type, json)) < 0)
 		return error;
 	if (!n) {
 		/* a new key: add "key: null" as text, re-parse, then set it */
@@ -183,15 +144,10 @@ static int apply_set(char **out, size_t *out_len, veil_doc *doc, const veil_cli_
 			goto done;
 		}
 	}
-	if (n->kind != VEIL_NODE_SCALAR) {
-		error =
-		    veil_error_set(VEIL_EUNSUPPORTED,
-		                   "set: the path leads to a map or list; only scalars can be set");
-		goto done;
-	}
-	if (*json == '{' || *json == '[') {
-		error = set_collection(out, out_len, s, grown ? text : s->plain,
-		                       grown ? tlen : s->plain_len, n, p, json);
+	if (collection || n->kind != VEIL_NODE_SCALAR) {
+		/* a map or list, or a value over one (or over an alias) */
+		error = veil_cli__set_node(out, out_len, doc, grown ? text : s->plain,
+		                           grown ? tlen : s->plain_len, s, p, n, json);
 		goto done;
 	}
 	/* dotenv and INI values are all strings (sops reads them so too) */

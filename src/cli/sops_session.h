@@ -75,18 +75,4 @@ int veil_cli__text_remove(char **out, size_t *out_len, const char *src, size_t l
 int veil_cli__text_insert(char **out, size_t *out_len, const char *src, size_t len,
                           const veil_node *map, const char *key, veil_doc_format fmt);
 
-/* What a JSON object or list value is: the check after it is written. */
-typedef struct veil_cli_collection {
-	int is_map;
-	size_t count;
-} veil_cli_collection;
-
-/* A JSON object or list (`veil set` value) as flow text that YAML and JSON
- * both read, its tokens copied byte for byte (sops_setjson.c). */
-int veil_cli__json_collection(char **flow, size_t *flow_len, veil_cli_collection *shape,
-                              const char *json);
-/* src with scalar n's bytes replaced by flow (a space first after "key:"). */
-int veil_cli__text_replace(char **out, size_t *out_len, const char *src, size_t len,
-                           const veil_node *n, const char *flow, size_t flow_len);
-
 #endif

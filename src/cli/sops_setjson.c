@@ -1,99 +1,135 @@
 /*
- * `veil set` with a JSON object or list: the value goes into the file as a
- * flow collection written with the value's own tokens (numbers and strings
- * byte for byte: 1.0 stays a float, "\u00e9" stays what it was), which
- * YAML and JSON both read. cJSON validates the value first; the caller
- * re-parses the file and checks the path now holds a collection of the
- * right size.
+ * Where and how a new value goes into a JSON file in place of an old one
+ * (see sops_set.h): in the old value's bytes, one item a line in the file's
+ * indentation when the old value (or, for a scalar, the object or list
+ * holding it) spans lines, else on one line with ", " and ": " as the file's
+ * one-line collections read. Keys keep the value's own JSON text.
  */
-#include "sops_session.h"
-#include <cjson/cJSON.h>
-#include <stdlib.h>
+#include "sops_set.h"
 #include <string.h>
 #include "util/buf.h"
-#include "util/secret.h"
 
-#define SETJSON_MAX (1u << 20) /* a value bigger than 1 MiB is refused */
+typedef struct jlay {
+	const char *eol;
+	const char *base, *unit; /* the old value's line indentation, one step */
+	size_t base_len, unit_len;
+	int multi;
+	veil_buf b;
+} jlay;
 
-/* Copies the JSON string starting at s (its opening quote) into b. */
-static const char *copy_string(veil_buf *b, const char *s)
+static size_t line_start(const char *src, size_t i)
 {
-	const char *e = s + 1;
-
-	while (*e && *e != '"')
-		e += *e == '\\' && e[1] ? 2 : 1;
-	return veil_buf_append(b, s, (size_t)(e - s + 1)) < 0 ? NULL : e + 1;
+	while (i > 0 && src[i - 1] != '\n' && src[i - 1] != '\r')
+		i--;
+	return i;
 }
 
-/* Re-emits valid JSON text as flow YAML: ", " and ": " between tokens. */
-static int reemit(veil_buf *b, const char *s)
+static size_t indent_len(const char *src, size_t ls)
 {
-	while (*s) {
-		const char *t = NULL;
+	return strspn(src + ls, " \t");
+}
 
-		if (strchr(" \t\r\n", *s)) {
-			s++;
+static size_t item_start(const veil_node *it)
+{
+	return it->key ? it->key_span.start : it->span.start;
+}
+
+static int spans_lines(const char *src, const veil_node *n)
+{
+	return memchr(src + n->span.start, '\n', n->span.end - n->span.start) != NULL;
+}
+
+/* One indentation step: what an item of the nearest object or list that
+ * has items on lines of their own adds to that collection's line. */
+static void find_unit(jlay *j, const char *src, const veil_node *n)
+{
+	for (; n; n = n->parent) {
+		size_t ls = line_start(src, n->span.start), il, cl = indent_len(src, ls);
+
+		if ((n->kind != VEIL_NODE_MAP && n->kind != VEIL_NODE_SEQ) || !n->nitems)
 			continue;
-		}
-		if (*s == '"') {
-			if (!(s = copy_string(b, s)))
-				return VEIL_ENOMEM;
+		il = line_start(src, item_start(n->items[0]));
+		if (il == ls || indent_len(src, il) <= cl || memcmp(src + il, src + ls, cl))
 			continue;
-		}
-		if (*s == ',' || *s == ':')
-			t = *s == ',' ? ", " : ": ";
-		if (t ? veil_buf_append(b, t, 2) < 0 : veil_buf_putc(b, (uint8_t)*s) < 0)
-			return VEIL_ENOMEM;
-		s++;
+		j->unit = src + il + cl;
+		j->unit_len = indent_len(src, il) - cl;
+		return;
 	}
-	return 0;
+	j->unit = "  ";
+	j->unit_len = 2;
 }
 
-int veil_cli__json_collection(char **flow, size_t *flow_len, veil_cli_collection *shape,
-                              const char *json)
+static int put(jlay *j, const char *s, size_t n)
 {
-	veil_buf b = VEIL_BUF_INIT(2 * SETJSON_MAX);
-	const char *end = NULL;
-	cJSON *v;
+	return veil_buf_append(&j->b, s, n);
+}
+
+static int put_line(jlay *j, size_t level)
+{
+	int error = put(j, j->eol, strlen(j->eol));
+
+	if (!error)
+		error = put(j, j->base, j->base_len);
+	for (size_t k = 0; k < level && !error; k++)
+		error = put(j, j->unit, j->unit_len);
+	return error;
+}
+
+static int emit(jlay *j, const veil_cli_jvalue *jv, size_t i, size_t level)
+{
+	const veil_cli_jv *v = &jv->v[i];
+	int map = v->kind == VEIL_NODE_MAP, error;
+
+	if (v->kind == VEIL_NODE_SCALAR)
+		return put(j, "null", 4);
+	if ((error = put(j, map ? "{" : "[", 1)) < 0)
+		return error;
+	for (size_t k = i + 1; k < v->end && !error; k = jv->v[k].end) {
+		if (k > i + 1 && (error = put(j, ",", 1)) < 0)
+			break;
+		if (j->multi)
+			error = put_line(j, level + 1);
+		else if (k > i + 1)
+			error = put(j, " ", 1);
+		if (!error && map &&
+		    ((error = put(j, jv->v[k].key_tok, jv->v[k].key_tok_len)) < 0 ||
+		     (error = put(j, ": ", 2)) < 0))
+			break;
+		if (!error)
+			error = emit(j, jv, k, level + 1);
+	}
+	if (!error && j->multi && v->nchild)
+		error = put_line(j, level);
+	return error ? error : put(j, map ? "}" : "]", 1);
+}
+
+int veil_cli__set_layout_json(char **out, size_t *out_len, const veil_doc *doc, const char *src,
+                              size_t len, const veil_node *n, const veil_cli_jvalue *jv)
+{
+	jlay j = {.eol = "\n", .b = VEIL_BUF_INIT(8 * VEIL_CLI_SETJSON_MAX)};
+	const char *nl = memchr(src, '\n', len);
+	size_t ls;
 	int error;
 
-	*flow = NULL;
-	*flow_len = 0;
-	if (strlen(json) > SETJSON_MAX)
-		return veil_error_set(VEIL_ELIMIT, "value: larger than %u bytes", SETJSON_MAX);
-	v = cJSON_ParseWithOpts(json, &end, 1);
-	if (!v || !(cJSON_IsObject(v) || cJSON_IsArray(v))) {
-		cJSON_Delete(v);
-		return veil_error_set(VEIL_EINVAL, "value: not valid JSON");
-	}
-	shape->is_map = cJSON_IsObject(v);
-	shape->count = (size_t)cJSON_GetArraySize(v);
-	cJSON_Delete(v);
-	if ((error = reemit(&b, json)) < 0) {
-		veil_buf_dispose(&b);
-		return error;
-	}
-	*flow = (char *)veil_buf_detach(&b, flow_len);
-	return *flow ? 0 : VEIL_ENOMEM;
-}
-
-int veil_cli__text_replace(char **out, size_t *out_len, const char *src, size_t len,
-                           const veil_node *n, const char *flow, size_t flow_len)
-{
-	size_t a = n->span.start, b = n->span.end;
-	/* "key:" with an implicit null has an empty span right after ':' */
-	int space = a > 0 && !strchr(" \t\r\n[{,", src[a - 1]);
-
-	if (b > len || a > b)
-		return veil_error_set(VEIL_ERROR, "set: the value's place is outside the file");
-	*out_len = len - (b - a) + (size_t)space + flow_len;
-	if (!(*out = malloc(*out_len + 1)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
-	memcpy(*out, src, a);
-	if (space)
-		(*out)[a] = ' ';
-	memcpy(*out + a + space, flow, flow_len);
-	memcpy(*out + a + space + flow_len, src + b, len - b);
-	(*out)[*out_len] = '\0';
-	return 0;
+	(void)doc;
+	*out = NULL;
+	*out_len = 0;
+	if (!n->parent || n->span.end > len || n->span.start > n->span.end)
+		return veil_error_set(VEIL_EUNSUPPORTED, "set: the value's place is unknown");
+	if (nl && nl > src && nl[-1] == '\r')
+		j.eol = "\r\n";
+	j.multi = n->kind == VEIL_NODE_SCALAR ? spans_lines(src, n->parent) : spans_lines(src, n);
+	ls = line_start(src, n->span.start);
+	j.base = src + ls;
+	j.base_len = indent_len(src, ls);
+	find_unit(&j, src, n);
+	if ((error = emit(&j, jv, 0, 0)) == 0)
+		error = veil_cli__splice2(out, out_len, src, len, n->span.start, n->span.end,
+		                          (const char *)j.b.data, j.b.len, n->span.end, n->span.end,
+		                          NULL, 0);
+	else if (error == VEIL_ELIMIT)
+		error = veil_error_set(VEIL_ELIMIT, "value: over %u bytes once laid out in the file",
+		                       8 * VEIL_CLI_SETJSON_MAX);
+	veil_buf_dispose(&j.b);
+	return error;
 }

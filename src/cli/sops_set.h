@@ -1,0 +1,83 @@
+#ifndef VEIL_CLI_SOPS_SET_H
+#define VEIL_CLI_SOPS_SET_H
+/*
+ * `veil set` with a value that is, or replaces, a map or list (sops's
+ * `set FILE PATH JSON` replaces whatever is at PATH with the JSON value).
+ *
+ * The value is parsed into a small tree (sops_setvalue.c). The bytes of the
+ * old value are replaced by a layout of the new one with a placeholder null
+ * for every leaf (sops_setyaml.c, sops_setjsonl.c): YAML block style at the
+ * indentation of what it replaces, flow style inside flow collections, JSON
+ * in the file's indentation. The result is parsed again, every leaf is set
+ * through the codec (which quotes it for its place and checks it reads back),
+ * and the rendered text is parsed once more and compared with the value
+ * (sops_setnode.c). Every byte outside the old value stays as it was.
+ */
+#include "sops_session.h"
+
+#define VEIL_CLI_SETJSON_MAX (1u << 20) /* a value bigger than 1 MiB is refused */
+
+/* One node of a JSON value, in preorder: a node's children follow it, and
+ * end is the index just past its subtree. */
+typedef struct veil_cli_jv {
+	veil_node_kind kind; /* VEIL_NODE_MAP, _SEQ or _SCALAR */
+	size_t end;
+	size_t nchild;
+	char *key; /* a map member's key, decoded (NULL otherwise) */
+	size_t key_len;
+	const char *key_tok; /* ... and its JSON token in the value text */
+	size_t key_tok_len;
+	char *value; /* a scalar, decoded as veil_cli__json_scalar does */
+	size_t len;
+	veil_scalar_type type;
+} veil_cli_jv;
+
+typedef struct veil_cli_jvalue {
+	veil_cli_jv *v;
+	size_t n, cap;
+	int depth; /* nesting of maps and lists: 0 for a scalar */
+} veil_cli_jvalue;
+
+/* Parses JSON text (strict RFC 8259, UTF-8, no duplicate keys, at most
+ * max_depth levels, at most VEIL_CLI_SETJSON_MAX bytes). VEIL_EINVAL or
+ * VEIL_ELIMIT with a message that never quotes the value. */
+int veil_cli__jvalue_parse(veil_cli_jvalue *jv, const char *json, int max_depth);
+/* Wipes and frees. */
+void veil_cli__jvalue_free(veil_cli_jvalue *jv);
+
+/* Walks value node i against m: with check == 0 sets every leaf of m (a
+ * placeholder) to the value's leaf through veil_doc_set_value; with check
+ * == 1 compares. VEIL_ERROR when the shapes, keys or leaves differ. */
+int veil_cli__jvalue_apply(const veil_cli_jvalue *jv, size_t i, veil_doc *doc, veil_node *m,
+                           int check);
+
+/* Non-empty map or list: one that has a block layout. */
+static inline int veil_cli__jv_block(const veil_cli_jv *v)
+{
+	return v->kind != VEIL_NODE_SCALAR && v->nchild > 0;
+}
+
+/*
+ * The plaintext src with node n (of doc, parsed from src) replaced by a
+ * layout of value jv whose leaves are placeholders (null). *out malloc'd
+ * and NUL-terminated; wipe it. VEIL_EUNSUPPORTED for a layout not handled.
+ */
+int veil_cli__set_layout_yaml(char **out, size_t *out_len, const veil_doc *doc, const char *src,
+                              size_t len, const veil_node *n, const veil_cli_jvalue *jv);
+int veil_cli__set_layout_json(char **out, size_t *out_len, const veil_doc *doc, const char *src,
+                              size_t len, const veil_node *n, const veil_cli_jvalue *jv);
+
+/* src with [a1, b1) replaced by t1 and [a2, b2) by t2 (a1 <= b1 <= a2 <= b2;
+ * t2 may be NULL). *out malloc'd, NUL-terminated. */
+int veil_cli__splice2(char **out, size_t *out_len, const char *src, size_t len, size_t a1,
+                      size_t b1, const char *t1, size_t l1, size_t a2, size_t b2, const char *t2,
+                      size_t l2);
+
+/* The value at p (n, of doc parsed from src; an existing node or the null of
+ * a just-added key) replaced by json: the new plaintext in *out (wipe it).
+ * n may be a map, list, alias or scalar; json any JSON value. */
+int veil_cli__set_node(char **out, size_t *out_len, veil_doc *doc, const char *src, size_t len,
+                       const veil_cli_session *s, const veil_cli_path *p, veil_node *n,
+                       const char *json);
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * `veil set` of a map or list, or over one (see sops_set.h): lay the value
+ * out with placeholder leaves, parse that, set the leaves through the codec,
+ * render, and parse the render once more to check the path holds the value
+ * and nothing around it moved.
+ */
+#include "sops_set.h"
+#include <stdlib.h>
+#include <string.h>
+#include "util/secret.h"
+
+int veil_cli__splice2(char **out, size_t *out_len, const char *src, size_t len, size_t a1,
+                      size_t b1, const char *t1, size_t l1, size_t a2, size_t b2, const char *t2,
+                      size_t l2)
+{
+	char *o;
+
+	if (a1 > b1 || b1 > a2 || a2 > b2 || b2 > len)
+		return veil_error_set(VEIL_ERROR, "set: edits out of order");
+	*out_len = len - (b1 - a1) - (b2 - a2) + l1 + l2;
+	if (!(o = *out = malloc(*out_len + 1)))
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	memcpy(o, src, a1);
+	o += a1;
+	memcpy(o, t1, l1);
+	o += l1;
+	memcpy(o, src + b1, a2 - b1);
+	o += a2 - b1;
+	if (l2)
+		memcpy(o, t2, l2);
+	o += l2;
+	memcpy(o, src + b2, len - b2);
+	(*out)[*out_len] = '\0';
+	return 0;
+}
+
+static size_t count_items(const veil_node *n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; n && i < n->nitems; i++)
+		k += n->items[i]->kind != VEIL_NODE_COMMENT;
+	return k;
+}
+
+/* What dotenv and INI files cannot hold (sops's stores cannot either). */
+static int refuse_flat(const veil_cli_session *s, const veil_node *n, const veil_cli_jvalue *jv)
+{
+	if (s->fmt == VEIL_FMT_YAML || s->fmt == VEIL_FMT_JSON)
+		return 0;
+	if (jv->v[0].kind != VEIL_NODE_SCALAR)
+		return veil_error_set(VEIL_EUNSUPPORTED, "set: dotenv and INI values are strings; "
+		                                         "an object or list cannot be set there");
+	if (n->kind == VEIL_NODE_MAP)
+		return veil_error_set(VEIL_EUNSUPPORTED,
+		                      "set: the path names an INI section; set a key in it, "
+		                      "e.g. '[\"section\"][\"key\"]'");
+	return veil_error_set(VEIL_EUNSUPPORTED, "set: only values can be set in %s files",
+	                      veil_doc_format_name(s->fmt));
+}
+
+/* A step through a YAML alias would edit the anchored value, which every
+ * other alias of it shares. */
+static int through_alias(veil_node *root, const veil_cli_path *p)
+{
+	for (size_t i = 0; i + 1 < p->n; i++) {
+		const veil_node *at = veil_cli__path_find(root, p, i + 1);
+
+		if (at && at->kind == VEIL_NODE_ALIAS)
+			return veil_error_set(VEIL_EUNSUPPORTED,
+			                      "set: the path goes through a YAML alias (*%s); set the "
+			                      "value under its anchor instead",
+			                      at->target && at->target->anchor ? at->target->anchor
+			                                                       : "?");
+	}
+	return 0;
+}
+
+/* The render must hold the value at p, and every collection around it as
+ * many items as before (a wrong indentation would move some). */
+static int check_render(const char *text, size_t len, const veil_cli_session *s,
+                        const veil_cli_path *p, const veil_node *n, const veil_cli_jvalue *jv)
+{
+	veil_doc *d = NULL;
+	veil_node *m;
+	int error;
+
+	if ((error = veil_doc_parse(&d, s->fmt, text, len, s->file)) < 0)
+		return error;
+	m = veil_cli__path_find(veil_doc_root(d, 0), p, p->n);
+	if ((error = veil_cli__jvalue_apply(jv, 0, d, m, 1)) == 0) {
+		for (m = m->parent, n = n->parent; m && n && !error; m = m->parent, n = n->parent)
+			if (count_items(m) != count_items(n))
+				error = veil_error_set(VEIL_ERROR,
+				                       "set: the value did not read back as written");
+	}
+	veil_doc_free(d);
+	return error;
+}
+
+int veil_cli__set_node(char **out, size_t *out_len, veil_doc *doc, const char *src, size_t len,
+                       const veil_cli_session *s, const veil_cli_path *p, veil_node *n,
+                       const char *json)
+{
+	veil_cli_jvalue jv = {0};
+	veil_doc *laid = NULL;
+	char *text = NULL;
+	size_t tlen = 0;
+	int error;
+
+	*out = NULL;
+	*out_len = 0;
+	if ((error = veil_cli__jvalue_parse(&jv, json, VEIL_DOC_MAX_DEPTH - (int)p->n)) < 0 ||
+	    (error = refuse_flat(s, n, &jv)) < 0 ||
+	    (error = through_alias(veil_doc_root(doc, 0), p)) < 0)
+		goto done;
+	error = s->fmt == VEIL_FMT_JSON
+	            ? veil_cli__set_layout_json(&text, &tlen, doc, src, len, n, &jv)
+	            : veil_cli__set_layout_yaml(&text, &tlen, doc, src, len, n, &jv);
+	if (error < 0 || (error = veil_doc_parse(&laid, s->fmt, text, tlen, s->file)) < 0)
+		goto done;
+	if ((error = veil_cli__jvalue_apply(&jv, 0, laid,
+	                                    veil_cli__path_find(veil_doc_root(laid, 0), p, p->n),
+	                                    0)) < 0 ||
+	    (error = veil_doc_render(out, out_len, laid)) < 0)
+		goto done;
+	error = check_render(*out, *out_len, s, p, n, &jv);
+done:
+	if (error < 0 && *out) {
+		veil_wipe_free(*out, *out_len);
+		*out = NULL;
+		*out_len = 0;
+	}
+	veil_doc_free(laid);
+	veil_wipe_free(text, tlen);
+	veil_cli__jvalue_free(&jv);
+	return error;
+}
