@@ -114,6 +114,9 @@ int veil_cli__text_insert(char **out, size_t *out_len, const char *src, size_t l
                           const veil_node *map, const char *key, veil_doc_format fmt)
 {
 	const veil_node *last = NULL;
+	const char *nl = memchr(src, '\n', len);
+	/* the file's line break: a CRLF file gets CRLF lines */
+	const char *eol = nl && nl > src && nl[-1] == '\r' ? "\r\n" : "\n";
 	char line[512];
 	size_t ls, le, at;
 	int error;
@@ -126,8 +129,8 @@ int veil_cli__text_insert(char **out, size_t *out_len, const char *src, size_t l
 			last = map->items[i];
 	if (fmt == VEIL_FMT_DOTENV) {
 		at = len;
-		error = snprintf(line, sizeof(line), "%s%s=\n",
-		                 len && src[len - 1] != '\n' ? "\n" : "", key) < 0;
+		error = snprintf(line, sizeof(line), "%s%s=%s",
+		                 len && src[len - 1] != '\n' ? eol : "", key, eol) < 0;
 		return error ? VEIL_ERROR : splice(out, out_len, src, len, at, at, line);
 	}
 	if ((fmt != VEIL_FMT_YAML && fmt != VEIL_FMT_JSON && fmt != VEIL_FMT_INI) || !last ||
@@ -143,14 +146,14 @@ int veil_cli__text_insert(char **out, size_t *out_len, const char *src, size_t l
 		return veil_error_set(VEIL_EUNSUPPORTED, "set: indentation too deep");
 	if (fmt == VEIL_FMT_JSON) {
 		at = last->span.end;
-		snprintf(line, sizeof(line), ",\n%.*s\"%s\": null", (int)indent, src + ls, key);
+		snprintf(line, sizeof(line), ",%s%.*s\"%s\": null", eol, (int)indent, src + ls, key);
 		return splice(out, out_len, src, len, at, at, line);
 	}
 	le = own_line_end(src, len, last->span.end);
 	if (le == (size_t)-1)
 		return veil_error_set(VEIL_EUNSUPPORTED,
 		                      "set: the map's last item is not on its own line");
-	snprintf(line, sizeof(line), "%s%.*s%s%s\n", le && src[le - 1] != '\n' ? "\n" : "",
-	         (int)indent, src + ls, key, fmt == VEIL_FMT_INI ? " = x" : ": null");
+	snprintf(line, sizeof(line), "%s%.*s%s%s%s", le && src[le - 1] != '\n' ? eol : "",
+	         (int)indent, src + ls, key, fmt == VEIL_FMT_INI ? " = x" : ": null", eol);
 	return splice(out, out_len, src, len, le, le, line);
 }
