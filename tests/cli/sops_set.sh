@@ -62,8 +62,8 @@ expect_rc 91 "unset of a missing key is exit 91"
 run "$VEIL" unset --idempotent e.yaml '["nope"]'
 expect_rc 0 "--idempotent unset of a missing key"
 check "and the file is untouched" same d.yaml e.yaml
-run "$VEIL" set e.yaml '["db"]' '{"a": 1}'
-expect_fail "a map is not replaced (only a scalar or a new key takes an object)"
+run "$VEIL" set e.yaml '["db"]' '{"a": 1, "a": 2}'
+expect_rc 2 "an object with a duplicate key is refused"
 run "$VEIL" set e.yaml '["last"]' '"unterminated'
 expect_fail "a malformed JSON string is refused"
 run "$VEIL" set e.yaml '["last"' '1'
@@ -138,8 +138,9 @@ check "INI: added and removed keys in their sections" test "$(cat "$T/out")" = \
 	"$(printf '[db]\npass = x\nn = 5\n\n[web]\nport = 80\nhost = h')"
 check "INI: untouched values keep their ciphertext" \
 	test "$(grep -E '^(pass|port) ' s.ini)" = "$(grep -E '^(pass|port) ' i.ini)"
-# JSON objects and lists (as sops set takes them): written as flow
-# collections with the value's own tokens, every leaf encrypted
+# JSON objects and lists (as sops set takes them): over a scalar or on a new
+# key, written in block style under the key (or as "- k: v" lines), every
+# leaf encrypted with its type
 printf 'a:\n  b: 1\nc: x\nl:\n  - one\n' >p2.yaml
 "$VEIL" encrypt -r "$R" p2.yaml >o.yaml
 run "$VEIL" set o.yaml '["a"]["b"]' '{"x": 1.0, "y": [true, "z", null], "n": {}}'
@@ -148,10 +149,10 @@ run "$VEIL" set o.yaml '["new"]' '["v", 2]'
 expect_rc 0 "set a list on a new key"
 run "$VEIL" set o.yaml '["l"][0]' '{"k": "w"}'
 expect_rc 0 "set an object in a list item"
-check "no leaf is left in plaintext" test "$(grep -cE '(: |\[|, )(1\.0|true|z|v|2|w)[],}]' o.yaml)" = 0
+check "no leaf is left in plaintext" test "$(grep -cE '(: |- )(1\.0|true|z|v|2|w)$' o.yaml)" = 0
 run "$VEIL" decrypt o.yaml
 check "they read back with their types (1.0 stays a float)" test "$(cat "$T/out")" = \
-	"$(printf 'a:\n  b: {"x": 1.0, "y": [true, z, null], "n": {}}\nc: x\nl:\n  - {"k": w}\nnew: [v, 2]')"
+	"$(printf 'a:\n  b:\n    x: 1.0\n    "y":\n      - true\n      - z\n      - null\n    "n": {}\nc: x\nl:\n  - k: w\nnew:\n  - v\n  - 2')"
 cp o.yaml o.before
 run "$VEIL" set o.yaml '["c"]' '{"bad": }'
 expect_rc 2 "invalid JSON is refused"
@@ -159,8 +160,157 @@ check "  ... and the file is untouched" same o.yaml o.before
 run "$VEIL" set s.json '["a"]["b"]' '[1, {"q": "w"}]'
 run "$VEIL" decrypt s.json
 check "JSON: a list replaces a value" test "$(cat "$T/out")" = \
-	"$(printf '{\n  "a": {\n    "b": [1, {"q": "w"}],\n    "c": 1\n  },\n  "e": "last"\n}')"
+	"$(printf '{\n  "a": {\n    "b": [\n      1,\n      {\n        "q": "w"\n      }\n    ],\n    "c": 1\n  },\n  "e": "last"\n}')"
 run "$VEIL" set s.env '["A"]' '[1]'
 expect_fail "dotenv: a list cannot be set"
 err_has "dotenv and INI values are strings" "  ... and the message says why"
+
+# Replacing maps and lists, as sops set does: the old value's lines (its
+# comments with them) give way to the new value in block style at the old
+# indentation; every other line stays byte-identical (the diff is those
+# lines, mac and lastmodified), and the new leaves are encrypted.
+cat >m.yaml <<'EOF'
+# head comment
+app:
+  name: web # the name
+  # about env
+  env:
+  - name: A
+    value: "1"
+  - name: B
+    value: "2"
+  ports: [80, 443]
+other: keep
+EOF
+"$VEIL" encrypt -r "$R" m.yaml >sm.yaml || { echo "FAIL encrypt m.yaml"; exit 1; }
+# setm FILE PATH VALUE: FILE is a copy of sm.yaml with the value set
+setm() {
+	cp sm.yaml "$1"
+	run "$VEIL" set "$1" "$2" "$3"
+	expect_rc 0 "set $2 $3"
+}
+# plain FILE: its decryption (what `veil decrypt` prints)
+plain() {
+	"$VEIL" decrypt "$1" 2>"$T/err"
+}
+
+setm ma.yaml '["app"]' '{"db": {"host": "h", "port": 5432}, "tags": ["x", "y"]}'
+check "map over map: the tree is the new one, lists indented as the file does" \
+	test "$(plain ma.yaml)" = "$(printf '# head comment\napp:\n  db:\n    host: h\n    port: 5432\n  tags:\n  - x\n  - "y"\nother: keep')"
+check "  ... only the old value's lines (comments too) left, the new ones came" \
+	test "$(changed sm.yaml ma.yaml)" = "$(printf '%s\n' '<   name: ' '<   #' '<   env:' \
+		'<   - name: ' '<     value: ' '<   - name: ' '<     value: ' '<   ports: ["' \
+		'>   db:' '>     host: ' '>     port: ' '>   tags:' '>   - ' '>   - ')"
+check "  ... every new leaf is encrypted with its type" \
+	test "$(grep -cE '^ +(host:|port:|-) ENC\[.*type:(str|int)\]$' ma.yaml)" = 4
+check "  ... the mac changed" mac_changed sm.yaml ma.yaml
+
+setm mb.yaml '["app"]["env"]' '"none"'
+check "map over list: a scalar after the key, the list's lines gone" \
+	test "$(changed sm.yaml mb.yaml | grep -vE '^[<>] +(- enc|-----|[A-Za-z0-9+/=]+$|recipient)')" = \
+	"$(printf '%s\n' '<   env:' '<   - name: ' '<     value: ' '<   - name: ' '<     value: ' '>   env: ')"
+check "  ... and decrypts so" test "$(plain mb.yaml)" = \
+	"$(printf '# head comment\napp:\n  name: web # the name\n  # about env\n  env: none\n  ports: [80, 443]\nother: keep')"
+
+setm mc.yaml '["other"]' '{"k": [1, {"d": "e"}]}'
+check "map over scalar: block lines below the key" test "$(changed sm.yaml mc.yaml)" = \
+	"$(printf '%s\n' '< other: ' '> other:' '>   k:' '>   - ' '>   - d: ')"
+check "  ... and decrypts so" test "$(plain mc.yaml | tail -4)" = \
+	"$(printf 'other:\n  k:\n  - 1\n  - d: e')"
+
+setm md.yaml '["app"]["env"][1]' '[1, [2, 3]]'
+check "list over a list item: '- - ' lines where the item was" \
+	test "$(changed sm.yaml md.yaml)" = \
+	"$(printf '%s\n' '<   - name: ' '<     value: ' '>   - - ' '>     - - ' '>       - ')"
+check "  ... and decrypts so" test "$(plain md.yaml | sed -n 5,10p)" = \
+	"$(printf '  env:\n  - name: A\n    value: "1"\n  - - 1\n    - - 2\n      - 3')"
+
+setm me.yaml '["app"]["env"][0]["value"]' '{"x": {"y": {"z": "deep"}}}'
+check "nested: a map three deep in a list item" test "$(plain me.yaml | sed -n 6,10p)" = \
+	"$(printf '  - name: A\n    value:\n      x:\n        "y":\n          z: deep')"
+check "  ... only that line changed" test "$(changed sm.yaml me.yaml)" = \
+	"$(printf '%s\n' '<     value: ' '>     value:' '>       x:' '>         "y":' '>           z: ')"
+
+setm mf.yaml '["app"]["ports"]' '{"http": 80}'
+check "a flow list is replaced in flow style" test "$(changed sm.yaml mf.yaml)" = \
+	"$(printf '%s\n' '<   ports: ["' '>   ports: {http: "')"
+run "$VEIL" decrypt --extract '["app"]["ports"]["http"]' mf.yaml
+check "  ... and its leaf decrypts" test "$(cat "$T/out")" = 80
+
+cp md.yaml mg.yaml
+run "$VEIL" set mg.yaml '["app"]' '{"a": 1}'
+run "$VEIL" set mg.yaml '["app"]["a"]' '"back to a scalar"'
+check "set twice: a map, then a scalar inside it" \
+	test "$(plain mg.yaml)" = "$(printf '# head comment\napp:\n  a: back to a scalar\nother: keep')"
+
+# selection rules: a map set under an unencrypted key stays plaintext
+"$VEIL" encrypt -r "$R" --encrypted-regex '^(env|db)$' m.yaml >rm.yaml
+cp rm.yaml rn.yaml
+run "$VEIL" set rn.yaml '["other"]' '{"k": "plainval", "db": {"pw": "secretval"}}'
+expect_rc 0 "set a map under an unencrypted key"
+check "  ... its leaves stay plaintext as sops would leave them" grep -q '^  k: plainval$' rn.yaml
+check "  ... except under a key the rule encrypts" \
+	test "$(grep -c secretval rn.yaml)" = 0 -a "$(grep -c '^    pw: ENC\[' rn.yaml)" = 1
+run "$VEIL" decrypt --extract '["other"]["db"]["pw"]' rn.yaml
+check "  ... which decrypts" test "$(cat "$T/out")" = secretval
+
+# JSON: the file's indentation (4 spaces here) for a value over lines
+printf '{\n    "a": {\n        "b": 1,\n        "c": [1, 2]\n    },\n    "d": "x"\n}\n' >m.json
+"$VEIL" encrypt -r "$R" m.json >sm.json
+cp sm.json ja.json
+run "$VEIL" set ja.json '["a"]' '{"z": [1, {"q": null}], "e": {}}'
+expect_rc 0 "JSON: a map over a map"
+run "$VEIL" decrypt ja.json
+check "  ... laid out in the file's indentation" test "$(cat "$T/out")" = \
+	"$(printf '{\n    "a": {\n        "z": [\n            1,\n            {\n                "q": null\n            }\n        ],\n        "e": {}\n    },\n    "d": "x"\n}')"
+check "  ... the other values are byte-identical" \
+	test "$(grep '"d":' sm.json)" = "$(grep '"d":' ja.json)"
+run "$VEIL" set ja.json '["a"]' '"s"'
+run "$VEIL" decrypt ja.json
+check "JSON: a scalar over a map" test "$(cat "$T/out")" = \
+	"$(printf '{\n    "a": "s",\n    "d": "x"\n}')"
+
+# CRLF files get CRLF lines
+printf 'a:\r\n  b: 1\r\nc: x\r\n' >crlf.yaml
+"$VEIL" encrypt -r "$R" crlf.yaml >scrlf.yaml
+run "$VEIL" set scrlf.yaml '["a"]' '{"z": [1]}'
+run "$VEIL" set scrlf.yaml '["n"]' '{"k": "v"}'
+"$VEIL" decrypt scrlf.yaml >crlf.out 2>/dev/null
+check "CRLF: the new lines end in CRLF too" \
+	test "$(od -An -c crlf.out | tr -d ' \n')" = \
+	"$(printf 'a:\r\n  z:\r\n    - 1\r\nc: x\r\nn:\r\n  k: v\r\n' | od -An -c | tr -d ' \n')"
+
+# failures: a clear message, nothing on stdout, the file untouched
+# bad VALUE WANT-RC WHAT REGEX [FILE [PATH]]
+bad() {
+	local f=${5:-sm.yaml} path=${6:-'["app"]'}
+	cp "$f" "bad.${f##*.}"
+	run "$VEIL" set "bad.${f##*.}" "$path" "$1"
+	expect_rc "$2" "$3"
+	err_has "$4" "  ... says why"
+	check "  ... prints nothing on stdout" test ! -s "$T/out"
+	check "  ... leaves the file untouched" same "$f" "bad.${f##*.}"
+}
+bad '{"a": }' 2 "invalid JSON" "not valid JSON"
+bad '{"a": 1, "a": 2}' 2 "a duplicate key" "duplicate key"
+bad '[1, 2' 2 "an unclosed list" "not valid JSON"
+bad '{"a": 01}' 2 "a JSON number with a leading zero" "not JSON"
+bad "$(printf '%0300d' 0 | tr 0 '[')$(printf '%0300d' 0 | tr 0 ']')" 11 "nesting too deep" \
+	"deeper than"
+bad '{"a": "\ud800"}' 2 "a lone surrogate" "surrogate"
+bad '{"a": [1]}' 1 "dotenv: an object" "dotenv and INI values are strings" s.env '["B"]'
+bad '"x"' 1 "INI: a section replaced by a value" "INI section" s.ini '["db"]'
+printf 'base: &b\n  x: 1\nuse: *b\n' >al.yaml
+"$VEIL" encrypt -r "$R" al.yaml >sal.yaml
+bad '{"y": 2}' 1 "a path through a YAML alias" "alias" sal.yaml '["use"]["x"]'
+awk 'BEGIN { printf "["; for (i = 0; i < 300000; i++) printf "\"abcd\","; print "1]" }' >huge.json
+cp sm.yaml bad.yaml
+run "$VEIL" set --value-file huge.json bad.yaml '["app"]'
+expect_rc 11 "a value over 1 MiB"
+err_has "larger than" "  ... says why"
+check "  ... leaves the file untouched" same sm.yaml bad.yaml
+printf '{"a": "\377"}' >badutf8.json
+run "$VEIL" set --value-file badutf8.json bad.yaml '["app"]'
+expect_rc 2 "a value that is not UTF-8"
+check "  ... leaves the file untouched" same sm.yaml bad.yaml
 finish
