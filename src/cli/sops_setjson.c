@@ -1,8 +1,8 @@
 /*
  * Where and how a new value goes into a JSON file in place of an old one
  * (see sops_set.h): in the old value's bytes, one item a line in the file's
- * indentation when the old value (or, for a scalar, the object or list
- * holding it) spans lines, else on one line with ", " and ": " as the file's
+ * indentation when the old value (or, for a scalar or an empty {} or [],
+ * the object or list holding it) spans lines, else on one line with ", " and ": " as the file's
  * one-line collections read. Keys keep the value's own JSON text.
  */
 #include "sops_set.h"
@@ -118,7 +118,9 @@ int veil_cli__set_layout_json(char **out, size_t *out_len, const veil_doc *doc, 
 		return veil_error_set(VEIL_EUNSUPPORTED, "set: the value's place is unknown");
 	if (nl && nl > src && nl[-1] == '\r')
 		j.eol = "\r\n";
-	j.multi = n->kind == VEIL_NODE_SCALAR ? spans_lines(src, n->parent) : spans_lines(src, n);
+	/* an empty {} or [] says nothing about the layout: its parent does */
+	j.multi = n->kind == VEIL_NODE_SCALAR || !n->nitems ? spans_lines(src, n->parent)
+	                                                   : spans_lines(src, n);
 	ls = line_start(src, n->span.start);
 	j.base = src + ls;
 	j.base_len = indent_len(src, ls);

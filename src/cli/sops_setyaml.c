@@ -6,9 +6,9 @@
  *   "key:" or "-" that held it (whose line, with its comment and anchor, is
  *   kept);
  * - a scalar, alias or flow collection is replaced by its bytes: a scalar or
- *   empty collection in its place, a flow collection by flow text (the
- *   file's choice), a non-empty map or list in block style on the lines
- *   after "key:" (or right after "- ", as "- a: 1" lines);
+ *   empty collection in its place, a non-empty flow collection by flow text
+ *   (the file's choice), else a non-empty map or list in block style on the
+ *   lines after "key:" (or right after "- ", as "- a: 1" lines);
  * - inside a flow collection only flow text can go.
  * Leaves are written as null; the caller sets each through the codec.
  */
@@ -334,8 +334,10 @@ static int replace_token(char **out, size_t *out_len, ylay *y, const veil_node *
 	if (n->kind == VEIL_NODE_MAP || n->kind == VEIL_NODE_SEQ)
 		while (a < b && y->src[a] != '[' && y->src[a] != '{')
 			a++; /* its anchor or tag stays */
+	/* a flow collection stays flow, but an empty one ("key: {}") is a
+	 * placeholder that takes the block style a scalar would */
 	if (!veil_cli__jv_block(v) || n->parent->flow ||
-	    (n->kind != VEIL_NODE_SCALAR && n->kind != VEIL_NODE_ALIAS)) {
+	    (n->kind != VEIL_NODE_SCALAR && n->kind != VEIL_NODE_ALIAS && n->nitems)) {
 		if ((error = space_before(y, a)) < 0 ||
 		    (error = veil_cli__jv_block(v) ? emit_flow(y, jv, 0) : put_inline(y, v)) < 0)
 			return error;
