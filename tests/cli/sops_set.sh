@@ -243,6 +243,13 @@ run "$VEIL" set mg.yaml '["app"]["a"]' '"back to a scalar"'
 check "set twice: a map, then a scalar inside it" \
 	test "$(plain mg.yaml)" = "$(printf '# head comment\napp:\n  a: back to a scalar\nother: keep')"
 
+# an empty {} placeholder (as Helm values have) takes block lines too
+printf 'ann: {}\nz: 1\n' >ph.yaml
+"$VEIL" encrypt -r "$R" ph.yaml >sph.yaml
+run "$VEIL" set sph.yaml '["ann"]' '{"a": "b"}'
+check "an empty {} is replaced in block style" \
+	test "$(plain sph.yaml)" = "$(printf 'ann:\n  a: b\nz: 1')"
+
 # selection rules: a map set under an unencrypted key stays plaintext
 "$VEIL" encrypt -r "$R" --encrypted-regex '^(env|db)$' m.yaml >rm.yaml
 cp rm.yaml rn.yaml
