@@ -399,6 +399,8 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 		goto done;
 	}
 	rc = veil_cli__doc_write(a.output, a.in_place, a.file, out, out_len);
+	if (rc == 0 && p.o.cipher == VEIL_SOPS_AES256_GCM)
+		veil_cli__warn_encrypted_aliases(doc, a.file);
 	if (rc == 0 && !reuse && p.o.scope && strcmp(p.o.scope, "none"))
 		veil_cli__warning("scope '%s': the values are bound to the document's %s; the "
 		                  "file is veil-only (sops, Flux, ksops and helm-secrets cannot "

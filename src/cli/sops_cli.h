@@ -51,4 +51,8 @@ int veil_cli__doc_identities(veil_identities **out, const char *const *files, si
 int veil_cli__doc_write(const char *out_path, int in_place, const char *in_path, const char *data,
                         size_t len);
 
+/* Warns (once) when a YAML alias refers to encrypted values: sops-based
+ * readers cannot decrypt such a file (sops_aliases.c). */
+void veil_cli__warn_encrypted_aliases(const veil_doc *doc, const char *file);
+
 #endif

@@ -156,6 +156,24 @@ for f in "${files[@]}"; do
 	done
 done
 
+# An alias of an encrypted value: veil reads it, sops-age (like sops) expands
+# the alias and then fails to authenticate the copy, so veil warns when it
+# writes such an AES file, and only then (not for aliases of plaintext).
+printf 'a: &x secret\nb: *x\nc: &y open\nd: *y\n' >alias.yaml
+run "$VEIL" encrypt --cipher aes256-gcm -r "$R1" --unencrypted-regex '^c$' -o alias.enc.yaml alias.yaml
+expect_rc 0 "an alias of an encrypted value is written"
+err_has 'alias \*x refers to encrypted values' "veil warns about the alias of an encrypted value"
+err_lacks '*y' "no warning for the alias of a plaintext value"
+run sopsage decrypt -i k1.txt -t yaml <alias.enc.yaml
+check "sops-age indeed cannot decrypt the aliased copy (what the warning says)" \
+	[ "$rc" -ne 0 ]
+run "$VEIL" decrypt --identity k1.txt --output-type json alias.enc.yaml
+check "veil decrypts it" grep -q '"b": "secret"' "$T/out"
+printf 'c: &y open\nd: *y\ne: secret\n' >alias2.yaml
+run "$VEIL" encrypt --cipher aes256-gcm -r "$R1" --unencrypted-regex '^c$' -o alias2.enc.yaml alias2.yaml
+err_lacks 'alias' "no warning when no alias reaches an encrypted value"
+same_tree "veil -> sops-age, an alias of a plaintext value" alias2.enc.yaml yaml k1.txt
+
 # The regex rule really left the other values in the clear, and sops-age read
 # those as they are.
 check "the regex rule encrypts data and stringData only" \
