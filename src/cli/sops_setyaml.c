@@ -251,24 +251,35 @@ static size_t subtree_end(const char *src, const veil_node *n)
 	return e;
 }
 
-/* After the ':' or '-' at i and the anchor or tag that follow it on its line. */
-static size_t after_props(const ylay *y, size_t i)
+/* After the ':' or '-' at i and the anchors that follow it on its line;
+ * *drop: past the tag that follows them, if any (or the same place). */
+static size_t after_props(const ylay *y, size_t i, size_t *drop)
 {
 	size_t h = i + 1, k = h;
 
+	*drop = h;
 	for (;;) {
+		size_t t;
+
 		while (k < y->len && (y->src[k] == ' ' || y->src[k] == '\t'))
 			k++;
+		t = k;
 		if (k >= y->len || (y->src[k] != '&' && y->src[k] != '!'))
 			return h;
 		while (k < y->len && !strchr(" \t\r\n", y->src[k]))
 			k++;
-		h = k;
+		if (*drop != h) /* an anchor after the tag: keep both */
+			return *drop = h;
+		if (y->src[t] == '&')
+			h = *drop = k;
+		else
+			*drop = k;
 	}
 }
 
-/* Where a scalar goes when n's block lines go: after "key:" or "-". */
-static int head_point(const ylay *y, const veil_node *n, size_t *h)
+/* Where a scalar goes when n's block lines go: after "key:" or "-" and
+ * its anchor, and past the tag [*h, *drop) a value of another kind drops. */
+static int head_point(const ylay *y, const veil_node *n, size_t *h, size_t *drop)
 {
 	const veil_node *parent = n->parent, *prev = NULL;
 	size_t k;
@@ -292,7 +303,7 @@ static int head_point(const ylay *y, const veil_node *n, size_t *h)
 		return veil_error_set(VEIL_EUNSUPPORTED,
 		                      "set: cannot find where the value starts; edit the file "
 		                      "with veil edit instead");
-	*h = after_props(y, k);
+	*h = after_props(y, k, drop);
 	return 0;
 }
 
@@ -323,6 +334,20 @@ static int detach(char **out, size_t *out_len, ylay *y, size_t a1, size_t b1, si
 	                         first ? n : 0, a2, b2, first ? "" : t, first ? 0 : n);
 }
 
+/* The start of a tag ("!!str", "!vault") right before a, else a: a value of
+ * another kind must not keep it. */
+static size_t tag_before(const char *src, size_t a)
+{
+	size_t k = a, e;
+
+	while (k > 0 && (src[k - 1] == ' ' || src[k - 1] == '\t'))
+		k--;
+	e = k;
+	while (k > 0 && !strchr(" \t\r\n", src[k - 1]))
+		k--;
+	return k < e && src[k] == '!' ? k : a;
+}
+
 /* n is a scalar, an alias or a flow collection. */
 static int replace_token(char **out, size_t *out_len, ylay *y, const veil_node *n,
                          const veil_cli_jvalue *jv)
@@ -333,7 +358,9 @@ static int replace_token(char **out, size_t *out_len, ylay *y, const veil_node *
 
 	if (n->kind == VEIL_NODE_MAP || n->kind == VEIL_NODE_SEQ)
 		while (a < b && y->src[a] != '[' && y->src[a] != '{')
-			a++; /* its anchor or tag stays */
+			a++; /* its anchor (and tag, if the kind stays) stay */
+	if (v->kind != n->kind)
+		a = tag_before(y->src, a);
 	/* a flow collection stays flow, but an empty one ("key: {}") is a
 	 * placeholder that takes the block style a scalar would */
 	if (!veil_cli__jv_block(v) || n->parent->flow ||
@@ -373,7 +400,7 @@ static int replace_block(char **out, size_t *out_len, ylay *y, const veil_node *
 {
 	const veil_cli_jv *v = &jv->v[0];
 	const veil_node *first = NULL;
-	size_t s, e, indent, h = 0, r0, last = n->nitems;
+	size_t s, e, indent, h = 0, drop = 0, r0, last = n->nitems;
 	int error;
 
 	/* full-line comments at the end, left of the items ("key:\n- a\n# c"
@@ -404,19 +431,23 @@ static int replace_block(char **out, size_t *out_len, ylay *y, const veil_node *
 			indent = col_of(y->src, n->key_span.start) + (size_t)y->step;
 		if ((error = emit_block(y, jv, 0, indent, 0)) < 0)
 			return error;
-		return detach(out, out_len, y, r0, e, e, e, 1);
+		/* "key: !!map" over a list: the tag goes */
+		if (v->kind == n->kind || head_point(y, n, &h, &drop) < 0 || drop == h || drop > r0)
+			return detach(out, out_len, y, r0, e, e, e, 1);
+		return veil_cli__splice2(out, out_len, y->src, y->len, h, drop, "", 0, r0, e,
+		                         (const char *)y->b.data, y->b.len);
 	}
 	/* a scalar or an empty collection: after "key:" or "-", lines gone */
-	if ((error = head_point(y, n, &h)) < 0 || (error = puts_(y, " ")) < 0 ||
+	if ((error = head_point(y, n, &h, &drop)) < 0 || (error = puts_(y, " ")) < 0 ||
 	    (error = put_inline(y, v)) < 0)
 		return error;
 	if (r0 > 0 && y->src[r0 - 1] == '\n')
 		r0--;
 	if (r0 > 0 && y->src[r0 - 1] == '\r')
 		r0--;
-	if (r0 < h)
+	if (r0 < drop)
 		return veil_error_set(VEIL_EUNSUPPORTED, "set: unexpected layout around the value");
-	return detach(out, out_len, y, h, h, r0, e, 1);
+	return detach(out, out_len, y, h, drop, r0, e, 1);
 }
 
 int veil_cli__set_layout_yaml(char **out, size_t *out_len, const veil_doc *doc, const char *src,

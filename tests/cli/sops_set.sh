@@ -250,6 +250,14 @@ run "$VEIL" set sph.yaml '["ann"]' '{"a": "b"}'
 check "an empty {} is replaced in block style" \
 	test "$(plain sph.yaml)" = "$(printf 'ann:\n  a: b\nz: 1')"
 
+# a tag belongs to the old value's kind: it goes when the kind changes
+printf 'b: !!map\n  c: 1\nd: &x !!str 5\n' >tag.yaml
+"$VEIL" encrypt -r "$R" tag.yaml >stag.yaml
+run "$VEIL" set stag.yaml '["b"]' '7'
+run "$VEIL" set stag.yaml '["d"]' '{"k": 1}'
+check "tags go with the kind they named, anchors stay" \
+	test "$(plain stag.yaml)" = "$(printf 'b: 7\nd: &x\n  k: 1')"
+
 # selection rules: a map set under an unencrypted key stays plaintext
 "$VEIL" encrypt -r "$R" --encrypted-regex '^(env|db)$' m.yaml >rm.yaml
 cp rm.yaml rn.yaml
