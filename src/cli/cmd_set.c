@@ -44,12 +44,14 @@ static void set_usage(FILE *f, void *ctx)
 		    "Sets one value of an encrypted file in place, as sops set does: the JSON\n"
 		    "value (a \"string\", number, true, false, null, an object or a list)\n"
 		    "replaces whatever is at the path, or fills a new key of a YAML or JSON block\n"
-		    "map, an INI section or a dotenv file. In YAML an object or list is written in\n"
-		    "block style at the indentation of what it replaces (flow style inside flow\n"
-		    "collections, or over one), in JSON in the file's indentation; comments inside\n"
-		    "the old value go with it. Every new leaf is encrypted under the file's rules;\n"
-		    "every other value keeps its ciphertext, so a diff shows only those lines,\n"
-		    "mac and lastmodified. dotenv and INI values are strings: no object or list.\n",
+		    "map, an INI section or a dotenv file. In YAML and JSON, missing keys on the\n"
+		    "way are made, an index past a list's end appends, a scalar in the way is\n"
+		    "replaced. In YAML an object or list is written in block style at the\n"
+		    "indentation of what it replaces (flow style inside flow collections, or\n"
+		    "over one), in JSON in the file's indentation; comments inside the old value\n"
+		    "go with it. Every new leaf is encrypted under the file's rules; every other\n"
+		    "value keeps its ciphertext, so a diff shows only those lines, mac and\n"
+		    "lastmodified. dotenv and INI values are strings: no object or list.\n",
 		    f);
 	fputs("\nExit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted, 51 MAC\n"
 	      "mismatch, 91 no such path, 100 no such file, 128 no identity opens the key.\n",
@@ -111,31 +113,60 @@ static int read_value(char **out, size_t *len, const char *path)
 	return 0;
 }
 
+static size_t count_items(const veil_node *n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n->nitems; i++)
+		k += n->items[i]->kind != VEIL_NODE_COMMENT;
+	return k;
+}
+
 /* The new plaintext text with the value at p set (or added). */
 static int apply_set(char **out, size_t *out_len, veil_doc *doc, const veil_cli_session *s,
                      const veil_cli_path *p, const char *json)
 {
 	veil_node *n = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n), *parent;
 	veil_doc *grown = NULL;
-	char *value = NULL, *text = NULL;
+	veil_cli_path shorter = *p;
+	char *value = NULL, *text = NULL, *wrapped = NULL;
 	size_t vlen = 0, tlen = 0;
 	veil_scalar_type type = VEIL_SCALAR_STR;
-	int collection, error;
+	int collection, append = 0, error;
 
 	json += strspn(json, " \t\r\n");
+	if (!n && (s->fmt == VEIL_FMT_YAML || s->fmt == VEIL_FMT_JSON)) {
+		/* as sops: missing keys are made, a list grows by one item, a
+		 * scalar in the way is replaced */
+		error = veil_cli__set_missing(veil_doc_root(doc, 0), p, json, &shorter.n, &wrapped,
+		                              &append);
+		if (error < 0)
+			return error;
+		p = &shorter;
+		json = wrapped ? wrapped : json;
+		n = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n);
+	}
 	collection = *json == '{' || *json == '[';
 	if (!collection && (error = veil_cli__json_scalar(&value, &vlen, &type, json)) < 0)
-		return error;
+		goto done;
 	if (!n) {
-		/* a new key: add "key: null" as text, re-parse, then set it */
+		/* a new key or item: add "key: null" or "- null" as text,
+		 * re-parse, then set it */
 		parent = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n - 1);
-		if (!parent || parent->kind != VEIL_NODE_MAP || !p->key[p->n - 1]) {
+		if (!parent || !(append ? parent->kind == VEIL_NODE_SEQ
+		                        : parent->kind == VEIL_NODE_MAP && p->key[p->n - 1])) {
 			error = veil_error_set(VEIL_ENOTFOUND, "%s does not exist", "path");
 			goto done;
 		}
-		if ((error = veil_cli__text_insert(&text, &tlen, s->plain, s->plain_len, parent,
-		                                   p->key[p->n - 1], s->fmt)) < 0 ||
-		    (error = veil_doc_parse(&grown, s->fmt, text, tlen, s->file)) < 0)
+		if (append) {
+			shorter.index[p->n - 1] = (long)count_items(parent);
+			error = veil_cli__seq_append(&text, &tlen, s->plain, s->plain_len, parent,
+			                             s->fmt);
+		} else {
+			error = veil_cli__text_insert(&text, &tlen, s->plain, s->plain_len, parent,
+			                              p->key[p->n - 1], s->fmt);
+		}
+		if (error < 0 || (error = veil_doc_parse(&grown, s->fmt, text, tlen, s->file)) < 0)
 			goto done;
 		doc = grown;
 		n = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n);
@@ -159,6 +190,8 @@ done:
 	veil_doc_free(grown);
 	veil_wipe_free(text, tlen);
 	veil_wipe_free(value, vlen);
+	if (wrapped)
+		veil_wipe_free(wrapped, strlen(wrapped));
 	return error;
 }
 

@@ -73,6 +73,24 @@ int veil_cli__splice2(char **out, size_t *out_len, const char *src, size_t len, 
                       size_t b1, const char *t1, size_t l1, size_t a2, size_t b2, const char *t2,
                       size_t l2);
 
+/*
+ * A path that does not exist yet, as sops set handles it: the deepest node
+ * that exists decides. A map missing the next key gets it (*steps = the
+ * steps to that key); a list shorter than the next index gets an item at
+ * its end (*append set; *steps = the steps to the index); a scalar in the
+ * way is replaced (*steps = the steps to it). *wrapped is then json inside a map for each further key and a
+ * list for each further index ({"b": [json]} for ["a"]["b"][0] below a
+ * missing "a"), or NULL when json goes there as it is. VEIL_ENOTFOUND
+ * otherwise (a key in a list, an index in a map).
+ */
+int veil_cli__set_missing(veil_node *root, const veil_cli_path *p, const char *json,
+                          size_t *steps, char **wrapped, int *append);
+
+/* src with a null item appended to seq, laid out like its last item
+ * (sops_setappend.c); *out malloc'd (wipe it). */
+int veil_cli__seq_append(char **out, size_t *out_len, const char *src, size_t len,
+                         const veil_node *seq, veil_doc_format fmt);
+
 /* The value at p (n, of doc parsed from src; an existing node or the null of
  * a just-added key) replaced by json: the new plaintext in *out (wipe it).
  * n may be a map, list, alias or scalar; json any JSON value. */

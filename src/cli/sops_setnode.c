@@ -7,6 +7,7 @@
 #include "sops_set.h"
 #include <stdlib.h>
 #include <string.h>
+#include "util/buf.h"
 #include "util/secret.h"
 
 int veil_cli__splice2(char **out, size_t *out_len, const char *src, size_t len, size_t a1,
@@ -96,6 +97,65 @@ static int check_render(const char *text, size_t len, const veil_cli_session *s,
 	}
 	veil_doc_free(d);
 	return error;
+}
+
+/* json inside a map or list for each step of p from `from` on. */
+static int wrap(char **out, const veil_cli_path *p, size_t from, const char *json)
+{
+	veil_buf b = VEIL_BUF_INIT(2 * VEIL_CLI_SETJSON_MAX);
+	int error = 0;
+
+	for (size_t i = from; i < p->n && !error; i++) {
+		if (!p->key[i]) {
+			error = veil_buf_putc(&b, '[');
+			continue;
+		}
+		error = veil_buf_putc(&b, '{') < 0 || veil_buf_putc(&b, '"') < 0 ? VEIL_ENOMEM : 0;
+		for (const char *c = p->key[i]; *c && !error; c++) {
+			if (*c == '"' || *c == '\\')
+				error = veil_buf_printf(&b, "\\%c", *c);
+			else if ((unsigned char)*c < 0x20)
+				error = veil_buf_printf(&b, "\\u%04x", (unsigned)*c);
+			else
+				error = veil_buf_putc(&b, (uint8_t)*c);
+		}
+		if (!error)
+			error = veil_buf_append(&b, "\": ", 3);
+	}
+	if (!error)
+		error = veil_buf_append(&b, json, strlen(json));
+	for (size_t i = p->n; i-- > from && !error;)
+		error = veil_buf_putc(&b, p->key[i] ? '}' : ']');
+	if (error < 0) {
+		veil_buf_dispose(&b);
+		return error;
+	}
+	*out = (char *)veil_buf_detach(&b, NULL);
+	return *out ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
+}
+
+int veil_cli__set_missing(veil_node *root, const veil_cli_path *p, const char *json,
+                          size_t *steps, char **wrapped, int *append)
+{
+	size_t k = p->n - 1;
+	veil_node *at;
+
+	*wrapped = NULL;
+	*append = 0;
+	while (k > 0 && !veil_cli__path_find(root, p, k))
+		k--;
+	at = veil_cli__path_find(root, p, k);
+	if (at && at->kind == VEIL_NODE_MAP && p->key[k]) {
+		*steps = k + 1; /* a new key there */
+	} else if (at && at->kind == VEIL_NODE_SEQ && !p->key[k]) {
+		*steps = k + 1; /* an item at its end */
+		*append = 1;
+	} else if (at && k > 0 && (at->kind == VEIL_NODE_SCALAR || at->kind == VEIL_NODE_ALIAS)) {
+		*steps = k; /* a scalar in the way */
+	} else {
+		return veil_error_set(VEIL_ENOTFOUND, "%s does not exist", "path");
+	}
+	return *steps == p->n ? 0 : wrap(wrapped, p, *steps, json);
 }
 
 int veil_cli__set_node(char **out, size_t *out_len, veil_doc *doc, const char *src, size_t len,

@@ -54,8 +54,8 @@ check "the rest decrypts" test "$(grep -c user "$T/out")" -eq 0 -a "$(grep -c hu
 
 # failures: nothing written
 cp d.yaml e.yaml
-run "$VEIL" set e.yaml '["nope"]["x"]' '1'
-expect_rc 91 "a path below a missing key is sops's exit 91"
+run "$VEIL" set e.yaml '["list"]["x"]' '1'
+expect_rc 91 "a key into a list is sops's exit 91"
 check "the file is untouched" same d.yaml e.yaml
 run "$VEIL" unset e.yaml '["nope"]'
 expect_rc 91 "unset of a missing key is exit 91"
@@ -249,6 +249,28 @@ printf 'ann: {}\nz: 1\n' >ph.yaml
 run "$VEIL" set sph.yaml '["ann"]' '{"a": "b"}'
 check "an empty {} is replaced in block style" \
 	test "$(plain sph.yaml)" = "$(printf 'ann:\n  a: b\nz: 1')"
+
+# paths that do not exist yet, as sops set takes them: missing keys are
+# made (an index below them makes a list), an index past a list's end
+# appends, a scalar in the way is replaced
+setm mh.yaml '["new"]["sub"][3]' '"v"'
+check "missing keys are made, an index below them makes a list" \
+	test "$(plain mh.yaml | tail -3)" = "$(printf 'new:\n  sub:\n  - v')"
+setm mi.yaml '["app"]["env"][7]' '{"name": "C"}'
+check "an index past the end appends a '- ' line after the last item" \
+	test "$(changed sm.yaml mi.yaml)" = '>   - name: '
+setm mj.yaml '["app"]["ports"][2]' '8080'
+check "  ... and ', x' to a flow list" grep -qx '  ports: \[80, 443, 8080\]' <(plain mj.yaml)
+setm mk.yaml '["app"]["name"]["first"]' '"w"'
+check "a scalar in the way is replaced by a map" \
+	test "$(plain mk.yaml | sed -n 3,4p)" = "$(printf '  name: # the name\n    first: w')"
+printf '{\n    "a": {\n        "b": 1,\n        "c": [1, 2]\n    },\n    "d": "x"\n}\n' >jb.json
+"$VEIL" encrypt -i -r "$R" jb.json
+run "$VEIL" set jb.json '["a"]["c"][2]' '{"n": [1]}'
+run "$VEIL" set jb.json '["e"]["f"]' 'true'
+run "$VEIL" decrypt jb.json
+check "JSON: appended and made the same way" test "$(cat "$T/out")" = \
+	"$(printf '{\n    "a": {\n        "b": 1,\n        "c": [1, 2, {"n": [1]}]\n    },\n    "d": "x",\n    "e": {\n        "f": true\n    }\n}')"
 
 # a tag belongs to the old value's kind: it goes when the kind changes
 printf 'b: !!map\n  c: 1\nd: &x !!str 5\n' >tag.yaml
