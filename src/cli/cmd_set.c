@@ -162,6 +162,9 @@ static int apply_set(char **out, size_t *out_len, veil_doc *doc, const veil_cli_
 			shorter.index[p->n - 1] = (long)count_items(parent);
 			error = veil_cli__seq_append(&text, &tlen, s->plain, s->plain_len, parent,
 			                             s->fmt);
+		} else if (parent->flow && s->fmt == VEIL_FMT_YAML) {
+			error = veil_cli__flow_map_add(&text, &tlen, s->plain, s->plain_len, parent,
+			                               p->key[p->n - 1]);
 		} else {
 			error = veil_cli__text_insert(&text, &tlen, s->plain, s->plain_len, parent,
 			                              p->key[p->n - 1], s->fmt);

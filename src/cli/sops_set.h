@@ -76,7 +76,7 @@ int veil_cli__splice2(char **out, size_t *out_len, const char *src, size_t len, 
 /*
  * A path that does not exist yet, as sops set handles it: the deepest node
  * that exists decides. A map missing the next key gets it (*steps = the
- * steps to that key); a list shorter than the next index gets an item at
+ * steps to that key; an empty {} is replaced by a map with it); a list shorter than the next index gets an item at
  * its end (*append set; *steps = the steps to the index); a scalar in the
  * way is replaced (*steps = the steps to it). *wrapped is then json inside a map for each further key and a
  * list for each further index ({"b": [json]} for ["a"]["b"][0] below a
@@ -86,10 +86,17 @@ int veil_cli__splice2(char **out, size_t *out_len, const char *src, size_t len, 
 int veil_cli__set_missing(veil_node *root, const veil_cli_path *p, const char *json,
                           size_t *steps, char **wrapped, int *append);
 
+/* Just past the last byte of n's last leaf: the end of n's text (a block
+ * collection's own span runs on over what follows it). */
+size_t veil_cli__last_leaf_end(const char *src, const veil_node *n);
+
 /* src with a null item appended to seq, laid out like its last item
  * (sops_setappend.c); *out malloc'd (wipe it). */
 int veil_cli__seq_append(char **out, size_t *out_len, const char *src, size_t len,
                          const veil_node *seq, veil_doc_format fmt);
+/* src with ", "key": null" after the last item of a non-empty YAML flow map. */
+int veil_cli__flow_map_add(char **out, size_t *out_len, const char *src, size_t len,
+                           const veil_node *map, const char *key);
 
 /* The value at p (n, of doc parsed from src; an existing node or the null of
  * a just-added key) replaced by json: the new plaintext in *out (wipe it).

@@ -22,8 +22,7 @@ static size_t line_end(const char *src, size_t len, size_t i)
 	return i;
 }
 
-/* Just past the last leaf of n (a block collection's span runs on). */
-static size_t last_leaf_end(const char *src, const veil_node *n)
+size_t veil_cli__last_leaf_end(const char *src, const veil_node *n)
 {
 	size_t s = n->span.start, e;
 
@@ -50,7 +49,7 @@ int veil_cli__seq_append(char **out, size_t *out_len, const char *src, size_t le
 	if (seq->span.end > len || (!last && !(seq->flow || fmt == VEIL_FMT_JSON)))
 		return veil_error_set(VEIL_EUNSUPPORTED, "set: cannot append to this list");
 	if (!seq->flow && fmt != VEIL_FMT_JSON) {
-		at = line_end(src, len, last_leaf_end(src, last));
+		at = line_end(src, len, veil_cli__last_leaf_end(src, last));
 		ind = seq->span.start - line_start(src, seq->span.start);
 		if (ind > 400)
 			return veil_error_set(VEIL_EUNSUPPORTED, "set: indentation too deep");
@@ -71,5 +70,29 @@ int veil_cli__seq_append(char **out, size_t *out_len, const char *src, size_t le
 		else
 			snprintf(ins, sizeof(ins), ", null");
 	}
+	return veil_cli__splice2(out, out_len, src, len, at, at, ins, strlen(ins), at, at, NULL, 0);
+}
+
+int veil_cli__flow_map_add(char **out, size_t *out_len, const char *src, size_t len,
+                           const veil_node *map, const char *key)
+{
+	const veil_node *last = NULL;
+	char ins[512];
+	size_t at, n = 0;
+
+	for (size_t i = 0; i < map->nitems; i++)
+		if (map->items[i]->kind != VEIL_NODE_COMMENT)
+			last = map->items[i];
+	if (!last || !map->flow || last->span.end > len || strlen(key) > 200)
+		return veil_error_set(VEIL_EUNSUPPORTED, "set: cannot add a key to this map");
+	at = last->span.end;
+	n += (size_t)snprintf(ins, sizeof(ins), ", \"");
+	for (const char *c = key; *c; c++)
+		n += (size_t)snprintf(ins + n, sizeof(ins) - n,
+		                      *c == '"' || *c == '\\' ? "\\%c"
+		                      : (unsigned char)*c < 0x20 ? "\\x%02x"
+		                                                 : "%c",
+		                      (unsigned char)*c);
+	snprintf(ins + n, sizeof(ins) - n, "\": null");
 	return veil_cli__splice2(out, out_len, src, len, at, at, ins, strlen(ins), at, at, NULL, 0);
 }

@@ -145,7 +145,9 @@ int veil_cli__set_missing(veil_node *root, const veil_cli_path *p, const char *j
 	while (k > 0 && !veil_cli__path_find(root, p, k))
 		k--;
 	at = veil_cli__path_find(root, p, k);
-	if (at && at->kind == VEIL_NODE_MAP && p->key[k]) {
+	if (at && at->kind == VEIL_NODE_MAP && p->key[k] && k > 0 && !count_items(at)) {
+		*steps = k; /* an empty {}: a map with the key instead */
+	} else if (at && at->kind == VEIL_NODE_MAP && p->key[k]) {
 		*steps = k + 1; /* a new key there */
 	} else if (at && at->kind == VEIL_NODE_SEQ && !p->key[k]) {
 		*steps = k + 1; /* an item at its end */

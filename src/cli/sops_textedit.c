@@ -1,5 +1,5 @@
 /* Removing and adding map items by splicing the plaintext (see sops_session.h). */
-#include "sops_session.h"
+#include "sops_set.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,18 +142,25 @@ int veil_cli__text_insert(char **out, size_t *out_len, const char *src, size_t l
 	while (ls > 0 && src[ls - 1] != '\n')
 		ls--;
 	size_t indent = strspn(src + ls, " \t");
-	if (indent > 200)
+	if (indent > 200 || last->key_span.start - ls > 200)
 		return veil_error_set(VEIL_EUNSUPPORTED, "set: indentation too deep");
 	if (fmt == VEIL_FMT_JSON) {
 		at = last->span.end;
 		snprintf(line, sizeof(line), ",%s%.*s\"%s\": null", eol, (int)indent, src + ls, key);
 		return splice(out, out_len, src, len, at, at, line);
 	}
-	le = own_line_end(src, len, last->span.end);
+	/* after the last item's last line (a nested block map's own span runs
+	 * on), at its key's column ("- a: 1" puts it after the "- ") */
+	le = own_line_end(src, len, fmt == VEIL_FMT_YAML ? veil_cli__last_leaf_end(src, last)
+	                                                 : last->span.end);
 	if (le == (size_t)-1)
 		return veil_error_set(VEIL_EUNSUPPORTED,
 		                      "set: the map's last item is not on its own line");
-	snprintf(line, sizeof(line), "%s%.*s%s%s%s", le && src[le - 1] != '\n' ? eol : "",
-	         (int)indent, src + ls, key, fmt == VEIL_FMT_INI ? " = x" : ": null", eol);
+	if (fmt == VEIL_FMT_YAML)
+		snprintf(line, sizeof(line), "%s%*s%s: null%s", le && src[le - 1] != '\n' ? eol : "",
+		         (int)(last->key_span.start - ls), "", key, eol);
+	else
+		snprintf(line, sizeof(line), "%s%.*s%s = x%s", le && src[le - 1] != '\n' ? eol : "",
+		         (int)indent, src + ls, key, eol);
 	return splice(out, out_len, src, len, le, le, line);
 }

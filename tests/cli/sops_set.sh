@@ -272,6 +272,16 @@ run "$VEIL" decrypt jb.json
 check "JSON: appended and made the same way" test "$(cat "$T/out")" = \
 	"$(printf '{\n    "a": {\n        "b": 1,\n        "c": [1, 2, {"n": [1]}]\n    },\n    "d": "x",\n    "e": {\n        "f": true\n    }\n}')"
 
+printf 'l:\n    - port: 1\nf: {a: 1}\ne: {}\nd:\n  x:\n    y: 1\nz: 1\n' >nk.yaml
+"$VEIL" encrypt -r "$R" nk.yaml >snk.yaml
+run "$VEIL" set snk.yaml '["l"][0]["k"]' '2'
+run "$VEIL" set snk.yaml '["f"]["b"]' '3'
+run "$VEIL" set snk.yaml '["e"]["c"]' '4'
+run "$VEIL" set snk.yaml '["d"]["w"]' '5'
+check "new keys: after a '- ' item's key, in a flow map, in {}, after a nested map" \
+	test "$(plain snk.yaml)" = \
+	"$(printf 'l:\n    - port: 1\n      k: 2\nf: {a: 1, "b": 3}\ne:\n    c: 4\nd:\n  x:\n    y: 1\n  w: 5\nz: 1')"
+
 # a tag belongs to the old value's kind: it goes when the kind changes
 printf 'b: !!map\n  c: 1\nd: &x !!str 5\n' >tag.yaml
 "$VEIL" encrypt -r "$R" tag.yaml >stag.yaml
