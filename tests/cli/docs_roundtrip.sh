@@ -54,7 +54,10 @@ tree() {
 # Files that must come back byte for byte (no quoting or block style to lose).
 # (nested-2space.json spells escapes its own way, \u00e9 and \/, which come
 # back as é and /; app.ini has quoted values, which sops's INI unquotes.)
-exact="stream.yaml compact.json tabs.json app.env no-final-newline.env"
+# (block-header-comments*.yaml: "key: | # note" blocks come back as blocks
+# around their comments.)
+exact="stream.yaml block-header-comments.yaml block-header-comments-4space.yaml
+	compact.json tabs.json app.env no-final-newline.env"
 
 files=("$DATA"/roundtrip/*.yaml "$DATA"/json/*.json "$DATA"/dotenv/*.env "$DATA"/ini/app.ini)
 for src in "${files[@]}"; do
@@ -115,6 +118,21 @@ for src in "${files[@]}"; do
 		diff orig.json dec.json | head -6 | sed 's/^/     /'
 	fi
 done
+
+# set and edit put a multi-line value back around a header-line comment.
+cp "$DATA/roundtrip/block-header-comments-4space.yaml" hc.yaml
+"$VEIL" encrypt -r "$R1" -o hc.enc.yaml hc.yaml
+run "$VEIL" set --identity k1.txt hc.enc.yaml '["app"]["config"]' '"a=1\nb=2\n"'
+expect_rc 0 "set a multi-line value where a block had a header comment"
+run "$VEIL" decrypt --identity k1.txt hc.enc.yaml
+check "  ... it comes back as a block, comment in place" test "$(sed -n 2,4p "$T/out")" = \
+	"$(printf '    config: | # four spaces\n        a=1\n        b=2')"
+sed '2,4c\    config: | # four spaces\n        a=1\n        b=2' hc.yaml >hc.want.yaml
+check "  ... and every other byte is the original's" same hc.want.yaml "$T/out"
+run "$VEIL" set --identity k1.txt hc.enc.yaml '["app"]["config"]' '"one line"'
+run "$VEIL" decrypt --identity k1.txt hc.enc.yaml
+check "a one-line value keeps the comment after it" test "$(sed -n 2p "$T/out")" = \
+	"    config: one line # four spaces"
 
 # The same with aes256-gcm values and a selection rule (a Flux repository).
 cp "$DATA/roundtrip/k8s-secret.yaml" flux.yaml

@@ -95,8 +95,9 @@ TEST(test_doc_yaml_quote__strings_quoted_only_when_needed)
 		"k: \"q\\\"\\\\\\x01\\t\" # c\n"));
 	CHECK(renders(src, "k", -1, "caf\xc3\xa9 \xc2\x85", VEIL_SCALAR_STR,
 		"k: \"caf\xc3\xa9 \\u0085\" # c\n"));
-	/* a line break with a comment after the value: no block possible */
-	CHECK(renders(src, "k", -1, "a\nb", VEIL_SCALAR_STR, "k: \"a\\nb\" # c\n"));
+	/* a line break with a comment after the value: a block goes around
+	 * it, the comment staying on the header line */
+	CHECK(renders(src, "k", -1, "a\nb", VEIL_SCALAR_STR, "k: |- # c\n  a\n  b\n"));
 	/* not UTF-8: refused, never written */
 	CHECK(set1(src, "k", -1, "\xff", VEIL_SCALAR_STR) == NULL);
 }

@@ -399,9 +399,10 @@ TEST(test_sops_envelope__block_header_comment_is_kept)
 	line = strstr(enc, "a: ENC[");
 	CHECK(line && strstr(line, " #ENC[") && strchr(line, '\n') > strstr(line, " #ENC["));
 	CHECK_INT(decrypt_text(enc, k.ids, &dec, 0), 0);
-	CHECK(dec && !strcmp(dec, "a: \"l1\\nl2\\n\" # note here\nb: f1 f2 # folded\n"
+	/* the block comes back around its comment (a > block as |) */
+	CHECK(dec && !strcmp(dec, "a: | # note here\n  l1\n  l2\nb: f1 f2 # folded\n"
 	                          "c: |\n  # content, not a comment\n  z\n"));
-	if (dec && strcmp(dec, "a: \"l1\\nl2\\n\" # note here\nb: f1 f2 # folded\n"
+	if (dec && strcmp(dec, "a: | # note here\n  l1\n  l2\nb: f1 f2 # folded\n"
 	                       "c: |\n  # content, not a comment\n  z\n"))
 		fprintf(stderr, "  got <%s>\n", dec);
 done:

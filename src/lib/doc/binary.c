@@ -170,5 +170,5 @@ static int binary_emit(veil_buf *out, veil_node *const *roots, size_t nroots, in
 
 const veil_codec veil_codec__binary = {
 	binary_parse, binary_quote, binary_metadata, binary_set_metadata, binary_remove_metadata,
-	binary_emit, NULL,
+	binary_emit, NULL, NULL,
 };

@@ -10,7 +10,8 @@
 
 /* One pending replacement of source bytes [start, end) by text. node is the
  * edited node (NULL for structural edits such as the metadata block); it is
- * used to verify the rendered output. */
+ * used to verify the rendered output. An edit with a node but no want is the
+ * second part of a node's text (see veil_quote_keep), not checked itself. */
 typedef struct veil_doc_edit {
 	size_t start;
 	size_t end;
@@ -24,6 +25,17 @@ typedef struct veil_doc_edit {
 } veil_doc_edit;
 
 struct veil_render_check;
+
+/* Source bytes a quote leaves in place inside the range it replaces: [start,
+ * end) stay as they are, the first cut bytes of the text go before them and
+ * the rest after, as two edits of the node (a YAML block scalar written
+ * around the comment on its header line, which is a node of its own).
+ * end == 0: nothing is kept. */
+typedef struct veil_quote_keep {
+	size_t start;
+	size_t end;
+	size_t cut;
+} veil_quote_keep;
 
 typedef struct veil_codec {
 	/* Fills doc->roots from doc->src; errors carry doc->name:line:col. */
@@ -43,6 +55,11 @@ typedef struct veil_codec {
 	 * back right, 0 when unsure, and edit.c re-parses out in full. */
 	int (*check_render)(const veil_doc *doc, const char *out, size_t len,
 		const struct veil_render_check *chk);
+	/* Optional; veil_doc_set_value calls it instead of quote when set: as
+	 * quote, and may keep source bytes inside the range (see above). */
+	int (*quote_keep)(veil_buf *out, size_t *start, size_t *end, veil_quote_keep *keep,
+		const veil_doc *doc, const veil_node *node, const char *value, size_t len,
+		veil_scalar_type type);
 } veil_codec;
 
 /* What a render check needs from edit.c: the edit of a node (NULL if none),

@@ -338,5 +338,5 @@ static int dotenv_emit(veil_buf *out, veil_node *const *roots, size_t nroots, in
 
 const veil_codec veil_codec__dotenv = {
 	dotenv_parse, dotenv_quote, dotenv_metadata, dotenv_set_metadata, dotenv_remove_metadata,
-	dotenv_emit, NULL,
+	dotenv_emit, NULL, NULL,
 };

@@ -104,18 +104,19 @@ static void edit_remove(veil_doc *doc, size_t i)
 	doc->nedits--;
 }
 
-/* Drops an earlier edit of node (set twice keeps the last). Its range
- * overlaps [start, end), so it is found next to the insertion point. */
+/* Drops earlier edits of node (set twice keeps the last). Their ranges
+ * overlap [start, end), so they are found next to the insertion point (two
+ * when the text was written around kept bytes, see veil_quote_keep). */
 static void edit_forget_node(veil_doc *doc, const veil_node *node, size_t start, size_t end)
 {
 	size_t pos = edit_insert_pos(doc, start, end);
-	size_t i = pos > 2 ? pos - 2 : 0;
+	size_t i = pos > 3 ? pos - 3 : 0;
 
-	for (; i < doc->nedits && i < pos + 2; i++) {
-		if (doc->edits[i].node == node) {
+	while (i < doc->nedits && i < pos + 3) {
+		if (doc->edits[i].node == node)
 			edit_remove(doc, i);
-			return;
-		}
+		else
+			i++;
 	}
 }
 
@@ -133,6 +134,7 @@ int veil_doc_set_value(veil_doc *doc, veil_node *node, const char *value, size_t
 	veil_scalar_type type)
 {
 	veil_buf text = VEIL_BUF_INIT(VEIL_DOC_MAX_SIZE);
+	veil_quote_keep keep = { 0, 0, 0 };
 	size_t start, end;
 	int error;
 
@@ -146,12 +148,31 @@ int veil_doc_set_value(veil_doc *doc, veil_node *node, const char *value, size_t
 		value = "";
 	start = node->span.start;
 	end = node->span.end;
-	error = doc->codec->quote(&text, &start, &end, doc, node, value, len, type);
+	if (doc->codec->quote_keep)
+		error = doc->codec->quote_keep(&text, &start, &end, &keep, doc, node, value, len,
+			type);
+	else
+		error = doc->codec->quote(&text, &start, &end, doc, node, value, len, type);
 	if (error < 0)
 		goto done;
 	edit_forget_node(doc, node, start, end);
-	error = veil_doc__edit_add(doc, start, end, text.data ? (char *)text.data : "", text.len,
-		node, value, len, type);
+	if (keep.end > keep.start && (keep.start < start || keep.end > end ||
+			keep.cut > text.len)) {
+		error = veil_error_set(VEIL_EINVAL, "set_value: kept bytes outside the edit");
+		goto done;
+	}
+	if (keep.end <= keep.start) {
+		error = veil_doc__edit_add(doc, start, end, text.data ? (char *)text.data : "",
+			text.len, node, value, len, type);
+		goto done;
+	}
+	/* the text around the kept bytes: the first part carries the value */
+	error = veil_doc__edit_add(doc, start, keep.start, (char *)text.data, keep.cut, node,
+		value, len, type);
+	if (error == 0 && (error = veil_doc__edit_add(doc, keep.end, end,
+				   (char *)text.data + keep.cut, text.len - keep.cut, node, NULL,
+				   0, type)) < 0)
+		edit_forget_node(doc, node, start, end);
 done:
 	veil_buf_dispose(&text);
 	return error;
@@ -309,11 +330,11 @@ static int verify_render(const veil_doc *doc, const char *out, size_t len)
 	if (!c.refs)
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
 	for (i = 0; i < doc->nedits; i++) {
-		if (doc->edits[i].node) {
+		if (!doc->edits[i].node) {
+			c.skip_sops = 1;
+		} else if (doc->edits[i].want) {
 			c.refs[c.nrefs].node = doc->edits[i].node;
 			c.refs[c.nrefs++].edit = &doc->edits[i];
-		} else {
-			c.skip_sops = 1;
 		}
 	}
 	qsort(c.refs, c.nrefs, sizeof(*c.refs), ref_cmp);
@@ -421,7 +442,7 @@ int veil_doc_pending_value(const veil_doc *doc, const veil_node *node, const cha
 {
 	/* edits are few per node and sorted by position, so a scan is fine here */
 	for (size_t i = 0; i < doc->nedits; i++) {
-		if (doc->edits[i].node == node) {
+		if (doc->edits[i].node == node && doc->edits[i].want) {
 			*value = doc->edits[i].want;
 			*len = doc->edits[i].want_len;
 			return 0;

@@ -686,4 +686,5 @@ static int ini_remove_metadata(veil_doc *doc)
 
 const veil_codec veil_codec__ini = {
 	ini_parse, ini_quote, ini_metadata, ini_set_metadata, ini_remove_metadata, ini_emit, NULL,
+	NULL,
 };

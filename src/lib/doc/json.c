@@ -782,5 +782,5 @@ static int json_remove_metadata(veil_doc *doc)
 
 const veil_codec veil_codec__json = {
 	json_parse, json_quote, json_metadata, json_set_metadata, json_remove_metadata, json_emit,
-	NULL,
+	NULL, NULL,
 };

@@ -612,8 +612,9 @@ static int on_key(pstate *ps, const yaml_event_t *ev, const veil_span *sp, size_
 
 /* A comment on a block scalar's header line ("key: | # note") lies inside
  * the scalar's token, where no gap scan sees it: it becomes a comment item
- * after the scalar, marked 2 in inline_comment so that the quoter can move
- * it behind a one-line replacement of the scalar instead of losing it. */
+ * after the scalar, marked 2 in inline_comment. A rewrite of the scalar
+ * leaves it in place (yaml_quote.c writes around it: a one-line value
+ * before it, or a block's header before it and its body after). */
 static int header_comment(pstate *ps, size_t p)
 {
 	const char *s = ps->doc->src;
@@ -939,4 +940,5 @@ const veil_codec veil_codec__yaml = {
 	veil_yaml__remove_metadata,
 	veil_yaml__emit,
 	veil_yaml__check_render,
+	veil_yaml__quote_keep,
 };

@@ -49,8 +49,14 @@ typedef struct veil_yaml_style {
 int veil_yaml__emit_entry(veil_buf *out, const char *key, const veil_node *value, size_t col,
 	const veil_yaml_style *st);
 
+/* The codec's quote, and quote_keep: a block scalar's header-line comment
+ * ("key: | # note", or "key: ENC[...] #c" once encrypted) keeps its place
+ * when the scalar is rewritten, as a block around it or one line before it. */
 int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
 	const veil_node *node, const char *value, size_t len, veil_scalar_type type);
+int veil_yaml__quote_keep(veil_buf *out, size_t *start, size_t *end, veil_quote_keep *keep,
+	const veil_doc *doc, const veil_node *node, const char *value, size_t len,
+	veil_scalar_type type);
 /* The type a scalar event reads as (tags, then YAML 1.2 core schema for
  * plain scalars; quoted and block scalars are strings). */
 veil_scalar_type veil_yaml__event_type(const yaml_event_t *ev);

@@ -383,15 +383,22 @@ static int clean_prefix(const veil_doc *doc, const veil_node *node)
 	return 1;
 }
 
-static int quote_block(veil_buf *out, size_t *end, const veil_doc *doc, const veil_node *node,
-	const char *value, size_t len)
+/* Writes value as a literal block whose body replaces the source from *end
+ * on (widened over blank lines that keep chomping takes in), or
+ * double-quoted when a block cannot be sure to read back. *header is the
+ * length of out once the block's header line is written, or SIZE_MAX when
+ * no block was written. */
+static int quote_block(veil_buf *out, size_t *end, size_t *header, const veil_doc *doc,
+	const veil_node *node, const char *value, size_t len)
 {
 	const veil_yaml_state *st = doc->codec_state;
 	const char *src = doc->src, *eol = st && st->crlf ? "\r\n" : "\n";
 	size_t base = parent_indent(doc, node), indent = block_indent(doc, node), step;
-	size_t trailing, present = 0, q = *end, w = *end, i;
+	size_t trailing, present = 0, q = *end, w = *end, i, at = out->len;
+	const unsigned char *nl;
 	int error;
 
+	*header = SIZE_MAX;
 	step = st && st->indent > 0 ? (size_t)st->indent : 2;
 	if (indent <= base || indent - base > 9)
 		indent = base + (step > 9 ? 2 : step);
@@ -400,6 +407,8 @@ static int quote_block(veil_buf *out, size_t *end, const veil_doc *doc, const ve
 	error = veil_yaml__literal_block(out, value, len, base, indent, eol, &trailing);
 	if (error < 0)
 		return error;
+	nl = memchr(out->data + at, eol[0], out->len - at);
+	*header = nl ? (size_t)(nl - out->data) : out->len;
 	while (q < doc->src_len && (src[q] == ' ' || src[q] == '\t'))
 		q++;
 	if (q < doc->src_len) {
@@ -426,12 +435,65 @@ static int quote_block(veil_buf *out, size_t *end, const veil_doc *doc, const ve
 	return error;
 }
 
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Where the line holding pos ends: its line break, or the end of the text. */
+static size_t line_end(const veil_doc *doc, size_t pos)
+{
+	while (pos < doc->src_len && doc->src[pos] != '\n' && doc->src[pos] != '\r')
+		pos++;
+	return pos;
+}
+
 /* Does only blank space follow end on its line (so a block can end there)? */
 static int rest_of_line_blank(const veil_doc *doc, size_t end)
 {
-	while (end < doc->src_len && (doc->src[end] == ' ' || doc->src[end] == '\t'))
+	while (end < doc->src_len && is_blank(doc->src[end]))
 		end++;
 	return end == doc->src_len || doc->src[end] == '\n' || doc->src[end] == '\r';
+}
+
+/* Blanks and a comment after a value on its line ("key: ENC[...] #ENC[...]",
+ * as encryption leaves "key: | # note"): a block written there goes around
+ * the comment, which ends at *ke. */
+static int comment_follows(const veil_doc *doc, size_t end, size_t *ke)
+{
+	size_t p = end;
+
+	while (p < doc->src_len && is_blank(doc->src[p]))
+		p++;
+	if (p == end || p >= doc->src_len || doc->src[p] != '#')
+		return 0;
+	*ke = line_end(doc, p);
+	return 1;
+}
+
+/* A block scalar's header-line comment ("| # note") with the blanks before
+ * it, [*ks, *ke) inside the scalar's span. The parser made it a node of its
+ * own (yaml.c, header_comment), so a rewrite of the scalar leaves it be. */
+static int header_comment_at(const veil_doc *doc, const veil_node *node, size_t *ks, size_t *ke)
+{
+	const char *src = doc->src;
+	size_t p, eol;
+
+	if (node->style != VEIL_STYLE_LITERAL && node->style != VEIL_STYLE_FOLDED)
+		return 0;
+	eol = line_end(doc, node->span.start);
+	if (eol > node->span.end)
+		return 0;
+	for (p = node->span.start + 1; p < eol; p++)
+		if (src[p] == '#' && is_blank(src[p - 1]))
+			break;
+	if (p >= eol)
+		return 0;
+	*ke = eol;
+	while (p > node->span.start && is_blank(src[p - 1]))
+		p--;
+	*ks = p;
+	return 1;
 }
 
 /* The block scalar a header-line comment stood on (the item before it). */
@@ -448,26 +510,92 @@ static const veil_node *header_owner(const veil_node *c)
 	return NULL;
 }
 
-int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
-	const veil_node *node, const char *value, size_t len, veil_scalar_type type)
+/* Does a queued edit of owner replace the byte at pos? Edits are sorted by
+ * start and do not overlap: only the last one starting at or before pos
+ * (empty insertions aside) can. */
+static int edit_covers(const veil_doc *doc, const veil_node *owner, size_t pos)
+{
+	size_t lo = 0, hi = doc->nedits;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (doc->edits[mid].start <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo > 0 && doc->edits[lo - 1].start == doc->edits[lo - 1].end)
+		lo--;
+	return lo > 0 && doc->edits[lo - 1].node == owner && doc->edits[lo - 1].end > pos;
+}
+
+static int quote_comment(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
+	const veil_node *node, const char *value, size_t len)
+{
+	const veil_node *owner = header_owner(node);
+	int error;
+
+	if (memchr(value, '\n', len) || memchr(value, '\r', len))
+		return veil_error_set(VEIL_EINVAL, "a comment cannot hold a line break");
+	/* the block scalar it stood on was replaced by text that left no room
+	 * for it (quote without keep): follow the new text */
+	if (owner && edit_covers(doc, owner, node->span.start)) {
+		*start = *end = owner->span.end;
+		if ((error = veil_buf_putc(out, ' ')) < 0)
+			return error;
+	}
+	error = veil_buf_putc(out, '#');
+	return error ? error : veil_buf_append(out, value, len);
+}
+
+/* A multi-line string goes in a literal block where one fits. A comment on
+ * the line keeps its place between the header and the body: the old
+ * header's comment (hc: [ks, ke) inside the span) or one after the value. */
+static int quote_multiline(veil_buf *out, size_t *end, veil_quote_keep *keep, int hc,
+	size_t ks, size_t ke, const veil_doc *doc, const veil_node *node, const char *value,
+	size_t len, int *done)
+{
+	size_t tail = *end, header;
+	int error;
+
+	*done = 1;
+	if (hc) {
+		error = quote_block(out, &tail, &header, doc, node, value, len);
+		if (error < 0)
+			return error;
+		keep->start = ks;
+		keep->end = ke;
+		keep->cut = header == SIZE_MAX ? out->len : header;
+		*end = tail;
+		return 0;
+	}
+	if (rest_of_line_blank(doc, *end))
+		return quote_block(out, end, &header, doc, node, value, len);
+	if (keep && comment_follows(doc, *end, &ke)) {
+		tail = ke;
+		error = quote_block(out, &tail, &header, doc, node, value, len);
+		if (error < 0 || header == SIZE_MAX)
+			return error;
+		keep->start = *end;
+		keep->end = ke;
+		keep->cut = header;
+		*end = tail;
+		return 0;
+	}
+	*done = 0;
+	return 0;
+}
+
+static int quote_scalar(veil_buf *out, size_t *start, size_t *end, veil_quote_keep *keep,
+	const veil_doc *doc, const veil_node *node, const char *value, size_t len,
+	veil_scalar_type type)
 {
 	int flow = node->parent && node->parent->flow;
+	size_t ks = 0, ke = 0;
+	int hc = keep && !flow && header_comment_at(doc, node, &ks, &ke), done = 0;
 	int error = 0;
 
-	if (node->kind == VEIL_NODE_COMMENT) {
-		const veil_node *owner = header_owner(node);
-
-		if (memchr(value, '\n', len) || memchr(value, '\r', len))
-			return veil_error_set(VEIL_EINVAL, "a comment cannot hold a line break");
-		/* the block scalar it stood on was replaced: follow its new text */
-		if (owner && veil_doc__has_edit(doc, owner)) {
-			*start = *end = owner->span.end;
-			if ((error = veil_buf_putc(out, ' ')) < 0)
-				return error;
-		}
-		error = veil_buf_putc(out, '#');
-		return error ? error : veil_buf_append(out, value, len);
-	}
 	/* An implicit null ("key:", "- ", "!tag") has an empty span right
 	 * after an indicator or property, and libyaml lets a value touch its
 	 * anchor ("&a:b" is anchor "a", value ":b"): put a space first. */
@@ -492,14 +620,42 @@ int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *
 			return error;
 	}
 	if (type == VEIL_SCALAR_STR && !flow && memchr(value, '\n', len) &&
-		veil_yaml__block_ok(value, len) && rest_of_line_blank(doc, *end) &&
+		veil_yaml__block_ok(value, len) &&
 		!(veil_doc__resolve_plain(value, len) == VEIL_SCALAR_STR &&
-			veil_yaml__plain_ok(value, len, 0)))
-		return quote_block(out, end, doc, node, value, len);
+			veil_yaml__plain_ok(value, len, 0))) {
+		error = quote_multiline(out, end, keep, hc, ks, ke, doc, node, value, len, &done);
+		if (error < 0 || done)
+			return error;
+	}
 	error = veil_yaml__scalar_text(out, value, len, type, flow);
+	if (!error && hc) {
+		/* one line in place of a block: the header's comment stays
+		 * after it, the old body goes */
+		keep->start = ks;
+		keep->end = ke;
+		keep->cut = out->len;
+		return 0;
+	}
 	/* libyaml allows a comment right after a quoted scalar ("x"#c); a
 	 * plain value there would swallow it */
 	if (!error && *end < doc->src_len && doc->src[*end] == '#')
 		error = veil_buf_putc(out, ' ');
 	return error;
+}
+
+int veil_yaml__quote_keep(veil_buf *out, size_t *start, size_t *end, veil_quote_keep *keep,
+	const veil_doc *doc, const veil_node *node, const char *value, size_t len,
+	veil_scalar_type type)
+{
+	if (keep)
+		keep->start = keep->end = keep->cut = 0;
+	if (node->kind == VEIL_NODE_COMMENT)
+		return quote_comment(out, start, end, doc, node, value, len);
+	return quote_scalar(out, start, end, keep, doc, node, value, len, type);
+}
+
+int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
+	const veil_node *node, const char *value, size_t len, veil_scalar_type type)
+{
+	return veil_yaml__quote_keep(out, start, end, NULL, doc, node, value, len, type);
 }
