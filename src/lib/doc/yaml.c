@@ -783,6 +783,21 @@ static int on_collection_end(pstate *ps, size_t e)
 	return 0;
 }
 
+/* Is the comment in [from, eol) (if any) at the end of a line with text
+ * before it? */
+static int ends_a_line(const char *src, size_t from, size_t eol)
+{
+	const char *h = memchr(src + from, '#', eol - from);
+	size_t i;
+
+	if (!h)
+		return 0;
+	for (i = (size_t)(h - src); i > 0 && src[i - 1] != '\n' && src[i - 1] != '\r'; i--)
+		if (!is_blank(src[i - 1]))
+			return 1;
+	return 0;
+}
+
 static int on_event(pstate *ps, const yaml_event_t *ev)
 {
 	/* Marks count characters from after the BOM. */
@@ -799,6 +814,20 @@ static int on_event(pstate *ps, const yaml_event_t *ev)
 		error = scan_gap(ps, gap_start, s);
 		if (error < 0)
 			return error;
+	} else if (s >= gap_start && ps->depth &&
+		   ps->stack[ps->depth - 1].node->kind == VEIL_NODE_SEQ) {
+		/* ... but an end-of-line comment after the previous item ("- x
+		 * #c" before "- k: v") is the sequence's, as it is before any
+		 * other item: the text reads back the same after an edit */
+		size_t eol = gap_start;
+
+		while (eol < s && ps->doc->src[eol] != '\n' && ps->doc->src[eol] != '\r')
+			eol++;
+		if (ends_a_line(ps->doc->src, gap_start, eol)) {
+			if ((error = scan_gap(ps, gap_start, eol)) < 0)
+				return error;
+			gap_start = eol;
+		}
 	}
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
