@@ -12,6 +12,7 @@
 #include <string.h>
 #include "doc/codec.h"
 #include "doc/flat.h"
+#include "doc/internal.h"
 #include "veil/error.h"
 
 #define TQ "\"\"\""
@@ -218,7 +219,8 @@ static int value(iscan *p, veil_node *n, veil_buf *val, size_t v, size_t te, siz
 	n->style = VEIL_STYLE_PLAIN;
 	n->span.start = v;
 	n->span.col = col(p, v);
-	if (te - v > 3 && !memcmp(s + v, TQ, 3)) {
+	/* ini.v1 looks for """ in the line with its blanks and line break */
+	if (*eol - v + (*eol < p->len) > 3 && !memcmp(s + v, TQ, 3)) {
 		n->style = VEIL_STYLE_DOUBLE;
 		q = find_last(s, v + 3, te, TQ, 3);
 		if (q == (size_t)-1)
@@ -415,71 +417,330 @@ static int ini_parse(veil_doc *doc)
 
 /* ---- writing ---- */
 
-static int wrap(veil_buf *out, const char *q, const char *v, size_t len)
+/* The forms a value can take on its line, as ini.v1 and ini_parse read
+ * them: bare, `...`, """...""" (the only one that can span lines), "..."
+ * and '...' (outer quotes are stripped from a bare value). */
+enum { Q_BARE, Q_TICK, Q_TRIPLE, Q_DQ, Q_SQ };
+
+static int has_tq(const char *s, size_t len)
 {
-	int rc = veil_buf_append(out, q, strlen(q));
+	for (size_t i = 0; i + 3 <= len; i++)
+		if (s[i] == '"' && !memcmp(s + i, TQ, 3))
+			return 1;
+	return 0;
+}
+
+/* Can t (what follows a value on its line: blanks and a comment, or
+ * nothing) stand after a value written in form how? The reader closes ` and
+ * """ at the line's last one, and takes a line ending in '\' as continued
+ * unless the value is quoted that way. */
+static int tail_ok(int how, const char *t, size_t tlen)
+{
+	while (tlen > 0 && is_ws(t[tlen - 1]))
+		tlen--;
+	if (how == Q_TRIPLE)
+		return !has_tq(t, tlen);
+	if (how == Q_TICK)
+		return !memchr(t, '`', tlen);
+	return !(tlen > 0 && t[tlen - 1] == '\\');
+}
+
+/* Does value v written in form how, followed by t, read back as v? */
+static int fits(int how, const char *v, size_t len, const char *t, size_t tlen)
+{
+	if (!tail_ok(how, t, tlen))
+		return 0;
+	if (how == Q_TRIPLE) {
+		/* no """ before the last line: ini.v1 ends the value at the
+		 * first line that holds one (a first line: one-line value) */
+		for (size_t i = len; i-- > 0;)
+			if (v[i] == '\n')
+				return !has_tq(v, i);
+		return 1;
+	}
+	if (memchr(v, '\n', len))
+		return 0;
+	if (how == Q_TICK)
+		return 1;
+	if (memchr(v, '#', len) || memchr(v, ';', len))
+		return 0;
+	if (how == Q_DQ || how == Q_SQ)
+		return !memchr(v, how == Q_DQ ? '"' : '\'', len);
+	if (!len)
+		return 1;
+	if (is_ws(v[0]) || is_ws(v[len - 1]) || v[0] == '`' || v[len - 1] == '\\' ||
+		(len >= 3 && !memcmp(v, TQ, 3)))
+		return 0;
+	return !(len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0] &&
+		!memchr(v + 1, v[0], len - 2));
+}
+
+/* The form ini.v1's writer picks (""" for line breaks and backticks, ` for
+ * ';' and '#', "..." for outer blanks), or """ where a bare value would not
+ * read back (a final '\', surrounding quotes, a leading """). */
+static int ini_v1_form(const char *v, size_t len)
+{
+	if (memchr(v, '\n', len) || memchr(v, '`', len))
+		return Q_TRIPLE;
+	if (memchr(v, '#', len) || memchr(v, ';', len))
+		return Q_TICK;
+	if (len && (is_ws(v[0]) || is_ws(v[len - 1])))
+		return memchr(v, '"', len) ? Q_TRIPLE : Q_DQ;
+	return fits(Q_BARE, v, len, "", 0) ? Q_BARE : Q_TRIPLE;
+}
+
+/* Writes a value in form how (put_value's choice made). */
+static int put_form(veil_buf *out, int how, const char *v, size_t len)
+{
+	static const char *const quote[] = { "", "`", TQ, "\"", "'" };
+	int rc = veil_buf_append(out, quote[how], strlen(quote[how]));
 
 	if (rc == 0)
 		rc = veil_buf_append(out, v, len);
-	return rc < 0 ? rc : veil_buf_append(out, q, strlen(q));
+	return rc < 0 ? rc : veil_buf_append(out, quote[how], strlen(quote[how]));
 }
 
-/* A value the way ini.v1 writes it (""" for line breaks and backticks, `
- * for ';' and '#', "..." for outer blanks), and """ where ini.v1's own
- * writer would not read back (a final '\', surrounding quotes, a leading
- * """, '\r'). ini.v1 takes the last """ of a line, so any one-line value
- * fits between them; with line breaks, none may hold """. */
-static int put_value(veil_buf *out, const char *v, size_t len)
+/* A value as ini.v1 writes it when that reads back with t after it on the
+ * line, else the first other form that does. Refused, with what stands in
+ * the way: a carriage return not before a line feed (ini_parse refuses
+ * those), and """ on a line of a multi-line value other than its last, or
+ * a comment after it that closes every form. */
+static int put_value(veil_buf *out, const char *v, size_t len, const char *t, size_t tlen)
 {
-	int special = 0, comment = 0, tick = 0, dquote = 0;
+	static const int order[] = { Q_BARE, Q_TICK, Q_TRIPLE, Q_DQ, Q_SQ };
+	const char *cr = memchr(v, '\r', len);
+	int how = ini_v1_form(v, len);
 	size_t i;
 
 	if (veil_doc__utf8_prefix(v, len) != len)
 		return veil_error_set(VEIL_EINVAL, "a value is not valid UTF-8");
-	for (i = 0; i < len; i++) {
-		special |= v[i] == '\n' || v[i] == '\r';
-		tick |= v[i] == '`';
-		comment |= v[i] == '#' || v[i] == ';';
-		dquote |= v[i] == '"';
+	for (; cr; cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - v)))
+		if (cr + 1 == v + len || cr[1] != '\n')
+			return veil_error_set(VEIL_EINVAL, "an INI value cannot hold a carriage "
+				"return other than before a line feed");
+	for (i = 0; !fits(how, v, len, t, tlen) && i < sizeof(order) / sizeof(*order); i++)
+		how = order[i];
+	if (!fits(how, v, len, t, tlen)) {
+		if (memchr(v, '\n', len) && tail_ok(Q_TRIPLE, t, tlen))
+			return veil_error_set(VEIL_EINVAL, "an INI value with line breaks cannot "
+				"hold \"\"\" before its last line (ini.v1, which sops reads INI "
+				"with, ends the value there)");
+		return veil_error_set(VEIL_EINVAL, "an INI value cannot be written before the "
+			"comment on its line: the comment holds the closing quote of every form "
+			"the value could take");
 	}
-	if (len && (v[len - 1] == '\\' || (len >= 3 && !memcmp(v, TQ, 3)) ||
-		(len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0])))
-		special = 1;
-	if (special || tick) {
-		for (i = 0; memchr(v, '\n', len) && i + 3 <= len; i++)
-			if (!memcmp(v + i, TQ, 3))
-				return veil_error_set(VEIL_EINVAL, "an INI value with line breaks "
-					"cannot contain \"\"\"");
-		return wrap(out, TQ, v, len);
+	return put_form(out, how, v, len);
+}
+
+/* The pending edit of node, if any (edits are sorted by start). */
+static const veil_doc_edit *edit_of(const veil_doc *doc, const veil_node *node)
+{
+	size_t lo = 0, hi = doc->nedits;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (doc->edits[mid].start < node->span.start)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (comment)
-		return wrap(out, "`", v, len);
-	if (len && (is_ws(v[0]) || is_ws(v[len - 1])))
-		return wrap(out, dquote ? TQ : "\"", v, len);
-	return veil_buf_append(out, v, len);
+	for (; lo < doc->nedits && doc->edits[lo].start == node->span.start; lo++)
+		if (doc->edits[lo].node == node)
+			return &doc->edits[lo];
+	return NULL;
+}
+
+/* What follows from on its line, with the pending edits of other nodes
+ * there applied (a comment set before the value it follows). */
+static int line_rest(veil_buf *t, const veil_doc *doc, const veil_node *node, size_t from)
+{
+	const char *nl = memchr(doc->src + from, '\n', doc->src_len - from);
+	size_t eol = nl ? (size_t)(nl - doc->src) : doc->src_len, pos = from, lo = 0, hi;
+	int rc = 0;
+
+	for (hi = doc->nedits; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (doc->edits[mid].start < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; rc == 0 && lo < doc->nedits && doc->edits[lo].end <= eol; lo++) {
+		const veil_doc_edit *e = &doc->edits[lo];
+
+		if (e->node == node || e->start < pos)
+			continue;
+		rc = veil_buf_append(t, doc->src + pos, e->start - pos);
+		if (rc == 0)
+			rc = veil_buf_append(t, e->text, e->text_len);
+		pos = e->end;
+	}
+	return rc < 0 ? rc : veil_buf_append(t, doc->src + pos, eol - pos);
+}
+
+/* The value an inline comment follows on its line, or NULL. */
+static const veil_node *value_before(const veil_doc *doc, const veil_node *c)
+{
+	const veil_node *sec = c->parent, *v;
+	size_t lo = 0, hi = sec ? sec->nitems : 0, p;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sec->items[mid]->span.start < c->span.start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || lo >= sec->nitems || sec->items[lo] != c)
+		return NULL;
+	v = sec->items[lo - 1];
+	if (v->kind != VEIL_NODE_SCALAR || v->span.end > c->span.start)
+		return NULL;
+	for (p = v->span.end; p < c->span.start; p++)
+		if (!is_ws(doc->src[p]))
+			return NULL;
+	return v;
+}
+
+/* A new inline comment must not undo the quoting of the value before it. */
+static int comment_fits(const veil_doc *doc, const veil_node *c, const char *text, size_t len)
+{
+	const veil_node *v = value_before(doc, c);
+	const veil_doc_edit *e = v ? edit_of(doc, v) : NULL;
+	const char *q = e ? e->text : v ? doc->src + v->span.start : NULL;
+	size_t qlen = e ? e->text_len : v ? v->span.end - v->span.start : 0;
+	int how = Q_BARE;
+
+	if (!v)
+		return 1;
+	if (qlen > 3 && !memcmp(q, TQ, 3))
+		how = Q_TRIPLE;
+	else if (qlen && q[0] == '`')
+		how = Q_TICK;
+	return tail_ok(how, text, len);
+}
+
+/* Is comment c on the line of its section's header ("[a] ; note")? An
+ * implicit DEFAULT section starts at its first key or comment instead. */
+static int after_header(const veil_doc *doc, const veil_node *c)
+{
+	const veil_node *sec = c->parent;
+
+	return c->inline_comment && sec && sec->kind == VEIL_NODE_MAP &&
+		doc->src[sec->span.start] == '[' && sec->span.line == c->span.line;
+}
+
+/* ini.v1 ends a header at its line's last ']', so a comment after it that
+ * takes one (every ENC[...] value does) moves to a line of its own just
+ * above the header, where ini.v1 (and so sops) writes section comments;
+ * it stays the section's first item. */
+static int comment_above_header(veil_buf *out, size_t *start, const veil_doc *doc,
+	const veil_node *c, const char *value, size_t len)
+{
+	const char *s = doc->src, *eol = "\n";
+	size_t h = c->parent->span.start, ls = h, gap = c->span.start, e = c->span.end;
+	size_t prefix = c->span.end - c->span.start - c->value_len;
+	int rc;
+
+	while (ls > 0 && s[ls - 1] != '\n')
+		ls--;
+	while (gap > h && is_ws(s[gap - 1]))
+		gap--;
+	for (; e < doc->src_len && s[e] != '\n'; e++)
+		if (s[e] == '\r')
+			eol = "\r\n";
+	rc = veil_buf_append(out, s + ls, h - ls);
+	if (rc == 0)
+		rc = veil_buf_append(out, s + c->span.start, prefix);
+	if (rc == 0)
+		rc = veil_buf_append(out, value, len);
+	if (rc == 0)
+		rc = veil_buf_append(out, eol, strlen(eol));
+	if (rc == 0)
+		rc = veil_buf_append(out, s + ls, gap - ls);
+	*start = ls;
+	return rc;
+}
+
+/* The comment c is about to become text, which would close the quote of
+ * the value before it: that value was written first (decryption goes in
+ * document order, not knowing the comment's plaintext), so its pending
+ * edit takes another form, one that reads back both with the comment now
+ * there and with text. 0 when done, VEIL_EINVAL when no form fits. */
+static int requote_before(const veil_doc *doc, const veil_node *c, const char *text,
+	size_t len)
+{
+	static const int order[] = { Q_BARE, Q_TICK, Q_TRIPLE, Q_DQ, Q_SQ };
+	const veil_node *v = value_before(doc, c);
+	veil_doc_edit *e = v ? (veil_doc_edit *)edit_of(doc, v) : NULL;
+	veil_buf now = VEIL_BUF_INIT(VEIL_DOC_MAX_SIZE), next = VEIL_BUF_INIT(VEIL_DOC_MAX_SIZE);
+	veil_buf q = VEIL_BUF_INIT(VEIL_DOC_MAX_SIZE);
+	size_t prefix = c->span.end - c->span.start - c->value_len, i;
+	int rc = VEIL_EINVAL, how = -1;
+	char *t;
+
+	if (!e || !e->want)
+		goto done;
+	if (line_rest(&now, doc, v, v->span.end) < 0 ||
+		veil_buf_append(&next, doc->src + v->span.end, c->span.start - v->span.end) < 0 ||
+		veil_buf_append(&next, doc->src + c->span.start, prefix) < 0 ||
+		veil_buf_append(&next, text, len) < 0) {
+		rc = VEIL_ENOMEM;
+		goto done;
+	}
+	for (i = 0; i < sizeof(order) / sizeof(*order) && how < 0; i++)
+		if (fits(order[i], e->want, e->want_len, (char *)now.data, now.len) &&
+			fits(order[i], e->want, e->want_len, (char *)next.data, next.len))
+			how = order[i];
+	if (how < 0)
+		goto done;
+	rc = put_form(&q, how, e->want, e->want_len);
+	t = rc == 0 ? veil_doc__arena_dup((veil_doc *)doc, (char *)q.data, q.len) : NULL;
+	if (!t) {
+		rc = rc < 0 ? rc : VEIL_ENOMEM;
+		goto done;
+	}
+	/* the old text stays in the arena, wiped with the document */
+	e->text = t;
+	e->text_len = q.len;
+done:
+	veil_buf_dispose(&now);
+	veil_buf_dispose(&next);
+	veil_buf_dispose(&q);
+	return rc;
 }
 
 static int ini_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
 	const veil_node *node, const char *value, size_t len, veil_scalar_type type)
 {
+	veil_buf t = VEIL_BUF_INIT(VEIL_DOC_MAX_SIZE);
+	int rc;
+
 	(void)type;	/* every INI value is a string */
 	if (node->kind == VEIL_NODE_COMMENT) {
 		size_t prefix = node->span.end - node->span.start - node->value_len;
 
 		if (memchr(value, '\n', len) || memchr(value, '\r', len))
 			return veil_error_set(VEIL_EINVAL, "an INI comment cannot span lines");
-		/* ini.v1 ends a header at its line's last ']' */
-		if (node->inline_comment && node->parent && node->parent->span.line ==
-			node->span.line && memchr(value, ']', len))
-			return veil_error_set(VEIL_EINVAL, "%s:%u: a ']' in the comment after a "
-				"section header would change the section's name", doc->name,
-				node->span.line);
+		if (after_header(doc, node) && memchr(value, ']', len))
+			return comment_above_header(out, start, doc, node, value, len);
+		if (node->inline_comment && !comment_fits(doc, node, value, len) &&
+			requote_before(doc, node, value, len) < 0)
+			return veil_error_set(VEIL_EINVAL, "%s:%u: the comment would hold the "
+				"closing quote of the value before it (or end its line with '\\')",
+				doc->name, node->span.line);
 		if (veil_buf_append(out, doc->src + *start, prefix) < 0)
 			return VEIL_ENOMEM;
 		return veil_buf_append(out, value, len);
 	}
-	(void)end;
-	return put_value(out, value, len);
+	rc = line_rest(&t, doc, node, *end);
+	if (rc == 0)
+		rc = put_value(out, value, len, t.data ? (char *)t.data : "", t.len);
+	veil_buf_dispose(&t);
+	return rc;
 }
 
 /* One section's "key = value" lines with '=' aligned, as ini.v1's pretty
@@ -507,7 +768,7 @@ static int put_keys(veil_buf *out, const veil_node *sec, int escape_newlines, in
 			else if (rc == 0)
 				rc = veil_buf_append(&e, it->value ? it->value : "", it->value_len);
 			if (rc == 0)
-				rc = put_value(out, e.data ? (char *)e.data : "", e.len);
+				rc = put_value(out, e.data ? (char *)e.data : "", e.len, "", 0);
 		} else if (rc == 0) {
 			rc = veil_error_set(VEIL_EINVAL, "INI sections hold only strings, not "
 				"nested values ('%.64s')", it->key ? it->key : "");
