@@ -134,6 +134,22 @@ run "$VEIL" decrypt --identity k1.txt hc.enc.yaml
 check "a one-line value keeps the comment after it" test "$(sed -n 2p "$T/out")" = \
 	"    config: one line # four spaces"
 
+# INI values whose quote the comment after them would close, and a
+# multi-line value with """ on its last line, come back byte for byte; a
+# comment after a section header comes back on its own line above it.
+printf '%s\n' 'a=E`#"""' '[s]' 'k = """a#b""" ;c `x`' 'm = """l1' 'l2"""c""" ; n' >q.ini
+run "$VEIL" encrypt -r "$R1" -o q.enc.ini q.ini
+expect_rc 0 "encrypt INI values beside comments that close quotes"
+run "$VEIL" decrypt --identity k1.txt q.enc.ini
+check "  ... they decrypt to the original bytes" test "$(cat "$T/out")" = "$(cat q.ini)"
+printf '[db] ; primary\nhost = x\n' >h.ini
+run "$VEIL" encrypt -r "$R1" -o h.enc.ini h.ini
+expect_rc 0 "encrypt an INI file with a comment after a section header"
+check "  ... the header keeps its name" grep -qx '\[db\]' h.enc.ini
+run "$VEIL" decrypt --identity k1.txt h.enc.ini
+check "  ... and the comment comes back above it" test "$(cat "$T/out")" = \
+	"$(printf '; primary\n[db]\nhost = x')"
+
 # The same with aes256-gcm values and a selection rule (a Flux repository).
 cp "$DATA/roundtrip/k8s-secret.yaml" flux.yaml
 run "$VEIL" encrypt --cipher aes256-gcm --encrypted-regex '^(data|stringData)$' -r "$R1" \
