@@ -205,7 +205,10 @@ int veil_yaml__emit(veil_buf *out, veil_node *const *roots, size_t nroots, int i
 			error = put(out, "---\n");
 		if (error)
 			break;
-		if (!root || !root->nitems)
+		/* a list is a root only as an --extract'ed value, printed as sops does */
+		if (root && root->kind == VEIL_NODE_SEQ)
+			error = root->nitems ? emit_seq(out, root, 0, 0, &st, 0) : put(out, "[]\n");
+		else if (!root || !root->nitems)
 			error = put(out, "{}\n");
 		else if (root->kind != VEIL_NODE_MAP)
 			error = veil_error_set(VEIL_EINVAL, "emit: a document root must be a map");
