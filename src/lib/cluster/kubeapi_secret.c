@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include <cjson/cJSON.h>
+#include "util/dynlib.h"
 #include <sodium.h>
 
 #include "util/b64.h"
@@ -13,6 +14,34 @@
 
 #define ENTRY_MAX (1024 * 1024) /* one decoded entry: a Secret is <= 1 MiB */
 #define AGEKEY_SUFFIX ".agekey"
+
+/* cJSON is loaded by the one command that reads a Secret from the API (as
+ * libcurl is): linked, it was one more shared library mapped and relocated
+ * at the start of every veil process. */
+static struct {
+	__typeof__(cJSON_ParseWithLength) *parse;
+	__typeof__(cJSON_Delete) *del;
+	__typeof__(cJSON_GetObjectItemCaseSensitive) *get;
+	__typeof__(cJSON_GetStringValue) *string_value;
+	__typeof__(cJSON_IsObject) *is_object;
+	__typeof__(cJSON_IsString) *is_string;
+} cj;
+
+static int cjson_load(void)
+{
+	static const veil_dynsym syms[] = {
+		{ "cJSON_ParseWithLength", (void **)&cj.parse },
+		{ "cJSON_Delete", (void **)&cj.del },
+		{ "cJSON_GetObjectItemCaseSensitive", (void **)&cj.get },
+		{ "cJSON_GetStringValue", (void **)&cj.string_value },
+		{ "cJSON_IsObject", (void **)&cj.is_object },
+		{ "cJSON_IsString", (void **)&cj.is_string },
+	};
+
+	if (cj.parse)
+		return 0;
+	return veil_dynlib__load(VEIL_CJSON_SONAME, "libcjson1", syms, sizeof(syms) / sizeof(syms[0]));
+}
 
 /* cJSON frees with plain free(): overwrite every string first, since the
  * base64 of the key was copied into one of them. Depth is bounded by
@@ -36,7 +65,7 @@ static int agekey_entry(const char *name)
 
 static int load_entry(veil_identities *list, const cJSON *e, const char *what)
 {
-	const char *b64 = cJSON_GetStringValue(e);
+	const char *b64 = cj.string_value(e);
 	char label[512];
 	uint8_t *raw = NULL;
 	size_t n, len = 0;
@@ -99,7 +128,7 @@ static int load_default(veil_identities *list, const cJSON *data, const char *wh
 	}
 	if (found)
 		return 0;
-	e = cJSON_GetObjectItemCaseSensitive(data, "keys.txt");
+	e = cj.get(data, "keys.txt");
 	if (e)
 		return load_entry(list, e, what);
 	names_of(data, names, sizeof(names));
@@ -119,16 +148,18 @@ int veil_kube__secret_parse(veil_identities *list, const char *body, size_t len,
 	if (len > VEIL_KUBE_RESPONSE_MAX)
 		return veil_error_set(VEIL_ELIMIT, "%s: response larger than %ld bytes", what,
 			VEIL_KUBE_RESPONSE_MAX);
-	root = cJSON_ParseWithLength(body, len);
+	if ((error = cjson_load()) < 0)
+		return error;
+	root = cj.parse(body, len);
 	if (!root)
 		return veil_error_set(VEIL_EFORMAT, "%s: the API answer is not JSON", what);
-	kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
-	data = cJSON_GetObjectItemCaseSensitive(root, "data");
-	if (!cJSON_IsObject(root) || !cJSON_IsString(kind) || strcmp(kind->valuestring, "Secret")) {
+	kind = cj.get(root, "kind");
+	data = cj.get(root, "data");
+	if (!cj.is_object(root) || !cj.is_string(kind) || strcmp(kind->valuestring, "Secret")) {
 		error = veil_error_set(VEIL_EFORMAT, "%s: the API answer is not a v1 Secret", what);
 		goto done;
 	}
-	if (!cJSON_IsObject(data) || !data->child) {
+	if (!cj.is_object(data) || !data->child) {
 		error = veil_error_set(VEIL_ENOTFOUND, "%s has no data", what);
 		goto done;
 	}
@@ -136,7 +167,7 @@ int veil_kube__secret_parse(veil_identities *list, const char *body, size_t len,
 		error = load_default(list, data, what);
 		goto done;
 	}
-	e = cJSON_GetObjectItemCaseSensitive(data, key);
+	e = cj.get(data, key);
 	if (!e) {
 		names_of(data, names, sizeof(names));
 		error = veil_error_set(VEIL_ENOTFOUND, "%s has no entry \"%s\" (entries: %s)",
@@ -146,6 +177,6 @@ int veil_kube__secret_parse(veil_identities *list, const char *body, size_t len,
 	error = load_entry(list, e, what);
 done:
 	wipe_tree(root);
-	cJSON_Delete(root);
+	cj.del(root);
 	return error;
 }

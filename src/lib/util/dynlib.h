@@ -1,12 +1,12 @@
 #ifndef VEIL_UTIL_DYNLIB_H
 #define VEIL_UTIL_DYNLIB_H
 /*
- * Optional libraries (libgit2, libcurl) are loaded with dlopen by the
+ * Optional libraries (libgit2, libcurl, cJSON) are loaded with dlopen by the
  * commands that need them, never at program start: linking them pulls in
  * ~35 shared objects and costs ~12 ms per process, which every `veil decrypt`
  * and every `veil age` would otherwise pay. The soname is the one the build
- * compiled against (VEIL_GIT2_SONAME, VEIL_CURL_SONAME from CMake), so the
- * ABI always matches the headers.
+ * compiled against (VEIL_GIT2_SONAME, VEIL_CURL_SONAME, VEIL_CJSON_SONAME from
+ * CMake), so the ABI always matches the headers.
  */
 #include <stddef.h>
 
