@@ -135,22 +135,32 @@ static GCM128_CONTEXT *begin(const uint8_t key[32], const uint8_t *iv, size_t iv
 	return st->gcm;
 }
 
+/* Encrypts or decrypts len bytes after the IV and AAD; 0 or -1. */
+static int gcm_crypt(int enc, uint8_t *out, const uint8_t *in, size_t len, const uint8_t key[32],
+		 const uint8_t *iv, size_t iv_len, const uint8_t *aad, size_t aad_len)
+{
+	GCM128_CONTEXT *g = begin(key, iv, iv_len, aad, aad_len);
+	int aesni, error;
+
+	if (!g)
+		return -1;
+	aesni = cache->impl == IMPL_AESNI;
+	if (enc)
+		error = aesni ? CRYPTO_gcm128_encrypt_ctr32(g, in, out, len, aesni_ctr32_encrypt_blocks)
+			      : CRYPTO_gcm128_encrypt(g, in, out, len);
+	else
+		error = aesni ? CRYPTO_gcm128_decrypt_ctr32(g, in, out, len, aesni_ctr32_encrypt_blocks)
+			      : CRYPTO_gcm128_decrypt(g, in, out, len);
+	return error == 0 ? 0 : -1;
+}
+
 int veil_sops__gcm_seal(uint8_t *out, uint8_t tag[16], const uint8_t *in, size_t len,
 			const uint8_t key[32], const uint8_t *iv, size_t iv_len,
 			const uint8_t *aad, size_t aad_len)
 {
-	GCM128_CONTEXT *g = begin(key, iv, iv_len, aad, aad_len);
-	int error;
-
-	if (!g)
+	if (gcm_crypt(1, out, in, len, key, iv, iv_len, aad, aad_len) != 0)
 		return -1;
-	if (cache->impl == IMPL_AESNI)
-		error = CRYPTO_gcm128_encrypt_ctr32(g, in, out, len, aesni_ctr32_encrypt_blocks);
-	else
-		error = CRYPTO_gcm128_encrypt(g, in, out, len);
-	if (error != 0)
-		return -1;
-	CRYPTO_gcm128_tag(g, tag, 16);
+	CRYPTO_gcm128_tag(cache->gcm, tag, 16);
 	return 0;
 }
 
@@ -158,16 +168,7 @@ int veil_sops__gcm_open(uint8_t *out, const uint8_t tag[16], const uint8_t *in, 
 			const uint8_t key[32], const uint8_t *iv, size_t iv_len,
 			const uint8_t *aad, size_t aad_len)
 {
-	GCM128_CONTEXT *g = begin(key, iv, iv_len, aad, aad_len);
-	int error;
-
-	if (!g)
+	if (gcm_crypt(0, out, in, len, key, iv, iv_len, aad, aad_len) != 0)
 		return -1;
-	if (cache->impl == IMPL_AESNI)
-		error = CRYPTO_gcm128_decrypt_ctr32(g, in, out, len, aesni_ctr32_encrypt_blocks);
-	else
-		error = CRYPTO_gcm128_decrypt(g, in, out, len);
-	if (error != 0)
-		return -1;
-	return CRYPTO_gcm128_finish(g, tag, 16) == 0 ? 0 : -1; /* constant-time compare */
+	return CRYPTO_gcm128_finish(cache->gcm, tag, 16) == 0 ? 0 : -1; /* constant-time compare */
 }
