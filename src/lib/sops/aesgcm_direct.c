@@ -137,7 +137,7 @@ static GCM128_CONTEXT *begin(const uint8_t key[32], const uint8_t *iv, size_t iv
 
 /* Encrypts or decrypts len bytes after the IV and AAD; 0 or -1. */
 static int gcm_crypt(int enc, uint8_t *out, const uint8_t *in, size_t len, const uint8_t key[32],
-		 const uint8_t *iv, size_t iv_len, const uint8_t *aad, size_t aad_len)
+		     const uint8_t *iv, size_t iv_len, const uint8_t *aad, size_t aad_len)
 {
 	GCM128_CONTEXT *g = begin(key, iv, iv_len, aad, aad_len);
 	int aesni, error;
