@@ -634,16 +634,43 @@ static int header_comment(pstate *ps, size_t p)
 	return 0;
 }
 
+/* A node's properties, which may stand on lines of their own ("!t\n  &x\n
+ * v"): *end is where the last one ends. The comments between them are
+ * the node's container's, like any between two events. */
+static int skip_all_props(pstate *ps, size_t s, size_t lim, size_t *end)
+{
+	const char *src = ps->doc->src;
+	size_t p = skip_props(src, lim, s), q;
+	int error;
+
+	while (p > s && (q = skip_to_content(src, lim, p)) < lim && q > p &&
+		(src[q] == '&' || src[q] == '!')) {
+		if ((error = scan_gap(ps, p, q)) < 0)
+			return error;
+		p = skip_props(src, lim, q);
+	}
+	*end = p;
+	return 0;
+}
+
 static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 {
 	veil_doc *doc = ps->doc;
-	size_t p = skip_props(doc->src, e, s);
+	size_t p, q;
 	veil_span sp;
 	veil_node *node;
 	int error;
 
-	if (p > s)	/* properties may stand on the line above the scalar */
-		p = skip_to_content(doc->src, e, p);
+	if ((error = skip_all_props(ps, s, e, &p)) < 0)
+		return error;
+	if (p > s) {
+		/* properties may stand on a line above the scalar, with
+		 * comments between (encrypted like any other) */
+		q = skip_to_content(doc->src, e, p);
+		if ((error = scan_gap(ps, p, q)) < 0)
+			return error;
+		p = q;
+	}
 	line_walk(&ps->lw, p, &sp);
 	if (ps->depth && ps->stack[ps->depth - 1].node->kind == VEIL_NODE_MAP &&
 		ps->stack[ps->depth - 1].expect_key)
@@ -710,12 +737,15 @@ static int on_collection_start(pstate *ps, const yaml_event_t *ev, size_t s, siz
 	int is_map = ev->type == YAML_MAPPING_START_EVENT;
 	const yaml_char_t *anchor = is_map ? ev->data.mapping_start.anchor :
 		ev->data.sequence_start.anchor;
-	size_t props_end = skip_props(ps->doc->src, ps->doc->src_len, s);
-	size_t p = skip_to_content(ps->doc->src, ps->doc->src_len, props_end);
+	size_t props_end, p;
 	veil_node *node;
 	veil_span sp;
 	frame *f;
 	int error;
+
+	if ((error = skip_all_props(ps, s, ps->doc->src_len, &props_end)) < 0)
+		return error;
+	p = skip_to_content(ps->doc->src, ps->doc->src_len, props_end);
 
 	line_walk(&ps->lw, s, &sp);
 	if (ps->depth && ps->stack[ps->depth - 1].node->kind == VEIL_NODE_MAP &&
