@@ -70,3 +70,47 @@ TEST(test_doc_yaml_props__properties_on_lines_above_the_value)
 	CHECK(enc_and_back(src, "t", "v"));
 	CHECK(enc_and_back("u: !t\n  &x\n  v\nc: *x\n", "u", "v"));
 }
+
+/* A block scalar's header alone on a line at its parent's column: a
+ * one-line value there must go deeper (fuzz_doc found it at column 1,
+ * after a lone CR); the way back reads the same value. */
+static int header_alone(const char *src, const char *outer, const char *key)
+{
+	veil_doc *a = NULL, *b = NULL;
+	veil_node *n;
+	char *mid = NULL, *out = NULL, *want = NULL;
+	size_t len = 0;
+	int ok = 0;
+
+	if (veil_doc_parse(&a, VEIL_FMT_YAML, src, strlen(src), "p.yaml") < 0)
+		goto done;
+	n = veil_node_get(veil_doc_root(a, 0), outer);
+	n = key ? veil_node_get(n, key) : n;
+	if (!n || n->kind != VEIL_NODE_SCALAR || !(want = strdup(n->value)) ||
+		veil_doc_set_value(a, n, enc, strlen(enc), VEIL_SCALAR_STR) < 0 ||
+		veil_doc_render(&mid, &len, a) < 0 ||
+		veil_doc_parse(&b, VEIL_FMT_YAML, mid, len, "p.yaml") < 0)
+		goto done;
+	n = veil_node_get(veil_doc_root(b, 0), outer);
+	n = key ? veil_node_get(n, key) : n;
+	ok = n && veil_doc_set_value(b, n, want, strlen(want), VEIL_SCALAR_STR) == 0 &&
+		veil_doc_render(&out, &len, b) == 0;
+done:
+	if (!ok)
+		fprintf(stderr, "  <%s> -> <%s> -> <%s> (%s)\n", src, mid ? mid : "",
+			out ? out : "", veil_error_last());
+	free(want);
+	free(mid);
+	free(out);
+	veil_doc_free(a);
+	veil_doc_free(b);
+	return ok;
+}
+
+TEST(test_doc_yaml_props__header_alone_at_the_parent_column)
+{
+	CHECK(header_alone("a:\n k:\n |\n  x\n", "a", "k"));
+	CHECK(header_alone("a: !t\n .9l:\n \r |\n  x\n", "a", ".9l"));
+	CHECK(header_alone("k:\n|\n  x\n  y\n", "k", NULL));
+	CHECK(header_alone("k:\n  |\n  x\n", "k", NULL));
+}

@@ -587,6 +587,14 @@ static int quote_multiline(veil_buf *out, size_t *end, veil_quote_keep *keep, in
 	return 0;
 }
 
+/* Only spaces before pos on its line? */
+static int starts_line(const char *src, size_t pos)
+{
+	while (pos > 0 && src[pos - 1] == ' ')
+		pos--;
+	return pos == 0 || src[pos - 1] == '\n' || src[pos - 1] == '\r';
+}
+
 static int quote_scalar(veil_buf *out, size_t *start, size_t *end, veil_quote_keep *keep,
 	const veil_doc *doc, const veil_node *node, const char *value, size_t len,
 	veil_scalar_type type)
@@ -608,13 +616,15 @@ static int quote_scalar(veil_buf *out, size_t *start, size_t *end, veil_quote_ke
 		return error;
 	if (type == VEIL_SCALAR_NULL && len == 0 && *start == *end)
 		return 0;
-	/* A block scalar's header may stand alone at the start of a line; a
-	 * plain or quoted value there must be indented under its parent. */
-	if (!flow && *start < *end && col_of(doc->src, *start) == 0) {
+	/* A block scalar's header may stand alone on a line, no deeper than
+	 * its parent; a plain or quoted value there must be indented under
+	 * it. */
+	if (!flow && *start < *end && starts_line(doc->src, *start)) {
 		const veil_yaml_state *st = doc->codec_state;
-		size_t n = parent_indent(doc, node) + (st && st->indent > 0 ? (size_t)st->indent : 2);
+		size_t base = parent_indent(doc, node), col = col_of(doc->src, *start);
+		size_t n = base + (st && st->indent > 0 ? (size_t)st->indent : 2);
 
-		while (!error && n--)
+		while (!error && col <= base && n-- > col)
 			error = veil_buf_putc(out, ' ');
 		if (error < 0)
 			return error;
