@@ -206,3 +206,13 @@ done:
 	free(out);
 	veil_doc_free(doc);
 }
+
+/* Blanks after a one-line value that becomes a block would end its last
+ * content line: they go (decrypting "k: ENC[...]   " failed its check). */
+TEST(test_doc_yaml_header_comment__blanks_after_a_value_becoming_a_block)
+{
+	CHECK(sets_to("key: old   \nz: 1\n", "key", "a\nb\n", 0, "key: |\n  a\n  b\nz: 1\n"));
+	CHECK(sets_to("key: old \t", "key", "a\nb", 0, "key: |-\n  a\n  b"));
+	CHECK(sets_to("key: old # c  \nz: 1\n", "key", "a\nb\n", 0,
+		"key: | # c  \n  a\n  b\nz: 1\n"));
+}

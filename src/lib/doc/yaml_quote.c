@@ -409,13 +409,15 @@ static int quote_block(veil_buf *out, size_t *end, size_t *header, const veil_do
 		return error;
 	nl = memchr(out->data + at, eol[0], out->len - at);
 	*header = nl ? (size_t)(nl - out->data) : out->len;
+	/* Blanks after the old value would end the last content line: they
+	 * go with it. */
 	while (q < doc->src_len && (src[q] == ' ' || src[q] == '\t'))
 		q++;
+	*end = w = q;
 	if (q < doc->src_len) {
 		/* The line break that ends the last content line; with keep
 		 * chomping the blank lines after it are part of the value. */
 		present = 1;
-		w = q;
 		if (trailing >= 2) {
 			for (;;) {
 				size_t r = q + (src[q] == '\r' && q + 1 < doc->src_len &&
