@@ -216,3 +216,16 @@ TEST(test_doc_yaml_header_comment__blanks_after_a_value_becoming_a_block)
 	CHECK(sets_to("key: old # c  \nz: 1\n", "key", "a\nb\n", 0,
 		"key: | # c  \n  a\n  b\nz: 1\n"));
 }
+
+/* Lines of blanks only after it: deeper than the block's indentation they
+ * would be its content, and keep chomping would take their breaks. */
+TEST(test_doc_yaml_header_comment__blank_lines_after_a_new_block)
+{
+	CHECK(sets_to("key: old\n   ", "key", "x\nx", 0, "key: |-\n  x\n  x\n"));
+	CHECK(sets_to("key: old\n  \nz: 1\n", "key", "a\nb\n", 0,
+		"key: |\n  a\n  b\n  \nz: 1\n"));
+	CHECK(sets_to("key: old\n     \n\nz: 1\n", "key", "a\n", 0, "key: |\n  a\n\n\nz: 1\n"));
+	CHECK(sets_to("key: old\n   \n\nz: 1\n", "key", "a\n\n", 0, "key: |+\n  a\n\nz: 1\n"));
+	CHECK(sets_to("key: old\n   ", "key", "a\n\n", 0, "key: |+\n  a\n\n"));
+	CHECK(sets_to("key: old", "key", "a\n", 0, "key: |\n  a\n"));
+}

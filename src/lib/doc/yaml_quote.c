@@ -383,6 +383,63 @@ static int clean_prefix(const veil_doc *doc, const veil_node *node)
 	return 1;
 }
 
+static size_t break_len(const char *src, size_t n, size_t p)
+{
+	return src[p] == '\r' && p + 1 < n && src[p + 1] == '\n' ? 2 : 1;
+}
+
+/* The line breaks after a block written in place of a value, from *end on.
+ * Blanks there would end its last content line, and lines of blanks only
+ * after it would be read as its own (keep chomping takes their breaks;
+ * blanks deeper than its indentation are content): they are rewritten,
+ * and *end moves over them. */
+static int block_tail(veil_buf *out, size_t *end, const veil_doc *doc, size_t indent,
+	size_t trailing, const char *eol)
+{
+	const char *src = doc->src;
+	size_t n = doc->src_len, q = *end, x, b, p, breaks = 0, i;
+	int error = 0;
+
+	while (q < n && (src[q] == ' ' || src[q] == '\t'))
+		q++;
+	/* x: where the source resumes, at the break before the next content
+	 * line, or at the end when only blanks follow */
+	x = q;
+	for (b = q; b < n && (src[b] == '\n' || src[b] == '\r');) {
+		size_t r = b + break_len(src, n, b);
+
+		while (r < n && (src[r] == ' ' || src[r] == '\t'))
+			r++;
+		if (r < n && (src[r] == '\n' || src[r] == '\r')) {
+			b = r;
+			continue;
+		}
+		x = r >= n && r > b + break_len(src, n, b) ? n : b;
+		break;
+	}
+	*end = x;
+	if (trailing >= 2) {
+		for (i = x < n; !error && i < trailing; i++)
+			error = veil_buf_append(out, eol, strlen(eol));
+		return error;
+	}
+	/* clip and strip: the breaks stay; a blank line keeps its blanks if
+	 * they are spaces no deeper than the indentation */
+	for (p = q; !error && p < x; breaks++) {
+		size_t r = p + break_len(src, n, p), e = r, sp = 0;
+
+		error = veil_buf_append(out, src + p, r - p);
+		while (e < x && (src[e] == ' ' || src[e] == '\t'))
+			sp += src[e++] == ' ';
+		if (!error && sp == e - r && sp <= indent)
+			error = veil_buf_append(out, src + r, e - r);
+		p = e;
+	}
+	if (!error && trailing == 1 && !breaks && x == n)
+		error = veil_buf_append(out, eol, strlen(eol));
+	return error;
+}
+
 /* Writes value as a literal block whose body replaces the source from *end
  * on (widened over blank lines that keep chomping takes in), or
  * double-quoted when a block cannot be sure to read back. *header is the
@@ -392,9 +449,9 @@ static int quote_block(veil_buf *out, size_t *end, size_t *header, const veil_do
 	const veil_node *node, const char *value, size_t len)
 {
 	const veil_yaml_state *st = doc->codec_state;
-	const char *src = doc->src, *eol = st && st->crlf ? "\r\n" : "\n";
+	const char *eol = st && st->crlf ? "\r\n" : "\n";
 	size_t base = parent_indent(doc, node), indent = block_indent(doc, node), step;
-	size_t trailing, present = 0, q = *end, w = *end, i, at = out->len;
+	size_t trailing, at = out->len;
 	const unsigned char *nl;
 	int error;
 
@@ -409,32 +466,7 @@ static int quote_block(veil_buf *out, size_t *end, size_t *header, const veil_do
 		return error;
 	nl = memchr(out->data + at, eol[0], out->len - at);
 	*header = nl ? (size_t)(nl - out->data) : out->len;
-	/* Blanks after the old value would end the last content line: they
-	 * go with it. */
-	while (q < doc->src_len && (src[q] == ' ' || src[q] == '\t'))
-		q++;
-	*end = w = q;
-	if (q < doc->src_len) {
-		/* The line break that ends the last content line; with keep
-		 * chomping the blank lines after it are part of the value. */
-		present = 1;
-		if (trailing >= 2) {
-			for (;;) {
-				size_t r = q + (src[q] == '\r' && q + 1 < doc->src_len &&
-						       src[q + 1] == '\n' ? 2 : 1);
-
-				while (r < doc->src_len && (src[r] == ' ' || src[r] == '\t'))
-					r++;
-				if (r >= doc->src_len || (src[r] != '\n' && src[r] != '\r'))
-					break;
-				w = q = r;
-			}
-			*end = w;
-		}
-	}
-	for (i = present; !error && i < (trailing ? trailing : 0); i++)
-		error = veil_buf_append(out, eol, strlen(eol));
-	return error;
+	return error < 0 ? error : block_tail(out, end, doc, indent, trailing, eol);
 }
 
 static int is_blank(char c)
