@@ -228,4 +228,9 @@ TEST(test_doc_yaml_header_comment__blank_lines_after_a_new_block)
 	CHECK(sets_to("key: old\n   \n\nz: 1\n", "key", "a\n\n", 0, "key: |+\n  a\n\nz: 1\n"));
 	CHECK(sets_to("key: old\n   ", "key", "a\n\n", 0, "key: |+\n  a\n\n"));
 	CHECK(sets_to("key: old", "key", "a\n", 0, "key: |\n  a\n"));
+	/* comment lines after it at the body's column would be body text:
+	 * the body goes deeper (fuzz_doc found it) */
+	CHECK(sets_to("key: old\n  # c\n\n   # d\nz: 1\n", "key", "a\nb\n", 0,
+		"key: |\n    a\n    b\n  # c\n\n   # d\nz: 1\n"));
+	CHECK(sets_to("key: old\n# c\nz: 1\n", "key", "a\n", 0, "key: |\n  a\n# c\nz: 1\n"));
 }

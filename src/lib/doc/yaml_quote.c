@@ -440,6 +440,32 @@ static int block_tail(veil_buf *out, size_t *end, const veil_doc *doc, size_t in
 	return error;
 }
 
+/* The deepest column of the comment lines between from's line and the
+ * next line with content (0 if none; blank lines are passed over). */
+static size_t comments_after(const veil_doc *doc, size_t from)
+{
+	const char *src = doc->src;
+	size_t n = doc->src_len, p = from, deep = 0, col;
+
+	while (p < n && src[p] != '\n' && src[p] != '\r')
+		p++;
+	while (p < n) {
+		p += break_len(src, n, p);
+		for (col = 0; p + col < n && src[p + col] == ' '; col++)
+			;
+		p += col;
+		while (p < n && (src[p] == ' ' || src[p] == '\t'))
+			p++;
+		if (p < n && src[p] == '#' && col > deep)
+			deep = col;
+		else if (p < n && src[p] != '#' && src[p] != '\n' && src[p] != '\r')
+			break;
+		while (p < n && src[p] != '\n' && src[p] != '\r')
+			p++;
+	}
+	return deep;
+}
+
 /* Writes value as a literal block whose body replaces the source from *end
  * on (widened over blank lines that keep chomping takes in), or
  * double-quoted when a block cannot be sure to read back. *header is the
@@ -451,15 +477,20 @@ static int quote_block(veil_buf *out, size_t *end, size_t *header, const veil_do
 	const veil_yaml_state *st = doc->codec_state;
 	const char *eol = st && st->crlf ? "\r\n" : "\n";
 	size_t base = parent_indent(doc, node), indent = block_indent(doc, node), step;
-	size_t trailing, at = out->len;
+	size_t trailing, at = out->len, deep;
 	const unsigned char *nl;
 	int error;
 
 	*header = SIZE_MAX;
 	step = st && st->indent > 0 ? (size_t)st->indent : 2;
+	if (step > 9)
+		step = 2;
 	if (indent <= base || indent - base > 9)
-		indent = base + (step > 9 ? 2 : step);
-	if (needs_indicator(value, len) && !clean_prefix(doc, node))
+		indent = base + step;
+	/* comment lines after it at the body's column would be body text */
+	for (deep = comments_after(doc, *end); indent <= deep;)
+		indent += step;
+	if (needs_indicator(value, len) && (!clean_prefix(doc, node) || indent - base > 9))
 		return veil_yaml__double_quote(out, value, len);
 	error = veil_yaml__literal_block(out, value, len, base, indent, eol, &trailing);
 	if (error < 0)
