@@ -114,3 +114,32 @@ TEST(test_doc_yaml_props__header_alone_at_the_parent_column)
 	CHECK(header_alone("k:\n|\n  x\n  y\n", "k", NULL));
 	CHECK(header_alone("k:\n  |\n  x\n", "k", NULL));
 }
+
+/* End-of-line comments before a sequence item that opens a collection are
+ * the sequence's however the previous item ended (a block scalar's end is
+ * on the next line), so an edited text reads back with the same tree. */
+TEST(test_doc_yaml_props__eol_comments_before_a_nested_item_are_the_sequence_s)
+{
+	static const char *const srcs[] = {
+		"l:\n  - x #c\n  - k: v\n  - #d\n    - y\n",
+		"l:\n  - |\n    x\n  - #d\n    - y\n",
+		"l:\n  - x\n  - #d\n    k: v\n",
+	};
+
+	for (size_t i = 0; i < sizeof(srcs) / sizeof(*srcs); i++) {
+		veil_doc *doc = NULL;
+		const veil_node *l;
+		size_t comments = 0;
+
+		CHECK_INT(veil_doc_parse(&doc, VEIL_FMT_YAML, srcs[i], strlen(srcs[i]), "s.yaml"),
+			0);
+		if (!doc)
+			continue;
+		l = veil_node_get(veil_doc_root(doc, 0), "l");
+		for (size_t j = 0; l && j < l->nitems; j++)
+			comments += l->items[j]->kind == VEIL_NODE_COMMENT;
+		CHECK_INT(comments, count_comments(veil_doc_root(doc, 0)));
+		CHECK(comments > 0);
+		veil_doc_free(doc);
+	}
+}

@@ -340,8 +340,11 @@ static int in_directive(const char *s, size_t i)
 	return s[i] == '%';
 }
 
-/* Comments in the bytes [from, to) between two events. */
-static int scan_gap(pstate *ps, size_t from, size_t to)
+static int ends_a_line(const char *src, size_t from, size_t eol);
+
+/* Comments in the bytes [from, to) between two events; only those with
+ * text before them on their line (only > 0) or only the others (< 0). */
+static int scan_gap_some(pstate *ps, size_t from, size_t to, int only)
 {
 	const char *s = ps->doc->src;
 	int error;
@@ -361,12 +364,19 @@ static int scan_gap(pstate *ps, size_t from, size_t to)
 		}
 		for (eol = i; eol < ps->doc->src_len && s[eol] != '\n' && s[eol] != '\r'; eol++)
 			;
-		error = add_comment(ps, i, eol);
-		if (error < 0)
-			return error;
+		if (!only || (ends_a_line(s, i, eol) ? only > 0 : only < 0)) {
+			error = add_comment(ps, i, eol);
+			if (error < 0)
+				return error;
+		}
 		from = eol;
 	}
 	return 0;
+}
+
+static int scan_gap(pstate *ps, size_t from, size_t to)
+{
+	return scan_gap_some(ps, from, to, 0);
 }
 
 veil_scalar_type veil_yaml__event_type(const yaml_event_t *ev)
@@ -835,7 +845,7 @@ static int on_event(pstate *ps, const yaml_event_t *ev)
 	size_t e = ps->bom + char_to_byte(&ps->cw, ev->end_mark.index);
 	size_t next_end = e, gap_start = ps->prev_end;
 	int opens = ev->type == YAML_MAPPING_START_EVENT || ev->type == YAML_SEQUENCE_START_EVENT;
-	int error;
+	int error, split = 0;
 
 	/* Comments just before a collection's first item are its own (a head
 	 * comment of that item), so for collection starts the gap is read
@@ -846,18 +856,13 @@ static int on_event(pstate *ps, const yaml_event_t *ev)
 			return error;
 	} else if (s >= gap_start && ps->depth &&
 		   ps->stack[ps->depth - 1].node->kind == VEIL_NODE_SEQ) {
-		/* ... but an end-of-line comment after the previous item ("- x
-		 * #c" before "- k: v") is the sequence's, as it is before any
-		 * other item: the text reads back the same after an edit */
-		size_t eol = gap_start;
-
-		while (eol < s && ps->doc->src[eol] != '\n' && ps->doc->src[eol] != '\r')
-			eol++;
-		if (ends_a_line(ps->doc->src, gap_start, eol)) {
-			if ((error = scan_gap(ps, gap_start, eol)) < 0)
-				return error;
-			gap_start = eol;
-		}
+		/* ... but end-of-line comments ("- x #c" before "- k: v", "-
+		 * #c" before a nested item) are the sequence's, as before any
+		 * other item, wherever the previous event ended: the text
+		 * reads back the same after an edit */
+		if ((error = scan_gap_some(ps, gap_start, s, 1)) < 0)
+			return error;
+		split = 1;
 	}
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
@@ -887,7 +892,7 @@ static int on_event(pstate *ps, const yaml_event_t *ev)
 		break;
 	}
 	if (!error && opens && s >= gap_start)
-		error = scan_gap(ps, gap_start, s);
+		error = scan_gap_some(ps, gap_start, s, split ? -1 : 0);
 	if (next_end > ps->prev_end)
 		ps->prev_end = next_end;
 	return error;
