@@ -89,6 +89,10 @@ int veil_cli__set_missing(veil_node *root, const veil_cli_path *p, const char *j
 /* Just past the last byte of n's last leaf: the end of n's text (a block
  * collection's own span runs on over what follows it). */
 size_t veil_cli__last_leaf_end(const char *src, const veil_node *n);
+/* The start of the line holding byte i, and the end (before its line
+ * break) of the line holding byte i; either break, LF or CR, ends a line. */
+size_t veil_cli__line_start(const char *src, size_t i);
+size_t veil_cli__line_end(const char *src, size_t len, size_t i);
 
 /* src with a null item appended to seq, laid out like its last item
  * (sops_setappend.c); *out malloc'd (wipe it). */

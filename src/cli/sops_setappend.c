@@ -8,14 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static size_t line_start(const char *src, size_t i)
+size_t veil_cli__line_start(const char *src, size_t i)
 {
 	while (i > 0 && src[i - 1] != '\n' && src[i - 1] != '\r')
 		i--;
 	return i;
 }
 
-static size_t line_end(const char *src, size_t len, size_t i)
+size_t veil_cli__line_end(const char *src, size_t len, size_t i)
 {
 	while (i < len && src[i] != '\n' && src[i] != '\r')
 		i++;
@@ -49,8 +49,8 @@ int veil_cli__seq_append(char **out, size_t *out_len, const char *src, size_t le
 	if (seq->span.end > len || (!last && !(seq->flow || fmt == VEIL_FMT_JSON)))
 		return veil_error_set(VEIL_EUNSUPPORTED, "set: cannot append to this list");
 	if (!seq->flow && fmt != VEIL_FMT_JSON) {
-		at = line_end(src, len, veil_cli__last_leaf_end(src, last));
-		ind = seq->span.start - line_start(src, seq->span.start);
+		at = veil_cli__line_end(src, len, veil_cli__last_leaf_end(src, last));
+		ind = seq->span.start - veil_cli__line_start(src, seq->span.start);
 		if (ind > 400)
 			return veil_error_set(VEIL_EUNSUPPORTED, "set: indentation too deep");
 		snprintf(ins, sizeof(ins), "%s%*s- null", eol, (int)ind, "");
@@ -63,7 +63,7 @@ int veil_cli__seq_append(char **out, size_t *out_len, const char *src, size_t le
 	} else {
 		/* after the last item, on a line of its own if it has one */
 		at = last->span.end;
-		ls = line_start(src, last->span.start);
+		ls = veil_cli__line_start(src, last->span.start);
 		ind = strspn(src + ls, " \t");
 		if (ls > seq->span.start && ind == last->span.start - ls && ind <= 400)
 			snprintf(ins, sizeof(ins), ",%s%.*snull", eol, (int)ind, src + ls);

@@ -17,13 +17,6 @@ typedef struct jlay {
 	veil_buf b;
 } jlay;
 
-static size_t line_start(const char *src, size_t i)
-{
-	while (i > 0 && src[i - 1] != '\n' && src[i - 1] != '\r')
-		i--;
-	return i;
-}
-
 static size_t indent_len(const char *src, size_t ls)
 {
 	return strspn(src + ls, " \t");
@@ -44,11 +37,11 @@ static int spans_lines(const char *src, const veil_node *n)
 static void find_unit(jlay *j, const char *src, const veil_node *n)
 {
 	for (; n; n = n->parent) {
-		size_t ls = line_start(src, n->span.start), il, cl = indent_len(src, ls);
+		size_t ls = veil_cli__line_start(src, n->span.start), il, cl = indent_len(src, ls);
 
 		if ((n->kind != VEIL_NODE_MAP && n->kind != VEIL_NODE_SEQ) || !n->nitems)
 			continue;
-		il = line_start(src, item_start(n->items[0]));
+		il = veil_cli__line_start(src, item_start(n->items[0]));
 		if (il == ls || indent_len(src, il) <= cl || memcmp(src + il, src + ls, cl))
 			continue;
 		j->unit = src + il + cl;
@@ -121,7 +114,7 @@ int veil_cli__set_layout_json(char **out, size_t *out_len, const veil_doc *doc, 
 	/* an empty {} or [] says nothing about the layout: its parent does */
 	j.multi = n->kind == VEIL_NODE_SCALAR || !n->nitems ? spans_lines(src, n->parent)
 	                                                   : spans_lines(src, n);
-	ls = line_start(src, n->span.start);
+	ls = veil_cli__line_start(src, n->span.start);
 	j.base = src + ls;
 	j.base_len = indent_len(src, ls);
 	find_unit(&j, src, n);

@@ -28,24 +28,9 @@ typedef struct ylay {
 	veil_buf b;
 } ylay;
 
-static size_t line_start(const char *src, size_t i)
-{
-	while (i > 0 && src[i - 1] != '\n' && src[i - 1] != '\r')
-		i--;
-	return i;
-}
-
 static size_t col_of(const char *src, size_t i)
 {
-	return i - line_start(src, i);
-}
-
-/* The end of the line holding i (where its line break starts). */
-static size_t line_end(const char *src, size_t len, size_t i)
-{
-	while (i < len && src[i] != '\n' && src[i] != '\r')
-		i++;
-	return i;
+	return i - veil_cli__line_start(src, i);
 }
 
 static int put(ylay *y, const char *s, size_t n)
@@ -236,21 +221,6 @@ static int find_seq_indent(const char *src, const veil_node *n, int depth)
 	return -1;
 }
 
-/* Just past the last byte of n's subtree (its comments included): the end of
- * its last leaf, as a block collection's own span runs on over the blank
- * lines and comments that follow it. */
-static size_t subtree_end(const char *src, const veil_node *n)
-{
-	size_t s = n->span.start, e;
-
-	while ((n->kind == VEIL_NODE_MAP || n->kind == VEIL_NODE_SEQ) && !n->flow && n->nitems)
-		n = n->items[n->nitems - 1];
-	e = n->span.end > s ? n->span.end : s;
-	while (e > s && strchr(" \t\r\n", src[e - 1]))
-		e--;
-	return e;
-}
-
 /* After the ':' or '-' at i and the anchors that follow it on its line;
  * *drop: past the tag that follows them, if any (or the same place). */
 static size_t after_props(const ylay *y, size_t i, size_t *drop)
@@ -291,12 +261,13 @@ static int head_point(const ylay *y, const veil_node *n, size_t *h, size_t *drop
 		for (size_t i = 0; i < parent->nitems && parent->items[i] != n; i++)
 			if (parent->items[i]->kind != VEIL_NODE_COMMENT)
 				prev = parent->items[i];
-		k = prev ? line_end(y->src, y->len, subtree_end(y->src, prev)) : parent->span.start;
+		k = prev ? veil_cli__line_end(y->src, y->len, veil_cli__last_leaf_end(y->src, prev))
+			 : parent->span.start;
 		while (prev && k < y->len) {
 			k += strspn(y->src + k, " \t\r\n");
 			if (k >= y->len || y->src[k] != '#')
 				break;
-			k = line_end(y->src, y->len, k);
+			k = veil_cli__line_end(y->src, y->len, k);
 		}
 	}
 	if (k >= n->span.start || y->src[k] != (parent->kind == VEIL_NODE_MAP ? ':' : '-'))
@@ -309,7 +280,7 @@ static int head_point(const ylay *y, const veil_node *n, size_t *h, size_t *drop
 
 static int only_blank_before(const char *src, size_t i, const char *also)
 {
-	for (size_t k = line_start(src, i); k < i; k++)
+	for (size_t k = veil_cli__line_start(src, i); k < i; k++)
 		if (src[k] != ' ' && src[k] != '\t' && !strchr(also, src[k]))
 			return 0;
 	return 1;
@@ -370,7 +341,7 @@ static int replace_token(char **out, size_t *out_len, ylay *y, const veil_node *
 			return error;
 		return detach(out, out_len, y, a, b, b, b, 1);
 	}
-	e = line_end(y->src, y->len, b);
+	e = veil_cli__line_end(y->src, y->len, b);
 	if (n->parent->kind == VEIL_NODE_SEQ && only_blank_before(y->src, a, "-") &&
 	    b + strspn(y->src + b, " \t") == e) {
 		/* "- x" becomes "- a: 1\n  b: 2" */
@@ -409,7 +380,7 @@ static int replace_block(char **out, size_t *out_len, ylay *y, const veil_node *
 	       n->items[last - 1]->kind == VEIL_NODE_COMMENT && !n->items[last - 1]->inline_comment &&
 	       col_of(y->src, n->items[last - 1]->span.start) <= col_of(y->src, n->key_span.start))
 		last--;
-	e = line_end(y->src, y->len, subtree_end(y->src, n->items[last - 1]));
+	e = veil_cli__line_end(y->src, y->len, veil_cli__last_leaf_end(y->src, n->items[last - 1]));
 
 	for (size_t i = 0; i < n->nitems && !first; i++)
 		if (!(n->items[i]->kind == VEIL_NODE_COMMENT && n->items[i]->inline_comment &&
@@ -423,7 +394,7 @@ static int replace_block(char **out, size_t *out_len, ylay *y, const veil_node *
 		                              : put_inline(y, v);
 		return error < 0 ? error : detach(out, out_len, y, s, e, e, e, 1);
 	}
-	r0 = line_start(y->src, s);
+	r0 = veil_cli__line_start(y->src, s);
 	if (veil_cli__jv_block(v)) {
 		indent = col_of(y->src, n->span.start);
 		if (v->kind == VEIL_NODE_MAP && n->parent->kind == VEIL_NODE_MAP &&
