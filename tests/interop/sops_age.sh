@@ -10,24 +10,12 @@
 # sops -> both: the real sops files in $VEIL_SHARED_DIR/fixtures/sops that
 # sops-age can read give the same tree in sops-age and veil (that veil opens
 # them with the MAC checked is tests/vectors/sops_fixtures.c).
+IDIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/cli/common.bash
-. "$(dirname "$0")/../cli/common.bash"
+. "$IDIR/../cli/common.bash"
 
-SRC=${VEIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-HERE=$SRC/tests/interop
-PKG=$HERE/node_modules/sops-age/package.json
-if ! command -v node >/dev/null; then
-	echo "skip: node is not installed (scripts/install-deps.sh --test installs it)"
-	exit 77
-fi
-if [ ! -f "$PKG" ]; then
-	echo "skip: sops-age is not installed in $HERE/node_modules (run scripts/install-deps.sh --test)"
-	exit 77
-fi
-echo "peer: sops-age $(sed -n 's/^ *"version": "\(.*\)",$/\1/p' "$PKG"), node $(node --version)"
-sopsage() {
-	node "$HERE/sops-age-cli.mjs" "$@"
-}
+# shellcheck source=tests/interop/sops_age.bash
+. "$IDIR/sops_age.bash"
 
 "$VEIL" keygen -o k1.txt 2>/dev/null
 "$VEIL" keygen -o k2.txt 2>/dev/null

@@ -3,24 +3,12 @@
 # files written with --cipher aes256-gcm decrypt in sops-age (npm, an
 # independent SOPS decrypter) to the tree veil decrypts and to the tree
 # expected (all printed as canonical JSON by the wrapper, compared with cmp).
+IDIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/cli/common.bash
-. "$(dirname "$0")/../cli/common.bash"
+. "$IDIR/../cli/common.bash"
 
-SRC=${VEIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-HERE=$SRC/tests/interop
-PKG=$HERE/node_modules/sops-age/package.json
-if ! command -v node >/dev/null; then
-	echo "skip: node is not installed (scripts/install-deps.sh --test installs it)"
-	exit 77
-fi
-if [ ! -f "$PKG" ]; then
-	echo "skip: sops-age is not installed in $HERE/node_modules (run scripts/install-deps.sh --test)"
-	exit 77
-fi
-echo "peer: sops-age $(sed -n 's/^ *"version": "\(.*\)",$/\1/p' "$PKG"), node $(node --version)"
-sopsage() {
-	node "$HERE/sops-age-cli.mjs" "$@"
-}
+# shellcheck source=tests/interop/sops_age.bash
+. "$IDIR/sops_age.bash"
 
 "$VEIL" keygen -o k1.txt 2>/dev/null
 R1=$(sed -n 2p k1.txt | cut -d' ' -f4)
