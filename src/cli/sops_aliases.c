@@ -5,10 +5,8 @@
  * not the one it was encrypted under. An AES file is written for those
  * readers, so the user is told at encrypt time rather than at deploy time. */
 #include "cli.h"
+#include "sops/value.h"
 #include "sops_cli.h"
-#include <string.h>
-
-#define ENC_PREFIX "ENC["
 
 /* 1 if the subtree holds a value that will render encrypted. */
 static int holds_encrypted(const veil_doc *doc, const veil_node *n, size_t depth)
@@ -19,8 +17,7 @@ static int holds_encrypted(const veil_doc *doc, const veil_node *n, size_t depth
 	if (depth > VEIL_DOC_MAX_DEPTH)
 		return 0;
 	if (n->kind == VEIL_NODE_SCALAR)
-		return veil_doc_pending_value(doc, n, &v, &len) == 0 &&
-		       len >= sizeof(ENC_PREFIX) - 1 && !memcmp(v, ENC_PREFIX, sizeof(ENC_PREFIX) - 1);
+		return veil_doc_pending_value(doc, n, &v, &len) == 0 && veil_sops__is_enc(v, len);
 	for (size_t i = 0; i < n->nitems; i++)
 		if (holds_encrypted(doc, n->items[i], depth + 1))
 			return 1;
