@@ -18,7 +18,7 @@ static double now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);	/* CPU time: the machine is shared */
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* CPU time: the machine is shared */
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -48,14 +48,20 @@ static char *generate(size_t nvalues, int enc, size_t *len)
 	for (i = 0; i < nvalues; i++) {
 		if (i % 10 == 0)
 			n += (size_t)snprintf(s + n, cap - n, "# group %zu\nservice_%zu:\n", i / 10,
-				i / 10);
+			                      i / 10);
 		if (enc)
-			n += (size_t)snprintf(s + n, cap - n, "    key_%zu: ENC[AES256_GCM,data:"
-				"c2VjcmV0LXZhbHVlLW51bWJlcg==,iv:MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkw"
-				"MTI=,tag:YWJjZGVmZ2hpamtsbW5vcA==,type:str]\n", i);
+			n += (size_t)snprintf(s + n, cap - n,
+			                      "    key_%zu: ENC[AES256_GCM,data:"
+			                      "c2VjcmV0LXZhbHVlLW51bWJlcg==,iv:"
+			                      "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkw"
+			                      "MTI=,tag:YWJjZGVmZ2hpamtsbW5vcA==,type:str]\n",
+			                      i);
 		else
-			n += (size_t)snprintf(s + n, cap - n, "    key_%zu: secret-value-number-%zu "
-				"padding padding padding padding padding padding padding pad\n", i, i);
+			n += (size_t)snprintf(
+			        s + n, cap - n,
+			        "    key_%zu: secret-value-number-%zu "
+			        "padding padding padding padding padding padding padding pad\n",
+			        i, i);
 	}
 	*len = n;
 	return s;
@@ -122,10 +128,10 @@ int main(int argc, char **argv)
 	}
 	total = best[1] + best[2] + best[3];
 	printf("input %.1f MiB, %d values, best of %d rounds (CPU time)\n", len / 1048576.0, k,
-		rounds);
+	       rounds);
 	printf("libyaml event parse   %7.1f ms\n", best[0] * 1e3);
 	printf("veil_doc_parse        %7.1f ms (%.2fx libyaml)\n", best[1] * 1e3,
-		best[1] / best[0]);
+	       best[1] / best[0]);
 	printf("set_value x %d   %7.1f ms\n", k, best[2] * 1e3);
 	printf("render + re-parse     %7.1f ms\n", best[3] * 1e3);
 	printf("decrypt-shaped total  %7.1f ms (%.2fx libyaml)\n", total * 1e3, total / best[0]);

@@ -14,7 +14,7 @@
 #include "util/io.h"
 
 /* Read and write sizes, cycled: primes and 1 hit every boundary. */
-static const size_t fuzz_steps[] = {1, 3, 7, 64, 13, 48, 5, 257, 2, 4096};
+static const size_t fuzz_steps[] = { 1, 3, 7, 64, 13, 48, 5, 257, 2, 4096 };
 #define FUZZ_NSTEPS (sizeof(fuzz_steps) / sizeof(fuzz_steps[0]))
 
 /* The round trip runs per input, so keep it to inputs that stay fast. */
@@ -40,7 +40,7 @@ static long read_all(veil_armor_reader *ar, veil_buf *out)
 
 static void check_reader(const uint8_t *data, size_t size)
 {
-	veil_memreader mr = {data, size, 0};
+	veil_memreader mr = { data, size, 0 };
 	veil_armor_reader *ar = NULL;
 	long n;
 

@@ -12,12 +12,13 @@
 #include <string.h>
 
 static const char *const paths[] = {
-    "k8s/secret.yaml", "app/config.json", ".env",        "conf/app.ini",
-    "kubeconfig",      "secrets/db.yaml", "src/main.go", "secrets/blob.bin",
+	"k8s/secret.yaml", "app/config.json", ".env",        "conf/app.ini",
+	"kubeconfig",      "secrets/db.yaml", "src/main.go", "secrets/blob.bin",
 };
 
-static const char rules[] = "creation_rules:\n  - path_regex: ^secrets/\n"
-                            "    age: age1qqqsyqcyq5rqwzqfpg9scrgwpugpzysnzs23v9ccrydpk8qarc0savhh7m\n";
+static const char rules[] =
+        "creation_rules:\n  - path_regex: ^secrets/\n"
+        "    age: age1qqqsyqcyq5rqwzqfpg9scrgwpugpzysnzs23v9ccrydpk8qarc0savhh7m\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -76,7 +76,7 @@ static void check_same_values(veil_doc_format fmt, const char *out, size_t out_l
                               const node_list *want)
 {
 	veil_doc *again = NULL;
-	node_list got = {0};
+	node_list got = { 0 };
 
 	if (veil_doc_parse(&again, fmt, out, out_len, "fuzz-render") < 0)
 		veil_fuzz_fail("the render does not parse");
@@ -122,11 +122,11 @@ static void check_unedited(const veil_doc *doc, const char *src, size_t len)
  * scalar's header comment now follows a one-line value): it renders to the
  * original values, or fails cleanly; a VEIL_ERROR (read-back refused) is a
  * finding with VEIL_FUZZ_STRICT. */
-static void check_back(veil_doc_format fmt, const char *enc, size_t enc_len,
-                       const node_list *orig, const unsigned char *edited)
+static void check_back(veil_doc_format fmt, const char *enc, size_t enc_len, const node_list *orig,
+                       const unsigned char *edited)
 {
 	veil_doc *doc = NULL;
-	node_list l = {0};
+	node_list l = { 0 };
 	char *out = NULL;
 	size_t out_len = 0;
 	int rc = 0;
@@ -161,7 +161,7 @@ static void check_back(veil_doc_format fmt, const char *enc, size_t enc_len,
  * are skipped: sops never encrypts a null. Then the way back. */
 static void check_enc(veil_doc *doc, veil_doc_format fmt)
 {
-	node_list l = {0};
+	node_list l = { 0 };
 	unsigned char *edited;
 	char *out = NULL;
 	size_t out_len = 0;
@@ -194,7 +194,7 @@ static void check_enc(veil_doc *doc, veil_doc_format fmt)
  * every comment the codec accepts its own text for. */
 static void check_self(veil_doc *doc, veil_doc_format fmt)
 {
-	node_list l = {0};
+	node_list l = { 0 };
 	char *out = NULL;
 	size_t out_len = 0;
 
@@ -230,12 +230,12 @@ static veil_node *build_meta(veil_doc *doc)
 	if (veil_doc_add_item(entry, "recipient",
 	                      veil_doc_build_scalar(doc, "age1fuzz", 8, VEIL_SCALAR_STR)) < 0 ||
 	    veil_doc_add_item(
-	        entry, "enc",
-	        veil_doc_build_scalar(doc, armor, sizeof(armor) - 1, VEIL_SCALAR_STR)) < 0 ||
+	            entry, "enc",
+	            veil_doc_build_scalar(doc, armor, sizeof(armor) - 1, VEIL_SCALAR_STR)) < 0 ||
 	    veil_doc_add_item(age, NULL, entry) < 0 || veil_doc_add_item(meta, "age", age) < 0 ||
 	    veil_doc_add_item(
-	        meta, "lastmodified",
-	        veil_doc_build_scalar(doc, "2026-11-22T22:00:00Z", 20, VEIL_SCALAR_STR)) < 0 ||
+	            meta, "lastmodified",
+	            veil_doc_build_scalar(doc, "2026-11-22T22:00:00Z", 20, VEIL_SCALAR_STR)) < 0 ||
 	    veil_doc_add_item(meta, "mac",
 	                      veil_doc_build_scalar(doc, enc_value, sizeof(enc_value) - 1,
 	                                            VEIL_SCALAR_STR)) < 0 ||
@@ -273,8 +273,8 @@ static void check_metadata(veil_doc *doc, veil_doc_format fmt)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const veil_doc_format formats[4] = {VEIL_FMT_YAML, VEIL_FMT_JSON, VEIL_FMT_DOTENV,
-	                                           VEIL_FMT_INI};
+	static const veil_doc_format formats[4] = { VEIL_FMT_YAML, VEIL_FMT_JSON, VEIL_FMT_DOTENV,
+		                                    VEIL_FMT_INI };
 	veil_doc_format fmt;
 	veil_doc *doc = NULL;
 	char *src;

@@ -23,15 +23,15 @@
 
 /* Test keys made for the fuzz corpus only; they protect nothing. */
 static const char fuzz_x25519[] =
-	"AGE-SECRET-KEY-1TFQU8LURZRESLPWP5Z9GP8EJD8YQ70TCD4E3N3KHEVV89SP90A5S2DMP0K";
+        "AGE-SECRET-KEY-1TFQU8LURZRESLPWP5Z9GP8EJD8YQ70TCD4E3N3KHEVV89SP90A5S2DMP0K";
 static const char fuzz_ssh[] =
-	"-----BEGIN OPENSSH PRIVATE KEY-----\n"
-	"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
-	"QyNTUxOQAAACC+UFK0gFgxOZMGJH91HawlQDscDeYd/YkFv1HsHRBzBgAAAJBSS5EKUkuR\n"
-	"CgAAAAtzc2gtZWQyNTUxOQAAACC+UFK0gFgxOZMGJH91HawlQDscDeYd/YkFv1HsHRBzBg\n"
-	"AAAED3KoIhR93/mi3FTIExItnBfyLfM512czycO+RYh7lCLr5QUrSAWDE5kwYkf3UdrCVA\n"
-	"OxwN5h39iQW/UewdEHMGAAAACWZ1enpAdmVpbAECAwQ=\n"
-	"-----END OPENSSH PRIVATE KEY-----\n";
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+        "QyNTUxOQAAACC+UFK0gFgxOZMGJH91HawlQDscDeYd/YkFv1HsHRBzBgAAAJBSS5EKUkuR\n"
+        "CgAAAAtzc2gtZWQyNTUxOQAAACC+UFK0gFgxOZMGJH91HawlQDscDeYd/YkFv1HsHRBzBg\n"
+        "AAAED3KoIhR93/mi3FTIExItnBfyLfM512czycO+RYh7lCLr5QUrSAWDE5kwYkf3UdrCVA\n"
+        "OxwN5h39iQW/UewdEHMGAAAACWZ1enpAdmVpbAECAwQ=\n"
+        "-----END OPENSSH PRIVATE KEY-----\n";
 static const char fuzz_passphrase[] = "veil fuzz passphrase";
 #define FUZZ_MAX_WORK_FACTOR 4
 
@@ -53,7 +53,7 @@ static veil_identities *fuzz_identities(void)
 	if (veil_identities_parse(ids, fuzz_ssh, strlen(fuzz_ssh), "fuzz ssh key") < 0)
 		abort();
 	if (veil_identity_from_passphrase(&id, fuzz_passphrase, strlen(fuzz_passphrase),
-					  FUZZ_MAX_WORK_FACTOR) < 0)
+	                                  FUZZ_MAX_WORK_FACTOR) < 0)
 		abort();
 	if (veil_identities_add(ids, id) < 0)
 		abort();
@@ -62,7 +62,7 @@ static veil_identities *fuzz_identities(void)
 
 static void check_header(const uint8_t *data, size_t size)
 {
-	veil_memreader mr = {data, size, 0};
+	veil_memreader mr = { data, size, 0 };
 	veil_bufreader br;
 	veil_header h;
 	veil_buf enc = VEIL_BUF_INIT(0);
@@ -127,7 +127,7 @@ static long trickle_read(void *payload, uint8_t *buf, size_t len)
 static void check_decrypt(const uint8_t *data, size_t size)
 {
 	veil_age_options opts = VEIL_AGE_OPTIONS_INIT;
-	trickle t = {data, size, 0, 0};
+	trickle t = { data, size, 0, 0 };
 	veil_buf streamed = VEIL_BUF_INIT(0);
 	uint8_t *out = NULL;
 	size_t out_len = 0;
@@ -137,13 +137,13 @@ static void check_decrypt(const uint8_t *data, size_t size)
 	opts.threads = 1;
 	rc_mem = veil_age_decrypt_mem(&out, &out_len, data, size, fuzz_identities(), &opts);
 	if (rc_mem == 0 && out_len > size)
-		__builtin_trap();	/* plaintext is always shorter than the file */
+		__builtin_trap(); /* plaintext is always shorter than the file */
 	rc_stream = veil_age_decrypt(trickle_read, &t, veil_buf_writer, &streamed,
-		fuzz_identities(), &opts);
+	                             fuzz_identities(), &opts);
 	if (rc_stream != rc_mem)
 		__builtin_trap();
-	if (rc_mem == 0 && (streamed.len != out_len ||
-			    (out_len > 0 && memcmp(streamed.data, out, out_len) != 0)))
+	if (rc_mem == 0 &&
+	    (streamed.len != out_len || (out_len > 0 && memcmp(streamed.data, out, out_len) != 0)))
 		__builtin_trap();
 	veil_buf_dispose(&streamed);
 	if (out != NULL) {

@@ -70,7 +70,7 @@ static void fuzz_identities_file(const char *s, size_t len)
 		abort();
 	if (veil_identities_parse(list, s, len, "fuzz") == 0) {
 		if (veil_identities_count(list) == 0)
-			__builtin_trap();	/* at least one is required */
+			__builtin_trap(); /* at least one is required */
 		for (i = 0; i < veil_identities_count(list); i++)
 			check_identity(veil_identities_get(list, i));
 	}

@@ -18,7 +18,7 @@
 
 /* keys-examples/example-identity.txt: published, EXAMPLE ONLY. */
 static const char example_key[] =
-    "AGE-SECRET-KEY-1NE76T0HPK8R7QE468DNYFM8Z6R947LMCSF9CGCYATCJRSHYZ67QQ7E9NWG"; /* veil:allow (published example key) */
+        "AGE-SECRET-KEY-1NE76T0HPK8R7QE468DNYFM8Z6R947LMCSF9CGCYATCJRSHYZ67QQ7E9NWG"; /* veil:allow (published example key) */
 
 static veil_identities *ids(void)
 {
@@ -68,7 +68,7 @@ static void check_split(const char *s, size_t len)
 
 static void check_stream(const char *s, size_t len)
 {
-	veil_cluster_opts o = {0};
+	veil_cluster_opts o = { 0 };
 	char *out = NULL;
 	size_t out_len = 0, ndocs = 0;
 	int error;
@@ -90,7 +90,7 @@ static void check_stream(const char *s, size_t len)
 
 static void check_krm(const char *s, size_t len)
 {
-	veil_cluster_opts o = {0};
+	veil_cluster_opts o = { 0 };
 	char *out = NULL;
 	size_t out_len = 0;
 	int error;

@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!body || veil_identities_new(&ids) < 0)
 		abort();
 	memcpy(body, data + 1, size - 1);
-	error = veil_kube__secret_parse(ids, body, size - 1, (data[0] & 1) ? NULL : "identity.agekey",
-		"secret fuzz/fuzz");
+	error = veil_kube__secret_parse(
+	        ids, body, size - 1, (data[0] & 1) ? NULL : "identity.agekey", "secret fuzz/fuzz");
 	if (error < 0 && veil_identities_count(ids) != 0 && (data[0] & 1) == 0)
 		__builtin_trap();
 	if (error >= 0 && veil_identities_count(ids) == 0)

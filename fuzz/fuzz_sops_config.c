@@ -19,12 +19,12 @@
 #define CONFIG_MAX_INPUT (64u * 1024)
 
 static const char *const paths[] = {
-    "/repo/secrets/db.yaml",
-    "/repo/k8s/prod/secret.enc.yaml",
-    "/repo/.env",
-    "/repo/a/../b/./c.json",
-    "/elsewhere/x.ini",
-    "relative/y.yaml",
+	"/repo/secrets/db.yaml",
+	"/repo/k8s/prod/secret.enc.yaml",
+	"/repo/.env",
+	"/repo/a/../b/./c.json",
+	"/elsewhere/x.ini",
+	"relative/y.yaml",
 };
 
 static void check_config(const char *text, size_t len)
@@ -52,11 +52,11 @@ static void check_config(const char *text, size_t len)
 }
 
 static const char *const subjects[] = {
-    "",
-    "secrets/db.yaml",
-    "k8s/prod/secret.enc.yaml",
-    "data\nmulti\nline",
-    "\xc3\x84\xc3\x96 utf-8",
+	"",
+	"secrets/db.yaml",
+	"k8s/prod/secret.enc.yaml",
+	"data\nmulti\nline",
+	"\xc3\x84\xc3\x96 utf-8",
 };
 
 static void check_regex(const char *pattern)

@@ -24,9 +24,9 @@
 
 /* Test-only keys that protect nothing. */
 static const char seed_key[] =
-    "AGE-SECRET-KEY-1KWSXW53N3TRA7FEU2CHWN26S7999TM8X3SW2DPLCAMCA8UHY0EVSQX7UFC";
+        "AGE-SECRET-KEY-1KWSXW53N3TRA7FEU2CHWN26S7999TM8X3SW2DPLCAMCA8UHY0EVSQX7UFC";
 static const char other_key[] =
-    "AGE-SECRET-KEY-1JUZ8GFY9A3LGV9A02TY8HAMNXJVJSRUCWTXENW3HZGPZC6GTA6YQ3QRHY2";
+        "AGE-SECRET-KEY-1JUZ8GFY9A3LGV9A02TY8HAMNXJVJSRUCWTXENW3HZGPZC6GTA6YQ3QRHY2";
 
 static veil_identities *load(const char *key)
 {
@@ -114,15 +114,15 @@ static char *whole(const char *src, size_t len, const veil_identities *ids, size
 static void check_pieces(const char *src, size_t len, const veil_identities *ids)
 {
 	veil_sops_decrypt_options opts = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
-	static const size_t sizes[] = {1, 0};
+	static const size_t sizes[] = { 1, 0 };
 
 	opts.identities = ids;
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
 		char *out = NULL, *want;
 		size_t out_len = 0, want_len = 0;
 
-		if (veil_sops_decrypt_pieces(&out, &out_len, src, len, "fuzz.yaml", &opts,
-		                             sizes[i], 1) < 0) {
+		if (veil_sops_decrypt_pieces(&out, &out_len, src, len, "fuzz.yaml", &opts, sizes[i],
+		                             1) < 0) {
 			if (out || out_len)
 				veil_fuzz_fail("a declined or failed piece decrypt gave output");
 			continue;

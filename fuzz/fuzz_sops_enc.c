@@ -44,7 +44,7 @@ static void check_wrong_key(const veil_sops_enc *e, const char *s, size_t len)
 	    pt || pt_len)
 		veil_fuzz_fail("parsed value decrypted under the wrong key");
 	if (veil_sops__decrypt(&pt, &pt_len, NULL, key, s, len, aad, sizeof(aad) - 1) !=
-	        VEIL_EAUTH ||
+	            VEIL_EAUTH ||
 	    pt)
 		veil_fuzz_fail("value text decrypted under the wrong key");
 }

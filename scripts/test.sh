@@ -11,6 +11,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 export VEIL_SHARED_DIR="${VEIL_SHARED_DIR:-$(cd .. && pwd)/shared}"
 [ -d "$VEIL_SHARED_DIR" ] || echo "note: $VEIL_SHARED_DIR not found; fixture tests will be skipped"
 
+echo "== format (clang-format --dry-run -Werror, the tree's .clang-format)"
+git ls-files -- '*.c' '*.h' | xargs clang-format --dry-run -Werror
+
 echo "== build (warnings are errors) and test"
 cmake -S . -B build -DVEIL_WERROR=ON -DVEIL_SHARED_DIR="$VEIL_SHARED_DIR" >/dev/null
 cmake --build build -j"$jobs"

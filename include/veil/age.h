@@ -25,20 +25,24 @@ typedef int (*veil_write_fn)(void *payload, const uint8_t *buf, size_t len);
 typedef int (*veil_passphrase_fn)(veil_identity **out, void *payload);
 
 typedef struct veil_age_options {
-	unsigned int version;     /* VEIL_AGE_OPTIONS_VERSION */
-	int armor;                /* encrypt: write ASCII armor */
-	unsigned int threads;     /* STREAM worker threads; 0 = one per online core (max 8) */
+	unsigned int version;          /* VEIL_AGE_OPTIONS_VERSION */
+	int armor;                     /* encrypt: write ASCII armor */
+	unsigned int threads;          /* STREAM worker threads; 0 = one per online core (max 8) */
 	veil_passphrase_fn passphrase; /* decrypt: lazy passphrase source, may be NULL */
 	void *passphrase_payload;
 } veil_age_options;
 
 #define VEIL_AGE_OPTIONS_VERSION 1
-#define VEIL_AGE_OPTIONS_INIT { VEIL_AGE_OPTIONS_VERSION, 0, 0, NULL, NULL }
+#define VEIL_AGE_OPTIONS_INIT                              \
+	{                                                  \
+		VEIL_AGE_OPTIONS_VERSION, 0, 0, NULL, NULL \
+	}
 
 /* Encrypts everything rd yields to the recipients and writes the age file
  * to wr. scrypt recipients must be alone (VEIL_EINVAL otherwise). */
 VEIL_EXTERN int veil_age_encrypt(veil_read_fn rd, void *rd_payload, veil_write_fn wr,
-	void *wr_payload, const veil_recipients *recipients, const veil_age_options *opts);
+                                 void *wr_payload, const veil_recipients *recipients,
+                                 const veil_age_options *opts);
 
 /*
  * Decrypts an age file (binary or armored, detected) with the identities and
@@ -56,13 +60,16 @@ VEIL_EXTERN int veil_age_encrypt(veil_read_fn rd, void *rd_payload, veil_write_f
  *   VEIL_EIO       rd or wr failed
  */
 VEIL_EXTERN int veil_age_decrypt(veil_read_fn rd, void *rd_payload, veil_write_fn wr,
-	void *wr_payload, const veil_identities *identities, const veil_age_options *opts);
+                                 void *wr_payload, const veil_identities *identities,
+                                 const veil_age_options *opts);
 
 /* In-memory conveniences for small inputs (e.g. SOPS data keys). *out is
  * malloc'd; for decrypt the caller wipes it (sodium_memzero) before free. */
 VEIL_EXTERN int veil_age_encrypt_mem(uint8_t **out, size_t *out_len, const uint8_t *in,
-	size_t in_len, const veil_recipients *recipients, const veil_age_options *opts);
+                                     size_t in_len, const veil_recipients *recipients,
+                                     const veil_age_options *opts);
 VEIL_EXTERN int veil_age_decrypt_mem(uint8_t **out, size_t *out_len, const uint8_t *in,
-	size_t in_len, const veil_identities *identities, const veil_age_options *opts);
+                                     size_t in_len, const veil_identities *identities,
+                                     const veil_age_options *opts);
 
 #endif

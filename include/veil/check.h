@@ -37,11 +37,11 @@
 typedef struct veil_check veil_check;
 
 /* Flags of veil_check_options. */
-#define VEIL_CHECK_NO_IGNORE 0x1u   /* ignore .veilignore and veil:allow */
+#define VEIL_CHECK_NO_IGNORE     0x1u /* ignore .veilignore and veil:allow */
 #define VEIL_CHECK_NO_SOPS_RULES 0x2u /* do not load .sops.yaml from root */
 
 typedef struct veil_check_options {
-	unsigned int version;	/* VEIL_CHECK_OPTIONS_VERSION */
+	unsigned int version; /* VEIL_CHECK_OPTIONS_VERSION */
 	/* Directory whose .sops.yaml and .veilignore apply (the repository
 	 * root); paths given to veil_check_blob are relative to it. NULL: no
 	 * rules and no ignore file unless set with veil_check_set_*(). */
@@ -56,13 +56,16 @@ typedef struct veil_check_options {
 } veil_check_options;
 
 #define VEIL_CHECK_OPTIONS_VERSION 1
-#define VEIL_CHECK_OPTIONS_INIT { VEIL_CHECK_OPTIONS_VERSION, NULL, NULL, 0, 0 }
+#define VEIL_CHECK_OPTIONS_INIT                              \
+	{                                                    \
+		VEIL_CHECK_OPTIONS_VERSION, NULL, NULL, 0, 0 \
+	}
 #define VEIL_CHECK_DEFAULT_MAX_SIZE (8u * 1024 * 1024)
 
 /* Git attributes of a blob, computed by the caller (e.g. from the index). */
-#define VEIL_CHECK_ATTR_FILTER_VEIL 0x1u     /* filter=veil */
+#define VEIL_CHECK_ATTR_FILTER_VEIL     0x1u /* filter=veil */
 #define VEIL_CHECK_ATTR_FILTER_GITCRYPT 0x2u /* filter=git-crypt */
-#define VEIL_CHECK_ATTR_FILTER_OTHER 0x4u    /* another encrypting filter */
+#define VEIL_CHECK_ATTR_FILTER_OTHER    0x4u /* another encrypting filter */
 
 VEIL_EXTERN int veil_check_new(veil_check **out, const veil_check_options *opts);
 VEIL_EXTERN void veil_check_free(veil_check *c);
@@ -84,7 +87,7 @@ VEIL_EXTERN int veil_check_set_commit(veil_check *c, const char *hex);
  * negative code for a failure of the scanner itself (VEIL_ENOMEM).
  */
 VEIL_EXTERN int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t len,
-	unsigned int attrs);
+                                unsigned int attrs);
 
 /*
  * Moves what src collected (findings, the blobs it saw, kustomize and Flux
@@ -98,18 +101,18 @@ VEIL_EXTERN int veil_check_blob(veil_check *c, const char *path, const uint8_t *
 VEIL_EXTERN int veil_check_merge(veil_check *dst, veil_check *src);
 
 typedef enum veil_check_severity {
-	VEIL_CHECK_ERROR = 1,	/* refuses a commit: exit 1 */
+	VEIL_CHECK_ERROR = 1, /* refuses a commit: exit 1 */
 	VEIL_CHECK_WARNING = 2,
 } veil_check_severity;
 
 typedef struct veil_check_finding {
 	const char *path;
-	unsigned int line, col;	/* 1-based; 0 when the finding is about the whole file */
-	const char *rule;	/* e.g. "aws-access-key-id", "k8s-secret-plaintext" */
-	const char *message;	/* one line, no secret */
-	const char *masked;	/* the secret masked ("AKIA************MPLE"), or "" */
-	const char *sha256;	/* hex SHA-256 of the secret (the .veilignore key) */
-	const char *fix;	/* the command or step that fixes it */
+	unsigned int line, col; /* 1-based; 0 when the finding is about the whole file */
+	const char *rule;       /* e.g. "aws-access-key-id", "k8s-secret-plaintext" */
+	const char *message;    /* one line, no secret */
+	const char *masked;     /* the secret masked ("AKIA************MPLE"), or "" */
+	const char *sha256;     /* hex SHA-256 of the secret (the .veilignore key) */
+	const char *fix;        /* the command or step that fixes it */
 	veil_check_severity severity;
 	/* Added after version 1 (at the end, so older fields keep their
 	 * offsets): the commit the blob came from, as set with
@@ -124,14 +127,14 @@ VEIL_EXTERN size_t veil_check_count(veil_check *c, veil_check_severity severity)
 VEIL_EXTERN int veil_check_get(veil_check *c, size_t i, veil_check_finding *out);
 
 typedef enum veil_check_format {
-	VEIL_CHECK_FORMAT_TEXT = 1,	/* path:line:col: rule: message + fix hint */
-	VEIL_CHECK_FORMAT_JSON = 2,	/* {"findings":[...]} */
-	VEIL_CHECK_FORMAT_SARIF = 3,	/* SARIF 2.1.0 */
-	VEIL_CHECK_FORMAT_IGNORE = 4,	/* .veilignore lines for every finding */
+	VEIL_CHECK_FORMAT_TEXT = 1,   /* path:line:col: rule: message + fix hint */
+	VEIL_CHECK_FORMAT_JSON = 2,   /* {"findings":[...]} */
+	VEIL_CHECK_FORMAT_SARIF = 3,  /* SARIF 2.1.0 */
+	VEIL_CHECK_FORMAT_IGNORE = 4, /* .veilignore lines for every finding */
 } veil_check_format;
 
 /* Writes every finding in fmt through wr. */
 VEIL_EXTERN int veil_check_report(veil_check *c, veil_check_format fmt, veil_write_fn wr,
-	void *payload);
+                                  void *payload);
 
 #endif

@@ -26,15 +26,15 @@ typedef enum veil_doc_format {
 	VEIL_FMT_JSON = 2,
 	VEIL_FMT_DOTENV = 3,
 	VEIL_FMT_INI = 4,
-	VEIL_FMT_BINARY = 5,	/* whole file as one string under "data" (a JSON envelope) */
+	VEIL_FMT_BINARY = 5, /* whole file as one string under "data" (a JSON envelope) */
 } veil_doc_format;
 
 typedef enum veil_node_kind {
 	VEIL_NODE_MAP = 1,
 	VEIL_NODE_SEQ = 2,
 	VEIL_NODE_SCALAR = 3,
-	VEIL_NODE_COMMENT = 4,	/* a comment line, as an item of its map or sequence */
-	VEIL_NODE_ALIAS = 5,	/* YAML *alias; target is the anchored node */
+	VEIL_NODE_COMMENT = 4, /* a comment line, as an item of its map or sequence */
+	VEIL_NODE_ALIAS = 5,   /* YAML *alias; target is the anchored node */
 } veil_node_kind;
 
 /* Scalar types as go-yaml v3 resolves them (YAML 1.2 core schema plus
@@ -50,10 +50,10 @@ typedef enum veil_scalar_type {
 
 typedef enum veil_scalar_style {
 	VEIL_STYLE_PLAIN = 1,
-	VEIL_STYLE_SINGLE = 2,	/* 'x' */
-	VEIL_STYLE_DOUBLE = 3,	/* "x" (also every JSON string) */
-	VEIL_STYLE_LITERAL = 4,	/* | */
-	VEIL_STYLE_FOLDED = 5,	/* > */
+	VEIL_STYLE_SINGLE = 2,  /* 'x' */
+	VEIL_STYLE_DOUBLE = 3,  /* "x" (also every JSON string) */
+	VEIL_STYLE_LITERAL = 4, /* | */
+	VEIL_STYLE_FOLDED = 5,  /* > */
 } veil_scalar_style;
 
 /* A byte range [start, end) of the source, with the 1-based line and column
@@ -68,7 +68,7 @@ typedef struct veil_span {
 typedef struct veil_node veil_node;
 struct veil_node {
 	veil_node_kind kind;
-	veil_node *parent;	/* NULL for a document root */
+	veil_node *parent; /* NULL for a document root */
 
 	/* As an item of a map: the key (decoded) and its span; NULL otherwise.
 	 * Comments inside a map have no key. */
@@ -82,7 +82,7 @@ struct veil_node {
 	size_t value_len;
 	veil_scalar_type type;
 	veil_scalar_style style;
-	int inline_comment;	/* comment at the end of a line that holds a value */
+	int inline_comment; /* comment at the end of a line that holds a value */
 
 	/* The node's own bytes: scalar token with quotes or block indicator;
 	 * comment from its marker to the end of the line; map/seq: all of it. */
@@ -91,17 +91,17 @@ struct veil_node {
 	/* Maps and sequences: items in document order, comments included. */
 	veil_node **items;
 	size_t nitems;
-	int flow;		/* written in flow style ({...} / [...]) */
+	int flow; /* written in flow style ({...} / [...]) */
 
-	char *anchor;		/* YAML &anchor on this node, or NULL */
-	veil_node *target;	/* VEIL_NODE_ALIAS: the anchored node */
+	char *anchor;      /* YAML &anchor on this node, or NULL */
+	veil_node *target; /* VEIL_NODE_ALIAS: the anchored node */
 };
 
 typedef struct veil_doc veil_doc;
 
 /* Caps on untrusted documents. */
-#define VEIL_DOC_MAX_SIZE (256u * 1024 * 1024)	/* bytes of source */
-#define VEIL_DOC_MAX_DEPTH 256			/* nesting of maps/sequences */
+#define VEIL_DOC_MAX_SIZE  (256u * 1024 * 1024) /* bytes of source */
+#define VEIL_DOC_MAX_DEPTH 256                  /* nesting of maps/sequences */
 #define VEIL_DOC_MAX_NODES (16u * 1024 * 1024)
 
 /* Picks a format from a file name: .yaml/.yml, .json, .env, .ini, else binary
@@ -119,13 +119,13 @@ VEIL_EXTERN const char *veil_doc_format_name(veil_doc_format fmt);
  * VEIL_ELIMIT: the caps above. Never echoes a value into a message.
  */
 VEIL_EXTERN int veil_doc_parse(veil_doc **out, veil_doc_format fmt, const char *src, size_t len,
-	const char *name);
+                               const char *name);
 /* As veil_doc_parse, but the document takes src instead of copying it:
  * src is malloc'd and NUL-terminated at src[len] (veil_file_read's buffer),
  * and is wiped and freed with the document, or here on failure. A large
  * file is then held once, not twice. */
 VEIL_EXTERN int veil_doc_parse_take(veil_doc **out, veil_doc_format fmt, char *src, size_t len,
-	const char *name);
+                                    const char *name);
 VEIL_EXTERN void veil_doc_free(veil_doc *doc);
 /* Freed documents leave their memory to the next one on the same thread;
  * a thread that parsed documents calls this before it ends. */
@@ -158,7 +158,7 @@ VEIL_EXTERN veil_node *veil_node_get(const veil_node *map, const char *key);
  * replaces what follows its marker. Setting a node twice keeps the last.
  */
 VEIL_EXTERN int veil_doc_set_value(veil_doc *doc, veil_node *node, const char *value, size_t len,
-	veil_scalar_type type);
+                                   veil_scalar_type type);
 
 /* Undoing: mark returns a point in the edit history; rollback drops (and
  * wipes) every edit made since, e.g. when a decryption fails halfway. */
@@ -169,7 +169,7 @@ VEIL_EXTERN void veil_doc_edits_rollback(veil_doc *doc, size_t mark);
  * or its own. *value is owned by doc. (A decrypted binary file is this
  * value of its "data" node, not a render.) */
 VEIL_EXTERN int veil_doc_pending_value(const veil_doc *doc, const veil_node *node,
-	const char **value, size_t *len);
+                                       const char **value, size_t *len);
 
 /*
  * The SOPS metadata block. get finds it in document 0 (YAML/JSON: the root
@@ -200,13 +200,13 @@ VEIL_EXTERN int veil_doc_render(char **out, size_t *out_len, const veil_doc *doc
 VEIL_EXTERN veil_node *veil_doc_build_map(veil_doc *doc);
 VEIL_EXTERN veil_node *veil_doc_build_seq(veil_doc *doc);
 VEIL_EXTERN veil_node *veil_doc_build_scalar(veil_doc *doc, const char *value, size_t len,
-	veil_scalar_type type);
+                                             veil_scalar_type type);
 VEIL_EXTERN int veil_doc_add_item(veil_node *parent, const char *key, veil_node *child);
 
 /* Emits whole documents afresh in fmt (sops's layout: YAML block style with
  * indent, JSON with indent spaces or a tab when indent is 0, dotenv
  * KEY=VALUE lines, INI sections). Used for --output-type and new files. */
 VEIL_EXTERN int veil_doc_emit(char **out, size_t *out_len, veil_doc_format fmt,
-	veil_node *const *roots, size_t nroots, int indent);
+                              veil_node *const *roots, size_t nroots, int indent);
 
 #endif

@@ -25,7 +25,7 @@ typedef enum veil_key_type {
 
 /* The scrypt work factor (log2 N) veil writes, and the largest it accepts by
  * default: the reference implementation's values. typage refuses above 20. */
-#define VEIL_SCRYPT_WORK_FACTOR 18
+#define VEIL_SCRYPT_WORK_FACTOR     18
 #define VEIL_SCRYPT_MAX_WORK_FACTOR 22
 
 /* Generates a fresh X25519 identity. *out: free with veil_identity_free(). */
@@ -37,8 +37,8 @@ VEIL_EXTERN int veil_identity_parse(veil_identity **out, const char *str, size_t
 
 /* A passphrase identity for scrypt stanzas. max_work_factor 0 means
  * VEIL_SCRYPT_MAX_WORK_FACTOR. The passphrase is copied into secret memory. */
-VEIL_EXTERN int veil_identity_from_passphrase(veil_identity **out, const char *pass,
-	size_t len, int max_work_factor);
+VEIL_EXTERN int veil_identity_from_passphrase(veil_identity **out, const char *pass, size_t len,
+                                              int max_work_factor);
 
 /* The canonical Bech32 string of an X25519 identity, NUL-terminated, in
  * secret memory: free with veil_secret_string_free(). VEIL_EINVAL for other types. */
@@ -54,8 +54,8 @@ VEIL_EXTERN void veil_identity_free(veil_identity *id);
 VEIL_EXTERN int veil_recipient_parse(veil_recipient **out, const char *str, size_t len);
 
 /* A passphrase recipient; work_factor 0 means VEIL_SCRYPT_WORK_FACTOR. */
-VEIL_EXTERN int veil_recipient_from_passphrase(veil_recipient **out, const char *pass,
-	size_t len, int work_factor);
+VEIL_EXTERN int veil_recipient_from_passphrase(veil_recipient **out, const char *pass, size_t len,
+                                               int work_factor);
 
 /* Canonical text of a recipient ("age1...", or the ssh line without comment);
  * *out is malloc'd, free with free(). VEIL_EINVAL for scrypt. */
@@ -80,7 +80,7 @@ VEIL_EXTERN void veil_identities_free(veil_identities *list);
  * KEY-----"). name is used in messages only. At least one identity is
  * required. Lines are never echoed into messages (they may be secret). */
 VEIL_EXTERN int veil_identities_parse(veil_identities *list, const char *data, size_t len,
-	const char *name);
+                                      const char *name);
 
 /* Supplies a passphrase identity on demand (the same signature as
  * veil_passphrase_fn in age.h): set *out and return 0, or return a negative code. */
@@ -93,7 +93,8 @@ typedef int (*veil_identity_passphrase_fn)(veil_identity **out, void *payload);
  * VEIL_EUNSUPPORTED for such files. Decryption failures keep their codes
  * (VEIL_ENOMATCH for a wrong passphrase). */
 VEIL_EXTERN int veil_identities_parse_ext(veil_identities *list, const char *data, size_t len,
-	const char *name, veil_identity_passphrase_fn passphrase, void *payload);
+                                          const char *name, veil_identity_passphrase_fn passphrase,
+                                          void *payload);
 
 /* Recipient lists, same ownership rules. */
 VEIL_EXTERN int veil_recipients_new(veil_recipients **out);
@@ -106,6 +107,6 @@ VEIL_EXTERN void veil_recipients_free(veil_recipients *list);
  * lines; unsupported ssh key types are skipped with *skipped counted (may be
  * NULL). An "AGE-SECRET-KEY" line is an error that does not echo it. */
 VEIL_EXTERN int veil_recipients_parse(veil_recipients *list, const char *data, size_t len,
-	const char *name, size_t *skipped);
+                                      const char *name, size_t *skipped);
 
 #endif

@@ -19,13 +19,13 @@
 #include "veil/keys.h"
 
 typedef enum veil_sops_cipher {
-	VEIL_SOPS_AES256_GCM = 1,	/* sops's own; what Flux reads */
-	VEIL_SOPS_CHACHA20_POLY1305 = 2,	/* veil's default */
+	VEIL_SOPS_AES256_GCM = 1,        /* sops's own; what Flux reads */
+	VEIL_SOPS_CHACHA20_POLY1305 = 2, /* veil's default */
 } veil_sops_cipher;
 
 /* The six selection rules; at most one applies to a file. */
 typedef enum veil_sops_sel_kind {
-	VEIL_SEL_NONE = 0,	/* encrypt: the default "_unencrypted" suffix */
+	VEIL_SEL_NONE = 0, /* encrypt: the default "_unencrypted" suffix */
 	VEIL_SEL_UNENCRYPTED_SUFFIX,
 	VEIL_SEL_ENCRYPTED_SUFFIX,
 	VEIL_SEL_UNENCRYPTED_REGEX,
@@ -35,19 +35,19 @@ typedef enum veil_sops_sel_kind {
 } veil_sops_sel_kind;
 
 typedef struct veil_sops_key_group {
-	const char *const *age;	/* recipient strings (age1..., ssh-ed25519 ...) */
+	const char *const *age; /* recipient strings (age1..., ssh-ed25519 ...) */
 	size_t nage;
 } veil_sops_key_group;
 
 typedef struct veil_sops_encrypt_options {
-	unsigned int version;		/* VEIL_SOPS_ENCRYPT_OPTIONS_VERSION */
-	veil_sops_cipher cipher;	/* 0 = VEIL_SOPS_CHACHA20_POLY1305 */
+	unsigned int version;    /* VEIL_SOPS_ENCRYPT_OPTIONS_VERSION */
+	veil_sops_cipher cipher; /* 0 = VEIL_SOPS_CHACHA20_POLY1305 */
 	veil_sops_sel_kind selection;
-	const char *selection_value;	/* the suffix or regex */
+	const char *selection_value; /* the suffix or regex */
 	int mac_only_encrypted;
-	const veil_sops_key_group *groups;	/* one group: every key wraps the data key */
+	const veil_sops_key_group *groups; /* one group: every key wraps the data key */
 	size_t ngroups;
-	int shamir_threshold;		/* several groups: 0 = all of them */
+	int shamir_threshold; /* several groups: 0 = all of them */
 	/* An encrypted version of the same file (e.g. what `edit` started from,
 	 * or `encrypt --reuse`): its data key, wrapped keys and rules are kept,
 	 * and every value whose path and plaintext are unchanged keeps its
@@ -62,8 +62,11 @@ typedef struct veil_sops_encrypt_options {
 } veil_sops_encrypt_options;
 
 #define VEIL_SOPS_ENCRYPT_OPTIONS_VERSION 2
-#define VEIL_SOPS_ENCRYPT_OPTIONS_INIT \
-	{ VEIL_SOPS_ENCRYPT_OPTIONS_VERSION, 0, VEIL_SEL_NONE, NULL, 0, NULL, 0, 0, NULL, NULL, NULL }
+#define VEIL_SOPS_ENCRYPT_OPTIONS_INIT                                                          \
+	{                                                                                       \
+		VEIL_SOPS_ENCRYPT_OPTIONS_VERSION, 0, VEIL_SEL_NONE, NULL, 0, NULL, 0, 0, NULL, \
+		        NULL, NULL                                                              \
+	}
 
 /* Is doc a SOPS-encrypted document (a metadata block with mac and version,
  * like `sops filestatus`)? */
@@ -78,13 +81,16 @@ VEIL_EXTERN int veil_sops_is_encrypted(const veil_doc *doc);
 VEIL_EXTERN int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *opts);
 
 typedef struct veil_sops_decrypt_options {
-	unsigned int version;		/* VEIL_SOPS_DECRYPT_OPTIONS_VERSION */
+	unsigned int version; /* VEIL_SOPS_DECRYPT_OPTIONS_VERSION */
 	const veil_identities *identities;
 	int ignore_mac;
 } veil_sops_decrypt_options;
 
 #define VEIL_SOPS_DECRYPT_OPTIONS_VERSION 1
-#define VEIL_SOPS_DECRYPT_OPTIONS_INIT { VEIL_SOPS_DECRYPT_OPTIONS_VERSION, NULL, 0 }
+#define VEIL_SOPS_DECRYPT_OPTIONS_INIT                     \
+	{                                                  \
+		VEIL_SOPS_DECRYPT_OPTIONS_VERSION, NULL, 0 \
+	}
 
 /*
  * Decrypts doc's values in place, verifies the MAC and removes the metadata
@@ -111,7 +117,7 @@ VEIL_EXTERN int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options
  * (positions here are relative to a piece). *out is malloc'd; wipe it.
  */
 VEIL_EXTERN int veil_sops_decrypt_pieces(char **out, size_t *out_len, const char *src, size_t len,
-	const char *name, const veil_sops_decrypt_options *opts, size_t piece_size,
-	size_t threads);
+                                         const char *name, const veil_sops_decrypt_options *opts,
+                                         size_t piece_size, size_t threads);
 
 #endif

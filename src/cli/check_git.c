@@ -121,7 +121,7 @@ int veil_cli__check_git_root(char **root)
 int veil_cli__check_git(veil_check *ctx, int mode, veil_check_format fmt)
 {
 	veil_git_repo *repo = NULL;
-	feed f = {.ctx = ctx};
+	feed f = { .ctx = ctx };
 	int error, rc;
 
 	if ((error = veil_git__open(&repo, NULL)) < 0 ||

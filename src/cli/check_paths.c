@@ -24,12 +24,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_DEPTH 64
-#define MAX_JOBS 8
+#define MAX_DEPTH    64
+#define MAX_JOBS     8
 /* Small files are read into one reused buffer per thread (a mapping per
  * file costs more in page faults and munmap than the copy); big ones are
  * mapped. */
-#define READ_MAX (1u << 20)
+#define READ_MAX     (1u << 20)
 /* Below this many files one thread does it all (a thread and its context
  * cost more than they save). */
 #define PARALLEL_MIN 32
@@ -361,7 +361,7 @@ done:
 
 static int scan_serial(struct scan *s, veil_check *ctx)
 {
-	struct worker w = {0};
+	struct worker w = { 0 };
 
 	w.s = s;
 	w.ctx = ctx;
@@ -378,7 +378,7 @@ int veil_cli__check_paths(veil_check *ctx, const veil_check_options *o, char *co
                           int npaths, unsigned int jobs)
 {
 	struct worker w[MAX_JOBS];
-	struct list l = {0};
+	struct list l = { 0 };
 	struct scan s;
 	size_t nfiles = 0;
 	int failed = 0, error;

@@ -53,26 +53,25 @@ typedef struct veil_opt {
 	const char *long_name; /* without "--"; NULL for none */
 	char short_name;       /* 0 for none */
 	int has_arg;
-	int id;                /* > 0, returned by veil_opt_next */
+	int id; /* > 0, returned by veil_opt_next */
 } veil_opt;
 
 typedef struct veil_optstate {
 	int argc;
 	char **argv;
-	int index;            /* next argv element to look at */
-	const char *cluster;  /* rest of a short-option cluster, or NULL */
-	const char *cmd;      /* for messages */
-	char **operands;      /* operands seen so far (points into argv) */
+	int index;           /* next argv element to look at */
+	const char *cluster; /* rest of a short-option cluster, or NULL */
+	const char *cmd;     /* for messages */
+	char **operands;     /* operands seen so far (points into argv) */
 	int noperands;
-	int only_operands;    /* after "--" */
+	int only_operands; /* after "--" */
 } veil_optstate;
 
-#define VEIL_OPT_END 0
+#define VEIL_OPT_END   0
 #define VEIL_OPT_ERROR (-1)
 
 /* argv[0] is the command name, skipped. operands must hold argc entries. */
-void veil_cli__opt_init(veil_optstate *st, int argc, char **argv, char **operands,
-	const char *cmd);
+void veil_cli__opt_init(veil_optstate *st, int argc, char **argv, char **operands, const char *cmd);
 /* Returns the next option's id (its value in *arg, or NULL), VEIL_OPT_END,
  * or VEIL_OPT_ERROR after printing a usage error. */
 int veil_cli__opt_next(veil_optstate *st, const veil_opt *opts, const char **arg);
@@ -82,7 +81,7 @@ int veil_cli__opt_next(veil_optstate *st, const veil_opt *opts, const char **arg
  * /dev/tty with echo off, asked twice when confirm is set. Returns 0 or a
  * negative veil_error_code with the message set. Never echoes it anywhere. */
 int veil_cli__passphrase_read(char **out, size_t *len, const char *file, const char *prompt,
-	int confirm);
+                              int confirm);
 
 /* keyload.c */
 /* Appends the identities of one -i file ("-" = stdin): an age-keygen file, an

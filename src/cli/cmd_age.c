@@ -45,7 +45,8 @@ static void age_usage(FILE *f)
 	      "\n"
 	      "  -e, --encrypt             encrypt (the default when -r, -R or -p is given)\n"
 	      "  -d, --decrypt             decrypt (armor and passphrase files are detected)\n"
-	      "  -r, --recipient R         encrypt to age1... or an ssh-ed25519 public key; repeatable\n"
+	      "  -r, --recipient R         encrypt to age1... or an ssh-ed25519 public key; "
+	      "repeatable\n"
 	      "  -R, --recipients-file F   encrypt to the recipients listed in F; repeatable\n"
 	      "  -i, --identity F          decrypt with the identities in F (age-keygen file,\n"
 	      "                            OpenSSH ed25519 key, passphrase-encrypted identity\n"
@@ -123,7 +124,7 @@ static int parse(age_args *a, int argc, char **argv, char **operands)
 		return VEIL_EXIT_USAGE;
 	if (st.noperands > 1)
 		return veil_cli__usage("age", "only one input file is allowed, got '%s' and '%s'",
-			st.operands[0], st.operands[1]);
+		                       st.operands[0], st.operands[1]);
 	a->input = st.noperands ? st.operands[0] : NULL;
 	return 0;
 }
@@ -131,8 +132,9 @@ static int parse(age_args *a, int argc, char **argv, char **operands)
 static int check_decrypt(const age_args *a)
 {
 	if (a->passphrase)
-		return veil_cli__usage("age", "-p can't be used with -d: passphrase-encrypted "
-			"files are detected (use --passphrase-file for scripts)");
+		return veil_cli__usage("age",
+		                       "-p can't be used with -d: passphrase-encrypted "
+		                       "files are detected (use --passphrase-file for scripts)");
 	if (a->armor)
 		return veil_cli__usage("age", "-a can't be used with -d: armor is detected");
 	if (a->nrecipients || a->nrfiles)
@@ -146,7 +148,7 @@ static int check_encrypt(age_args *a)
 
 	if (a->passphrase && keys)
 		return veil_cli__usage("age", "-p can't be combined with -r, -R or -i: a "
-			"passphrase-encrypted file has only the passphrase");
+		                              "passphrase-encrypted file has only the passphrase");
 	if (a->passfile && !a->passphrase)
 		return veil_cli__usage("age", "--passphrase-file needs -p when encrypting");
 	if (!a->passphrase && !keys)
@@ -167,7 +169,7 @@ static int check_stdin(const age_args *a)
 		users += !strcmp(a->ifiles[i], "-");
 	if (users > 1)
 		return veil_cli__usage("age", "standard input can be read only once: give the "
-			"input, or a key file, as a path");
+		                              "input, or a key file, as a path");
 	return 0;
 }
 
@@ -179,9 +181,11 @@ static int check(age_args *a)
 		if (a->nrecipients || a->nrfiles || a->passphrase) {
 			a->encrypt = 1;
 		} else if (a->nifiles) {
-			veil_cli__error("-i can't be used in encryption mode without an explicit -e");
-			veil_cli__hint("did you mean to decrypt (-d)? to encrypt to the identities' "
-				"recipients, add -e");
+			veil_cli__error(
+			        "-i can't be used in encryption mode without an explicit -e");
+			veil_cli__hint(
+			        "did you mean to decrypt (-d)? to encrypt to the identities' "
+			        "recipients, add -e");
 			return VEIL_EXIT_USAGE;
 		} else {
 			return veil_cli__usage("age", "give -e (with -r, -R, -p or -i) or -d");

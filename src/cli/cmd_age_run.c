@@ -86,7 +86,8 @@ static int io_open(age_io *io, const age_args *a)
 	} else {
 		io->fd = open(a->input, O_RDONLY | O_CLOEXEC);
 		if (io->fd < 0) {
-			veil_cli__error("cannot open the input '%s': %s", a->input, strerror(errno));
+			veil_cli__error("cannot open the input '%s': %s", a->input,
+			                strerror(errno));
 			return VEIL_EXIT_FAIL;
 		}
 	}
@@ -107,7 +108,7 @@ static int io_finish(age_io *io, int error, const age_args *a)
 		error = veil_outfile_commit(io->out);
 		if (error < 0)
 			veil_cli__lib_error(is_stdio(a->output) ? "writing the output" : a->output,
-				error);
+			                    error);
 	} else {
 		veil_outfile_abort(io->out);
 	}
@@ -223,7 +224,8 @@ static int decrypt_passphrase(veil_identity **out, void *payload)
 	if (pc->explicit_ids && !pc->passfile) {
 		pc->refused = 1;
 		return veil_error_set(VEIL_ENOMATCH, "the file is passphrase-encrypted; "
-			"-i identities can't open it (omit -i to be asked, or give --passphrase-file)");
+		                                     "-i identities can't open it (omit -i to be "
+		                                     "asked, or give --passphrase-file)");
 	}
 	pc->asked = 1;
 	error = veil_cli__passphrase_read(&pass, &len, pc->passfile, "Enter passphrase: ", 0);
@@ -267,10 +269,10 @@ static void decrypt_hint(int error, const pass_ctx *pc, const char *source)
 			veil_cli__hint("was the passphrase mistyped?");
 		else if (!source)
 			veil_cli__hint("no identity given: use -i FILE, or set VEIL_AGE_KEY_FILE "
-				"(see 'veil age --help')");
+			               "(see 'veil age --help')");
 		else
 			veil_cli__hint("the file was not encrypted to the identities from %s",
-				source);
+			               source);
 		break;
 	case VEIL_EMAC:
 		veil_cli__hint("the header was modified after encryption, or the file is damaged");
@@ -278,7 +280,7 @@ static void decrypt_hint(int error, const pass_ctx *pc, const char *source)
 	case VEIL_EAUTH:
 	case VEIL_EPAYLOAD:
 		veil_cli__hint("the file is truncated or was modified after encryption; only "
-			"authenticated data was written");
+		               "authenticated data was written");
 		break;
 	default:
 		break;
@@ -308,7 +310,7 @@ int veil_cli__age_decrypt(const age_args *a)
 	opts.passphrase = decrypt_passphrase;
 	opts.passphrase_payload = &pc;
 	error = veil_age_decrypt(veil_cli__fd_read, &io.fd, veil_cli__out_write, io.out, ids,
-		&opts);
+	                         &opts);
 	if (error < 0) {
 		char context[300];
 

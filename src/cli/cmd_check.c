@@ -31,24 +31,26 @@ enum {
 };
 
 static const veil_opt check_opts[] = {
-    {"format", 0, 1, OPT_FORMAT},
-    {"print-ignore", 0, 0, OPT_PRINT_IGNORE},
-    {"identity", 'i', 1, OPT_IDENTITY},
-    {"no-ignore", 0, 0, OPT_NO_IGNORE},
-    {"root", 0, 1, OPT_ROOT},
-    {"max-size", 0, 1, OPT_MAX_SIZE},
-    {"help", 'h', 0, OPT_HELP},
-    {"staged", 0, 0, OPT_STAGED},
-    {"all", 0, 0, OPT_ALL},
-    {"history", 0, 0, OPT_HISTORY},
-    {"jobs", 'j', 1, OPT_JOBS},
-    {NULL, 0, 0, 0},
+	{ "format", 0, 1, OPT_FORMAT },
+	{ "print-ignore", 0, 0, OPT_PRINT_IGNORE },
+	{ "identity", 'i', 1, OPT_IDENTITY },
+	{ "no-ignore", 0, 0, OPT_NO_IGNORE },
+	{ "root", 0, 1, OPT_ROOT },
+	{ "max-size", 0, 1, OPT_MAX_SIZE },
+	{ "help", 'h', 0, OPT_HELP },
+	{ "staged", 0, 0, OPT_STAGED },
+	{ "all", 0, 0, OPT_ALL },
+	{ "history", 0, 0, OPT_HISTORY },
+	{ "jobs", 'j', 1, OPT_JOBS },
+	{ NULL, 0, 0, 0 },
 };
 
 static void check_usage(FILE *f)
 {
-	fputs("usage: veil check [--staged | --all | --history] [--format text|json|sarif] [--print-ignore] [--identity FILE]...\n"
-	      "                  [--no-ignore] [--root DIR] [--max-size BYTES] [--jobs N] [PATH...]\n"
+	fputs("usage: veil check [--staged | --all | --history] [--format text|json|sarif] "
+	      "[--print-ignore] [--identity FILE]...\n"
+	      "                  [--no-ignore] [--root DIR] [--max-size BYTES] [--jobs N] "
+	      "[PATH...]\n"
 	      "\n"
 	      "Scans files and directories (default: .) for plaintext secrets: private keys,\n"
 	      "cloud and SaaS tokens, passwords in URLs and secret-like keys, Kubernetes Secrets\n"
@@ -92,7 +94,8 @@ static int find_root(char **out, const char *dir)
 		size_t n = (size_t)(p - cur);
 		if (n == 0)
 			n = 1;
-		if ((size_t)snprintf(probe, sizeof(probe), "%.*s/.git", (int)n, cur) < sizeof(probe) &&
+		if ((size_t)snprintf(probe, sizeof(probe), "%.*s/.git", (int)n, cur) <
+		            sizeof(probe) &&
 		    lstat(probe, &st) == 0) {
 			*out = strndup(cur, n);
 			free(cur);
@@ -117,7 +120,9 @@ int veil_cli__check_feed(veil_check *ctx, const char *path, const void *data, si
 static int stdout_write(void *payload, const uint8_t *buf, size_t len)
 {
 	(void)payload;
-	return fwrite(buf, 1, len, stdout) == len ? 0 : veil_error_set(VEIL_EIO, "stdout: write failed");
+	return fwrite(buf, 1, len, stdout) == len
+	               ? 0
+	               : veil_error_set(VEIL_EIO, "stdout: write failed");
 }
 
 int veil_cli__check_report(veil_check *ctx, veil_check_format fmt)
@@ -168,7 +173,7 @@ int veil_cli__cmd_check(int argc, char **argv)
 	veil_identities *idl = NULL;
 	veil_check *ctx = NULL;
 	char *root = NULL, *endp;
-	char *dot[] = {".", NULL};
+	char *dot[] = { ".", NULL };
 	const char *env = getenv("VEIL_CHECK_JOBS");
 	unsigned int jobs = 0;
 	size_t nids = 0;
@@ -212,14 +217,16 @@ int veil_cli__cmd_check(int argc, char **argv)
 		case OPT_ALL:
 		case OPT_HISTORY:
 			if (git) {
-				rc = veil_cli__usage("check", "only one of --staged, --all, --history");
+				rc = veil_cli__usage("check",
+				                     "only one of --staged, --all, --history");
 				goto done;
 			}
 			git = veil_cli__check_git_mode(id == OPT_STAGED, id == OPT_HISTORY);
 			break;
 		case OPT_JOBS:
 			if (parse_jobs(&jobs, arg) != 0) {
-				rc = veil_cli__usage("check", "--jobs wants a number of threads, 0-%d",
+				rc = veil_cli__usage("check",
+				                     "--jobs wants a number of threads, 0-%d",
 				                     MAX_JOBS);
 				goto done;
 			}
@@ -228,7 +235,8 @@ int veil_cli__cmd_check(int argc, char **argv)
 			errno = 0;
 			o.max_scan_size = (size_t)strtoull(arg, &endp, 10);
 			if (errno || *endp || endp == arg || !o.max_scan_size) {
-				rc = veil_cli__usage("check", "--max-size wants a positive byte count");
+				rc = veil_cli__usage("check",
+				                     "--max-size wants a positive byte count");
 				goto done;
 			}
 			break;
@@ -243,12 +251,11 @@ int veil_cli__cmd_check(int argc, char **argv)
 		                              "around the working directory: no PATH or --root");
 		goto done;
 	}
-	error = root_arg ? ((root = realpath(root_arg, NULL)) ? 0
-	                                                      : veil_error_set(VEIL_ENOTFOUND,
-	                                                                       "--root %s: %s",
-	                                                                       root_arg,
-	                                                                       strerror(errno)))
-	       : git     ? veil_cli__check_git_root(&root)
+	error = root_arg ? ((root = realpath(root_arg, NULL))
+	                            ? 0
+	                            : veil_error_set(VEIL_ENOTFOUND, "--root %s: %s", root_arg,
+	                                             strerror(errno)))
+	        : git    ? veil_cli__check_git_root(&root)
 	                 : find_root(&root, ".");
 	if (error) {
 		veil_cli__lib_error("check", error);

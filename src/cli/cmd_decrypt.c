@@ -12,15 +12,15 @@
 enum { OPT_EXTRACT = VEIL_DOCOPT_OWN, OPT_OUTPUT_TYPE, OPT_IGNORE_MAC };
 
 static const veil_opt decrypt_opts[] = {
-    {"identity", 0, 1, VEIL_DOCOPT_IDENTITY},
-    {"extract", 0, 1, OPT_EXTRACT},
-    {"input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE},
-    {"output-type", 0, 1, OPT_OUTPUT_TYPE},
-    {"ignore-mac", 0, 0, OPT_IGNORE_MAC},
-    {"in-place", 'i', 0, VEIL_DOCOPT_IN_PLACE},
-    {"output", 'o', 1, VEIL_DOCOPT_OUTPUT},
-    {"help", 'h', 0, VEIL_DOCOPT_HELP},
-    {NULL, 0, 0, 0},
+	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "extract", 0, 1, OPT_EXTRACT },
+	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
+	{ "output-type", 0, 1, OPT_OUTPUT_TYPE },
+	{ "ignore-mac", 0, 0, OPT_IGNORE_MAC },
+	{ "in-place", 'i', 0, VEIL_DOCOPT_IN_PLACE },
+	{ "output", 'o', 1, VEIL_DOCOPT_OUTPUT },
+	{ "help", 'h', 0, VEIL_DOCOPT_HELP },
+	{ NULL, 0, 0, 0 },
 };
 
 typedef struct dec_args {
@@ -32,27 +32,27 @@ typedef struct dec_args {
 static void decrypt_usage(FILE *f, void *ctx)
 {
 	(void)ctx;
-	fputs(
-	    "usage: veil decrypt [--identity FILE]... [--extract '[\"a\"][\"b\"]']\n"
-	    "                    [--input-type T] [--output-type T] [--ignore-mac]\n"
-	    "                    [-i | -o OUTPUT] FILE\n"
-	    "\n"
-	    "Decrypts a SOPS file (written by veil or sops 3.x, age keys) after verifying its\n"
-	    "MAC; prints nothing unless everything decrypted. Formatting is kept: only values\n"
-	    "change and the sops block is removed.\n"
-	    "\n"
-	    "  --identity F     age identity file; repeatable. Default, first found:\n"
-	    "                   VEIL_AGE_KEY, VEIL_AGE_KEY_FILE, SOPS_AGE_KEY,\n"
-	    "                   SOPS_AGE_KEY_FILE, ~/.config/veil/keys.txt,\n"
-	    "                   ~/.config/sops/age/keys.txt\n"
-	    "  --extract P      print only the value at P, e.g. '[\"stringData\"][\"password\"]'\n"
-	    "  --output-type T  yaml, json, dotenv, ini or binary (re-emitted)\n"
-	    "  -i, --in-place   replace FILE with the plaintext (atomically)\n"
-	    "\n"
-	    "Exit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted, 13 plaintext\n"
-	    "value in an encrypted file, 25 a value failed to decrypt, 51 MAC mismatch,\n"
-	    "91 bad --extract path, 100 no such file, 128 no identity opens the data key.\n",
-	    f);
+	fputs("usage: veil decrypt [--identity FILE]... [--extract '[\"a\"][\"b\"]']\n"
+	      "                    [--input-type T] [--output-type T] [--ignore-mac]\n"
+	      "                    [-i | -o OUTPUT] FILE\n"
+	      "\n"
+	      "Decrypts a SOPS file (written by veil or sops 3.x, age keys) after verifying its\n"
+	      "MAC; prints nothing unless everything decrypted. Formatting is kept: only values\n"
+	      "change and the sops block is removed.\n"
+	      "\n"
+	      "  --identity F     age identity file; repeatable. Default, first found:\n"
+	      "                   VEIL_AGE_KEY, VEIL_AGE_KEY_FILE, SOPS_AGE_KEY,\n"
+	      "                   SOPS_AGE_KEY_FILE, ~/.config/veil/keys.txt,\n"
+	      "                   ~/.config/sops/age/keys.txt\n"
+	      "  --extract P      print only the value at P, e.g. "
+	      "'[\"stringData\"][\"password\"]'\n"
+	      "  --output-type T  yaml, json, dotenv, ini or binary (re-emitted)\n"
+	      "  -i, --in-place   replace FILE with the plaintext (atomically)\n"
+	      "\n"
+	      "Exit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted, 13 plaintext\n"
+	      "value in an encrypted file, 25 a value failed to decrypt, 51 MAC mismatch,\n"
+	      "91 bad --extract path, 100 no such file, 128 no identity opens the data key.\n",
+	      f);
 }
 
 static int own_option(void *ctx, int id, const char *arg)
@@ -72,9 +72,13 @@ static int own_option(void *ctx, int id, const char *arg)
 
 static int parse(dec_args *a, int argc, char **argv, char **operands)
 {
-	veil_cli_docspec spec = {.cmd = "decrypt", .opts = decrypt_opts, .usage = decrypt_usage,
-	                         .own = own_option, .ctx = a, .min_operands = 1,
-	                         .max_operands = 1};
+	veil_cli_docspec spec = { .cmd = "decrypt",
+		                  .opts = decrypt_opts,
+		                  .usage = decrypt_usage,
+		                  .own = own_option,
+		                  .ctx = a,
+		                  .min_operands = 1,
+		                  .max_operands = 1 };
 	int rc = veil_cli__docargs_parse(&a->d, &spec, argc, argv, operands);
 
 	if (rc == 0 && a->d.in_place && a->extract)
@@ -151,8 +155,8 @@ static int reshape(char **out, size_t *out_len, const char *text, size_t len, ve
 		size_t nroots = veil_doc_count(doc) < 64 ? veil_doc_count(doc) : 64;
 		for (size_t i = 0; i < nroots; i++)
 			roots[i] = veil_doc_root(doc, i);
-		error =
-		    veil_doc_emit(out, out_len, ofmt, roots, nroots, ofmt == VEIL_FMT_JSON ? 0 : 4);
+		error = veil_doc_emit(out, out_len, ofmt, roots, nroots,
+		                      ofmt == VEIL_FMT_JSON ? 0 : 4);
 		veil_doc_free(doc);
 		return error;
 	}
@@ -285,7 +289,7 @@ static int load(veil_doc **doc, const dec_args *a, veil_identities *ids, char **
 
 int veil_cli__cmd_decrypt(int argc, char **argv)
 {
-	dec_args a = {0};
+	dec_args a = { 0 };
 	veil_doc *doc = NULL;
 	veil_identities *ids = NULL;
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));

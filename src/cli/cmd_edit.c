@@ -14,11 +14,11 @@
 enum { OPT_RECIPIENT = VEIL_DOCOPT_OWN };
 
 static const veil_opt edit_opts[] = {
-    {"identity", 0, 1, VEIL_DOCOPT_IDENTITY},
-    {"input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE},
-    {"recipient", 'r', 1, OPT_RECIPIENT},
-    {"help", 'h', 0, VEIL_DOCOPT_HELP},
-    {NULL, 0, 0, 0},
+	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
+	{ "recipient", 'r', 1, OPT_RECIPIENT },
+	{ "help", 'h', 0, VEIL_DOCOPT_HELP },
+	{ NULL, 0, 0, 0 },
 };
 
 typedef struct edit_args {
@@ -61,7 +61,7 @@ static int own_option(void *ctx, int id, const char *arg)
 
 static const char *editor(void)
 {
-	const char *names[] = {"VEIL_EDITOR", "SOPS_EDITOR", "EDITOR"};
+	const char *names[] = { "VEIL_EDITOR", "SOPS_EDITOR", "EDITOR" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		const char *e = getenv(names[i]);
@@ -190,7 +190,7 @@ static const char *new_file_text(veil_doc_format fmt)
  * nothing names the recipients (the checks `veil encrypt` makes first). */
 static int new_file_has_recipients(const edit_args *a)
 {
-	const char *vars[] = {"VEIL_AGE_RECIPIENTS", "SOPS_AGE_RECIPIENTS", "SOPS_CONFIG"};
+	const char *vars[] = { "VEIL_AGE_RECIPIENTS", "SOPS_AGE_RECIPIENTS", "SOPS_CONFIG" };
 	char *found = NULL;
 
 	if (a->nrecipients)
@@ -251,10 +251,15 @@ done:
 
 int veil_cli__cmd_edit(int argc, char **argv)
 {
-	edit_args a = {0};
-	veil_cli_docspec spec = {.cmd = "edit", .opts = edit_opts, .usage = edit_usage,
-	                         .own = own_option, .ctx = &a, .min_operands = 1,
-	                         .max_operands = 1, .writes_in_place = 1};
+	edit_args a = { 0 };
+	veil_cli_docspec spec = { .cmd = "edit",
+		                  .opts = edit_opts,
+		                  .usage = edit_usage,
+		                  .own = own_option,
+		                  .ctx = &a,
+		                  .min_operands = 1,
+		                  .max_operands = 1,
+		                  .writes_in_place = 1 };
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	int rc;
 

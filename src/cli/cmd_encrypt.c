@@ -28,28 +28,28 @@ enum {
 };
 
 static const veil_opt encrypt_opts[] = {
-    {"recipient", 'r', 1, OPT_RECIPIENT},
-    {"age", 0, 1, OPT_RECIPIENT},
-    {"cipher", 0, 1, OPT_CIPHER},
-    {"unencrypted-suffix", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_SUFFIX},
-    {"encrypted-suffix", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_SUFFIX},
-    {"unencrypted-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_REGEX},
-    {"encrypted-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_REGEX},
-    {"unencrypted-comment-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_COMMENT_REGEX},
-    {"encrypted-comment-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_COMMENT_REGEX},
-    {"mac-only-encrypted", 0, 0, OPT_MAC_ONLY},
-    {"input-type", 0, 1, OPT_INPUT_TYPE},
-    {"output-type", 0, 1, OPT_OUTPUT_TYPE},
-    {"shamir-secret-sharing-threshold", 0, 1, OPT_SHAMIR},
-    {"reuse", 0, 1, OPT_REUSE},
-    {"identity", 0, 1, OPT_IDENTITY},
-    {"config", 0, 1, OPT_CONFIG},
-    {"filename-override", 0, 1, OPT_OVERRIDE},
-    {"in-place", 'i', 0, OPT_IN_PLACE},
-    {"output", 'o', 1, OPT_OUTPUT},
-    {"scope", 0, 1, OPT_SCOPE},
-    {"help", 'h', 0, OPT_HELP},
-    {NULL, 0, 0, 0},
+	{ "recipient", 'r', 1, OPT_RECIPIENT },
+	{ "age", 0, 1, OPT_RECIPIENT },
+	{ "cipher", 0, 1, OPT_CIPHER },
+	{ "unencrypted-suffix", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_SUFFIX },
+	{ "encrypted-suffix", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_SUFFIX },
+	{ "unencrypted-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_REGEX },
+	{ "encrypted-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_REGEX },
+	{ "unencrypted-comment-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_UNENCRYPTED_COMMENT_REGEX },
+	{ "encrypted-comment-regex", 0, 1, OPT_SEL_BASE + VEIL_SEL_ENCRYPTED_COMMENT_REGEX },
+	{ "mac-only-encrypted", 0, 0, OPT_MAC_ONLY },
+	{ "input-type", 0, 1, OPT_INPUT_TYPE },
+	{ "output-type", 0, 1, OPT_OUTPUT_TYPE },
+	{ "shamir-secret-sharing-threshold", 0, 1, OPT_SHAMIR },
+	{ "reuse", 0, 1, OPT_REUSE },
+	{ "identity", 0, 1, OPT_IDENTITY },
+	{ "config", 0, 1, OPT_CONFIG },
+	{ "filename-override", 0, 1, OPT_OVERRIDE },
+	{ "in-place", 'i', 0, OPT_IN_PLACE },
+	{ "output", 'o', 1, OPT_OUTPUT },
+	{ "scope", 0, 1, OPT_SCOPE },
+	{ "help", 'h', 0, OPT_HELP },
+	{ NULL, 0, 0, 0 },
 };
 
 #define MAX_ARGS 64
@@ -67,38 +67,40 @@ typedef struct enc_args {
 
 static void encrypt_usage(FILE *f)
 {
-	fputs(
-	    "usage: veil encrypt [-r RECIPIENT]... [--cipher chacha20-poly1305|aes256-gcm]\n"
-	    "                    [--encrypted-regex RE | --unencrypted-regex RE |\n"
-	    "                     --encrypted-suffix S | --unencrypted-suffix S |\n"
-	    "                     --encrypted-comment-regex RE | --unencrypted-comment-regex RE]\n"
-	    "                    [--mac-only-encrypted] [--input-type T] [--reuse ENCRYPTED]\n"
-	    "                    [--config .sops.yaml] [--scope strict|namespace|none]\n"
-	    "                    [-i | -o OUTPUT] FILE\n"
-	    "\n"
-	    "Encrypts every value of FILE (YAML, JSON, dotenv, INI; anything else as binary)\n"
-	    "in the SOPS format, keeping keys, comments' places and formatting. Only the bytes\n"
-	    "of the values change and a sops block is added.\n"
-	    "\n"
-	    "  -r, --recipient R     age1... or ssh-ed25519 key; repeatable, comma lists too.\n"
-	    "                        Default: VEIL_AGE_RECIPIENTS, SOPS_AGE_RECIPIENTS, then the\n"
-	    "                        first matching creation rule of the nearest .sops.yaml\n"
-	    "                        above FILE\n"
-	    "      --cipher C        value cipher: chacha20-poly1305 (default) or aes256-gcm\n"
-	    "                        (what sops, Flux, ksops and helm-secrets read)\n"
-	    "      --reuse F         keep F's data key, recipients and the ciphertext of every\n"
-	    "                        unchanged value (F is an encrypted version of FILE), so a\n"
-	    "                        diff shows only what changed; needs an identity\n"
-	    "      --identity F      identity file for --reuse (default lookup as decrypt)\n"
-	    "      --scope S         bind every value to the document's metadata.namespace\n"
-	    "                        and metadata.name (strict) or namespace (namespace), so a\n"
-	    "                        value copied elsewhere does not decrypt; such files are\n"
-	    "                        veil-only (default: the creation rule's scope:)\n"
-	    "  -i, --in-place        replace FILE (atomically)\n"
-	    "  -o, --output F        write to F instead of stdout\n"
-	    "\n"
-	    "Exit status: 0 ok, 1 failure, 2 usage, 10 invalid document, 203 already encrypted.\n",
-	    f);
+	fputs("usage: veil encrypt [-r RECIPIENT]... [--cipher chacha20-poly1305|aes256-gcm]\n"
+	      "                    [--encrypted-regex RE | --unencrypted-regex RE |\n"
+	      "                     --encrypted-suffix S | --unencrypted-suffix S |\n"
+	      "                     --encrypted-comment-regex RE | --unencrypted-comment-regex "
+	      "RE]\n"
+	      "                    [--mac-only-encrypted] [--input-type T] [--reuse ENCRYPTED]\n"
+	      "                    [--config .sops.yaml] [--scope strict|namespace|none]\n"
+	      "                    [-i | -o OUTPUT] FILE\n"
+	      "\n"
+	      "Encrypts every value of FILE (YAML, JSON, dotenv, INI; anything else as binary)\n"
+	      "in the SOPS format, keeping keys, comments' places and formatting. Only the bytes\n"
+	      "of the values change and a sops block is added.\n"
+	      "\n"
+	      "  -r, --recipient R     age1... or ssh-ed25519 key; repeatable, comma lists too.\n"
+	      "                        Default: VEIL_AGE_RECIPIENTS, SOPS_AGE_RECIPIENTS, then "
+	      "the\n"
+	      "                        first matching creation rule of the nearest .sops.yaml\n"
+	      "                        above FILE\n"
+	      "      --cipher C        value cipher: chacha20-poly1305 (default) or aes256-gcm\n"
+	      "                        (what sops, Flux, ksops and helm-secrets read)\n"
+	      "      --reuse F         keep F's data key, recipients and the ciphertext of every\n"
+	      "                        unchanged value (F is an encrypted version of FILE), so a\n"
+	      "                        diff shows only what changed; needs an identity\n"
+	      "      --identity F      identity file for --reuse (default lookup as decrypt)\n"
+	      "      --scope S         bind every value to the document's metadata.namespace\n"
+	      "                        and metadata.name (strict) or namespace (namespace), so a\n"
+	      "                        value copied elsewhere does not decrypt; such files are\n"
+	      "                        veil-only (default: the creation rule's scope:)\n"
+	      "  -i, --in-place        replace FILE (atomically)\n"
+	      "  -o, --output F        write to F instead of stdout\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 failure, 2 usage, 10 invalid document, 203 already "
+	      "encrypted.\n",
+	      f);
 }
 
 static int parse(enc_args *a, int argc, char **argv, char **operands)
@@ -124,8 +126,9 @@ static int parse(enc_args *a, int argc, char **argv, char **operands)
 		} else if (id > OPT_SEL_BASE) {
 			if (a->sel)
 				return veil_cli__usage(
-				    "encrypt", "only one of the --(un)encrypted-"
-				               "suffix/regex/comment-regex options can be given");
+				        "encrypt",
+				        "only one of the --(un)encrypted-"
+				        "suffix/regex/comment-regex options can be given");
 			a->sel = (veil_sops_sel_kind)(id - OPT_SEL_BASE);
 			a->sel_value = arg;
 		} else if (id == OPT_MAC_ONLY) {
@@ -232,9 +235,9 @@ static int plan_rule(enc_plan *p, const enc_args *a, const char *match_path)
 	if (!cfg_path || !*cfg_path) {
 		if (veil_sops__config_find(&found, match_path) < 0) {
 			veil_cli__error(
-			    "no recipients: pass -r age1..., set VEIL_AGE_RECIPIENTS, or "
-			    "add a creation rule to a .sops.yaml above %s",
-			    match_path);
+			        "no recipients: pass -r age1..., set VEIL_AGE_RECIPIENTS, or "
+			        "add a creation rule to a .sops.yaml above %s",
+			        match_path);
 			return VEIL_EXIT_USAGE;
 		}
 		cfg_path = found;
@@ -280,7 +283,8 @@ static int plan_options(enc_plan *p, const enc_args *a)
 	if (a->scope) {
 		if (strcmp(a->scope, "strict") && strcmp(a->scope, "namespace") &&
 		    strcmp(a->scope, "none"))
-			return veil_cli__usage("encrypt", "--scope takes strict, namespace or none");
+			return veil_cli__usage("encrypt",
+			                       "--scope takes strict, namespace or none");
 		p->o.scope = a->scope;
 	}
 	if (a->shamir) {
@@ -288,7 +292,7 @@ static int plan_options(enc_plan *p, const enc_args *a)
 		long t = strtol(a->shamir, &end, 10);
 		if (*end || end == a->shamir || t < 1 || t > 255)
 			return veil_cli__usage("encrypt", "--shamir-secret-sharing-threshold "
-				"takes a number from 1 to 255");
+			                                  "takes a number from 1 to 255");
 		p->o.shamir_threshold = (int)t;
 	}
 	if (a->cipher) {
@@ -359,8 +363,8 @@ static int block_root(veil_doc **doc, const char *file)
 
 int veil_cli__cmd_encrypt(int argc, char **argv)
 {
-	enc_args a = {0};
-	enc_plan p = {.o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT};
+	enc_args a = { 0 };
+	enc_plan p = { .o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT };
 	veil_doc *doc = NULL, *reuse = NULL;
 	veil_identities *ids = NULL;
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
@@ -382,7 +386,7 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 	if (!fmt && a.override)
 		fmt = veil_doc_format_from_path(a.override);
 	if (a.output_type && veil_doc_format_parse(a.output_type) !=
-	                         (fmt ? fmt : veil_doc_format_from_path(a.file))) {
+	                             (fmt ? fmt : veil_doc_format_from_path(a.file))) {
 		rc = veil_cli__usage("encrypt", "--output-type must match the input format");
 		goto done;
 	}

@@ -13,10 +13,10 @@
 #include <unistd.h>
 
 static const veil_opt exec_opts[] = {
-    {"identity", 0, 1, VEIL_DOCOPT_IDENTITY},
-    {"input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE},
-    {"help", 'h', 0, VEIL_DOCOPT_HELP},
-    {NULL, 0, 0, 0},
+	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
+	{ "help", 'h', 0, VEIL_DOCOPT_HELP },
+	{ NULL, 0, 0, 0 },
 };
 
 typedef struct exec_args {
@@ -37,12 +37,12 @@ static void exec_usage(FILE *f, void *ctx)
 		      "the plaintext is never written to a file.\n",
 		      f);
 	else
-		fputs(
-		    "usage: veil exec-env [--identity F]... FILE COMMAND\n"
-		    "\n"
-		    "Runs COMMAND with /bin/sh, with FILE's decrypted top-level scalar values as\n"
-		    "environment variables (key = name).\n",
-		    f);
+		fputs("usage: veil exec-env [--identity F]... FILE COMMAND\n"
+		      "\n"
+		      "Runs COMMAND with /bin/sh, with FILE's decrypted top-level scalar values "
+		      "as\n"
+		      "environment variables (key = name).\n",
+		      f);
 	fputs("\nExit status: COMMAND's own; else 2 usage, 12 not encrypted, 51 MAC mismatch,\n"
 	      "100 no such file, 128 no identity opens the data key.\n",
 	      f);
@@ -50,10 +50,13 @@ static void exec_usage(FILE *f, void *ctx)
 
 static int parse(exec_args *a, int argc, char **argv, char **operands)
 {
-	veil_cli_docspec spec = {.cmd = a->file_mode ? "exec-file" : "exec-env",
-	                         .opts = exec_opts, .usage = exec_usage, .ctx = a,
-	                         .min_operands = 2, .max_operands = 2,
-	                         .operands_usage = "expected FILE and COMMAND"};
+	veil_cli_docspec spec = { .cmd = a->file_mode ? "exec-file" : "exec-env",
+		                  .opts = exec_opts,
+		                  .usage = exec_usage,
+		                  .ctx = a,
+		                  .min_operands = 2,
+		                  .max_operands = 2,
+		                  .operands_usage = "expected FILE and COMMAND" };
 	int rc = veil_cli__docargs_parse(&a->d, &spec, argc, argv, operands);
 
 	if (rc == 0)
@@ -175,8 +178,8 @@ static int run_file(const exec_args *a, veil_cli_session *s)
 	}
 	snprintf(fifo, sizeof(fifo), "%s/%s", dir, *base && strcmp(base, "-") ? base : "plaintext");
 	if (mkfifo(fifo, 0600) != 0) {
-		rc = veil_cli__lib_error(
-		    "exec-file", veil_error_set(VEIL_EIO, "mkfifo %s: %s", fifo, strerror(errno)));
+		rc = veil_cli__lib_error("exec-file", veil_error_set(VEIL_EIO, "mkfifo %s: %s",
+		                                                     fifo, strerror(errno)));
 		goto done;
 	}
 	fflush(NULL);
@@ -203,7 +206,7 @@ done:
 
 static int exec_main(int argc, char **argv, int file_mode)
 {
-	exec_args a = {.file_mode = file_mode};
+	exec_args a = { .file_mode = file_mode };
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	veil_cli_session s;
 	int rc;

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 
 static const veil_opt filestatus_opts[] = {
-    {"input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE},
-    {"help", 'h', 0, VEIL_DOCOPT_HELP},
-    {NULL, 0, 0, 0},
+	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
+	{ "help", 'h', 0, VEIL_DOCOPT_HELP },
+	{ NULL, 0, 0, 0 },
 };
 
 static void filestatus_usage(FILE *f, void *ctx)
@@ -23,11 +23,13 @@ static void filestatus_usage(FILE *f, void *ctx)
 
 int veil_cli__cmd_filestatus(int argc, char **argv)
 {
-	static const veil_cli_docspec spec = {.cmd = "filestatus", .opts = filestatus_opts,
-	                                      .usage = filestatus_usage, .min_operands = 1,
-	                                      .max_operands = 1};
+	static const veil_cli_docspec spec = { .cmd = "filestatus",
+		                               .opts = filestatus_opts,
+		                               .usage = filestatus_usage,
+		                               .min_operands = 1,
+		                               .max_operands = 1 };
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
-	veil_cli_docargs a = {0};
+	veil_cli_docargs a = { 0 };
 	veil_doc *doc = NULL;
 	char *text = NULL;
 	size_t len = 0;

@@ -12,10 +12,10 @@
 #include "util/buf.h"
 #include "util/fsutil.h"
 
-#define ATTR_SUFFIX " filter=veil diff=veil"
+#define ATTR_SUFFIX      " filter=veil diff=veil"
 /* last, so no pattern encrypts the rules that say how to encrypt */
 #define ATTR_KEEP_CONFIG "/.sops.yaml -filter -diff"
-#define ATTRS_MAX (4u << 20)
+#define ATTRS_MAX        (4u << 20)
 
 static void git_usage(FILE *f)
 {
@@ -90,14 +90,14 @@ static int rule_patterns(veil_buf *lines, const char *workdir)
 			                "covers every file",
 			                i + 1);
 			veil_cli__hint(
-			    "give the patterns to encrypt: veil git setup 'secrets/*.yaml'");
+			        "give the patterns to encrypt: veil git setup 'secrets/*.yaml'");
 			goto done;
 		}
 		if ((error = veil_git__regex_globs(&globs, &n, cfg->rules[i].path_regex, "")) < 0) {
 			veil_cli__error(".sops.yaml rule %zu, path_regex '%s': %s", i + 1,
 			                cfg->rules[i].path_regex, veil_error_last());
 			veil_cli__hint(
-			    "give the patterns to encrypt: veil git setup 'secrets/*.yaml'");
+			        "give the patterns to encrypt: veil git setup 'secrets/*.yaml'");
 			goto done;
 		}
 		for (size_t j = 0; j < n && error == 0; j++)
@@ -180,10 +180,10 @@ done:
 }
 
 static const char *const driver_config[][2] = {
-    {"filter.veil.clean", "veil git clean %f"},
-    {"filter.veil.smudge", "veil git smudge %f"},
-    {"filter.veil.required", NULL},
-    {"diff.veil.textconv", "veil git textconv"},
+	{ "filter.veil.clean", "veil git clean %f" },
+	{ "filter.veil.smudge", "veil git smudge %f" },
+	{ "filter.veil.required", NULL },
+	{ "diff.veil.textconv", "veil git textconv" },
 };
 
 int veil_cli__git_setup(int npatterns, char **patterns)

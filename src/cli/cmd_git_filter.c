@@ -139,7 +139,7 @@ static int read_prior(filter_in *prior, const char *file)
 		prior->data = (uint8_t *)data;
 		prior->len = len;
 		if (veil_doc_parse(&prior->doc, veil_doc_format_from_path(file), data, len, file) <
-		        0 ||
+		            0 ||
 		    !veil_sops_is_encrypted(prior->doc)) {
 			veil_doc_free(prior->doc);
 			prior->doc = NULL;
@@ -151,7 +151,7 @@ static int read_prior(filter_in *prior, const char *file)
 
 int veil_cli__git_clean(const char *file)
 {
-	filter_in in, prior = {0};
+	filter_in in, prior = { 0 };
 	veil_identities *ids = NULL;
 	char *plain = NULL, inpath[64], priorpath[64];
 	size_t plain_len = 0;
@@ -174,14 +174,14 @@ int veil_cli__git_clean(const char *file)
 		/* decrypting needs the prior text intact for --reuse: use a copy */
 		if (veil_doc_parse(&copy, veil_doc_format_from_path(file), (const char *)prior.data,
 		                   prior.len, file) == 0) {
-			filter_in tmp = {.doc = copy};
+			filter_in tmp = { .doc = copy };
 
 			error = decrypt_render(&plain, &plain_len, &tmp, ids);
 			veil_doc_free(copy);
 			if (error == 0 && plain_len == in.len && !memcmp(plain, in.data, in.len)) {
 				rc = write_out(prior.data, prior.len) < 0
-				         ? veil_cli__lib_error(file, VEIL_EIO)
-				         : 0;
+				             ? veil_cli__lib_error(file, VEIL_EIO)
+				             : 0;
 				goto done;
 			}
 			if (error < 0) {

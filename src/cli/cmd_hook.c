@@ -15,27 +15,28 @@
 
 /* The same bytes as git-hooks/pre-commit (tests/cli/git_hook.sh compares). */
 static const char hook_text[] =
-    "#!/bin/sh\n"
-    "# veil-hook: pre-commit\n"
-    "# Refuses a commit whose staged files hold a plaintext secret. It runs\n"
-    "# `veil check --staged`, which reads the staged blobs from the index (what\n"
-    "# the commit will contain), never the working tree or a textconv diff.\n"
-    "# `veil hook install` puts this file in place; a pre-commit hook that was\n"
-    "# there before is kept as pre-commit.veil-chained and runs after the check.\n"
-    "# Skip once, at your own risk: git commit --no-verify\n"
-    "veil=${VEIL:-$(command -v veil)}\n"
-    "if [ -z \"$veil\" ]; then\n"
-    "\techo \"veil pre-commit hook: 'veil' is not on PATH (set VEIL=/path/to/veil, or run 'veil "
-    "hook uninstall')\" >&2\n"
-    "\texit 1\n"
-    "fi\n"
-    "\"$veil\" check --staged || exit\n"
-    "chained=\"$(dirname \"$0\")/pre-commit.veil-chained\"\n"
-    "if [ -x \"$chained\" ]; then\n"
-    "\texec \"$chained\" \"$@\"\n"
-    "fi\n";
+        "#!/bin/sh\n"
+        "# veil-hook: pre-commit\n"
+        "# Refuses a commit whose staged files hold a plaintext secret. It runs\n"
+        "# `veil check --staged`, which reads the staged blobs from the index (what\n"
+        "# the commit will contain), never the working tree or a textconv diff.\n"
+        "# `veil hook install` puts this file in place; a pre-commit hook that was\n"
+        "# there before is kept as pre-commit.veil-chained and runs after the check.\n"
+        "# Skip once, at your own risk: git commit --no-verify\n"
+        "veil=${VEIL:-$(command -v veil)}\n"
+        "if [ -z \"$veil\" ]; then\n"
+        "\techo \"veil pre-commit hook: 'veil' is not on PATH (set VEIL=/path/to/veil, or run "
+        "'veil "
+        "hook uninstall')\" >&2\n"
+        "\texit 1\n"
+        "fi\n"
+        "\"$veil\" check --staged || exit\n"
+        "chained=\"$(dirname \"$0\")/pre-commit.veil-chained\"\n"
+        "if [ -x \"$chained\" ]; then\n"
+        "\texec \"$chained\" \"$@\"\n"
+        "fi\n";
 
-#define HOOK_MARKER "\n# veil-hook: pre-commit\n"
+#define HOOK_MARKER    "\n# veil-hook: pre-commit\n"
 #define CHAINED_SUFFIX ".veil-chained"
 
 static void hook_usage(FILE *f)

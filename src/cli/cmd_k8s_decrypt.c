@@ -66,8 +66,8 @@ static int parse(k8s_dec_args *a, int argc, char **argv, char **operands)
 
 int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 {
-	k8s_dec_args a = {0};
-	k8s_keys keys = {0};
+	k8s_dec_args a = { 0 };
+	k8s_keys keys = { 0 };
 	veil_cluster_opts o;
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	uint8_t *in = NULL;
@@ -98,9 +98,9 @@ int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 		veil_cli__lib_error(strcmp(a.file, "-") ? a.file : "stdin", error);
 		if (error == VEIL_EMAC && !a.c.ignore_mac)
 			veil_cli__hint(
-			    "a document changed after encryption; if kustomize re-sorted "
-			    "it, decrypt before kustomize (veil k8s krm as a generator) "
-			    "or pass --ignore-mac");
+			        "a document changed after encryption; if kustomize re-sorted "
+			        "it, decrypt before kustomize (veil k8s krm as a generator) "
+			        "or pass --ignore-mac");
 		rc = veil_cli__k8s_exit(error);
 		goto done;
 	}

@@ -131,8 +131,8 @@ done:
 
 int veil_cli__cmd_k8s_krm(int argc, char **argv)
 {
-	krm_args a = {0};
-	k8s_keys keys = {0};
+	krm_args a = { 0 };
+	k8s_keys keys = { 0 };
 	veil_cluster_opts o;
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	int rc;

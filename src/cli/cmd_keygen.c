@@ -183,10 +183,11 @@ int veil_cli__cmd_keygen(int argc, char **argv)
 		output = NULL;
 	if (!to_public && st.noperands > 0)
 		return veil_cli__usage("keygen", "unexpected argument '%s' (did you mean -y?)",
-			st.operands[0]);
+		                       st.operands[0]);
 	if (st.noperands > 1)
-		return veil_cli__usage("keygen", "only one input file is allowed, got '%s' and '%s'",
-			st.operands[0], st.operands[1]);
+		return veil_cli__usage("keygen",
+		                       "only one input file is allowed, got '%s' and '%s'",
+		                       st.operands[0], st.operands[1]);
 	if (to_public)
 		return convert(st.noperands ? st.operands[0] : NULL, output);
 	return generate(output);

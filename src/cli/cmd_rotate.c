@@ -7,9 +7,12 @@
 #include <string.h>
 
 static const veil_opt rotate_opts[] = {
-    {"identity", 0, 1, VEIL_DOCOPT_IDENTITY},   {"input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE},
-    {"in-place", 'i', 0, VEIL_DOCOPT_IN_PLACE}, {"output", 'o', 1, VEIL_DOCOPT_OUTPUT},
-    {"help", 'h', 0, VEIL_DOCOPT_HELP},         {NULL, 0, 0, 0},
+	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
+	{ "in-place", 'i', 0, VEIL_DOCOPT_IN_PLACE },
+	{ "output", 'o', 1, VEIL_DOCOPT_OUTPUT },
+	{ "help", 'h', 0, VEIL_DOCOPT_HELP },
+	{ NULL, 0, 0, 0 },
 };
 
 static void rotate_usage(FILE *f, void *ctx)
@@ -29,7 +32,7 @@ static void rotate_usage(FILE *f, void *ctx)
 static int run(const veil_cli_docargs *a)
 {
 	veil_cli_session s;
-	veil_sops_rekey r = {0};
+	veil_sops_rekey r = { 0 };
 	veil_doc *doc = NULL;
 	char *out = NULL;
 	size_t out_len = 0;
@@ -56,10 +59,12 @@ done:
 
 int veil_cli__cmd_rotate(int argc, char **argv)
 {
-	static const veil_cli_docspec spec = {.cmd = "rotate", .opts = rotate_opts,
-	                                      .usage = rotate_usage, .min_operands = 1,
-	                                      .max_operands = 1};
-	veil_cli_docargs a = {0};
+	static const veil_cli_docspec spec = { .cmd = "rotate",
+		                               .opts = rotate_opts,
+		                               .usage = rotate_usage,
+		                               .min_operands = 1,
+		                               .max_operands = 1 };
+	veil_cli_docargs a = { 0 };
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	int rc;
 

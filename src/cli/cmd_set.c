@@ -10,13 +10,13 @@
 enum { OPT_IDEMPOTENT = VEIL_DOCOPT_OWN, OPT_VALUE_FILE, OPT_VALUE_STDIN };
 
 static const veil_opt set_opts[] = {
-    {"identity", 0, 1, VEIL_DOCOPT_IDENTITY},
-    {"input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE},
-    {"idempotent", 0, 0, OPT_IDEMPOTENT},
-    {"value-file", 0, 1, OPT_VALUE_FILE},
-    {"value-stdin", 0, 0, OPT_VALUE_STDIN},
-    {"help", 'h', 0, VEIL_DOCOPT_HELP},
-    {NULL, 0, 0, 0},
+	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
+	{ "idempotent", 0, 0, OPT_IDEMPOTENT },
+	{ "value-file", 0, 1, OPT_VALUE_FILE },
+	{ "value-stdin", 0, 0, OPT_VALUE_STDIN },
+	{ "help", 'h', 0, VEIL_DOCOPT_HELP },
+	{ NULL, 0, 0, 0 },
 };
 
 typedef struct set_args {
@@ -30,29 +30,32 @@ static void set_usage(FILE *f, void *ctx)
 	int unset = ((const set_args *)ctx)->unset;
 
 	if (unset)
-		fputs(
-		    "usage: veil unset [--identity F]... [--idempotent] FILE '[\"a\"][\"b\"]'\n"
-		    "\n"
-		    "Removes one key (or list item) of an encrypted file in place: its lines go,\n"
-		    "every other line stays byte-identical but for the sops block's mac and\n"
-		    "lastmodified. --idempotent: a missing key is not an error.\n",
-		    f);
+		fputs("usage: veil unset [--identity F]... [--idempotent] FILE '[\"a\"][\"b\"]'\n"
+		      "\n"
+		      "Removes one key (or list item) of an encrypted file in place: its lines "
+		      "go,\n"
+		      "every other line stays byte-identical but for the sops block's mac and\n"
+		      "lastmodified. --idempotent: a missing key is not an error.\n",
+		      f);
 	else
-		fputs(
-		    "usage: veil set [--identity F]... FILE '[\"a\"][\"b\"]' JSON-VALUE\n"
-		    "\n"
-		    "Sets one value of an encrypted file in place, as sops set does: the JSON\n"
-		    "value (a \"string\", number, true, false, null, an object or a list)\n"
-		    "replaces whatever is at the path, or fills a new key of a YAML or JSON block\n"
-		    "map, an INI section or a dotenv file. In YAML and JSON, missing keys on the\n"
-		    "way are made, an index past a list's end appends, a scalar in the way is\n"
-		    "replaced. In YAML an object or list is written in block style at the\n"
-		    "indentation of what it replaces (flow style inside flow collections, or\n"
-		    "over one), in JSON in the file's indentation; comments inside the old value\n"
-		    "go with it. Every new leaf is encrypted under the file's rules; every other\n"
-		    "value keeps its ciphertext, so a diff shows only those lines, mac and\n"
-		    "lastmodified. dotenv and INI values are strings: no object or list.\n",
-		    f);
+		fputs("usage: veil set [--identity F]... FILE '[\"a\"][\"b\"]' JSON-VALUE\n"
+		      "\n"
+		      "Sets one value of an encrypted file in place, as sops set does: the JSON\n"
+		      "value (a \"string\", number, true, false, null, an object or a list)\n"
+		      "replaces whatever is at the path, or fills a new key of a YAML or JSON "
+		      "block\n"
+		      "map, an INI section or a dotenv file. In YAML and JSON, missing keys on "
+		      "the\n"
+		      "way are made, an index past a list's end appends, a scalar in the way is\n"
+		      "replaced. In YAML an object or list is written in block style at the\n"
+		      "indentation of what it replaces (flow style inside flow collections, or\n"
+		      "over one), in JSON in the file's indentation; comments inside the old "
+		      "value\n"
+		      "go with it. Every new leaf is encrypted under the file's rules; every "
+		      "other\n"
+		      "value keeps its ciphertext, so a diff shows only those lines, mac and\n"
+		      "lastmodified. dotenv and INI values are strings: no object or list.\n",
+		      f);
 	fputs("\nExit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted, 51 MAC\n"
 	      "mismatch, 91 no such path, 100 no such file, 128 no identity opens the key.\n",
 	      f);
@@ -78,9 +81,14 @@ static int own_option(void *ctx, int id, const char *arg)
 static int parse(set_args *a, int argc, char **argv, char **operands)
 {
 	const char *cmd = a->unset ? "unset" : "set";
-	veil_cli_docspec spec = {.cmd = cmd, .opts = set_opts, .usage = set_usage,
-	                         .own = own_option, .ctx = a, .min_operands = 2,
-	                         .max_operands = 3, .writes_in_place = 1};
+	veil_cli_docspec spec = { .cmd = cmd,
+		                  .opts = set_opts,
+		                  .usage = set_usage,
+		                  .own = own_option,
+		                  .ctx = a,
+		                  .min_operands = 2,
+		                  .max_operands = 3,
+		                  .writes_in_place = 1 };
 	size_t want;
 	int rc;
 
@@ -211,7 +219,7 @@ static int apply_unset(char **out, size_t *out_len, veil_doc *doc, const veil_cl
 static int run(set_args *a)
 {
 	veil_cli_session s;
-	veil_cli_path p = {0};
+	veil_cli_path p = { 0 };
 	veil_doc *doc = NULL;
 	char *text = NULL, *vbuf = NULL;
 	size_t tlen = 0, vlen = 0;
@@ -268,7 +276,7 @@ done:
 
 static int set_main(int argc, char **argv, int unset)
 {
-	set_args a = {.unset = unset};
+	set_args a = { .unset = unset };
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	int rc;
 

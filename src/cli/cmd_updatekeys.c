@@ -9,9 +9,12 @@
 enum { OPT_CONFIG = VEIL_DOCOPT_OWN, OPT_YES };
 
 static const veil_opt updatekeys_opts[] = {
-    {"identity", 0, 1, VEIL_DOCOPT_IDENTITY}, {"input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE},
-    {"config", 0, 1, OPT_CONFIG},             {"yes", 'y', 0, OPT_YES},
-    {"help", 'h', 0, VEIL_DOCOPT_HELP},       {NULL, 0, 0, 0},
+	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
+	{ "config", 0, 1, OPT_CONFIG },
+	{ "yes", 'y', 0, OPT_YES },
+	{ "help", 'h', 0, VEIL_DOCOPT_HELP },
+	{ NULL, 0, 0, 0 },
 };
 
 typedef struct uk_args {
@@ -123,7 +126,7 @@ static int run(const uk_args *a)
 {
 	veil_sops_config *cfg = NULL;
 	const veil_sops_rule *r = NULL;
-	veil_sops_rekey old = {0};
+	veil_sops_rekey old = { 0 };
 	veil_identities *ids = NULL;
 	veil_doc *doc = NULL;
 	char *text = NULL, *out = NULL;
@@ -176,10 +179,15 @@ done:
 
 int veil_cli__cmd_updatekeys(int argc, char **argv)
 {
-	uk_args a = {0};
-	veil_cli_docspec spec = {.cmd = "updatekeys", .opts = updatekeys_opts,
-	                         .usage = updatekeys_usage, .own = own_option, .ctx = &a,
-	                         .min_operands = 1, .max_operands = 1, .writes_in_place = 1};
+	uk_args a = { 0 };
+	veil_cli_docspec spec = { .cmd = "updatekeys",
+		                  .opts = updatekeys_opts,
+		                  .usage = updatekeys_usage,
+		                  .own = own_option,
+		                  .ctx = &a,
+		                  .min_operands = 1,
+		                  .max_operands = 1,
+		                  .writes_in_place = 1 };
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	int rc;
 

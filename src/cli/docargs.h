@@ -39,7 +39,7 @@ typedef struct veil_cli_docspec {
 	void *ctx;
 	size_t min_operands, max_operands;
 	const char *operands_usage; /* the message for a wrong count (default: FILE) */
-	int writes_in_place; /* FILE is rewritten: stdin cannot be FILE */
+	int writes_in_place;        /* FILE is rewritten: stdin cannot be FILE */
 } veil_cli_docspec;
 
 /* Parses argv into d. 0; -1 after printing the help; or an exit code after

@@ -22,8 +22,7 @@ void veil_cli__k8s_keys_init(veil_k8s_keys *k, const char *cmd)
 	k->cmd = cmd;
 }
 
-static int push(veil_k8s_keys *k, const char **list, size_t *n, const char *opt,
-	const char *arg)
+static int push(veil_k8s_keys *k, const char **list, size_t *n, const char *opt, const char *arg)
 {
 	if (!arg || !*arg) {
 		veil_cli__usage(k->cmd, "--%s needs a value", opt);
@@ -208,7 +207,7 @@ static int load_project(veil_identities *ids, const char *dir)
 
 	if (!p || !*p) {
 		veil_cli__error("--project-keys: ARGOCD_APP_PROJECT_NAME is not set "
-				"(this option is for an Argo CD plugin)");
+		                "(this option is for an Argo CD plugin)");
 		return VEIL_EINVAL;
 	}
 	n = strlen(p);
@@ -221,7 +220,8 @@ static int load_project(veil_identities *ids, const char *dir)
 	}
 	if (i < n || n > 253 || p[0] == '.' || strstr(p, "..")) {
 		veil_cli__error("--project-keys: refusing project name \"%.64s\" (not a "
-				"Kubernetes object name)", p);
+		                "Kubernetes object name)",
+		                p);
 		return VEIL_EINVAL;
 	}
 	len = snprintf(path, sizeof(path), "%s/%s.agekey", dir, p);
@@ -284,7 +284,7 @@ int veil_cli__k8s_keys_identities(const veil_k8s_keys *k, veil_identities **out)
 		error = veil_cli__identities_default(ids, &source);
 		if (error == VEIL_ENOTFOUND) {
 			veil_cli__error("no identity: give --identity, --key-from-secret or "
-					"--project-keys, or set VEIL_AGE_KEY_FILE");
+			                "--project-keys, or set VEIL_AGE_KEY_FILE");
 		} else if (error < 0) {
 			veil_cli__lib_error(source ? source : "identity", error);
 		}

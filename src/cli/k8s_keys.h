@@ -51,11 +51,13 @@ enum {
 };
 
 /* Entries to put in a command's veil_opt table (before {NULL, 0, 0, 0}). */
-#define VEIL_K8S_KEYS_OPTS                                                  \
-	{ "identity", 0, 1, VEIL_K8S_OPT_IDENTITY },                        \
-	{ "key-from-secret", 0, 1, VEIL_K8S_OPT_KEY_FROM_SECRET },          \
-	{ "project-keys", 0, 1, VEIL_K8S_OPT_PROJECT_KEYS },                \
-	{ "kube-timeout", 0, 1, VEIL_K8S_OPT_KUBE_TIMEOUT }
+#define VEIL_K8S_KEYS_OPTS                                                 \
+	{ "identity", 0, 1, VEIL_K8S_OPT_IDENTITY },                       \
+	        { "key-from-secret", 0, 1, VEIL_K8S_OPT_KEY_FROM_SECRET }, \
+	        { "project-keys", 0, 1, VEIL_K8S_OPT_PROJECT_KEYS },       \
+	{                                                                  \
+		"kube-timeout", 0, 1, VEIL_K8S_OPT_KUBE_TIMEOUT            \
+	}
 
 typedef struct veil_k8s_keys {
 	const char *identities[VEIL_K8S_KEYS_MAX]; /* point into argv */
@@ -63,9 +65,9 @@ typedef struct veil_k8s_keys {
 	const char *secrets[VEIL_K8S_KEYS_MAX];
 	size_t nsecrets;
 	const char *project_dir;
-	long kube_timeout_ms;  /* 0 = VEIL_KUBE_TIMEOUT_MS or the default */
-	const char *cmd;       /* for usage messages */
-	const char *source;    /* after load: where the first identity came from */
+	long kube_timeout_ms; /* 0 = VEIL_KUBE_TIMEOUT_MS or the default */
+	const char *cmd;      /* for usage messages */
+	const char *source;   /* after load: where the first identity came from */
 } veil_k8s_keys;
 
 void veil_cli__k8s_keys_init(veil_k8s_keys *k, const char *cmd);

@@ -45,7 +45,7 @@ int veil_cli__identities_load(veil_identities *list, const char *path, const cha
 	/* A passphrase-encrypted identity file (as age -i accepts) asks for
 	 * its passphrase only when it is one. */
 	error = veil_identities_parse_ext(list, (const char *)data, len, path,
-		identity_file_passphrase, &ip);
+	                                  identity_file_passphrase, &ip);
 	veil_wipe_free(data, len);
 	return error;
 }
@@ -117,8 +117,8 @@ int veil_cli__recipients_add_arg(veil_recipients *list, const char *arg)
 	/* Never echo what may be a secret key pasted in the wrong place. */
 	if (!strncmp(arg, "AGE-", 4))
 		return veil_error_set(VEIL_EINVAL,
-			"-r was given an identity (a secret key), not a recipient; "
-			"use 'veil keygen -y' to get its recipient");
+		                      "-r was given an identity (a secret key), not a recipient; "
+		                      "use 'veil keygen -y' to get its recipient");
 	error = veil_recipient_parse(&r, arg, strlen(arg));
 	if (error < 0)
 		return error;

@@ -99,7 +99,6 @@ int veil_cli__lib_error(const char *context, int code)
 		context = "";
 	if (!names_cause(code) || mentions(msg, name))
 		name = "";
-	veil_cli__error("%s%s%s%s%s", context, *context ? ": " : "", name, *name ? ": " : "",
-		msg);
+	veil_cli__error("%s%s%s%s%s", context, *context ? ": " : "", name, *name ? ": " : "", msg);
 	return VEIL_EXIT_FAIL;
 }

@@ -5,8 +5,7 @@
 #include <string.h>
 #include "cli.h"
 
-void veil_cli__opt_init(veil_optstate *st, int argc, char **argv, char **operands,
-	const char *cmd)
+void veil_cli__opt_init(veil_optstate *st, int argc, char **argv, char **operands, const char *cmd)
 {
 	memset(st, 0, sizeof(*st));
 	st->argc = argc;
@@ -39,7 +38,7 @@ static int after_operand(veil_optstate *st, const char *arg)
 {
 	veil_cli__error("option '%s' given after the input '%s'", arg, st->operands[0]);
 	veil_cli__hint("options must come before the input file: veil %s [options] [INPUT]",
-		st->cmd);
+	               st->cmd);
 	return VEIL_OPT_ERROR;
 }
 

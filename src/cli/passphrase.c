@@ -11,7 +11,7 @@
 #include "util/fsutil.h"
 #include "util/secret.h"
 
-#define PASS_MAX 1024
+#define PASS_MAX      1024
 #define PASS_FILE_MAX (1024 * 1024)
 
 /* The first line of file, without its LF or CRLF. */
@@ -29,8 +29,8 @@ static int from_file(char *buf, size_t *len, const char *file)
 	if (n > 0 && data[n - 1] == '\r')
 		n--;
 	if (n > PASS_MAX) {
-		error = veil_error_set(VEIL_ELIMIT, "passphrase in %s is longer than %d bytes", file,
-			PASS_MAX);
+		error = veil_error_set(VEIL_ELIMIT, "passphrase in %s is longer than %d bytes",
+		                       file, PASS_MAX);
 		goto done;
 	}
 	memcpy(buf, data, n);
@@ -58,7 +58,7 @@ static int prompt_line(int fd, const char *prompt, char *buf, size_t *len)
 		return veil_error_set(VEIL_EIO, "cannot turn off echo: %s", strerror(errno));
 	if (write(fd, prompt, strlen(prompt)) < 0) {
 		error = veil_error_set(VEIL_EIO, "cannot write to the terminal: %s",
-			strerror(errno));
+		                       strerror(errno));
 		goto done;
 	}
 	for (;;) {
@@ -69,14 +69,15 @@ static int prompt_line(int fd, const char *prompt, char *buf, size_t *len)
 			continue;
 		if (r < 0) {
 			error = veil_error_set(VEIL_EIO, "reading the passphrase: %s",
-				veil_cli__interrupted() ? "interrupted" : strerror(errno));
+			                       veil_cli__interrupted() ? "interrupted"
+			                                               : strerror(errno));
 			goto done;
 		}
 		if (r == 0 || c == '\n')
 			break;
 		if (n == PASS_MAX) {
 			error = veil_error_set(VEIL_ELIMIT, "passphrase longer than %d bytes",
-				PASS_MAX);
+			                       PASS_MAX);
 			goto done;
 		}
 		buf[n++] = c;
@@ -97,8 +98,9 @@ static int from_tty(char *buf, size_t *len, const char *prompt, int confirm)
 
 	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
-		return veil_error_set(VEIL_ENOTFOUND,
-			"no terminal to ask for the passphrase (use --passphrase-file FILE)");
+		return veil_error_set(
+		        VEIL_ENOTFOUND,
+		        "no terminal to ask for the passphrase (use --passphrase-file FILE)");
 	error = prompt_line(fd, prompt, buf, len);
 	if (error < 0 || !confirm || *len == 0)
 		goto done;
@@ -119,7 +121,7 @@ done:
 }
 
 int veil_cli__passphrase_read(char **out, size_t *len, const char *file, const char *prompt,
-	int confirm)
+                              int confirm)
 {
 	char *buf = veil_secure_alloc(PASS_MAX + 1);
 	size_t n = 0;

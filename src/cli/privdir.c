@@ -22,7 +22,7 @@ static int usable_base(const char *base)
 
 int veil_cli__privdir_make(char dir[VEIL_CLI_PRIVDIR_MAX])
 {
-	const char *bases[] = {getenv("XDG_RUNTIME_DIR"), "/dev/shm", getenv("TMPDIR"), "/tmp"};
+	const char *bases[] = { getenv("XDG_RUNTIME_DIR"), "/dev/shm", getenv("TMPDIR"), "/tmp" };
 
 	dir[0] = '\0';
 	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
@@ -47,8 +47,8 @@ static void wipe_file(int dirfd, const char *name)
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		for (off_t done = 0; done < st.st_size;) {
 			size_t n = (size_t)(st.st_size - done) < sizeof(zeros)
-			               ? (size_t)(st.st_size - done)
-			               : sizeof(zeros);
+			                   ? (size_t)(st.st_size - done)
+			                   : sizeof(zeros);
 			ssize_t w = write(fd, zeros, n);
 			if (w <= 0)
 				break;

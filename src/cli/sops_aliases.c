@@ -45,12 +45,12 @@ void veil_cli__warn_encrypted_aliases(const veil_doc *doc, const char *file)
 
 		if (!root || !(alias = encrypted_alias(doc, root, 0)))
 			continue;
-		veil_cli__warning("%s: the alias *%s refers to encrypted values: veil decrypts it, "
-		                  "but sops, Flux, ksops and sops-age expand aliases and then fail "
-		                  "to authenticate the copy; write the value out in full where it "
-		                  "is used if those tools must read this file",
-		                  file, alias->target && alias->target->anchor ?
-		                  alias->target->anchor : "?");
+		veil_cli__warning(
+		        "%s: the alias *%s refers to encrypted values: veil decrypts it, "
+		        "but sops, Flux, ksops and sops-age expand aliases and then fail "
+		        "to authenticate the copy; write the value out in full where it "
+		        "is used if those tools must read this file",
+		        file, alias->target && alias->target->anchor ? alias->target->anchor : "?");
 		return;
 	}
 }

@@ -74,7 +74,7 @@ int veil_cli__doc_load(veil_doc **doc, char **text, size_t *len, const char *pat
 		*text = NULL;
 	if ((rc = veil_cli__doc_read(&data, len, path)) != 0)
 		return rc;
-	if (!text)	/* the document keeps the read buffer: a big file is held once */
+	if (!text) /* the document keeps the read buffer: a big file is held once */
 		return veil_cli__doc_parse_taken(doc, data, *len, path, fmt);
 	*text = data;
 	error = veil_doc_parse(doc, veil_cli__doc_format(path, fmt), data, *len,

@@ -83,8 +83,8 @@ int veil_cli__splice2(char **out, size_t *out_len, const char *src, size_t len, 
  * missing "a"), or NULL when json goes there as it is. VEIL_ENOTFOUND
  * otherwise (a key in a list, an index in a map).
  */
-int veil_cli__set_missing(veil_node *root, const veil_cli_path *p, const char *json,
-                          size_t *steps, char **wrapped, int *append);
+int veil_cli__set_missing(veil_node *root, const veil_cli_path *p, const char *json, size_t *steps,
+                          char **wrapped, int *append);
 
 /* Just past the last byte of n's last leaf: the end of n's text (a block
  * collection's own span runs on over what follows it). */

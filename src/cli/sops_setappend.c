@@ -89,7 +89,7 @@ int veil_cli__flow_map_add(char **out, size_t *out_len, const char *src, size_t 
 	n += (size_t)snprintf(ins, sizeof(ins), ", \"");
 	for (const char *c = key; *c; c++)
 		n += (size_t)snprintf(ins + n, sizeof(ins) - n,
-		                      *c == '"' || *c == '\\' ? "\\%c"
+		                      *c == '"' || *c == '\\'    ? "\\%c"
 		                      : (unsigned char)*c < 0x20 ? "\\x%02x"
 		                                                 : "%c",
 		                      (unsigned char)*c);

@@ -99,7 +99,7 @@ static int emit(jlay *j, const veil_cli_jvalue *jv, size_t i, size_t level)
 int veil_cli__set_layout_json(char **out, size_t *out_len, const veil_doc *doc, const char *src,
                               size_t len, const veil_node *n, const veil_cli_jvalue *jv)
 {
-	jlay j = {.eol = "\n", .b = VEIL_BUF_INIT(8 * VEIL_CLI_SETJSON_MAX)};
+	jlay j = { .eol = "\n", .b = VEIL_BUF_INIT(8 * VEIL_CLI_SETJSON_MAX) };
 	const char *nl = memchr(src, '\n', len);
 	size_t ls;
 	int error;
@@ -113,7 +113,7 @@ int veil_cli__set_layout_json(char **out, size_t *out_len, const veil_doc *doc, 
 		j.eol = "\r\n";
 	/* an empty {} or [] says nothing about the layout: its parent does */
 	j.multi = n->kind == VEIL_NODE_SCALAR || !n->nitems ? spans_lines(src, n->parent)
-	                                                   : spans_lines(src, n);
+	                                                    : spans_lines(src, n);
 	ls = veil_cli__line_start(src, n->span.start);
 	j.base = src + ls;
 	j.base_len = indent_len(src, ls);
@@ -123,7 +123,8 @@ int veil_cli__set_layout_json(char **out, size_t *out_len, const veil_doc *doc, 
 		                          (const char *)j.b.data, j.b.len, n->span.end, n->span.end,
 		                          NULL, 0);
 	else if (error == VEIL_ELIMIT)
-		error = veil_error_set(VEIL_ELIMIT, "value: over %u bytes once laid out in the file",
+		error = veil_error_set(VEIL_ELIMIT,
+		                       "value: over %u bytes once laid out in the file",
 		                       8 * VEIL_CLI_SETJSON_MAX);
 	veil_buf_dispose(&j.b);
 	return error;

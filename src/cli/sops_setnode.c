@@ -68,11 +68,11 @@ static int through_alias(veil_node *root, const veil_cli_path *p)
 		const veil_node *at = veil_cli__path_find(root, p, i + 1);
 
 		if (at && at->kind == VEIL_NODE_ALIAS)
-			return veil_error_set(VEIL_EUNSUPPORTED,
-			                      "set: the path goes through a YAML alias (*%s); set the "
-			                      "value under its anchor instead",
-			                      at->target && at->target->anchor ? at->target->anchor
-			                                                       : "?");
+			return veil_error_set(
+			        VEIL_EUNSUPPORTED,
+			        "set: the path goes through a YAML alias (*%s); set the "
+			        "value under its anchor instead",
+			        at->target && at->target->anchor ? at->target->anchor : "?");
 	}
 	return 0;
 }
@@ -92,8 +92,8 @@ static int check_render(const char *text, size_t len, const veil_cli_session *s,
 	if ((error = veil_cli__jvalue_apply(jv, 0, d, m, 1)) == 0) {
 		for (m = m->parent, n = n->parent; m && n && !error; m = m->parent, n = n->parent)
 			if (count_items(m) != count_items(n))
-				error = veil_error_set(VEIL_ERROR,
-				                       "set: the value did not read back as written");
+				error = veil_error_set(
+				        VEIL_ERROR, "set: the value did not read back as written");
 	}
 	veil_doc_free(d);
 	return error;
@@ -134,8 +134,8 @@ static int wrap(char **out, const veil_cli_path *p, size_t from, const char *jso
 	return *out ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
 }
 
-int veil_cli__set_missing(veil_node *root, const veil_cli_path *p, const char *json,
-                          size_t *steps, char **wrapped, int *append)
+int veil_cli__set_missing(veil_node *root, const veil_cli_path *p, const char *json, size_t *steps,
+                          char **wrapped, int *append)
 {
 	size_t k = p->n - 1;
 	veil_node *at;
@@ -164,7 +164,7 @@ int veil_cli__set_node(char **out, size_t *out_len, veil_doc *doc, const char *s
                        const veil_cli_session *s, const veil_cli_path *p, veil_node *n,
                        const char *json)
 {
-	veil_cli_jvalue jv = {0};
+	veil_cli_jvalue jv = { 0 };
 	veil_doc *laid = NULL;
 	char *text = NULL;
 	size_t tlen = 0;
@@ -177,13 +177,12 @@ int veil_cli__set_node(char **out, size_t *out_len, veil_doc *doc, const char *s
 	    (error = through_alias(veil_doc_root(doc, 0), p)) < 0)
 		goto done;
 	error = s->fmt == VEIL_FMT_JSON
-	            ? veil_cli__set_layout_json(&text, &tlen, doc, src, len, n, &jv)
-	            : veil_cli__set_layout_yaml(&text, &tlen, doc, src, len, n, &jv);
+	                ? veil_cli__set_layout_json(&text, &tlen, doc, src, len, n, &jv)
+	                : veil_cli__set_layout_yaml(&text, &tlen, doc, src, len, n, &jv);
 	if (error < 0 || (error = veil_doc_parse(&laid, s->fmt, text, tlen, s->file)) < 0)
 		goto done;
-	if ((error = veil_cli__jvalue_apply(&jv, 0, laid,
-	                                    veil_cli__path_find(veil_doc_root(laid, 0), p, p->n),
-	                                    0)) < 0 ||
+	if ((error = veil_cli__jvalue_apply(
+	             &jv, 0, laid, veil_cli__path_find(veil_doc_root(laid, 0), p, p->n), 0)) < 0 ||
 	    (error = veil_doc_render(out, out_len, laid)) < 0)
 		goto done;
 	error = check_render(*out, *out_len, s, p, n, &jv);

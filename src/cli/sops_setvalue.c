@@ -195,9 +195,10 @@ static int check_duplicates(const veil_cli_jvalue *jv)
 		qsort(keys, k, sizeof(*keys), key_cmp);
 		for (size_t j = 1; j < k && !error; j++)
 			if (!key_cmp(&keys[j - 1], &keys[j]))
-				error = veil_error_set(VEIL_EINVAL, "value: duplicate key '%.*s'",
-				                       (int)(keys[j]->key_len > 60 ? 60 : keys[j]->key_len),
-				                       keys[j]->key);
+				error = veil_error_set(
+				        VEIL_EINVAL, "value: duplicate key '%.*s'",
+				        (int)(keys[j]->key_len > 60 ? 60 : keys[j]->key_len),
+				        keys[j]->key);
 	}
 	free(keys);
 	return error;
@@ -205,7 +206,7 @@ static int check_duplicates(const veil_cli_jvalue *jv)
 
 int veil_cli__jvalue_parse(veil_cli_jvalue *jv, const char *json, int max_depth)
 {
-	jparse ps = {.jv = jv, .text = json, .c = json, .max_depth = max_depth};
+	jparse ps = { .jv = jv, .text = json, .c = json, .max_depth = max_depth };
 	size_t len = strlen(json);
 	int error;
 
@@ -276,9 +277,8 @@ int veil_cli__jvalue_apply(const veil_cli_jvalue *jv, size_t i, veil_doc *doc, v
 			continue;
 		if (j >= v->end)
 			return mismatch();
-		if (v->kind == VEIL_NODE_MAP &&
-		    (!item->key || item->key_len != jv->v[j].key_len ||
-		     memcmp(item->key, jv->v[j].key, item->key_len)))
+		if (v->kind == VEIL_NODE_MAP && (!item->key || item->key_len != jv->v[j].key_len ||
+		                                 memcmp(item->key, jv->v[j].key, item->key_len)))
 			return mismatch();
 		if ((error = veil_cli__jvalue_apply(jv, j, doc, item, check)) < 0)
 			return error;

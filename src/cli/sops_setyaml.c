@@ -95,8 +95,8 @@ static int needs_escape(unsigned long cp)
  * 1.1 or 1.2 boolean or null word (any case). Others are double-quoted. */
 static int plain_key(const char *k, size_t n)
 {
-	static const char *const words[] = {"y",   "n",    "yes",   "no",   "on",
-	                                    "off", "true", "false", "null", NULL};
+	static const char *const words[] = { "y",   "n",    "yes",   "no",   "on",
+		                             "off", "true", "false", "null", NULL };
 	static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_";
 
 	for (size_t i = 0, len; i < n; i += len) {
@@ -104,7 +104,7 @@ static int plain_key(const char *k, size_t n)
 
 		if (cp >= 0xa1 ? needs_escape(cp)
 		               : !memchr(letters, (int)cp, sizeof(letters) - 1) &&
-		                     (i == 0 || !memchr("0123456789.-/", (int)cp, 13)))
+		                         (i == 0 || !memchr("0123456789.-/", (int)cp, 13)))
 			return 0;
 	}
 	for (size_t w = 0; words[w]; w++)
@@ -189,7 +189,8 @@ static int emit_block(ylay *y, const veil_cli_jvalue *jv, size_t i, size_t inden
 		if (error < 0)
 			break;
 		if (veil_cli__jv_block(c) && v->kind == VEIL_NODE_MAP) {
-			size_t in = c->kind == VEIL_NODE_SEQ ? (size_t)y->seq_indent : (size_t)y->step;
+			size_t in =
+			        c->kind == VEIL_NODE_SEQ ? (size_t)y->seq_indent : (size_t)y->step;
 
 			error = emit_block(y, jv, j, indent + in, 0);
 		} else if ((error = puts_(y, " ")) == 0) {
@@ -262,7 +263,7 @@ static int head_point(const ylay *y, const veil_node *n, size_t *h, size_t *drop
 			if (parent->items[i]->kind != VEIL_NODE_COMMENT)
 				prev = parent->items[i];
 		k = prev ? veil_cli__line_end(y->src, y->len, veil_cli__last_leaf_end(y->src, prev))
-			 : parent->span.start;
+		         : parent->span.start;
 		while (prev && k < y->len) {
 			k += strspn(y->src + k, " \t\r\n");
 			if (k >= y->len || y->src[k] != '#')
@@ -294,8 +295,8 @@ static int space_before(ylay *y, size_t a)
 	return 0;
 }
 
-static int detach(char **out, size_t *out_len, ylay *y, size_t a1, size_t b1, size_t a2,
-                  size_t b2, int first)
+static int detach(char **out, size_t *out_len, ylay *y, size_t a1, size_t b1, size_t a2, size_t b2,
+                  int first)
 {
 	/* first: the text replaces [a1, b1), else it goes at [a2, b2) */
 	const char *t = (const char *)y->b.data;
@@ -355,12 +356,13 @@ static int replace_token(char **out, size_t *out_len, ylay *y, const veil_node *
 	for (a0 = a; a0 > 0 && (y->src[a0 - 1] == ' ' || y->src[a0 - 1] == '\t'); a0--)
 		;
 	y->started = 1;
-	error = emit_block(y, jv, 0,
-	                   n->parent->kind == VEIL_NODE_MAP
-	                       ? col_of(y->src, n->key_span.start) +
-	                             (size_t)(v->kind == VEIL_NODE_SEQ ? y->seq_indent : y->step)
-	                       : col_of(y->src, a),
-	                   0);
+	error = emit_block(
+	        y, jv, 0,
+	        n->parent->kind == VEIL_NODE_MAP
+	                ? col_of(y->src, n->key_span.start) +
+	                          (size_t)(v->kind == VEIL_NODE_SEQ ? y->seq_indent : y->step)
+	                : col_of(y->src, a),
+	        0);
 	return error < 0 ? error : detach(out, out_len, y, a0, b, e, e, 0);
 }
 
@@ -377,7 +379,8 @@ static int replace_block(char **out, size_t *out_len, ylay *y, const veil_node *
 	/* full-line comments at the end, left of the items ("key:\n- a\n# c"
 	 * at the key's column), are the parent's */
 	while (last > 1 && n->parent->kind == VEIL_NODE_MAP &&
-	       n->items[last - 1]->kind == VEIL_NODE_COMMENT && !n->items[last - 1]->inline_comment &&
+	       n->items[last - 1]->kind == VEIL_NODE_COMMENT &&
+	       !n->items[last - 1]->inline_comment &&
 	       col_of(y->src, n->items[last - 1]->span.start) <= col_of(y->src, n->key_span.start))
 		last--;
 	e = veil_cli__line_end(y->src, y->len, veil_cli__last_leaf_end(y->src, n->items[last - 1]));
@@ -424,7 +427,9 @@ static int replace_block(char **out, size_t *out_len, ylay *y, const veil_node *
 int veil_cli__set_layout_yaml(char **out, size_t *out_len, const veil_doc *doc, const char *src,
                               size_t len, const veil_node *n, const veil_cli_jvalue *jv)
 {
-	ylay y = {.src = src, .len = len, .eol = "\n", .b = VEIL_BUF_INIT(8 * VEIL_CLI_SETJSON_MAX)};
+	ylay y = {
+		.src = src, .len = len, .eol = "\n", .b = VEIL_BUF_INIT(8 * VEIL_CLI_SETJSON_MAX)
+	};
 	const char *nl = memchr(src, '\n', len);
 	int error;
 
@@ -443,7 +448,8 @@ int veil_cli__set_layout_yaml(char **out, size_t *out_len, const veil_doc *doc, 
 	else
 		error = replace_token(out, out_len, &y, n, jv);
 	if (error == VEIL_ELIMIT) /* deep and wide: its indentation adds up */
-		error = veil_error_set(VEIL_ELIMIT, "value: over %u bytes once laid out in the file",
+		error = veil_error_set(VEIL_ELIMIT,
+		                       "value: over %u bytes once laid out in the file",
 		                       8 * VEIL_CLI_SETJSON_MAX);
 	veil_buf_dispose(&y.b);
 	return error;

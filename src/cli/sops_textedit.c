@@ -107,7 +107,7 @@ static int plain_key(const char *key)
 {
 	return *key &&
 	       strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
-	           strlen(key);
+	               strlen(key);
 }
 
 int veil_cli__text_insert(char **out, size_t *out_len, const char *src, size_t len,
@@ -146,19 +146,22 @@ int veil_cli__text_insert(char **out, size_t *out_len, const char *src, size_t l
 		return veil_error_set(VEIL_EUNSUPPORTED, "set: indentation too deep");
 	if (fmt == VEIL_FMT_JSON) {
 		at = last->span.end;
-		snprintf(line, sizeof(line), ",%s%.*s\"%s\": null", eol, (int)indent, src + ls, key);
+		snprintf(line, sizeof(line), ",%s%.*s\"%s\": null", eol, (int)indent, src + ls,
+		         key);
 		return splice(out, out_len, src, len, at, at, line);
 	}
 	/* after the last item's last line (a nested block map's own span runs
 	 * on), at its key's column ("- a: 1" puts it after the "- ") */
-	le = own_line_end(src, len, fmt == VEIL_FMT_YAML ? veil_cli__last_leaf_end(src, last)
-	                                                 : last->span.end);
+	le = own_line_end(src, len,
+	                  fmt == VEIL_FMT_YAML ? veil_cli__last_leaf_end(src, last)
+	                                       : last->span.end);
 	if (le == (size_t)-1)
 		return veil_error_set(VEIL_EUNSUPPORTED,
 		                      "set: the map's last item is not on its own line");
 	if (fmt == VEIL_FMT_YAML)
-		snprintf(line, sizeof(line), "%s%*s%s: null%s", le && src[le - 1] != '\n' ? eol : "",
-		         (int)(last->key_span.start - ls), "", key, eol);
+		snprintf(line, sizeof(line), "%s%*s%s: null%s",
+		         le && src[le - 1] != '\n' ? eol : "", (int)(last->key_span.start - ls), "",
+		         key, eol);
 	else
 		snprintf(line, sizeof(line), "%s%.*s%s = x%s", le && src[le - 1] != '\n' ? eol : "",
 		         (int)indent, src + ls, key, eol);

@@ -90,7 +90,7 @@ static inline char *doc_test_fixture(const char *rel, size_t *len)
 }
 
 static inline veil_doc *doc_test_parse(const veil_codec *codec, veil_doc_format fmt,
-	const char *src, size_t len, const char *name)
+                                       const char *src, size_t len, const char *name)
 {
 	veil_doc *doc = NULL;
 
@@ -102,8 +102,7 @@ static inline veil_doc *doc_test_parse(const veil_codec *codec, veil_doc_format 
 }
 
 /* Every scalar and comment under node, in document order. */
-static inline size_t doc_test_leaves(const veil_node *node, veil_node **out, size_t cap,
-	size_t n)
+static inline size_t doc_test_leaves(const veil_node *node, veil_node **out, size_t cap, size_t n)
 {
 	size_t i;
 
@@ -143,8 +142,8 @@ static inline const veil_node *doc_test_at(const veil_node *n, const char *path)
 
 static inline int doc_test_is(const veil_node *n, const char *value)
 {
-	return n && n->value && n->value_len == strlen(value) && !memcmp(n->value, value,
-		n->value_len);
+	return n && n->value && n->value_len == strlen(value) &&
+	       !memcmp(n->value, value, n->value_len);
 }
 
 static inline char *doc_test_render(veil_doc *doc, size_t *len)
@@ -179,8 +178,8 @@ static inline int doc_test_same_skeleton(const veil_doc *a, const veil_doc *b)
 		pa = la[i]->span.end;
 		pb = lb[i]->span.end;
 	}
-	return a->src_len - pa == b->src_len - pb && !memcmp(a->src + pa, b->src + pb,
-		a->src_len - pa);
+	return a->src_len - pa == b->src_len - pb &&
+	       !memcmp(a->src + pa, b->src + pb, a->src_len - pa);
 }
 
 /*
@@ -190,7 +189,8 @@ static inline int doc_test_same_skeleton(const veil_doc *a, const veil_doc *b)
  * checks along the way; *exact says whether it equals the source.
  */
 static inline char *doc_test_round_trip(const veil_codec *codec, veil_doc_format fmt,
-	const char *src, size_t len, size_t *out_len, size_t *nleaves)
+                                        const char *src, size_t len, size_t *out_len,
+                                        size_t *nleaves)
 {
 	static veil_node *l1[DOC_TEST_MAX_LEAVES], *l2[DOC_TEST_MAX_LEAVES];
 	veil_doc *a = doc_test_parse(codec, fmt, src, len, "a"), *b = NULL;
@@ -205,8 +205,10 @@ static inline char *doc_test_round_trip(const veil_codec *codec, veil_doc_format
 	if (n > DOC_TEST_MAX_LEAVES)
 		goto done;
 	for (i = 0; i < n && ok; i++) {
-		snprintf(fake, sizeof(fake), "ENC[AES256_GCM,data:ZmFrZS0%zu=,iv:aXYtMDAwMDAwMD"
-			"AwMDAwMDAwMDAwMDAwMDAwMDAwMA==,tag:dGFnLTAwMDAwMDAwMA==,type:str]", i);
+		snprintf(fake, sizeof(fake),
+		         "ENC[AES256_GCM,data:ZmFrZS0%zu=,iv:aXYtMDAwMDAwMD"
+		         "AwMDAwMDAwMDAwMDAwMDAwMDAwMA==,tag:dGFnLTAwMDAwMDAwMA==,type:str]",
+		         i);
 		ok = veil_doc_set_value(a, l1[i], fake, strlen(fake), VEIL_SCALAR_STR) == 0;
 		if (!ok)
 			fprintf(stderr, "  set %zu: %s\n", i, veil_error_last());
@@ -221,11 +223,14 @@ static inline char *doc_test_round_trip(const veil_codec *codec, veil_doc_format
 	n2 = doc_test_leaves(b->roots[0], l2, DOC_TEST_MAX_LEAVES, 0);
 	CHECK_INT(n2, n);
 	for (i = 0; i < n && i < n2 && ok; i++) {
-		snprintf(fake, sizeof(fake), "ENC[AES256_GCM,data:ZmFrZS0%zu=,iv:aXYtMDAwMDAwMD"
-			"AwMDAwMDAwMDAwMDAwMDAwMDAwMA==,tag:dGFnLTAwMDAwMDAwMA==,type:str]", i);
+		snprintf(fake, sizeof(fake),
+		         "ENC[AES256_GCM,data:ZmFrZS0%zu=,iv:aXYtMDAwMDAwMD"
+		         "AwMDAwMDAwMDAwMDAwMDAwMDAwMA==,tag:dGFnLTAwMDAwMDAwMA==,type:str]",
+		         i);
 		CHECK(doc_test_is(l2[i], fake));
 		ok = veil_doc_set_value(b, l2[i], l1[i]->value, l1[i]->value_len,
-			l1[i]->kind == VEIL_NODE_SCALAR ? l1[i]->type : VEIL_SCALAR_STR) == 0;
+		                        l1[i]->kind == VEIL_NODE_SCALAR ? l1[i]->type
+		                                                        : VEIL_SCALAR_STR) == 0;
 		if (!ok)
 			fprintf(stderr, "  set back %zu: %s\n", i, veil_error_last());
 	}
@@ -240,10 +245,11 @@ done:
 	return back;
 }
 
-#define DOC_TEST_ARMOR "-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\n" \
+#define DOC_TEST_ARMOR                                                           \
+	"-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\n" \
 	"-----END AGE ENCRYPTED FILE-----\n"
 #define DOC_TEST_RECIPIENT "age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29"
-#define DOC_TEST_MAC "ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]"
+#define DOC_TEST_MAC       "ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]"
 
 static inline veil_node *doc_test_scalar(veil_doc *doc, const char *v, veil_scalar_type t)
 {
@@ -258,17 +264,17 @@ static inline veil_node *doc_test_meta(veil_doc *doc, const char *version)
 	int rc = !m || !age || !e;
 
 	rc |= veil_doc_add_item(e, "enc", doc_test_scalar(doc, DOC_TEST_ARMOR, VEIL_SCALAR_STR));
-	rc |= veil_doc_add_item(e, "recipient", doc_test_scalar(doc, DOC_TEST_RECIPIENT,
-		VEIL_SCALAR_STR));
+	rc |= veil_doc_add_item(e, "recipient",
+	                        doc_test_scalar(doc, DOC_TEST_RECIPIENT, VEIL_SCALAR_STR));
 	rc |= veil_doc_add_item(age, NULL, e);
 	rc |= veil_doc_add_item(m, "age", age);
-	rc |= veil_doc_add_item(m, "lastmodified", doc_test_scalar(doc, "2026-01-02T03:04:05Z",
-		VEIL_SCALAR_STR));
+	rc |= veil_doc_add_item(m, "lastmodified",
+	                        doc_test_scalar(doc, "2026-01-02T03:04:05Z", VEIL_SCALAR_STR));
 	rc |= veil_doc_add_item(m, "mac", doc_test_scalar(doc, DOC_TEST_MAC, VEIL_SCALAR_STR));
-	rc |= veil_doc_add_item(m, "mac_only_encrypted", doc_test_scalar(doc, "true",
-		VEIL_SCALAR_BOOL));
-	rc |= veil_doc_add_item(m, "unencrypted_suffix", doc_test_scalar(doc, "_unencrypted",
-		VEIL_SCALAR_STR));
+	rc |= veil_doc_add_item(m, "mac_only_encrypted",
+	                        doc_test_scalar(doc, "true", VEIL_SCALAR_BOOL));
+	rc |= veil_doc_add_item(m, "unencrypted_suffix",
+	                        doc_test_scalar(doc, "_unencrypted", VEIL_SCALAR_STR));
 	rc |= veil_doc_add_item(m, "version", doc_test_scalar(doc, version, VEIL_SCALAR_STR));
 	return rc ? NULL : m;
 }
@@ -285,7 +291,7 @@ static inline void doc_test_check_meta(const veil_node *m, const char *version)
 	CHECK(doc_test_is(doc_test_at(m, "mac"), DOC_TEST_MAC));
 	CHECK(doc_test_is(doc_test_at(m, "mac_only_encrypted"), "true"));
 	CHECK(doc_test_at(m, "mac_only_encrypted") &&
-		doc_test_at(m, "mac_only_encrypted")->type == VEIL_SCALAR_BOOL);
+	      doc_test_at(m, "mac_only_encrypted")->type == VEIL_SCALAR_BOOL);
 	CHECK(doc_test_is(doc_test_at(m, "version"), version));
 }
 
@@ -294,7 +300,7 @@ static inline void doc_test_check_meta(const veil_node *m, const char *version)
  * the result must be src exactly. Returns the render with metadata.
  */
 static inline char *doc_test_meta_round_trip(const veil_codec *codec, veil_doc_format fmt,
-	const char *src, size_t len, size_t *with_len)
+                                             const char *src, size_t len, size_t *with_len)
 {
 	veil_doc *a = doc_test_parse(codec, fmt, src, len, "a"), *b = NULL;
 	char *with = NULL, *without = NULL;

@@ -27,8 +27,8 @@ void free_keys(struct keys *k)
 
 char *encrypt_text(const char *text, struct keys *k, veil_sops_encrypt_options *o)
 {
-	const char *age[1] = {k->recipient};
-	veil_sops_key_group g = {age, 1};
+	const char *age[1] = { k->recipient };
+	veil_sops_key_group g = { age, 1 };
 	veil_doc *doc = NULL;
 	char *out = NULL;
 	size_t len;

@@ -83,8 +83,7 @@ TEST(test_age_api__wrong_identity_is_no_match_naming_the_types)
 	size_t ct_len = 0, back_len = 0;
 
 	CHECK_INT(veil_age_encrypt_mem(&ct, &ct_len, (const uint8_t *)"hi", 2, rs, NULL), 0);
-	CHECK_INT(veil_age_decrypt_mem(&back, &back_len, ct, ct_len, other, NULL),
-		VEIL_ENOMATCH);
+	CHECK_INT(veil_age_decrypt_mem(&back, &back_len, ct, ct_len, other, NULL), VEIL_ENOMATCH);
 	CHECK(strstr(veil_error_last(), "recipients (X25519)") != NULL);
 	CHECK(back == NULL);
 	free(ct);
@@ -108,8 +107,9 @@ TEST(test_age_api__modified_header_fails_the_mac)
 	memcpy(mod, ct, 22);
 	memcpy(mod + 22, grease, sizeof(grease) - 1);
 	memcpy(mod + 22 + sizeof(grease) - 1, ct + 22, ct_len - 22);
-	CHECK_INT(veil_age_decrypt_mem(&back, &back_len, mod, ct_len + sizeof(grease) - 1, ids,
-		NULL), VEIL_EMAC);
+	CHECK_INT(
+	        veil_age_decrypt_mem(&back, &back_len, mod, ct_len + sizeof(grease) - 1, ids, NULL),
+	        VEIL_EMAC);
 	CHECK(strstr(veil_error_last(), "header MAC mismatch") != NULL);
 	/* Cut inside the nonce: a header failure, reported before any payload. */
 	{
@@ -117,10 +117,10 @@ TEST(test_age_api__modified_header_fails_the_mac)
 		size_t hdr = (size_t)(mac - ct) + 5 + 43 + 1;
 
 		CHECK_INT(veil_age_decrypt_mem(&back, &back_len, ct, hdr + 10, ids, NULL),
-			VEIL_EFORMAT);
+		          VEIL_EFORMAT);
 		CHECK(strstr(veil_error_last(), "nonce") != NULL);
 		CHECK_INT(veil_age_decrypt_mem(&back, &back_len, ct, hdr + 16, ids, NULL),
-			VEIL_EPAYLOAD);
+		          VEIL_EPAYLOAD);
 	}
 	free(mod);
 	free(ct);
@@ -177,31 +177,31 @@ TEST(test_age_api__encrypt_refuses_mixed_scrypt_and_no_recipients)
 	CHECK_INT(veil_recipient_from_passphrase(&r, "pw", 2, 10), 0);
 	veil_recipients_add(rs, r);
 	CHECK_INT(veil_age_encrypt_mem(&ct, &ct_len, (const uint8_t *)"x", 1, rs, NULL),
-		VEIL_EINVAL);
+	          VEIL_EINVAL);
 	CHECK(ct == NULL);
 	veil_recipients_free(rs);
 	veil_recipients_new(&rs);
 	CHECK_INT(veil_age_encrypt_mem(&ct, &ct_len, (const uint8_t *)"x", 1, rs, NULL),
-		VEIL_EINVAL);
+	          VEIL_EINVAL);
 	veil_recipients_free(rs);
 	veil_identity_free(id);
 }
 
 TEST(test_age_api__scrypt_with_another_stanza_is_a_header_failure)
 {
-	static const char file[] =
-		"age-encryption.org/v1\n"
-		"-> scrypt AAAAAAAAAAAAAAAAAAAAAA 10\n"
-		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
-		"-> X25519 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
-		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
-		"--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
+	static const char file[] = "age-encryption.org/v1\n"
+	                           "-> scrypt AAAAAAAAAAAAAAAAAAAAAA 10\n"
+	                           "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+	                           "-> X25519 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+	                           "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+	                           "--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
 	veil_identities *ids = identities_of(new_x25519());
 	uint8_t *back = NULL;
 	size_t back_len = 0;
 
 	CHECK_INT(veil_age_decrypt_mem(&back, &back_len, (const uint8_t *)file, sizeof(file) - 1,
-		ids, NULL), VEIL_EFORMAT);
+	                               ids, NULL),
+	          VEIL_EFORMAT);
 	CHECK(strstr(veil_error_last(), "scrypt") != NULL);
 	veil_identities_free(ids);
 }
@@ -226,8 +226,7 @@ TEST(test_age_api__armor_is_detected_and_strict)
 	free(back);
 	memcpy(mod, "junk!\n", 6);
 	memcpy(mod + 6, ct, ct_len);
-	CHECK_INT(veil_age_decrypt_mem(&back, &back_len, mod, ct_len + 6, ids, NULL),
-		VEIL_EARMOR);
+	CHECK_INT(veil_age_decrypt_mem(&back, &back_len, mod, ct_len + 6, ids, NULL), VEIL_EARMOR);
 	free(mod);
 	free(ct);
 	veil_recipients_free(rs);

@@ -85,8 +85,8 @@ TEST(test_age_armor__writer_wraps_at_64_columns_with_end_line)
 			CHECK(got.len == want.len && !memcmp(got.data, want.data, got.len));
 			CHECK_INT(dearmor(&back, (const char *)got.data, got.len, j == 0), 0);
 			CHECK_INT(back.len, sizes[i]);
-			CHECK(back.len == sizes[i] && (sizes[i] == 0 ||
-							  !memcmp(back.data, data, sizes[i])));
+			CHECK(back.len == sizes[i] &&
+			      (sizes[i] == 0 || !memcmp(back.data, data, sizes[i])));
 			veil_buf_dispose(&got);
 			veil_buf_dispose(&back);
 		}
@@ -96,9 +96,9 @@ TEST(test_age_armor__writer_wraps_at_64_columns_with_end_line)
 }
 
 #define BEGIN VEIL_ARMOR_BEGIN "\n"
-#define END VEIL_ARMOR_END "\n"
-#define FULL "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBURWlGMHlwcXIrYnB2Y3FY"
-#define LAST "yPC8DpksHoMx+2Y="
+#define END   VEIL_ARMOR_END "\n"
+#define FULL  "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBURWlGMHlwcXIrYnB2Y3FY"
+#define LAST  "yPC8DpksHoMx+2Y="
 
 static int dearmor_str(const char *text, size_t *len)
 {
@@ -127,7 +127,8 @@ TEST(test_age_armor__reader_accepts_valid_variants)
 	CHECK_INT(dearmor_str(BEGIN FULL "\n" FULL "\n" END, &n), 0);
 	CHECK_INT(n, 96);
 	CHECK_INT(dearmor_str(VEIL_ARMOR_BEGIN "\r\n" FULL "\r\n" LAST "\r\n" VEIL_ARMOR_END "\r\n",
-		&n), 0);
+	                      &n),
+	          0);
 	CHECK_INT(n, 59);
 	CHECK_INT(dearmor_str(BEGIN LAST "\n" VEIL_ARMOR_END, &n), 0);
 	CHECK_INT(dearmor_str("\n\r   \t\n" BEGIN LAST "\n" END " \n\t\n", &n), 0);
@@ -192,7 +193,8 @@ TEST(test_age_armor__reader_rejects_every_deviation)
 
 TEST(test_age_armor__reader_hands_over_good_lines_before_an_error)
 {
-	const char *text = BEGIN FULL "\n" FULL "\n" "bad line\n" END;
+	const char *text = BEGIN FULL "\n" FULL "\n"
+	                              "bad line\n" END;
 	veil_memreader mr = { (const uint8_t *)text, strlen(text), 0 };
 	veil_armor_reader *ar = NULL;
 	uint8_t buf[200];

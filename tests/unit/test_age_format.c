@@ -51,18 +51,18 @@ static int check_header(const char *text, int want, const char *msg_part)
 }
 
 #define MAC_LINE "--- SVrzdFfkPxf0LPHOUGB1gNb9E5Vr8EUDa9kxk04iQ7o\n"
-#define B43 "ajtqAvDEkVNr2B7zUOtq2mAQXDSBlNrVAuM/dKb5sT4"
-#define B64 "/kZ1Ac8bfXGQcc9L86gMK7NXXPXVyoL8ApBg6n1wP1yblnK6e6OtGMvs7/x2TqdF"
+#define B43      "ajtqAvDEkVNr2B7zUOtq2mAQXDSBlNrVAuM/dKb5sT4"
+#define B64      "/kZ1Ac8bfXGQcc9L86gMK7NXXPXVyoL8ApBg6n1wP1yblnK6e6OtGMvs7/x2TqdF"
 
 TEST(test_age_format__accepts_canonical_headers)
 {
 	CHECK(check_header("age-encryption.org/v1\n-> X25519 " B43 "\n" B43 "\n" MAC_LINE, 0,
-		NULL));
+	                   NULL));
 	/* A 48-byte body: one full line and an empty final line. */
 	CHECK(check_header("age-encryption.org/v1\n-> a\n" B64 "\n\n" MAC_LINE, 0, NULL));
 	/* An empty body, odd VCHARs in a grease type, several args. */
-	CHECK(check_header("age-encryption.org/v1\n-> x{|}\\ a b c\n\n-> y\n" B43 "\n" MAC_LINE,
-		0, NULL));
+	CHECK(check_header("age-encryption.org/v1\n-> x{|}\\ a b c\n\n-> y\n" B43 "\n" MAC_LINE, 0,
+	                   NULL));
 	/* No stanzas at all is a syntactically valid header. */
 	CHECK(check_header("age-encryption.org/v1\n" MAC_LINE, 0, NULL));
 }
@@ -72,8 +72,9 @@ TEST(test_age_format__rejects_bad_intro)
 	CHECK(check_header("", VEIL_EFORMAT, "empty"));
 	CHECK(check_header("age-encryption.org/v2\n" MAC_LINE, VEIL_EFORMAT, "version"));
 	CHECK(check_header("age-encryption.org/v1\r\n" MAC_LINE, VEIL_EFORMAT, "CRLF"));
-	CHECK(check_header("\xef\xbb\xbf" "age-encryption.org/v1\n" MAC_LINE, VEIL_EFORMAT,
-		"not an age file"));
+	CHECK(check_header("\xef\xbb\xbf"
+	                   "age-encryption.org/v1\n" MAC_LINE,
+	                   VEIL_EFORMAT, "not an age file"));
 }
 
 TEST(test_age_format__rejects_bad_stanza_lines)
@@ -86,7 +87,7 @@ TEST(test_age_format__rejects_bad_stanza_lines)
 	CHECK(check_header("age-encryption.org/v1\n-> a\r\n\n" MAC_LINE, VEIL_EFORMAT, "0x0d"));
 	CHECK(check_header("age-encryption.org/v1\n->a\n\n" MAC_LINE, VEIL_EFORMAT, "space"));
 	CHECK(check_header("age-encryption.org/v1\n-> a\xc3\xa9\n\n" MAC_LINE, VEIL_EFORMAT,
-		"0xc3"));
+	                   "0xc3"));
 	CHECK(check_header("age-encryption.org/v1\nxx\n" MAC_LINE, VEIL_EFORMAT, "expected"));
 }
 
@@ -94,22 +95,22 @@ TEST(test_age_format__rejects_bad_bodies)
 {
 	/* Missing final short line, before the next stanza and before the MAC. */
 	CHECK(check_header("age-encryption.org/v1\n-> a\n-> b\n\n" MAC_LINE, VEIL_EFORMAT,
-		"stanza 1: missing final body line"));
+	                   "stanza 1: missing final body line"));
 	CHECK(check_header("age-encryption.org/v1\n-> a\n" B64 "\n" MAC_LINE, VEIL_EFORMAT,
-		"missing final"));
-	CHECK(check_header("age-encryption.org/v1\n-> a\n\n-> b\n" B64 "A\n" MAC_LINE,
-		VEIL_EFORMAT, "stanza 2: body line 1 longer than 64 columns"));
+	                   "missing final"));
+	CHECK(check_header("age-encryption.org/v1\n-> a\n\n-> b\n" B64 "A\n" MAC_LINE, VEIL_EFORMAT,
+	                   "stanza 2: body line 1 longer than 64 columns"));
 	/* Non-canonical (unused bits set), padded, CRLF. */
 	CHECK(check_header("age-encryption.org/v1\n-> a\n"
-			   "ajtqAvDEkVNr2B7zUOtq2mAQXDSBlNrVAuM/dKb5sT5\n" MAC_LINE,
-		VEIL_EFORMAT, "canonical"));
+	                   "ajtqAvDEkVNr2B7zUOtq2mAQXDSBlNrVAuM/dKb5sT5\n" MAC_LINE,
+	                   VEIL_EFORMAT, "canonical"));
 	CHECK(check_header("age-encryption.org/v1\n-> a\nAA==\n" MAC_LINE, VEIL_EFORMAT,
-		"canonical"));
+	                   "canonical"));
 	CHECK(check_header("age-encryption.org/v1\n-> a\n" B43 "\r\n" MAC_LINE, VEIL_EFORMAT,
-		"CRLF"));
+	                   "CRLF"));
 	/* Two short lines: the second is not a stanza or MAC line. */
 	CHECK(check_header("age-encryption.org/v1\n-> a\nAA\nAA\n" MAC_LINE, VEIL_EFORMAT,
-		"expected"));
+	                   "expected"));
 	CHECK(check_header("age-encryption.org/v1\n-> a\n" B43, VEIL_EFORMAT, "ends inside"));
 }
 
@@ -121,8 +122,8 @@ TEST(test_age_format__rejects_bad_mac_lines)
 	CHECK(check_header("age-encryption.org/v1\n--- " B43 " \n", VEIL_EFORMAT, "MAC line"));
 	CHECK(check_header("age-encryption.org/v1\n--- " B43 "A\n", VEIL_EFORMAT, "MAC line"));
 	CHECK(check_header("age-encryption.org/v1\n--- "
-			   "ajtqAvDEkVNr2B7zUOtq2mAQXDSBlNrVAuM/dKb5sT5\n",
-		VEIL_EFORMAT, "MAC line"));
+	                   "ajtqAvDEkVNr2B7zUOtq2mAQXDSBlNrVAuM/dKb5sT5\n",
+	                   VEIL_EFORMAT, "MAC line"));
 	CHECK(check_header("age-encryption.org/v1\n--- " B43, VEIL_EFORMAT, "MAC line"));
 	CHECK(check_header("age-encryption.org/v1\n-> a\n\n", VEIL_EFORMAT, "before the MAC"));
 }
@@ -130,7 +131,7 @@ TEST(test_age_format__rejects_bad_mac_lines)
 TEST(test_age_format__keeps_payload_buffered_for_the_stream)
 {
 	const char *text = "age-encryption.org/v1\n-> X25519 " B43 "\n" B43 "\n" MAC_LINE
-			   "0123456789abcdefPAYLOAD";
+	                   "0123456789abcdefPAYLOAD";
 	veil_memreader mr = { (const uint8_t *)text, strlen(text), 0 };
 	veil_bufreader br;
 	veil_header h;

@@ -10,10 +10,21 @@
 #include "veil/error.h"
 
 static const size_t sizes[] = {
-	0, 1, 65535, 65536, 65537, 131072, 5 * 65536 + 7,
+	0,
+	1,
+	65535,
+	65536,
+	65537,
+	131072,
+	5 * 65536 + 7,
 	/* past one batch (8 chunks) and two: exact batches, one more byte, several */
-	8 * 65536, 8 * 65536 + 1,
-	16 * 65536, 16 * 65536 + 1, 17 * 65536, 32 * 65536, 40 * 65536 + 123,
+	8 * 65536,
+	8 * 65536 + 1,
+	16 * 65536,
+	16 * 65536 + 1,
+	17 * 65536,
+	32 * 65536,
+	40 * 65536 + 123,
 };
 static const unsigned int thread_counts[] = { 1, 2, 4, 0 };
 
@@ -128,7 +139,7 @@ TEST(test_age_stream__write_failure_stops_encryption)
 	int calls = 0;
 
 	CHECK_INT(veil_stream__encrypt(test_stream_key, piece_read, &r, failing_write, &calls, 2),
-		VEIL_EIO);
+	          VEIL_EIO);
 	CHECK_INT(calls, 2);
 	free(pt);
 }
@@ -141,7 +152,7 @@ TEST(test_age_stream__read_failure_is_reported)
 	struct sink ct = { 0 };
 
 	CHECK_INT(veil_stream__encrypt(test_stream_key, piece_read, &r, sink_write, &ct, 2),
-		VEIL_EIO);
+	          VEIL_EIO);
 	sink_free(&ct);
 	free(pt);
 }

@@ -12,8 +12,8 @@ static const unsigned int thread_counts[] = { 1, 2, 4 };
 
 /* Decrypts ct with 1, 2 and 4 threads and whole or piecewise reads; checks
  * the code and that the output is exactly the first `released` bytes of pt. */
-static void expect(const uint8_t *ct, size_t ct_len, const uint8_t *pt, int code,
-	size_t released, int line)
+static void expect(const uint8_t *ct, size_t ct_len, const uint8_t *pt, int code, size_t released,
+                   int line)
 {
 	struct sink out;
 	size_t t, p;
@@ -24,12 +24,12 @@ static void expect(const uint8_t *ct, size_t ct_len, const uint8_t *pt, int code
 	for (t = 0; t < sizeof(thread_counts) / sizeof(thread_counts[0]); t++) {
 		for (p = 0; p < 2; p++) {
 			rc = run_decrypt(&out, test_stream_key, ct, ct_len, thread_counts[t],
-				pieces[p]);
+			                 pieces[p]);
 			snprintf(what, sizeof(what),
-				"line %d threads %u: rc %d (want %d), released %zu (want %zu)",
-				line, thread_counts[t], rc, code, out.len, released);
+			         "line %d threads %u: rc %d (want %d), released %zu (want %zu)",
+			         line, thread_counts[t], rc, code, out.len, released);
 			if (rc != code || out.len != released ||
-				(released && memcmp(out.p, pt, released) != 0))
+			    (released && memcmp(out.p, pt, released) != 0))
 				veil_test_fail(__FILE__, line, what);
 			sink_free(&out);
 		}

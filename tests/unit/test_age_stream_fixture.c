@@ -7,7 +7,7 @@
 #include "veil/error.h"
 
 const uint8_t test_stream_key[32] = {
-	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
 	17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
 };
 
@@ -67,8 +67,8 @@ uint8_t *pattern(size_t len, unsigned int seed)
 	return p;
 }
 
-void ref_chunk(uint8_t *c, const uint8_t key[32], const uint8_t *pt, size_t len,
-	uint64_t counter, int final)
+void ref_chunk(uint8_t *c, const uint8_t key[32], const uint8_t *pt, size_t len, uint64_t counter,
+               int final)
 {
 	uint8_t nonce[12] = { 0 };
 	unsigned long long clen;
@@ -76,12 +76,12 @@ void ref_chunk(uint8_t *c, const uint8_t key[32], const uint8_t *pt, size_t len,
 
 	for (i = 0; i < 8; i++)
 		nonce[10 - i] = (uint8_t)(counter >> (8 * i));
-	nonce[11] = (uint8_t)final;
+	nonce[11] = (uint8_t) final;
 	crypto_aead_chacha20poly1305_ietf_encrypt(c, &clen, pt, len, NULL, 0, NULL, nonce, key);
 }
 
 void ref_encrypt(uint8_t **out, size_t *out_len, const uint8_t key[32], const uint8_t *pt,
-	size_t len)
+                 size_t len)
 {
 	size_t n = len == 0 ? 1 : (len + SCHUNK - 1) / SCHUNK, i, clen;
 
@@ -94,7 +94,7 @@ void ref_encrypt(uint8_t **out, size_t *out_len, const uint8_t key[32], const ui
 }
 
 int run_decrypt(struct sink *out, const uint8_t key[32], const uint8_t *ct, size_t ct_len,
-	unsigned int threads, size_t piece)
+                unsigned int threads, size_t piece)
 {
 	struct piece_reader r = { ct, ct_len, 0, piece, 0 };
 

@@ -7,13 +7,13 @@
 #include <stdint.h>
 
 #define SCHUNK 65536
-#define SCT (65536 + 16)
+#define SCT    (65536 + 16)
 
 struct piece_reader {
 	const uint8_t *data;
 	size_t len, pos;
-	size_t piece;     /* at most this many bytes per call (0 = all asked) */
-	size_t fail_at;   /* return VEIL_EIO once pos reaches this (0 = never) */
+	size_t piece;   /* at most this many bytes per call (0 = all asked) */
+	size_t fail_at; /* return VEIL_EIO once pos reaches this (0 = never) */
 };
 long piece_read(void *payload, uint8_t *buf, size_t len);
 
@@ -30,15 +30,15 @@ uint8_t *pattern(size_t len, unsigned int seed);
 
 /* Reference STREAM encoding of pt; *out malloc'd, *out_len its size. */
 void ref_encrypt(uint8_t **out, size_t *out_len, const uint8_t key[32], const uint8_t *pt,
-	size_t len);
+                 size_t len);
 /* One chunk: ciphertext of len bytes with this counter and flag into c. */
-void ref_chunk(uint8_t *c, const uint8_t key[32], const uint8_t *pt, size_t len,
-	uint64_t counter, int final);
+void ref_chunk(uint8_t *c, const uint8_t key[32], const uint8_t *pt, size_t len, uint64_t counter,
+               int final);
 
 /* Runs veil_stream__decrypt over ct with the given threads and reader piece;
  * returns its code, output in *out (caller frees with sink_free). */
 int run_decrypt(struct sink *out, const uint8_t key[32], const uint8_t *ct, size_t ct_len,
-	unsigned int threads, size_t piece);
+                unsigned int threads, size_t piece);
 
 extern const uint8_t test_stream_key[32];
 

@@ -25,13 +25,13 @@ TEST(test_check_commit__findings_name_the_commit)
 
 	CHECK_INT(veil_check_new(&c, &o), 0);
 	CHECK_INT(veil_check_set_commit(c, commit_a), 0);
-	CHECK_INT(veil_check_blob(c, "a.yaml", (const uint8_t *)secret_yaml, strlen(secret_yaml),
-	                          0),
-	          0);
+	CHECK_INT(
+	        veil_check_blob(c, "a.yaml", (const uint8_t *)secret_yaml, strlen(secret_yaml), 0),
+	        0);
 	CHECK_INT(veil_check_set_commit(c, NULL), 0);
-	CHECK_INT(veil_check_blob(c, "b.yaml", (const uint8_t *)secret_yaml, strlen(secret_yaml),
-	                          0),
-	          0);
+	CHECK_INT(
+	        veil_check_blob(c, "b.yaml", (const uint8_t *)secret_yaml, strlen(secret_yaml), 0),
+	        0);
 	CHECK_INT((int)veil_check_count(c, 0), 2);
 	CHECK_INT(veil_check_get(c, 0, &f), 0);
 	CHECK(f.commit && !strcmp(f.commit, commit_a));

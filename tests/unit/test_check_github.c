@@ -7,8 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char b62_digits[] =
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+static const char b62_digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /* prefix + body30 + base62(CRC-32(body30)) into out (41 bytes). */
 static void make_token(char out[41], const char *prefix, const char *body30)
@@ -54,16 +53,25 @@ TEST(test_check_github__checksum)
 {
 	char tok[41];
 
-	make_token(tok, "gh" "p_", "k3P9xQ2mZr7LwT5vB8nY1cH4dJ6fG0");
+	make_token(tok,
+	           "gh"
+	           "p_",
+	           "k3P9xQ2mZr7LwT5vB8nY1cH4dJ6fG0");
 	CHECK(veil_check__github_checksum(tok + 4, 36));
 	/* one character off anywhere breaks it */
 	tok[10] = tok[10] == 'a' ? 'b' : 'a';
 	CHECK(!veil_check__github_checksum(tok + 4, 36));
-	make_token(tok, "gh" "p_", "k3P9xQ2mZr7LwT5vB8nY1cH4dJ6fG0");
+	make_token(tok,
+	           "gh"
+	           "p_",
+	           "k3P9xQ2mZr7LwT5vB8nY1cH4dJ6fG0");
 	tok[39] = tok[39] == 'a' ? 'b' : 'a';
 	CHECK(!veil_check__github_checksum(tok + 4, 36));
 	/* lower and upper case swapped: the other base62 alphabet (Go's) */
-	make_token(tok, "gh" "p_", "k3P9xQ2mZr7LwT5vB8nY1cH4dJ6fG0");
+	make_token(tok,
+	           "gh"
+	           "p_",
+	           "k3P9xQ2mZr7LwT5vB8nY1cH4dJ6fG0");
 	for (int i = 34; i < 40; i++)
 		if ((tok[i] | 0x20) >= 'a' && (tok[i] | 0x20) <= 'z')
 			tok[i] ^= 0x20;
@@ -73,19 +81,34 @@ TEST(test_check_github__checksum)
 }
 
 static const char *const quiet[] = {
-	"GH_TOKEN=gh" "p_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
-	"GH_TOKEN=gh" "p_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n",
-	"GH_TOKEN=gh" "p_Ab3dE5Gh9KAb3dE5Gh9KAb3dE5Gh9KAb3dE5\n",
-	"GH_TOKEN=gh" "p_aB1cD2eF3gH4aB1cD2eF3gH4aB1cD2eF3gH4\n",
-	"GH_TOKEN=gh" "p_0123456789abcdefghijklmnopqrstuvwxyz\n",
-	"GH_TOKEN=gh" "p_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\n",
-	"GH_TOKEN=gh" "p_<your-token-here>\n",
+	"GH_TOKEN=gh"
+	"p_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+	"GH_TOKEN=gh"
+	"p_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n",
+	"GH_TOKEN=gh"
+	"p_Ab3dE5Gh9KAb3dE5Gh9KAb3dE5Gh9KAb3dE5\n",
+	"GH_TOKEN=gh"
+	"p_aB1cD2eF3gH4aB1cD2eF3gH4aB1cD2eF3gH4\n",
+	"GH_TOKEN=gh"
+	"p_0123456789abcdefghijklmnopqrstuvwxyz\n",
+	"GH_TOKEN=gh"
+	"p_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\n",
+	"GH_TOKEN=gh"
+	"p_<your-token-here>\n",
 };
 
 TEST(test_check_github__tokens_and_placeholders)
 {
-	static const char *const prefixes[] = {"gh" "p_", "gh" "o_", "gh" "u_", "gh" "s_",
-	                                       "gh" "r_"};
+	static const char *const prefixes[] = { "gh"
+		                                "p_",
+		                                "gh"
+		                                "o_",
+		                                "gh"
+		                                "u_",
+		                                "gh"
+		                                "s_",
+		                                "gh"
+		                                "r_" };
 	char tok[41], text[128], rule[64], msg[256];
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
@@ -96,12 +119,18 @@ TEST(test_check_github__tokens_and_placeholders)
 		CHECK(strstr(msg, "checksum matches") != NULL);
 	}
 	/* a right checksum wins over every look-alike heuristic */
-	make_token(tok, "gh" "p_", "exampleexampleexampleexample12");
+	make_token(tok,
+	           "gh"
+	           "p_",
+	           "exampleexampleexampleexample12");
 	snprintf(text, sizeof(text), "GH_TOKEN=%s\n", tok);
 	scan1(text, rule, msg);
 	CHECK(!strcmp(rule, "github-token"));
 	/* random-looking, wrong checksum: still reported, and said so */
-	make_token(tok, "gh" "p_", "Vq8sN2xL5pR9tW3mK7bY1dF6hJ4cZ0");
+	make_token(tok,
+	           "gh"
+	           "p_",
+	           "Vq8sN2xL5pR9tW3mK7bY1dF6hJ4cZ0");
 	tok[36] = tok[36] == 'Q' ? 'R' : 'Q';
 	snprintf(text, sizeof(text), "GH_TOKEN=%s\n", tok);
 	scan1(text, rule, msg);

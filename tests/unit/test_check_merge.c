@@ -11,23 +11,27 @@
 static const struct {
 	const char *path, *text;
 } blobs[] = {
-    {"a/.env", "KEY=AK" "IAQ3EGT5IZJ2K7VNW4\nDB_PASS" "WORD=Xk9#mQ2vLp7\n"},
-    {"a/kustomization.yaml",
-     "secretGenerator:\n  - name: db\n    files: [db.env, ../b/ok.env]\n"
-     "    literals: [\"A=b1c2d3e4\"]\n"},
-    {"a/db.env", "PASS" "WORD=Zq8$wE3rTy6\n"},
-    {"b/ok.env", "nothing here\n"},
-    {"b/s.yaml", "kind: Secret\nstringData:\n  pw: hunter22\n"},
-    {"flux/ks.yaml",
-     "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nspec:\n"
-     "  path: ./apps\n  decryption:\n    provider: sops\n"},
-    {"apps/s.yaml",
-     "kind: Secret\ndata:\n  a: ENC[CHACHA20_POLY1305,data:AAAA,iv:BBBB,tag:CCCC,type:str]\n"
-     "sops:\n  mac: ENC[CHACHA20_POLY1305,data:DDDD,iv:EEEE,tag:FFFF,type:str]\n"
-     "  version: 3.9.0\n"},
-    {"c/t.py", "T = 'ghp" "_0123456789abcdefghijABCDEFGHIJ012345'\n# veil" ":allow ghp"
-               "_0123456789abcdefghijABCDEFGHIJ012345\n"},
-    {"c/u.md", "plain prose\n"},
+	{ "a/.env", "KEY=AK"
+	            "IAQ3EGT5IZJ2K7VNW4\nDB_PASS"
+	            "WORD=Xk9#mQ2vLp7\n" },
+	{ "a/kustomization.yaml",
+	  "secretGenerator:\n  - name: db\n    files: [db.env, ../b/ok.env]\n"
+	  "    literals: [\"A=b1c2d3e4\"]\n" },
+	{ "a/db.env", "PASS"
+	              "WORD=Zq8$wE3rTy6\n" },
+	{ "b/ok.env", "nothing here\n" },
+	{ "b/s.yaml", "kind: Secret\nstringData:\n  pw: hunter22\n" },
+	{ "flux/ks.yaml", "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nspec:\n"
+	                  "  path: ./apps\n  decryption:\n    provider: sops\n" },
+	{ "apps/s.yaml",
+	  "kind: Secret\ndata:\n  a: ENC[CHACHA20_POLY1305,data:AAAA,iv:BBBB,tag:CCCC,type:str]\n"
+	  "sops:\n  mac: ENC[CHACHA20_POLY1305,data:DDDD,iv:EEEE,tag:FFFF,type:str]\n"
+	  "  version: 3.9.0\n" },
+	{ "c/t.py", "T = 'ghp"
+	            "_0123456789abcdefghijABCDEFGHIJ012345'\n# veil"
+	            ":allow ghp"
+	            "_0123456789abcdefghijABCDEFGHIJ012345\n" },
+	{ "c/u.md", "plain prose\n" },
 };
 #define NBLOBS (sizeof(blobs) / sizeof(*blobs))
 
@@ -52,7 +56,7 @@ static void scan(veil_check *c, size_t i)
 static void split_scan(veil_check *dst, size_t chunk)
 {
 	veil_check_options o = VEIL_CHECK_OPTIONS_INIT;
-	veil_check *w[2] = {NULL, NULL}, *holder[NBLOBS];
+	veil_check *w[2] = { NULL, NULL }, *holder[NBLOBS];
 	size_t nchunks = (NBLOBS + chunk - 1) / chunk;
 
 	CHECK_INT(veil_check_new(&w[0], &o), 0);
@@ -75,8 +79,8 @@ static void split_scan(veil_check *dst, size_t chunk)
 
 TEST(test_check_merge__same_report_as_one_context)
 {
-	static const veil_check_format fmts[] = {VEIL_CHECK_FORMAT_TEXT, VEIL_CHECK_FORMAT_JSON,
-	                                         VEIL_CHECK_FORMAT_SARIF};
+	static const veil_check_format fmts[] = { VEIL_CHECK_FORMAT_TEXT, VEIL_CHECK_FORMAT_JSON,
+		                                  VEIL_CHECK_FORMAT_SARIF };
 	veil_check_options o = VEIL_CHECK_OPTIONS_INIT;
 	veil_check *one = NULL;
 	char *want[3];

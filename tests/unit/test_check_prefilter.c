@@ -21,11 +21,16 @@ struct hits {
 static size_t resume(size_t at, size_t kw)
 {
 	switch ((at * 7 + kw) % 5) {
-	case 0: return at;
-	case 1: return at + 1;
-	case 2: return at + 3;
-	case 3: return at + 17;
-	default: return at + 70;
+	case 0:
+		return at;
+	case 1:
+		return at + 1;
+	case 2:
+		return at + 3;
+	case 3:
+		return at + 17;
+	default:
+		return at + 70;
 	}
 }
 
@@ -98,7 +103,7 @@ static size_t fill(unsigned char *b, size_t cap)
 	unsigned int mode = rnd() % 3;
 
 	for (size_t i = 0; i < n; i++)
-		b[i] = mode == 0 ? (unsigned char)rnd()
+		b[i] = mode == 0   ? (unsigned char)rnd()
 		       : mode == 1 ? (unsigned char)alpha[rnd() % (sizeof(alpha) - 1)]
 		                   : (unsigned char)(' ' + rnd() % 95);
 	for (unsigned int p = rnd() % 12; p > 0 && n > 0; p--) {
@@ -111,7 +116,8 @@ static size_t fill(unsigned char *b, size_t cap)
 			unsigned char ch = (unsigned char)w[j];
 			if (how == 1 && ch >= 'a' && ch <= 'z')
 				ch = (unsigned char)(ch - 32);
-			else if (how == 2 && rnd() % 2 && ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z'))
+			else if (how == 2 && rnd() % 2 &&
+			         ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z'))
 				ch ^= 0x20;
 			b[at + j] = ch;
 		}
@@ -208,8 +214,8 @@ static int any_memmem(const char *const *w, size_t nw, const char *t, size_t n)
 
 TEST(test_check_prefilter__any_word_is_memmem_of_each)
 {
-	static const char *const few[] = {"ENC[", "sops", "Secret", "users", "kubectl.k", "Q~"};
-	static const char *const many[] = {"ab", "cd", "ef", "gh", "ij", "kl", "mn", "op", "qr"};
+	static const char *const few[] = { "ENC[", "sops", "Secret", "users", "kubectl.k", "Q~" };
+	static const char *const many[] = { "ab", "cd", "ef", "gh", "ij", "kl", "mn", "op", "qr" };
 	static veil_check__words few_set = VEIL_CHECK__WORDS(few);
 	static veil_check__words many_set = VEIL_CHECK__WORDS(many);
 	static char buf[3000];

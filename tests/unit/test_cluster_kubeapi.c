@@ -13,15 +13,16 @@ static char *secret_json(const char *const *names, const char *const *files, siz
 	static char json[8192];
 	size_t used = 0, i;
 
-	used += (size_t)snprintf(json, sizeof(json),
-		"{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"k\"},"
-		"\"type\":\"Opaque\",\"data\":{");
+	used += (size_t)snprintf(
+	        json, sizeof(json),
+	        "{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"k\"},"
+	        "\"type\":\"Opaque\",\"data\":{");
 	for (i = 0; i < n; i++) {
 		char b64[2048];
 
 		veil_b64_encode_padded(b64, (const uint8_t *)files[i], strlen(files[i]));
 		used += (size_t)snprintf(json + used, sizeof(json) - used, "%s\"%s\":\"%s\"",
-			i ? "," : "", names[i], b64);
+		                         i ? "," : "", names[i], b64);
 	}
 	snprintf(json + used, sizeof(json) - used, "}}");
 	return json;
@@ -154,10 +155,11 @@ TEST(test_cluster__secret_rejects_other_answers_without_echoing_them)
 	CHECK_INT(parse("{\"kind\":\"Status\",\"code\":403}", NULL, &n), VEIL_EFORMAT);
 	CHECK_INT(parse("not json", NULL, &n), VEIL_EFORMAT);
 	CHECK_INT(parse("{\"kind\":\"Secret\"}", NULL, &n), VEIL_ENOTFOUND);
-	CHECK_INT(parse("{\"kind\":\"Secret\",\"data\":{\"identity.agekey\":\"QUdFLVNF@\"}}",
-		NULL, &n), VEIL_EFORMAT);
+	CHECK_INT(parse("{\"kind\":\"Secret\",\"data\":{\"identity.agekey\":\"QUdFLVNF@\"}}", NULL,
+	                &n),
+	          VEIL_EFORMAT);
 	CHECK(strstr(veil_error_last(), "QUdF") == NULL);
 	CHECK_INT(parse("{\"kind\":\"Secret\",\"data\":{\"identity.agekey\":7}}", NULL, &n),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	CHECK_INT(n, 0);
 }

@@ -30,14 +30,16 @@ static int fake_parse(veil_doc *doc)
 		if (!eq)
 			return veil_doc__error_at(doc, 0, (unsigned)line, 1, "no '='");
 		n = veil_doc__node_new(doc, VEIL_NODE_SCALAR);
-		if (!n || veil_doc__node_set_key(n, doc->src + pos, (size_t)(eq - doc->src) - pos) < 0)
+		if (!n ||
+		    veil_doc__node_set_key(n, doc->src + pos, (size_t)(eq - doc->src) - pos) < 0)
 			return -1;
 		n->span.start = (size_t)(eq - doc->src) + 1;
 		n->span.end = end;
 		n->span.line = (unsigned)line;
 		n->type = VEIL_SCALAR_STR;
-		if (veil_doc__node_set_value(n, doc->src + n->span.start, end - n->span.start) < 0 ||
-			veil_doc__node_append(root, n) < 0)
+		if (veil_doc__node_set_value(n, doc->src + n->span.start, end - n->span.start) <
+		            0 ||
+		    veil_doc__node_append(root, n) < 0)
 			return -1;
 		pos = end + 1;
 		line++;
@@ -46,7 +48,7 @@ static int fake_parse(veil_doc *doc)
 }
 
 static int fake_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
-	const veil_node *node, const char *value, size_t len, veil_scalar_type type)
+                      const veil_node *node, const char *value, size_t len, veil_scalar_type type)
 {
 	(void)start, (void)end, (void)doc, (void)node, (void)type;
 	if (fake_corrupt && len)
@@ -54,8 +56,7 @@ static int fake_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc 
 	return veil_buf_append(out, value, len);
 }
 
-static const veil_codec fake_codec = { fake_parse, fake_quote, NULL, NULL, NULL, NULL, NULL,
-	NULL };
+static const veil_codec fake_codec = { fake_parse, fake_quote, NULL, NULL, NULL, NULL, NULL, NULL };
 
 static veil_doc *fake_doc(const char *src)
 {
@@ -77,16 +78,19 @@ TEST(test_doc__render_splices_edits_in_any_order)
 		return;
 	fake_corrupt = 0;
 	CHECK_INT(veil_doc_set_value(doc, veil_node_get(veil_doc_root(doc, 0), "ccc"), "x", 1,
-			  VEIL_SCALAR_STR), 0);
+	                             VEIL_SCALAR_STR),
+	          0);
 	CHECK_INT(veil_doc_set_value(doc, veil_node_get(veil_doc_root(doc, 0), "a"), "long", 4,
-			  VEIL_SCALAR_STR), 0);
+	                             VEIL_SCALAR_STR),
+	          0);
 	/* setting twice keeps the last */
 	CHECK_INT(veil_doc_set_value(doc, veil_node_get(veil_doc_root(doc, 0), "a"), "longer", 6,
-			  VEIL_SCALAR_STR), 0);
+	                             VEIL_SCALAR_STR),
+	          0);
 	CHECK_INT(doc->nedits, 2);
 	CHECK_INT(veil_doc_render(&out, &len, doc), 0);
 	CHECK(out && len == strlen("a=longer\nbb=22\nccc=x\n") &&
-		memcmp(out, "a=longer\nbb=22\nccc=x\n", len) == 0);
+	      memcmp(out, "a=longer\nbb=22\nccc=x\n", len) == 0);
 	free(out);
 	veil_doc_free(doc);
 }
@@ -102,7 +106,8 @@ TEST(test_doc__render_refuses_output_that_reads_back_differently)
 		return;
 	fake_corrupt = 1;
 	CHECK_INT(veil_doc_set_value(doc, veil_doc_root(doc, 0)->items[0], "plain", 5,
-			  VEIL_SCALAR_STR), 0);
+	                             VEIL_SCALAR_STR),
+	          0);
 	CHECK_INT(veil_doc_render(&out, &len, doc), VEIL_ERROR);
 	CHECK(out == NULL);
 	CHECK(strstr(veil_error_last(), "path 'k:'") != NULL);
@@ -141,8 +146,9 @@ TEST(test_doc__error_at_names_file_line_col)
 {
 	veil_doc *doc = NULL;
 
-	CHECK_INT(veil_doc__parse_with(&doc, VEIL_FMT_DOTENV, &fake_codec, "a=1\nnope\n", 9,
-			  "x.env"), VEIL_EFORMAT);
+	CHECK_INT(
+	        veil_doc__parse_with(&doc, VEIL_FMT_DOTENV, &fake_codec, "a=1\nnope\n", 9, "x.env"),
+	        VEIL_EFORMAT);
 	CHECK(doc == NULL);
 	CHECK_STR(veil_error_last(), "x.env:2:1: no '='");
 }
@@ -190,10 +196,8 @@ TEST(test_doc__every_format_dispatches_to_its_codec)
 		veil_doc_format fmt;
 		const char *src;
 	} cases[] = {
-		{ VEIL_FMT_YAML, "a: 1\n" },
-		{ VEIL_FMT_JSON, "{\"a\": 1}\n" },
-		{ VEIL_FMT_DOTENV, "a=1\n" },
-		{ VEIL_FMT_INI, "[s]\na = 1\n" },
+		{ VEIL_FMT_YAML, "a: 1\n" },      { VEIL_FMT_JSON, "{\"a\": 1}\n" },
+		{ VEIL_FMT_DOTENV, "a=1\n" },     { VEIL_FMT_INI, "[s]\na = 1\n" },
 		{ VEIL_FMT_BINARY, "raw bytes" },
 	};
 	veil_doc *none = NULL;
@@ -202,8 +206,9 @@ TEST(test_doc__every_format_dispatches_to_its_codec)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		veil_doc *doc = NULL;
 
-		CHECK_INT(veil_doc_parse(&doc, cases[i].fmt, cases[i].src, strlen(cases[i].src),
-				  "x"), 0);
+		CHECK_INT(
+		        veil_doc_parse(&doc, cases[i].fmt, cases[i].src, strlen(cases[i].src), "x"),
+		        0);
 		CHECK(doc && veil_doc_format_of(doc) == cases[i].fmt && veil_doc_count(doc) == 1);
 		veil_doc_free(doc);
 		CHECK_INT(veil_doc_new(&doc, cases[i].fmt), 0);

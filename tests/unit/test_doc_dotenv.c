@@ -6,8 +6,8 @@
 static int parse_fails(const char *src, const char *msg)
 {
 	veil_doc *doc = NULL;
-	int rc = veil_doc__parse_with(&doc, VEIL_FMT_DOTENV, &veil_codec__dotenv, src,
-		strlen(src), "t.env");
+	int rc = veil_doc__parse_with(&doc, VEIL_FMT_DOTENV, &veil_codec__dotenv, src, strlen(src),
+	                              "t.env");
 
 	veil_doc_free(doc);
 	if (rc != VEIL_EFORMAT || !strstr(veil_error_last(), msg)) {
@@ -39,13 +39,13 @@ TEST(test_doc_dotenv__lines_spans_and_values)
 	CHECK_INT(c->span.end, 8);
 	CHECK_INT(c->span.line, 2);
 	b = veil_node_get(root, "B");
-	CHECK(doc_test_is(b, "x=y\nz"));	/* first '=' splits; "\n" is a line break */
+	CHECK(doc_test_is(b, "x=y\nz")); /* first '=' splits; "\n" is a line break */
 	CHECK_INT(b->type, VEIL_SCALAR_STR);
 	CHECK_INT(b->span.line, 4);
 	CHECK_INT(b->span.col, 3);
 	CHECK_INT(b->key_span.start, 10);
 	CHECK_INT(b->key_span.end, 11);
-	CHECK(doc_test_is(veil_node_get(root, " "), ""));	/* nothing trimmed */
+	CHECK(doc_test_is(veil_node_get(root, " "), "")); /* nothing trimmed */
 	CHECK(doc_test_is(veil_node_get(root, "C\xc3\xa9"), "\xc3\xa9 \r"));
 	veil_doc_free(doc);
 }
@@ -86,7 +86,8 @@ static void round_trip(const char *rel)
 	size_t len, out_len, n;
 	char *src = doc_test_data(rel, &len);
 	char *out = src ? doc_test_round_trip(&veil_codec__dotenv, VEIL_FMT_DOTENV, src, len,
-		&out_len, &n) : NULL;
+	                                      &out_len, &n)
+	                : NULL;
 
 	CHECK(out != NULL);
 	CHECK(n >= 2);
@@ -105,22 +106,22 @@ TEST(test_doc_dotenv__metadata_flattened_sorted_at_the_end)
 {
 	size_t len, with_len;
 	char *src = doc_test_data("dotenv/app.env", &len), *with;
-	const char *tail = "UNICODE=h\xc3\xa9llo w\xc3\xb6rld \xe2\x9c\x93\n"
-		"sops_age__list_0__map_enc=-----BEGIN AGE ENCRYPTED FILE-----\\n"
-		"YWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\\n-----END AGE ENCRYPTED FILE-----\\n\n"
-		"sops_age__list_0__map_recipient=" DOC_TEST_RECIPIENT "\n"
-		"sops_lastmodified=2026-01-02T03:04:05Z\n"
-		"sops_mac=" DOC_TEST_MAC "\n"
-		"sops_mac_only_encrypted=true\n"
-		"sops_unencrypted_suffix=_unencrypted\n"
-		"sops_version=3.13.2\n";
+	const char *tail =
+	        "UNICODE=h\xc3\xa9llo w\xc3\xb6rld \xe2\x9c\x93\n"
+	        "sops_age__list_0__map_enc=-----BEGIN AGE ENCRYPTED FILE-----\\n"
+	        "YWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\\n-----END AGE ENCRYPTED FILE-----\\n\n"
+	        "sops_age__list_0__map_recipient=" DOC_TEST_RECIPIENT "\n"
+	        "sops_lastmodified=2026-01-02T03:04:05Z\n"
+	        "sops_mac=" DOC_TEST_MAC "\n"
+	        "sops_mac_only_encrypted=true\n"
+	        "sops_unencrypted_suffix=_unencrypted\n"
+	        "sops_version=3.13.2\n";
 
 	if (!src) {
 		CHECK(0);
 		return;
 	}
-	with = doc_test_meta_round_trip(&veil_codec__dotenv, VEIL_FMT_DOTENV, src, len,
-		&with_len);
+	with = doc_test_meta_round_trip(&veil_codec__dotenv, VEIL_FMT_DOTENV, src, len, &with_len);
 	CHECK(with && with_len > strlen(tail) && !strcmp(with + with_len - strlen(tail), tail));
 	free(with);
 	free(src);
@@ -129,8 +130,8 @@ TEST(test_doc_dotenv__metadata_flattened_sorted_at_the_end)
 TEST(test_doc_dotenv__metadata_without_final_newline_and_empty_file)
 {
 	size_t with_len;
-	char *with = doc_test_meta_round_trip(&veil_codec__dotenv, VEIL_FMT_DOTENV, "A=1", 3,
-		&with_len);
+	char *with =
+	        doc_test_meta_round_trip(&veil_codec__dotenv, VEIL_FMT_DOTENV, "A=1", 3, &with_len);
 
 	CHECK(with && !strncmp(with, "A=1\nsops_age__list_0__map_enc=", 30));
 	CHECK(with && with[with_len - 1] != '\n');
@@ -139,7 +140,7 @@ TEST(test_doc_dotenv__metadata_without_final_newline_and_empty_file)
 	CHECK(with && !strncmp(with, "sops_age__list_0__map_enc=", 26));
 	free(with);
 	with = doc_test_meta_round_trip(&veil_codec__dotenv, VEIL_FMT_DOTENV, "#only\n\n", 7,
-		&with_len);
+	                                &with_len);
 	CHECK(with && !strncmp(with, "#only\n\nsops_", 12));
 	free(with);
 }
@@ -156,18 +157,18 @@ TEST(test_doc_dotenv__metadata_kept_out_of_the_data_tree_and_replaced_in_place)
 	if (!doc)
 		return;
 	root = veil_doc_root(doc, 0);
-	CHECK_INT(root->nitems, 3);	/* A, the comment, B */
+	CHECK_INT(root->nitems, 3); /* A, the comment, B */
 	meta = veil_doc_metadata(doc);
 	CHECK(doc_test_is(doc_test_at(meta, "version"), "old"));
 	CHECK(doc_test_is(doc_test_at(meta, "mac"), "m"));
 	CHECK_INT(doc_test_at(meta, "x")->kind, VEIL_NODE_SEQ);
-	CHECK_INT(doc_test_at(meta, "x")->nitems, 2);	/* a hole at 0, as sops's unflatten */
+	CHECK_INT(doc_test_at(meta, "x")->nitems, 2); /* a hole at 0, as sops's unflatten */
 	CHECK(doc_test_is(doc_test_at(meta, "x/1"), "y"));
 	CHECK(veil_doc_set_metadata(doc, doc_test_meta(doc, "new")) == 0);
 	out = doc_test_render(doc, &len);
 	CHECK(out && !strncmp(out, "A=1\n#between\nB=2\nsops_age__list_0__map_enc=", 43));
 	CHECK(out && strstr(out, "\nsops_version=new\n") && !strstr(out, "old") &&
-		!strstr(out, "sops_x"));
+	      !strstr(out, "sops_x"));
 	free(out);
 	veil_doc_free(doc);
 }
@@ -175,11 +176,11 @@ TEST(test_doc_dotenv__metadata_kept_out_of_the_data_tree_and_replaced_in_place)
 /* Real sops-written files: the flattened keys read back as a tree, and the
  * block written back from that tree is byte-identical. */
 static void fixture(const char *rel, size_t ndata, const char *last_recipient, size_t nage,
-	const char *version)
+                    const char *version)
 {
 	size_t len, mid_len, out_len;
 	static const char armor_start[] = "-----BEGIN AGE ENCRYPTED FILE-----\n"
-		"YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOS";
+	                                  "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOS";
 	char *src = doc_test_fixture(rel, &len), *mid = NULL, *out = NULL, path[64];
 	veil_doc *doc, *bare = NULL;
 	const veil_node *meta;
@@ -197,7 +198,7 @@ static void fixture(const char *rel, size_t ndata, const char *last_recipient, s
 	CHECK(doc_test_is(doc_test_at(meta, path), last_recipient));
 	CHECK(!strncmp(doc_test_at(meta, "age/0/enc")->value, armor_start, strlen(armor_start)));
 	CHECK(strstr(doc_test_at(meta, "age/0/enc")->value,
-		"\n-----END AGE ENCRYPTED FILE-----\n"));
+	             "\n-----END AGE ENCRYPTED FILE-----\n"));
 	CHECK(doc_test_is(doc_test_at(meta, "version"), version));
 	CHECK(doc_test_is(doc_test_at(meta, "unencrypted_suffix"), "_unencrypted"));
 	CHECK(!strncmp(doc_test_at(meta, "mac")->value, "ENC[AES256_GCM,data:", 20));
@@ -220,11 +221,11 @@ done:
 TEST(test_doc_dotenv__sops_fixtures_unflatten)
 {
 	fixture("kustomize-controller/internal/controller/testdata/sops/envs/env.env", 1,
-		"age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29", 1, "3.9.0");
+	        "age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29", 1, "3.9.0");
 	fixture("kustomize-controller/internal/controller/testdata/sops/component/env.env", 1,
-		"age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29", 1, "3.9.0");
+	        "age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29", 1, "3.9.0");
 	fixture("sops-age/tests/data/secret.enc.env", 2,
-		"age13runq29jhy9kfpaegczrzttykerswh0qprq59msgd754yermtfmsa3hwg2", 3, "3.8.1");
+	        "age13runq29jhy9kfpaegczrzttykerswh0qprq59msgd754yermtfmsa3hwg2", 3, "3.8.1");
 }
 
 TEST(test_doc_dotenv__emit)
@@ -245,7 +246,7 @@ TEST(test_doc_dotenv__emit)
 	veil_doc_add_item(m, "N", veil_doc_build_map(doc));
 	roots[0] = m;
 	veil_buf_clear(&b);
-	CHECK(veil_codec__dotenv.emit(&b, roots, 1, 0) == VEIL_EINVAL);	/* nested */
+	CHECK(veil_codec__dotenv.emit(&b, roots, 1, 0) == VEIL_EINVAL); /* nested */
 	veil_buf_dispose(&b);
 	veil_doc_free(doc);
 }
@@ -274,8 +275,8 @@ TEST(test_doc_dotenv__metadata_keys_sorted_whatever_the_tree_order)
 	CHECK(veil_doc_set_metadata(doc, m) == 0);
 	out = doc_test_render(doc, &len);
 	CHECK(out && !strcmp(out, "A=1\nsops_age__list_0__map_enc=e\n"
-		"sops_age__list_0__map_recipient=r\n"
-		"sops_shamir_threshold=2\nsops_version=3.13.2\n"));
+	                          "sops_age__list_0__map_recipient=r\n"
+	                          "sops_shamir_threshold=2\nsops_version=3.13.2\n"));
 	free(out);
 	veil_doc_free(doc);
 }

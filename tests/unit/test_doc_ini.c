@@ -7,7 +7,7 @@ static int parse_fails(const char *src, const char *msg)
 {
 	veil_doc *doc = NULL;
 	int rc = veil_doc__parse_with(&doc, VEIL_FMT_INI, &veil_codec__ini, src, strlen(src),
-		"t.ini");
+	                              "t.ini");
 
 	veil_doc_free(doc);
 	if (rc != VEIL_EFORMAT || !strstr(veil_error_last(), msg)) {
@@ -51,7 +51,7 @@ TEST(test_doc_ini__sections_keys_comments_and_spans)
 	CHECK_INT(v->span.end - v->span.start, 13);
 	CHECK_INT(v->key_span.end - v->key_span.start, 3);
 	v = veil_node_get(api, "token");
-	CHECK(doc_test_is(v, "abc"));	/* ini.v1 cuts at the first ';' or '#' */
+	CHECK(doc_test_is(v, "abc")); /* ini.v1 cuts at the first ';' or '#' */
 	CHECK(!memcmp(src + v->span.start, "abc ;", 5) && v->span.end - v->span.start == 3);
 	CHECK_INT(api->items[3]->kind, VEIL_NODE_COMMENT);
 	CHECK(api->items[3]->inline_comment);
@@ -76,7 +76,7 @@ TEST(test_doc_ini__sections_keys_comments_and_spans)
 TEST(test_doc_ini__quoted_and_multi_line_values)
 {
 	const char *src = "[s]\na = \"\"\"x ; y\"\"\" ; c\nb = `p#q`\nm = \"\"\"line 1\nline 2\n"
-		"end\"\"\"\nn = after\n";
+	                  "end\"\"\"\nn = after\n";
 	veil_doc *doc = PARSE(src, strlen(src));
 	const veil_node *s;
 
@@ -96,7 +96,7 @@ TEST(test_doc_ini__quoted_and_multi_line_values)
 TEST(test_doc_ini__errors_with_line_and_column)
 {
 	CHECK(parse_fails("[a]\nk = 1\n  k = 2\n", "t.ini:3:3: duplicate key 'k' in section [a] "
-		"(first on line 2)"));
+	                                           "(first on line 2)"));
 	CHECK(parse_fails("[a]\nk = 1\n[b]\n[a]\n", "t.ini:4:1: section [a] appears twice"));
 	CHECK(parse_fails("k = 1\n[DEFAULT]\n", "section [DEFAULT] appears twice"));
 	CHECK(parse_fails("[a]\nhunter2 secret\n", "t.ini:2:1: expected 'key = value'"));
@@ -115,7 +115,7 @@ TEST(test_doc_ini__errors_with_line_and_column)
 		veil_doc *d = NULL;
 
 		CHECK_INT(veil_doc_parse(&d, VEIL_FMT_INI, nul, sizeof(nul) - 1, "t.ini"),
-			VEIL_EFORMAT);
+		          VEIL_EFORMAT);
 		CHECK(strstr(veil_error_last(), "t.ini:2:6: a NUL byte") != NULL);
 		veil_doc_free(d);
 	}
@@ -134,8 +134,9 @@ TEST(test_doc_ini__round_trip_keeps_layout)
 {
 	size_t len, out_len, n;
 	char *src = doc_test_data("ini/app.ini", &len);
-	char *out = src ? doc_test_round_trip(&veil_codec__ini, VEIL_FMT_INI, src, len, &out_len,
-		&n) : NULL;
+	char *out =
+	        src ? doc_test_round_trip(&veil_codec__ini, VEIL_FMT_INI, src, len, &out_len, &n)
+	            : NULL;
 	veil_doc *a = NULL, *b = NULL;
 
 	CHECK(out != NULL);
@@ -159,9 +160,20 @@ done:
 TEST(test_doc_ini__quote_values_ini_v1_reads_back)
 {
 	static const char *const values[] = {
-		"a#b", "a;b", " lead", "trail ", " \"in\" ", "\"both\"", "'both'", "`tick",
+		"a#b",
+		"a;b",
+		" lead",
+		"trail ",
+		" \"in\" ",
+		"\"both\"",
+		"'both'",
+		"`tick",
 		"ends\\",
-		"two\nlines", "x\"\"\"y", "\"\"\"", "plain = with equals", "",
+		"two\nlines",
+		"x\"\"\"y",
+		"\"\"\"",
+		"plain = with equals",
+		"",
 	};
 	const char *src = "[s]\nk = v ; note\n";
 	size_t i;
@@ -178,8 +190,8 @@ TEST(test_doc_ini__quote_values_ini_v1_reads_back)
 			continue;
 		}
 		/* the render re-parses and checks the value came back as set */
-		CHECK(veil_doc_set_value(doc, k, values[i], strlen(values[i]),
-			VEIL_SCALAR_STR) == 0);
+		CHECK(veil_doc_set_value(doc, k, values[i], strlen(values[i]), VEIL_SCALAR_STR) ==
+		      0);
 		out = doc_test_render(doc, &len);
 		CHECK(out != NULL);
 		if (!out)
@@ -193,15 +205,16 @@ TEST(test_doc_ini__metadata_section_appended_aligned_and_removed_exactly)
 {
 	size_t len, with_len;
 	char *src = doc_test_data("ini/app.ini", &len), *with;
-	const char *tail = "home = /home/user\n\n[sops]\n"
-		"age__list_0__map_enc       = -----BEGIN AGE ENCRYPTED FILE-----\\n"
-		"YWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\\n-----END AGE ENCRYPTED FILE-----\\n\n"
-		"age__list_0__map_recipient = " DOC_TEST_RECIPIENT "\n"
-		"lastmodified               = 2026-01-02T03:04:05Z\n"
-		"mac                        = " DOC_TEST_MAC "\n"
-		"mac_only_encrypted         = true\n"
-		"unencrypted_suffix         = _unencrypted\n"
-		"version                    = 3.13.2\n";
+	const char *tail =
+	        "home = /home/user\n\n[sops]\n"
+	        "age__list_0__map_enc       = -----BEGIN AGE ENCRYPTED FILE-----\\n"
+	        "YWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\\n-----END AGE ENCRYPTED FILE-----\\n\n"
+	        "age__list_0__map_recipient = " DOC_TEST_RECIPIENT "\n"
+	        "lastmodified               = 2026-01-02T03:04:05Z\n"
+	        "mac                        = " DOC_TEST_MAC "\n"
+	        "mac_only_encrypted         = true\n"
+	        "unencrypted_suffix         = _unencrypted\n"
+	        "version                    = 3.13.2\n";
 
 	if (!src) {
 		CHECK(0);
@@ -211,8 +224,7 @@ TEST(test_doc_ini__metadata_section_appended_aligned_and_removed_exactly)
 	CHECK(with && with_len > strlen(tail) && !strcmp(with + with_len - strlen(tail), tail));
 	free(with);
 	free(src);
-	with = doc_test_meta_round_trip(&veil_codec__ini, VEIL_FMT_INI, "[a]\nk = v", 9,
-		&with_len);
+	with = doc_test_meta_round_trip(&veil_codec__ini, VEIL_FMT_INI, "[a]\nk = v", 9, &with_len);
 	CHECK(with && !strncmp(with, "[a]\nk = v\n\n[sops]\nage__", 23));
 	CHECK(with && with[with_len - 1] != '\n');
 	free(with);
@@ -220,7 +232,7 @@ TEST(test_doc_ini__metadata_section_appended_aligned_and_removed_exactly)
 	CHECK(with && !strncmp(with, "[sops]\nage__", 12));
 	free(with);
 	with = doc_test_meta_round_trip(&veil_codec__ini, VEIL_FMT_INI, "[a]\r\nk = v\r\n\r\n", 13,
-		&with_len);
+	                                &with_len);
 	CHECK(with && !strncmp(with, "[a]\r\nk = v\r\n\n[sops]\n", 20));
 	free(with);
 }
@@ -239,7 +251,7 @@ static void check_sops_file(const char *rel, const char *version, int n_age)
 		CHECK(doc_test_is(doc_test_at(m, "version"), version));
 		CHECK_INT(doc_test_at(m, "age")->nitems, n_age);
 		CHECK(doc_test_is(doc_test_at(veil_doc_root(doc, 0), "app/secret"),
-			"ENC[AES256_GCM,data:Zm9v,iv:aXY=,tag:dGFn,type:str]"));
+		                  "ENC[AES256_GCM,data:Zm9v,iv:aXY=,tag:dGFn,type:str]"));
 	}
 	veil_doc_free(doc);
 	free(src);
@@ -247,8 +259,8 @@ static void check_sops_file(const char *rel, const char *version, int n_age)
 
 TEST(test_doc_ini__metadata_read_in_both_sops_forms)
 {
-	check_sops_file("ini/sops-3.13.2.ini", "3.13.2", 1);	/* backslash-n */
-	check_sops_file("ini/sops-3.13.0.ini", "3.13.0", 2);	/* """...""" */
+	check_sops_file("ini/sops-3.13.2.ini", "3.13.2", 1); /* backslash-n */
+	check_sops_file("ini/sops-3.13.0.ini", "3.13.0", 2); /* """...""" */
 }
 
 TEST(test_doc_ini__metadata_replaced_and_removed)
@@ -264,14 +276,16 @@ TEST(test_doc_ini__metadata_replaced_and_removed)
 	CHECK(veil_doc_set_metadata(doc, doc_test_meta(doc, "3.13.2")) == 0);
 	out = doc_test_render(doc, &out_len);
 	CHECK(out && !strncmp(out, "[app]\nsecret = ENC[", 19));
-	CHECK(out && strstr(out, "\n\n[sops]\nage__list_0__map_enc       = -----BEGIN AGE "
-		"ENCRYPTED FILE-----\\nYWdl") && !strstr(out, "\"\"\"") && !strstr(out, "second"));
+	CHECK(out &&
+	      strstr(out, "\n\n[sops]\nage__list_0__map_enc       = -----BEGIN AGE "
+	                  "ENCRYPTED FILE-----\\nYWdl") &&
+	      !strstr(out, "\"\"\"") && !strstr(out, "second"));
 	again = out ? PARSE(out, out_len) : NULL;
 	doc_test_check_meta(again ? veil_doc_metadata(again) : NULL, "3.13.2");
 	CHECK(again && veil_doc_remove_metadata(again) == 0);
 	bare = again ? doc_test_render(again, &l2) : NULL;
 	CHECK(bare && !strcmp(bare, "[app]\nsecret = ENC[AES256_GCM,data:Zm9v,iv:aXY=,tag:dGFn,"
-		"type:str]\n"));
+	                            "type:str]\n"));
 done:
 	free(bare);
 	free(out);
@@ -313,11 +327,11 @@ TEST(test_doc_ini__quoting_follows_ini_v1_writer)
 	CHECK(veil_doc_set_value(doc, veil_node_get(s, "b"), " pad ", 5, VEIL_SCALAR_STR) == 0);
 	CHECK(veil_doc_set_value(doc, veil_node_get(s, "c"), "l1\nl2", 5, VEIL_SCALAR_STR) == 0);
 	CHECK(veil_doc_set_value(doc, veil_node_get(s, "d"), "ENC[AES256_GCM,data:YQ==]", 25,
-		VEIL_SCALAR_STR) == 0);
+	                         VEIL_SCALAR_STR) == 0);
 	CHECK(veil_doc_set_value(doc, veil_node_get(s, "e"), "\"q\"", 3, VEIL_SCALAR_STR) == 0);
 	out = doc_test_render(doc, &len);
 	CHECK(out && !strcmp(out, "[s]\na = `x#y`\nb = \" pad \"\nc = \"\"\"l1\nl2\"\"\"\n"
-		"d = ENC[AES256_GCM,data:YQ==]\ne = \"\"\"\"q\"\"\"\"\n"));
+	                          "d = ENC[AES256_GCM,data:YQ==]\ne = \"\"\"\"q\"\"\"\"\n"));
 	free(out);
 	veil_doc_free(doc);
 }

@@ -8,8 +8,7 @@
 
 /* Parses src, sets the value at path (or the comment after it when
  * comment is set) and renders; NULL with the error kept when refused. */
-static char *set_ini(const char *src, const char *path, const char *value, int comment,
-	int *rc)
+static char *set_ini(const char *src, const char *path, const char *value, int comment, int *rc)
 {
 	veil_doc *doc = NULL;
 	veil_node *n;
@@ -36,7 +35,7 @@ static char *set_ini(const char *src, const char *path, const char *value, int c
 }
 
 static int writes(const char *src, const char *path, const char *value, int comment,
-	const char *want)
+                  const char *want)
 {
 	int rc;
 	char *out = set_ini(src, path, value, comment, &rc);
@@ -44,13 +43,13 @@ static int writes(const char *src, const char *path, const char *value, int comm
 
 	if (!ok)
 		fprintf(stderr, "  got <%s> want <%s> (%s)\n", out ? out : "(null)", want,
-			veil_error_last());
+		        veil_error_last());
 	free(out);
 	return ok;
 }
 
 static int refused(const char *src, const char *path, const char *value, int comment,
-	const char *msg)
+                   const char *msg)
 {
 	int rc;
 	char *out = set_ini(src, path, value, comment, &rc);
@@ -58,7 +57,7 @@ static int refused(const char *src, const char *path, const char *value, int com
 
 	if (!ok)
 		fprintf(stderr, "  got %d <%s> '%s', want '%s'\n", rc, out ? out : "(null)",
-			veil_error_last(), msg);
+		        veil_error_last(), msg);
 	free(out);
 	return ok;
 }
@@ -87,13 +86,16 @@ TEST(test_doc_ini_quoting__triple_quote_in_a_multi_line_value)
 {
 	/* fuzz_doc's reproducer: read, then written back to the same bytes */
 	const char *repro = "t,kg: \"\"\"acease.inal\"4 *port\": 539# Hseey\" v\n"
-			    ":t,kg: \"\"\"acease.inal\"4 \"\"\"";
+	                    ":t,kg: \"\"\"acease.inal\"4 \"\"\"";
 	const char *src = "[s]\nk = v ; note\n";
 
-	CHECK(reads(repro, "DEFAULT/t,kg", "acease.inal\"4 *port\": 539# Hseey\" v\n"
-					    ":t,kg: \"\"\"acease.inal\"4 "));
-	CHECK(writes(repro, "DEFAULT/t,kg", "acease.inal\"4 *port\": 539# Hseey\" v\n"
-					     ":t,kg: \"\"\"acease.inal\"4 ", 0, repro));
+	CHECK(reads(repro, "DEFAULT/t,kg",
+	            "acease.inal\"4 *port\": 539# Hseey\" v\n"
+	            ":t,kg: \"\"\"acease.inal\"4 "));
+	CHECK(writes(repro, "DEFAULT/t,kg",
+	             "acease.inal\"4 *port\": 539# Hseey\" v\n"
+	             ":t,kg: \"\"\"acease.inal\"4 ",
+	             0, repro));
 	CHECK(writes(src, "s/k", "a\nb\"\"\"c", 0, "[s]\nk = \"\"\"a\nb\"\"\"c\"\"\" ; note\n"));
 	CHECK(writes(src, "s/k", "a\nb\"\"\"", 0, "[s]\nk = \"\"\"a\nb\"\"\"\"\"\" ; note\n"));
 	CHECK(reads("[s]\nk = \"\"\"a\nb\"\"\"\"\"\" ; note\n", "s/k", "a\nb\"\"\""));
@@ -128,14 +130,12 @@ TEST(test_doc_ini_quoting__backtick_value_before_a_comment)
 	CHECK(writes("a=v\n", "DEFAULT/a", "E`", 0, "a=\"\"\"E`\"\"\"\n"));
 	CHECK(writes(repro, "DEFAULT/a", "`x", 0, "a=``x`#\"\"\"\n"));
 	/* ';' and '#' take backticks, or """ when the comment holds one */
-	CHECK(writes("[s]\nk = v ;c `x`\n", "s/k", "a#b", 0,
-		"[s]\nk = \"\"\"a#b\"\"\" ;c `x`\n"));
+	CHECK(writes("[s]\nk = v ;c `x`\n", "s/k", "a#b", 0, "[s]\nk = \"\"\"a#b\"\"\" ;c `x`\n"));
 	CHECK(writes("[s]\nk = v ;c\n", "s/k", "a#b", 0, "[s]\nk = `a#b` ;c\n"));
 	/* outer blanks and '"': """, else `...`, else '...' */
 	CHECK(writes("[s]\nk = v ;c\n", "s/k", " a\"b ", 0, "[s]\nk = \"\"\" a\"b \"\"\" ;c\n"));
 	CHECK(writes("[s]\nk = v ;\"\"\"\n", "s/k", " a\"b ", 0, "[s]\nk = ` a\"b ` ;\"\"\"\n"));
-	CHECK(writes("[s]\nk = v ;`\"\"\"\n", "s/k", " a\"b ", 0,
-		"[s]\nk = ' a\"b ' ;`\"\"\"\n"));
+	CHECK(writes("[s]\nk = v ;`\"\"\"\n", "s/k", " a\"b ", 0, "[s]\nk = ' a\"b ' ;`\"\"\"\n"));
 	/* no form: ` and """ both closed by the comment, and ';' in the value */
 	CHECK(refused("[s]\nk = v ;`\"\"\"\n", "s/k", "a;b", 0, "comment on its line"));
 }
@@ -149,7 +149,7 @@ TEST(test_doc_ini_quoting__inline_comment_and_the_quote_before_it)
 	CHECK(writes(src, "s/k", "plain", 1, "[s]\nk = `a#b` ;plain\nm = x ;d\n"));
 	CHECK(refused(src, "s/k", "see `x`", 1, "closing quote of the value before it"));
 	CHECK(refused("[s]\nk = \"\"\"a\nb\"\"\" ;c\n", "s/k", "\"\"\"", 1,
-		"closing quote of the value before it"));
+	              "closing quote of the value before it"));
 	/* a bare value's line must not end in '\' (a continuation line) */
 	CHECK(refused(src, "s/m", "dir\\", 1, "end its line with"));
 	CHECK(writes(src, "s/k", "dir\\", 1, "[s]\nk = `a#b` ;dir\\\nm = x ;d\n"));
@@ -181,7 +181,7 @@ TEST(test_doc_ini_quoting__value_first_then_a_comment_closing_its_quote)
 	/* no form fits both: ';' and '#' need a quote the comment closes */
 	CHECK_INT(veil_doc_set_value(doc, sec->items[2], "a;b", 3, VEIL_SCALAR_STR), 0);
 	CHECK_INT(veil_doc_set_value(doc, sec->items[3], "`\"\"\"", 4, VEIL_SCALAR_STR),
-		VEIL_EINVAL);
+	          VEIL_EINVAL);
 	CHECK(strstr(veil_error_last(), "closing quote of the value before it") != NULL);
 done:
 	free(out);

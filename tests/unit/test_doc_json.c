@@ -21,7 +21,7 @@ static int parse_fails(const char *src, size_t len, int code, const char *msg)
 TEST(test_doc_json__spans_and_types)
 {
 	const char *src = "{\n  \"a\": \"x\\ny\",\n  \"n\": 12,\n  \"f\": 1.5,\n  \"b\": true,\n"
-		"  \"z\": null,\n  \"arr\": [1, \"s\", {}]\n}\n";
+	                  "  \"z\": null,\n  \"arr\": [1, \"s\", {}]\n}\n";
 	veil_doc *doc = PARSE(src);
 	const veil_node *root, *a, *arr;
 
@@ -38,7 +38,7 @@ TEST(test_doc_json__spans_and_types)
 	CHECK_INT(a->type, VEIL_SCALAR_STR);
 	CHECK_INT(a->style, VEIL_STYLE_DOUBLE);
 	CHECK_INT(a->span.start, 9);
-	CHECK_INT(a->span.end, 15);	/* "x\ny" with its quotes */
+	CHECK_INT(a->span.end, 15); /* "x\ny" with its quotes */
 	CHECK_INT(a->span.line, 2);
 	CHECK_INT(a->span.col, 8);
 	CHECK_INT(a->key_span.start, 4);
@@ -68,14 +68,17 @@ TEST(test_doc_json__numbers_int_when_int64_as_sops_3_13_2)
 		const char *num;
 		veil_scalar_type type;
 	} cases[] = {
-		{ "0", VEIL_SCALAR_INT }, { "-0", VEIL_SCALAR_INT },
+		{ "0", VEIL_SCALAR_INT },
+		{ "-0", VEIL_SCALAR_INT },
 		{ "9223372036854775807", VEIL_SCALAR_INT },
 		{ "-9223372036854775808", VEIL_SCALAR_INT },
 		{ "9223372036854775808", VEIL_SCALAR_FLOAT },
 		{ "-9223372036854775809", VEIL_SCALAR_FLOAT },
 		{ "100000000000000000000", VEIL_SCALAR_FLOAT },
-		{ "1.0", VEIL_SCALAR_FLOAT }, { "1e2", VEIL_SCALAR_FLOAT },
-		{ "-2.5E-3", VEIL_SCALAR_FLOAT }, { "0.1", VEIL_SCALAR_FLOAT },
+		{ "1.0", VEIL_SCALAR_FLOAT },
+		{ "1e2", VEIL_SCALAR_FLOAT },
+		{ "-2.5E-3", VEIL_SCALAR_FLOAT },
+		{ "0.1", VEIL_SCALAR_FLOAT },
 	};
 	char src[128];
 	size_t i;
@@ -90,7 +93,7 @@ TEST(test_doc_json__numbers_int_when_int64_as_sops_3_13_2)
 		CHECK(v != NULL);
 		if (v) {
 			CHECK_INT(v->type, cases[i].type);
-			CHECK(doc_test_is(v, cases[i].num));	/* the token as written */
+			CHECK(doc_test_is(v, cases[i].num)); /* the token as written */
 		}
 		veil_doc_free(doc);
 	}
@@ -99,7 +102,7 @@ TEST(test_doc_json__numbers_int_when_int64_as_sops_3_13_2)
 TEST(test_doc_json__string_escapes_decode)
 {
 	veil_doc *doc = PARSE("{\"u\": \"\\u00e9\\ud83d\\ude00\\/\\b\\f\\t\\\"\\\\\", "
-		"\"raw\": \"\xc3\xa9\xf0\x9f\x98\x80\", \"nul\": \"a\\u0000b\"}");
+	                      "\"raw\": \"\xc3\xa9\xf0\x9f\x98\x80\", \"nul\": \"a\\u0000b\"}");
 	const veil_node *root = doc ? veil_doc_root(doc, 0) : NULL;
 
 	CHECK(root != NULL);
@@ -130,8 +133,8 @@ TEST(test_doc_json__errors_name_line_and_column)
 	CHECK(FAILS("{\"a\": \"x\x01\"}", "t.json:1:9: control character"));
 	CHECK(FAILS("{\"a\": \"x\ny\"}", "t.json:1:9: control character"));
 	CHECK(FAILS("{\"a\": \"\xc3\x28\"}", "t.json:1:8: invalid UTF-8"));
-	CHECK(FAILS("{\"a\": \"\xed\xa0\x80\"}", "invalid UTF-8"));	/* encoded surrogate */
-	CHECK(FAILS("{\"a\": \"\xc0\xaf\"}", "invalid UTF-8"));	/* overlong */
+	CHECK(FAILS("{\"a\": \"\xed\xa0\x80\"}", "invalid UTF-8")); /* encoded surrogate */
+	CHECK(FAILS("{\"a\": \"\xc0\xaf\"}", "invalid UTF-8"));     /* overlong */
 	CHECK(FAILS("{\"a\": \"open", "t.json:1:7: unterminated string"));
 	CHECK(FAILS("{\"a\" 1}", "t.json:1:6: expected ':'"));
 	CHECK(FAILS("{\"a\": [1 2]}", "t.json:1:10: expected ',' or ']'"));
@@ -158,7 +161,7 @@ TEST(test_doc_json__duplicates_in_large_objects)
 		n += (size_t)snprintf(src + n, sizeof(src) - n, "\"k%d\": %d,\n", i, i);
 	n += (size_t)snprintf(src + n, sizeof(src) - n, "\"k77\": 0}");
 	CHECK(parse_fails(src, n, VEIL_EFORMAT, "t.json:101:1: duplicate key 'k77'"));
-	src[n - 7] = '9';	/* "k98", taken too */
+	src[n - 7] = '9'; /* "k98", taken too */
 	src[n - 6] = '8';
 	CHECK(parse_fails(src, n, VEIL_EFORMAT, "duplicate key 'k98'"));
 }
@@ -198,7 +201,7 @@ TEST(test_doc_json__depth_and_nodes_capped)
 TEST(test_doc_json__quote_by_type)
 {
 	veil_doc *doc = PARSE("{\"s\": 1, \"i\": \"x\", \"b\": null, \"f\": 2, \"z\": true, "
-		"\"h\": \"\"}");
+	                      "\"h\": \"\"}");
 	veil_node *root = doc ? veil_doc_root(doc, 0) : NULL;
 	char *out = NULL;
 	size_t len = 0;
@@ -209,22 +212,22 @@ TEST(test_doc_json__quote_by_type)
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "s"), "ENC[x]", 6, VEIL_SCALAR_STR) == 0);
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "i"), "-42", 3, VEIL_SCALAR_INT) == 0);
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "b"), "false", 5, VEIL_SCALAR_BOOL) == 0);
-	CHECK(veil_doc_set_value(doc, veil_node_get(root, "f"), "1.5e300", 7,
-		VEIL_SCALAR_FLOAT) == 0);
+	CHECK(veil_doc_set_value(doc, veil_node_get(root, "f"), "1.5e300", 7, VEIL_SCALAR_FLOAT) ==
+	      0);
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "z"), "null", 4, VEIL_SCALAR_NULL) == 0);
 	/* in place, < > & stay as written (Go's HTML escaping is for fresh output) */
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "h"), "<a&b>\n\xe2\x80\xa8\x7f", 10,
-		VEIL_SCALAR_STR) == 0);
+	                         VEIL_SCALAR_STR) == 0);
 	/* no NaN, Inf, hex in JSON; no invalid UTF-8 in a string */
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "f"), "+Inf", 4, VEIL_SCALAR_FLOAT) ==
-		VEIL_EINVAL);
+	      VEIL_EINVAL);
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "f"), "0x1F", 4, VEIL_SCALAR_INT) ==
-		VEIL_EINVAL);
+	      VEIL_EINVAL);
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "h"), "\xff", 1, VEIL_SCALAR_STR) ==
-		VEIL_EINVAL);
+	      VEIL_EINVAL);
 	CHECK(veil_doc_render(&out, &len, doc) == 0);
 	CHECK(out && !strcmp(out, "{\"s\": \"ENC[x]\", \"i\": -42, \"b\": false, \"f\": 1.5e300, "
-		"\"z\": null, \"h\": \"<a&b>\\n\\u2028\x7f\"}"));
+	                          "\"z\": null, \"h\": \"<a&b>\\n\\u2028\x7f\"}"));
 	free(out);
 	veil_doc_free(doc);
 }
@@ -242,7 +245,7 @@ TEST(test_doc_json__integral_float_stays_a_float)
 	/* sops's plaintext for float 7 is "7", which JSON would read as an int */
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "f"), "7", 1, VEIL_SCALAR_FLOAT) == 0);
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "g"), "1000000000000000000000", 22,
-		VEIL_SCALAR_FLOAT) == 0);
+	                         VEIL_SCALAR_FLOAT) == 0);
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "b"), "True", 4, VEIL_SCALAR_BOOL) == 0);
 	out = doc_test_render(doc, &len);
 	CHECK(out && !strcmp(out, "{\"f\": 7.0, \"g\": 1000000000000000000000, \"b\": true}"));
@@ -272,12 +275,15 @@ TEST(test_doc_json__emit_like_go_json_indent)
 	veil_doc_add_item(m, "l", seq);
 	roots[0] = m;
 	CHECK(veil_codec__json.emit(&b, roots, 1, 0) == 0);
-	CHECK(b.data && !strcmp((char *)b.data, "{\n\t\"s\": \"v\\\"\\u003c\",\n\t\"m\": {\n"
-		"\t\t\"n\": 1\n\t},\n\t\"l\": [\n\t\ttrue,\n\t\t[],\n\t\t{},\n\t\tnull\n\t]\n}\n"));
+	CHECK(b.data &&
+	      !strcmp((char *)b.data, "{\n\t\"s\": \"v\\\"\\u003c\",\n\t\"m\": {\n"
+	                              "\t\t\"n\": 1\n\t},\n\t\"l\": "
+	                              "[\n\t\ttrue,\n\t\t[],\n\t\t{},\n\t\tnull\n\t]\n}\n"));
 	veil_buf_clear(&b);
 	CHECK(veil_codec__json.emit(&b, roots, 1, 2) == 0);
 	CHECK(b.data && !strcmp((char *)b.data, "{\n  \"s\": \"v\\\"\\u003c\",\n  \"m\": {\n"
-		"    \"n\": 1\n  },\n  \"l\": [\n    true,\n    [],\n    {},\n    null\n  ]\n}\n"));
+	                                        "    \"n\": 1\n  },\n  \"l\": [\n    true,\n    "
+	                                        "[],\n    {},\n    null\n  ]\n}\n"));
 	veil_buf_dispose(&b);
 	veil_doc_free(doc);
 }

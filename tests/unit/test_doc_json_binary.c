@@ -2,7 +2,7 @@
 #include "doc_testutil.h"
 
 #define PARSE(s, n) doc_test_parse(&veil_codec__binary, VEIL_FMT_BINARY, (s), (n), "f.bin")
-#define ENCV "ENC[AES256_GCM,data:Zm9v,iv:aXY=,tag:dGFn,type:str]"
+#define ENCV        "ENC[AES256_GCM,data:Zm9v,iv:aXY=,tag:dGFn,type:str]"
 
 TEST(test_doc_binary__raw_bytes_are_one_string)
 {
@@ -14,8 +14,8 @@ TEST(test_doc_binary__raw_bytes_are_one_string)
 	if (!doc)
 		return;
 	data = veil_node_get(veil_doc_root(doc, 0), "data");
-	CHECK(data && data->value_len == sizeof(src) - 1 && !memcmp(data->value, src,
-		sizeof(src) - 1));
+	CHECK(data && data->value_len == sizeof(src) - 1 &&
+	      !memcmp(data->value, src, sizeof(src) - 1));
 	CHECK_INT(data->type, VEIL_SCALAR_STR);
 	CHECK_INT(data->span.start, 0);
 	CHECK_INT(data->span.end, sizeof(src) - 1);
@@ -32,7 +32,7 @@ static char *encrypt(const char *src, size_t len, int set_data, size_t *out_len)
 		return NULL;
 	if (set_data)
 		CHECK(veil_doc_set_value(doc, veil_node_get(veil_doc_root(doc, 0), "data"), ENCV,
-			strlen(ENCV), VEIL_SCALAR_STR) == 0);
+		                         strlen(ENCV), VEIL_SCALAR_STR) == 0);
 	CHECK(veil_doc_set_metadata(doc, doc_test_meta(doc, "3.13.2")) == 0);
 	out = doc_test_render(doc, out_len);
 	again = out ? PARSE(out, *out_len) : NULL;
@@ -42,12 +42,12 @@ static char *encrypt(const char *src, size_t len, int set_data, size_t *out_len)
 	return out;
 }
 
-#define ENVELOPE(data) \
+#define ENVELOPE(data)                                                                            \
 	"{\n\t\"data\": \"" data "\",\n\t\"sops\": {\n\t\t\"age\": [\n\t\t\t{\n\t\t\t\t\"enc\": " \
-	"\"-----BEGIN AGE ENCRYPTED FILE-----\\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\\n-----END " \
-	"AGE ENCRYPTED FILE-----\\n\",\n\t\t\t\t\"recipient\": \"" DOC_TEST_RECIPIENT "\"\n" \
-	"\t\t\t}\n\t\t],\n\t\t\"lastmodified\": \"2026-01-02T03:04:05Z\",\n\t\t\"mac\": \"" \
-	DOC_TEST_MAC "\",\n\t\t\"mac_only_encrypted\": true,\n\t\t\"unencrypted_suffix\": " \
+	"\"-----BEGIN AGE ENCRYPTED FILE-----\\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\\n-----END "     \
+	"AGE ENCRYPTED FILE-----\\n\",\n\t\t\t\t\"recipient\": \"" DOC_TEST_RECIPIENT "\"\n"      \
+	"\t\t\t}\n\t\t],\n\t\t\"lastmodified\": \"2026-01-02T03:04:05Z\",\n\t\t\"mac\": "         \
+	"\"" DOC_TEST_MAC "\",\n\t\t\"mac_only_encrypted\": true,\n\t\t\"unencrypted_suffix\": "  \
 	"\"_unencrypted\",\n\t\t\"version\": \"3.13.2\"\n\t}\n}\n"
 
 TEST(test_doc_binary__encrypted_render_is_the_json_envelope)
@@ -86,8 +86,8 @@ TEST(test_doc_binary__envelope_edits_and_decrypted_value)
 	veil_doc_free(doc);
 	/* a JSON file without "sops" is plain bytes */
 	doc = PARSE("{\"data\": \"x\"}", 13);
-	CHECK(doc && doc_test_is(veil_node_get(veil_doc_root(doc, 0), "data"),
-		"{\"data\": \"x\"}"));
+	CHECK(doc &&
+	      doc_test_is(veil_node_get(veil_doc_root(doc, 0), "data"), "{\"data\": \"x\"}"));
 	veil_doc_free(doc);
 }
 
@@ -111,7 +111,7 @@ TEST(test_doc_binary__sops_fixture_envelope)
 {
 	size_t len;
 	char *src = doc_test_fixture(
-		"kustomize-controller/internal/controller/testdata/sops/files/file.txt", &len);
+	        "kustomize-controller/internal/controller/testdata/sops/files/file.txt", &len);
 	veil_doc *doc;
 	const veil_node *m;
 
@@ -121,10 +121,10 @@ TEST(test_doc_binary__sops_fixture_envelope)
 	m = doc ? veil_doc_metadata(doc) : NULL;
 	CHECK(m != NULL);
 	CHECK(doc_test_is(doc_test_at(m, "age/0/recipient"),
-		"age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29"));
+	                  "age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29"));
 	CHECK(doc_test_is(doc_test_at(m, "version"), "3.9.0"));
 	CHECK(doc && !strncmp(veil_node_get(veil_doc_root(doc, 0), "data")->value,
-		"ENC[AES256_GCM,data:QNbPAYY=,", 29));
+	                      "ENC[AES256_GCM,data:QNbPAYY=,", 29));
 	veil_doc_free(doc);
 	free(src);
 }

@@ -7,8 +7,9 @@ static void round_trip(const char *rel, int exact)
 {
 	size_t len, out_len, n;
 	char *src = doc_test_data(rel, &len);
-	char *out = src ? doc_test_round_trip(&veil_codec__json, VEIL_FMT_JSON, src, len,
-		&out_len, &n) : NULL;
+	char *out =
+	        src ? doc_test_round_trip(&veil_codec__json, VEIL_FMT_JSON, src, len, &out_len, &n)
+	            : NULL;
 	veil_doc *a = NULL, *b = NULL;
 	veil_node *la[DOC_TEST_MAX_LEAVES], *lb[DOC_TEST_MAX_LEAVES];
 	size_t i, na, nb;
@@ -31,7 +32,7 @@ static void round_trip(const char *rel, int exact)
 	for (i = 0; i < na && i < nb; i++) {
 		CHECK_INT(la[i]->type, lb[i]->type);
 		CHECK(la[i]->value_len == lb[i]->value_len &&
-			!memcmp(la[i]->value, lb[i]->value, la[i]->value_len));
+		      !memcmp(la[i]->value, lb[i]->value, la[i]->value_len));
 	}
 done:
 	veil_doc_free(a);
@@ -59,8 +60,8 @@ TEST(test_doc_json__encrypted_values_are_json_strings)
 {
 	size_t len, out_len;
 	char *src = doc_test_data("json/tabs.json", &len);
-	veil_doc *doc = src ? doc_test_parse(&veil_codec__json, VEIL_FMT_JSON, src, len, "t")
-		: NULL;
+	veil_doc *doc =
+	        src ? doc_test_parse(&veil_codec__json, VEIL_FMT_JSON, src, len, "t") : NULL;
 	veil_node *n;
 	char *out;
 
@@ -71,7 +72,7 @@ TEST(test_doc_json__encrypted_values_are_json_strings)
 	}
 	n = veil_node_get(veil_doc_root(doc, 0), "n");
 	CHECK(veil_doc_set_value(doc, n, "ENC[AES256_GCM,data:MQ==,type:int]", 34,
-		VEIL_SCALAR_STR) == 0);
+	                         VEIL_SCALAR_STR) == 0);
 	out = doc_test_render(doc, &out_len);
 	CHECK(out && strstr(out, "\n\t\"n\": \"ENC[AES256_GCM,data:MQ==,type:int]\"\n}\n"));
 	free(out);
@@ -83,7 +84,7 @@ static void meta_round_trip(const char *src, const char *expect)
 {
 	size_t with_len;
 	char *with = doc_test_meta_round_trip(&veil_codec__json, VEIL_FMT_JSON, src, strlen(src),
-		&with_len);
+	                                      &with_len);
 
 	CHECK(with != NULL);
 	if (with && expect && strcmp(with, expect)) {
@@ -93,27 +94,20 @@ static void meta_round_trip(const char *src, const char *expect)
 	free(with);
 }
 
-#define META_TAB(i) \
-	i "\"sops\": {\n" \
-	i i "\"age\": [\n" \
-	i i i "{\n" \
-	i i i i "\"enc\": \"-----BEGIN AGE ENCRYPTED FILE-----\\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCg" \
-		"==\\n-----END AGE ENCRYPTED FILE-----\\n\",\n" \
-	i i i i "\"recipient\": \"" DOC_TEST_RECIPIENT "\"\n" \
-	i i i "}\n" \
-	i i "],\n" \
-	i i "\"lastmodified\": \"2026-01-02T03:04:05Z\",\n" \
-	i i "\"mac\": \"" DOC_TEST_MAC "\",\n" \
-	i i "\"mac_only_encrypted\": true,\n" \
-	i i "\"unencrypted_suffix\": \"_unencrypted\",\n" \
-	i i "\"version\": \"3.13.2\"\n" \
-	i "}"
+#define META_TAB(i)                                                                        \
+	i "\"sops\": {\n" i i "\"age\": [\n" i i i "{\n" i i i i                           \
+	  "\"enc\": \"-----BEGIN AGE ENCRYPTED FILE-----\\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCg" \
+	  "==\\n-----END AGE ENCRYPTED FILE-----\\n\",\n" i i i i                          \
+	  "\"recipient\": \"" DOC_TEST_RECIPIENT "\"\n" i i i "}\n" i i "],\n" i i         \
+	  "\"lastmodified\": \"2026-01-02T03:04:05Z\",\n" i i "\"mac\": \"" DOC_TEST_MAC   \
+	  "\",\n" i i "\"mac_only_encrypted\": true,\n" i i                                \
+	  "\"unencrypted_suffix\": \"_unencrypted\",\n" i i "\"version\": \"3.13.2\"\n" i "}"
 
 TEST(test_doc_json__metadata_appended_with_file_indent_and_removed_exactly)
 {
 	meta_round_trip("{\n\t\"a\": \"x\"\n}\n", "{\n\t\"a\": \"x\",\n" META_TAB("\t") "\n}\n");
-	meta_round_trip("{\n  \"a\": [1, 2],\n  \"b\": {}\n}", "{\n  \"a\": [1, 2],\n  \"b\": {},\n"
-		META_TAB("  ") "\n}");
+	meta_round_trip("{\n  \"a\": [1, 2],\n  \"b\": {}\n}",
+	                "{\n  \"a\": [1, 2],\n  \"b\": {},\n" META_TAB("  ") "\n}");
 	meta_round_trip("{}\n", "{\n" META_TAB("\t") "\n}\n");
 	meta_round_trip("{\"a\":1}", "{\"a\":1,\n" META_TAB("\t") "}");
 	meta_round_trip("  {\n    \"deep\": {\"x\": 1}\n  }\n", NULL);
@@ -173,7 +167,7 @@ static void fixture_rewrite(const char *rel, const char *r1)
 	CHECK(doc_test_is(doc_test_at(meta, "age/0/recipient"), r1));
 	CHECK(doc_test_at(meta, "kms") && doc_test_at(meta, "kms")->type == VEIL_SCALAR_NULL);
 	CHECK(!strncmp(doc_test_at(meta, "age/0/enc")->value,
-		"-----BEGIN AGE ENCRYPTED FILE-----\n", 35));
+	               "-----BEGIN AGE ENCRYPTED FILE-----\n", 35));
 	/* removed, then written back from its own tree: the same bytes as sops */
 	CHECK(veil_doc_remove_metadata(doc) == 0);
 	mid = doc_test_render(doc, &mid_len);
@@ -193,7 +187,7 @@ done:
 TEST(test_doc_json__sops_fixture_metadata_rewritten_byte_identical)
 {
 	fixture_rewrite("sops-age/tests/data/secret.enc.json",
-		"age1je6kjhzuhdjy3fqptpttxjh5k8q46vygzlgtpuq3030c947pc5tqz9dqvr");
+	                "age1je6kjhzuhdjy3fqptpttxjh5k8q46vygzlgtpuq3030c947pc5tqz9dqvr");
 }
 
 TEST(test_doc_json__sops_fixture_values_and_types)
@@ -211,9 +205,10 @@ TEST(test_doc_json__sops_fixture_values_and_types)
 	if (root) {
 		CHECK_INT(doc_test_at(root, "complex/array")->nitems, 3);
 		CHECK(!strncmp(doc_test_at(root, "complex/array/2")->value,
-			"ENC[AES256_GCM,data:AGT1qHw=,", 29));
-		CHECK(doc_test_is(doc_test_at(root, "sops/age/2/recipient"),
-			"age13runq29jhy9kfpaegczrzttykerswh0qprq59msgd754yermtfmsa3hwg2"));
+		               "ENC[AES256_GCM,data:AGT1qHw=,", 29));
+		CHECK(doc_test_is(
+		        doc_test_at(root, "sops/age/2/recipient"),
+		        "age13runq29jhy9kfpaegczrzttykerswh0qprq59msgd754yermtfmsa3hwg2"));
 		CHECK_INT(doc_test_at(root, "sops/age/2/recipient")->span.line, 31);
 	}
 	veil_doc_free(doc);

@@ -13,28 +13,28 @@ TEST(test_doc_yaml_emit__sops_layout)
 	char *out = NULL;
 	size_t len = 0;
 	const char *want = "name: web\n"
-			   "port: 8080\n"
-			   "ratio: 1.5\n"
-			   "\"on\": true\n" /* YAML 1.1 reads plain on as a bool */
-			   "quoted: \"true\"\n"
-			   "empty: \"\"\n"
-			   "none: null\n"
-			   "\"a: b\": x\n"
-			   "cert: |\n"
-			   "    line1\n"
-			   "    line2\n"
-			   "list:\n"
-			   "    - a\n"
-			   "    - k: v\n"
-			   "      pem: |-\n"
-			   "        x\n"
-			   "        y\n"
-			   "    - []\n"
-			   "nested:\n"
-			   "    inner: {}\n"
-			   "#a comment\n"
-			   "---\n"
-			   "{}\n";
+	                   "port: 8080\n"
+	                   "ratio: 1.5\n"
+	                   "\"on\": true\n" /* YAML 1.1 reads plain on as a bool */
+	                   "quoted: \"true\"\n"
+	                   "empty: \"\"\n"
+	                   "none: null\n"
+	                   "\"a: b\": x\n"
+	                   "cert: |\n"
+	                   "    line1\n"
+	                   "    line2\n"
+	                   "list:\n"
+	                   "    - a\n"
+	                   "    - k: v\n"
+	                   "      pem: |-\n"
+	                   "        x\n"
+	                   "        y\n"
+	                   "    - []\n"
+	                   "nested:\n"
+	                   "    inner: {}\n"
+	                   "#a comment\n"
+	                   "---\n"
+	                   "{}\n";
 	veil_node *roots[2];
 
 	CHECK_INT(veil_doc_new(&doc, VEIL_FMT_YAML), 0);
@@ -49,8 +49,8 @@ TEST(test_doc_yaml_emit__sops_layout)
 	veil_doc_add_item(root, "empty", veil_doc_build_scalar(doc, "", 0, VEIL_SCALAR_STR));
 	veil_doc_add_item(root, "none", veil_doc_build_scalar(doc, "", 0, VEIL_SCALAR_NULL));
 	veil_doc_add_item(root, "a: b", veil_doc_build_scalar(doc, "x", 1, VEIL_SCALAR_STR));
-	veil_doc_add_item(root, "cert", veil_doc_build_scalar(doc, "line1\nline2\n", 12,
-					       VEIL_SCALAR_STR));
+	veil_doc_add_item(root, "cert",
+	                  veil_doc_build_scalar(doc, "line1\nline2\n", 12, VEIL_SCALAR_STR));
 	list = veil_doc_build_seq(doc);
 	veil_doc_add_item(list, NULL, veil_doc_build_scalar(doc, "a", 1, VEIL_SCALAR_STR));
 	m = veil_doc_build_map(doc);
@@ -93,8 +93,9 @@ TEST(test_doc_yaml_emit__indent_two_and_reparse_of_test_data_shape)
 	char *out = NULL;
 	size_t len = 0;
 
-	CHECK_INT(veil_doc_parse(&doc, VEIL_FMT_YAML, "a:\n  - x: 1\n    y: [1, 2]\n", 26,
-			  "in.yaml"), 0);
+	CHECK_INT(
+	        veil_doc_parse(&doc, VEIL_FMT_YAML, "a:\n  - x: 1\n    y: [1, 2]\n", 26, "in.yaml"),
+	        0);
 	if (!doc)
 		return;
 	root = veil_doc_root(doc, 0);

@@ -19,7 +19,7 @@ static size_t leaves(veil_node *n, veil_node **v, size_t cap, size_t k)
 	if (!n || n->kind == VEIL_NODE_ALIAS)
 		return k;
 	if (n->kind == VEIL_NODE_COMMENT ||
-		(n->kind == VEIL_NODE_SCALAR && n->type != VEIL_SCALAR_NULL)) {
+	    (n->kind == VEIL_NODE_SCALAR && n->type != VEIL_SCALAR_NULL)) {
 		if (k < cap)
 			v[k] = n;
 		return k + 1;
@@ -60,7 +60,7 @@ static int exact_roundtrip(const char *src)
 	if (veil_doc_render(&mid, &len, a) < 0)
 		goto done;
 	if (strstr(mid, "|") || veil_doc_parse(&b, VEIL_FMT_YAML, mid, len, "h.yaml") < 0 ||
-		all_leaves(b, lb, 64) != n)
+	    all_leaves(b, lb, 64) != n)
 		goto done;
 	for (i = 0; i < n; i++)
 		if (veil_doc_set_value(b, lb[i], la[i]->value, la[i]->value_len, la[i]->type) < 0)
@@ -71,7 +71,7 @@ static int exact_roundtrip(const char *src)
 done:
 	if (!ok)
 		fprintf(stderr, "  source <%s>\n  encrypted <%s>\n  back <%s> (%s)\n", src,
-			mid ? mid : "", out ? out : "", veil_error_last());
+		        mid ? mid : "", out ? out : "", veil_error_last());
 	free(mid);
 	free(out);
 	veil_doc_free(a);
@@ -120,7 +120,7 @@ static char *set_text(const char *src, const char *key, const char *value, int c
 		for (size_t i = 0; i < root->nitems; i++)
 			if (root->items[i]->kind == VEIL_NODE_COMMENT && !error)
 				error = veil_doc_set_value(doc, root->items[i], " new", 4,
-					VEIL_SCALAR_STR);
+				                           VEIL_SCALAR_STR);
 	}
 	if (!error)
 		veil_doc_render(&out, &len, doc);
@@ -129,14 +129,14 @@ static char *set_text(const char *src, const char *key, const char *value, int c
 }
 
 static int sets_to(const char *src, const char *key, const char *value, int comment_too,
-	const char *want)
+                   const char *want)
 {
 	char *out = set_text(src, key, value, comment_too);
 	int ok = out && strcmp(out, want) == 0;
 
 	if (!ok)
 		fprintf(stderr, "  got <%s> want <%s> (%s)\n", out ? out : "(null)", want,
-			out ? "" : veil_error_last());
+		        out ? "" : veil_error_last());
 	free(out);
 	return ok;
 }
@@ -150,7 +150,7 @@ TEST(test_doc_yaml_header_comment__set_keeps_the_comment)
 	CHECK(sets_to(src, "key", "a\nb", 0, "key: |- # note\n  a\n  b\nz: 1\n"));
 	CHECK(sets_to(src, "key", "a\n\n", 0, "key: |+ # note\n  a\n\nz: 1\n"));
 	CHECK(sets_to("key: | # note\n      deep\nz: 1\n", "key", " a\nb\n", 0,
-		"key: |6 # note\n       a\n      b\nz: 1\n"));
+	              "key: |6 # note\n       a\n      b\nz: 1\n"));
 	/* one line: the comment follows it and the old body goes */
 	CHECK(sets_to(src, "key", "short", 0, "key: short # note\nz: 1\n"));
 	CHECK(sets_to(src, "key", "", 0, "key: \"\" # note\nz: 1\n"));
@@ -161,13 +161,13 @@ TEST(test_doc_yaml_header_comment__set_keeps_the_comment)
 	CHECK(sets_to(src, "key", "one", 1, "key: one # new\nz: 1\n"));
 	/* a comment after a one-line value becomes the new block's header's */
 	CHECK(sets_to("key: old # note\nz: 1\n", "key", "a\nb\n", 0,
-		"key: | # note\n  a\n  b\nz: 1\n"));
+	              "key: | # note\n  a\n  b\nz: 1\n"));
 	CHECK(sets_to("key: \"old\"   # note\nz: 1\n", "key", "a\nb\n", 1,
-		"key: |   # new\n  a\n  b\nz: 1\n"));
+	              "key: |   # new\n  a\n  b\nz: 1\n"));
 	/* a comment touching a quoted value ("x"#c) leaves no room for a
 	 * header: quoted, with the blank a comment needs */
 	CHECK(sets_to("key: \"old\"#note\nz: 1\n", "key", "a\nb\n", 0,
-		"key: \"a\\nb\\n\" #note\nz: 1\n"));
+	              "key: \"a\\nb\\n\" #note\nz: 1\n"));
 }
 
 TEST(test_doc_yaml_header_comment__set_twice_pending_and_rollback)
@@ -214,7 +214,7 @@ TEST(test_doc_yaml_header_comment__blanks_after_a_value_becoming_a_block)
 	CHECK(sets_to("key: old   \nz: 1\n", "key", "a\nb\n", 0, "key: |\n  a\n  b\nz: 1\n"));
 	CHECK(sets_to("key: old \t", "key", "a\nb", 0, "key: |-\n  a\n  b"));
 	CHECK(sets_to("key: old # c  \nz: 1\n", "key", "a\nb\n", 0,
-		"key: | # c  \n  a\n  b\nz: 1\n"));
+	              "key: | # c  \n  a\n  b\nz: 1\n"));
 }
 
 /* Lines of blanks only after it: deeper than the block's indentation they
@@ -222,8 +222,7 @@ TEST(test_doc_yaml_header_comment__blanks_after_a_value_becoming_a_block)
 TEST(test_doc_yaml_header_comment__blank_lines_after_a_new_block)
 {
 	CHECK(sets_to("key: old\n   ", "key", "x\nx", 0, "key: |-\n  x\n  x\n"));
-	CHECK(sets_to("key: old\n  \nz: 1\n", "key", "a\nb\n", 0,
-		"key: |\n  a\n  b\n  \nz: 1\n"));
+	CHECK(sets_to("key: old\n  \nz: 1\n", "key", "a\nb\n", 0, "key: |\n  a\n  b\n  \nz: 1\n"));
 	CHECK(sets_to("key: old\n     \n\nz: 1\n", "key", "a\n", 0, "key: |\n  a\n\n\nz: 1\n"));
 	CHECK(sets_to("key: old\n   \n\nz: 1\n", "key", "a\n\n", 0, "key: |+\n  a\n\nz: 1\n"));
 	CHECK(sets_to("key: old\n   ", "key", "a\n\n", 0, "key: |+\n  a\n\n"));
@@ -231,6 +230,6 @@ TEST(test_doc_yaml_header_comment__blank_lines_after_a_new_block)
 	/* comment lines after it at the body's column would be body text:
 	 * the body goes deeper (fuzz_doc found it) */
 	CHECK(sets_to("key: old\n  # c\n\n   # d\nz: 1\n", "key", "a\nb\n", 0,
-		"key: |\n    a\n    b\n  # c\n\n   # d\nz: 1\n"));
+	              "key: |\n    a\n    b\n  # c\n\n   # d\nz: 1\n"));
 	CHECK(sets_to("key: old\n# c\nz: 1\n", "key", "a\n", 0, "key: |\n  a\n# c\nz: 1\n"));
 }

@@ -30,26 +30,26 @@ static int parse_err(const char *src, const char *want_msg)
 	return error;
 }
 
-#define SPAN_IS(doc, n, text) \
+#define SPAN_IS(doc, n, text)                                           \
 	CHECK((n) && (n)->span.end - (n)->span.start == strlen(text) && \
-		memcmp((doc)->src + (n)->span.start, text, strlen(text)) == 0)
+	      memcmp((doc)->src + (n)->span.start, text, strlen(text)) == 0)
 
 TEST(test_doc_yaml__spans_lines_columns_types)
 {
 	const char *src = "# head\n"
-			  "a: 1\n"
-			  "b: \"two\"   # inline\n"
-			  "c:\n"
-			  "  - 0x1F\n"
-			  "  - 'x'\n"
-			  "  - 2024-01-02\n"
-			  "d: |-\n"
-			  "  text\n"
-			  "\n"
-			  "e: &anc 1.5\n"
-			  "f: *anc\n"
-			  "g:\n"
-			  "\xc3\xa9: \"\xc3\xa9t\xc3\xa9\" # caf\xc3\xa9\n";
+	                  "a: 1\n"
+	                  "b: \"two\"   # inline\n"
+	                  "c:\n"
+	                  "  - 0x1F\n"
+	                  "  - 'x'\n"
+	                  "  - 2024-01-02\n"
+	                  "d: |-\n"
+	                  "  text\n"
+	                  "\n"
+	                  "e: &anc 1.5\n"
+	                  "f: *anc\n"
+	                  "g:\n"
+	                  "\xc3\xa9: \"\xc3\xa9t\xc3\xa9\" # caf\xc3\xa9\n";
 	veil_doc *doc = parse(src);
 	veil_node *r, *n, *c;
 
@@ -69,7 +69,7 @@ TEST(test_doc_yaml__spans_lines_columns_types)
 	SPAN_IS(doc, n, "\"two\"");
 	CHECK_INT(r->items[3]->kind, VEIL_NODE_COMMENT);
 	CHECK(r->items[3]->inline_comment && r->items[3]->span.line == 3 &&
-		r->items[3]->span.col == 12);
+	      r->items[3]->span.col == 12);
 	SPAN_IS(doc, r->items[3], "# inline");
 	c = veil_node_get(r, "c");
 	CHECK(c && c->kind == VEIL_NODE_SEQ && c->nitems == 3 && !c->flow);
@@ -125,15 +125,15 @@ TEST(test_doc_yaml__stream_of_documents_and_empty_ones)
 TEST(test_doc_yaml__comments_go_to_their_collection)
 {
 	veil_doc *doc = parse("a:\n"
-			      "  # head of x\n"
-			      "  x: 1\n"
-			      "  # foot of a\n"
-			      "# head of l\n"
-			      "l:\n"
-			      "  - 1 # on 1\n"
-			      "  # between\n"
-			      "  - 2\n"
-			      "# end\n");
+	                      "  # head of x\n"
+	                      "  x: 1\n"
+	                      "  # foot of a\n"
+	                      "# head of l\n"
+	                      "l:\n"
+	                      "  - 1 # on 1\n"
+	                      "  # between\n"
+	                      "  - 2\n"
+	                      "# end\n");
 	veil_node *r, *a, *l;
 
 	CHECK(doc != NULL);
@@ -143,12 +143,12 @@ TEST(test_doc_yaml__comments_go_to_their_collection)
 	a = veil_node_get(r, "a");
 	l = veil_node_get(r, "l");
 	CHECK(a && a->nitems == 3 && a->items[0]->kind == VEIL_NODE_COMMENT &&
-		a->items[2]->kind == VEIL_NODE_COMMENT);
+	      a->items[2]->kind == VEIL_NODE_COMMENT);
 	CHECK(r->nitems == 4 && r->items[1]->kind == VEIL_NODE_COMMENT &&
-		strcmp(r->items[1]->value, " head of l") == 0);
+	      strcmp(r->items[1]->value, " head of l") == 0);
 	CHECK(r->nitems == 4 && strcmp(r->items[3]->value, " end") == 0);
 	CHECK(l && l->nitems == 4 && l->items[1]->inline_comment &&
-		strcmp(l->items[2]->value, " between") == 0 && !l->items[2]->inline_comment);
+	      strcmp(l->items[2]->value, " between") == 0 && !l->items[2]->inline_comment);
 	veil_doc_free(doc);
 }
 
@@ -156,21 +156,22 @@ TEST(test_doc_yaml__errors_carry_line_and_column)
 {
 	CHECK_INT(parse_err("a: 1\nb: [1, 2\n", "t.yaml:3:1: "), VEIL_EFORMAT);
 	CHECK_INT(parse_err("a: 1\n  b: 2\n", "t.yaml:2:4: mapping values are not allowed"),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	CHECK_INT(parse_err("a: 1\nb: 2\na: 3\n", "t.yaml:3:1: duplicate key 'a'"), VEIL_EFORMAT);
 	CHECK_INT(parse_err("x:\n  k: 1\n  \"k\": 2\n", "t.yaml:3:3: duplicate key 'k'"),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	CHECK_INT(parse_err("- a\n- b\n", "t.yaml:1:1: the document root is a sequence"),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	CHECK_INT(parse_err("a: 1\n---\njust a scalar\n", "t.yaml:3:1: the document root is a "
-			"scalar"), VEIL_EFORMAT);
+	                                                  "scalar"),
+	          VEIL_EFORMAT);
 	CHECK_INT(parse_err("1: one\n", "t.yaml:1:1: the key is not a string"), VEIL_EFORMAT);
 	CHECK_INT(parse_err("? [a, b]\n: v\n", "t.yaml:1:3: a complex (non-scalar) key"),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	CHECK_INT(parse_err("a: *nope\n", "unknown anchor 'nope'"), VEIL_EFORMAT);
 	CHECK_INT(parse_err("a: \"\xff\"\n", "t.yaml:1:5: "), VEIL_EFORMAT);
 	CHECK_INT(parse_err("a: \"x\n", "t.yaml:2:1: found unexpected end of stream"),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	/* never echo a value */
 	CHECK_INT(parse_err("k: [sup3rs3cret\n", NULL), VEIL_EFORMAT);
 	CHECK(strstr(veil_error_last(), "sup3rs3cret") == NULL);

@@ -28,19 +28,19 @@ static int enc_and_back(const char *src, const char *key, const char *value)
 	int ok = 0;
 
 	if (veil_doc_parse(&a, VEIL_FMT_YAML, src, strlen(src), "p.yaml") < 0 ||
-		veil_doc_set_value(a, veil_node_get(veil_doc_root(a, 0), key), enc,
-			strlen(enc), VEIL_SCALAR_STR) < 0 ||
-		veil_doc_render(&mid, &len, a) < 0 ||
-		veil_doc_parse(&b, VEIL_FMT_YAML, mid, len, "p.yaml") < 0 ||
-		veil_doc_set_value(b, veil_node_get(veil_doc_root(b, 0), key), value,
-			strlen(value), VEIL_SCALAR_STR) < 0 ||
-		veil_doc_render(&out, &len, b) < 0)
+	    veil_doc_set_value(a, veil_node_get(veil_doc_root(a, 0), key), enc, strlen(enc),
+	                       VEIL_SCALAR_STR) < 0 ||
+	    veil_doc_render(&mid, &len, a) < 0 ||
+	    veil_doc_parse(&b, VEIL_FMT_YAML, mid, len, "p.yaml") < 0 ||
+	    veil_doc_set_value(b, veil_node_get(veil_doc_root(b, 0), key), value, strlen(value),
+	                       VEIL_SCALAR_STR) < 0 ||
+	    veil_doc_render(&out, &len, b) < 0)
 		goto done;
 	ok = strcmp(out, src) == 0;
 done:
 	if (!ok)
 		fprintf(stderr, "  <%s> -> <%s> -> <%s> (%s)\n", src, mid ? mid : "",
-			out ? out : "", veil_error_last());
+		        out ? out : "", veil_error_last());
 	free(mid);
 	free(out);
 	veil_doc_free(a);
@@ -51,7 +51,7 @@ done:
 TEST(test_doc_yaml_props__properties_on_lines_above_the_value)
 {
 	const char *src = "a: &x\n  # c\n  b\nt: !t\n  # d\n  &y\n  v\nm: !m\n  &z\n  k: w\n"
-			  "r: *x\ns: *y\n";
+	                  "r: *x\ns: *y\n";
 	veil_doc *doc = NULL;
 	veil_node *t, *m;
 
@@ -87,18 +87,18 @@ static int header_alone(const char *src, const char *outer, const char *key)
 	n = veil_node_get(veil_doc_root(a, 0), outer);
 	n = key ? veil_node_get(n, key) : n;
 	if (!n || n->kind != VEIL_NODE_SCALAR || !(want = strdup(n->value)) ||
-		veil_doc_set_value(a, n, enc, strlen(enc), VEIL_SCALAR_STR) < 0 ||
-		veil_doc_render(&mid, &len, a) < 0 ||
-		veil_doc_parse(&b, VEIL_FMT_YAML, mid, len, "p.yaml") < 0)
+	    veil_doc_set_value(a, n, enc, strlen(enc), VEIL_SCALAR_STR) < 0 ||
+	    veil_doc_render(&mid, &len, a) < 0 ||
+	    veil_doc_parse(&b, VEIL_FMT_YAML, mid, len, "p.yaml") < 0)
 		goto done;
 	n = veil_node_get(veil_doc_root(b, 0), outer);
 	n = key ? veil_node_get(n, key) : n;
 	ok = n && veil_doc_set_value(b, n, want, strlen(want), VEIL_SCALAR_STR) == 0 &&
-		veil_doc_render(&out, &len, b) == 0;
+	     veil_doc_render(&out, &len, b) == 0;
 done:
 	if (!ok)
 		fprintf(stderr, "  <%s> -> <%s> -> <%s> (%s)\n", src, mid ? mid : "",
-			out ? out : "", veil_error_last());
+		        out ? out : "", veil_error_last());
 	free(want);
 	free(mid);
 	free(out);
@@ -132,7 +132,7 @@ TEST(test_doc_yaml_props__eol_comments_before_a_nested_item_are_the_sequence_s)
 		size_t comments = 0;
 
 		CHECK_INT(veil_doc_parse(&doc, VEIL_FMT_YAML, srcs[i], strlen(srcs[i]), "s.yaml"),
-			0);
+		          0);
 		if (!doc)
 			continue;
 		l = veil_node_get(veil_doc_root(doc, 0), "l");

@@ -17,8 +17,8 @@
  * quoted, by design (see veil_yaml__plain_ok): not counted as plain. */
 static int yaml11_word(const char *v, size_t len)
 {
-	static const char *const words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No",
-	                                    "NO", "on", "On", "ON", "off", "Off", "OFF"};
+	static const char *const words[] = { "y",  "Y",  "yes", "Yes", "YES", "n",   "N",   "no",
+		                             "No", "NO", "on",  "On",  "ON",  "off", "Off", "OFF" };
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (strlen(words[i]) == len && !memcmp(words[i], v, len))
@@ -27,13 +27,21 @@ static int yaml11_word(const char *v, size_t len)
 }
 
 
-static const char *const files[] = { "k8s-secret.yaml", "configmap-blocks.yaml",
-	"deployment-stream.yaml", "helm-values.yaml", "crlf.yaml", "unicode.yaml", "bom.yaml",
-	"comments.yaml", "no-newline.yaml", "sops-shaped.yaml", NULL };
+static const char *const files[] = { "k8s-secret.yaml",
+	                             "configmap-blocks.yaml",
+	                             "deployment-stream.yaml",
+	                             "helm-values.yaml",
+	                             "crlf.yaml",
+	                             "unicode.yaml",
+	                             "bom.yaml",
+	                             "comments.yaml",
+	                             "no-newline.yaml",
+	                             "sops-shaped.yaml",
+	                             NULL };
 
 static const char enc[] = "ENC[AES256_GCM,data:Zm9vYmFy,"
-			  "iv:MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=,"
-			  "tag:YWJjZGVmZ2hpamtsbW5vcA==,type:str]";
+                          "iv:MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=,"
+                          "tag:YWJjZGVmZ2hpamtsbW5vcA==,type:str]";
 
 static char *read_data(const char *name, size_t *len)
 {
@@ -44,7 +52,7 @@ static char *read_data(const char *name, size_t *len)
 	long n;
 
 	snprintf(path, sizeof(path), "%.*s/../data/yaml/%s", slash ? (int)(slash - here) : 1,
-		slash ? here : ".", name);
+	         slash ? here : ".", name);
 	f = fopen(path, "rb");
 	if (!f)
 		return NULL;
@@ -111,7 +119,7 @@ static int span_cmp(const void *a, const void *b)
 
 /* The bytes outside the edited spans must match, gap by gap. */
 static int gaps_equal(const char *a, size_t alen, leaves *la, const char *b, size_t blen,
-	leaves *lb)
+                      leaves *lb)
 {
 	veil_node **sa = malloc(la->n * sizeof(*sa)), **sb = malloc(lb->n * sizeof(*sb));
 	size_t na = 0, nb = 0, i, pa = 0, pb = 0;
@@ -128,11 +136,12 @@ static int gaps_equal(const char *a, size_t alen, leaves *la, const char *b, siz
 	if (na != nb)
 		ok = 0;
 	for (i = 0; ok && i <= na; i++) {
-		size_t ea = i < na ? sa[i]->span.start : alen, eb = i < nb ? sb[i]->span.start : blen;
+		size_t ea = i < na ? sa[i]->span.start : alen,
+		       eb = i < nb ? sb[i]->span.start : blen;
 
 		if (ea - pa != eb - pb || memcmp(a + pa, b + pb, ea - pa) != 0) {
 			fprintf(stderr, "  gap %zu differs: <%.*s> vs <%.*s>\n", i, (int)(ea - pa),
-				a + pa, (int)(eb - pb), b + pb);
+			        a + pa, (int)(eb - pb), b + pb);
 			ok = 0;
 		}
 		if (i < na) {
@@ -163,7 +172,8 @@ static void roundtrip(const char *name)
 	CHECK(la.n > 0);
 	for (i = 0; i < la.n; i++)
 		if (edited(la.v[i]))
-			CHECK_INT(veil_doc_set_value(a, la.v[i], enc, strlen(enc), VEIL_SCALAR_STR), 0);
+			CHECK_INT(veil_doc_set_value(a, la.v[i], enc, strlen(enc), VEIL_SCALAR_STR),
+			          0);
 	CHECK_INT(veil_doc_render(&out1, &len1, a), 0);
 	if (!out1) {
 		fprintf(stderr, "  %s: %s\n", name, veil_error_last());
@@ -182,7 +192,8 @@ static void roundtrip(const char *name)
 		if (strcmp(lb.v[i]->value, enc) != 0 || lb.v[i]->kind != la.v[i]->kind)
 			ok = 0;
 		CHECK_INT(veil_doc_set_value(b, lb.v[i], la.v[i]->value, la.v[i]->value_len,
-				  la.v[i]->type), 0);
+		                             la.v[i]->type),
+		          0);
 	}
 	CHECK(ok);
 	CHECK_INT(veil_doc_render(&out2, &len2, b), 0);
@@ -201,24 +212,25 @@ static void roundtrip(const char *name)
 		const veil_node *x = la.v[i], *y = lc.v[i];
 
 		if (x->kind != y->kind || x->type != y->type || x->value_len != y->value_len ||
-			memcmp(x->value, y->value, x->value_len) != 0 ||
-			(x->key == NULL) != (y->key == NULL) ||
-			(x->key && strcmp(x->key, y->key) != 0)) {
-			fprintf(stderr, "  %s: leaf %zu (line %u) differs\n", name, i, x->span.line);
+		    memcmp(x->value, y->value, x->value_len) != 0 ||
+		    (x->key == NULL) != (y->key == NULL) ||
+		    (x->key && strcmp(x->key, y->key) != 0)) {
+			fprintf(stderr, "  %s: leaf %zu (line %u) differs\n", name, i,
+			        x->span.line);
 			ok = 0;
 		}
 		if (x->kind == VEIL_NODE_SCALAR && x->style == VEIL_STYLE_PLAIN && edited(x) &&
-			!memchr(src + x->span.start, '\n', x->span.end - x->span.start) &&
-			!yaml11_word(x->value, x->value_len)) {
+		    !memchr(src + x->span.start, '\n', x->span.end - x->span.start) &&
+		    !yaml11_word(x->value, x->value_len)) {
 			plain++;
 			if (x->span.end - x->span.start == y->span.end - y->span.start &&
-				memcmp(src + x->span.start, out2 + y->span.start,
-					x->span.end - x->span.start) == 0)
+			    memcmp(src + x->span.start, out2 + y->span.start,
+			           x->span.end - x->span.start) == 0)
 				same_plain++;
 			else
 				fprintf(stderr, "  %s: plain scalar on line %u changed to <%.*s>\n",
-					name, x->span.line, (int)(y->span.end - y->span.start),
-					out2 + y->span.start);
+				        name, x->span.line, (int)(y->span.end - y->span.start),
+				        out2 + y->span.start);
 		}
 	}
 	CHECK(ok);
@@ -248,27 +260,27 @@ TEST(test_doc_yaml__roundtrip_every_value_and_comment)
 
 static veil_node *age_meta(veil_doc *doc)
 {
-	static const char armor[] = "-----BEGIN AGE ENCRYPTED FILE-----\n"
-				    "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBhSEJIVUQrZXpkZmJ6ek1U\n"
-				    "d1vA+h/DFoHDV6fU63n/v0BLmi7q0x10pYj95u1Ef1cP24JC/G+M4g==\n"
-				    "-----END AGE ENCRYPTED FILE-----\n";
+	static const char armor[] =
+	        "-----BEGIN AGE ENCRYPTED FILE-----\n"
+	        "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBhSEJIVUQrZXpkZmJ6ek1U\n"
+	        "d1vA+h/DFoHDV6fU63n/v0BLmi7q0x10pYj95u1Ef1cP24JC/G+M4g==\n"
+	        "-----END AGE ENCRYPTED FILE-----\n";
 	veil_node *meta = veil_doc_build_map(doc), *age = veil_doc_build_seq(doc);
 	veil_node *entry = veil_doc_build_map(doc);
 
-	veil_doc_add_item(entry, "recipient", veil_doc_build_scalar(doc, "age1abc", 7,
-					     VEIL_SCALAR_STR));
-	veil_doc_add_item(entry, "enc", veil_doc_build_scalar(doc, armor, strlen(armor),
-					       VEIL_SCALAR_STR));
+	veil_doc_add_item(entry, "recipient",
+	                  veil_doc_build_scalar(doc, "age1abc", 7, VEIL_SCALAR_STR));
+	veil_doc_add_item(entry, "enc",
+	                  veil_doc_build_scalar(doc, armor, strlen(armor), VEIL_SCALAR_STR));
 	veil_doc_add_item(age, NULL, entry);
 	veil_doc_add_item(meta, "age", age);
-	veil_doc_add_item(meta, "lastmodified", veil_doc_build_scalar(doc,
-						   "2026-11-22T21:00:00Z", 20, VEIL_SCALAR_STR));
-	veil_doc_add_item(meta, "mac", veil_doc_build_scalar(doc, enc, strlen(enc),
-					      VEIL_SCALAR_STR));
-	veil_doc_add_item(meta, "unencrypted_suffix", veil_doc_build_scalar(doc,
-							 "_unencrypted", 12, VEIL_SCALAR_STR));
-	veil_doc_add_item(meta, "version", veil_doc_build_scalar(doc, "3.9.0", 5,
-						  VEIL_SCALAR_STR));
+	veil_doc_add_item(meta, "lastmodified",
+	                  veil_doc_build_scalar(doc, "2026-11-22T21:00:00Z", 20, VEIL_SCALAR_STR));
+	veil_doc_add_item(meta, "mac",
+	                  veil_doc_build_scalar(doc, enc, strlen(enc), VEIL_SCALAR_STR));
+	veil_doc_add_item(meta, "unencrypted_suffix",
+	                  veil_doc_build_scalar(doc, "_unencrypted", 12, VEIL_SCALAR_STR));
+	veil_doc_add_item(meta, "version", veil_doc_build_scalar(doc, "3.9.0", 5, VEIL_SCALAR_STR));
 	return meta;
 }
 
@@ -300,15 +312,14 @@ static void meta_roundtrip(const char *name)
 	m = veil_doc_metadata(b);
 	CHECK(m != NULL);
 	lm = m ? veil_node_get(m, "lastmodified") : NULL;
-	CHECK(lm && strcmp(lm->value, "2026-11-22T21:00:00Z") == 0 &&
-		lm->type == VEIL_SCALAR_STR);
+	CHECK(lm && strcmp(lm->value, "2026-11-22T21:00:00Z") == 0 && lm->type == VEIL_SCALAR_STR);
 	if (m) {
 		veil_node *age = veil_node_get(m, "age");
 		veil_node *e = age && age->nitems ? veil_node_get(age->items[0], "enc") : NULL;
 
 		CHECK(e && e->style == VEIL_STYLE_LITERAL &&
-			strncmp(e->value, "-----BEGIN AGE", 14) == 0 &&
-			e->value[e->value_len - 1] == '\n');
+		      strncmp(e->value, "-----BEGIN AGE", 14) == 0 &&
+		      e->value[e->value_len - 1] == '\n');
 	}
 	for (i = 0; i < veil_doc_count(b); i++)
 		if (veil_doc_root(b, i))
@@ -353,7 +364,7 @@ TEST(test_doc_yaml__metadata_replaced_in_place)
 		goto done;
 	m = veil_doc_metadata(a);
 	CHECK(m && veil_node_get(m, "version") &&
-		strcmp(veil_node_get(m, "version")->value, "3.7.3") == 0);
+	      strcmp(veil_node_get(m, "version")->value, "3.7.3") == 0);
 	CHECK_INT(veil_doc_set_metadata(a, age_meta(a)), 0);
 	CHECK_INT(veil_doc_render(&out, &len1, a), 0);
 	/* the data above the block is untouched, the old block is gone, the
@@ -361,7 +372,7 @@ TEST(test_doc_yaml__metadata_replaced_in_place)
 	CHECK(out && memcmp(out, src, (size_t)(strstr(src, "sops:") - src)) == 0);
 	CHECK(out && strstr(out, "3.7.3") == NULL && strstr(out, "\n    version: 3.9.0\n"));
 	CHECK(out && strstr(out, "\n        - recipient: age1abc\n          enc: |\n"
-				 "            -----BEGIN AGE"));
+	                         "            -----BEGIN AGE"));
 done:
 	free(out);
 	veil_doc_free(a);
@@ -384,7 +395,7 @@ TEST(test_doc_yaml__metadata_in_every_document_of_a_stream)
 	CHECK_INT(veil_doc_set_metadata(doc, meta), 0);
 	CHECK_INT(veil_doc_render(&out, &len, doc), 0);
 	CHECK(out && strcmp(out, "a: 1\nsops:\n  version: new\n---\nb: 2\nsops:\n  version: new\n"
-				 "---\n---\nc: 3\nsops:\n  version: new\n") == 0);
+	                         "---\n---\nc: 3\nsops:\n  version: new\n") == 0);
 	CHECK_INT(veil_doc_parse(&back, VEIL_FMT_YAML, out, len, "s.yaml"), 0);
 	for (i = 0; back && i < veil_doc_count(back); i++)
 		if (veil_doc_root(back, i) && veil_node_get(veil_doc_root(back, i), "sops"))

@@ -55,14 +55,14 @@ TEST(test_doc_yaml_verify__unsure_on_any_difference)
 	if (!doc)
 		return;
 	CHECK_INT(check(doc, "a: 1\nb: \"true\"\nl: [1, 2]\n"), 1);
-	CHECK_INT(check(doc, "a: 1\nb: true\nl: [1, 2]\n"), 0);       /* type changed */
-	CHECK_INT(check(doc, "a: 1\nb: \"tru\"\nl: [1, 2]\n"), 0);    /* value changed */
-	CHECK_INT(check(doc, "a: 1\nb:\n  c: d\nl: [1, 2]\n"), 0);   /* structure */
-	CHECK_INT(check(doc, "a: 1\nB: \"true\"\nl: [1, 2]\n"), 0);  /* key */
-	CHECK_INT(check(doc, "a: 1\nb: \"true\"\nl: [1, 2, 3]\n"), 0); /* extra item */
-	CHECK_INT(check(doc, "a: 1\nb: \"true\"\n"), 0);              /* missing item */
+	CHECK_INT(check(doc, "a: 1\nb: true\nl: [1, 2]\n"), 0);                /* type changed */
+	CHECK_INT(check(doc, "a: 1\nb: \"tru\"\nl: [1, 2]\n"), 0);             /* value changed */
+	CHECK_INT(check(doc, "a: 1\nb:\n  c: d\nl: [1, 2]\n"), 0);             /* structure */
+	CHECK_INT(check(doc, "a: 1\nB: \"true\"\nl: [1, 2]\n"), 0);            /* key */
+	CHECK_INT(check(doc, "a: 1\nb: \"true\"\nl: [1, 2, 3]\n"), 0);         /* extra item */
+	CHECK_INT(check(doc, "a: 1\nb: \"true\"\n"), 0);                       /* missing item */
 	CHECK_INT(check(doc, "a: 1\nb: \"true\"\nl: [1, 2]\n---\nx: 1\n"), 0); /* extra doc */
-	CHECK_INT(check(doc, "a: 1\nb: \"true\nl: [1, 2]\n"), 0);     /* does not parse */
+	CHECK_INT(check(doc, "a: 1\nb: \"true\nl: [1, 2]\n"), 0);              /* does not parse */
 	veil_doc_free(doc);
 }
 

@@ -9,7 +9,7 @@
 #define CCTV_RECIPIENT "age1xmwwc06ly3ee5rytxm9mflaz2u56jjj36s0mypdrwsvlul66mv4q47ryef"
 /* The identity of the CCTV x25519_no_match vector: a second public test key. */
 #define OTHER_IDENTITY "AGE-SECRET-KEY-143WN7DCXU4G8R5AXQSSYD9AEPYDNT3HXSLWSPK36CDU6E8M59SSSAGZ3KG"
-#define ED_PUB "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP4T0qxLU5V9Veu+Uv4tUe3BrWprvIVW4vqGnhrb55Wg"
+#define ED_PUB         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP4T0qxLU5V9Veu+Uv4tUe3BrWprvIVW4vqGnhrb55Wg"
 
 static int ids_result(const char *text, size_t *count)
 {
@@ -49,12 +49,12 @@ TEST(test_keys_files__age_keygen_file_with_comments_blank_lines_and_crlf)
 	size_t n = 0;
 
 	CHECK_INT(ids_result("# created: 2026-11-22T21:05:51Z\r\n"
-			     "# public key: " CCTV_RECIPIENT "\r\n"
-			     CCTV_IDENTITY "\r\n"
-			     "\r\n"
-			     "\n"
-			     "#" CCTV_IDENTITY "\n"
-			     OTHER_IDENTITY, &n), 0);
+	                     "# public key: " CCTV_RECIPIENT "\r\n" CCTV_IDENTITY "\r\n"
+	                     "\r\n"
+	                     "\n"
+	                     "#" CCTV_IDENTITY "\n" OTHER_IDENTITY,
+	                     &n),
+	          0);
 	CHECK_INT(n, 2);
 }
 
@@ -68,11 +68,13 @@ TEST(test_keys_files__identity_file_rejections_never_echo_the_line)
 	CHECK(strstr(veil_error_last(), "line 2") != NULL && !echoes_secret());
 	/* a broken key on line 3 after a good one */
 	CHECK_INT(ids_result(CCTV_IDENTITY "\n\nAGE-SECRET-KEY-143WN7DCXU4G8R5AXQSSYD9AEPY\n", &n),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	CHECK(strstr(veil_error_last(), "line 3") != NULL && !echoes_secret());
 	/* lowercase identity: not the canonical form */
 	CHECK_INT(ids_result("age-secret-key-1egtzvffv20835nwyv6270lxyvk2vknx2mmdkwyklmgr48"
-			     "uawx40q2p2lm0", &n), VEIL_EFORMAT);
+	                     "uawx40q2p2lm0",
+	                     &n),
+	          VEIL_EFORMAT);
 	CHECK(strstr(veil_error_last(), "egtzvffv") == NULL);
 	CHECK_INT(n, 0);
 }
@@ -122,8 +124,9 @@ TEST(test_keys_files__identities_are_appended_to_a_list)
 
 	CHECK_INT(veil_identities_new(&list), 0);
 	CHECK_INT(veil_identities_parse(list, CCTV_IDENTITY, strlen(CCTV_IDENTITY), NULL), 0);
-	CHECK_INT(veil_identities_parse(list, OTHER_IDENTITY "\n", strlen(OTHER_IDENTITY) + 1,
-			  NULL), 0);
+	CHECK_INT(
+	        veil_identities_parse(list, OTHER_IDENTITY "\n", strlen(OTHER_IDENTITY) + 1, NULL),
+	        0);
 	CHECK_INT(veil_identities_parse(list, "bad\n", 4, NULL), VEIL_EFORMAT);
 	CHECK_INT(veil_identities_count(list), 2);
 	veil_identities_free(list);
@@ -133,13 +136,12 @@ TEST(test_keys_files__recipients_file_skips_unsupported_ssh_keys)
 {
 	size_t n = 0, skipped = 99;
 
-	CHECK_INT(rcpts_result("# team\r\n"
-			       CCTV_RECIPIENT "\r\n"
-			       "\n"
-			       ED_PUB " someone@host\n"
-			       "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ== rsa@host\n"
-			       "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY= ec@host\n",
-			  &n, &skipped), 0);
+	CHECK_INT(rcpts_result("# team\r\n" CCTV_RECIPIENT "\r\n"
+	                       "\n" ED_PUB " someone@host\n"
+	                       "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ== rsa@host\n"
+	                       "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY= ec@host\n",
+	                       &n, &skipped),
+	          0);
 	CHECK_INT(n, 2);
 	CHECK_INT(skipped, 2);
 }
@@ -165,13 +167,13 @@ TEST(test_keys_files__recipients_file_limits_and_emptiness)
 
 	CHECK_INT(rcpts_result("# nothing\n", &n, &skipped), VEIL_EFORMAT);
 	CHECK_INT(rcpts_result("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ==\n", &n, &skipped),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	memset(big, '#', sizeof(big) - 1);
 	CHECK_INT(rcpts_result(big, &n, &skipped), VEIL_ELIMIT);
 	CHECK_INT(rcpts_result("age1pq1qqqqqqqqqqqqqqqqqqqq\n", &n, &skipped), VEIL_EUNSUPPORTED);
 	/* a damaged ssh-rsa line is an error, not a silent skip */
 	CHECK_INT(rcpts_result(CCTV_RECIPIENT "\nssh-rsa AAAAB3NzaC1yc2\n", &n, &skipped),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	CHECK(strstr(veil_error_last(), "line 2") != NULL);
 	CHECK_INT(rcpts_result(CCTV_RECIPIENT " \n", &n, &skipped), VEIL_EFORMAT);
 }
@@ -222,11 +224,13 @@ TEST(test_keys_files__passphrase_encrypted_identity_file_with_a_passphrase_sourc
 		if (file == NULL)
 			continue;
 		CHECK_INT(veil_identities_parse(list, (const char *)file, len, "k.age"),
-			VEIL_EUNSUPPORTED);
+		          VEIL_EUNSUPPORTED);
 		CHECK_INT(veil_identities_parse_ext(list, (const char *)file, len, "k.age",
-				  give_passphrase, &bad), VEIL_ENOMATCH);
+		                                    give_passphrase, &bad),
+		          VEIL_ENOMATCH);
 		CHECK_INT(veil_identities_parse_ext(list, (const char *)file, len, "k.age",
-				  give_passphrase, &good), 0);
+		                                    give_passphrase, &good),
+		          0);
 		free(file);
 	}
 	CHECK_INT(good.calls, 2);
@@ -237,7 +241,8 @@ TEST(test_keys_files__passphrase_encrypted_identity_file_with_a_passphrase_sourc
 	veil_secret_string_free(enc);
 	/* a plain identity file never asks */
 	CHECK_INT(veil_identities_parse_ext(list, CCTV_IDENTITY, strlen(CCTV_IDENTITY), NULL,
-			  give_passphrase, &bad), 0);
+	                                    give_passphrase, &bad),
+	          0);
 	CHECK_INT(bad.calls, 2);
 	veil_identities_free(list);
 }

@@ -6,7 +6,7 @@
 #include "veil/keys.h"
 
 static int unwrap_with(uint8_t fk[16], const char *pass, int max, const char *args,
-	const char *body)
+                       const char *body)
 {
 	veil_identity *id = NULL;
 	veil_stanza s;
@@ -35,8 +35,9 @@ TEST(test_keys_scrypt__cctv_vector_unwraps_to_its_file_key)
 {
 	uint8_t fk[16] = { 0 };
 
-	CHECK_INT(unwrap_with(fk, "password", 0, "scrypt " CCTV_SCRYPT_SALT " 10",
-			  CCTV_SCRYPT_BODY), 0);
+	CHECK_INT(
+	        unwrap_with(fk, "password", 0, "scrypt " CCTV_SCRYPT_SALT " 10", CCTV_SCRYPT_BODY),
+	        0);
 	CHECK_MEM(fk, CCTV_FILE_KEY, 16);
 }
 
@@ -44,11 +45,13 @@ TEST(test_keys_scrypt__wrong_passphrase_is_no_match)
 {
 	uint8_t fk[16] = { 0 };
 
-	CHECK_INT(unwrap_with(fk, "passwore", 0, "scrypt " CCTV_SCRYPT_SALT " 10",
-			  CCTV_SCRYPT_BODY), VEIL_ENOMATCH);
+	CHECK_INT(
+	        unwrap_with(fk, "passwore", 0, "scrypt " CCTV_SCRYPT_SALT " 10", CCTV_SCRYPT_BODY),
+	        VEIL_ENOMATCH);
 	/* CCTV scrypt_work_factor_wrong: a different valid logN is a wrong key */
-	CHECK_INT(unwrap_with(fk, "password", 0, "scrypt " CCTV_SCRYPT_SALT " 11",
-			  CCTV_SCRYPT_BODY), VEIL_ENOMATCH);
+	CHECK_INT(
+	        unwrap_with(fk, "password", 0, "scrypt " CCTV_SCRYPT_SALT " 11", CCTV_SCRYPT_BODY),
+	        VEIL_ENOMATCH);
 	CHECK(sodium_is_zero(fk, sizeof(fk)));
 }
 
@@ -67,8 +70,8 @@ TEST(test_keys_scrypt__wrap_unwrap_round_trip_at_log_n_10)
 	CHECK_INT(veil_recipient__wrap(&s, r, fk), 0);
 	CHECK_INT(s.nargs, 3);
 	CHECK_STR(s.args[0], "scrypt");
-	CHECK_INT(veil_b64_decode_raw(salt, sizeof(salt), &salt_len, s.args[1],
-			  strlen(s.args[1])), 0);
+	CHECK_INT(veil_b64_decode_raw(salt, sizeof(salt), &salt_len, s.args[1], strlen(s.args[1])),
+	          0);
 	CHECK_INT(salt_len, 16);
 	CHECK_STR(s.args[2], "10");
 	CHECK_INT(s.body_len, 32);
@@ -87,17 +90,18 @@ TEST(test_keys_scrypt__work_factor_above_the_maximum_is_refused_before_work)
 	CHECK_INT(unwrap_text("scrypt " CCTV_SCRYPT_SALT " 23", CCTV_SCRYPT_BODY), VEIL_EFORMAT);
 	CHECK(strstr(veil_error_last(), "work factor 23 above the maximum 22") != NULL);
 	/* a lower maximum set on the identity applies too */
-	CHECK_INT(unwrap_with(fk, "password", 9, "scrypt " CCTV_SCRYPT_SALT " 10",
-			  CCTV_SCRYPT_BODY), VEIL_EFORMAT);
+	CHECK_INT(
+	        unwrap_with(fk, "password", 9, "scrypt " CCTV_SCRYPT_SALT " 10", CCTV_SCRYPT_BODY),
+	        VEIL_EFORMAT);
 	CHECK(strstr(veil_error_last(), "work factor 10 above the maximum 9") != NULL);
-	CHECK_INT(unwrap_text("scrypt " CCTV_SCRYPT_SALT " 9223372036854775818",
-			  CCTV_SCRYPT_BODY), VEIL_EFORMAT);
+	CHECK_INT(unwrap_text("scrypt " CCTV_SCRYPT_SALT " 9223372036854775818", CCTV_SCRYPT_BODY),
+	          VEIL_EFORMAT);
 }
 
 TEST(test_keys_scrypt__work_factor_must_be_plain_decimal)
 {
-	static const char *bad[] = { "+10", "-10", "0", "010", "012", "0xa", "aaaa10", "10aaaa",
-		"1 0" };
+	static const char *bad[] = { "+10", "-10",    "0",      "010", "012",
+		                     "0xa", "aaaa10", "10aaaa", "1 0" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char args[128];
@@ -112,13 +116,14 @@ TEST(test_keys_scrypt__malformed_stanzas_are_format_errors)
 	/* salt missing, long, short, not canonical; extra argument */
 	CHECK_INT(unwrap_text("scrypt 10", CCTV_SCRYPT_BODY), VEIL_EFORMAT);
 	CHECK_INT(unwrap_text("scrypt rF0/NwblUHHTpgQgRpe5CRs1xuY 10", CCTV_SCRYPT_BODY),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	CHECK_INT(unwrap_text("scrypt rF0/NwblUHHTpgQgRpe5 10", CCTV_SCRYPT_BODY), VEIL_EFORMAT);
 	CHECK_INT(unwrap_text("scrypt rF0/NwblUHHTpgQgRpe5CR 10", CCTV_SCRYPT_BODY), VEIL_EFORMAT);
 	CHECK_INT(unwrap_text("scrypt " CCTV_SCRYPT_SALT " 10 x", CCTV_SCRYPT_BODY), VEIL_EFORMAT);
 	/* body of 33 bytes, and of 0 bytes */
 	CHECK_INT(unwrap_text("scrypt " CCTV_SCRYPT_SALT " 10",
-			  "gUjEymFKMVXQEKdMMHL24oYexjE3TIC0O0zGSqJ2aUYA"), VEIL_EFORMAT);
+	                      "gUjEymFKMVXQEKdMMHL24oYexjE3TIC0O0zGSqJ2aUYA"),
+	          VEIL_EFORMAT);
 	CHECK_INT(unwrap_text("scrypt " CCTV_SCRYPT_SALT " 10", ""), VEIL_EFORMAT);
 }
 

@@ -9,40 +9,40 @@
 /* TEST-ONLY KEY: generated once with `ssh-keygen -t ed25519 -N ''` for these
  * tests. It protects nothing; never use it for anything else. */
 static const char test_key[] =
-	"-----BEGIN OPENSSH PRIVATE KEY-----\n"
-	"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
-	"QyNTUxOQAAACD+E9KsS1OVfVXrvlL+LVHtwa1qa7yFVuL6hp4a2+eVoAAAAJgUpWkUFKVp\n"
-	"FAAAAAtzc2gtZWQyNTUxOQAAACD+E9KsS1OVfVXrvlL+LVHtwa1qa7yFVuL6hp4a2+eVoA\n"
-	"AAAEC+xHe/L43pgvY7MOOK8vR6MnNSfy06zoXoeGebEGwGkv4T0qxLU5V9Veu+Uv4tUe3B\n"
-	"rWprvIVW4vqGnhrb55WgAAAADnZlaWwtdGVzdC1vbmx5AQIDBAUGBw==\n"
-	"-----END OPENSSH PRIVATE KEY-----\n";
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+        "QyNTUxOQAAACD+E9KsS1OVfVXrvlL+LVHtwa1qa7yFVuL6hp4a2+eVoAAAAJgUpWkUFKVp\n"
+        "FAAAAAtzc2gtZWQyNTUxOQAAACD+E9KsS1OVfVXrvlL+LVHtwa1qa7yFVuL6hp4a2+eVoA\n"
+        "AAAEC+xHe/L43pgvY7MOOK8vR6MnNSfy06zoXoeGebEGwGkv4T0qxLU5V9Veu+Uv4tUe3B\n"
+        "rWprvIVW4vqGnhrb55WgAAAADnZlaWwtdGVzdC1vbmx5AQIDBAUGBw==\n"
+        "-----END OPENSSH PRIVATE KEY-----\n";
 #define TEST_KEY_PUB \
 	"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP4T0qxLU5V9Veu+Uv4tUe3BrWprvIVW4vqGnhrb55Wg"
 #define TEST_KEY_TAG "F1YqFg"
 
 /* `age -e -R test_key.pub` (Debian age 1.1.1): its stanza and the file key,
  * confirmed by the header MAC of that file. */
-#define AGE_SSH_SHARE "GJL2EzpmsiTd/pNybt9KhfPeIBsogJ1KL//slXMYqRc"
-#define AGE_SSH_BODY "y0O23a4Ft2IqkgZ8UtFQl2Z0BOo2O/KFrv2qI9s6kdY"
+#define AGE_SSH_SHARE    "GJL2EzpmsiTd/pNybt9KhfPeIBsogJ1KL//slXMYqRc"
+#define AGE_SSH_BODY     "y0O23a4Ft2IqkgZ8UtFQl2Z0BOo2O/KFrv2qI9s6kdY"
 #define AGE_SSH_FILE_KEY "c5aff8f41ca866055c81e5ab83de6dd1"
 
 /* TEST-ONLY KEY: `ssh-keygen -t ecdsa -N ''`, for the unsupported-type case. */
 static const char test_ecdsa_key[] =
-	"-----BEGIN OPENSSH PRIVATE KEY-----\n"
-	"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAaAAAABNlY2RzYS\n"
-	"1zaGEyLW5pc3RwMjU2AAAACG5pc3RwMjU2AAAAQQTbgDStJvbBKs4SDH8F/ToPpP+p2noo\n"
-	"1jytPkc1uwgXHpqrf7Ufb+UE5K+WEIYzWj8H4h2L9tUEAr6r/bD1rpSMAAAAoD7hoIA+4a\n"
-	"CAAAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBNuANK0m9sEqzhIM\n"
-	"fwX9Og+k/6naeijWPK0+RzW7CBcemqt/tR9v5QTkr5YQhjNaPwfiHYv21QQCvqv9sPWulI\n"
-	"wAAAAgFGE+I+v+wzq0NcZwPngBAdSEk5QIygwRE0+Nw84NhYMAAAAHcm9vdEB2bQE=\n"
-	"-----END OPENSSH PRIVATE KEY-----\n";
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAaAAAABNlY2RzYS\n"
+        "1zaGEyLW5pc3RwMjU2AAAACG5pc3RwMjU2AAAAQQTbgDStJvbBKs4SDH8F/ToPpP+p2noo\n"
+        "1jytPkc1uwgXHpqrf7Ufb+UE5K+WEIYzWj8H4h2L9tUEAr6r/bD1rpSMAAAAoD7hoIA+4a\n"
+        "CAAAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBNuANK0m9sEqzhIM\n"
+        "fwX9Og+k/6naeijWPK0+RzW7CBcemqt/tR9v5QTkr5YQhjNaPwfiHYv21QQCvqv9sPWulI\n"
+        "wAAAAgFGE+I+v+wzq0NcZwPngBAdSEk5QIygwRE0+Nw84NhYMAAAAHcm9vdEB2bQE=\n"
+        "-----END OPENSSH PRIVATE KEY-----\n";
 
 /* Offsets in the decoded test key (openssh-key-v1 layout). */
-#define OFF_CIPHER 19	/* "none" */
-#define OFF_NKEYS 38	/* low byte of the key count */
+#define OFF_CIPHER   19 /* "none" */
+#define OFF_NKEYS    38 /* low byte of the key count */
 #define OFF_CHECKINT 98
-#define OFF_SEED 170
-#define OFF_SK_PUB 200	/* second half of the 64-byte private key */
+#define OFF_SEED     170
+#define OFF_SK_PUB   200 /* second half of the 64-byte private key */
 
 static veil_identity *load(const char *pem)
 {
@@ -77,8 +77,10 @@ static int mutated_key_result(size_t off, uint8_t x)
 		return -100;
 	raw[off] ^= x;
 	veil_b64_encode_padded(b64, raw, raw_len);
-	snprintf(out, sizeof(out), "-----BEGIN OPENSSH PRIVATE KEY-----\n%s\n"
-		 "-----END OPENSSH PRIVATE KEY-----\n", b64);
+	snprintf(out, sizeof(out),
+	         "-----BEGIN OPENSSH PRIVATE KEY-----\n%s\n"
+	         "-----END OPENSSH PRIVATE KEY-----\n",
+	         b64);
 	error = veil_sshed25519__parse_identity(&id, out, strlen(out), "mutated");
 	veil_identity_free(id);
 	return error;
@@ -137,8 +139,8 @@ TEST(test_keys_ssh__age_stanza_unwraps_to_its_file_key)
 	if (id == NULL)
 		return;
 	CHECK_INT(veil_test_unhex(want, sizeof(want), AGE_SSH_FILE_KEY), 16);
-	CHECK_INT(keys_test_stanza(&s, "ssh-ed25519 " TEST_KEY_TAG " " AGE_SSH_SHARE,
-			  AGE_SSH_BODY), 0);
+	CHECK_INT(keys_test_stanza(&s, "ssh-ed25519 " TEST_KEY_TAG " " AGE_SSH_SHARE, AGE_SSH_BODY),
+	          0);
 	CHECK_INT(veil_identity__unwrap(fk, id, &s), 0);
 	CHECK_MEM(fk, want, 16);
 	veil_keys__stanza_clear(&s);
@@ -184,7 +186,8 @@ TEST(test_keys_ssh__other_keys_and_types_are_no_match)
 	veil_keys__stanza_clear(&s);
 	/* our tag, a body that does not authenticate */
 	CHECK_INT(keys_test_stanza(&s, "ssh-ed25519 " TEST_KEY_TAG " " AGE_SSH_SHARE,
-			  "y0O23a4Ft2IqkgZ8UtFQl2Z0BOo2O/KFrv2qI9s6kdA"), 0);
+	                           "y0O23a4Ft2IqkgZ8UtFQl2Z0BOo2O/KFrv2qI9s6kdA"),
+	          0);
 	CHECK_INT(veil_identity__unwrap(fk, id, &s), VEIL_ENOMATCH);
 	/* an X25519 identity ignores ssh stanzas, and the ssh identity X25519 ones */
 	CHECK_INT(veil_identity_generate(&x), 0);
@@ -218,7 +221,8 @@ TEST(test_keys_ssh__malformed_stanzas_are_format_errors)
 		veil_keys__stanza_clear(&s);
 	}
 	CHECK_INT(keys_test_stanza(&s, "ssh-ed25519 " TEST_KEY_TAG " " AGE_SSH_SHARE,
-			  "y0O23a4Ft2IqkgZ8UtFQl2Z0BOo2O/KFrv2qI9s6kdYA"), 0);
+	                           "y0O23a4Ft2IqkgZ8UtFQl2Z0BOo2O/KFrv2qI9s6kdYA"),
+	          0);
 	CHECK_INT(veil_identity__unwrap(fk, id, &s), VEIL_EFORMAT);
 	veil_keys__stanza_clear(&s);
 	veil_identity_free(id);
@@ -240,8 +244,9 @@ TEST(test_keys_ssh__encrypted_and_other_type_keys_are_unsupported)
 	/* "none" -> "nonf": any cipher but none is a passphrase-protected key */
 	CHECK_INT(mutated_key_result(OFF_CIPHER + 3, 'e' ^ 'f'), VEIL_EUNSUPPORTED);
 	CHECK(strstr(veil_error_last(), "passphrase-protected") != NULL);
-	CHECK_INT(veil_sshed25519__parse_identity(&id, test_ecdsa_key, strlen(test_ecdsa_key),
-			  "ec"), VEIL_EUNSUPPORTED);
+	CHECK_INT(
+	        veil_sshed25519__parse_identity(&id, test_ecdsa_key, strlen(test_ecdsa_key), "ec"),
+	        VEIL_EUNSUPPORTED);
 	CHECK(strstr(veil_error_last(), "ecdsa-sha2-nistp256") != NULL);
 	CHECK(id == NULL);
 }
@@ -251,8 +256,7 @@ TEST(test_keys_ssh__recipient_line_rejections)
 	veil_recipient *r = NULL;
 	const char *rsa = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ== x";
 	const char *trunc = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP4T0qxLU5V9Veu+Uv4t";
-	const char *mismatch =
-		"ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQ==";
+	const char *mismatch = "ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQ==";
 
 	CHECK_INT(veil_recipient_parse(&r, rsa, strlen(rsa)), VEIL_EUNSUPPORTED);
 	CHECK(strstr(veil_error_last(), "ssh-rsa") != NULL);
@@ -263,6 +267,7 @@ TEST(test_keys_ssh__recipient_line_rejections)
 	CHECK_INT(veil_recipient_parse(&r, "ssh-rsa AAAA!", 13), VEIL_EFORMAT);
 	CHECK_INT(veil_recipient_parse(&r, "ssh-rsa", 7), VEIL_EFORMAT);
 	CHECK_INT(veil_recipient_parse(&r, "ssh-rsa " TEST_KEY_PUB + 12,
-			  strlen("ssh-rsa " TEST_KEY_PUB + 12)), VEIL_EFORMAT);
+	                               strlen("ssh-rsa " TEST_KEY_PUB + 12)),
+	          VEIL_EFORMAT);
 	CHECK(r == NULL);
 }

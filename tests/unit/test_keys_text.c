@@ -72,15 +72,17 @@ TEST(test_keys_text__identity_rejects_other_case_and_garbage)
 	size_t i;
 
 	for (i = 0; CCTV_IDENTITY[i]; i++)
-		lower[i] = (char)(CCTV_IDENTITY[i] >= 'A' && CCTV_IDENTITY[i] <= 'Z' ?
-			CCTV_IDENTITY[i] + 32 : CCTV_IDENTITY[i]);
+		lower[i] = (char)(CCTV_IDENTITY[i] >= 'A' && CCTV_IDENTITY[i] <= 'Z'
+		                          ? CCTV_IDENTITY[i] + 32
+		                          : CCTV_IDENTITY[i]);
 	lower[i] = '\0';
 	CHECK_INT(parse_id(lower), VEIL_EFORMAT);
 	CHECK_INT(parse_id(CCTV_IDENTITY " "), VEIL_EFORMAT);
 	CHECK_INT(parse_id(" " CCTV_IDENTITY), VEIL_EFORMAT);
 	/* checksum broken in the last character */
 	CHECK_INT(parse_id("AGE-SECRET-KEY-1EGTZVFFV20835NWYV6270LXYVK2VKNX2MMDKWYKLMGR48"
-			   "UAWX40Q2P2LM2"), VEIL_EFORMAT);
+	                   "UAWX40Q2P2LM2"),
+	          VEIL_EFORMAT);
 	CHECK_INT(parse_id(CCTV_RECIPIENT), VEIL_EFORMAT);
 	CHECK_INT(parse_id(""), VEIL_EFORMAT);
 }
@@ -104,9 +106,9 @@ TEST(test_keys_text__recipient_rejections)
 {
 	/* uppercase is not the canonical form */
 	CHECK_INT(parse_rcpt("AGE1XMWWC06LY3EE5RYTXM9MFLAZ2U56JJJ36S0MYPDRWSVLUL66MV4Q47RYEF"),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	CHECK_INT(parse_rcpt("age1xmwwc06ly3ee5rytxm9mflaz2u56jjj36s0mypdrwsvlul66mv4q47ryeg"),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	CHECK_INT(parse_rcpt(CCTV_RECIPIENT " "), VEIL_EFORMAT);
 	CHECK_INT(parse_rcpt("github:someone"), VEIL_EFORMAT);
 	CHECK_INT(parse_rcpt(""), VEIL_EFORMAT);

@@ -96,7 +96,7 @@ TEST(test_keys_x25519__other_types_are_no_match)
 
 	CHECK_INT(unwrap_text(fk, "x25519 " CCTV_X25519_SHARE, CCTV_X25519_BODY), VEIL_ENOMATCH);
 	CHECK_INT(unwrap_text(fk, "scrypt " CCTV_SCRYPT_SALT " 10", CCTV_SCRYPT_BODY),
-		VEIL_ENOMATCH);
+	          VEIL_ENOMATCH);
 	CHECK_INT(unwrap_text(fk, "Xy%9-grease a b", ""), VEIL_ENOMATCH);
 }
 
@@ -106,18 +106,20 @@ TEST(test_keys_x25519__malformed_stanzas_are_format_errors)
 
 	/* extra argument, missing argument */
 	CHECK_INT(unwrap_text(fk, "X25519 " CCTV_X25519_SHARE " x", CCTV_X25519_BODY),
-		VEIL_EFORMAT);
+	          VEIL_EFORMAT);
 	CHECK_INT(unwrap_text(fk, "X25519", CCTV_X25519_BODY), VEIL_EFORMAT);
 	/* long share (extra zero byte), short share, non-canonical share */
-	CHECK_INT(unwrap_text(fk, "X25519 " CCTV_X25519_SHARE "A", CCTV_X25519_BODY),
-		VEIL_EFORMAT);
+	CHECK_INT(unwrap_text(fk, "X25519 " CCTV_X25519_SHARE "A", CCTV_X25519_BODY), VEIL_EFORMAT);
 	CHECK_INT(unwrap_text(fk, "X25519 TEiF0ypqr+bpvcqXNyCVJpL7OuwPdVwPL7KQEbFDO",
-			  CCTV_X25519_BODY), VEIL_EFORMAT);
+	                      CCTV_X25519_BODY),
+	          VEIL_EFORMAT);
 	CHECK_INT(unwrap_text(fk, "X25519 TEiF0ypqr+bpvcqXNyCVJpL7OuwPdVwPL7KQEbFDOCd",
-			  CCTV_X25519_BODY), VEIL_EFORMAT);
+	                      CCTV_X25519_BODY),
+	          VEIL_EFORMAT);
 	/* CCTV x25519_long_file_key: a 25-byte file key, refused before decrypting */
 	CHECK_INT(unwrap_text(fk, "X25519 " CCTV_X25519_SHARE,
-			  "nlObGn0CSA4pxiaG3W6nLlaFFuHmqW+bFC6sJmbsJ9yFesgSok1K0AI"), VEIL_EFORMAT);
+	                      "nlObGn0CSA4pxiaG3W6nLlaFFuHmqW+bFC6sJmbsJ9yFesgSok1K0AI"),
+	          VEIL_EFORMAT);
 	CHECK_INT(unwrap_text(fk, "X25519 " CCTV_X25519_SHARE, ""), VEIL_EFORMAT);
 }
 
@@ -127,9 +129,11 @@ TEST(test_keys_x25519__low_order_shares_are_format_errors)
 
 	/* CCTV x25519_low_order and x25519_identity */
 	CHECK_INT(unwrap_text(fk, "X25519 X5yVvKNQjCSx0LFVnIPvWwREXMRYHI6G2CJO3dCfEdc",
-			  "3E0NpFans/m0WLWF7+54ZBdNj3iqQqpraGDFiaRkvBA"), VEIL_EFORMAT);
+	                      "3E0NpFans/m0WLWF7+54ZBdNj3iqQqpraGDFiaRkvBA"),
+	          VEIL_EFORMAT);
 	CHECK_INT(unwrap_text(fk, "X25519 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-			  "W3E/OCRme9TiTY97JoK31Z71arNur77WIIdB90XnN3M"), VEIL_EFORMAT);
+	                      "W3E/OCRme9TiTY97JoK31Z71arNur77WIIdB90XnN3M"),
+	          VEIL_EFORMAT);
 }
 
 TEST(test_keys_x25519__tampered_body_is_no_match)
@@ -137,7 +141,8 @@ TEST(test_keys_x25519__tampered_body_is_no_match)
 	uint8_t fk[16] = { 0 };
 
 	CHECK_INT(unwrap_text(fk, "X25519 " CCTV_X25519_SHARE,
-			  "hjabGXwSLQ9c3S6Lw2i+S2Tu2fiwQHHslbBN6B41FLA"), VEIL_ENOMATCH);
+	                      "hjabGXwSLQ9c3S6Lw2i+S2Tu2fiwQHHslbBN6B41FLA"),
+	          VEIL_ENOMATCH);
 	/* nothing of the file key is released on failure */
 	CHECK(sodium_is_zero(fk, sizeof(fk)));
 }

@@ -12,8 +12,8 @@ static const char *const backends[] = { "aesni", "vpaes", "evp" };
 
 /* The reference: one-shot EVP encryption; 0 on success. */
 static int evp_seal(uint8_t *out, uint8_t tag[16], const uint8_t *in, size_t len,
-		    const uint8_t key[32], const uint8_t *iv, size_t iv_len, const uint8_t *aad,
-		    size_t aad_len)
+                    const uint8_t key[32], const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+                    size_t aad_len)
 {
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
 	int n = 0, ok;
@@ -50,12 +50,14 @@ static void check_case(const uint8_t key[32], size_t iv_len, size_t aad_len, siz
 	tag[len % 16] ^= 0x01;
 	if (len) {
 		got[len / 2] ^= 0x80;
-		CHECK_INT(veil_sops__gcm_open(back, tag, got, len, key, iv, iv_len, aad, aad_len), -1);
+		CHECK_INT(veil_sops__gcm_open(back, tag, got, len, key, iv, iv_len, aad, aad_len),
+		          -1);
 		got[len / 2] ^= 0x80;
 	}
 	if (aad_len) {
 		aad[0] ^= 0x20;
-		CHECK_INT(veil_sops__gcm_open(back, tag, got, len, key, iv, iv_len, aad, aad_len), -1);
+		CHECK_INT(veil_sops__gcm_open(back, tag, got, len, key, iv, iv_len, aad, aad_len),
+		          -1);
 	}
 }
 
@@ -109,6 +111,7 @@ TEST(test_sops_aesgcm__empty_iv_is_refused)
 {
 	uint8_t key[32] = { 1 }, tag[16], out[1];
 
-	CHECK_INT(veil_sops__gcm_seal(out, tag, (const uint8_t *)"x", 1, key, NULL, 0, NULL, 0), -1);
+	CHECK_INT(veil_sops__gcm_seal(out, tag, (const uint8_t *)"x", 1, key, NULL, 0, NULL, 0),
+	          -1);
 	veil_sops__gcm_release();
 }

@@ -7,24 +7,23 @@
 #include "veil/veil.h"
 #include "sops_fixture.h"
 
-static const char secret_yaml[] =
-	"# a Kubernetes Secret\n"
-	"apiVersion: v1\n"
-	"kind: Secret\n"
-	"metadata:\n"
-	"  name: db\n"
-	"  namespace: prod\n"
-	"type: Opaque\n"
-	"stringData:\n"
-	"  username: admin\n"
-	"  password: hunter2 # inline\n"
-	"  port: 5432\n"
-	"  ratio: 1.50\n"
-	"  enabled: true\n"
-	"  empty: ''\n"
-	"  nothing:\n"
-	"data:\n"
-	"  token: c2VjcmV0\n";
+static const char secret_yaml[] = "# a Kubernetes Secret\n"
+                                  "apiVersion: v1\n"
+                                  "kind: Secret\n"
+                                  "metadata:\n"
+                                  "  name: db\n"
+                                  "  namespace: prod\n"
+                                  "type: Opaque\n"
+                                  "stringData:\n"
+                                  "  username: admin\n"
+                                  "  password: hunter2 # inline\n"
+                                  "  port: 5432\n"
+                                  "  ratio: 1.50\n"
+                                  "  enabled: true\n"
+                                  "  empty: ''\n"
+                                  "  nothing:\n"
+                                  "data:\n"
+                                  "  token: c2VjcmV0\n";
 
 TEST(test_sops_envelope__yaml_round_trip_is_byte_identical)
 {
@@ -40,11 +39,11 @@ TEST(test_sops_envelope__yaml_round_trip_is_byte_identical)
 	CHECK(strstr(enc, "hunter2") == NULL && strstr(enc, "admin") == NULL);
 	CHECK(strstr(enc, "password: ENC[CHACHA20_POLY1305,data:") != NULL);
 	CHECK(strstr(enc, "type:int]") && strstr(enc, "type:float]") && strstr(enc, "type:bool]"));
-	CHECK(strstr(enc, "  empty: ''\n") != NULL);	/* empty strings stay empty */
-	CHECK(strstr(enc, "  nothing:\n") != NULL);	/* nulls stay null */
+	CHECK(strstr(enc, "  empty: ''\n") != NULL); /* empty strings stay empty */
+	CHECK(strstr(enc, "  nothing:\n") != NULL);  /* nulls stay null */
 	CHECK(strstr(enc, "\nsops:\n") != NULL && strstr(enc, k.recipient) != NULL);
 	CHECK(strstr(enc, "unencrypted_suffix: _unencrypted") != NULL);
-	CHECK(strstr(enc, "# a Kubernetes Secret") == NULL);	/* comments encrypted, like sops */
+	CHECK(strstr(enc, "# a Kubernetes Secret") == NULL); /* comments encrypted, like sops */
 	CHECK_INT(decrypt_text(enc, k.ids, &dec, 0), 0);
 	CHECK(dec && strcmp(dec, secret_yaml) == 0);
 	if (dec && strcmp(dec, secret_yaml))
@@ -191,8 +190,10 @@ TEST(test_sops_envelope__reuse_keeps_unchanged_ciphertexts)
 			break;
 		if (ea - a != eb - b || memcmp(a, b, (size_t)(ea - a))) {
 			changed++;
-			CHECK(strstr(a, "password:") == a + 2 || strncmp(a, "    lastmodified:", 17) == 0 ||
-			      strncmp(a, "    mac:", 8) == 0 || strncmp(a, "  lastmodified:", 15) == 0 ||
+			CHECK(strstr(a, "password:") == a + 2 ||
+			      strncmp(a, "    lastmodified:", 17) == 0 ||
+			      strncmp(a, "    mac:", 8) == 0 ||
+			      strncmp(a, "  lastmodified:", 15) == 0 ||
 			      strncmp(a, "  mac:", 6) == 0);
 		}
 		a = ea + 1;
@@ -212,8 +213,8 @@ done:
 TEST(test_sops_envelope__json_numbers_round_trip)
 {
 	static const char json[] = "{\n  \"huge\": 18446744073709551616,\n  \"exp\": 6.02e23,\n"
-				   "  \"f\": 7.0,\n  \"i\": -7,\n  \"b\": false,\n  \"n\": null,\n"
-				   "  \"s\": \"x<y&z\"\n}\n";
+	                           "  \"f\": 7.0,\n  \"i\": -7,\n  \"b\": false,\n  \"n\": null,\n"
+	                           "  \"s\": \"x<y&z\"\n}\n";
 	const char *age[1];
 	veil_sops_key_group g = { age, 1 };
 	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
@@ -297,8 +298,8 @@ TEST(test_sops_envelope__key_groups_need_threshold_groups)
 TEST(test_sops_envelope__comment_regex_marks_what_stays_readable)
 {
 	static const char text[] = "# sops:plain\n"
-				   "public: yes-visible\n"
-				   "secret: hidden\n";
+	                           "public: yes-visible\n"
+	                           "secret: hidden\n";
 	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
 	struct keys k;
 	char *enc, *dec = NULL;
@@ -330,7 +331,7 @@ TEST(test_sops_envelope__reuse_keeps_each_equal_list_item)
 	enc = encrypt_text(text, &k, &o);
 	if (!enc || veil_doc_parse(&old, VEIL_FMT_YAML, enc, strlen(enc), "old") < 0 ||
 	    veil_doc_parse(&doc, VEIL_FMT_YAML, "hosts:\n  - path: /\n  - path: /\nuser: b\n", 38,
-			   "new") < 0) {
+	                   "new") < 0) {
 		CHECK(0);
 		goto done;
 	}
@@ -341,7 +342,8 @@ TEST(test_sops_envelope__reuse_keeps_each_equal_list_item)
 	/* the two path lines (lines 2 and 3) are byte-identical to before */
 	if (enc2) {
 		char *a = strchr(enc, '\n') + 1, *b = strchr(enc2, '\n') + 1;
-		char *a3 = strchr(strchr(a, '\n') + 1, '\n'), *b3 = strchr(strchr(b, '\n') + 1, '\n');
+		char *a3 = strchr(strchr(a, '\n') + 1, '\n'),
+		     *b3 = strchr(strchr(b, '\n') + 1, '\n');
 		CHECK(a3 - a == b3 - b && !memcmp(a, b, (size_t)(a3 - a)));
 	}
 done:
@@ -385,7 +387,7 @@ done:
 TEST(test_sops_envelope__block_header_comment_is_kept)
 {
 	static const char src[] = "a: | # note here\n  l1\n  l2\nb: >- # folded\n  f1\n  f2\n"
-	                           "c: |\n  # content, not a comment\n  z\n";
+	                          "c: |\n  # content, not a comment\n  z\n";
 	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
 	struct keys k;
 	char *enc, *dec = NULL, *line;
@@ -416,7 +418,7 @@ done:
  * with "rendering changed the number of documents"). */
 TEST(test_sops_envelope__empty_or_comment_only_yaml_is_refused)
 {
-	static const char *const empty[] = {"", "# only a comment\n", "# a\n---\n#e\n"};
+	static const char *const empty[] = { "", "# only a comment\n", "# a\n---\n#e\n" };
 	struct keys k;
 
 	make_keys(&k);

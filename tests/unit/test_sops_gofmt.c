@@ -156,7 +156,7 @@ TEST(test_sops_gofmt__float_shortest_without_exponent)
 		veil_sops__format_float(out, v);
 		if (strcmp(out, cases[i].want) != 0)
 			fprintf(stderr, "  float %016llx: got %s want %s\n",
-				(unsigned long long)cases[i].bits, out, cases[i].want);
+			        (unsigned long long)cases[i].bits, out, cases[i].want);
 		CHECK_STR(out, cases[i].want);
 	}
 }

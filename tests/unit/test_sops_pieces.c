@@ -13,7 +13,7 @@
 static int pieces_agree(const char *enc, const veil_identities *ids, const char *want,
                         int ignore_mac)
 {
-	static const size_t sizes[] = {1, 40, 200, 0};
+	static const size_t sizes[] = { 1, 40, 200, 0 };
 	veil_sops_decrypt_options o = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
 	int took = 0;
 
@@ -30,12 +30,13 @@ static int pieces_agree(const char *enc, const veil_identities *ids, const char 
 			took |= 1 << i;
 			CHECK(len == strlen(want) && !memcmp(out, want, len));
 			if (len != strlen(want) || memcmp(out, want, len))
-				fprintf(stderr, "--- pieces of %zu gave\n%.*s--- want\n%s", sizes[i],
-				        (int)len, out, want);
+				fprintf(stderr, "--- pieces of %zu gave\n%.*s--- want\n%s",
+				        sizes[i], (int)len, out, want);
 		} else {
 			CHECK(out == NULL && len == 0);
 			if (getenv("VEIL_TEST_VERBOSE"))
-				fprintf(stderr, "  size %zu declined: %s\n", sizes[i], veil_error_last());
+				fprintf(stderr, "  size %zu declined: %s\n", sizes[i],
+				        veil_error_last());
 		}
 		free(out);
 	}
@@ -46,55 +47,59 @@ static const struct {
 	const char *text;
 	int sizes; /* the piece sizes that must take it (bits of pieces_agree) */
 } taken[] = {
-    /* comments everywhere, block scalars, sequences at column 0 under a key */
-    {"# head comment\n"
-    "apiVersion: v1\n"
-    "kind: Secret # inline\n"
-    "metadata:\n"
-    "  name: db\n"
-    "  labels: {app: db, tier: \"x\"}\n"
-    "# between root entries\n"
-    "stringData:\n"
-    "  password: hunter2\n" /* veil:allow: test value */
-    "  config.yaml: |\n"
-    "    a: 1\n"
-    "    b: two\n"
-    "  folded: >-\n"
-    "    one\n"
-    "    two\n"
-    "list:\n"
-    "- a\n"
-    "- {k: v}\n"
-    "- - nested\n"
-    "    # deep comment\n"
-    "  - 3.5\n"
-    "empty: ''\n"
-    "nothing:\n"
-    "'quoted key': \"quoted value\"\n"
-    "types: [1, true, 2.0, null, ~]\n"
-    "\n"
-    "# trailing comment\n", 15},
-    /* four-space indent; an alias across root entries: only a piece that
+	/* comments everywhere, block scalars, sequences at column 0 under a key */
+	{ "# head comment\n"
+	  "apiVersion: v1\n"
+	  "kind: Secret # inline\n"
+	  "metadata:\n"
+	  "  name: db\n"
+	  "  labels: {app: db, tier: \"x\"}\n"
+	  "# between root entries\n"
+	  "stringData:\n"
+	  "  password: hunter2\n" /* veil:allow: test value */
+	  "  config.yaml: |\n"
+	  "    a: 1\n"
+	  "    b: two\n"
+	  "  folded: >-\n"
+	  "    one\n"
+	  "    two\n"
+	  "list:\n"
+	  "- a\n"
+	  "- {k: v}\n"
+	  "- - nested\n"
+	  "    # deep comment\n"
+	  "  - 3.5\n"
+	  "empty: ''\n"
+	  "nothing:\n"
+	  "'quoted key': \"quoted value\"\n"
+	  "types: [1, true, 2.0, null, ~]\n"
+	  "\n"
+	  "# trailing comment\n",
+	  15 },
+	/* four-space indent; an alias across root entries: only a piece that
      * holds both can take it */
-    {"defaults: &d\n"
-    "    user: admin\n"
-    "    pass: s3cret\n"
-    "prod:\n"
-    "    <<: *d\n"
-    "    host: db.prod\n"
-    "dev:\n"
-    "    host: db.dev\n", 8},
-    /* multi-line value after the indent step is known */
-    {"a:\n"
-    "   b: |\n"
-    "      line one\n"
-    "      line two\n"
-    "c: \"x\\ny\"\n", 15},
-    /* a multi-line value before a later entry shows the indent step (4):
+	{ "defaults: &d\n"
+	  "    user: admin\n"
+	  "    pass: s3cret\n"
+	  "prod:\n"
+	  "    <<: *d\n"
+	  "    host: db.prod\n"
+	  "dev:\n"
+	  "    host: db.dev\n",
+	  8 },
+	/* multi-line value after the indent step is known */
+	{ "a:\n"
+	  "   b: |\n"
+	  "      line one\n"
+	  "      line two\n"
+	  "c: \"x\\ny\"\n",
+	  15 },
+	/* a multi-line value before a later entry shows the indent step (4):
      * the whole file lays the block out at 4, a lone first piece cannot */
-    {"c: \"x\\ny\"\n"
-    "a:\n"
-    "    b: 1\n", 8},
+	{ "c: \"x\\ny\"\n"
+	  "a:\n"
+	  "    b: 1\n",
+	  8 },
 };
 
 TEST(test_sops_pieces__same_bytes_as_the_whole_path)
@@ -114,7 +119,8 @@ TEST(test_sops_pieces__same_bytes_as_the_whole_path)
 		CHECK(dec != NULL);
 		/* every size must take these */
 		if (dec)
-			CHECK_INT(pieces_agree(enc, k.ids, dec, 0) & taken[i].sizes, taken[i].sizes);
+			CHECK_INT(pieces_agree(enc, k.ids, dec, 0) & taken[i].sizes,
+			          taken[i].sizes);
 		free(enc);
 		free(dec);
 	}
@@ -148,8 +154,8 @@ TEST(test_sops_pieces__selection_rules_and_aes)
 TEST(test_sops_pieces__declines_what_crosses_root_entries)
 {
 	static const char *const declined[] = {
-	    "a: &x 1\nb: *x\n",                 /* an alias across root entries */
-	    "a: 1\n---\nb: 2\n",                /* two documents */
+		"a: &x 1\nb: *x\n",  /* an alias across root entries */
+		"a: 1\n---\nb: 2\n", /* two documents */
 	};
 	struct keys k;
 

@@ -8,27 +8,27 @@
 #include "veil/error.h"
 
 static const char config[] =
-	"keys:\n"
-	"  - &admin age1admin000000000000000000000000000000000000000000000000000\n"
-	"creation_rules:\n"
-	"  # Kubernetes secrets for Flux: only data/stringData, AES for Flux\n"
-	"  - path_regex: ^clusters/.*\\.ya?ml$\n"
-	"    encrypted_regex: ^(data|stringData)$\n"
-	"    cipher: aes256_gcm\n"
-	"    age: >-\n"
-	"      age1one0000000000000000000000000000000000000000000000000000000,\n"
-	"      age1two0000000000000000000000000000000000000000000000000000000\n"
-	"  - path_regex: \\.env$\n"
-	"    scope: strict\n"
-	"    key_groups:\n"
-	"      - age:\n"
-	"          - *admin\n"
-	"      - age: [age1g2a, 'age1g2b, age1g2c']\n"
-	"        merge:\n"
-	"          - age: [age1merged]\n"
-	"    shamir_threshold: 2\n"
-	"  - age: age1fallback\n"
-	"    mac_only_encrypted: true\n";
+        "keys:\n"
+        "  - &admin age1admin000000000000000000000000000000000000000000000000000\n"
+        "creation_rules:\n"
+        "  # Kubernetes secrets for Flux: only data/stringData, AES for Flux\n"
+        "  - path_regex: ^clusters/.*\\.ya?ml$\n"
+        "    encrypted_regex: ^(data|stringData)$\n"
+        "    cipher: aes256_gcm\n"
+        "    age: >-\n"
+        "      age1one0000000000000000000000000000000000000000000000000000000,\n"
+        "      age1two0000000000000000000000000000000000000000000000000000000\n"
+        "  - path_regex: \\.env$\n"
+        "    scope: strict\n"
+        "    key_groups:\n"
+        "      - age:\n"
+        "          - *admin\n"
+        "      - age: [age1g2a, 'age1g2b, age1g2c']\n"
+        "        merge:\n"
+        "          - age: [age1merged]\n"
+        "    shamir_threshold: 2\n"
+        "  - age: age1fallback\n"
+        "    mac_only_encrypted: true\n";
 
 TEST(test_sops_rules__parses_lists_anchors_groups_and_options)
 {
@@ -50,7 +50,8 @@ TEST(test_sops_rules__parses_lists_anchors_groups_and_options)
 	CHECK(r->ngroups == 2 && r->groups[0].nage == 1 &&
 	      !strncmp(r->groups[0].age[0], "age1admin", 9));
 	CHECK(r->ngroups == 2 && r->groups[1].nage == 4 &&
-	      !strcmp(r->groups[1].age[2], "age1g2c") && !strcmp(r->groups[1].age[3], "age1merged"));
+	      !strcmp(r->groups[1].age[2], "age1g2c") &&
+	      !strcmp(r->groups[1].age[3], "age1merged"));
 	CHECK_INT(r->shamir_threshold, 2);
 	CHECK(r->scope && !strcmp(r->scope, "strict"));
 	r = &cfg->rules[2];
@@ -69,7 +70,7 @@ TEST(test_sops_rules__first_match_on_path_relative_to_config)
 	CHECK_INT(veil_sops__config_match(&r, cfg, "/repo/clusters/prod/db.yaml"), 0);
 	CHECK(r == &cfg->rules[0]);
 	CHECK_INT(veil_sops__config_match(&r, cfg, "/repo/apps/clusters/x.yaml"), 0);
-	CHECK(r == &cfg->rules[2]);	/* ^clusters/ is anchored at the config's directory */
+	CHECK(r == &cfg->rules[2]); /* ^clusters/ is anchored at the config's directory */
 	CHECK_INT(veil_sops__config_match(&r, cfg, "/repo/a/../clusters/./b.yml"), 0);
 	CHECK(r == &cfg->rules[0]);
 	CHECK_INT(veil_sops__config_match(&r, cfg, "/repo/app/.env"), 0);
@@ -80,7 +81,8 @@ TEST(test_sops_rules__first_match_on_path_relative_to_config)
 TEST(test_sops_rules__refuses_ambiguous_or_foreign_rules)
 {
 	static const char *const bad[] = {
-		"creation_rules:\n  - encrypted_regex: a\n    unencrypted_suffix: _x\n    age: age1x\n",
+		"creation_rules:\n  - encrypted_regex: a\n    unencrypted_suffix: _x\n    age: "
+		"age1x\n",
 		"creation_rules:\n  - pgp: ABCDEF\n    age: age1x\n",
 		"creation_rules:\n  - key_groups:\n      - kms: [{arn: x}]\n",
 		"creation_rules:\n  - path_regex: a(?=b)\n",
@@ -91,7 +93,7 @@ TEST(test_sops_rules__refuses_ambiguous_or_foreign_rules)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CHECK_INT(veil_sops__config_parse(&cfg, bad[i], strlen(bad[i]), "c.yaml", "/"),
-			VEIL_EFORMAT);
+		          VEIL_EFORMAT);
 		CHECK(cfg == NULL);
 	}
 }

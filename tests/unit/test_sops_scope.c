@@ -16,7 +16,7 @@ TEST(test_sops_scope__prefix_names_scope_namespace_and_name)
 	veil_buf b = VEIL_BUF_INIT(0);
 	veil_doc *doc = NULL;
 	const veil_node *root =
-	    root_of(&doc, "kind: Secret\nmetadata:\n  name: db\n  namespace: apps\n");
+	        root_of(&doc, "kind: Secret\nmetadata:\n  name: db\n  namespace: apps\n");
 
 	CHECK(root != NULL);
 	CHECK_INT(veil_sops__scope_prefix(&b, "strict", root), 0);
@@ -35,8 +35,8 @@ TEST(test_sops_scope__missing_or_encrypted_names_are_refused)
 	veil_doc *doc = NULL, *doc2 = NULL, *doc3 = NULL;
 	const veil_node *no_ns = root_of(&doc, "kind: Secret\nmetadata:\n  name: db\n");
 	const veil_node *enc = root_of(
-	    &doc2,
-	    "metadata:\n  name: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n  namespace: a\n");
+	        &doc2,
+	        "metadata:\n  name: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n  namespace: a\n");
 	const veil_node *slash = root_of(&doc3, "metadata:\n  name: a/b\n  namespace: c\n");
 
 	CHECK_INT(veil_sops__scope_prefix(&b, "strict", no_ns), VEIL_EFORMAT);

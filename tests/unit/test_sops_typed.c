@@ -8,7 +8,7 @@ static void check(int mac, const char *in, veil_scalar_type t, const char *want)
 {
 	veil_buf b = VEIL_BUF_INIT(0);
 	int rc = mac ? veil_sops__typed_mac_bytes(&b, in, strlen(in), t)
-		     : veil_sops__typed_plaintext(&b, in, strlen(in), t);
+	             : veil_sops__typed_plaintext(&b, in, strlen(in), t);
 
 	if (!want) {
 		CHECK_INT(rc, VEIL_EFORMAT);
@@ -17,7 +17,7 @@ static void check(int mac, const char *in, veil_scalar_type t, const char *want)
 		CHECK(b.len == strlen(want) && (b.len == 0 || !memcmp(b.data, want, b.len)));
 		if (b.len != strlen(want) || (b.len && memcmp(b.data, want, b.len)))
 			fprintf(stderr, "  %s(%s) = %.*s, want %s\n", mac ? "mac" : "plain", in,
-				(int)b.len, b.data ? (char *)b.data : "", want);
+			        (int)b.len, b.data ? (char *)b.data : "", want);
 	}
 	veil_buf_dispose(&b);
 }

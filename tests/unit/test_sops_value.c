@@ -6,10 +6,11 @@
 #include "sops/value.h"
 #include "veil/error.h"
 
-static const char aes_kat[] = "ENC[AES256_GCM,data:ojS9sy1swVUrCGYfvKI7/yCkbA==,"
-	"iv:ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=,tag:5GpHmuMlOR6oAV4rb0gIzw==,type:str]";
+static const char aes_kat[] =
+        "ENC[AES256_GCM,data:ojS9sy1swVUrCGYfvKI7/yCkbA==,"
+        "iv:ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=,tag:5GpHmuMlOR6oAV4rb0gIzw==,type:str]";
 static const char chacha_kat[] = "ENC[CHACHA20_POLY1305,data:fRP9+wI4cl1vxWqHpaf2FPZ8mA==,"
-	"iv:yMnKy8zNzs/Q0dLT,tag:DWkRw1cdxtgtMTEHNRw46A==,type:str]";
+                                 "iv:yMnKy8zNzs/Q0dLT,tag:DWkRw1cdxtgtMTEHNRw46A==,type:str]";
 static const char pt[] = "hunter2 is a secret";
 static const char aad[] = "stringData:password:";
 
@@ -20,7 +21,7 @@ static void test_key(unsigned char key[32])
 }
 
 static void check_known_answer(const char *kat, veil_sops_cipher c, const unsigned char *iv,
-	size_t iv_len)
+                               size_t iv_len)
 {
 	unsigned char key[32];
 	char *enc = NULL;
@@ -30,9 +31,11 @@ static void check_known_answer(const char *kat, veil_sops_cipher c, const unsign
 
 	test_key(key);
 	CHECK_INT(veil_sops__encrypt(&enc, c, key, (const uint8_t *)pt, strlen(pt), aad,
-			  strlen(aad), VEIL_SOPS_STR, iv, iv_len), 0);
+	                             strlen(aad), VEIL_SOPS_STR, iv, iv_len),
+	          0);
 	CHECK(enc && strcmp(enc, kat) == 0);
-	CHECK_INT(veil_sops__decrypt(&out, &out_len, &t, key, kat, strlen(kat), aad, strlen(aad)), 0);
+	CHECK_INT(veil_sops__decrypt(&out, &out_len, &t, key, kat, strlen(kat), aad, strlen(aad)),
+	          0);
 	CHECK(out && out_len == strlen(pt) && memcmp(out, pt, out_len) == 0);
 	CHECK_INT(t, VEIL_SOPS_STR);
 	free(enc);
@@ -65,11 +68,13 @@ TEST(test_sops_value__wrong_aad_or_key_fails_without_plaintext)
 
 	test_key(key);
 	CHECK_INT(veil_sops__decrypt(&out, &out_len, NULL, key, aes_kat, strlen(aes_kat),
-			  "stringData:other:", 17), VEIL_EAUTH);
+	                             "stringData:other:", 17),
+	          VEIL_EAUTH);
 	CHECK(out == NULL && out_len == 0);
 	key[0] ^= 1;
-	CHECK_INT(veil_sops__decrypt(&out, &out_len, NULL, key, chacha_kat, strlen(chacha_kat),
-			  aad, strlen(aad)), VEIL_EAUTH);
+	CHECK_INT(veil_sops__decrypt(&out, &out_len, NULL, key, chacha_kat, strlen(chacha_kat), aad,
+	                             strlen(aad)),
+	          VEIL_EAUTH);
 	CHECK(out == NULL);
 }
 
@@ -83,7 +88,8 @@ TEST(test_sops_value__random_iv_round_trip_with_types)
 
 	randombytes_buf(key, sizeof(key));
 	CHECK_INT(veil_sops__encrypt(&enc, VEIL_SOPS_AES256_GCM, key, (const uint8_t *)"42", 2,
-			  "port:", 5, VEIL_SOPS_INT, NULL, 0), 0);
+	                             "port:", 5, VEIL_SOPS_INT, NULL, 0),
+	          0);
 	CHECK(enc && strstr(enc, ",type:int]") != NULL);
 	CHECK_INT(veil_sops__decrypt(&out, &n, &t, key, enc, strlen(enc), "port:", 5), 0);
 	CHECK(n == 2 && out && memcmp(out, "42", 2) == 0);

@@ -89,14 +89,14 @@ TEST(test_util_b64__padding_rules)
 
 	CHECK_INT(dec_pad("AQI="), 0);
 	CHECK_INT(dec_pad("AQ=="), 0);
-	CHECK_INT(dec_pad("AQ="), VEIL_EFORMAT);	/* short padding */
-	CHECK_INT(dec_pad("AQ"), VEIL_EFORMAT);		/* missing padding */
-	CHECK_INT(dec_pad("AQ==AQ=="), VEIL_EFORMAT);	/* data after padding */
+	CHECK_INT(dec_pad("AQ="), VEIL_EFORMAT);      /* short padding */
+	CHECK_INT(dec_pad("AQ"), VEIL_EFORMAT);       /* missing padding */
+	CHECK_INT(dec_pad("AQ==AQ=="), VEIL_EFORMAT); /* data after padding */
 	CHECK_INT(dec_pad("A==="), VEIL_EFORMAT);
 	CHECK_INT(dec_pad("AQ=I"), VEIL_EFORMAT);
-	CHECK_INT(dec_raw("AQI=", 64, &n), VEIL_EFORMAT);	/* '=' in raw */
+	CHECK_INT(dec_raw("AQI=", 64, &n), VEIL_EFORMAT); /* '=' in raw */
 	CHECK_INT(dec_raw("AQ==", 64, &n), VEIL_EFORMAT);
-	CHECK_INT(dec_raw("AQIDB", 64, &n), VEIL_EFORMAT);	/* length 1 mod 4 */
+	CHECK_INT(dec_raw("AQIDB", 64, &n), VEIL_EFORMAT); /* length 1 mod 4 */
 	CHECK_INT(dec_raw("A", 64, &n), VEIL_EFORMAT);
 }
 
@@ -108,7 +108,7 @@ TEST(test_util_b64__rejects_whitespace_and_foreign_chars)
 	CHECK_INT(dec_raw("AQIDBA\r", 64, &n), VEIL_EFORMAT);
 	CHECK_INT(dec_raw("AQ ID", 64, &n), VEIL_EFORMAT);
 	CHECK_INT(dec_raw(" AQI", 64, &n), VEIL_EFORMAT);
-	CHECK_INT(dec_raw("AQ-_", 64, &n), VEIL_EFORMAT);	/* URL-safe alphabet */
+	CHECK_INT(dec_raw("AQ-_", 64, &n), VEIL_EFORMAT); /* URL-safe alphabet */
 	CHECK_INT(dec_pad("AQI=\n"), VEIL_EFORMAT);
 	CHECK_INT(dec_pad("AQ\r\nI="), VEIL_EFORMAT);
 	/* An embedded NUL counts as a character, not an end. */
@@ -147,10 +147,10 @@ TEST(test_util_b64__round_trip_every_small_length)
 		bad += strchr(raw, '=') != NULL;
 		got = 0;
 		bad += veil_b64_decode_raw(out, n, &got, raw, strlen(raw)) != 0 || got != n ||
-			memcmp(out, in, n) != 0;
+		       memcmp(out, in, n) != 0;
 		got = 0;
 		bad += veil_b64_decode_padded(out, n, &got, pad, strlen(pad)) != 0 || got != n ||
-			memcmp(out, in, n) != 0;
+		       memcmp(out, in, n) != 0;
 		/* Each form is rejected by the other decoder unless they coincide. */
 		if (n % 3)
 			bad += veil_b64_decode_raw(out, n, &got, pad, strlen(pad)) == 0;
@@ -218,7 +218,8 @@ TEST(test_util_b64__public_decoder_agrees_with_strict)
 				ra = veil_b64_decode_padded(a, n, &la, t, len);
 				rb = veil_b64_decode_padded_public(b, n, &lb, t, len);
 				accepted += ra == 0;
-				if ((ra == 0) != (rb == 0) || (ra == 0 && (la != lb || memcmp(a, b, la))))
+				if ((ra == 0) != (rb == 0) ||
+				    (ra == 0 && (la != lb || memcmp(a, b, la))))
 					mismatches++;
 			}
 		}

@@ -9,7 +9,7 @@
 /* An identity and the recipient the Debian age-keygen 1.1.1 derives from it
  * (age-keygen -y), so decoding is checked against X25519 as well. */
 static const char identity[] =
-	"AGE-SECRET-KEY-1EGTZVFFV20835NWYV6270LXYVK2VKNX2MMDKWYKLMGR48UAWX40Q2P2LM0";
+        "AGE-SECRET-KEY-1EGTZVFFV20835NWYV6270LXYVK2VKNX2MMDKWYKLMGR48UAWX40Q2P2LM0";
 static const char recipient[] = "age1xmwwc06ly3ee5rytxm9mflaz2u56jjj36s0mypdrwsvlul66mv4q47ryef";
 
 static int dec(const char *s, size_t len, size_t *n)
@@ -60,20 +60,22 @@ TEST(test_util_bech32__bip173_valid_strings)
 TEST(test_util_bech32__bip173_invalid_strings)
 {
 	static const char *invalid[] = {
-		" 1nwldj5",	/* HRP character out of range (0x20) */
-		"\x7f" "1axkwrx",
-		"\x80" "1eym55h",
-		"pzry9x0s0muk",	/* no separator */
-		"1pzry9x0s0muk",	/* empty HRP */
-		"x1b4n0q5v",	/* invalid data character */
-		"li1dgmt3",	/* too short checksum */
-		"de1lg7wt\xff",	/* invalid character in checksum */
-		"A1G7SGD8",	/* checksum over the uppercase HRP */
-		"10a06t8",	/* empty HRP */
-		"1qzzfhee",	/* empty HRP */
+		" 1nwldj5", /* HRP character out of range (0x20) */
+		"\x7f"
+		"1axkwrx",
+		"\x80"
+		"1eym55h",
+		"pzry9x0s0muk",  /* no separator */
+		"1pzry9x0s0muk", /* empty HRP */
+		"x1b4n0q5v",     /* invalid data character */
+		"li1dgmt3",      /* too short checksum */
+		"de1lg7wt\xff",  /* invalid character in checksum */
+		"A1G7SGD8",      /* checksum over the uppercase HRP */
+		"10a06t8",       /* empty HRP */
+		"1qzzfhee",      /* empty HRP */
 		/* mixed case */
 		"tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sL5k7",
-		"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5",	/* bad checksum */
+		"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5", /* bad checksum */
 		/* non-zero padding in the 5-to-8 conversion */
 		"tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3pjxtptv",
 	};
@@ -90,7 +92,7 @@ TEST(test_util_bech32__bip173_invalid_strings)
 		size_t n = 0;
 
 		static const char ok[] =
-			"tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sl5k7";
+		        "tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sl5k7";
 
 		CHECK_INT(dec(ok, strlen(ok), &n), 0);
 		CHECK_INT(n, 33);
@@ -101,7 +103,8 @@ TEST(test_util_bech32__no_90_character_limit)
 {
 	/* BIP-173 rejects this only for its length; age has no such limit. */
 	CHECK_INT(dec_str("an84characterslonghumanreadablepartthatcontainsthenumber1andtheexcluded"
-			  "charactersbio1569pvx"), 0);
+	                  "charactersbio1569pvx"),
+	          0);
 }
 
 /* An independent checksum (straight from the BIP's definition) to build
@@ -109,7 +112,7 @@ TEST(test_util_bech32__no_90_character_limit)
 static void make_5bit_string(char *out, const char *hrp, const char *data5)
 {
 	static const char cs[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-	static const uint32_t g[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3};
+	static const uint32_t g[5] = { 0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3 };
 	uint8_t v[256];
 	size_t n = 0, i, j, hl = strlen(hrp), dl = strlen(data5);
 	uint32_t chk = 1, top;
@@ -150,16 +153,16 @@ TEST(test_util_bech32__strict_padding)
 	make_5bit_string(s, "a", "");
 	CHECK_INT(dec(s, strlen(s), &n), 0);
 	CHECK_INT(n, 0);
-	make_5bit_string(s, "a", "qq");	/* 10 bits: 1 byte + 2 zero bits */
+	make_5bit_string(s, "a", "qq"); /* 10 bits: 1 byte + 2 zero bits */
 	CHECK_INT(dec(s, strlen(s), &n), 0);
 	CHECK_INT(n, 1);
-	make_5bit_string(s, "a", "qp");	/* non-zero padding bit */
+	make_5bit_string(s, "a", "qp"); /* non-zero padding bit */
 	CHECK_INT(dec_str(s), VEIL_EFORMAT);
-	make_5bit_string(s, "a", "q");	/* 5 bits of padding, no byte */
+	make_5bit_string(s, "a", "q"); /* 5 bits of padding, no byte */
 	CHECK_INT(dec_str(s), VEIL_EFORMAT);
-	make_5bit_string(s, "a", "qqq");	/* 1 byte + 7 bits of padding */
+	make_5bit_string(s, "a", "qqq"); /* 1 byte + 7 bits of padding */
 	CHECK_INT(dec_str(s), VEIL_EFORMAT);
-	make_5bit_string(s, "a", "qqqq");	/* 20 bits: 2 bytes + 4 zero bits */
+	make_5bit_string(s, "a", "qqqq"); /* 20 bits: 2 bytes + 4 zero bits */
 	CHECK_INT(dec_str(s), 0);
 }
 
@@ -208,9 +211,9 @@ TEST(test_util_bech32__lowercased_identity_decodes_but_mixed_case_does_not)
 
 	for (i = 0; i < sizeof(identity); i++)
 		low[i] = (identity[i] >= 'A' && identity[i] <= 'Z') ? (char)(identity[i] + 32)
-								      : identity[i];
+		                                                    : identity[i];
 	memcpy(mixed, identity, sizeof(identity));
-	mixed[17] = low[17];	/* one lowercase letter in the data */
+	mixed[17] = low[17]; /* one lowercase letter in the data */
 	CHECK(mixed[17] >= 'a' && mixed[17] <= 'z');
 	CHECK_INT(dec_str(low), 0);
 	CHECK_INT(dec_str(mixed), VEIL_EFORMAT);
@@ -218,7 +221,7 @@ TEST(test_util_bech32__lowercased_identity_decodes_but_mixed_case_does_not)
 
 TEST(test_util_bech32__separator_is_last_one_and_plugin_names)
 {
-	uint8_t data[5] = {1, 2, 3, 4, 5};
+	uint8_t data[5] = { 1, 2, 3, 4, 5 };
 	char *s = NULL, *hrp = NULL;
 	uint8_t *out = NULL;
 	size_t n = 0;
@@ -296,10 +299,13 @@ TEST(test_util_bech32__length_cap_and_large_payloads)
 TEST(test_util_bech32__rejects_embedded_nul_and_bad_prefix_on_encode)
 {
 	char *s = NULL;
-	uint8_t d[1] = {0};
+	uint8_t d[1] = { 0 };
 
 	CHECK_INT(dec("a12uel5l\0", 9, NULL), VEIL_EFORMAT);
-	CHECK_INT(dec("a1\0" "2uel5l", 8, NULL), VEIL_EFORMAT);
+	CHECK_INT(dec("a1\0"
+	              "2uel5l",
+	              8, NULL),
+	          VEIL_EFORMAT);
 	CHECK_INT(veil_bech32_encode(&s, "", d, 1, 0), VEIL_EINVAL);
 	CHECK_INT(veil_bech32_encode(&s, "a b", d, 1, 0), VEIL_EINVAL);
 	CHECK(s == NULL);
@@ -322,7 +328,7 @@ TEST(test_util_bech32__round_trip_every_small_length)
 		}
 		got = 0;
 		bad += veil_bech32_decode(&hrp, &out, &got, s, strlen(s)) != 0 || got != n ||
-			strcmp(hrp, "test") != 0 || (n && memcmp(out, in, n) != 0);
+		       strcmp(hrp, "test") != 0 || (n && memcmp(out, in, n) != 0);
 		free(s);
 		free(hrp);
 		free(out);

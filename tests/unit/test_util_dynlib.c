@@ -18,7 +18,8 @@ TEST(test_util_dynlib__missing_library_names_the_package)
 	void *p = NULL;
 	veil_dynsym syms[] = { { "x", &p } };
 
-	CHECK_INT(veil_dynlib__load("libveil-no-such.so.9", "libnosuch9", syms, 1), VEIL_EUNSUPPORTED);
+	CHECK_INT(veil_dynlib__load("libveil-no-such.so.9", "libnosuch9", syms, 1),
+	          VEIL_EUNSUPPORTED);
 	CHECK(strstr(veil_error_last(), "libnosuch9") != NULL);
 	CHECK(p == NULL);
 }

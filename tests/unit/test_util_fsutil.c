@@ -109,7 +109,7 @@ TEST(test_util_fsutil__read_errors_name_the_path)
 	snprintf(path, sizeof(path), "%s/missing", dir);
 	CHECK_INT(veil_file_read(&data, &len, path, 0), VEIL_ENOTFOUND);
 	CHECK(strstr(veil_error_last(), path) != NULL);
-	CHECK_INT(veil_file_read(&data, &len, dir, 0), VEIL_EIO);	/* a directory */
+	CHECK_INT(veil_file_read(&data, &len, dir, 0), VEIL_EIO); /* a directory */
 	CHECK(strstr(veil_error_last(), dir) != NULL);
 	CHECK(data == NULL);
 	remove_dir(dir);
@@ -213,7 +213,7 @@ TEST(test_util_fsutil__excl_refuses_existing_target)
 	CHECK(strstr(veil_error_last(), "already exists") != NULL);
 	CHECK(strstr(veil_error_last(), path) != NULL);
 	CHECK_INT(veil_file_write_atomic(path, (const uint8_t *)"x", 1, VEIL_OUT_EXCL),
-		VEIL_EINVAL);
+	          VEIL_EINVAL);
 	CHECK(file_is(path, "existing key"));
 	/* A dangling symlink also counts as existing. */
 	snprintf(link_path, sizeof(link_path), "%s/dangling", dir);
@@ -250,15 +250,15 @@ TEST(test_util_fsutil__dev_null_is_written_directly)
 	struct stat st;
 
 	CHECK_INT(veil_file_write_atomic("/dev/null", (const uint8_t *)"discard", 7, 0), 0);
-	CHECK_INT(veil_file_write_atomic("/dev/null", (const uint8_t *)"discard", 7,
-			  VEIL_OUT_EXCL), 0);
+	CHECK_INT(veil_file_write_atomic("/dev/null", (const uint8_t *)"discard", 7, VEIL_OUT_EXCL),
+	          0);
 	CHECK_INT(stat("/dev/null", &st), 0);
 	CHECK(S_ISCHR(st.st_mode));
 }
 
 TEST(test_util_fsutil__fifo_is_written_directly)
 {
-	char dir[256], path[300], got[16] = {0};
+	char dir[256], path[300], got[16] = { 0 };
 	struct stat st;
 	int rd;
 
@@ -281,7 +281,7 @@ TEST(test_util_fsutil__fifo_is_written_directly)
 TEST(test_util_fsutil__dev_stdout_and_dash_use_stdout)
 {
 	int fds[2], saved;
-	char got[32] = {0};
+	char got[32] = { 0 };
 	veil_outfile *f = NULL;
 
 	CHECK_INT(pipe(fds), 0);
@@ -349,7 +349,7 @@ TEST(test_util_fsutil__bad_targets)
 	veil_outfile *f = NULL;
 
 	CHECK(make_dir(dir, sizeof(dir)) != NULL);
-	CHECK_INT(veil_outfile_open(&f, dir, 0), VEIL_EINVAL);	/* a directory */
+	CHECK_INT(veil_outfile_open(&f, dir, 0), VEIL_EINVAL); /* a directory */
 	snprintf(path, sizeof(path), "%s/", dir);
 	CHECK_INT(veil_outfile_open(&f, path, 0), VEIL_EINVAL);
 	snprintf(path, sizeof(path), "%s/no/such/dir/file", dir);

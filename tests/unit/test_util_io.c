@@ -51,7 +51,7 @@ TEST(test_util_io__bad_fd_read_fails)
 TEST(test_util_io__mem_reader_and_read_full)
 {
 	static const uint8_t data[] = "0123456789";
-	veil_memreader m = {data, 10, 0};
+	veil_memreader m = { data, 10, 0 };
 	uint8_t buf[8];
 
 	CHECK_INT(veil_mem_read(&m, buf, 3), 3);
@@ -81,7 +81,7 @@ static long failing_reader(void *payload, uint8_t *buf, size_t len)
 TEST(test_util_io__read_full_loops_and_propagates_errors)
 {
 	static const uint8_t data[] = "abcdef";
-	veil_memreader m = {data, 6, 0};
+	veil_memreader m = { data, 6, 0 };
 	uint8_t buf[6];
 
 	CHECK_INT(veil_read_full(one_byte_reader, &m, buf, 6), 6);

@@ -110,13 +110,15 @@ TEST(test_util_regex__escaped_gnu_anchor_characters_are_literal)
 TEST(test_util_regex__literal_fast_path_agrees_with_regcomp)
 {
 	static const char *const shapes[] = {
-		"%s", "^%s", "%s$", "^%s$", "(%s)", "^(%s)$", "^(?:%s)$", "(%s)$", "^(%s",
-		"%s|%s", "^(%s|%s)$", "(%s|%s)", "^(%s|%s|)$", "^(%s|%s)", "(%s|%s)$",
-		"^%s|%s$", "(%s)|(%s)", "%s.", "^%s*$",
+		"%s",        "^%s",       "%s$",        "^%s$",     "(%s)",
+		"^(%s)$",    "^(?:%s)$",  "(%s)$",      "^(%s",     "%s|%s",
+		"^(%s|%s)$", "(%s|%s)",   "^(%s|%s|)$", "^(%s|%s)", "(%s|%s)$",
+		"^%s|%s$",   "(%s)|(%s)", "%s.",        "^%s*$",
 	};
 	static const char *const words[] = { "", "a", "ab", "ba", "data", "a-b", "aab" };
 	static const char *const subjects[] = {
-		"", "a", "b", "ab", "ba", "aab", "abab", "data", "stringData", "metadata", "a-b", "x",
+		"",     "a",    "b",          "ab",       "ba",  "aab",
+		"abab", "data", "stringData", "metadata", "a-b", "x",
 	};
 	size_t nw = sizeof(words) / sizeof(words[0]);
 	int compared = 0;
@@ -132,14 +134,15 @@ TEST(test_util_regex__literal_fast_path_agrees_with_regcomp)
 				continue;
 			}
 			CHECK_INT(veil_regex_compile(&fast, pat), 0);
-			for (size_t j = 0; fast && j < sizeof(subjects) / sizeof(subjects[0]); j++) {
+			for (size_t j = 0; fast && j < sizeof(subjects) / sizeof(subjects[0]);
+			     j++) {
 				const char *x = subjects[j];
 				int a = veil_regex_match(fast, x, strlen(x));
 				int b = veil_regex_match(slow, x, strlen(x));
 
 				if (a != b)
-					fprintf(stderr, "pattern '%s' subject '%s': %d != %d\n", pat, x, a,
-						b);
+					fprintf(stderr, "pattern '%s' subject '%s': %d != %d\n",
+					        pat, x, a, b);
 				CHECK_INT(a, b);
 				compared++;
 			}

@@ -24,14 +24,14 @@
 typedef struct vector {
 	const char *name;
 	char expect[32];
-	char payload[65];	/* hex SHA-256, "" when absent */
+	char payload[65]; /* hex SHA-256, "" when absent */
 	char identity[MAX_KEYS][256];
 	size_t nidentity;
 	char passphrase[MAX_KEYS][256];
 	size_t npassphrase;
 	int armored;
 	int compressed;
-	veil_buf body;		/* the age file (decompressed) */
+	veil_buf body; /* the age file (decompressed) */
 } vector;
 
 static int failures;
@@ -124,7 +124,7 @@ static int parse_key_line(vector *v, const char *line, size_t len)
 	if (KEY("file key") || KEY("comment"))
 		return 0;
 #undef KEY
-	return -1;	/* unknown keys are rejected deliberately, like the Go harness */
+	return -1; /* unknown keys are rejected deliberately, like the Go harness */
 }
 
 /* Splits the raw file at the first blank line into keys and age file. */
@@ -166,14 +166,21 @@ static int is_hybrid(const vector *v)
 static const char *class_of(int code)
 {
 	switch (code) {
-	case 0: return "success";
-	case VEIL_EFORMAT: return "header failure";
-	case VEIL_EMAC: return "HMAC failure";
-	case VEIL_ENOMATCH: return "no match";
+	case 0:
+		return "success";
+	case VEIL_EFORMAT:
+		return "header failure";
+	case VEIL_EMAC:
+		return "HMAC failure";
+	case VEIL_ENOMATCH:
+		return "no match";
 	case VEIL_EAUTH:
-	case VEIL_EPAYLOAD: return "payload failure";
-	case VEIL_EARMOR: return "armor failure";
-	default: return "unexpected error code";
+	case VEIL_EPAYLOAD:
+		return "payload failure";
+	case VEIL_EARMOR:
+		return "armor failure";
+	default:
+		return "unexpected error code";
 	}
 }
 
@@ -195,7 +202,8 @@ static int build_identities(veil_identities **ids, const vector *v)
 	}
 	for (i = 0; error == 0 && i < v->npassphrase; i++) {
 		error = veil_identity_from_passphrase(&id, v->passphrase[i],
-			strlen(v->passphrase[i]), VEIL_SCRYPT_MAX_WORK_FACTOR);
+		                                      strlen(v->passphrase[i]),
+		                                      VEIL_SCRYPT_MAX_WORK_FACTOR);
 		if (error == 0)
 			error = veil_identities_add(*ids, id);
 	}
@@ -224,11 +232,11 @@ static void check_decrypt(const vector *v)
 	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
 	if (strcmp(class_of(error), v->expect) != 0) {
 		snprintf(msg, sizeof(msg), "expected %s, got %s (%d: %s)", v->expect,
-			class_of(error), error, error ? veil_error_last() : "no error");
+		         class_of(error), error, error ? veil_error_last() : "no error");
 		fail(v, msg);
 	} else if (v->payload[0] && strcmp(hex, v->payload) != 0) {
 		snprintf(msg, sizeof(msg), "released plaintext hashes to %s, expected %s", hex,
-			v->payload);
+		         v->payload);
 		fail(v, msg);
 	}
 done:
@@ -277,8 +285,7 @@ static void check_rearmor(const vector *v, const veil_buf *plain)
 
 	normalize_armor(&want, &v->body);
 	if (veil_armor__writer_new(&aw, veil_buf_writer, &got) < 0 ||
-	    veil_armor__write(aw, plain->data, plain->len) < 0 ||
-	    veil_armor__writer_finish(aw) < 0)
+	    veil_armor__write(aw, plain->data, plain->len) < 0 || veil_armor__writer_finish(aw) < 0)
 		fail(v, "re-armor: writer failed");
 	normalize_armor(&trimmed, &got);
 	if (trimmed.len != want.len || memcmp(trimmed.data, want.data, want.len) != 0)
@@ -315,10 +322,10 @@ static void check_reencode(const vector *v)
 		goto done;
 	if (veil_header__parse(&h, &br) < 0) {
 		snprintf(msg, sizeof(msg), "re-encode: header does not parse: %s",
-			veil_error_last());
+		         veil_error_last());
 		fail(v, msg);
 	} else if (veil_header__encode_mac_input(&enc, h.stanzas, h.nstanzas) < 0 ||
-		   enc.len != h.raw.len || memcmp(enc.data, h.raw.data, enc.len) != 0) {
+	           enc.len != h.raw.len || memcmp(enc.data, h.raw.data, enc.len) != 0) {
 		fail(v, "re-encode: stanzas do not re-encode to the received header");
 	} else {
 		veil_b64_encode_raw(mac64, h.mac, sizeof(h.mac));
@@ -347,14 +354,13 @@ static int run_vector(const char *dir, const char *name)
 	v.name = name;
 	v.body.max = MAX_FILE;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (read_file(&raw, path) < 0 || parse_vector(&v, raw.data, raw.len) < 0 ||
-	    !v.expect[0]) {
+	if (read_file(&raw, path) < 0 || parse_vector(&v, raw.data, raw.len) < 0 || !v.expect[0]) {
 		fail(&v, "cannot read or parse the vector file");
 		goto done;
 	}
 	if (is_hybrid(&v)) {
 		printf("skip %s: hybrid post-quantum (mlkem768x25519) keys are not supported\n",
-			name);
+		       name);
 		result = -1;
 		goto done;
 	}
@@ -384,7 +390,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2 || stat(argv[1], &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 		printf("skip: CCTV age vectors not found at %s (set VEIL_SHARED_DIR)\n",
-			argc > 1 ? argv[1] : "(no directory given)");
+		       argc > 1 ? argv[1] : "(no directory given)");
 		return 77;
 	}
 	if (veil_init() < 0)

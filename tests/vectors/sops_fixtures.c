@@ -15,11 +15,11 @@
 typedef struct fixture {
 	const char *file;
 	const char *key;
-	const char *plain;	/* expected plaintext, or NULL */
-	const char *skip;	/* reason to skip, or NULL */
+	const char *plain; /* expected plaintext, or NULL */
+	const char *skip;  /* reason to skip, or NULL */
 } fixture;
 
-#define KC "kustomize-controller/internal/controller/testdata/sops/"
+#define KC   "kustomize-controller/internal/controller/testdata/sops/"
 #define ROPS "rops/crates/lib/tests/sops_references/"
 
 static const fixture fixtures[] = {
@@ -79,7 +79,7 @@ static int same_tree(const veil_node *a, const veil_node *b)
 	if (a->kind == VEIL_NODE_SCALAR &&
 	    (a->type == VEIL_SCALAR_INT || a->type == VEIL_SCALAR_FLOAT) &&
 	    (b->type == VEIL_SCALAR_INT || b->type == VEIL_SCALAR_FLOAT))
-		return strtod(a->value, NULL) == strtod(b->value, NULL);	/* JSON 7 vs 7.0 */
+		return strtod(a->value, NULL) == strtod(b->value, NULL); /* JSON 7 vs 7.0 */
 	if (a->kind == VEIL_NODE_SCALAR)
 		return a->type == b->type && a->value_len == b->value_len &&
 		       !memcmp(a->value, b->value, a->value_len);
@@ -138,15 +138,17 @@ static const char *run_one(const char *dir, const fixture *f)
 	if (!file || !keyp || veil_identities_new(&ids) < 0)
 		result = "out of memory";
 	else if (load(&doc, file, &text, &len) < 0 ||
-		 veil_file_read((uint8_t **)&keys, &klen, keyp, 1u << 20) < 0 ||
-		 veil_identities_parse(ids, keys, klen, keyp) < 0)
+	         veil_file_read((uint8_t **)&keys, &klen, keyp, 1u << 20) < 0 ||
+	         veil_identities_parse(ids, keys, klen, keyp) < 0)
 		result = veil_error_last();
 	if (!result) {
 		o.identities = ids;
 		if (veil_doc_format_of(doc) == VEIL_FMT_BINARY)
 			result = check_binary(doc, &o);
-		else if (veil_sops_decrypt(doc, &o) < 0 || veil_doc_render(&out, &out_len, doc) < 0 ||
-		    veil_doc_parse(&back, veil_doc_format_from_path(file), out, out_len, "output") < 0)
+		else if (veil_sops_decrypt(doc, &o) < 0 ||
+		         veil_doc_render(&out, &out_len, doc) < 0 ||
+		         veil_doc_parse(&back, veil_doc_format_from_path(file), out, out_len,
+		                        "output") < 0)
 			result = veil_error_last();
 		else if (veil_sops_is_encrypted(back))
 			result = "metadata still present after decryption";
@@ -187,7 +189,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2 || stat(argv[1], &st) != 0) {
 		printf("skip: sops fixtures not found at %s (../shared missing)\n",
-			argc > 1 ? argv[1] : "(no path)");
+		       argc > 1 ? argv[1] : "(no path)");
 		return 77;
 	}
 	if (veil_init() < 0)
@@ -202,7 +204,7 @@ int main(int argc, char **argv)
 		}
 		why = run_one(argv[1], f);
 		printf("%s %s%s%s\n", why ? "FAIL" : "ok  ", f->file, why ? ": " : "",
-			why ? why : "");
+		       why ? why : "");
 		why ? failed++ : passed++;
 	}
 	printf("%zu passed, %zu failed, %zu skipped\n", passed, failed, skipped);

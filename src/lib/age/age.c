@@ -17,7 +17,7 @@
 #include "util/io.h"
 #include "util/secret.h"
 
-#define READ_BUF (64u * 1024)
+#define READ_BUF   (64u * 1024)
 #define ARMOR_PEEK (1024 + sizeof(VEIL_ARMOR_BEGIN) + 1)
 
 /* Where the age file is read from: the raw input, or the armor reader
@@ -109,7 +109,7 @@ static int try_identity(uint8_t *file_key, const veil_identity *id, const veil_h
 			continue;
 		snprintf(msg, sizeof(msg), "%s", veil_error_last());
 		return veil_error_set(error, "header: stanza %zu (%.40s): %s", i + 1, s->args[0],
-			msg);
+		                      msg);
 	}
 	return VEIL_ENOMATCH;
 }
@@ -140,11 +140,12 @@ static int no_match(const veil_header *h, int tried_passphrase)
 	if (used >= sizeof(types))
 		used = sizeof(types) - 1;
 	return veil_error_set(VEIL_ENOMATCH,
-		"no identity matched any of the file's recipients (%.*s)", (int)used, types);
+	                      "no identity matched any of the file's recipients (%.*s)", (int)used,
+	                      types);
 }
 
-static int unwrap_file_key(uint8_t *file_key, const veil_header *h,
-	const veil_identities *ids, const veil_age_options *opts)
+static int unwrap_file_key(uint8_t *file_key, const veil_header *h, const veil_identities *ids,
+                           const veil_age_options *opts)
 {
 	veil_identity *prompted = NULL;
 	size_t i, nids = ids ? veil_identities_count(ids) : 0;
@@ -155,7 +156,7 @@ static int unwrap_file_key(uint8_t *file_key, const veil_header *h,
 			has_scrypt = 1;
 	if (has_scrypt && h->nstanzas > 1)
 		return veil_error_set(VEIL_EFORMAT, "header: a passphrase (scrypt) stanza must be "
-						    "the only stanza of the file");
+		                                    "the only stanza of the file");
 	for (i = 0; i < nids; i++)
 		if (veil_identity_type(veil_identities_get(ids, i)) == VEIL_KEY_SCRYPT)
 			has_pass_id = 1;
@@ -177,7 +178,7 @@ static int unwrap_file_key(uint8_t *file_key, const veil_header *h,
 	}
 	if (error == VEIL_ENOMATCH && has_scrypt && !tried_pass)
 		error = veil_error_set(VEIL_ENOMATCH, "the file is passphrase-encrypted and no "
-						      "passphrase was given");
+		                                      "passphrase was given");
 	else if (error == VEIL_ENOMATCH)
 		error = no_match(h, tried_pass);
 done:
@@ -187,7 +188,7 @@ done:
 
 /* MAC check, nonce, payload key: everything between the key and STREAM. */
 static int open_payload(uint8_t key[32], const uint8_t *file_key, const veil_header *h,
-	veil_bufreader *br)
+                        veil_bufreader *br)
 {
 	uint8_t mac[32], nonce[VEIL_STREAM_NONCE];
 	long n;
@@ -205,8 +206,10 @@ static int open_payload(uint8_t key[32], const uint8_t *file_key, const veil_hea
 		goto done;
 	}
 	if (n < (long)sizeof(nonce)) {
-		error = veil_error_set(VEIL_EFORMAT, "header: payload nonce missing or short "
-			"(%ld of 16 bytes)", n);
+		error = veil_error_set(VEIL_EFORMAT,
+		                       "header: payload nonce missing or short "
+		                       "(%ld of 16 bytes)",
+		                       n);
 		goto done;
 	}
 	error = veil_stream__key(key, file_key, nonce);
@@ -216,7 +219,7 @@ done:
 }
 
 int veil_age_decrypt(veil_read_fn rd, void *rd_payload, veil_write_fn wr, void *wr_payload,
-	const veil_identities *identities, const veil_age_options *opts)
+                     const veil_identities *identities, const veil_age_options *opts)
 {
 	age_input in;
 	veil_header h;
@@ -226,7 +229,7 @@ int veil_age_decrypt(veil_read_fn rd, void *rd_payload, veil_write_fn wr, void *
 	memset(&h, 0, sizeof(h));
 	if (opts && opts->version != VEIL_AGE_OPTIONS_VERSION)
 		return veil_error_set(VEIL_EINVAL, "unknown veil_age_options version %u",
-			opts->version);
+		                      opts->version);
 	if ((error = input_open(&in, rd, rd_payload)) < 0 ||
 	    (error = veil_header__parse(&h, in.br)) < 0)
 		goto done;
@@ -241,7 +244,7 @@ int veil_age_decrypt(veil_read_fn rd, void *rd_payload, veil_write_fn wr, void *
 	veil_secure_free(file_key);
 	file_key = NULL;
 	error = veil_stream__decrypt(key, veil_bufreader__read, in.br, wr, wr_payload,
-		opts ? opts->threads : 0);
+	                             opts ? opts->threads : 0);
 done:
 	sodium_memzero(key, sizeof(key));
 	veil_secure_free(file_key);
@@ -268,8 +271,7 @@ static int build_header(veil_buf *hdr, const veil_recipients *rs, const uint8_t 
 	    (error = veil_header__mac(mac, file_key, hdr->data, hdr->len)) < 0)
 		goto done;
 	veil_b64_encode_raw(mac64, mac, sizeof(mac));
-	if ((error = veil_buf_putc(hdr, ' ')) < 0 ||
-	    (error = veil_buf_append(hdr, mac64, 43)) < 0)
+	if ((error = veil_buf_putc(hdr, ' ')) < 0 || (error = veil_buf_append(hdr, mac64, 43)) < 0)
 		goto done;
 	error = veil_buf_putc(hdr, '\n');
 done:
@@ -289,12 +291,12 @@ static int check_recipients(const veil_recipients *rs)
 	for (i = 0; i < n; i++)
 		if (veil_recipient_type(veil_recipients_get(rs, i)) == VEIL_KEY_SCRYPT && n > 1)
 			return veil_error_set(VEIL_EINVAL, "a passphrase cannot be combined with "
-							   "other recipients");
+			                                   "other recipients");
 	return 0;
 }
 
 int veil_age_encrypt(veil_read_fn rd, void *rd_payload, veil_write_fn wr, void *wr_payload,
-	const veil_recipients *recipients, const veil_age_options *opts)
+                     const veil_recipients *recipients, const veil_age_options *opts)
 {
 	veil_buf hdr = VEIL_BUF_INIT(VEIL_AGE_MAX_HEADER);
 	veil_armor_writer *aw = NULL;
@@ -305,7 +307,7 @@ int veil_age_encrypt(veil_read_fn rd, void *rd_payload, veil_write_fn wr, void *
 
 	if (opts && opts->version != VEIL_AGE_OPTIONS_VERSION)
 		return veil_error_set(VEIL_EINVAL, "unknown veil_age_options version %u",
-			opts->version);
+		                      opts->version);
 	if ((error = check_recipients(recipients)) < 0)
 		return error;
 	file_key = veil_secure_alloc(VEIL_FILE_KEY_LEN);
@@ -327,7 +329,7 @@ int veil_age_encrypt(veil_read_fn rd, void *rd_payload, veil_write_fn wr, void *
 	if ((error = out(out_payload, hdr.data, hdr.len)) < 0 ||
 	    (error = out(out_payload, nonce, sizeof(nonce))) < 0 ||
 	    (error = veil_stream__encrypt(key, rd, rd_payload, out, out_payload,
-		     opts ? opts->threads : 0)) < 0)
+	                                  opts ? opts->threads : 0)) < 0)
 		goto done;
 	if (aw)
 		error = veil_armor__writer_finish(aw);
@@ -340,7 +342,7 @@ done:
 }
 
 int veil_age_encrypt_mem(uint8_t **out, size_t *out_len, const uint8_t *in, size_t in_len,
-	const veil_recipients *recipients, const veil_age_options *opts)
+                         const veil_recipients *recipients, const veil_age_options *opts)
 {
 	veil_memreader mr = { in, in_len, 0 };
 	veil_buf b = VEIL_BUF_INIT(0);
@@ -359,7 +361,7 @@ int veil_age_encrypt_mem(uint8_t **out, size_t *out_len, const uint8_t *in, size
 }
 
 int veil_age_decrypt_mem(uint8_t **out, size_t *out_len, const uint8_t *in, size_t in_len,
-	const veil_identities *identities, const veil_age_options *opts)
+                         const veil_identities *identities, const veil_age_options *opts)
 {
 	veil_memreader mr = { in, in_len, 0 };
 	veil_buf b = VEIL_BUF_INIT(0);

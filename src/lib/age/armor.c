@@ -10,13 +10,13 @@
 #include "util/b64.h"
 #include "util/secret.h"
 
-#define COLUMNS 64
+#define COLUMNS        64
 #define BYTES_PER_LINE 48
-#define MAX_WHITESPACE 1024	/* before BEGIN and after END, like age >= 1.3 */
-#define BEGIN_LEN (sizeof(VEIL_ARMOR_BEGIN) - 1)
-#define END_LEN (sizeof(VEIL_ARMOR_END) - 1)
-#define IN_CAP 65536		/* input read per call; large to keep syscalls rare */
-#define LINE_CAP (COLUMNS + 2)	/* 64 columns, a CR, and one more to detect overflow */
+#define MAX_WHITESPACE 1024 /* before BEGIN and after END, like age >= 1.3 */
+#define BEGIN_LEN      (sizeof(VEIL_ARMOR_BEGIN) - 1)
+#define END_LEN        (sizeof(VEIL_ARMOR_END) - 1)
+#define IN_CAP         65536         /* input read per call; large to keep syscalls rare */
+#define LINE_CAP       (COLUMNS + 2) /* 64 columns, a CR, and one more to detect overflow */
 
 enum { ST_BEGIN, ST_BODY, ST_TRAILER, ST_DONE, ST_FAILED };
 
@@ -24,18 +24,18 @@ struct veil_armor_reader {
 	veil_read_fn rd;
 	void *payload;
 	int state;
-	int error;		/* sticky code once ST_FAILED */
-	char message[200];	/* sticky message, re-set on every later call */
-	int last_seen;		/* a short or padded line was read: only END may follow */
+	int error;         /* sticky code once ST_FAILED */
+	char message[200]; /* sticky message, re-set on every later call */
+	int last_seen;     /* a short or padded line was read: only END may follow */
 	size_t nline;
 	size_t in_pos, in_len;
-	size_t in_used;		/* high-water mark of in_len: what is wiped */
+	size_t in_used; /* high-water mark of in_len: what is wiped */
 	int in_eof;
 	char line[LINE_CAP];
 	size_t line_len;
 	uint8_t out[BYTES_PER_LINE];
 	size_t out_pos, out_len;
-	uint8_t in[IN_CAP];	/* last: neither zeroed nor wiped past in_used */
+	uint8_t in[IN_CAP]; /* last: neither zeroed nor wiped past in_used */
 };
 
 static int is_space(uint8_t c)
@@ -137,22 +137,18 @@ static int read_line(veil_armor_reader *ar)
  */
 /* The value of each base64 character, -1 for everything else. */
 static const int8_t b64_values[256] = {
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
-	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
-	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
-	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
-	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62,
+	-1, -1, -1, 63, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1, -1, 0,
+	1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+	23, 24, 25, -1, -1, -1, -1, -1, -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+	39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 };
 
 static int decode_full_line(uint8_t out[BYTES_PER_LINE], const char *line)
@@ -239,7 +235,7 @@ static int read_body_line(veil_armor_reader *ar)
 		ar->out_len = BYTES_PER_LINE;
 	} else {
 		error = veil_b64_decode_padded(ar->out, sizeof(ar->out), &ar->out_len, ar->line,
-			ar->line_len);
+		                               ar->line_len);
 	}
 	if (error < 0) {
 		snprintf(msg, sizeof(msg), "line %zu is not canonical padded base64", ar->nline);
@@ -313,8 +309,8 @@ struct veil_armor_writer {
 	uint8_t pend[BYTES_PER_LINE];
 	size_t pend_len;
 	size_t out_len;
-	size_t out_used;	/* high-water mark of out_len: what is wiped */
-	char out[IN_CAP];	/* whole lines, flushed when the next would not fit */
+	size_t out_used;  /* high-water mark of out_len: what is wiped */
+	char out[IN_CAP]; /* whole lines, flushed when the next would not fit */
 };
 
 int veil_armor__writer_new(veil_armor_writer **out, veil_write_fn wr, void *payload)
@@ -360,7 +356,7 @@ static int put(veil_armor_writer *aw, const char *s, size_t n)
 static int put_line(veil_armor_writer *aw, const uint8_t *data, size_t n)
 {
 	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char line[COLUMNS + 1];
 	size_t i, len = veil_b64_padded_len(n);
 
@@ -369,7 +365,7 @@ static int put_line(veil_armor_writer *aw, const uint8_t *data, size_t n)
 	} else {
 		for (i = 0; i < BYTES_PER_LINE / 3; i++) {
 			unsigned long v = (unsigned long)data[3 * i] << 16 |
-					  (unsigned long)data[3 * i + 1] << 8 | data[3 * i + 2];
+			                  (unsigned long)data[3 * i + 1] << 8 | data[3 * i + 2];
 
 			line[4 * i] = alphabet[v >> 18];
 			line[4 * i + 1] = alphabet[(v >> 12) & 63];

@@ -7,7 +7,7 @@
 #include "veil/age.h"
 
 #define VEIL_ARMOR_BEGIN "-----BEGIN AGE ENCRYPTED FILE-----"
-#define VEIL_ARMOR_END "-----END AGE ENCRYPTED FILE-----"
+#define VEIL_ARMOR_END   "-----END AGE ENCRYPTED FILE-----"
 
 typedef struct veil_armor_reader veil_armor_reader;
 typedef struct veil_armor_writer veil_armor_writer;

@@ -12,10 +12,10 @@
 #include "util/hkdf.h"
 #include "util/secret.h"
 
-#define COLUMNS 64		/* base64 characters per full body line */
-#define BYTES_PER_LINE 48	/* bytes encoded by a full body line */
-#define MAC_B64_LEN 43		/* raw base64 of 32 bytes */
-#define INTRO_LEN (sizeof(VEIL_AGE_INTRO) - 1)
+#define COLUMNS        64 /* base64 characters per full body line */
+#define BYTES_PER_LINE 48 /* bytes encoded by a full body line */
+#define MAC_B64_LEN    43 /* raw base64 of 32 bytes */
+#define INTRO_LEN      (sizeof(VEIL_AGE_INTRO) - 1)
 
 /* Every parse error is a header failure with a "header: " message. */
 #define HEADER_ERROR(...) veil_error_set(VEIL_EFORMAT, "header: " __VA_ARGS__)
@@ -166,12 +166,12 @@ static int parse_intro(veil_header *h, veil_bufreader *br)
 	if (error == 0 && len == INTRO_LEN + 1 && !memcmp(line, VEIL_AGE_INTRO, INTRO_LEN - 1) &&
 	    line[INTRO_LEN - 1] == '\r')
 		return HEADER_ERROR("the version line ends in CRLF: the file "
-						    "was altered by a text-mode conversion");
+		                    "was altered by a text-mode conversion");
 	if (len >= 19 && !memcmp(line, "age-encryption.org/", 19))
 		return HEADER_ERROR("unsupported age version (only "
-						    "\"age-encryption.org/v1\" is known)");
+		                    "\"age-encryption.org/v1\" is known)");
 	return HEADER_ERROR("not an age file (the first line is not "
-					    "\"age-encryption.org/v1\")");
+	                    "\"age-encryption.org/v1\")");
 }
 
 /* Splits the stanza line after "->" (p, n without the LF) into s->args:
@@ -181,18 +181,17 @@ static int parse_args(veil_stanza *s, const uint8_t *p, size_t n, size_t idx)
 	size_t i = 0, count = 0, k;
 
 	if (n == 0)
-		return HEADER_ERROR("stanza %zu: no stanza type after \"->\"",
-			idx);
+		return HEADER_ERROR("stanza %zu: no stanza type after \"->\"", idx);
 	for (k = 0; k < n; k++) {
 		if (p[k] == ' ')
 			count++;
 		else if (!is_vchar(p[k]))
 			return HEADER_ERROR("stanza %zu: byte 0x%02x is not "
-				"allowed in an argument (only printable ASCII)", idx, p[k]);
+			                    "allowed in an argument (only printable ASCII)",
+			                    idx, p[k]);
 	}
 	if (p[0] != ' ')
-		return HEADER_ERROR("stanza %zu: expected a space after \"->\"",
-			idx);
+		return HEADER_ERROR("stanza %zu: expected a space after \"->\"", idx);
 	s->args = calloc(count, sizeof(*s->args));
 	if (!s->args)
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
@@ -204,10 +203,12 @@ static int parse_args(veil_stanza *s, const uint8_t *p, size_t n, size_t idx)
 		alen = i - start;
 		if (alen == 0)
 			return HEADER_ERROR("stanza %zu: empty argument (two "
-				"spaces in a row or a trailing space)", idx);
+			                    "spaces in a row or a trailing space)",
+			                    idx);
 		if (alen > VEIL_AGE_MAX_ARG_LEN)
 			return HEADER_ERROR("stanza %zu: argument %zu is longer "
-				"than %d bytes", idx, s->nargs + 1, VEIL_AGE_MAX_ARG_LEN);
+			                    "than %d bytes",
+			                    idx, s->nargs + 1, VEIL_AGE_MAX_ARG_LEN);
 		s->args[s->nargs] = malloc(alen + 1);
 		if (!s->args[s->nargs])
 			return veil_error_set(VEIL_ENOMEM, "out of memory");
@@ -235,33 +236,40 @@ static int parse_body(veil_stanza *s, veil_header *h, veil_bufreader *br, size_t
 		error = next_line(br, &line, &len, COLUMNS + 2);
 		if (error == LINE_TOO_LONG) {
 			error = HEADER_ERROR("stanza %zu: body line %zu longer "
-				"than %d columns", idx, nline, COLUMNS);
+			                     "than %d columns",
+			                     idx, nline, COLUMNS);
 			goto done;
 		}
 		if (error == VEIL_ENOTFOUND) {
 			error = HEADER_ERROR("stanza %zu: input ends inside "
-				"the body", idx);
+			                     "the body",
+			                     idx);
 			goto done;
 		}
 		if (error < 0)
 			goto done;
 		if ((len >= 2 && !memcmp(line, "->", 2)) || (len >= 3 && !memcmp(line, "---", 3))) {
-			error = HEADER_ERROR("stanza %zu: missing final body "
-				"line (a body ends with a line shorter than %d columns, possibly "
-				"empty)", idx, COLUMNS);
+			error = HEADER_ERROR(
+			        "stanza %zu: missing final body "
+			        "line (a body ends with a line shorter than %d columns, possibly "
+			        "empty)",
+			        idx, COLUMNS);
 			goto done;
 		}
 		if (len - 1 > COLUMNS) {
 			error = HEADER_ERROR("stanza %zu: body line %zu longer "
-				"than %d columns", idx, nline, COLUMNS);
+			                     "than %d columns",
+			                     idx, nline, COLUMNS);
 			goto done;
 		}
 		error = veil_b64_decode_raw(chunk, sizeof(chunk), &clen, (const char *)line,
-			len - 1);
+		                            len - 1);
 		if (error < 0) {
-			error = HEADER_ERROR("stanza %zu: body line %zu is "
-				"not canonical unpadded base64%s", idx, nline,
-				len >= 2 && line[len - 2] == '\r' ? " (it ends in CRLF)" : "");
+			error = HEADER_ERROR(
+			        "stanza %zu: body line %zu is "
+			        "not canonical unpadded base64%s",
+			        idx, nline,
+			        len >= 2 && line[len - 2] == '\r' ? " (it ends in CRLF)" : "");
 			goto done;
 		}
 		if ((error = veil_buf_append(&h->raw, line, len)) < 0 ||
@@ -287,8 +295,7 @@ static int add_stanza(veil_header *h, size_t *cap)
 	if (h->nstanzas < *cap)
 		return 0;
 	if (h->nstanzas >= VEIL_AGE_MAX_STANZAS)
-		return HEADER_ERROR("more than %d stanzas",
-			VEIL_AGE_MAX_STANZAS);
+		return HEADER_ERROR("more than %d stanzas", VEIL_AGE_MAX_STANZAS);
 	ncap = *cap ? *cap * 2 : 4;
 	grown = realloc(h->stanzas, ncap * sizeof(*grown));
 	if (!grown)
@@ -306,15 +313,15 @@ static int parse_mac_line(veil_header *h, const uint8_t *line, size_t len)
 
 	if (len != 3 + 1 + MAC_B64_LEN + 1 || line[3] != ' ' ||
 	    veil_b64_decode_raw(h->mac, sizeof(h->mac), &mlen, (const char *)line + 4,
-		    MAC_B64_LEN) < 0 ||
+	                        MAC_B64_LEN) < 0 ||
 	    mlen != sizeof(h->mac))
 		return HEADER_ERROR("malformed MAC line (expected \"--- \" "
-						    "and 43 characters of canonical base64)");
+		                    "and 43 characters of canonical base64)");
 	return veil_buf_append(&h->raw, line, 3);
 }
 
-static int parse_stanza_line(veil_header *h, veil_bufreader *br, const uint8_t *line,
-	size_t len, size_t *cap)
+static int parse_stanza_line(veil_header *h, veil_bufreader *br, const uint8_t *line, size_t len,
+                             size_t *cap)
 {
 	veil_stanza *s;
 	size_t idx = h->nstanzas + 1;
@@ -344,20 +351,18 @@ int veil_header__parse(veil_header *out, veil_bufreader *br)
 
 		error = next_line(br, &line, &len, br->cap);
 		if (error == LINE_TOO_LONG) {
-			error = HEADER_ERROR("line longer than %zu bytes",
-				br->cap);
+			error = HEADER_ERROR("line longer than %zu bytes", br->cap);
 			goto done;
 		}
 		if (error == VEIL_ENOTFOUND) {
 			error = HEADER_ERROR("input ends before the MAC "
-							     "line (\"--- ...\")");
+			                     "line (\"--- ...\")");
 			goto done;
 		}
 		if (error < 0)
 			goto done;
 		if (out->raw.len + len > VEIL_AGE_MAX_HEADER) {
-			error = HEADER_ERROR("larger than the %u byte limit",
-				VEIL_AGE_MAX_HEADER);
+			error = HEADER_ERROR("larger than the %u byte limit", VEIL_AGE_MAX_HEADER);
 			goto done;
 		}
 		if (len >= 3 && !memcmp(line, "---", 3)) {
@@ -365,11 +370,13 @@ int veil_header__parse(veil_header *out, veil_bufreader *br)
 			goto done;
 		}
 		if (len < 2 || memcmp(line, "->", 2)) {
-			error = out->nstanzas ?
-				HEADER_ERROR("after stanza %zu: expected a stanza (\"-> \") or "
-					     "the MAC line (\"--- \")", out->nstanzas) :
-				HEADER_ERROR("after the version line: expected a stanza "
-					     "(\"-> \") or the MAC line (\"--- \")");
+			error = out->nstanzas
+			                ? HEADER_ERROR("after stanza %zu: expected a stanza (\"-> "
+			                               "\") or "
+			                               "the MAC line (\"--- \")",
+			                               out->nstanzas)
+			                : HEADER_ERROR("after the version line: expected a stanza "
+			                               "(\"-> \") or the MAC line (\"--- \")");
 			goto done;
 		}
 		if ((error = parse_stanza_line(out, br, line, len, &cap)) < 0)
@@ -377,8 +384,7 @@ int veil_header__parse(veil_header *out, veil_bufreader *br)
 	}
 done:
 	if (error == VEIL_ELIMIT)
-		error = HEADER_ERROR("larger than the %u byte limit",
-			VEIL_AGE_MAX_HEADER);
+		error = HEADER_ERROR("larger than the %u byte limit", VEIL_AGE_MAX_HEADER);
 	if (error < 0)
 		veil_header__dispose(out);
 	return error;
@@ -401,8 +407,10 @@ static int encode_stanza(veil_buf *out, const veil_stanza *s)
 			if (!is_vchar((uint8_t)s->args[i][k]))
 				break;
 		if (alen == 0 || k < alen)
-			return veil_error_set(VEIL_EINVAL, "stanza argument %zu is empty or not "
-				"printable ASCII", i + 1);
+			return veil_error_set(VEIL_EINVAL,
+			                      "stanza argument %zu is empty or not "
+			                      "printable ASCII",
+			                      i + 1);
 		if ((error = veil_buf_putc(out, ' ')) < 0 ||
 		    (error = veil_buf_append(out, s->args[i], alen)) < 0)
 			return error;
@@ -465,14 +473,14 @@ void veil_header__dispose(veil_header *h)
 }
 
 int veil_header__mac(uint8_t mac[32], const uint8_t file_key[VEIL_FILE_KEY_LEN],
-	const uint8_t *mac_input, size_t len)
+                     const uint8_t *mac_input, size_t len)
 {
 	static const uint8_t info[] = "header";
 	uint8_t key[32];
 	int error;
 
 	error = veil_hkdf_sha256(key, sizeof(key), file_key, VEIL_FILE_KEY_LEN, NULL, 0, info,
-		sizeof(info) - 1);
+	                         sizeof(info) - 1);
 	if (error == 0)
 		veil_hmac_sha256(mac, key, sizeof(key), mac_input, len);
 	sodium_memzero(key, sizeof(key));

@@ -9,9 +9,9 @@
 #include "age/stanza.h"
 #include "util/buf.h"
 
-#define VEIL_AGE_INTRO "age-encryption.org/v1\n"
+#define VEIL_AGE_INTRO       "age-encryption.org/v1\n"
 /* Our own caps; the spec sets none. Real headers are far smaller. */
-#define VEIL_AGE_MAX_HEADER (16u * 1024 * 1024)
+#define VEIL_AGE_MAX_HEADER  (16u * 1024 * 1024)
 #define VEIL_AGE_MAX_STANZAS 4096
 #define VEIL_AGE_MAX_ARG_LEN 8192
 
@@ -19,7 +19,7 @@ typedef struct veil_header {
 	veil_stanza *stanzas;
 	size_t nstanzas;
 	uint8_t mac[32];
-	veil_buf raw;		/* bytes from the intro through "---" (MAC input) */
+	veil_buf raw; /* bytes from the intro through "---" (MAC input) */
 } veil_header;
 
 /* A reader with a lookahead buffer: the header parser consumes lines from
@@ -31,7 +31,7 @@ typedef struct veil_bufreader {
 	size_t cap;
 	size_t start;
 	size_t end;
-	size_t used;		/* high-water mark of end: what dispose wipes */
+	size_t used; /* high-water mark of end: what dispose wipes */
 	int eof;
 } veil_bufreader;
 
@@ -51,6 +51,6 @@ void veil_header__dispose(veil_header *h);
 
 /* HMAC key = HKDF(file_key, "", "header"); mac = HMAC(key, mac_input). */
 int veil_header__mac(uint8_t mac[32], const uint8_t file_key[VEIL_FILE_KEY_LEN],
-	const uint8_t *mac_input, size_t len);
+                     const uint8_t *mac_input, size_t len);
 
 #endif

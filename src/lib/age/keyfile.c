@@ -9,15 +9,15 @@
 #include "util/secret.h"
 #include "veil/age.h"
 
-#define MAX_LIST_FILE (16u * 1024 * 1024)
+#define MAX_LIST_FILE      (16u * 1024 * 1024)
 #define MAX_RECIPIENT_LINE 8192
-#define SSH_PEM_BEGIN "-----BEGIN OPENSSH PRIVATE KEY-----"
+#define SSH_PEM_BEGIN      "-----BEGIN OPENSSH PRIVATE KEY-----"
 
 typedef struct lines {
 	const char *data;
 	size_t len;
 	size_t pos;
-	size_t number;	/* 1-based number of the line last returned */
+	size_t number; /* 1-based number of the line last returned */
 } lines;
 
 /* Returns 1 with the next line (without "\n" or "\r\n"), 0 at the end. */
@@ -57,39 +57,47 @@ static int check_other_pem(const char *data, size_t len, const char *name)
 	/* Name the PEM label ("RSA PRIVATE KEY"): it is not secret. */
 	for (n = 11; n < len && n < 60 && data[n] >= 0x20 && data[n] < 0x7f && data[n] != '-';)
 		n++;
-	return veil_error_set(VEIL_EUNSUPPORTED,
-		"%s: %.*s files are not supported (only unencrypted OpenSSH ed25519 keys)", name,
-		(int)(n - 11), data + 11);
+	return veil_error_set(
+	        VEIL_EUNSUPPORTED,
+	        "%s: %.*s files are not supported (only unencrypted OpenSSH ed25519 keys)", name,
+	        (int)(n - 11), data + 11);
 }
 
-static int identity_line(veil_identities *list, const char *line, size_t len,
-	const char *name, size_t number)
+static int identity_line(veil_identities *list, const char *line, size_t len, const char *name,
+                         size_t number)
 {
 	veil_identity *id = NULL;
 	int error;
 
 	if (starts_with(line, len, "age1"))
-		return veil_error_set(VEIL_EFORMAT,
-			"%s: line %zu: recipient found in identity file (identities start with "
-			"AGE-SECRET-KEY-1)", name, number);
+		return veil_error_set(
+		        VEIL_EFORMAT,
+		        "%s: line %zu: recipient found in identity file (identities start with "
+		        "AGE-SECRET-KEY-1)",
+		        name, number);
 	if (starts_with(line, len, "ssh-"))
-		return veil_error_set(VEIL_EFORMAT,
-			"%s: line %zu: SSH public key found in identity file (give the private key "
-			"file instead)", name, number);
+		return veil_error_set(
+		        VEIL_EFORMAT,
+		        "%s: line %zu: SSH public key found in identity file (give the private key "
+		        "file instead)",
+		        name, number);
 	if (starts_with(line, len, "AGE-PLUGIN-"))
 		return veil_error_set(VEIL_EUNSUPPORTED,
-			"%s: line %zu: plugin identities are not supported", name, number);
+		                      "%s: line %zu: plugin identities are not supported", name,
+		                      number);
 	if (starts_with(line, len, "AGE-SECRET-KEY-PQ-"))
 		return veil_error_set(VEIL_EUNSUPPORTED,
-			"%s: line %zu: post-quantum identities are not supported", name, number);
+		                      "%s: line %zu: post-quantum identities are not supported",
+		                      name, number);
 	if (line[0] == ' ' || line[0] == '\t' || line[len - 1] == ' ' || line[len - 1] == '\t')
-		return veil_error_set(VEIL_EFORMAT,
-			"%s: line %zu: leading or trailing whitespace around an identity", name,
-			number);
+		return veil_error_set(
+		        VEIL_EFORMAT,
+		        "%s: line %zu: leading or trailing whitespace around an identity", name,
+		        number);
 	error = veil_identity_parse(&id, line, len);
 	if (error < 0)
 		return veil_error_set(VEIL_EFORMAT, "%s: line %zu: malformed identity", name,
-			number);
+		                      number);
 	return veil_identities_add(list, id);
 }
 
@@ -102,10 +110,10 @@ static int is_age_file(const char *data, size_t len)
 /* The plaintext of a passphrase-encrypted identity file is parsed like any
  * identity file, except that it may not be encrypted again. */
 static int parse_any(veil_identities *list, const char *data, size_t len, const char *name,
-	veil_identity_passphrase_fn passphrase, void *payload);
+                     veil_identity_passphrase_fn passphrase, void *payload);
 
-static int parse_encrypted(veil_identities *list, const char *data, size_t len,
-	const char *name, veil_identity_passphrase_fn passphrase, void *payload)
+static int parse_encrypted(veil_identities *list, const char *data, size_t len, const char *name,
+                           veil_identity_passphrase_fn passphrase, void *payload)
 {
 	veil_age_options opts = VEIL_AGE_OPTIONS_INIT;
 	uint8_t *plain = NULL;
@@ -114,9 +122,11 @@ static int parse_encrypted(veil_identities *list, const char *data, size_t len,
 	int error;
 
 	if (passphrase == NULL)
-		return veil_error_set(VEIL_EUNSUPPORTED,
-			"%s: passphrase-encrypted identity files are not supported here (no "
-			"passphrase source)", name);
+		return veil_error_set(
+		        VEIL_EUNSUPPORTED,
+		        "%s: passphrase-encrypted identity files are not supported here (no "
+		        "passphrase source)",
+		        name);
 	opts.passphrase = passphrase;
 	opts.passphrase_payload = payload;
 	opts.threads = 1;
@@ -130,14 +140,13 @@ static int parse_encrypted(veil_identities *list, const char *data, size_t len,
 	return error;
 }
 
-int veil_identities_parse(veil_identities *list, const char *data, size_t len,
-	const char *name)
+int veil_identities_parse(veil_identities *list, const char *data, size_t len, const char *name)
 {
 	return veil_identities_parse_ext(list, data, len, name, NULL, NULL);
 }
 
-int veil_identities_parse_ext(veil_identities *list, const char *data, size_t len,
-	const char *name, veil_identity_passphrase_fn passphrase, void *payload)
+int veil_identities_parse_ext(veil_identities *list, const char *data, size_t len, const char *name,
+                              veil_identity_passphrase_fn passphrase, void *payload)
 {
 	if (name == NULL)
 		name = "identity file";
@@ -149,7 +158,7 @@ int veil_identities_parse_ext(veil_identities *list, const char *data, size_t le
 }
 
 static int parse_any(veil_identities *list, const char *data, size_t len, const char *name,
-	veil_identity_passphrase_fn passphrase, void *payload)
+                     veil_identity_passphrase_fn passphrase, void *payload)
 {
 	size_t keep = veil_identities_count(list), found = 0;
 	lines it = { data, len, 0, 0 };
@@ -188,17 +197,19 @@ done:
 }
 
 /* One line of a recipients file: 1 if it was an unsupported SSH key. */
-static int recipient_line(veil_recipients *list, const char *line, size_t len,
-	const char *name, size_t number)
+static int recipient_line(veil_recipients *list, const char *line, size_t len, const char *name,
+                          size_t number)
 {
 	veil_recipient *r = NULL;
 	char why[256];
 	int error;
 
 	if (starts_with(line, len, "AGE-"))
-		return veil_error_set(VEIL_EFORMAT,
-			"%s: line %zu: identity found in recipients file (it is a secret key; "
-			"use its age1... recipient)", name, number);
+		return veil_error_set(
+		        VEIL_EFORMAT,
+		        "%s: line %zu: identity found in recipients file (it is a secret key; "
+		        "use its age1... recipient)",
+		        name, number);
 	error = veil_keys__recipient_parse(&r, line, len, 0);
 	if (error == VEIL_EUNSUPPORTED && veil_sshed25519__is_other_ssh_type(line, len))
 		return 1;
@@ -209,8 +220,8 @@ static int recipient_line(veil_recipients *list, const char *line, size_t len,
 	return veil_recipients_add(list, r);
 }
 
-int veil_recipients_parse(veil_recipients *list, const char *data, size_t len,
-	const char *name, size_t *skipped)
+int veil_recipients_parse(veil_recipients *list, const char *data, size_t len, const char *name,
+                          size_t *skipped)
 {
 	size_t keep = veil_recipients_count(list), found = 0, others = 0;
 	lines it = { data, len, 0, 0 };
@@ -226,11 +237,11 @@ int veil_recipients_parse(veil_recipients *list, const char *data, size_t len,
 		return veil_error_set(VEIL_EINVAL, "no list or no data given");
 	if (len > MAX_LIST_FILE)
 		return veil_error_set(VEIL_ELIMIT, "%s: recipients file is larger than 16 MiB",
-			name);
+		                      name);
 	while (next_line(&it, &line, &line_len)) {
 		if (line_len > MAX_RECIPIENT_LINE) {
 			error = veil_error_set(VEIL_ELIMIT, "%s: line %zu is longer than %d bytes",
-				name, it.number, MAX_RECIPIENT_LINE);
+			                       name, it.number, MAX_RECIPIENT_LINE);
 			goto done;
 		}
 		if (line_len == 0 || line[0] == '#')
@@ -246,7 +257,7 @@ int veil_recipients_parse(veil_recipients *list, const char *data, size_t len,
 	}
 	if (found == 0)
 		error = veil_error_set(VEIL_EFORMAT, "%s: no recipients found%s", name,
-			others ? " (only unsupported SSH key types)" : "");
+		                       others ? " (only unsupported SSH key types)" : "");
 done:
 	if (error < 0)
 		veil_keys__recipients_truncate(list, keep);

@@ -8,7 +8,7 @@
 #include "util/bech32.h"
 #include "util/secret.h"
 
-#define IDENTITY_HRP "age-secret-key-"
+#define IDENTITY_HRP  "age-secret-key-"
 #define RECIPIENT_HRP "age"
 
 int veil_keys__identity_alloc(veil_identity **out, veil_key_type type, size_t secret_len)
@@ -164,7 +164,7 @@ int veil_identity_encode(char **out, const veil_identity *id)
 }
 
 int veil_identity_from_passphrase(veil_identity **out, const char *pass, size_t len,
-	int max_work_factor)
+                                  int max_work_factor)
 {
 	veil_identity *id = NULL;
 	int error;
@@ -177,7 +177,7 @@ int veil_identity_from_passphrase(veil_identity **out, const char *pass, size_t 
 	if (max_work_factor < VEIL_SCRYPT_MIN_WORK_FACTOR ||
 	    max_work_factor > VEIL_SCRYPT_LIMIT_WORK_FACTOR)
 		return veil_error_set(VEIL_EINVAL, "maximum scrypt work factor %d is not in 1..%d",
-			max_work_factor, VEIL_SCRYPT_LIMIT_WORK_FACTOR);
+		                      max_work_factor, VEIL_SCRYPT_LIMIT_WORK_FACTOR);
 	error = veil_keys__identity_alloc(&id, VEIL_KEY_SCRYPT, len);
 	if (error < 0)
 		return error;
@@ -188,7 +188,7 @@ int veil_identity_from_passphrase(veil_identity **out, const char *pass, size_t 
 }
 
 int veil_recipient_from_passphrase(veil_recipient **out, const char *pass, size_t len,
-	int work_factor)
+                                   int work_factor)
 {
 	veil_recipient *r = NULL;
 	int error;
@@ -201,7 +201,7 @@ int veil_recipient_from_passphrase(veil_recipient **out, const char *pass, size_
 	if (work_factor < VEIL_SCRYPT_MIN_WORK_FACTOR ||
 	    work_factor > VEIL_SCRYPT_LIMIT_WORK_FACTOR)
 		return veil_error_set(VEIL_EINVAL, "scrypt work factor %d is not in 1..%d",
-			work_factor, VEIL_SCRYPT_LIMIT_WORK_FACTOR);
+		                      work_factor, VEIL_SCRYPT_LIMIT_WORK_FACTOR);
 	error = veil_keys__recipient_alloc(&r, VEIL_KEY_SCRYPT);
 	if (error < 0)
 		return error;
@@ -247,7 +247,7 @@ static int parse_age1(veil_recipient **out, const char *str, size_t len, int ech
 	    strcmp(hrp, RECIPIENT_HRP) != 0 || data_len != 32) {
 		if (echo)
 			error = veil_error_set(VEIL_EFORMAT, "malformed age recipient: %.*s",
-				(int)(len > 100 ? 100 : len), str);
+			                       (int)(len > 100 ? 100 : len), str);
 		else
 			error = veil_error_set(VEIL_EFORMAT, "malformed age recipient");
 		goto done;
@@ -280,18 +280,19 @@ int veil_keys__recipient_parse(veil_recipient **out, const char *str, size_t len
 	    starts_with(str, len, "age1pq1") ||
 	    (starts_with(str, len, "age1") && memchr(str + 4, '1', len - 4) != NULL))
 		return veil_error_set(VEIL_EUNSUPPORTED,
-			"post-quantum/plugin recipients are not supported");
+		                      "post-quantum/plugin recipients are not supported");
 	if (starts_with(str, len, "age1"))
 		return parse_age1(out, str, len, echo);
 	if (starts_with(str, len, "ssh-") || starts_with(str, len, "ecdsa-") ||
 	    starts_with(str, len, "sk-"))
 		return veil_sshed25519__parse_recipient(out, str, len, echo);
 	if (starts_with(str, len, "AGE-"))
-		return veil_error_set(VEIL_EFORMAT,
-			"an identity (secret key) was given where a recipient was expected");
+		return veil_error_set(
+		        VEIL_EFORMAT,
+		        "an identity (secret key) was given where a recipient was expected");
 	if (echo)
 		return veil_error_set(VEIL_EFORMAT, "unknown recipient type: %.*s",
-			(int)(len > 100 ? 100 : len), str);
+		                      (int)(len > 100 ? 100 : len), str);
 	return veil_error_set(VEIL_EFORMAT, "unknown recipient type");
 }
 
@@ -330,7 +331,7 @@ void veil_keys__stanza_clear(veil_stanza *s)
 }
 
 int veil_keys__stanza_build(veil_stanza *out, const char *const *args, size_t nargs,
-	const uint8_t *body, size_t body_len)
+                            const uint8_t *body, size_t body_len)
 {
 	veil_stanza s = { NULL, 0, NULL, 0 };
 
@@ -357,21 +358,22 @@ oom:
 }
 
 void veil_keys__aead_seal(uint8_t body[VEIL_WRAPPED_KEY_LEN], const uint8_t key[32],
-	const uint8_t file_key[VEIL_FILE_KEY_LEN])
+                          const uint8_t file_key[VEIL_FILE_KEY_LEN])
 {
 	static const uint8_t zero_nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
 
-	crypto_aead_chacha20poly1305_ietf_encrypt(body, NULL, file_key, VEIL_FILE_KEY_LEN,
-		NULL, 0, NULL, zero_nonce, key);
+	crypto_aead_chacha20poly1305_ietf_encrypt(body, NULL, file_key, VEIL_FILE_KEY_LEN, NULL, 0,
+	                                          NULL, zero_nonce, key);
 }
 
 int veil_keys__aead_open(uint8_t file_key[VEIL_FILE_KEY_LEN], const uint8_t key[32],
-	const uint8_t *body)
+                         const uint8_t *body)
 {
 	static const uint8_t zero_nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
 
 	if (crypto_aead_chacha20poly1305_ietf_decrypt(file_key, NULL, NULL, body,
-		    VEIL_WRAPPED_KEY_LEN, NULL, 0, zero_nonce, key) != 0) {
+	                                              VEIL_WRAPPED_KEY_LEN, NULL, 0, zero_nonce,
+	                                              key) != 0) {
 		sodium_memzero(file_key, VEIL_FILE_KEY_LEN);
 		return VEIL_ENOMATCH;
 	}
@@ -388,7 +390,7 @@ int veil_keys__decode_arg(uint8_t *out, size_t len, const char *arg)
 }
 
 int veil_recipient__wrap(veil_stanza *out, const veil_recipient *r,
-	const uint8_t file_key[VEIL_FILE_KEY_LEN])
+                         const uint8_t file_key[VEIL_FILE_KEY_LEN])
 {
 	switch (r->type) {
 	case VEIL_KEY_X25519:
@@ -402,7 +404,7 @@ int veil_recipient__wrap(veil_stanza *out, const veil_recipient *r,
 }
 
 int veil_identity__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_identity *id,
-	const veil_stanza *s)
+                          const veil_stanza *s)
 {
 	if (s->nargs < 1 || s->args == NULL || s->args[0] == NULL)
 		return VEIL_ENOMATCH;

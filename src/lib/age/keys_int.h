@@ -9,12 +9,12 @@
 #include "age/stanza.h"
 
 /* string("ssh-ed25519") || string(32-byte key), 4-byte big-endian lengths. */
-#define VEIL_SSH_ED25519_BLOB_LEN 51
+#define VEIL_SSH_ED25519_BLOB_LEN     51
 /* base64 raw of the first 4 bytes of SHA-256(blob). */
-#define VEIL_SSH_TAG_LEN 6
+#define VEIL_SSH_TAG_LEN              6
 /* The body of every native stanza: the 16-byte file key plus a Poly1305 tag. */
-#define VEIL_WRAPPED_KEY_LEN 32
-#define VEIL_SCRYPT_MIN_WORK_FACTOR 1
+#define VEIL_WRAPPED_KEY_LEN          32
+#define VEIL_SCRYPT_MIN_WORK_FACTOR   1
 #define VEIL_SCRYPT_LIMIT_WORK_FACTOR 30
 
 /* SSH recipients and identities carry the public side in both forms: the
@@ -27,20 +27,20 @@ typedef struct veil_ssh_pub {
 
 struct veil_identity {
 	veil_key_type type;
-	uint8_t *secret;	/* sodium_malloc: X25519 scalar (32) or the passphrase */
+	uint8_t *secret; /* sodium_malloc: X25519 scalar (32) or the passphrase */
 	size_t secret_len;
-	uint8_t x_pub[32];	/* X25519 public point of the scalar (X25519, ssh) */
-	veil_ssh_pub ssh;	/* ssh-ed25519 only */
-	int max_work_factor;	/* scrypt only */
+	uint8_t x_pub[32];   /* X25519 public point of the scalar (X25519, ssh) */
+	veil_ssh_pub ssh;    /* ssh-ed25519 only */
+	int max_work_factor; /* scrypt only */
 };
 
 struct veil_recipient {
 	veil_key_type type;
-	uint8_t x_pub[32];	/* X25519 public point (X25519, ssh) */
-	veil_ssh_pub ssh;	/* ssh-ed25519 only */
-	uint8_t *pass;		/* scrypt only, sodium_malloc */
+	uint8_t x_pub[32]; /* X25519 public point (X25519, ssh) */
+	veil_ssh_pub ssh;  /* ssh-ed25519 only */
+	uint8_t *pass;     /* scrypt only, sodium_malloc */
 	size_t pass_len;
-	int work_factor;	/* scrypt only */
+	int work_factor; /* scrypt only */
 };
 
 /* Drop the items after the first keep (keylist.c). */
@@ -58,7 +58,7 @@ int veil_keys__recipient_parse(veil_recipient **out, const char *str, size_t len
 /* Fills *out with copies of args and body (malloc'd). *out is untouched on
  * failure. */
 int veil_keys__stanza_build(veil_stanza *out, const char *const *args, size_t nargs,
-	const uint8_t *body, size_t body_len);
+                            const uint8_t *body, size_t body_len);
 /* Frees what veil_keys__stanza_build allocated (used on our own error paths
  * and in tests; the header code owns veil_stanza__dispose). */
 void veil_keys__stanza_clear(veil_stanza *s);
@@ -66,38 +66,37 @@ void veil_keys__stanza_clear(veil_stanza *s);
 /* ChaCha20-Poly1305 with a zero nonce over the file key, as every native
  * type does. open returns VEIL_ENOMATCH on a tag failure. */
 void veil_keys__aead_seal(uint8_t body[VEIL_WRAPPED_KEY_LEN], const uint8_t key[32],
-	const uint8_t file_key[VEIL_FILE_KEY_LEN]);
+                          const uint8_t file_key[VEIL_FILE_KEY_LEN]);
 int veil_keys__aead_open(uint8_t file_key[VEIL_FILE_KEY_LEN], const uint8_t key[32],
-	const uint8_t *body);
+                         const uint8_t *body);
 
 /* Strict raw base64 of an argument that must decode to exactly len bytes. */
 int veil_keys__decode_arg(uint8_t *out, size_t len, const char *arg);
 
 /* Per-type wrap and unwrap; the identity's type matches the function. */
 int veil_x25519__wrap(veil_stanza *out, const uint8_t their_pub[32],
-	const uint8_t file_key[VEIL_FILE_KEY_LEN]);
+                      const uint8_t file_key[VEIL_FILE_KEY_LEN]);
 int veil_x25519__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_identity *id,
-	const veil_stanza *s);
+                        const veil_stanza *s);
 int veil_scrypt__wrap(veil_stanza *out, const veil_recipient *r,
-	const uint8_t file_key[VEIL_FILE_KEY_LEN]);
+                      const uint8_t file_key[VEIL_FILE_KEY_LEN]);
 int veil_scrypt__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_identity *id,
-	const veil_stanza *s);
+                        const veil_stanza *s);
 int veil_sshed25519__wrap(veil_stanza *out, const veil_recipient *r,
-	const uint8_t file_key[VEIL_FILE_KEY_LEN]);
+                          const uint8_t file_key[VEIL_FILE_KEY_LEN]);
 int veil_sshed25519__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_identity *id,
-	const veil_stanza *s);
+                            const veil_stanza *s);
 
 /* ssh-ed25519 keys (sshed25519.c). */
 /* Fills pub from an ssh wire blob; x_pub gets the X25519 point. */
 int veil_sshed25519__pub_from_blob(veil_ssh_pub *pub, uint8_t x_pub[32], const uint8_t *blob,
-	size_t len);
+                                   size_t len);
 /* Parses an authorized_keys line "ssh-ed25519 <b64> [comment]". echo != 0
  * allows the key text in messages. VEIL_EUNSUPPORTED for other ssh types. */
-int veil_sshed25519__parse_recipient(veil_recipient **out, const char *str, size_t len,
-	int echo);
+int veil_sshed25519__parse_recipient(veil_recipient **out, const char *str, size_t len, int echo);
 /* Parses an unencrypted OpenSSH ed25519 private key file. */
 int veil_sshed25519__parse_identity(veil_identity **out, const char *data, size_t len,
-	const char *name);
+                                    const char *name);
 /* Nonzero if str starts with an SSH key type veil recognises but does not
  * support (ssh-rsa, ecdsa-*, sk-*, ssh-dss): recipients files skip those. */
 int veil_sshed25519__is_other_ssh_type(const char *str, size_t len);

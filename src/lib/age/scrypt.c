@@ -5,30 +5,31 @@
 #include "age/keys_int.h"
 #include "util/b64.h"
 
-#define SCRYPT_LABEL "age-encryption.org/v1/scrypt"
+#define SCRYPT_LABEL     "age-encryption.org/v1/scrypt"
 #define SCRYPT_LABEL_LEN (sizeof(SCRYPT_LABEL) - 1)
-#define SCRYPT_SALT_LEN 16
+#define SCRYPT_SALT_LEN  16
 
 /* key = scrypt(pass, label || salt16, N = 2^log_n, r = 8, p = 1, 32 bytes). */
 static int derive_key(uint8_t key[32], const uint8_t *pass, size_t pass_len,
-	const uint8_t salt16[SCRYPT_SALT_LEN], int log_n)
+                      const uint8_t salt16[SCRYPT_SALT_LEN], int log_n)
 {
 	uint8_t salt[SCRYPT_LABEL_LEN + SCRYPT_SALT_LEN];
 
 	memcpy(salt, SCRYPT_LABEL, SCRYPT_LABEL_LEN);
 	memcpy(salt + SCRYPT_LABEL_LEN, salt16, SCRYPT_SALT_LEN);
 	if (crypto_pwhash_scryptsalsa208sha256_ll(pass, pass_len, salt, sizeof(salt),
-		    (uint64_t)1 << log_n, 8, 1, key, 32) != 0) {
+	                                          (uint64_t)1 << log_n, 8, 1, key, 32) != 0) {
 		/* libsodium fails with ENOMEM/EFBIG when N is too large to run. */
 		sodium_memzero(key, 32);
-		return veil_error_set(VEIL_ENOMEM,
-			"scrypt with work factor %d could not run (not enough memory)", log_n);
+		return veil_error_set(
+		        VEIL_ENOMEM, "scrypt with work factor %d could not run (not enough memory)",
+		        log_n);
 	}
 	return 0;
 }
 
 int veil_scrypt__wrap(veil_stanza *out, const veil_recipient *r,
-	const uint8_t file_key[VEIL_FILE_KEY_LEN])
+                      const uint8_t file_key[VEIL_FILE_KEY_LEN])
 {
 	uint8_t salt16[SCRYPT_SALT_LEN], key[32], body[VEIL_WRAPPED_KEY_LEN];
 	char salt_b64[24], log_n[12];
@@ -64,19 +65,20 @@ static int parse_work_factor(int *out, const char *s, int max)
 	for (i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return veil_error_set(VEIL_EFORMAT,
-				"scrypt work factor is not a decimal number");
+			                      "scrypt work factor is not a decimal number");
 		if (v <= 1000)
 			v = v * 10 + (s[i] - '0');
 	}
 	if (v > max)
 		return veil_error_set(VEIL_EFORMAT,
-			"scrypt work factor %.*s%s above the maximum %d", 20, s, len > 20 ? "..." : "", max);
+		                      "scrypt work factor %.*s%s above the maximum %d", 20, s,
+		                      len > 20 ? "..." : "", max);
 	*out = (int)v;
 	return 0;
 }
 
 int veil_scrypt__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_identity *id,
-	const veil_stanza *s)
+                        const veil_stanza *s)
 {
 	uint8_t salt16[SCRYPT_SALT_LEN], key[32];
 	int log_n = 0, error;
@@ -85,16 +87,16 @@ int veil_scrypt__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_identity
 		return VEIL_ENOMATCH;
 	if (s->nargs != 3)
 		return veil_error_set(VEIL_EFORMAT, "scrypt stanza has %zu arguments, expected 2",
-			s->nargs - 1);
+		                      s->nargs - 1);
 	if (veil_keys__decode_arg(salt16, sizeof(salt16), s->args[1]) < 0)
 		return veil_error_set(VEIL_EFORMAT,
-			"scrypt stanza salt is not the canonical base64 of 16 bytes");
+		                      "scrypt stanza salt is not the canonical base64 of 16 bytes");
 	error = parse_work_factor(&log_n, s->args[2], id->max_work_factor);
 	if (error < 0)
 		return error;
 	if (s->body_len != VEIL_WRAPPED_KEY_LEN)
 		return veil_error_set(VEIL_EFORMAT, "scrypt stanza body is %zu bytes, expected %d",
-			s->body_len, VEIL_WRAPPED_KEY_LEN);
+		                      s->body_len, VEIL_WRAPPED_KEY_LEN);
 	error = derive_key(key, id->secret, id->secret_len, salt16, log_n);
 	if (error < 0)
 		goto done;

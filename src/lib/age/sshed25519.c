@@ -11,12 +11,12 @@
 #include "util/hkdf.h"
 #include "util/secret.h"
 
-#define SSH_LABEL "age-encryption.org/v1/ssh-ed25519"
-#define SSH_TYPE "ssh-ed25519"
+#define SSH_LABEL    "age-encryption.org/v1/ssh-ed25519"
+#define SSH_TYPE     "ssh-ed25519"
 #define SSH_TYPE_LEN (sizeof(SSH_TYPE) - 1)
 
 int veil_sshed25519__pub_from_blob(veil_ssh_pub *pub, uint8_t x_pub[32], const uint8_t *blob,
-	size_t len)
+                                   size_t len)
 {
 	veil_sshwire w = { blob, len }, type, key;
 	uint8_t hash[crypto_hash_sha256_BYTES];
@@ -68,13 +68,13 @@ static int other_type(const char *type, size_t type_len, const char *b64, size_t
 	if (!ok)
 		return veil_error_set(VEIL_EFORMAT, "invalid %.*s public key", (int)type_len, type);
 	return veil_error_set(VEIL_EUNSUPPORTED,
-		"SSH key type %.*s is not supported (only ssh-ed25519)", (int)type_len, type);
+	                      "SSH key type %.*s is not supported (only ssh-ed25519)",
+	                      (int)type_len, type);
 }
 
 /* authorized_keys line: TYPE SP BASE64 [SP COMMENT]. Options before the type
  * are not accepted (neither does age's CLI). */
-int veil_sshed25519__parse_recipient(veil_recipient **out, const char *str, size_t len,
-	int echo)
+int veil_sshed25519__parse_recipient(veil_recipient **out, const char *str, size_t len, int echo)
 {
 	uint8_t blob[VEIL_SSH_ED25519_BLOB_LEN + 3];
 	size_t type_end = 0, b64_start, b64_end, blob_len = 0;
@@ -97,12 +97,13 @@ int veil_sshed25519__parse_recipient(veil_recipient **out, const char *str, size
 	}
 	if (b64_end == b64_start ||
 	    veil_b64_decode_padded(blob, sizeof(blob), &blob_len, str + b64_start,
-		    b64_end - b64_start) < 0 ||
+	                           b64_end - b64_start) < 0 ||
 	    blob_len != VEIL_SSH_ED25519_BLOB_LEN) {
 		if (echo)
-			return veil_error_set(VEIL_EFORMAT, "invalid ssh-ed25519 key data: %.*s",
-				(int)(b64_end - b64_start > 80 ? 80 : b64_end - b64_start),
-				str + b64_start);
+			return veil_error_set(
+			        VEIL_EFORMAT, "invalid ssh-ed25519 key data: %.*s",
+			        (int)(b64_end - b64_start > 80 ? 80 : b64_end - b64_start),
+			        str + b64_start);
 		return veil_error_set(VEIL_EFORMAT, "invalid ssh-ed25519 key data");
 	}
 	error = veil_keys__recipient_alloc(&r, VEIL_KEY_SSH_ED25519);
@@ -122,12 +123,12 @@ int veil_sshed25519__parse_recipient(veil_recipient **out, const char *str, size
 static int tweak_scalar(uint8_t tweak[32], const veil_ssh_pub *pub)
 {
 	return veil_hkdf_sha256(tweak, 32, NULL, 0, pub->blob, sizeof(pub->blob),
-		(const uint8_t *)SSH_LABEL, strlen(SSH_LABEL));
+	                        (const uint8_t *)SSH_LABEL, strlen(SSH_LABEL));
 }
 
 /* wrap key = HKDF-SHA256(ikm = X25519(tweak, dh), salt = E || R, info = label). */
 static int derive_wrap_key(uint8_t key[32], const uint8_t dh[32], const veil_ssh_pub *pub,
-	const uint8_t e_pub[32], const uint8_t r_pub[32])
+                           const uint8_t e_pub[32], const uint8_t r_pub[32])
 {
 	uint8_t tweak[32], shared[32], salt[64];
 	int error;
@@ -142,7 +143,7 @@ static int derive_wrap_key(uint8_t key[32], const uint8_t dh[32], const veil_ssh
 	memcpy(salt, e_pub, 32);
 	memcpy(salt + 32, r_pub, 32);
 	error = veil_hkdf_sha256(key, 32, shared, sizeof(shared), salt, sizeof(salt),
-		(const uint8_t *)SSH_LABEL, strlen(SSH_LABEL));
+	                         (const uint8_t *)SSH_LABEL, strlen(SSH_LABEL));
 done:
 	sodium_memzero(tweak, sizeof(tweak));
 	sodium_memzero(shared, sizeof(shared));
@@ -151,7 +152,7 @@ done:
 }
 
 int veil_sshed25519__wrap(veil_stanza *out, const veil_recipient *r,
-	const uint8_t file_key[VEIL_FILE_KEY_LEN])
+                          const uint8_t file_key[VEIL_FILE_KEY_LEN])
 {
 	uint8_t eph[32], e_pub[32], dh[32], key[32], body[VEIL_WRAPPED_KEY_LEN];
 	char e_b64[44];
@@ -159,8 +160,7 @@ int veil_sshed25519__wrap(veil_stanza *out, const veil_recipient *r,
 	int error;
 
 	randombytes_buf(eph, sizeof(eph));
-	if (crypto_scalarmult_base(e_pub, eph) != 0 ||
-	    crypto_scalarmult(dh, eph, r->x_pub) != 0) {
+	if (crypto_scalarmult_base(e_pub, eph) != 0 || crypto_scalarmult(dh, eph, r->x_pub) != 0) {
 		error = veil_error_set(VEIL_EFORMAT, "ssh-ed25519 recipient is a low-order point");
 		goto done;
 	}
@@ -182,7 +182,7 @@ done:
 }
 
 int veil_sshed25519__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_identity *id,
-	const veil_stanza *s)
+                            const veil_stanza *s)
 {
 	uint8_t e_pub[32], dh[32], key[32];
 	int error;
@@ -191,20 +191,23 @@ int veil_sshed25519__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_iden
 		return VEIL_ENOMATCH;
 	if (s->nargs != 3)
 		return veil_error_set(VEIL_EFORMAT,
-			"ssh-ed25519 stanza has %zu arguments, expected 2", s->nargs - 1);
+		                      "ssh-ed25519 stanza has %zu arguments, expected 2",
+		                      s->nargs - 1);
 	if (veil_keys__decode_arg(e_pub, sizeof(e_pub), s->args[2]) < 0)
-		return veil_error_set(VEIL_EFORMAT,
-			"ssh-ed25519 stanza share is not the canonical base64 of 32 bytes");
+		return veil_error_set(
+		        VEIL_EFORMAT,
+		        "ssh-ed25519 stanza share is not the canonical base64 of 32 bytes");
 	/* Another SSH key's stanza: not ours, and not worth any work. */
 	if (strcmp(s->args[1], id->ssh.tag) != 0)
 		return VEIL_ENOMATCH;
 	if (s->body_len != VEIL_WRAPPED_KEY_LEN)
 		return veil_error_set(VEIL_EFORMAT,
-			"ssh-ed25519 stanza body is %zu bytes, expected %d", s->body_len,
-			VEIL_WRAPPED_KEY_LEN);
+		                      "ssh-ed25519 stanza body is %zu bytes, expected %d",
+		                      s->body_len, VEIL_WRAPPED_KEY_LEN);
 	if (crypto_scalarmult(dh, id->secret, e_pub) != 0) {
-		error = veil_error_set(VEIL_EFORMAT,
-			"ssh-ed25519 stanza share is a low-order point (all-zero shared secret)");
+		error = veil_error_set(
+		        VEIL_EFORMAT,
+		        "ssh-ed25519 stanza share is a low-order point (all-zero shared secret)");
 		goto done;
 	}
 	error = derive_wrap_key(key, dh, &id->ssh, e_pub, id->x_pub);

@@ -17,12 +17,12 @@
 #include "age/stream_pool.h"
 #include "util/hkdf.h"
 
-#define CHUNK VEIL_STREAM_CHUNK
-#define TAG VEIL_STREAM_TAG
-#define CT (CHUNK + TAG)
+#define CHUNK       VEIL_STREAM_CHUNK
+#define TAG         VEIL_STREAM_TAG
+#define CT          (CHUNK + TAG)
 /* Chunks per batch: with threads spinning between batches, 8 was as fast as
  * 16 here and keeps the buffers at 1 MiB (encrypt) and 1.5 MiB (decrypt). */
-#define BATCH 8
+#define BATCH       8
 #define BATCH_BYTES ((size_t)BATCH * CT)
 
 int veil_stream__key(uint8_t key[32], const uint8_t file_key[16], const uint8_t nonce[16])
@@ -96,7 +96,7 @@ static int source_at_end(struct source *s)
 struct batch {
 	const uint8_t *key;
 	uint8_t *in;
-	uint8_t *out; /* decrypt only: plaintext at stride CHUNK */
+	uint8_t *out;   /* decrypt only: plaintext at stride CHUNK */
 	uint64_t first; /* counter of chunk 0 */
 	size_t n;
 	size_t last_len;
@@ -117,7 +117,7 @@ static int buffer_get(struct buffer *b)
 	b->p = malloc(BATCH_BYTES);
 	if (!b->p)
 		return veil_error_set(VEIL_ENOMEM, "cannot allocate %zu bytes for the payload",
-			BATCH_BYTES);
+		                      BATCH_BYTES);
 	return 0;
 }
 
@@ -193,8 +193,8 @@ static void seal_job(void *ctx, size_t i)
 	uint8_t nonce[12];
 
 	chunk_nonce(nonce, b->first + i, b->at_end && i + 1 == b->n);
-	crypto_aead_chacha20poly1305_ietf_encrypt_detached(c, c + len, NULL, c, len, NULL, 0,
-		NULL, nonce, b->key);
+	crypto_aead_chacha20poly1305_ietf_encrypt_detached(c, c + len, NULL, c, len, NULL, 0, NULL,
+	                                                   nonce, b->key);
 }
 
 static size_t sealed_len(const struct batch *b)
@@ -202,8 +202,8 @@ static size_t sealed_len(const struct batch *b)
 	return (b->n - 1) * CT + b->last_len + TAG;
 }
 
-int veil_stream__encrypt(const uint8_t key[32], veil_read_fn rd, void *rd_payload,
-	veil_write_fn wr, void *wr_payload, unsigned int threads)
+int veil_stream__encrypt(const uint8_t key[32], veil_read_fn rd, void *rd_payload, veil_write_fn wr,
+                         void *wr_payload, unsigned int threads)
 {
 	struct source src = { rd, rd_payload, 0, 0, 0 };
 	struct buffer buf[2] = { { NULL, 0 }, { NULL, 0 } };
@@ -276,8 +276,8 @@ static int open_chunk(const struct batch *b, size_t i, size_t len, int final)
 
 	chunk_nonce(nonce, b->first + i, final);
 	/* Out of place: a failed try zeroes its output, not the ciphertext. */
-	return crypto_aead_chacha20poly1305_ietf_decrypt_detached(b->out + i * CHUNK, NULL, c,
-		len - TAG, c + len - TAG, NULL, 0, nonce, b->key);
+	return crypto_aead_chacha20poly1305_ietf_decrypt_detached(
+	        b->out + i * CHUNK, NULL, c, len - TAG, c + len - TAG, NULL, 0, nonce, b->key);
 }
 
 static void open_job(void *ctx, size_t i)
@@ -326,27 +326,32 @@ static int verdict(const struct batch *b, size_t *release)
 		switch (b->res[i]) {
 		case OPEN_AUTH:
 			return veil_error_set(VEIL_EAUTH,
-				"payload chunk %llu failed to authenticate", (unsigned long long)idx);
+			                      "payload chunk %llu failed to authenticate",
+			                      (unsigned long long)idx);
 		case OPEN_EMPTY:
 			return veil_error_set(VEIL_EPAYLOAD,
-				"payload chunk %llu is an empty final chunk", (unsigned long long)idx);
+			                      "payload chunk %llu is an empty final chunk",
+			                      (unsigned long long)idx);
 		case OPEN_SHORT:
-			return veil_error_set(VEIL_EPAYLOAD,
-				"payload truncated: chunk %llu is shorter than its tag",
-				(unsigned long long)idx);
+			return veil_error_set(
+			        VEIL_EPAYLOAD,
+			        "payload truncated: chunk %llu is shorter than its tag",
+			        (unsigned long long)idx);
 		case OPEN_FINAL:
 			*release = i + 1;
 			if (!last)
-				return veil_error_set(VEIL_EPAYLOAD,
-					"trailing data after the final payload chunk %llu",
-					(unsigned long long)idx);
+				return veil_error_set(
+				        VEIL_EPAYLOAD,
+				        "trailing data after the final payload chunk %llu",
+				        (unsigned long long)idx);
 			break;
 		default:
 			*release = i + 1;
 			if (last)
-				return veil_error_set(VEIL_EPAYLOAD,
-					"payload truncated: no final chunk after chunk %llu",
-					(unsigned long long)idx);
+				return veil_error_set(
+				        VEIL_EPAYLOAD,
+				        "payload truncated: no final chunk after chunk %llu",
+				        (unsigned long long)idx);
 			break;
 		}
 	}
@@ -389,8 +394,8 @@ static int read_sealed_batch(struct source *src, struct batch *b, struct buffer 
 /* Opens batch `cur` from buf[in] into buf[out] while the caller writes the
  * previous plaintext from buf[io] and then reads the next ciphertext into it;
  * afterwards the roles rotate: io -> in, in -> out, out -> io. */
-int veil_stream__decrypt(const uint8_t key[32], veil_read_fn rd, void *rd_payload,
-	veil_write_fn wr, void *wr_payload, unsigned int threads)
+int veil_stream__decrypt(const uint8_t key[32], veil_read_fn rd, void *rd_payload, veil_write_fn wr,
+                         void *wr_payload, unsigned int threads)
 {
 	struct source src = { rd, rd_payload, 0, 0, 0 };
 	struct buffer buf[3] = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
@@ -424,8 +429,8 @@ int veil_stream__decrypt(const uint8_t key[32], veil_read_fn rd, void *rd_payloa
 		cur.out = buf[out].p;
 		/* Only what open_job can write: wiping a whole 64 KiB chunk slot
 		 * for a 32-byte data key faulted in 16 pages for nothing. */
-		buffer_touch(&buf[out], (cur.n - 1) * CHUNK +
-			(cur.last_len > TAG ? cur.last_len - TAG : 0));
+		buffer_touch(&buf[out],
+		             (cur.n - 1) * CHUNK + (cur.last_len > TAG ? cur.last_len - TAG : 0));
 		veil_stream__pool_submit(&pool, open_job, &cur, cur.n);
 		if (pending > 0) {
 			error = wr(wr_payload, buf[io].p, pending);

@@ -133,7 +133,7 @@ void veil_stream__pool_start(veil_stream__pool *pool, unsigned int workers)
 }
 
 void veil_stream__pool_submit(veil_stream__pool *pool, veil_stream__job_fn fn, void *ctx,
-	size_t jobs)
+                              size_t jobs)
 {
 	if (!pool->sync_ready) {
 		pool->fn = fn;

@@ -41,7 +41,7 @@ void veil_stream__pool_start(veil_stream__pool *pool, unsigned int workers);
 
 /* Hands out jobs 0..jobs-1 of fn(ctx, i); returns at once. */
 void veil_stream__pool_submit(veil_stream__pool *pool, veil_stream__job_fn fn, void *ctx,
-	size_t jobs);
+                              size_t jobs);
 
 /* Runs remaining jobs of the current batch on the calling thread, then waits
  * until every job of it has returned. A no-op when nothing was submitted. */

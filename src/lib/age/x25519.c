@@ -9,7 +9,7 @@
 
 /* wrap key = HKDF-SHA256(ikm = shared, salt = E || R, info = label). */
 static int derive_wrap_key(uint8_t key[32], const uint8_t shared[32], const uint8_t e_pub[32],
-	const uint8_t r_pub[32])
+                           const uint8_t r_pub[32])
 {
 	uint8_t salt[64];
 	int error;
@@ -17,13 +17,13 @@ static int derive_wrap_key(uint8_t key[32], const uint8_t shared[32], const uint
 	memcpy(salt, e_pub, 32);
 	memcpy(salt + 32, r_pub, 32);
 	error = veil_hkdf_sha256(key, 32, shared, 32, salt, sizeof(salt),
-		(const uint8_t *)X25519_LABEL, strlen(X25519_LABEL));
+	                         (const uint8_t *)X25519_LABEL, strlen(X25519_LABEL));
 	sodium_memzero(salt, sizeof(salt));
 	return error;
 }
 
 int veil_x25519__wrap(veil_stanza *out, const uint8_t their_pub[32],
-	const uint8_t file_key[VEIL_FILE_KEY_LEN])
+                      const uint8_t file_key[VEIL_FILE_KEY_LEN])
 {
 	uint8_t eph[32], e_pub[32], shared[32], key[32], body[VEIL_WRAPPED_KEY_LEN];
 	char e_b64[44];
@@ -54,7 +54,7 @@ done:
 }
 
 int veil_x25519__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_identity *id,
-	const veil_stanza *s)
+                        const veil_stanza *s)
 {
 	uint8_t e_pub[32], shared[32], key[32];
 	int error;
@@ -62,20 +62,22 @@ int veil_x25519__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_identity
 	if (strcmp(s->args[0], "X25519") != 0)
 		return VEIL_ENOMATCH;
 	if (s->nargs != 2)
-		return veil_error_set(VEIL_EFORMAT,
-			"X25519 stanza has %zu arguments, expected 1", s->nargs - 1);
+		return veil_error_set(VEIL_EFORMAT, "X25519 stanza has %zu arguments, expected 1",
+		                      s->nargs - 1);
 	error = veil_keys__decode_arg(e_pub, sizeof(e_pub), s->args[1]);
 	if (error < 0)
-		return veil_error_set(VEIL_EFORMAT,
-			"X25519 stanza share is not the canonical base64 of 32 bytes");
+		return veil_error_set(
+		        VEIL_EFORMAT,
+		        "X25519 stanza share is not the canonical base64 of 32 bytes");
 	/* Checked before any decryption, so a longer body cannot probe several
 	 * keys at once (the spec's partitioning-oracle rule). */
 	if (s->body_len != VEIL_WRAPPED_KEY_LEN)
 		return veil_error_set(VEIL_EFORMAT, "X25519 stanza body is %zu bytes, expected %d",
-			s->body_len, VEIL_WRAPPED_KEY_LEN);
+		                      s->body_len, VEIL_WRAPPED_KEY_LEN);
 	if (crypto_scalarmult(shared, id->secret, e_pub) != 0) {
-		error = veil_error_set(VEIL_EFORMAT,
-			"X25519 stanza share is a low-order point (all-zero shared secret)");
+		error = veil_error_set(
+		        VEIL_EFORMAT,
+		        "X25519 stanza share is a low-order point (all-zero shared secret)");
 		goto done;
 	}
 	error = derive_wrap_key(key, shared, e_pub, id->x_pub);

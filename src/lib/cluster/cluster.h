@@ -17,7 +17,7 @@
 
 /* Caps on untrusted streams. */
 #define VEIL_CLUSTER_MAX_STREAM VEIL_DOC_MAX_SIZE
-#define VEIL_CLUSTER_MAX_DOCS (1024u * 1024)
+#define VEIL_CLUSTER_MAX_DOCS   (1024u * 1024)
 
 /* What was decrypted, for the --log json line. Strings may be NULL. */
 typedef struct veil_cluster_event {

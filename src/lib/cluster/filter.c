@@ -97,7 +97,7 @@ int veil_cluster_decrypt_stream(char **out, size_t *out_len, size_t *ndocs, cons
 		/* documents are numbered as a reader counts them: with content */
 		if (content)
 			error = veil_cluster__decrypt_doc(
-			    &buf, s, n, json ? VEIL_FMT_JSON : VEIL_FMT_YAML, counted++, o);
+			        &buf, s, n, json ? VEIL_FMT_JSON : VEIL_FMT_YAML, counted++, o);
 		else
 			error = veil_buf_append(&buf, s, n);
 	}

@@ -261,11 +261,11 @@ static int from_envs(secret_data *d, const char *secret, const veil_node *list,
 			if (n->kind == VEIL_NODE_COMMENT)
 				continue;
 			if (n->kind != VEIL_NODE_SCALAR || !n->key) {
-				error =
-				    veil_error_set(VEIL_EFORMAT,
-				                   "secretFrom %s: envs file '%s': '%s' is not a "
-				                   "plain value",
-				                   secret, f->value, n->key ? n->key : "?");
+				error = veil_error_set(
+				        VEIL_EFORMAT,
+				        "secretFrom %s: envs file '%s': '%s' is not a "
+				        "plain value",
+				        secret, f->value, n->key ? n->key : "?");
 				break;
 			}
 			if ((error = veil_doc_pending_value(doc, n, &v, &vlen)) == 0)

@@ -41,7 +41,8 @@ static int curl_load(void)
 
 	if (curl.easy_init)
 		return 0;
-	return veil_dynlib__load(VEIL_CURL_SONAME, "libcurl4", syms, sizeof(syms) / sizeof(syms[0]));
+	return veil_dynlib__load(VEIL_CURL_SONAME, "libcurl4", syms,
+	                         sizeof(syms) / sizeof(syms[0]));
 }
 
 typedef struct response {
@@ -74,9 +75,12 @@ static int auth_header(char **out, const char *token_file)
 	error = veil_file_read(&tok, &len, token_file, TOKEN_MAX);
 	if (error < 0) {
 		if (error == VEIL_ENOTFOUND)
-			error = veil_error_set(error, "no service-account token at %s (does the "
-				"pod mount one? automountServiceAccountToken may be false; "
-				"VEIL_KUBE_TOKEN_FILE names another file)", token_file);
+			error = veil_error_set(
+			        error,
+			        "no service-account token at %s (does the "
+			        "pod mount one? automountServiceAccountToken may be false; "
+			        "VEIL_KUBE_TOKEN_FILE names another file)",
+			        token_file);
 		return error;
 	}
 	while (len > 0 && (tok[len - 1] == '\n' || tok[len - 1] == '\r' || tok[len - 1] == ' '))
@@ -86,8 +90,9 @@ static int auth_header(char **out, const char *token_file)
 			break;
 	}
 	if (len == 0 || i < len) {
-		error = veil_error_set(VEIL_EFORMAT, "the token in %s is %s", token_file,
-			len == 0 ? "empty" : "not a bearer token (control characters or spaces)");
+		error = veil_error_set(
+		        VEIL_EFORMAT, "the token in %s is %s", token_file,
+		        len == 0 ? "empty" : "not a bearer token (control characters or spaces)");
 		goto done;
 	}
 	h = veil_secure_alloc(sizeof(prefix) + len);
@@ -109,48 +114,56 @@ static int http_error(long status, const veil_kube_config *cfg, const char *ns, 
 {
 	switch (status) {
 	case 401:
-		return veil_error_set(VEIL_EIO,
-			"the API server rejected the service-account token (401 Unauthorized): "
-			"it is expired, revoked or not for this cluster; it is re-read from %s on "
-			"every request", cfg->token_file);
+		return veil_error_set(
+		        VEIL_EIO,
+		        "the API server rejected the service-account token (401 Unauthorized): "
+		        "it is expired, revoked or not for this cluster; it is re-read from %s on "
+		        "every request",
+		        cfg->token_file);
 	case 403:
-		return veil_error_set(VEIL_EIO,
-			"forbidden (403): the service account may not read this Secret; it needs "
-			"verb \"get\" on resource \"secrets\" (API group \"\") in namespace \"%s\", "
-			"e.g. a Role with resourceNames: [\"%s\"] and a RoleBinding to it",
-			ns, name);
+		return veil_error_set(
+		        VEIL_EIO,
+		        "forbidden (403): the service account may not read this Secret; it needs "
+		        "verb \"get\" on resource \"secrets\" (API group \"\") in namespace "
+		        "\"%s\", "
+		        "e.g. a Role with resourceNames: [\"%s\"] and a RoleBinding to it",
+		        ns, name);
 	case 404:
-		return veil_error_set(VEIL_ENOTFOUND,
-			"not found (404): there is no Secret \"%s\" in namespace \"%s\"", name, ns);
+		return veil_error_set(
+		        VEIL_ENOTFOUND,
+		        "not found (404): there is no Secret \"%s\" in namespace \"%s\"", name, ns);
 	default:
 		return veil_error_set(VEIL_EIO, "the API server answered HTTP %ld", status);
 	}
 }
 
 static int curl_failure(CURLcode rc, const response *r, const char *errbuf,
-	const veil_kube_config *cfg)
+                        const veil_kube_config *cfg)
 {
 	const char *why = errbuf[0] ? errbuf : curl.easy_strerror(rc);
 
 	if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED)
 		return veil_error_set(VEIL_ELIMIT, "the API answer is larger than %zu bytes",
-			cfg->max_response);
+		                      cfg->max_response);
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
-		return veil_error_set(VEIL_EIO, "no answer from %s within the timeout "
-			"(connect %ld ms, total %ld ms; VEIL_KUBE_TIMEOUT_MS or --kube-timeout)",
-			cfg->api_url, cfg->connect_timeout_ms, cfg->timeout_ms);
+		return veil_error_set(
+		        VEIL_EIO,
+		        "no answer from %s within the timeout "
+		        "(connect %ld ms, total %ld ms; VEIL_KUBE_TIMEOUT_MS or --kube-timeout)",
+		        cfg->api_url, cfg->connect_timeout_ms, cfg->timeout_ms);
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CONNECT_ERROR:
-		return veil_error_set(VEIL_EIO, "TLS with %s failed: the server's certificate "
-			"does not verify against the CA in %s (wrong CA file?): %s",
-			cfg->api_url, cfg->ca_file, why);
+		return veil_error_set(VEIL_EIO,
+		                      "TLS with %s failed: the server's certificate "
+		                      "does not verify against the CA in %s (wrong CA file?): %s",
+		                      cfg->api_url, cfg->ca_file, why);
 	case CURLE_SSL_CACERT_BADFILE:
 		return veil_error_set(VEIL_EIO, "cannot use the CA file %s: %s", cfg->ca_file, why);
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_COULDNT_RESOLVE_HOST:
 		return veil_error_set(VEIL_EIO, "cannot connect to the API server %s: %s",
-			cfg->api_url, why);
+		                      cfg->api_url, why);
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		return veil_error_set(VEIL_EINVAL, "the API URL %s is not https://", cfg->api_url);
 	default:
@@ -158,14 +171,14 @@ static int curl_failure(CURLcode rc, const response *r, const char *errbuf,
 	}
 }
 
-#define SETOPT(opt, val)                                                 \
-	do {                                                             \
-		if (rc == CURLE_OK)                                      \
-			rc = curl.easy_setopt(h, (opt), (val));          \
+#define SETOPT(opt, val)                                        \
+	do {                                                    \
+		if (rc == CURLE_OK)                             \
+			rc = curl.easy_setopt(h, (opt), (val)); \
 	} while (0)
 
 static int get(response *r, const veil_kube_config *cfg, const char *url, const char *auth,
-	long *status, const char *ns, const char *name)
+               long *status, const char *ns, const char *name)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hdrs = NULL, *s;
@@ -204,7 +217,7 @@ static int get(response *r, const veil_kube_config *cfg, const char *url, const 
 	SETOPT(CURLOPT_ERRORBUFFER, errbuf);
 	if (rc != CURLE_OK) {
 		error = veil_error_set(VEIL_EUNSUPPORTED, "libcurl refused an option: %s",
-			curl.easy_strerror(rc));
+		                       curl.easy_strerror(rc));
 		goto done;
 	}
 	rc = curl.easy_perform(h);
@@ -223,8 +236,8 @@ done:
 	return error;
 }
 
-int veil_kube__secret_identities(veil_identities *list, const veil_kube_config *cfg,
-	const char *ns, const char *name, const char *key)
+int veil_kube__secret_identities(veil_identities *list, const veil_kube_config *cfg, const char *ns,
+                                 const char *name, const char *key)
 {
 	response r = { VEIL_BUF_INIT(cfg->max_response), 0 };
 	char url[1024], what[600];
@@ -236,10 +249,12 @@ int veil_kube__secret_identities(veil_identities *list, const veil_kube_config *
 	while (base > 0 && cfg->api_url[base - 1] == '/')
 		base--;
 	if (strncmp(cfg->api_url, "https://", 8))
-		return veil_error_set(VEIL_EINVAL, "the API URL %s is not https:// (the token "
-			"is never sent in the clear)", cfg->api_url);
+		return veil_error_set(VEIL_EINVAL,
+		                      "the API URL %s is not https:// (the token "
+		                      "is never sent in the clear)",
+		                      cfg->api_url);
 	n = snprintf(url, sizeof(url), "%.*s/api/v1/namespaces/%s/secrets/%s", (int)base,
-		cfg->api_url, ns, name);
+	             cfg->api_url, ns, name);
 	if (n < 0 || (size_t)n >= sizeof(url))
 		return veil_error_set(VEIL_ELIMIT, "API URL too long");
 	snprintf(what, sizeof(what), "secret %s/%s", ns, name);
@@ -252,7 +267,7 @@ int veil_kube__secret_identities(veil_identities *list, const veil_kube_config *
 	error = get(&r, cfg, url, auth, &status, ns, name);
 	if (error >= 0)
 		error = veil_kube__secret_parse(list, (const char *)r.body.data, r.body.len, key,
-			what);
+		                                what);
 	veil_secure_free(auth);
 	veil_buf_dispose(&r.body);
 	return error;

@@ -11,19 +11,19 @@
 
 /* The in-cluster defaults (the kubelet mounts these in every pod that has a
  * service-account token). */
-#define VEIL_KUBE_SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
+#define VEIL_KUBE_SA_DIR                     "/var/run/secrets/kubernetes.io/serviceaccount"
 #define VEIL_KUBE_CONNECT_TIMEOUT_MS_DEFAULT 5000L
-#define VEIL_KUBE_TIMEOUT_MS_DEFAULT 15000L
+#define VEIL_KUBE_TIMEOUT_MS_DEFAULT         15000L
 /* A Secret is at most 1 MiB in etcd; its JSON (base64 + metadata) a bit more. */
-#define VEIL_KUBE_RESPONSE_MAX (2L * 1024 * 1024)
+#define VEIL_KUBE_RESPONSE_MAX               (2L * 1024 * 1024)
 
 typedef struct veil_kube_config {
 	const char *api_url;    /* "https://host:port", no trailing path */
 	const char *token_file; /* re-read on every request: the kubelet rotates it */
 	const char *ca_file;
 	long connect_timeout_ms;
-	long timeout_ms;        /* the whole request */
-	size_t max_response;    /* bytes; larger answers fail with VEIL_ELIMIT */
+	long timeout_ms;     /* the whole request */
+	size_t max_response; /* bytes; larger answers fail with VEIL_ELIMIT */
 } veil_kube_config;
 
 /*
@@ -48,15 +48,15 @@ int veil_kube__parse_ref(const char *ref, char *ns, char *name, char *key, size_
  * that say what to fix (401 token, 403 RBAC verb and resource, 404, CA,
  * timeout); the body is never echoed.
  */
-int veil_kube__secret_identities(veil_identities *list, const veil_kube_config *cfg,
-	const char *ns, const char *name, const char *key);
+int veil_kube__secret_identities(veil_identities *list, const veil_kube_config *cfg, const char *ns,
+                                 const char *name, const char *key);
 
 /*
  * The response parser on its own (also the fuzz target): body is the JSON
  * of a v1 Secret; appends the identities of the chosen entry as above. what
  * names the Secret in messages. The caller wipes body.
  */
-int veil_kube__secret_parse(veil_identities *list, const char *body, size_t len,
-	const char *key, const char *what);
+int veil_kube__secret_parse(veil_identities *list, const char *body, size_t len, const char *key,
+                            const char *what);
 
 #endif

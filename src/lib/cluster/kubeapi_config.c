@@ -47,10 +47,10 @@ int veil_kube__config_from_env(veil_kube_config *cfg)
 	if (!cfg->ca_file)
 		cfg->ca_file = VEIL_KUBE_SA_DIR "/ca.crt";
 	error = env_ms("VEIL_KUBE_CONNECT_TIMEOUT_MS", VEIL_KUBE_CONNECT_TIMEOUT_MS_DEFAULT,
-		&cfg->connect_timeout_ms);
+	               &cfg->connect_timeout_ms);
 	if (error >= 0)
 		error = env_ms("VEIL_KUBE_TIMEOUT_MS", VEIL_KUBE_TIMEOUT_MS_DEFAULT,
-			&cfg->timeout_ms);
+		               &cfg->timeout_ms);
 	if (error < 0)
 		return error;
 	cfg->api_url = env("VEIL_KUBE_API");
@@ -59,9 +59,10 @@ int veil_kube__config_from_env(veil_kube_config *cfg)
 	host = env("KUBERNETES_SERVICE_HOST");
 	port = env("KUBERNETES_SERVICE_PORT");
 	if (!host)
-		return veil_error_set(VEIL_ENOTFOUND,
-			"not running in a Kubernetes pod (KUBERNETES_SERVICE_HOST is not set; "
-			"VEIL_KUBE_API=https://HOST:PORT names the API server explicitly)");
+		return veil_error_set(
+		        VEIL_ENOTFOUND,
+		        "not running in a Kubernetes pod (KUBERNETES_SERVICE_HOST is not set; "
+		        "VEIL_KUBE_API=https://HOST:PORT names the API server explicitly)");
 	/* The docs promise a certificate valid for this host, not for
 	 * kubernetes.default.svc, so the address is used as given. */
 	if (strchr(host, ':'))
@@ -129,19 +130,18 @@ int veil_kube__parse_ref(const char *ref, char *ns, char *name, char *key, size_
 	size_t klen = strlen(k);
 
 	if (!s1)
-		return veil_error_set(VEIL_EINVAL,
-			"\"%.100s\" is not NAMESPACE/NAME[/KEY]", ref);
+		return veil_error_set(VEIL_EINVAL, "\"%.100s\" is not NAMESPACE/NAME[/KEY]", ref);
 	if (!dns1123(ref, (size_t)(s1 - ref), 63, 0))
 		return veil_error_set(VEIL_EINVAL, "\"%.*s\" is not a valid namespace name",
-			(int)(s1 - ref > 100 ? 100 : s1 - ref), ref);
+		                      (int)(s1 - ref > 100 ? 100 : s1 - ref), ref);
 	if (!dns1123(s1 + 1, (size_t)(name_end - s1 - 1), 253, 1))
 		return veil_error_set(VEIL_EINVAL, "\"%.*s\" is not a valid Secret name",
-			(int)(name_end - s1 - 1 > 100 ? 100 : name_end - s1 - 1), s1 + 1);
+		                      (int)(name_end - s1 - 1 > 100 ? 100 : name_end - s1 - 1),
+		                      s1 + 1);
 	if (s2 && !data_key(k, klen))
 		return veil_error_set(VEIL_EINVAL, "\"%.100s\" is not a valid Secret key", k);
 	if (part(ns, cap, ref, (size_t)(s1 - ref)) < 0 ||
-	    part(name, cap, s1 + 1, (size_t)(name_end - s1 - 1)) < 0 ||
-	    part(key, cap, k, klen) < 0)
+	    part(name, cap, s1 + 1, (size_t)(name_end - s1 - 1)) < 0 || part(key, cap, k, klen) < 0)
 		return veil_error_set(VEIL_ELIMIT, "Secret reference too long");
 	return 0;
 }

@@ -12,7 +12,7 @@
 #include "util/buf.h"
 #include "util/secret.h"
 
-#define ENTRY_MAX (1024 * 1024) /* one decoded entry: a Secret is <= 1 MiB */
+#define ENTRY_MAX     (1024 * 1024) /* one decoded entry: a Secret is <= 1 MiB */
 #define AGEKEY_SUFFIX ".agekey"
 
 /* cJSON is loaded by the one command that reads a Secret from the API (as
@@ -40,7 +40,8 @@ static int cjson_load(void)
 
 	if (cj.parse)
 		return 0;
-	return veil_dynlib__load(VEIL_CJSON_SONAME, "libcjson1", syms, sizeof(syms) / sizeof(syms[0]));
+	return veil_dynlib__load(VEIL_CJSON_SONAME, "libcjson1", syms,
+	                         sizeof(syms) / sizeof(syms[0]));
 }
 
 /* cJSON frees with plain free(): overwrite every string first, since the
@@ -98,9 +99,10 @@ static void names_of(const cJSON *data, char *out, size_t cap)
 	size_t used = 0;
 
 	out[0] = '\0';
-	cJSON_ArrayForEach(e, data) {
+	cJSON_ArrayForEach(e, data)
+	{
 		int n = snprintf(out + used, cap - used, "%s%s", used ? ", " : "",
-			e->string ? e->string : "?");
+		                 e->string ? e->string : "?");
 
 		if (n < 0 || (size_t)n >= cap - used) {
 			out[used] = '\0';
@@ -118,7 +120,8 @@ static int load_default(veil_identities *list, const cJSON *data, const char *wh
 
 	/* As Flux: every *.agekey entry, which also lets a rotation keep the
 	 * old and the new key side by side in one Secret. */
-	cJSON_ArrayForEach(e, data) {
+	cJSON_ArrayForEach(e, data)
+	{
 		if (!e->string || !agekey_entry(e->string))
 			continue;
 		error = load_entry(list, e, what);
@@ -133,12 +136,13 @@ static int load_default(veil_identities *list, const cJSON *data, const char *wh
 		return load_entry(list, e, what);
 	names_of(data, names, sizeof(names));
 	return veil_error_set(VEIL_ENOTFOUND,
-		"%s has no *.agekey or keys.txt entry (entries: %s); name the entry "
-		"identity.agekey or give NAMESPACE/NAME/KEY", what, names[0] ? names : "none");
+	                      "%s has no *.agekey or keys.txt entry (entries: %s); name the entry "
+	                      "identity.agekey or give NAMESPACE/NAME/KEY",
+	                      what, names[0] ? names : "none");
 }
 
-int veil_kube__secret_parse(veil_identities *list, const char *body, size_t len,
-	const char *key, const char *what)
+int veil_kube__secret_parse(veil_identities *list, const char *body, size_t len, const char *key,
+                            const char *what)
 {
 	const cJSON *kind, *data, *e;
 	cJSON *root;
@@ -147,7 +151,7 @@ int veil_kube__secret_parse(veil_identities *list, const char *body, size_t len,
 
 	if (len > VEIL_KUBE_RESPONSE_MAX)
 		return veil_error_set(VEIL_ELIMIT, "%s: response larger than %ld bytes", what,
-			VEIL_KUBE_RESPONSE_MAX);
+		                      VEIL_KUBE_RESPONSE_MAX);
 	if ((error = cjson_load()) < 0)
 		return error;
 	root = cj.parse(body, len);
@@ -170,8 +174,8 @@ int veil_kube__secret_parse(veil_identities *list, const char *body, size_t len,
 	e = cj.get(data, key);
 	if (!e) {
 		names_of(data, names, sizeof(names));
-		error = veil_error_set(VEIL_ENOTFOUND, "%s has no entry \"%s\" (entries: %s)",
-			what, key, names);
+		error = veil_error_set(VEIL_ENOTFOUND, "%s has no entry \"%s\" (entries: %s)", what,
+		                       key, names);
 		goto done;
 	}
 	error = load_entry(list, e, what);

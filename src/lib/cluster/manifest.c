@@ -92,7 +92,7 @@ int veil_cluster__open_doc(char **text, size_t *tlen, veil_doc *doc, const char 
 {
 	veil_sops_decrypt_options dopts = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
 	const veil_node *root = veil_doc_root(doc, 0);
-	veil_cluster_event ev = {index, item, NULL, NULL, NULL, NULL, o->source};
+	veil_cluster_event ev = { index, item, NULL, NULL, NULL, NULL, o->source };
 	int error;
 
 	ev.kind = veil_cluster__field(root, "kind", NULL);
@@ -152,7 +152,7 @@ static int open_item(veil_buf *out, const char *src, const veil_node *it, veil_d
 {
 	veil_buf plain = VEIL_BUF_INIT(0);
 	size_t indent =
-	    fmt == VEIL_FMT_YAML && !it->flow && it->span.col > 0 ? it->span.col - 1 : 0;
+	        fmt == VEIL_FMT_YAML && !it->flow && it->span.col > 0 ? it->span.col - 1 : 0;
 	veil_doc *doc = NULL;
 	char *text = NULL;
 	size_t tlen = 0;
@@ -208,8 +208,9 @@ static int open_list(veil_buf *out, const char *src, size_t len, const veil_node
 				error = open_item(out, src, it, fmt, what, index, k, o);
 			copied = it->span.end;
 		} else if (has_stray_ciphertext(it, 0)) {
-			error = veil_error_set(
-			    VEIL_EFORMAT, "%s: holds ENC[...] values but no sops metadata", what);
+			error = veil_error_set(VEIL_EFORMAT,
+			                       "%s: holds ENC[...] values but no sops metadata",
+			                       what);
 		}
 		k++;
 	}

@@ -97,11 +97,13 @@ static int split_json(veil_cluster_seg **segs, size_t *n, size_t *cap, const cha
 		if (p == len)
 			break;
 		if (s[p] != '{')
-			return veil_error_set(
-			    VEIL_EFORMAT, "JSON stream: expected an object ('{') at byte %zu", p);
+			return veil_error_set(VEIL_EFORMAT,
+			                      "JSON stream: expected an object ('{') at byte %zu",
+			                      p);
 		if (!(e = object_end(s, len, p)))
-			return veil_error_set(
-			    VEIL_EFORMAT, "JSON stream: the object at byte %zu is not closed", p);
+			return veil_error_set(VEIL_EFORMAT,
+			                      "JSON stream: the object at byte %zu is not closed",
+			                      p);
 		if ((error = push(segs, n, cap, start, e)) < 0)
 			return error;
 		start = p = e;

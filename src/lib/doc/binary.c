@@ -19,7 +19,7 @@
 #include "veil/error.h"
 
 typedef struct binary_state {
-	int envelope;	/* parsed as a JSON envelope */
+	int envelope; /* parsed as a JSON envelope */
 } binary_state;
 
 static int is_envelope(const veil_doc *doc)
@@ -37,18 +37,19 @@ static int try_envelope(veil_doc *doc, veil_node **root)
 
 	*root = NULL;
 	for (i = 0; i < doc->src_len && (doc->src[i] == ' ' || doc->src[i] == '\t' ||
-		doc->src[i] == '\n' || doc->src[i] == '\r'); i++)
+	                                 doc->src[i] == '\n' || doc->src[i] == '\r');
+	     i++)
 		;
 	if (i == doc->src_len || doc->src[i] != '{')
 		return 0;
 	if (veil_json__parse_into(doc, root) < 0) {
 		veil_error_clear();
 		*root = NULL;
-		return 0;	/* the orphaned nodes stay in the arena until free */
+		return 0; /* the orphaned nodes stay in the arena until free */
 	}
 	data = veil_node_get(*root, "data");
 	if (veil_node_get(*root, "sops") && data && data->kind == VEIL_NODE_SCALAR &&
-		data->type == VEIL_SCALAR_STR)
+	    data->type == VEIL_SCALAR_STR)
 		return 1;
 	*root = NULL;
 	return 0;
@@ -85,7 +86,7 @@ static int binary_parse(veil_doc *doc)
 }
 
 static int binary_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
-	const veil_node *node, const char *value, size_t len, veil_scalar_type type)
+                        const veil_node *node, const char *value, size_t len, veil_scalar_type type)
 {
 	(void)start;
 	(void)end;
@@ -93,7 +94,7 @@ static int binary_quote(veil_buf *out, size_t *start, size_t *end, const veil_do
 	(void)type;
 	if (node->kind != VEIL_NODE_SCALAR)
 		return veil_error_set(VEIL_EINVAL,
-			"only the data value can be set in a binary file");
+		                      "only the data value can be set in a binary file");
 	return veil_json__put_string(out, value, len);
 }
 
@@ -132,7 +133,8 @@ static int binary_set_metadata(veil_doc *doc, const veil_node *meta)
 		rc = veil_json__put_string(&t, data->value, data->value_len);
 		if (rc == 0)
 			rc = veil_doc__edit_add(doc, 0, doc->src_len, (const char *)t.data, t.len,
-				data, data->value, data->value_len, VEIL_SCALAR_STR);
+			                        data, data->value, data->value_len,
+			                        VEIL_SCALAR_STR);
 		veil_buf_clear(&t);
 	}
 	if (rc == 0)
@@ -143,7 +145,7 @@ static int binary_set_metadata(veil_doc *doc, const veil_node *meta)
 		rc = veil_buf_append(&t, "\n}\n", 3);
 	if (rc == 0)
 		rc = veil_doc__edit_add(doc, doc->src_len, doc->src_len, (const char *)t.data,
-			t.len, NULL, NULL, 0, 0);
+		                        t.len, NULL, NULL, 0, 0);
 	veil_buf_dispose(&t);
 	return rc;
 }
@@ -164,11 +166,17 @@ static int binary_emit(veil_buf *out, veil_node *const *roots, size_t nroots, in
 	data = nroots == 1 ? veil_node_get(roots[0], "data") : NULL;
 	if (!data || data->kind != VEIL_NODE_SCALAR)
 		return veil_error_set(VEIL_EINVAL, "binary output needs a document with a "
-			"string \"data\"");
+		                                   "string \"data\"");
 	return veil_buf_append(out, data->value ? data->value : "", data->value_len);
 }
 
 const veil_codec veil_codec__binary = {
-	binary_parse, binary_quote, binary_metadata, binary_set_metadata, binary_remove_metadata,
-	binary_emit, NULL, NULL,
+	binary_parse,
+	binary_quote,
+	binary_metadata,
+	binary_set_metadata,
+	binary_remove_metadata,
+	binary_emit,
+	NULL,
+	NULL,
 };

@@ -18,10 +18,10 @@ typedef struct veil_doc_edit {
 	char *text;
 	size_t text_len;
 	veil_node *node;
-	char *want;		/* the value node must read back as */
+	char *want; /* the value node must read back as */
 	size_t want_len;
 	veil_scalar_type want_type;
-	size_t seq;		/* order of creation, for veil_doc_edits_rollback */
+	size_t seq; /* order of creation, for veil_doc_edits_rollback */
 } veil_doc_edit;
 
 struct veil_render_check;
@@ -44,7 +44,7 @@ typedef struct veil_codec {
 	 * back as value of type; may widen [*start, *end) (e.g. a YAML block
 	 * scalar's trailing line breaks), both preset to node->span. */
 	int (*quote)(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
-		const veil_node *node, const char *value, size_t len, veil_scalar_type type);
+	             const veil_node *node, const char *value, size_t len, veil_scalar_type type);
 	/* Metadata: find it (as a tree built in doc), write it (as edits), remove it. */
 	veil_node *(*metadata)(const veil_doc *doc);
 	int (*set_metadata)(veil_doc *doc, const veil_node *meta);
@@ -54,12 +54,12 @@ typedef struct veil_codec {
 	/* Optional fast render check (see veil_render_check): 1 when out reads
 	 * back right, 0 when unsure, and edit.c re-parses out in full. */
 	int (*check_render)(const veil_doc *doc, const char *out, size_t len,
-		const struct veil_render_check *chk);
+	                    const struct veil_render_check *chk);
 	/* Optional; veil_doc_set_value calls it instead of quote when set: as
 	 * quote, and may keep source bytes inside the range (see above). */
 	int (*quote_keep)(veil_buf *out, size_t *start, size_t *end, veil_quote_keep *keep,
-		const veil_doc *doc, const veil_node *node, const char *value, size_t len,
-		veil_scalar_type type);
+	                  const veil_doc *doc, const veil_node *node, const char *value, size_t len,
+	                  veil_scalar_type type);
 } veil_codec;
 
 /* What a render check needs from edit.c: the edit of a node (NULL if none),
@@ -75,23 +75,23 @@ typedef struct veil_render_check {
 struct veil_doc {
 	veil_doc_format format;
 	const veil_codec *codec;
-	char *name;		/* for messages */
-	char *src;		/* NUL-terminated copy of the source */
+	char *name; /* for messages */
+	char *src;  /* NUL-terminated copy of the source */
 	size_t src_len;
-	int src_taken;		/* src is the caller's malloc'd buffer: wipe, free */
-	veil_node **roots;	/* one per document; an entry may be NULL (empty YAML doc) */
+	int src_taken;     /* src is the caller's malloc'd buffer: wipe, free */
+	veil_node **roots; /* one per document; an entry may be NULL (empty YAML doc) */
 	size_t nroots;
 	veil_doc_edit *edits;
 	size_t nedits;
 	size_t cap_edits;
-	size_t edit_seq;	/* sequence number of the next edit */
+	size_t edit_seq; /* sequence number of the next edit */
 	/* node arena */
 	veil_node **nodes;
 	size_t nnodes;
 	size_t cap_nodes;
-	void *codec_state;	/* per-codec data (e.g. detected YAML indent) */
+	void *codec_state; /* per-codec data (e.g. detected YAML indent) */
 	void (*codec_state_free)(void *state);
-	void *arena;		/* doc.c: big zeroed chunks holding the nodes and src */
+	void *arena; /* doc.c: big zeroed chunks holding the nodes and src */
 };
 
 extern const veil_codec veil_codec__yaml;
@@ -109,10 +109,11 @@ int veil_doc__node_set_key(veil_node *node, const char *s, size_t len);
 int veil_doc__node_append(veil_node *parent, veil_node *child);
 /* Queues a raw edit (text copied); overlapping edits are an error. */
 int veil_doc__edit_add(veil_doc *doc, size_t start, size_t end, const char *text, size_t len,
-	veil_node *node, const char *want, size_t want_len, veil_scalar_type want_type);
+                       veil_node *node, const char *want, size_t want_len,
+                       veil_scalar_type want_type);
 /* An error "name:line:col: message" (VEIL_EFORMAT unless code given). */
 int veil_doc__error_at(const veil_doc *doc, int code, unsigned int line, unsigned int col,
-	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* go-yaml v3's resolution of a plain scalar's type (also used for JSON
  * numbers and literals and when deciding whether a value may stay plain). */

@@ -13,12 +13,18 @@
 static const veil_codec *codec_for(veil_doc_format fmt)
 {
 	switch (fmt) {
-	case VEIL_FMT_YAML: return &veil_codec__yaml;
-	case VEIL_FMT_JSON: return &veil_codec__json;
-	case VEIL_FMT_DOTENV: return &veil_codec__dotenv;
-	case VEIL_FMT_INI: return &veil_codec__ini;
-	case VEIL_FMT_BINARY: return &veil_codec__binary;
-	default: return NULL;
+	case VEIL_FMT_YAML:
+		return &veil_codec__yaml;
+	case VEIL_FMT_JSON:
+		return &veil_codec__json;
+	case VEIL_FMT_DOTENV:
+		return &veil_codec__dotenv;
+	case VEIL_FMT_INI:
+		return &veil_codec__ini;
+	case VEIL_FMT_BINARY:
+		return &veil_codec__binary;
+	default:
+		return NULL;
 	}
 }
 
@@ -46,11 +52,8 @@ veil_doc_format veil_doc_format_from_path(const char *path)
 }
 
 static const char *const format_names[] = {
-	[VEIL_FMT_YAML] = "yaml",
-	[VEIL_FMT_JSON] = "json",
-	[VEIL_FMT_DOTENV] = "dotenv",
-	[VEIL_FMT_INI] = "ini",
-	[VEIL_FMT_BINARY] = "binary",
+	[VEIL_FMT_YAML] = "yaml", [VEIL_FMT_JSON] = "json",     [VEIL_FMT_DOTENV] = "dotenv",
+	[VEIL_FMT_INI] = "ini",   [VEIL_FMT_BINARY] = "binary",
 };
 
 veil_doc_format veil_doc_format_parse(const char *name)
@@ -73,7 +76,7 @@ const char *veil_doc_format_name(veil_doc_format fmt)
 }
 
 int veil_doc__error_at(const veil_doc *doc, int code, unsigned int line, unsigned int col,
-	const char *fmt, ...)
+                       const char *fmt, ...)
 {
 	char msg[384];
 	va_list ap;
@@ -82,7 +85,7 @@ int veil_doc__error_at(const veil_doc *doc, int code, unsigned int line, unsigne
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return veil_error_set(code ? code : VEIL_EFORMAT, "%s:%u:%u: %s",
-		doc && doc->name ? doc->name : "<input>", line, col, msg);
+	                      doc && doc->name ? doc->name : "<input>", line, col, msg);
 }
 
 /*
@@ -94,14 +97,14 @@ int veil_doc__error_at(const veil_doc *doc, int code, unsigned int line, unsigne
  */
 typedef struct arena_chunk {
 	struct arena_chunk *next;
-	size_t size;		/* of the mapping, header included */
+	size_t size; /* of the mapping, header included */
 	size_t used;
 } arena_chunk;
 
 #define ARENA_FIRST (64u * 1024)
-#define ARENA_HUGE (2u * 1024 * 1024)
-#define ARENA_MAX (64u * 1024 * 1024)
-#define ARENA_HDR ((sizeof(arena_chunk) + 15) & ~(size_t)15)
+#define ARENA_HUGE  (2u * 1024 * 1024)
+#define ARENA_MAX   (64u * 1024 * 1024)
+#define ARENA_HDR   ((sizeof(arena_chunk) + 15) & ~(size_t)15)
 
 /*
  * A file decrypted in pieces (veil_sops_decrypt_chunked) parses hundreds of
@@ -109,7 +112,7 @@ typedef struct arena_chunk {
  * each, so the chunks of a freed document are kept, wiped (hence zeroed
  * again), for the next one on this thread.
  */
-#define CACHE_SLOTS 8
+#define CACHE_SLOTS     8
 #define CACHE_MAX_CHUNK (4u * 1024 * 1024)
 static _Thread_local arena_chunk *cache[CACHE_SLOTS];
 
@@ -161,7 +164,7 @@ static void *chunk_map(size_t size)
 		madvise(p, size, MADV_HUGEPAGE);
 #endif
 #ifdef MADV_DONTDUMP
-	madvise(p, size, MADV_DONTDUMP);	/* decrypted values live here */
+	madvise(p, size, MADV_DONTDUMP); /* decrypted values live here */
 #endif
 	return p;
 }
@@ -211,7 +214,8 @@ static int arena_owns(const veil_doc *doc, const void *p)
 	const arena_chunk *c;
 
 	for (c = doc->arena; c; c = c->next)
-		if ((const char *)p >= (const char *)c && (const char *)p < (const char *)c + c->size)
+		if ((const char *)p >= (const char *)c &&
+		    (const char *)p < (const char *)c + c->size)
 			return 1;
 	return 0;
 }
@@ -233,8 +237,7 @@ static void arena_free(veil_doc *doc)
 	doc->arena = NULL;
 }
 
-static int doc_alloc(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
-	const char *name)
+static int doc_alloc(veil_doc **out, veil_doc_format fmt, const veil_codec *codec, const char *name)
 {
 	veil_doc *doc;
 
@@ -243,7 +246,7 @@ static int doc_alloc(veil_doc **out, veil_doc_format fmt, const veil_codec *code
 		return veil_error_set(VEIL_EINVAL, "unknown document format %d", (int)fmt);
 	if (!codec)
 		return veil_error_set(VEIL_EUNSUPPORTED, "format %s not available",
-			veil_doc_format_name(fmt));
+		                      veil_doc_format_name(fmt));
 	doc = calloc(1, sizeof(*doc));
 	if (!doc)
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
@@ -276,7 +279,7 @@ static void release_taken(char *src, size_t len, int mode)
 }
 
 static int parse_source(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
-	const char *src, size_t len, const char *name, int mode)
+                        const char *src, size_t len, const char *name, int mode)
 {
 	veil_doc *doc = NULL;
 	int error;
@@ -286,7 +289,7 @@ static int parse_source(veil_doc **out, veil_doc_format fmt, const veil_codec *c
 		error = veil_error_set(VEIL_EINVAL, "no source");
 	else if (len > VEIL_DOC_MAX_SIZE)
 		error = veil_error_set(VEIL_ELIMIT, "%s: document larger than %u bytes",
-			name ? name : "<input>", VEIL_DOC_MAX_SIZE);
+		                       name ? name : "<input>", VEIL_DOC_MAX_SIZE);
 	else if (mode == SRC_TAKE && (!src || src[len] != '\0'))
 		error = veil_error_set(VEIL_EINVAL, "source is not NUL-terminated");
 	else
@@ -321,25 +324,25 @@ done:
 }
 
 int veil_doc__parse_with(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
-	const char *src, size_t len, const char *name)
+                         const char *src, size_t len, const char *name)
 {
 	return parse_source(out, fmt, codec, src, len, name, SRC_COPY);
 }
 
 int veil_doc__parse_borrowed(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
-	const char *src, size_t len, const char *name)
+                             const char *src, size_t len, const char *name)
 {
 	return parse_source(out, fmt, codec, src, len, name, SRC_BORROW);
 }
 
 int veil_doc_parse(veil_doc **out, veil_doc_format fmt, const char *src, size_t len,
-	const char *name)
+                   const char *name)
 {
 	return veil_doc__parse_with(out, fmt, codec_for(fmt), src, len, name);
 }
 
 int veil_doc_parse_take(veil_doc **out, veil_doc_format fmt, char *src, size_t len,
-	const char *name)
+                        const char *name)
 {
 	return parse_source(out, fmt, codec_for(fmt), src, len, name, SRC_TAKE);
 }
@@ -365,7 +368,7 @@ void veil_doc_free(veil_doc *doc)
 	for (i = 0; i < doc->nnodes; i++)
 		node_free(doc, doc->nodes[i]);
 	free(doc->nodes);
-	free(doc->edits);	/* their strings are in the arena, wiped with it */
+	free(doc->edits); /* their strings are in the arena, wiped with it */
 	if (doc->codec_state && doc->codec_state_free)
 		doc->codec_state_free(doc->codec_state);
 	free(doc->roots);
@@ -419,7 +422,7 @@ veil_node *veil_doc__node_new(veil_doc *doc, veil_node_kind kind)
 
 		if (doc->nnodes >= VEIL_DOC_MAX_NODES) {
 			veil_error_set(VEIL_ELIMIT, "%s: more than %u nodes", doc->name,
-				VEIL_DOC_MAX_NODES);
+			               VEIL_DOC_MAX_NODES);
 			return NULL;
 		}
 		p = realloc(doc->nodes, cap * sizeof(*p));
@@ -430,7 +433,7 @@ veil_node *veil_doc__node_new(veil_doc *doc, veil_node_kind kind)
 		doc->nodes = p;
 		doc->cap_nodes = cap;
 	}
-	node = arena_alloc(doc, sizeof(*node));	/* zeroed: fresh mapping */
+	node = arena_alloc(doc, sizeof(*node)); /* zeroed: fresh mapping */
 	if (!node)
 		return NULL;
 	node->kind = kind;
@@ -505,14 +508,14 @@ veil_node *veil_doc_build_seq(veil_doc *doc)
 }
 
 veil_node *veil_doc_build_scalar(veil_doc *doc, const char *value, size_t len,
-	veil_scalar_type type)
+                                 veil_scalar_type type)
 {
 	veil_node *node = veil_doc__node_new(doc, VEIL_NODE_SCALAR);
 
 	if (!node)
 		return NULL;
 	if (veil_doc__node_set_value(node, value ? value : "", value ? len : 0) < 0)
-		return NULL;	/* the node stays in the arena and is freed with doc */
+		return NULL; /* the node stays in the arena and is freed with doc */
 	node->type = type;
 	node->style = VEIL_STYLE_PLAIN;
 	return node;
@@ -554,7 +557,7 @@ int veil_doc_set_metadata(veil_doc *doc, const veil_node *meta)
 		return veil_error_set(VEIL_EINVAL, "set_metadata: metadata must be a map");
 	if (!doc->codec->set_metadata)
 		return veil_error_set(VEIL_EUNSUPPORTED, "%s: cannot write metadata",
-			veil_doc_format_name(doc->format));
+		                      veil_doc_format_name(doc->format));
 	return doc->codec->set_metadata(doc, meta);
 }
 
@@ -573,7 +576,7 @@ int veil_doc_metadata_range(const veil_doc *doc, size_t *start, size_t *end)
 }
 
 int veil_doc_emit(char **out, size_t *out_len, veil_doc_format fmt, veil_node *const *roots,
-	size_t nroots, int indent)
+                  size_t nroots, int indent)
 {
 	const veil_codec *codec = codec_for(fmt);
 	veil_buf b = VEIL_BUF_INIT(4 * (size_t)VEIL_DOC_MAX_SIZE);
@@ -583,7 +586,7 @@ int veil_doc_emit(char **out, size_t *out_len, veil_doc_format fmt, veil_node *c
 	*out_len = 0;
 	if (!codec || !codec->emit)
 		return veil_error_set(VEIL_EUNSUPPORTED, "format %s not available",
-			veil_doc_format_name(fmt));
+		                      veil_doc_format_name(fmt));
 	if (indent < 0 || indent > 16)
 		return veil_error_set(VEIL_EINVAL, "indent %d out of range", indent);
 	error = codec->emit(&b, roots, nroots, indent);

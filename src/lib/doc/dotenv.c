@@ -11,19 +11,19 @@
 #include "doc/flat.h"
 #include "veil/error.h"
 
-#define PREFIX "sops_"
+#define PREFIX     "sops_"
 #define PREFIX_LEN 5
 
 static int is_meta(const veil_node *n)
 {
 	return n->kind == VEIL_NODE_SCALAR && n->key_len >= PREFIX_LEN &&
-		!memcmp(n->key, PREFIX, PREFIX_LEN);
+	       !memcmp(n->key, PREFIX, PREFIX_LEN);
 }
 
 /* The sops_ lines, kept out of the root map (sops splits them off on load,
  * so the tree the SOPS layer walks holds data only). */
 typedef struct dotenv_state {
-	veil_node *meta;	/* a detached map of the sops_ lines, in file order */
+	veil_node *meta; /* a detached map of the sops_ lines, in file order */
 } dotenv_state;
 
 static veil_node *meta_holder(const veil_doc *doc)
@@ -34,7 +34,7 @@ static veil_node *meta_holder(const veil_doc *doc)
 }
 
 static int line_node(veil_doc *doc, veil_node *root, veil_node *meta, size_t pos, size_t eol,
-	unsigned int line)
+                     unsigned int line)
 {
 	const char *s = doc->src;
 	const char *eq;
@@ -46,7 +46,7 @@ static int line_node(veil_doc *doc, veil_node *root, veil_node *meta, size_t pos
 	bad = veil_doc__utf8_prefix(s + pos, eol - pos);
 	if (bad != eol - pos)
 		return veil_doc__error_at(doc, VEIL_EFORMAT, line, (unsigned int)(bad + 1),
-			"invalid UTF-8");
+		                          "invalid UTF-8");
 	if (s[pos] == '#') {
 		n = veil_doc__node_new(doc, VEIL_NODE_COMMENT);
 		if (!n)
@@ -56,9 +56,9 @@ static int line_node(veil_doc *doc, veil_node *root, veil_node *meta, size_t pos
 		return rc < 0 ? rc : veil_doc__node_append(root, n);
 	}
 	eq = memchr(s + pos, '=', eol - pos);
-	if (!eq)	/* never echo the line: it may be a secret */
+	if (!eq) /* never echo the line: it may be a secret */
 		return veil_doc__error_at(doc, VEIL_EFORMAT, line, 1,
-			"line %u is not KEY=VALUE (no '=')", line);
+		                          "line %u is not KEY=VALUE (no '=')", line);
 	n = veil_doc__node_new(doc, VEIL_NODE_SCALAR);
 	if (!n)
 		return VEIL_ENOMEM;
@@ -106,8 +106,8 @@ static int check_dups(veil_doc *doc, const veil_node *root, const veil_node *met
 	for (i = 1; i < n && rc == 0; i++)
 		if (!strcmp(v[i]->key, v[i - 1]->key))
 			rc = veil_doc__error_at(doc, VEIL_EFORMAT, v[i]->key_span.line, 1,
-				"duplicate key '%.64s' (first on line %u)", v[i]->key,
-				v[i - 1]->key_span.line);
+			                        "duplicate key '%.64s' (first on line %u)",
+			                        v[i]->key, v[i - 1]->key_span.line);
 	free(v);
 	return rc;
 }
@@ -130,7 +130,7 @@ static int dotenv_parse(veil_doc *doc)
 		return VEIL_ENOMEM;
 	if (len > VEIL_DOC_MAX_SIZE)
 		return veil_error_set(VEIL_ELIMIT, "%s: larger than %u bytes", doc->name,
-			VEIL_DOC_MAX_SIZE);
+		                      VEIL_DOC_MAX_SIZE);
 	root->span = (veil_span){ 0, len, 1, 1 };
 	while (pos < len && rc == 0) {
 		const char *nl = memchr(doc->src + pos, '\n', len - pos);
@@ -147,12 +147,12 @@ static int dotenv_parse(veil_doc *doc)
 }
 
 static int dotenv_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
-	const veil_node *node, const char *value, size_t len, veil_scalar_type type)
+                        const veil_node *node, const char *value, size_t len, veil_scalar_type type)
 {
 	(void)start;
 	(void)end;
 	(void)doc;
-	(void)type;	/* every dotenv value is a string */
+	(void)type; /* every dotenv value is a string */
 	if (node->kind == VEIL_NODE_COMMENT) {
 		if (memchr(value, '\n', len))
 			return veil_error_set(VEIL_EINVAL, "a dotenv comment cannot span lines");
@@ -293,7 +293,7 @@ static int dotenv_set_metadata(veil_doc *doc, const veil_node *meta)
 		rc = veil_doc__delete_ranges(doc, r, nr);
 	if (rc == 0 && (t.len > 0 || at < doc->src_len))
 		rc = veil_doc__edit_add(doc, at, doc->src_len, t.data ? (const char *)t.data : "",
-			t.len, NULL, NULL, 0, 0);
+		                        t.len, NULL, NULL, 0, 0);
 done:
 	veil_doc__flat_free(e, n);
 	free(r);
@@ -321,15 +321,16 @@ static int dotenv_emit(veil_buf *out, veil_node *const *roots, size_t nroots, in
 			continue;
 		}
 		if (it->kind != VEIL_NODE_SCALAR)
-			return veil_error_set(VEIL_EINVAL,
-				"cannot write '%.64s' to dotenv: nested values are not supported",
-				root->items[i]->key ? root->items[i]->key : "");
+			return veil_error_set(
+			        VEIL_EINVAL,
+			        "cannot write '%.64s' to dotenv: nested values are not supported",
+			        root->items[i]->key ? root->items[i]->key : "");
 		rc = veil_buf_append(out, root->items[i]->key, root->items[i]->key_len);
 		if (rc == 0)
 			rc = veil_buf_putc(out, '=');
 		if (rc == 0)
 			rc = veil_doc__encode_newlines(out, it->value ? it->value : "",
-				it->value_len);
+			                               it->value_len);
 		if (rc == 0)
 			rc = veil_buf_putc(out, '\n');
 	}
@@ -337,6 +338,12 @@ static int dotenv_emit(veil_buf *out, veil_node *const *roots, size_t nroots, in
 }
 
 const veil_codec veil_codec__dotenv = {
-	dotenv_parse, dotenv_quote, dotenv_metadata, dotenv_set_metadata, dotenv_remove_metadata,
-	dotenv_emit, NULL, NULL,
+	dotenv_parse,
+	dotenv_quote,
+	dotenv_metadata,
+	dotenv_set_metadata,
+	dotenv_remove_metadata,
+	dotenv_emit,
+	NULL,
+	NULL,
 };

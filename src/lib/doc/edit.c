@@ -47,21 +47,22 @@ static size_t edit_insert_pos(const veil_doc *doc, size_t start, size_t end)
 }
 
 int veil_doc__edit_add(veil_doc *doc, size_t start, size_t end, const char *text, size_t len,
-	veil_node *node, const char *want, size_t want_len, veil_scalar_type want_type)
+                       veil_node *node, const char *want, size_t want_len,
+                       veil_scalar_type want_type)
 {
 	veil_doc_edit e = { 0 };
 	size_t pos;
 
 	if (start > end || end > doc->src_len)
 		return veil_error_set(VEIL_EINVAL, "%s: edit [%zu, %zu) outside the document",
-			doc->name, start, end);
+		                      doc->name, start, end);
 	pos = edit_insert_pos(doc, start, end);
-	if ((pos > 0 && edits_overlap(start, end, doc->edits[pos - 1].start,
-			    doc->edits[pos - 1].end)) ||
-		(pos < doc->nedits &&
-			edits_overlap(start, end, doc->edits[pos].start, doc->edits[pos].end)))
+	if ((pos > 0 &&
+	     edits_overlap(start, end, doc->edits[pos - 1].start, doc->edits[pos - 1].end)) ||
+	    (pos < doc->nedits &&
+	     edits_overlap(start, end, doc->edits[pos].start, doc->edits[pos].end)))
 		return veil_error_set(VEIL_EINVAL, "%s: overlapping edits at byte %zu", doc->name,
-			start);
+		                      start);
 	if (doc->nedits == doc->cap_edits) {
 		size_t cap = doc->cap_edits ? doc->cap_edits * 2 : 64;
 		veil_doc_edit *p = realloc(doc->edits, cap * sizeof(*p));
@@ -82,8 +83,9 @@ int veil_doc__edit_add(veil_doc *doc, size_t start, size_t end, const char *text
 	if (want) {
 		/* Most values are written as they read (plain): one copy serves
 		 * both, which is 10 MB of a large decryption. */
-		e.want = e.text && want_len == e.text_len && !memcmp(want, e.text, want_len) ?
-			e.text : veil_doc__arena_dup(doc, want, want_len);
+		e.want = e.text && want_len == e.text_len && !memcmp(want, e.text, want_len)
+		                 ? e.text
+		                 : veil_doc__arena_dup(doc, want, want_len);
 		e.want_len = want_len;
 	}
 	if (!e.text || (want && !e.want))
@@ -131,7 +133,7 @@ int veil_doc__has_edit(const veil_doc *doc, const veil_node *node)
 }
 
 int veil_doc_set_value(veil_doc *doc, veil_node *node, const char *value, size_t len,
-	veil_scalar_type type)
+                       veil_scalar_type type)
 {
 	veil_buf text = VEIL_BUF_INIT(VEIL_DOC_MAX_SIZE);
 	veil_quote_keep keep = { 0, 0, 0 };
@@ -150,28 +152,28 @@ int veil_doc_set_value(veil_doc *doc, veil_node *node, const char *value, size_t
 	end = node->span.end;
 	if (doc->codec->quote_keep)
 		error = doc->codec->quote_keep(&text, &start, &end, &keep, doc, node, value, len,
-			type);
+		                               type);
 	else
 		error = doc->codec->quote(&text, &start, &end, doc, node, value, len, type);
 	if (error < 0)
 		goto done;
 	edit_forget_node(doc, node, start, end);
-	if (keep.end > keep.start && (keep.start < start || keep.end > end ||
-			keep.cut > text.len)) {
+	if (keep.end > keep.start &&
+	    (keep.start < start || keep.end > end || keep.cut > text.len)) {
 		error = veil_error_set(VEIL_EINVAL, "set_value: kept bytes outside the edit");
 		goto done;
 	}
 	if (keep.end <= keep.start) {
 		error = veil_doc__edit_add(doc, start, end, text.data ? (char *)text.data : "",
-			text.len, node, value, len, type);
+		                           text.len, node, value, len, type);
 		goto done;
 	}
 	/* the text around the kept bytes: the first part carries the value */
-	error = veil_doc__edit_add(doc, start, keep.start, (char *)text.data, keep.cut, node,
-		value, len, type);
-	if (error == 0 && (error = veil_doc__edit_add(doc, keep.end, end,
-				   (char *)text.data + keep.cut, text.len - keep.cut, node, NULL,
-				   0, type)) < 0)
+	error = veil_doc__edit_add(doc, start, keep.start, (char *)text.data, keep.cut, node, value,
+	                           len, type);
+	if (error == 0 &&
+	    (error = veil_doc__edit_add(doc, keep.end, end, (char *)text.data + keep.cut,
+	                                text.len - keep.cut, node, NULL, 0, type)) < 0)
 		edit_forget_node(doc, node, start, end);
 done:
 	veil_buf_dispose(&text);
@@ -196,7 +198,7 @@ typedef struct verify_ctx {
 	edit_ref *refs;
 	size_t nrefs;
 	size_t found;
-	int skip_sops;		/* metadata edits changed the root "sops" entry */
+	int skip_sops; /* metadata edits changed the root "sops" entry */
 } verify_ctx;
 
 /* "a:b:[2]" for messages: keys and sequence positions, never values. */
@@ -213,8 +215,8 @@ static void node_path(char *out, size_t cap, const veil_node *node)
 		int w = 0;
 
 		if (it->key) {
-			w = snprintf(out + len, cap - len, "%.*s:", (int)(it->key_len > 64 ? 64 :
-				it->key_len), it->key);
+			w = snprintf(out + len, cap - len,
+			             "%.*s:", (int)(it->key_len > 64 ? 64 : it->key_len), it->key);
 		} else if (it->parent && it->parent->kind == VEIL_NODE_SEQ) {
 			for (i = 0; i < it->parent->nitems && it->parent->items[i] != it; i++)
 				;
@@ -231,8 +233,10 @@ static int verify_fail(const verify_ctx *c, const veil_node *old, const char *wh
 	char path[512];
 
 	node_path(path, sizeof(path), old);
-	return veil_error_set(VEIL_ERROR, "%s: rendering %s at line %u (path '%s'); nothing "
-		"was written", c->doc->name, what, old->span.line, path);
+	return veil_error_set(VEIL_ERROR,
+	                      "%s: rendering %s at line %u (path '%s'); nothing "
+	                      "was written",
+	                      c->doc->name, what, old->span.line, path);
 }
 
 static int verify_leaf(verify_ctx *c, const veil_node *old, const veil_node *now)
@@ -248,8 +252,8 @@ static int verify_leaf(verify_ctx *c, const veil_node *old, const veil_node *now
 	c->found++;
 	if (old->kind == VEIL_NODE_SCALAR && now->type != r->edit->want_type)
 		return verify_fail(c, old, "changed a value's type");
-	if (!veil_doc__same_scalar(now->value, now->value_len, r->edit->want,
-		    r->edit->want_len, old->kind == VEIL_NODE_SCALAR ? now->type : VEIL_SCALAR_STR))
+	if (!veil_doc__same_scalar(now->value, now->value_len, r->edit->want, r->edit->want_len,
+	                           old->kind == VEIL_NODE_SCALAR ? now->type : VEIL_SCALAR_STR))
 		return verify_fail(c, old, "changed a value");
 	return 0;
 }
@@ -257,7 +261,7 @@ static int verify_leaf(verify_ctx *c, const veil_node *old, const veil_node *now
 static int is_sops_item(const verify_ctx *c, const veil_node *it, int depth)
 {
 	return c->skip_sops && depth == 0 && it->key && it->key_len == 4 &&
-		memcmp(it->key, "sops", 4) == 0;
+	       memcmp(it->key, "sops", 4) == 0;
 }
 
 static int verify_node(verify_ctx *c, const veil_node *old, const veil_node *now, int depth);
@@ -292,8 +296,8 @@ static int verify_node(verify_ctx *c, const veil_node *old, const veil_node *now
 	if (old->kind != now->kind)
 		return verify_fail(c, old, "changed the structure");
 	if ((old->key == NULL) != (now->key == NULL) ||
-		(old->key && (old->key_len != now->key_len ||
-				     memcmp(old->key, now->key, old->key_len) != 0)))
+	    (old->key &&
+	     (old->key_len != now->key_len || memcmp(old->key, now->key, old->key_len) != 0)))
 		return verify_fail(c, old, "changed a key");
 	switch (old->kind) {
 	case VEIL_NODE_MAP:
@@ -353,13 +357,17 @@ static int verify_render(const veil_doc *doc, const char *out, size_t len)
 		char why[256];
 
 		snprintf(why, sizeof(why), "%s", veil_error_last());
-		error = veil_error_set(VEIL_ERROR, "%s: the rendered document does not parse "
-			"(%s); nothing was written", doc->name, why);
+		error = veil_error_set(VEIL_ERROR,
+		                       "%s: the rendered document does not parse "
+		                       "(%s); nothing was written",
+		                       doc->name, why);
 		goto done;
 	}
 	if (again->nroots != doc->nroots) {
-		error = veil_error_set(VEIL_ERROR, "%s: rendering changed the number of "
-			"documents", doc->name);
+		error = veil_error_set(VEIL_ERROR,
+		                       "%s: rendering changed the number of "
+		                       "documents",
+		                       doc->name);
 		goto done;
 	}
 	for (i = 0; i < doc->nroots; i++) {
@@ -368,8 +376,10 @@ static int verify_render(const veil_doc *doc, const char *out, size_t len)
 		if (!a && !b)
 			continue;
 		if (!a || !b) {
-			error = veil_error_set(VEIL_ERROR, "%s: rendering emptied or filled "
-				"document %zu", doc->name, i);
+			error = veil_error_set(VEIL_ERROR,
+			                       "%s: rendering emptied or filled "
+			                       "document %zu",
+			                       doc->name, i);
 			goto done;
 		}
 		error = verify_node(&c, a, b, 0);
@@ -377,8 +387,10 @@ static int verify_render(const veil_doc *doc, const char *out, size_t len)
 			goto done;
 	}
 	if (c.found != c.nrefs)
-		error = veil_error_set(VEIL_ERROR, "%s: %zu edited nodes are not in the rendered "
-			"document", doc->name, c.nrefs - c.found);
+		error = veil_error_set(VEIL_ERROR,
+		                       "%s: %zu edited nodes are not in the rendered "
+		                       "document",
+		                       doc->name, c.nrefs - c.found);
 #ifdef VEIL_RENDER_CHECK_TWICE
 	/* Sanitizer and fuzz builds run both checks: the fast one may never
 	 * pass a text the full one refuses. */
@@ -407,7 +419,7 @@ int veil_doc_render(char **out, size_t *out_len, const veil_doc *doc)
 		total -= doc->edits[i].end - doc->edits[i].start;
 		if (doc->edits[i].text_len > 4 * (size_t)VEIL_DOC_MAX_SIZE - total)
 			return veil_error_set(VEIL_ELIMIT, "%s: rendered document too large",
-				doc->name);
+			                      doc->name);
 		total += doc->edits[i].text_len;
 	}
 	buf = malloc(total + 1);
@@ -438,7 +450,7 @@ int veil_doc_render(char **out, size_t *out_len, const veil_doc *doc)
 }
 
 int veil_doc_pending_value(const veil_doc *doc, const veil_node *node, const char **value,
-	size_t *len)
+                           size_t *len)
 {
 	/* edits are few per node and sorted by position, so a scan is fine here */
 	for (size_t i = 0; i < doc->nedits; i++) {
@@ -466,7 +478,7 @@ void veil_doc_edits_rollback(veil_doc *doc, size_t mark)
 
 	while (i < doc->nedits) {
 		if (doc->edits[i].seq >= mark)
-			edit_remove(doc, i);	/* wipes the text and the wanted value */
+			edit_remove(doc, i); /* wipes the text and the wanted value */
 		else
 			i++;
 	}

@@ -7,9 +7,9 @@
 #include "util/utf8.h"
 #include "veil/error.h"
 
-#define MAP_SEP "__map_"
-#define LIST_SEP "__list_"
-#define MAX_LIST_POS 4096	/* a flattened list index beyond this is hostile */
+#define MAP_SEP      "__map_"
+#define LIST_SEP     "__list_"
+#define MAX_LIST_POS 4096 /* a flattened list index beyond this is hostile */
 
 size_t veil_doc__utf8_prefix(const char *s, size_t len)
 {
@@ -67,10 +67,10 @@ static int flat_push(flat_list *l, const veil_buf *key, const char *v, size_t vl
 static int flat_scalar(flat_list *l, const veil_buf *key, const veil_node *node)
 {
 	if (node->type == VEIL_SCALAR_NULL)
-		return 0;	/* sops drops nil values when writing flat stores */
+		return 0; /* sops drops nil values when writing flat stores */
 	if (node->type == VEIL_SCALAR_BOOL) {
-		int t = node->value_len > 0 && (node->value[0] == 't' || node->value[0] == 'T' ||
-			node->value[0] == '1');
+		int t = node->value_len > 0 &&
+		        (node->value[0] == 't' || node->value[0] == 'T' || node->value[0] == '1');
 
 		return flat_push(l, key, t ? "true" : "false", t ? 4 : 5);
 	}
@@ -163,7 +163,7 @@ typedef struct flat_token {
 static int tokenize(flat_token *t, size_t *nt, size_t cap, const char *k)
 {
 	size_t len = strlen(k), i = 0, last = 0, n = 0;
-	int state = 0;	/* 0 first key, 1 map key, 2 list position */
+	int state = 0; /* 0 first key, 1 map key, 2 list position */
 
 	for (;;) {
 		size_t seplen = 0;
@@ -187,16 +187,17 @@ static int tokenize(flat_token *t, size_t *nt, size_t cap, const char *k)
 
 			if (d == k + i)
 				return veil_error_set(VEIL_EFORMAT,
-					"metadata key '%s': bad list index", k);
+				                      "metadata key '%s': bad list index", k);
 			for (; d < k + i; d++) {
 				if (*d < '0' || *d > '9' || pos > MAX_LIST_POS)
 					return veil_error_set(VEIL_EFORMAT,
-						"metadata key '%s': bad list index", k);
+					                      "metadata key '%s': bad list index",
+					                      k);
 				pos = pos * 10 + (size_t)(*d - '0');
 			}
 			if (pos > MAX_LIST_POS)
 				return veil_error_set(VEIL_ELIMIT,
-					"metadata key '%s': list index too large", k);
+				                      "metadata key '%s': list index too large", k);
 			t[n] = (flat_token){ 1, NULL, 0, pos };
 		} else {
 			size_t off = state == 1 ? strlen(MAP_SEP) : 0;
@@ -228,7 +229,7 @@ static veil_node *map_find(const veil_node *map, const char *key, size_t len)
 }
 
 static veil_node *new_leaf(veil_doc *doc, const flat_token *t, size_t nt, const char *v,
-	size_t vlen)
+                           size_t vlen)
 {
 	veil_node *s = veil_doc__node_new(doc, VEIL_NODE_SCALAR);
 	veil_scalar_type type = VEIL_SCALAR_STR;
@@ -243,7 +244,7 @@ static veil_node *new_leaf(veil_doc *doc, const flat_token *t, size_t nt, const 
 			vlen = 5;
 		}
 	} else if (nt == 1 && t[0].key_len == 16 && !memcmp(t[0].key, "shamir_threshold", 16) &&
-		veil_doc__resolve_plain(v, vlen) == VEIL_SCALAR_INT) {
+	           veil_doc__resolve_plain(v, vlen) == VEIL_SCALAR_INT) {
 		type = VEIL_SCALAR_INT;
 	}
 	s->type = type;
@@ -256,15 +257,16 @@ static veil_node *new_leaf(veil_doc *doc, const flat_token *t, size_t nt, const 
 /* The child for token i under cur (a map for key tokens, a seq for list
  * tokens), created with the kind the next token needs. */
 static int step(veil_node **next, veil_doc *doc, veil_node *cur, const flat_token *t, size_t i,
-	size_t nt, const veil_flat_entry *e)
+                size_t nt, const veil_flat_entry *e)
 {
-	veil_node_kind want = i + 1 == nt ? VEIL_NODE_SCALAR :
-		t[i + 1].is_list ? VEIL_NODE_SEQ : VEIL_NODE_MAP;
+	veil_node_kind want = i + 1 == nt        ? VEIL_NODE_SCALAR
+	                      : t[i + 1].is_list ? VEIL_NODE_SEQ
+	                                         : VEIL_NODE_MAP;
 	veil_node *child = NULL, *made;
 
 	if (cur->kind != (t[i].is_list ? VEIL_NODE_SEQ : VEIL_NODE_MAP))
 		return veil_error_set(VEIL_EFORMAT, "metadata key '%s' conflicts with another",
-			e->key);
+		                      e->key);
 	if (t[i].is_list) {
 		while (cur->nitems <= t[i].pos) {
 			veil_node *hole = veil_doc__node_new(doc, VEIL_NODE_SCALAR);
@@ -273,7 +275,7 @@ static int step(veil_node **next, veil_doc *doc, veil_node *cur, const flat_toke
 				return VEIL_ENOMEM;
 			hole->type = VEIL_SCALAR_NULL;
 			if (veil_doc__node_set_value(hole, "", 0) < 0 ||
-				veil_doc__node_append(cur, hole) < 0)
+			    veil_doc__node_append(cur, hole) < 0)
 				return VEIL_ENOMEM;
 		}
 		child = cur->items[t[i].pos];
@@ -285,19 +287,19 @@ static int step(veil_node **next, veil_doc *doc, veil_node *cur, const flat_toke
 	if (child) {
 		if (child->kind != want || want == VEIL_NODE_SCALAR)
 			return veil_error_set(VEIL_EFORMAT,
-				"metadata key '%s' conflicts with another", e->key);
+			                      "metadata key '%s' conflicts with another", e->key);
 		*next = child;
 		return 0;
 	}
-	made = want == VEIL_NODE_SCALAR ? new_leaf(doc, t, nt, e->value, e->value_len) :
-		veil_doc__node_new(doc, want);
+	made = want == VEIL_NODE_SCALAR ? new_leaf(doc, t, nt, e->value, e->value_len)
+	                                : veil_doc__node_new(doc, want);
 	if (!made)
 		return VEIL_ENOMEM;
 	if (t[i].is_list) {
 		cur->items[t[i].pos] = made;
 		made->parent = cur;
 	} else if (veil_doc__node_set_key(made, t[i].key, t[i].key_len) < 0 ||
-		veil_doc__node_append(cur, made) < 0) {
+	           veil_doc__node_append(cur, made) < 0) {
 		return VEIL_ENOMEM;
 	}
 	*next = made;
@@ -322,7 +324,7 @@ int veil_doc__unflatten(veil_node **out, veil_doc *doc, const veil_flat_entry *e
 			return rc;
 		if (t[0].key_len == 0 && nt > 1)
 			return veil_error_set(VEIL_EFORMAT, "metadata key '%s' has no name",
-				e[i].key);
+			                      e[i].key);
 		for (j = 0; j < nt; j++) {
 			rc = step(&cur, doc, cur, t, j, nt, &e[i]);
 			if (rc < 0)
@@ -365,13 +367,14 @@ int veil_doc__encode_newlines(veil_buf *out, const char *s, size_t len)
 	 * back as a line break. Scan the way the decoder does. */
 	for (i = 0; i + 1 < len; i++) {
 		if (s[i] == '\\' && s[i + 1] == 'n')
-			return veil_error_set(VEIL_EINVAL,
-				"a value holds a backslash followed by 'n', which this format "
-				"cannot represent");
+			return veil_error_set(
+			        VEIL_EINVAL,
+			        "a value holds a backslash followed by 'n', which this format "
+			        "cannot represent");
 	}
 	for (i = 0; i < len && rc == 0; i++)
-		rc = s[i] == '\n' ? veil_buf_append(out, "\\n", 2) :
-			veil_buf_putc(out, (uint8_t)s[i]);
+		rc = s[i] == '\n' ? veil_buf_append(out, "\\n", 2)
+		                  : veil_buf_putc(out, (uint8_t)s[i]);
 	return rc;
 }
 

@@ -22,10 +22,10 @@ typedef struct iscan {
 	const char *s;
 	size_t len;
 	unsigned int line;
-	size_t line_start;	/* offset of the current line, for columns */
+	size_t line_start; /* offset of the current line, for columns */
 	veil_node *root;
-	veil_node *sec;		/* current section, NULL before any */
-	veil_node **pending;	/* comment lines not yet placed in a section */
+	veil_node *sec;      /* current section, NULL before any */
+	veil_node **pending; /* comment lines not yet placed in a section */
 	size_t npending;
 	size_t cap_pending;
 } iscan;
@@ -95,7 +95,7 @@ static int flush_pending(iscan *p)
 
 	if (p->npending && !p->sec)
 		rc = new_section(p, p->pending[0]->span.start, "DEFAULT", 7,
-			p->pending[0]->span.start);
+		                 p->pending[0]->span.start);
 	for (i = 0; i < p->npending && rc == 0; i++) {
 		rc = veil_doc__node_append(p->sec, p->pending[i]);
 		extend(p->sec, p->pending[i]->span.end);
@@ -226,8 +226,8 @@ static int value(iscan *p, veil_node *n, veil_buf *val, size_t v, size_t te, siz
 		if (q == (size_t)-1)
 			return multiline(p, n, val, v, eol);
 		n->span.end = q + 3;
-		return veil_buf_append(val, s + v + 3, q - v - 3) < 0 ? VEIL_ENOMEM :
-			tail(p, q + 3, te);
+		return veil_buf_append(val, s + v + 3, q - v - 3) < 0 ? VEIL_ENOMEM
+		                                                      : tail(p, q + 3, te);
 	}
 	if (te > v && s[v] == '`') {
 		n->style = VEIL_STYLE_DOUBLE;
@@ -235,8 +235,8 @@ static int value(iscan *p, veil_node *n, veil_buf *val, size_t v, size_t te, siz
 		if (q == (size_t)-1)
 			return ierr(p, v, "multi-line `...` values are not supported");
 		n->span.end = q + 1;
-		return veil_buf_append(val, s + v + 1, q - v - 1) < 0 ? VEIL_ENOMEM :
-			tail(p, q + 1, te);
+		return veil_buf_append(val, s + v + 1, q - v - 1) < 0 ? VEIL_ENOMEM
+		                                                      : tail(p, q + 1, te);
 	}
 	if (te > v && s[te - 1] == '\\')
 		return ierr(p, te - 1, "continuation lines ('\\' at the end) are not supported");
@@ -249,7 +249,7 @@ static int value(iscan *p, veil_node *n, veil_buf *val, size_t v, size_t te, siz
 	}
 	n->span.end = end;
 	if (end - v >= 2 && (s[v] == '"' || s[v] == '\'') && s[end - 1] == s[v] &&
-		!memchr(s + v + 1, s[v], end - v - 2)) {
+	    !memchr(s + v + 1, s[v], end - v - 2)) {
 		n->style = s[v] == '"' ? VEIL_STYLE_DOUBLE : VEIL_STYLE_SINGLE;
 		if (veil_buf_append(val, s + v + 1, end - v - 2) < 0)
 			return VEIL_ENOMEM;
@@ -269,7 +269,7 @@ static int key_line(iscan *p, size_t ls, size_t te, size_t *eol)
 
 	while (d < te && s[d] != '=' && s[d] != ':')
 		d++;
-	if (d == te)	/* never echo the line: it may be a secret */
+	if (d == te) /* never echo the line: it may be a secret */
 		return ierr(p, ls, "expected 'key = value' (no '=' or ':' on the line)");
 	if (s[ls] == '"' || s[ls] == '`')
 		return ierr(p, ls, "quoted keys are not supported");
@@ -331,12 +331,14 @@ static int check_dups(veil_doc *doc, const veil_node *map, int sections)
 			continue;
 		if (sections)
 			rc = veil_doc__error_at(doc, VEIL_EFORMAT, v[i]->span.line, v[i]->span.col,
-				"section [%.64s] appears twice (first on line %u)", v[i]->key,
-				v[i - 1]->span.line);
+			                        "section [%.64s] appears twice (first on line %u)",
+			                        v[i]->key, v[i - 1]->span.line);
 		else
 			rc = veil_doc__error_at(doc, VEIL_EFORMAT, v[i]->key_span.line,
-				v[i]->key_span.col, "duplicate key '%.64s' in section [%.64s] "
-				"(first on line %u)", v[i]->key, map->key, v[i - 1]->key_span.line);
+			                        v[i]->key_span.col,
+			                        "duplicate key '%.64s' in section [%.64s] "
+			                        "(first on line %u)",
+			                        v[i]->key, map->key, v[i - 1]->key_span.line);
 	}
 	free(v);
 	for (i = 0; sections && i < map->nitems && rc == 0; i++)
@@ -371,14 +373,15 @@ static int plain_text(const iscan *p)
 	unsigned int line = 1;
 
 	for (size_t i = 0; i < p->len; i++) {
-		const char *why = i == valid ? "invalid UTF-8" :
-			p->s[i] == '\0' ? "a NUL byte in an INI file" :
-			p->s[i] == '\r' && i + 1 < p->len && p->s[i + 1] != '\n' ?
-			"a carriage return inside a line of an INI file" : NULL;
+		const char *why = i == valid        ? "invalid UTF-8"
+		                  : p->s[i] == '\0' ? "a NUL byte in an INI file"
+		                  : p->s[i] == '\r' && i + 1 < p->len && p->s[i + 1] != '\n'
+		                          ? "a carriage return inside a line of an INI file"
+		                          : NULL;
 
 		if (why)
 			return veil_doc__error_at(p->doc, VEIL_EFORMAT, line,
-				(unsigned int)(i - ls + 1), "%s", why);
+			                          (unsigned int)(i - ls + 1), "%s", why);
 		if (p->s[i] == '\n') {
 			line++;
 			ls = i + 1;
@@ -469,10 +472,10 @@ static int fits(int how, const char *v, size_t len, const char *t, size_t tlen)
 	if (!len)
 		return 1;
 	if (is_ws(v[0]) || is_ws(v[len - 1]) || v[0] == '`' || v[len - 1] == '\\' ||
-		(len >= 3 && !memcmp(v, TQ, 3)))
+	    (len >= 3 && !memcmp(v, TQ, 3)))
 		return 0;
 	return !(len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0] &&
-		!memchr(v + 1, v[0], len - 2));
+	         !memchr(v + 1, v[0], len - 2));
 }
 
 /* The form ini.v1's writer picks (""" for line breaks and backticks, ` for
@@ -517,17 +520,21 @@ static int put_value(veil_buf *out, const char *v, size_t len, const char *t, si
 	for (; cr; cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - v)))
 		if (cr + 1 == v + len || cr[1] != '\n')
 			return veil_error_set(VEIL_EINVAL, "an INI value cannot hold a carriage "
-				"return other than before a line feed");
+			                                   "return other than before a line feed");
 	for (i = 0; !fits(how, v, len, t, tlen) && i < sizeof(order) / sizeof(*order); i++)
 		how = order[i];
 	if (!fits(how, v, len, t, tlen)) {
 		if (memchr(v, '\n', len) && tail_ok(Q_TRIPLE, t, tlen))
-			return veil_error_set(VEIL_EINVAL, "an INI value with line breaks cannot "
-				"hold \"\"\" before its last line (ini.v1, which sops reads INI "
-				"with, ends the value there)");
-		return veil_error_set(VEIL_EINVAL, "an INI value cannot be written before the "
-			"comment on its line: the comment holds the closing quote of every form "
-			"the value could take");
+			return veil_error_set(
+			        VEIL_EINVAL,
+			        "an INI value with line breaks cannot "
+			        "hold \"\"\" before its last line (ini.v1, which sops reads INI "
+			        "with, ends the value there)");
+		return veil_error_set(
+		        VEIL_EINVAL,
+		        "an INI value cannot be written before the "
+		        "comment on its line: the comment holds the closing quote of every form "
+		        "the value could take");
 	}
 	return put_form(out, how, v, len);
 }
@@ -630,7 +637,7 @@ static int after_header(const veil_doc *doc, const veil_node *c)
 	const veil_node *sec = c->parent;
 
 	return c->inline_comment && sec && sec->kind == VEIL_NODE_MAP &&
-		doc->src[sec->span.start] == '[' && sec->span.line == c->span.line;
+	       doc->src[sec->span.start] == '[' && sec->span.line == c->span.line;
 }
 
 /* ini.v1 ends a header at its line's last ']', so a comment after it that
@@ -638,7 +645,7 @@ static int after_header(const veil_doc *doc, const veil_node *c)
  * above the header, where ini.v1 (and so sops) writes section comments;
  * it stays the section's first item. */
 static int comment_above_header(veil_buf *out, size_t *start, const veil_doc *doc,
-	const veil_node *c, const char *value, size_t len)
+                                const veil_node *c, const char *value, size_t len)
 {
 	const char *s = doc->src, *eol = "\n";
 	size_t h = c->parent->span.start, ls = h, gap = c->span.start, e = c->span.end;
@@ -670,8 +677,7 @@ static int comment_above_header(veil_buf *out, size_t *start, const veil_doc *do
  * document order, not knowing the comment's plaintext), so its pending
  * edit takes another form, one that reads back both with the comment now
  * there and with text. 0 when done, VEIL_EINVAL when no form fits. */
-static int requote_before(const veil_doc *doc, const veil_node *c, const char *text,
-	size_t len)
+static int requote_before(const veil_doc *doc, const veil_node *c, const char *text, size_t len)
 {
 	static const int order[] = { Q_BARE, Q_TICK, Q_TRIPLE, Q_DQ, Q_SQ };
 	const veil_node *v = value_before(doc, c);
@@ -685,15 +691,15 @@ static int requote_before(const veil_doc *doc, const veil_node *c, const char *t
 	if (!e || !e->want)
 		goto done;
 	if (line_rest(&now, doc, v, v->span.end) < 0 ||
-		veil_buf_append(&next, doc->src + v->span.end, c->span.start - v->span.end) < 0 ||
-		veil_buf_append(&next, doc->src + c->span.start, prefix) < 0 ||
-		veil_buf_append(&next, text, len) < 0) {
+	    veil_buf_append(&next, doc->src + v->span.end, c->span.start - v->span.end) < 0 ||
+	    veil_buf_append(&next, doc->src + c->span.start, prefix) < 0 ||
+	    veil_buf_append(&next, text, len) < 0) {
 		rc = VEIL_ENOMEM;
 		goto done;
 	}
 	for (i = 0; i < sizeof(order) / sizeof(*order) && how < 0; i++)
 		if (fits(order[i], e->want, e->want_len, (char *)now.data, now.len) &&
-			fits(order[i], e->want, e->want_len, (char *)next.data, next.len))
+		    fits(order[i], e->want, e->want_len, (char *)next.data, next.len))
 			how = order[i];
 	if (how < 0)
 		goto done;
@@ -714,12 +720,12 @@ done:
 }
 
 static int ini_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
-	const veil_node *node, const char *value, size_t len, veil_scalar_type type)
+                     const veil_node *node, const char *value, size_t len, veil_scalar_type type)
 {
 	veil_buf t = VEIL_BUF_INIT(VEIL_DOC_MAX_SIZE);
 	int rc;
 
-	(void)type;	/* every INI value is a string */
+	(void)type; /* every INI value is a string */
 	if (node->kind == VEIL_NODE_COMMENT) {
 		size_t prefix = node->span.end - node->span.start - node->value_len;
 
@@ -728,10 +734,12 @@ static int ini_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *
 		if (after_header(doc, node) && memchr(value, ']', len))
 			return comment_above_header(out, start, doc, node, value, len);
 		if (node->inline_comment && !comment_fits(doc, node, value, len) &&
-			requote_before(doc, node, value, len) < 0)
-			return veil_error_set(VEIL_EINVAL, "%s:%u: the comment would hold the "
-				"closing quote of the value before it (or end its line with '\\')",
-				doc->name, node->span.line);
+		    requote_before(doc, node, value, len) < 0)
+			return veil_error_set(
+			        VEIL_EINVAL,
+			        "%s:%u: the comment would hold the "
+			        "closing quote of the value before it (or end its line with '\\')",
+			        doc->name, node->span.line);
 		if (veil_buf_append(out, doc->src + *start, prefix) < 0)
 			return VEIL_ENOMEM;
 		return veil_buf_append(out, value, len);
@@ -770,8 +778,10 @@ static int put_keys(veil_buf *out, const veil_node *sec, int escape_newlines, in
 			if (rc == 0)
 				rc = put_value(out, e.data ? (char *)e.data : "", e.len, "", 0);
 		} else if (rc == 0) {
-			rc = veil_error_set(VEIL_EINVAL, "INI sections hold only strings, not "
-				"nested values ('%.64s')", it->key ? it->key : "");
+			rc = veil_error_set(VEIL_EINVAL,
+			                    "INI sections hold only strings, not "
+			                    "nested values ('%.64s')",
+			                    it->key ? it->key : "");
 		}
 		veil_buf_dispose(&e);
 		if (rc == 0 && final_nl)
@@ -796,8 +806,10 @@ static int ini_emit(veil_buf *out, veil_node *const *roots, size_t nroots, int i
 		if (sec->kind == VEIL_NODE_COMMENT)
 			continue;
 		if (sec->kind != VEIL_NODE_MAP)
-			return veil_error_set(VEIL_EINVAL, "INI output needs sections at the top "
-				"level ('%.64s' is not one)", sec->key ? sec->key : "");
+			return veil_error_set(VEIL_EINVAL,
+			                      "INI output needs sections at the top "
+			                      "level ('%.64s' is not one)",
+			                      sec->key ? sec->key : "");
 		if (out->len)
 			rc = veil_buf_putc(out, '\n');
 		if (rc == 0 && !(i == 0 && !strcmp(sec->key, "DEFAULT")))
@@ -837,7 +849,7 @@ static veil_node *ini_metadata(const veil_doc *doc)
 			rc = veil_error_set(VEIL_ENOMEM, "out of memory");
 		else
 			rc = veil_doc__decode_newlines(&e[n].value, &e[n].value_len, it->value,
-				it->value_len);
+			                               it->value_len);
 		n++;
 	}
 	if (rc == 0 && veil_doc__unflatten(&tree, (veil_doc *)doc, e, n) < 0)
@@ -891,8 +903,8 @@ static int ini_set_metadata(veil_doc *doc, const veil_node *meta)
 		goto done;
 	}
 	for (i = 0; i < n && rc == 0; i++) {
-		veil_node *s = veil_doc_build_scalar(doc, e[i].value, e[i].value_len,
-			VEIL_SCALAR_STR);
+		veil_node *s =
+		        veil_doc_build_scalar(doc, e[i].value, e[i].value_len, VEIL_SCALAR_STR);
 
 		rc = s ? veil_doc_add_item(flat, e[i].key, s) : VEIL_ENOMEM;
 	}
@@ -910,8 +922,13 @@ static int ini_set_metadata(veil_doc *doc, const veil_node *meta)
 		q = content_end(doc, doc->src_len, &nl);
 		end = at = q == 0 ? 0 : nl != (size_t)-1 ? nl : q;
 		final_nl = q == 0 || nl != (size_t)-1;
-		rc = veil_buf_append(&t, q == 0 ? "" : final_nl ? "\n" : "\n\n",
-			q == 0 ? 0 : final_nl ? 1 : 2);
+		rc = veil_buf_append(&t,
+		                     q == 0     ? ""
+		                     : final_nl ? "\n"
+		                                : "\n\n",
+		                     q == 0     ? 0
+		                     : final_nl ? 1
+		                                : 2);
 		if (rc == 0)
 			rc = veil_buf_append(&t, "[sops]\n", 7);
 	}
@@ -919,7 +936,7 @@ static int ini_set_metadata(veil_doc *doc, const veil_node *meta)
 		rc = put_keys(&t, flat, 1, final_nl);
 	if (rc == 0)
 		rc = veil_doc__edit_add(doc, at, end, (const char *)t.data, t.len, NULL, NULL, 0,
-			0);
+		                        0);
 done:
 	veil_doc__flat_free(e, n);
 	veil_buf_dispose(&t);
@@ -946,6 +963,6 @@ static int ini_remove_metadata(veil_doc *doc)
 }
 
 const veil_codec veil_codec__ini = {
-	ini_parse, ini_quote, ini_metadata, ini_set_metadata, ini_remove_metadata, ini_emit, NULL,
-	NULL,
+	ini_parse,           ini_quote, ini_metadata, ini_set_metadata,
+	ini_remove_metadata, ini_emit,  NULL,         NULL,
 };

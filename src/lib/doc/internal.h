@@ -6,11 +6,11 @@
 /* veil_doc_parse with an explicit codec: rendering re-parses its output
  * with the document's own codec, and tests plug in a fake one. */
 int veil_doc__parse_with(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
-	const char *src, size_t len, const char *name);
+                         const char *src, size_t len, const char *name);
 /* The same, reading src in place (NUL-terminated at len) instead of copying
  * it: src must outlive the document. For re-parsing a rendered buffer. */
 int veil_doc__parse_borrowed(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
-	const char *src, size_t len, const char *name);
+                             const char *src, size_t len, const char *name);
 
 /* A NUL-terminated copy of s in doc's arena, freed (wiped) with doc; NULL
  * on failure. Parsers use it for node values, keys and anchors: a node whose
@@ -22,7 +22,7 @@ char *veil_doc__arena_dup(veil_doc *doc, const char *s, size_t len);
  * ".inf") and bools ("True" = "true"), as sops's plaintext forms differ from
  * YAML's. */
 int veil_doc__same_scalar(const char *a, size_t alen, const char *b, size_t blen,
-	veil_scalar_type type);
+                          veil_scalar_type type);
 
 /* Has node a queued edit? */
 int veil_doc__has_edit(const veil_doc *doc, const veil_node *node);

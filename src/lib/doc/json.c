@@ -10,7 +10,7 @@
 #include "doc/json.h"
 #include "veil/error.h"
 
-#define SMALL_OBJECT 32	/* duplicate keys checked pairwise up to here, then sorted */
+#define SMALL_OBJECT 32 /* duplicate keys checked pairwise up to here, then sorted */
 
 typedef struct jscan {
 	veil_doc *doc;
@@ -20,7 +20,7 @@ typedef struct jscan {
 	unsigned int line;
 	size_t line_start;
 	unsigned int depth;
-	veil_buf tmp;	/* decoded string */
+	veil_buf tmp; /* decoded string */
 } jscan;
 
 static int jerr(const jscan *p, size_t at, const char *what)
@@ -140,16 +140,34 @@ static int escape(jscan *p)
 	c = p->s[p->pos + 1];
 	p->pos += 2;
 	switch (c) {
-	case '"': d = '"'; break;
-	case '\\': d = '\\'; break;
-	case '/': d = '/'; break;
-	case 'b': d = '\b'; break;
-	case 'f': d = '\f'; break;
-	case 'n': d = '\n'; break;
-	case 'r': d = '\r'; break;
-	case 't': d = '\t'; break;
-	case 'u': return unicode_escape(p, esc);
-	default: return jerr(p, esc, "invalid escape in string");
+	case '"':
+		d = '"';
+		break;
+	case '\\':
+		d = '\\';
+		break;
+	case '/':
+		d = '/';
+		break;
+	case 'b':
+		d = '\b';
+		break;
+	case 'f':
+		d = '\f';
+		break;
+	case 'n':
+		d = '\n';
+		break;
+	case 'r':
+		d = '\r';
+		break;
+	case 't':
+		d = '\t';
+		break;
+	case 'u':
+		return unicode_escape(p, esc);
+	default:
+		return jerr(p, esc, "invalid escape in string");
 	}
 	return veil_buf_putc(&p->tmp, (uint8_t)d);
 }
@@ -166,7 +184,7 @@ static int scan_string(jscan *p)
 		size_t run = p->pos, ok;
 
 		while (p->pos < p->len && p->s[p->pos] != '"' && p->s[p->pos] != '\\' &&
-			(unsigned char)p->s[p->pos] >= 0x20)
+		       (unsigned char)p->s[p->pos] >= 0x20)
 			p->pos++;
 		ok = veil_doc__utf8_prefix(p->s + run, p->pos - run);
 		if (ok != p->pos - run)
@@ -269,13 +287,13 @@ static int scan_scalar(jscan *p, veil_node **out)
 		n->type = VEIL_SCALAR_STR;
 		n->style = VEIL_STYLE_DOUBLE;
 		rc = veil_doc__node_set_value(n, p->tmp.data ? (char *)p->tmp.data : "",
-			p->tmp.len);
+		                              p->tmp.len);
 	} else if (p->s[start] == '-' || (p->s[start] >= '0' && p->s[start] <= '9')) {
 		rc = scan_number(p, &integer);
 		if (rc < 0)
 			return rc;
-		n->type = integer && fits_int64(p->s + start, p->pos - start) ?
-			VEIL_SCALAR_INT : VEIL_SCALAR_FLOAT;
+		n->type = integer && fits_int64(p->s + start, p->pos - start) ? VEIL_SCALAR_INT
+		                                                              : VEIL_SCALAR_FLOAT;
 		rc = veil_doc__node_set_value(n, p->s + start, p->pos - start);
 	} else {
 		if (p->len - start >= 4 && !memcmp(p->s + start, "true", 4))
@@ -311,8 +329,8 @@ static int key_cmp(const void *a, const void *b)
 static int dup_error(const jscan *p, const veil_node *later)
 {
 	return veil_doc__error_at(p->doc, VEIL_EFORMAT, later->key_span.line, later->key_span.col,
-		"duplicate key '%.*s'", (int)(later->key_len > 64 ? 64 : later->key_len),
-		later->key);
+	                          "duplicate key '%.*s'",
+	                          (int)(later->key_len > 64 ? 64 : later->key_len), later->key);
 }
 
 /* Objects past SMALL_OBJECT members: sort a copy and compare neighbours. */
@@ -328,7 +346,7 @@ static int check_dups_sorted(const jscan *p, const veil_node *obj)
 	qsort(v, obj->nitems, sizeof(*v), key_cmp);
 	for (i = 1; i < obj->nitems && rc == 0; i++) {
 		if (v[i]->key_len == v[i - 1]->key_len &&
-			!memcmp(v[i]->key, v[i - 1]->key, v[i]->key_len))
+		    !memcmp(v[i]->key, v[i - 1]->key, v[i]->key_len))
 			rc = dup_error(p, v[i]);
 	}
 	free(v);
@@ -403,8 +421,8 @@ static int scan_container(jscan *p, veil_node **out)
 		return VEIL_ENOMEM;
 	if (++p->depth > VEIL_DOC_MAX_DEPTH)
 		return veil_doc__error_at(p->doc, VEIL_ELIMIT, p->line,
-			(unsigned int)(p->pos - p->line_start + 1), "nesting deeper than %d",
-			VEIL_DOC_MAX_DEPTH);
+		                          (unsigned int)(p->pos - p->line_start + 1),
+		                          "nesting deeper than %d", VEIL_DOC_MAX_DEPTH);
 	span_at(p, &n->span, p->pos);
 	p->pos++;
 	skip_ws(p);
@@ -426,8 +444,8 @@ static int scan_container(jscan *p, veil_node **out)
 		if (p->pos < p->len && p->s[p->pos] == close)
 			break;
 		if (p->pos >= p->len || p->s[p->pos] != ',')
-			return jerr(p, p->pos, is_obj ? "expected ',' or '}'" :
-				"expected ',' or ']'");
+			return jerr(p, p->pos,
+			            is_obj ? "expected ',' or '}'" : "expected ',' or ']'");
 		p->pos++;
 		skip_ws(p);
 	}
@@ -458,7 +476,7 @@ int veil_json__parse_into(veil_doc *doc, veil_node **root)
 	*root = NULL;
 	if (doc->src_len > VEIL_DOC_MAX_SIZE)
 		return veil_error_set(VEIL_ELIMIT, "%s: larger than %u bytes", doc->name,
-			VEIL_DOC_MAX_SIZE);
+		                      VEIL_DOC_MAX_SIZE);
 	skip_ws(&p);
 	if (p.pos >= p.len || p.s[p.pos] != '{') {
 		rc = jerr(&p, p.pos, "the top level must be a JSON object");
@@ -516,9 +534,9 @@ static int put_string_ex(veil_buf *out, const char *s, size_t len, int html)
 
 			rc = veil_buf_append(out, e, 6);
 		} else if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
-			((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
-			rc = veil_buf_append(out, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" :
-				"\\u2029", 6);
+		           ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
+			rc = veil_buf_append(
+			        out, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
 			i += 2;
 		} else {
 			rc = veil_buf_putc(out, c);
@@ -579,18 +597,18 @@ int veil_json__put_scalar(veil_buf *out, const char *v, size_t len, veil_scalar_
 		b = parse_bool(v, len);
 		if (b < 0)
 			return veil_error_set(VEIL_EINVAL,
-				"a boolean value is neither true nor false");
+			                      "a boolean value is neither true nor false");
 		return b ? veil_buf_append(out, "true", 4) : veil_buf_append(out, "false", 5);
 	case VEIL_SCALAR_INT:
 	case VEIL_SCALAR_FLOAT:
 		if (!is_json_number(v, len))
 			return veil_error_set(VEIL_EINVAL, "a number cannot be written as JSON "
-				"(JSON has no NaN, Inf, hex or octal)");
+			                                   "(JSON has no NaN, Inf, hex or octal)");
 		/* sops's float plaintext "3" would read back as an int: keep it a float */
 		if (type == VEIL_SCALAR_FLOAT && !memchr(v, '.', len) && !memchr(v, 'e', len) &&
-			!memchr(v, 'E', len) && fits_int64(v, len))
-			return veil_buf_append(out, v, len) < 0 ? VEIL_ENOMEM :
-				veil_buf_append(out, ".0", 2);
+		    !memchr(v, 'E', len) && fits_int64(v, len))
+			return veil_buf_append(out, v, len) < 0 ? VEIL_ENOMEM
+			                                        : veil_buf_append(out, ".0", 2);
 		return veil_buf_append(out, v, len);
 	default:
 		return veil_json__put_string(out, v, len);
@@ -598,7 +616,7 @@ int veil_json__put_scalar(veil_buf *out, const char *v, size_t len, veil_scalar_
 }
 
 static int json_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
-	const veil_node *node, const char *value, size_t len, veil_scalar_type type)
+                      const veil_node *node, const char *value, size_t len, veil_scalar_type type)
 {
 	(void)start;
 	(void)end;
@@ -621,7 +639,7 @@ static int put_indent(veil_buf *out, const char *unit, size_t unit_len, unsigned
 
 /* json.Indent's layout of node at nesting level (its members one deeper). */
 int veil_json__put_value(veil_buf *out, const veil_node *node, const char *unit, size_t unit_len,
-	unsigned int level)
+                         unsigned int level)
 {
 	size_t i, n = 0;
 	int rc = 0, is_map;
@@ -632,14 +650,14 @@ int veil_json__put_value(veil_buf *out, const veil_node *node, const char *unit,
 		return veil_error_set(VEIL_ELIMIT, "document nested too deeply");
 	if (node->kind == VEIL_NODE_SCALAR)
 		return veil_json__put_scalar(out, node->value ? node->value : "", node->value_len,
-			node->type);
+		                             node->type);
 	is_map = node->kind == VEIL_NODE_MAP;
 	rc = veil_buf_putc(out, is_map ? '{' : '[');
 	for (i = 0; i < node->nitems && rc == 0; i++) {
 		const veil_node *it = node->items[i];
 
 		if (it->kind == VEIL_NODE_COMMENT)
-			continue;	/* JSON has none; sops drops them too */
+			continue; /* JSON has none; sops drops them too */
 		rc = n ? veil_buf_append(out, ",\n", 2) : veil_buf_putc(out, '\n');
 		n++;
 		if (rc == 0)
@@ -668,9 +686,9 @@ static int json_emit(veil_buf *out, veil_node *const *roots, size_t nroots, int 
 
 	/* a list is a root only as an --extract'ed value */
 	if (nroots != 1 || !roots[0] ||
-		(roots[0]->kind != VEIL_NODE_MAP && roots[0]->kind != VEIL_NODE_SEQ))
+	    (roots[0]->kind != VEIL_NODE_MAP && roots[0]->kind != VEIL_NODE_SEQ))
 		return veil_error_set(VEIL_EINVAL,
-			"JSON output needs exactly one document that is a map");
+		                      "JSON output needs exactly one document that is a map");
 	unit[0] = '\t';
 	if (indent > 0) {
 		unit_len = (size_t)indent < sizeof(unit) ? (size_t)indent : sizeof(unit);
@@ -692,7 +710,7 @@ static veil_node *json_metadata(const veil_doc *doc)
 /* The indentation of the root's members (what precedes the first key on
  * its line); a tab when the file has none to copy. */
 static void detect_indent(const veil_doc *doc, const veil_node *root, const char **unit,
-	size_t *len)
+                          size_t *len)
 {
 	size_t k, b;
 
@@ -739,7 +757,7 @@ int veil_json__set_metadata_at(veil_doc *doc, veil_node *root, const veil_node *
 		rc = veil_buf_putc(&t, '\n');
 	if (rc == 0)
 		rc = veil_doc__edit_add(doc, at, end, (const char *)t.data, t.len, NULL, NULL, 0,
-			0);
+		                        0);
 	veil_buf_dispose(&t);
 	return rc;
 }
@@ -783,6 +801,6 @@ static int json_remove_metadata(veil_doc *doc)
 }
 
 const veil_codec veil_codec__json = {
-	json_parse, json_quote, json_metadata, json_set_metadata, json_remove_metadata, json_emit,
-	NULL, NULL,
+	json_parse,           json_quote, json_metadata, json_set_metadata,
+	json_remove_metadata, json_emit,  NULL,          NULL,
 };

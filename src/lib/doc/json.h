@@ -11,7 +11,7 @@ int veil_json__put_string(veil_buf *out, const char *s, size_t len);
 int veil_json__put_scalar(veil_buf *out, const char *v, size_t len, veil_scalar_type type);
 /* node laid out as json.Indent does, members at level + 1 indents of unit. */
 int veil_json__put_value(veil_buf *out, const veil_node *node, const char *unit, size_t unit_len,
-	unsigned int level);
+                         unsigned int level);
 /* The "sops" member of root: set (replace or append) / remove, as edits. */
 int veil_json__set_metadata_at(veil_doc *doc, veil_node *root, const veil_node *meta);
 int veil_json__remove_metadata_at(veil_doc *doc, veil_node *root);

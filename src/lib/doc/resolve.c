@@ -115,7 +115,7 @@ static int float_in_range(const char *s, size_t len)
 	if (len >= sizeof(tmp)) {
 		heap = malloc(len + 1);
 		if (!heap)
-			return 1;	/* cannot check; a float by syntax */
+			return 1; /* cannot check; a float by syntax */
 		p = heap;
 	}
 	memcpy(p, s, len);
@@ -168,7 +168,7 @@ static int go_timestamp(const char *s, size_t len)
 		year = year * 10 + (s[i] - '0');
 	}
 	if (s[i++] != '-' || !get_num(s, len, &i, &month) || i >= len || s[i++] != '-' ||
-		!get_num(s, len, &i, &day))
+	    !get_num(s, len, &i, &day))
 		return 0;
 	if (month < 1 || month > 12 || day < 1 || day > days_in(month, year))
 		return 0;
@@ -185,7 +185,7 @@ static int go_timestamp(const char *s, size_t len)
 		return 0;
 	}
 	if (!get_num(s, len, &i, &h) || i >= len || s[i++] != ':' || !get_num(s, len, &i, &m) ||
-		i >= len || s[i++] != ':' || !get_num(s, len, &i, &sec))
+	    i >= len || s[i++] != ':' || !get_num(s, len, &i, &sec))
 		return 0;
 	if (h > 23 || m > 59 || sec > 59)
 		return 0;
@@ -197,8 +197,8 @@ static int go_timestamp(const char *s, size_t len)
 	if (i < len && s[i] == 'Z')
 		return i + 1 == len;
 	if (len - i != 6 || (s[i] != '+' && s[i] != '-') || s[i + 3] != ':' ||
-		!is_digit(s[i + 1]) || !is_digit(s[i + 2]) || !is_digit(s[i + 4]) ||
-		!is_digit(s[i + 5]))
+	    !is_digit(s[i + 1]) || !is_digit(s[i + 2]) || !is_digit(s[i + 4]) ||
+	    !is_digit(s[i + 5]))
 		return 0;
 	h = (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
 	m = (s[i + 4] - '0') * 10 + (s[i + 5] - '0');
@@ -221,7 +221,7 @@ static int late_int(const char *p, size_t n)
 	if (n > 2 && p[0] == '0' && (p[1] == 'b' || p[1] == 'o'))
 		return go_int_ok(p + 2, n - 2, p[1] == 'b' ? 2 : 8);
 	if (n > 3 && p[0] == '-' && p[1] == '0' && (p[2] == 'b' || p[2] == 'o') &&
-		n - 2 < sizeof(tmp) && p[3] != '+' && p[3] != '-') {
+	    n - 2 < sizeof(tmp) && p[3] != '+' && p[3] != '-') {
 		/* ParseInt("-" + rest): no ParseUint fallback, so a sign is needed. */
 		tmp[0] = '-';
 		memcpy(tmp + 1, p + 3, n - 3);
@@ -233,10 +233,12 @@ static int late_int(const char *p, size_t n)
 veil_scalar_type veil_doc__resolve_plain(const char *s, size_t len)
 {
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
-	static const char *const bools[] = { "true", "True", "TRUE", "false", "False", "FALSE",
-		NULL };
-	static const char *const floats[] = { ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
-		"+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", NULL };
+	static const char *const bools[] = {
+		"true", "True", "TRUE", "false", "False", "FALSE", NULL
+	};
+	static const char *const floats[] = { ".nan",  ".NaN",  ".NAN",  ".inf",  ".Inf",
+		                              ".INF",  "+.inf", "+.Inf", "+.INF", "-.inf",
+		                              "-.Inf", "-.INF", NULL };
 	char tmp[256], *heap = NULL, *plain = tmp;
 	veil_scalar_type type = VEIL_SCALAR_STR;
 	size_t i, n = 0;
@@ -340,12 +342,12 @@ static int float_value(const char *s, size_t len, double *out)
 }
 
 int veil_doc__same_scalar(const char *a, size_t alen, const char *b, size_t blen,
-	veil_scalar_type type)
+                          veil_scalar_type type)
 {
 	if (alen == blen && memcmp(a, b, alen) == 0)
 		return 1;
 	if (type == VEIL_SCALAR_NULL)
-		return 1;	/* "~", "null" and "" are one value */
+		return 1; /* "~", "null" and "" are one value */
 	if (type == VEIL_SCALAR_BOOL && alen && blen)
 		return (strchr("tT1", a[0]) != NULL) == (strchr("tT1", b[0]) != NULL);
 	if (type == VEIL_SCALAR_INT) {
@@ -353,7 +355,7 @@ int veil_doc__same_scalar(const char *a, size_t alen, const char *b, size_t blen
 		uint64_t ma, mb;
 
 		return int_value(a, alen, &na, &ma) && int_value(b, blen, &nb, &mb) && na == nb &&
-			ma == mb;
+		       ma == mb;
 	}
 	if (type == VEIL_SCALAR_FLOAT) {
 		double x, y;

@@ -26,7 +26,7 @@ static size_t break_at(const char *s, size_t len, size_t i)
 	if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0x85)
 		return 2;
 	if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
-		((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
+	    ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
 		return 3;
 	return 0;
 }
@@ -51,7 +51,7 @@ typedef struct char_walker {
 	size_t len;
 	size_t pos;
 	size_t idx;
-	int ascii;		/* one byte per character: no walking */
+	int ascii; /* one byte per character: no walking */
 } char_walker;
 
 static size_t char_to_byte(char_walker *w, size_t idx)
@@ -78,9 +78,9 @@ typedef struct line_walker {
 	const char *s;
 	size_t len;
 	size_t pos;
-	size_t line;		/* 0-based */
+	size_t line; /* 0-based */
 	size_t line_start;
-	int lf_only;		/* no \r, NEL, LS or PS: breaks are found with memchr */
+	int lf_only; /* no \r, NEL, LS or PS: breaks are found with memchr */
 } line_walker;
 
 static void line_walk(line_walker *w, size_t target, veil_span *sp)
@@ -98,11 +98,11 @@ static void line_walk(line_walker *w, size_t target, veil_span *sp)
 			size_t j = w->line_start - 1;
 
 			if (w->s[j] == '\n' || w->s[j] == '\r' ||
-				((unsigned char)w->s[j] == 0x85 && j > 0 &&
-					(unsigned char)w->s[j - 1] == 0xC2) ||
-				(((unsigned char)w->s[j] == 0xA8 || (unsigned char)w->s[j] == 0xA9) &&
-					j > 1 && (unsigned char)w->s[j - 1] == 0x80 &&
-					(unsigned char)w->s[j - 2] == 0xE2))
+			    ((unsigned char)w->s[j] == 0x85 && j > 0 &&
+			     (unsigned char)w->s[j - 1] == 0xC2) ||
+			    (((unsigned char)w->s[j] == 0xA8 || (unsigned char)w->s[j] == 0xA9) &&
+			     j > 1 && (unsigned char)w->s[j - 1] == 0x80 &&
+			     (unsigned char)w->s[j - 2] == 0xE2))
 				break;
 			w->line_start--;
 		}
@@ -138,9 +138,9 @@ static void line_walk(line_walker *w, size_t target, veil_span *sp)
 
 typedef struct frame {
 	veil_node *node;
-	size_t col;		/* byte column of the items (block collections) */
-	int expect_key;		/* maps: the next node is a key */
-	char *key;		/* maps: the key waiting for its value */
+	size_t col;     /* byte column of the items (block collections) */
+	int expect_key; /* maps: the next node is a key */
+	char *key;      /* maps: the key waiting for its value */
 	size_t key_len;
 	veil_span key_span;
 } frame;
@@ -157,11 +157,11 @@ typedef struct pstate {
 	line_walker lw;
 	frame stack[VEIL_DOC_MAX_DEPTH + 1];
 	size_t depth;
-	veil_node **pending;	/* comments before the document's root */
+	veil_node **pending; /* comments before the document's root */
 	size_t npending, cap_pending;
-	size_t prev_end;	/* byte end of the previous event */
+	size_t prev_end; /* byte end of the previous event */
 	anchor_slot *anchors;
-	size_t nanchors, cap_anchors;	/* cap is a power of two */
+	size_t nanchors, cap_anchors; /* cap is a power of two */
 	size_t bom;
 } pstate;
 
@@ -188,7 +188,7 @@ static int anchor_put(pstate *ps, const char *name, veil_node *node)
 			if (!ps->anchors[j].name)
 				continue;
 			for (i = hash_name(ps->anchors[j].name) & (cap - 1); t[i].name;
-				i = (i + 1) & (cap - 1))
+			     i = (i + 1) & (cap - 1))
 				;
 			t[i] = ps->anchors[j];
 		}
@@ -197,9 +197,9 @@ static int anchor_put(pstate *ps, const char *name, veil_node *node)
 		ps->cap_anchors = cap;
 	}
 	for (i = hash_name(name) & (ps->cap_anchors - 1); ps->anchors[i].name;
-		i = (i + 1) & (ps->cap_anchors - 1)) {
+	     i = (i + 1) & (ps->cap_anchors - 1)) {
 		if (strcmp(ps->anchors[i].name, name) == 0) {
-			ps->anchors[i].node = node;	/* a later anchor wins */
+			ps->anchors[i].node = node; /* a later anchor wins */
 			return 0;
 		}
 	}
@@ -216,7 +216,7 @@ static veil_node *anchor_get(const pstate *ps, const char *name)
 	if (!ps->cap_anchors)
 		return NULL;
 	for (i = hash_name(name) & (ps->cap_anchors - 1); ps->anchors[i].name;
-		i = (i + 1) & (ps->cap_anchors - 1))
+	     i = (i + 1) & (ps->cap_anchors - 1))
 		if (strcmp(ps->anchors[i].name, name) == 0)
 			return ps->anchors[i].node;
 	return NULL;
@@ -238,12 +238,13 @@ static size_t skip_props(const char *s, size_t len, size_t p)
 			p++;
 		} else if (s[p] == '&') {
 			/* libyaml's anchor names: letters, digits, '-', '_' */
-			for (p++; p < len && (isalnum((unsigned char)s[p]) || s[p] == '-' ||
-						     s[p] == '_'); p++)
+			for (p++; p < len &&
+			          (isalnum((unsigned char)s[p]) || s[p] == '-' || s[p] == '_');
+			     p++)
 				;
 		} else {
 			while (p < len && !is_blank(s[p]) && s[p] != '\n' && s[p] != '\r' &&
-				!strchr(",[]{}", s[p]))
+			       !strchr(",[]{}", s[p]))
 				p++;
 		}
 		while (p < len && is_blank(s[p]))
@@ -386,9 +387,11 @@ veil_scalar_type veil_yaml__event_type(const yaml_event_t *ev)
 	size_t len = ev->data.scalar.length;
 
 	if (tag) {
-		static const char *const typed[] = { "tag:yaml.org,2002:int",
-			"tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
-			"tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp", NULL };
+		static const char *const typed[] = {
+			"tag:yaml.org,2002:int",       "tag:yaml.org,2002:float",
+			"tag:yaml.org,2002:bool",      "tag:yaml.org,2002:null",
+			"tag:yaml.org,2002:timestamp", NULL
+		};
 		size_t i;
 
 		for (i = 0; typed[i]; i++)
@@ -404,11 +407,16 @@ veil_scalar_type veil_yaml__event_type(const yaml_event_t *ev)
 static veil_scalar_style scalar_style(yaml_scalar_style_t s)
 {
 	switch (s) {
-	case YAML_SINGLE_QUOTED_SCALAR_STYLE: return VEIL_STYLE_SINGLE;
-	case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return VEIL_STYLE_DOUBLE;
-	case YAML_LITERAL_SCALAR_STYLE: return VEIL_STYLE_LITERAL;
-	case YAML_FOLDED_SCALAR_STYLE: return VEIL_STYLE_FOLDED;
-	default: return VEIL_STYLE_PLAIN;
+	case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+		return VEIL_STYLE_SINGLE;
+	case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+		return VEIL_STYLE_DOUBLE;
+	case YAML_LITERAL_SCALAR_STYLE:
+		return VEIL_STYLE_LITERAL;
+	case YAML_FOLDED_SCALAR_STYLE:
+		return VEIL_STYLE_FOLDED;
+	default:
+		return VEIL_STYLE_PLAIN;
 	}
 }
 
@@ -427,7 +435,7 @@ static size_t block_scalar_end(const char *s, size_t start, size_t end)
 		for (ls = cur; ls > start && s[ls - 1] != '\n' && s[ls - 1] != '\r'; ls--)
 			;
 		if (ls == start)
-			return cur;	/* the header line */
+			return cur; /* the header line */
 		{
 			/* only lines of spaces: a tab after the indentation is
 			 * content, and left behind it would not parse */
@@ -458,9 +466,9 @@ static int parse_error(pstate *ps, const yaml_parser_t *p)
 	line_walk(&ps->lw, pos, &sp);
 	if (p->context)
 		return veil_doc__error_at(ps->doc, VEIL_EFORMAT, sp.line, sp.col, "%s %s",
-			p->problem ? p->problem : "invalid YAML", p->context);
+		                          p->problem ? p->problem : "invalid YAML", p->context);
 	return veil_doc__error_at(ps->doc, VEIL_EFORMAT, sp.line, sp.col, "%s",
-		p->problem ? p->problem : "invalid YAML");
+	                          p->problem ? p->problem : "invalid YAML");
 }
 
 static int key_cmp(const void *a, const void *b)
@@ -494,10 +502,11 @@ static int check_duplicates(pstate *ps, const veil_node *map)
 	qsort(keys, n, sizeof(*keys), key_cmp);
 	for (i = 1; i < n; i++) {
 		if (keys[i]->key_len == keys[i - 1]->key_len &&
-			memcmp(keys[i]->key, keys[i - 1]->key, keys[i]->key_len) == 0) {
-			error = veil_doc__error_at(ps->doc, VEIL_EFORMAT, keys[i]->key_span.line,
-				keys[i]->key_span.col, "duplicate key '%.*s'",
-				(int)(keys[i]->key_len > 80 ? 80 : keys[i]->key_len), keys[i]->key);
+		    memcmp(keys[i]->key, keys[i - 1]->key, keys[i]->key_len) == 0) {
+			error = veil_doc__error_at(
+			        ps->doc, VEIL_EFORMAT, keys[i]->key_span.line,
+			        keys[i]->key_span.col, "duplicate key '%.*s'",
+			        (int)(keys[i]->key_len > 80 ? 80 : keys[i]->key_len), keys[i]->key);
 			break;
 		}
 	}
@@ -539,9 +548,10 @@ static int place_node(pstate *ps, veil_node *node, const veil_span *at)
 
 	if (!ps->depth) {
 		if (node->kind != VEIL_NODE_MAP)
-			return veil_doc__error_at(ps->doc, VEIL_EFORMAT, at->line, at->col,
-				"the document root is a %s; sops documents must be mappings",
-				node->kind == VEIL_NODE_SEQ ? "sequence" : "scalar");
+			return veil_doc__error_at(
+			        ps->doc, VEIL_EFORMAT, at->line, at->col,
+			        "the document root is a %s; sops documents must be mappings",
+			        node->kind == VEIL_NODE_SEQ ? "sequence" : "scalar");
 		ps->doc->roots[ps->doc->nroots - 1] = node;
 		ps->st->root_col[ps->doc->nroots - 1] = at->col - 1;
 		for (i = 0; i < ps->npending; i++) {
@@ -608,8 +618,9 @@ static int on_key(pstate *ps, const yaml_event_t *ev, const veil_span *sp, size_
 	size_t len = ev->data.scalar.length;
 
 	if (veil_yaml__event_type(ev) != VEIL_SCALAR_STR && !(len == 2 && memcmp(v, "<<", 2) == 0))
-		return veil_doc__error_at(ps->doc, VEIL_EFORMAT, sp->line, sp->col,
-			"the key is not a string (sops supports string keys only)");
+		return veil_doc__error_at(
+		        ps->doc, VEIL_EFORMAT, sp->line, sp->col,
+		        "the key is not a string (sops supports string keys only)");
 	top->key = veil_doc__arena_dup(ps->doc, v, len);
 	if (!top->key)
 		return VEIL_ENOMEM;
@@ -654,7 +665,7 @@ static int skip_all_props(pstate *ps, size_t s, size_t lim, size_t *end)
 	int error;
 
 	while (p > s && (q = skip_to_content(src, lim, p)) < lim && q > p &&
-		(src[q] == '&' || src[q] == '!')) {
+	       (src[q] == '&' || src[q] == '!')) {
 		if ((error = scan_gap(ps, p, q)) < 0)
 			return error;
 		p = skip_props(src, lim, q);
@@ -683,32 +694,34 @@ static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 	}
 	line_walk(&ps->lw, p, &sp);
 	if (ps->depth && ps->stack[ps->depth - 1].node->kind == VEIL_NODE_MAP &&
-		ps->stack[ps->depth - 1].expect_key)
+	    ps->stack[ps->depth - 1].expect_key)
 		return on_key(ps, ev, &sp, e);
 	if (!ps->depth && ev->data.scalar.length == 0 && !ev->data.scalar.anchor &&
-		!ev->data.scalar.tag && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
-		return 0;	/* an empty document */
+	    !ev->data.scalar.tag && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+		return 0; /* an empty document */
 	node = veil_doc__node_new(doc, VEIL_NODE_SCALAR);
 	if (!node)
 		return VEIL_ELIMIT;
 	node->span = sp;
 	node->style = scalar_style(ev->data.scalar.style);
 	if ((node->style == VEIL_STYLE_LITERAL || node->style == VEIL_STYLE_FOLDED) &&
-		doc->src[p] != '|' && doc->src[p] != '>')
+	    doc->src[p] != '|' && doc->src[p] != '>')
 		/* libyaml marks "key:>" (no space) after its header line */
-		return veil_doc__error_at(doc, VEIL_EFORMAT, sp.line, sp.col,
-			"a block scalar without a space after ':' is not supported");
-	node->span.end = (node->style == VEIL_STYLE_LITERAL || node->style == VEIL_STYLE_FOLDED) ?
-		block_scalar_end(doc->src, p, e) : e;
+		return veil_doc__error_at(
+		        doc, VEIL_EFORMAT, sp.line, sp.col,
+		        "a block scalar without a space after ':' is not supported");
+	node->span.end = (node->style == VEIL_STYLE_LITERAL || node->style == VEIL_STYLE_FOLDED)
+	                         ? block_scalar_end(doc->src, p, e)
+	                         : e;
 	node->type = veil_yaml__event_type(ev);
 	node->value = veil_doc__arena_dup(doc, (const char *)ev->data.scalar.value,
-		ev->data.scalar.length);
+	                                  ev->data.scalar.length);
 	if (!node->value)
 		return VEIL_ENOMEM;
 	node->value_len = ev->data.scalar.length;
 	if (ev->data.scalar.anchor) {
 		node->anchor = veil_doc__arena_dup(doc, (const char *)ev->data.scalar.anchor,
-			strlen((const char *)ev->data.scalar.anchor));
+		                                   strlen((const char *)ev->data.scalar.anchor));
 		if (!node->anchor || anchor_put(ps, node->anchor, node) < 0)
 			return veil_error_set(VEIL_ENOMEM, "out of memory");
 	}
@@ -726,13 +739,13 @@ static int on_alias(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 
 	line_walk(&ps->lw, s, &sp);
 	if (ps->depth && ps->stack[ps->depth - 1].node->kind == VEIL_NODE_MAP &&
-		ps->stack[ps->depth - 1].expect_key)
+	    ps->stack[ps->depth - 1].expect_key)
 		return veil_doc__error_at(ps->doc, VEIL_EFORMAT, sp.line, sp.col,
-			"an alias as a key is not supported");
+		                          "an alias as a key is not supported");
 	target = anchor_get(ps, name);
 	if (!target)
 		return veil_doc__error_at(ps->doc, VEIL_EFORMAT, sp.line, sp.col,
-			"unknown anchor '%.*s'", (int)strnlen(name, 80), name);
+		                          "unknown anchor '%.*s'", (int)strnlen(name, 80), name);
 	node = veil_doc__node_new(ps->doc, VEIL_NODE_ALIAS);
 	if (!node)
 		return VEIL_ELIMIT;
@@ -745,8 +758,8 @@ static int on_alias(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 static int on_collection_start(pstate *ps, const yaml_event_t *ev, size_t s, size_t *prev_end)
 {
 	int is_map = ev->type == YAML_MAPPING_START_EVENT;
-	const yaml_char_t *anchor = is_map ? ev->data.mapping_start.anchor :
-		ev->data.sequence_start.anchor;
+	const yaml_char_t *anchor =
+	        is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
 	size_t props_end, p;
 	veil_node *node;
 	veil_span sp;
@@ -759,21 +772,21 @@ static int on_collection_start(pstate *ps, const yaml_event_t *ev, size_t s, siz
 
 	line_walk(&ps->lw, s, &sp);
 	if (ps->depth && ps->stack[ps->depth - 1].node->kind == VEIL_NODE_MAP &&
-		ps->stack[ps->depth - 1].expect_key)
+	    ps->stack[ps->depth - 1].expect_key)
 		return veil_doc__error_at(ps->doc, VEIL_EFORMAT, sp.line, sp.col,
-			"a complex (non-scalar) key is not supported");
+		                          "a complex (non-scalar) key is not supported");
 	if (ps->depth >= VEIL_DOC_MAX_DEPTH)
 		return veil_doc__error_at(ps->doc, VEIL_ELIMIT, sp.line, sp.col,
-			"nesting deeper than %d levels", VEIL_DOC_MAX_DEPTH);
+		                          "nesting deeper than %d levels", VEIL_DOC_MAX_DEPTH);
 	node = veil_doc__node_new(ps->doc, is_map ? VEIL_NODE_MAP : VEIL_NODE_SEQ);
 	if (!node)
 		return VEIL_ELIMIT;
-	node->flow = is_map ? ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE :
-		ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+	node->flow = is_map ? ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+	                    : ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
 	node->span = sp;
 	if (anchor) {
 		node->anchor = veil_doc__arena_dup(ps->doc, (const char *)anchor,
-			strlen((const char *)anchor));
+		                                   strlen((const char *)anchor));
 		if (!node->anchor || anchor_put(ps, node->anchor, node) < 0)
 			return veil_error_set(VEIL_ENOMEM, "out of memory");
 	}
@@ -788,8 +801,8 @@ static int on_collection_start(pstate *ps, const yaml_event_t *ev, size_t s, siz
 		ps->lw.line_start = save_ls;
 		if (node->flow) {
 			first.col = sp.col;
-		} else if (anchor || (is_map ? ev->data.mapping_start.tag :
-						 ev->data.sequence_start.tag)) {
+		} else if (anchor ||
+		           (is_map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag)) {
 			node->span.start = p;
 			node->span.line = first.line;
 		}
@@ -855,7 +868,7 @@ static int on_event(pstate *ps, const yaml_event_t *ev)
 		if (error < 0)
 			return error;
 	} else if (s >= gap_start && ps->depth &&
-		   ps->stack[ps->depth - 1].node->kind == VEIL_NODE_SEQ) {
+	           ps->stack[ps->depth - 1].node->kind == VEIL_NODE_SEQ) {
 		/* ... but end-of-line comments ("- x #c" before "- k: v", "-
 		 * #c" before a nested item) are the sequence's, as before any
 		 * other item, wherever the previous event ended: the text
@@ -917,11 +930,12 @@ static int yaml_parse(veil_doc *doc)
 	size_t bom = 0, i;
 	int error = 0, done = 0, inited = 0;
 
-	if (doc->src_len >= 2 && ((unsigned char)doc->src[0] == 0xFF ||
-					 (unsigned char)doc->src[0] == 0xFE || doc->src[0] == 0 ||
-					 doc->src[1] == 0))
-		return veil_doc__error_at(doc, VEIL_EFORMAT, 1, 1, "not UTF-8 (UTF-16 input is "
-			"not supported)");
+	if (doc->src_len >= 2 &&
+	    ((unsigned char)doc->src[0] == 0xFF || (unsigned char)doc->src[0] == 0xFE ||
+	     doc->src[0] == 0 || doc->src[1] == 0))
+		return veil_doc__error_at(doc, VEIL_EFORMAT, 1, 1,
+		                          "not UTF-8 (UTF-16 input is "
+		                          "not supported)");
 	if (doc->src_len >= 3 && memcmp(doc->src, "\xEF\xBB\xBF", 3) == 0)
 		bom = 3;
 	ps = calloc(1, sizeof(*ps));

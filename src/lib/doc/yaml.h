@@ -8,15 +8,15 @@
 
 /* What the parser learned about the file's layout (doc->codec_state). */
 typedef struct veil_yaml_state {
-	int indent;		/* detected indent step; 0 if none seen */
-	int seq_indented;	/* -1 unknown, 0 "key:\n- a", 1 "key:\n  - a" */
+	int indent;       /* detected indent step; 0 if none seen */
+	int seq_indented; /* -1 unknown, 0 "key:\n- a", 1 "key:\n  - a" */
 	/* The same two inside the root's sops: entry, learned apart: that block
 	 * keeps its own layout when rewritten, and does not set the content's. */
 	int sops_indent;
 	int sops_seq_indented;
-	int crlf;		/* line breaks are \r\n */
-	size_t *doc_end;	/* per document: where its text ends (DOC_END mark) */
-	size_t *root_col;	/* per document: column of the root map's keys */
+	int crlf;         /* line breaks are \r\n */
+	size_t *doc_end;  /* per document: where its text ends (DOC_END mark) */
+	size_t *root_col; /* per document: column of the root map's keys */
 } veil_yaml_state;
 
 /* Can s be written as a plain scalar here (block or flow context) and read
@@ -32,12 +32,12 @@ int veil_yaml__block_ok(const char *s, size_t len);
  * indentation indicator when needed), then each line on its own line at
  * column indent, with no line break after the last content line; the
  * caller adds the breaks that follow (count returned in *trailing). */
-int veil_yaml__literal_block(veil_buf *out, const char *s, size_t len, size_t base,
-	size_t indent, const char *eol, size_t *trailing);
+int veil_yaml__literal_block(veil_buf *out, const char *s, size_t len, size_t base, size_t indent,
+                             const char *eol, size_t *trailing);
 /* The text for a scalar of type in a fresh document: plain when that reads
  * back the same, else double-quoted (multi-line strings are the caller's). */
 int veil_yaml__scalar_text(veil_buf *out, const char *s, size_t len, veil_scalar_type type,
-	int flow);
+                           int flow);
 
 /* Emits "key: value" in block style with the key at column col, ending
  * with a line break (yaml_emit.c); used by emit and set_metadata. */
@@ -47,23 +47,23 @@ typedef struct veil_yaml_style {
 	const char *eol;
 } veil_yaml_style;
 int veil_yaml__emit_entry(veil_buf *out, const char *key, const veil_node *value, size_t col,
-	const veil_yaml_style *st);
+                          const veil_yaml_style *st);
 
 /* The codec's quote, and quote_keep: a block scalar's header-line comment
  * ("key: | # note", or "key: ENC[...] #c" once encrypted) keeps its place
  * when the scalar is rewritten, as a block around it or one line before it. */
 int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
-	const veil_node *node, const char *value, size_t len, veil_scalar_type type);
+                     const veil_node *node, const char *value, size_t len, veil_scalar_type type);
 int veil_yaml__quote_keep(veil_buf *out, size_t *start, size_t *end, veil_quote_keep *keep,
-	const veil_doc *doc, const veil_node *node, const char *value, size_t len,
-	veil_scalar_type type);
+                          const veil_doc *doc, const veil_node *node, const char *value, size_t len,
+                          veil_scalar_type type);
 /* The type a scalar event reads as (tags, then YAML 1.2 core schema for
  * plain scalars; quoted and block scalars are strings). */
 veil_scalar_type veil_yaml__event_type(const yaml_event_t *ev);
 /* The codec's render check (yaml_verify.c): walks libyaml's events of out
  * beside doc's tree; 1 verified, 0 not sure. */
 int veil_yaml__check_render(const veil_doc *doc, const char *out, size_t len,
-	const veil_render_check *chk);
+                            const veil_render_check *chk);
 veil_node *veil_yaml__metadata(const veil_doc *doc);
 int veil_yaml__set_metadata(veil_doc *doc, const veil_node *meta);
 int veil_yaml__remove_metadata(veil_doc *doc);

@@ -34,14 +34,14 @@ static const veil_node *deref(const veil_node *node)
 }
 
 static int emit_seq(veil_buf *out, const veil_node *seq, size_t col, int first_inline,
-	const veil_yaml_style *st, int depth);
+                    const veil_yaml_style *st, int depth);
 static int emit_map(veil_buf *out, const veil_node *map, size_t col, int first_inline,
-	const veil_yaml_style *st, int depth, int in_seq);
+                    const veil_yaml_style *st, int depth, int in_seq);
 
 /* A scalar after "key:" or "-": " text" and the line break. block_indent is
  * where a literal block's content goes; base is its parent's indentation. */
 static int emit_scalar(veil_buf *out, const veil_node *node, size_t base, size_t block_indent,
-	const veil_yaml_style *st)
+                       const veil_yaml_style *st)
 {
 	const char *v = node->value ? node->value : "";
 	size_t trailing, i;
@@ -50,21 +50,21 @@ static int emit_scalar(veil_buf *out, const veil_node *node, size_t base, size_t
 	if (error < 0)
 		return error;
 	if (node->type == VEIL_SCALAR_STR && memchr(v, '\n', node->value_len) &&
-		veil_yaml__block_ok(v, node->value_len)) {
+	    veil_yaml__block_ok(v, node->value_len)) {
 		error = veil_yaml__literal_block(out, v, node->value_len, base, block_indent,
-			st->eol, &trailing);
+		                                 st->eol, &trailing);
 		for (i = 0; !error && i < (trailing ? trailing : 1); i++)
 			error = put(out, st->eol);
 		return error;
 	}
 	error = veil_yaml__scalar_text(out, v, node->value_len,
-		node->type ? node->type : VEIL_SCALAR_STR, 0);
+	                               node->type ? node->type : VEIL_SCALAR_STR, 0);
 	return error ? error : put(out, st->eol);
 }
 
 /* The value of a key at column col (or of a "-" at col when in_seq). */
-static int emit_value(veil_buf *out, const veil_node *node, size_t col,
-	const veil_yaml_style *st, int depth, size_t block_indent)
+static int emit_value(veil_buf *out, const veil_node *node, size_t col, const veil_yaml_style *st,
+                      int depth, size_t block_indent)
 {
 	int error;
 
@@ -85,15 +85,16 @@ static int emit_value(veil_buf *out, const veil_node *node, size_t col,
 		if (!node->nitems)
 			return put(out, " []") ? VEIL_ENOMEM : put(out, st->eol);
 		error = put(out, st->eol);
-		return error ? error : emit_seq(out, node, col + (st->seq_indented ? st->indent : 0),
-			0, st, depth + 1);
+		return error ? error
+		             : emit_seq(out, node, col + (st->seq_indented ? st->indent : 0), 0, st,
+		                        depth + 1);
 	default:
 		return veil_error_set(VEIL_EINVAL, "emit: unexpected node");
 	}
 }
 
 static int emit_comment(veil_buf *out, const veil_node *c, size_t col, int first_inline,
-	const veil_yaml_style *st)
+                        const veil_yaml_style *st)
 {
 	int error = first_inline ? 0 : spaces(out, col);
 
@@ -109,7 +110,7 @@ static int emit_key(veil_buf *out, const veil_node *item)
 	int error;
 
 	if (veil_doc__resolve_plain(item->key, item->key_len) == VEIL_SCALAR_STR &&
-		veil_yaml__plain_ok(item->key, item->key_len, 0))
+	    veil_yaml__plain_ok(item->key, item->key_len, 0))
 		error = veil_buf_append(out, item->key, item->key_len);
 	else
 		error = veil_yaml__double_quote(out, item->key, item->key_len);
@@ -117,7 +118,7 @@ static int emit_key(veil_buf *out, const veil_node *item)
 }
 
 static int emit_map(veil_buf *out, const veil_node *map, size_t col, int first_inline,
-	const veil_yaml_style *st, int depth, int in_seq)
+                    const veil_yaml_style *st, int depth, int in_seq)
 {
 	size_t i;
 	int error = 0;
@@ -139,13 +140,13 @@ static int emit_map(veil_buf *out, const veil_node *map, size_t col, int first_i
 		 * the key, elsewhere one indent step deeper. */
 		if (!error)
 			error = emit_value(out, it, col, st, depth,
-				col + (in_seq ? 2 : (size_t)st->indent));
+			                   col + (in_seq ? 2 : (size_t)st->indent));
 	}
 	return error;
 }
 
 static int emit_seq(veil_buf *out, const veil_node *seq, size_t col, int first_inline,
-	const veil_yaml_style *st, int depth)
+                    const veil_yaml_style *st, int depth)
 {
 	size_t i;
 	int error = 0;
@@ -179,7 +180,7 @@ static int emit_seq(veil_buf *out, const veil_node *seq, size_t col, int first_i
 }
 
 int veil_yaml__emit_entry(veil_buf *out, const char *key, const veil_node *value, size_t col,
-	const veil_yaml_style *st)
+                          const veil_yaml_style *st)
 {
 	veil_node item = { 0 };
 	int error;

@@ -57,15 +57,18 @@ int veil_yaml__set_metadata(veil_doc *doc, const veil_node *meta)
 
 	for (i = 0; i < doc->nroots && !doc->roots[i]; i++)
 		;
-	if (i == doc->nroots)	/* also no document at all */
-		return veil_error_set(VEIL_EUNSUPPORTED, "%s: no YAML document with content to "
-			"hold the sops block (the file is empty or only comments)", doc->name);
+	if (i == doc->nroots) /* also no document at all */
+		return veil_error_set(VEIL_EUNSUPPORTED,
+		                      "%s: no YAML document with content to "
+		                      "hold the sops block (the file is empty or only comments)",
+		                      doc->name);
 	if (st) {
 		/* an existing sops: block keeps its layout, else the file's */
-		style.indent = st->sops_indent > 0 ? st->sops_indent :
-			st->indent > 0 ? st->indent : 4;
-		style.seq_indented = st->sops_seq_indented >= 0 ? st->sops_seq_indented :
-			st->seq_indented != 0;
+		style.indent = st->sops_indent > 0 ? st->sops_indent
+		               : st->indent > 0    ? st->indent
+		                                   : 4;
+		style.seq_indented =
+		        st->sops_seq_indented >= 0 ? st->sops_seq_indented : st->seq_indented != 0;
 		style.eol = st->crlf ? "\r\n" : "\n";
 	}
 	for (i = 0; !error && i < ndocs; i++) {
@@ -74,10 +77,12 @@ int veil_yaml__set_metadata(veil_doc *doc, const veil_node *meta)
 		size_t col = st && doc->nroots ? st->root_col[i] : 0, start, end;
 
 		if (doc->nroots && !root)
-			continue;	/* an empty document stays empty */
+			continue; /* an empty document stays empty */
 		if (root && root->flow) {
-			error = veil_error_set(VEIL_EUNSUPPORTED, "%s: cannot add metadata to a "
-				"flow-style document root", doc->name);
+			error = veil_error_set(VEIL_EUNSUPPORTED,
+			                       "%s: cannot add metadata to a "
+			                       "flow-style document root",
+			                       doc->name);
 			break;
 		}
 		veil_buf_clear(&text);
@@ -92,7 +97,7 @@ int veil_yaml__set_metadata(veil_doc *doc, const veil_node *meta)
 			error = veil_yaml__emit_entry(&text, "sops", meta, col, &style);
 		if (!error)
 			error = veil_doc__edit_add(doc, start, end, (const char *)text.data,
-				text.len, NULL, NULL, 0, 0);
+			                           text.len, NULL, NULL, 0, 0);
 	}
 	veil_buf_dispose(&text);
 	return error;
@@ -100,8 +105,8 @@ int veil_yaml__set_metadata(veil_doc *doc, const veil_node *meta)
 
 int veil_yaml__metadata_range(const veil_doc *doc, size_t *start, size_t *end)
 {
-	const veil_node *old = doc->nroots && doc->roots[0] ?
-		veil_node_get(doc->roots[0], "sops") : NULL;
+	const veil_node *old =
+	        doc->nroots && doc->roots[0] ? veil_node_get(doc->roots[0], "sops") : NULL;
 
 	if (!old)
 		return veil_error_set(VEIL_ENOTFOUND, "%s: no sops entry", doc->name);

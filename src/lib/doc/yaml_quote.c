@@ -37,7 +37,7 @@ static size_t printable_at(const unsigned char *s, size_t len, size_t i)
 	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
 		return 0;
 	if (cp < 0xA0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0x2028 || cp == 0x2029 ||
-		cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
+	    cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
 		return 0;
 	return n;
 }
@@ -47,8 +47,8 @@ static size_t printable_at(const unsigned char *s, size_t len, size_t i)
  * value "yes" written plain comes back as true. */
 static int old_bool(const char *s, size_t len)
 {
-	static const char *const words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No",
-	                                    "NO", "on", "On", "ON", "off", "Off", "OFF"};
+	static const char *const words[] = { "y",  "Y",  "yes", "Yes", "YES", "n",   "N",   "no",
+		                             "No", "NO", "on",  "On",  "ON",  "off", "Off", "OFF" };
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (strlen(words[i]) == len && !memcmp(words[i], s, len))
@@ -167,7 +167,7 @@ int veil_yaml__double_quote(veil_buf *out, const char *str, size_t len)
 			for (k = 1; k < w; k++) {
 				if ((s[i + k] & 0xC0) != 0x80)
 					return veil_error_set(VEIL_EFORMAT,
-						"a value is not valid UTF-8");
+					                      "a value is not valid UTF-8");
 				cp = (cp << 6) | (s[i + k] & 0x3F);
 			}
 			if (cp >= 0xD800 && cp <= 0xDFFF)
@@ -209,8 +209,8 @@ int veil_yaml__block_ok(const char *str, size_t len)
 	return has_break && has_text;
 }
 
-int veil_yaml__literal_block(veil_buf *out, const char *s, size_t len, size_t base,
-	size_t indent, const char *eol, size_t *trailing)
+int veil_yaml__literal_block(veil_buf *out, const char *s, size_t len, size_t base, size_t indent,
+                             const char *eol, size_t *trailing)
 {
 	size_t k = 0, body, i, first;
 	int error;
@@ -246,8 +246,8 @@ int veil_yaml__literal_block(veil_buf *out, const char *s, size_t len, size_t ba
 
 /* A typed value's YAML spelling: sops's plaintext forms ("True", "+Inf",
  * "3" for a float) become what go-yaml reads back as that type. */
-static const char *typed_spelling(const char *s, size_t len, veil_scalar_type type,
-	char *tmp, size_t cap, size_t *out_len)
+static const char *typed_spelling(const char *s, size_t len, veil_scalar_type type, char *tmp,
+                                  size_t cap, size_t *out_len)
 {
 	*out_len = len;
 	if (type == VEIL_SCALAR_NULL && len == 0) {
@@ -257,9 +257,10 @@ static const char *typed_spelling(const char *s, size_t len, veil_scalar_type ty
 	if (veil_doc__resolve_plain(s, len) == type)
 		return s;
 	if (type == VEIL_SCALAR_FLOAT) {
-		static const char *const map[][2] = { { "+Inf", ".inf" }, { "Inf", ".inf" },
-			{ "-Inf", "-.inf" }, { "NaN", ".nan" }, { "+inf", ".inf" },
-			{ "-inf", "-.inf" }, { "nan", ".nan" }, { "inf", ".inf" } };
+		static const char *const map[][2] = { { "+Inf", ".inf" },  { "Inf", ".inf" },
+			                              { "-Inf", "-.inf" }, { "NaN", ".nan" },
+			                              { "+inf", ".inf" },  { "-inf", "-.inf" },
+			                              { "nan", ".nan" },   { "inf", ".inf" } };
 		size_t i;
 
 		for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
@@ -292,7 +293,7 @@ static const char *typed_spelling(const char *s, size_t len, veil_scalar_type ty
 }
 
 int veil_yaml__scalar_text(veil_buf *out, const char *s, size_t len, veil_scalar_type type,
-	int flow)
+                           int flow)
 {
 	char tmp[96];
 	const char *t;
@@ -394,7 +395,7 @@ static size_t break_len(const char *src, size_t n, size_t p)
  * blanks deeper than its indentation are content): they are rewritten,
  * and *end moves over them. */
 static int block_tail(veil_buf *out, size_t *end, const veil_doc *doc, size_t indent,
-	size_t trailing, const char *eol)
+                      size_t trailing, const char *eol)
 {
 	const char *src = doc->src;
 	size_t n = doc->src_len, q = *end, x, b, p, breaks = 0, i;
@@ -472,7 +473,7 @@ static size_t comments_after(const veil_doc *doc, size_t from)
  * length of out once the block's header line is written, or SIZE_MAX when
  * no block was written. */
 static int quote_block(veil_buf *out, size_t *end, size_t *header, const veil_doc *doc,
-	const veil_node *node, const char *value, size_t len)
+                       const veil_node *node, const char *value, size_t len)
 {
 	const veil_yaml_state *st = doc->codec_state;
 	const char *eol = st && st->crlf ? "\r\n" : "\n";
@@ -596,7 +597,7 @@ static int edit_covers(const veil_doc *doc, const veil_node *owner, size_t pos)
 }
 
 static int quote_comment(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
-	const veil_node *node, const char *value, size_t len)
+                         const veil_node *node, const char *value, size_t len)
 {
 	const veil_node *owner = header_owner(node);
 	int error;
@@ -617,9 +618,9 @@ static int quote_comment(veil_buf *out, size_t *start, size_t *end, const veil_d
 /* A multi-line string goes in a literal block where one fits. A comment on
  * the line keeps its place between the header and the body: the old
  * header's comment (hc: [ks, ke) inside the span) or one after the value. */
-static int quote_multiline(veil_buf *out, size_t *end, veil_quote_keep *keep, int hc,
-	size_t ks, size_t ke, const veil_doc *doc, const veil_node *node, const char *value,
-	size_t len, int *done)
+static int quote_multiline(veil_buf *out, size_t *end, veil_quote_keep *keep, int hc, size_t ks,
+                           size_t ke, const veil_doc *doc, const veil_node *node, const char *value,
+                           size_t len, int *done)
 {
 	size_t tail = *end, header;
 	int error;
@@ -661,8 +662,8 @@ static int starts_line(const char *src, size_t pos)
 }
 
 static int quote_scalar(veil_buf *out, size_t *start, size_t *end, veil_quote_keep *keep,
-	const veil_doc *doc, const veil_node *node, const char *value, size_t len,
-	veil_scalar_type type)
+                        const veil_doc *doc, const veil_node *node, const char *value, size_t len,
+                        veil_scalar_type type)
 {
 	int flow = node->parent && node->parent->flow;
 	size_t ks = 0, ke = 0;
@@ -695,9 +696,9 @@ static int quote_scalar(veil_buf *out, size_t *start, size_t *end, veil_quote_ke
 			return error;
 	}
 	if (type == VEIL_SCALAR_STR && !flow && memchr(value, '\n', len) &&
-		veil_yaml__block_ok(value, len) &&
-		!(veil_doc__resolve_plain(value, len) == VEIL_SCALAR_STR &&
-			veil_yaml__plain_ok(value, len, 0))) {
+	    veil_yaml__block_ok(value, len) &&
+	    !(veil_doc__resolve_plain(value, len) == VEIL_SCALAR_STR &&
+	      veil_yaml__plain_ok(value, len, 0))) {
 		error = quote_multiline(out, end, keep, hc, ks, ke, doc, node, value, len, &done);
 		if (error < 0 || done)
 			return error;
@@ -719,8 +720,8 @@ static int quote_scalar(veil_buf *out, size_t *start, size_t *end, veil_quote_ke
 }
 
 int veil_yaml__quote_keep(veil_buf *out, size_t *start, size_t *end, veil_quote_keep *keep,
-	const veil_doc *doc, const veil_node *node, const char *value, size_t len,
-	veil_scalar_type type)
+                          const veil_doc *doc, const veil_node *node, const char *value, size_t len,
+                          veil_scalar_type type)
 {
 	if (keep)
 		keep->start = keep->end = keep->cut = 0;
@@ -730,7 +731,7 @@ int veil_yaml__quote_keep(veil_buf *out, size_t *start, size_t *end, veil_quote_
 }
 
 int veil_yaml__quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
-	const veil_node *node, const char *value, size_t len, veil_scalar_type type)
+                     const veil_node *node, const char *value, size_t len, veil_scalar_type type)
 {
 	return veil_yaml__quote_keep(out, start, end, NULL, doc, node, value, len, type);
 }

@@ -20,7 +20,7 @@
 typedef struct walk {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	int have;			/* ev holds an event to delete */
+	int have; /* ev holds an event to delete */
 	const veil_render_check *chk;
 	size_t found;
 } walk;
@@ -49,10 +49,11 @@ static int skip_node(walk *w)
 	int open = 0;
 
 	do {
-		if (w->ev.type == YAML_MAPPING_START_EVENT || w->ev.type == YAML_SEQUENCE_START_EVENT)
+		if (w->ev.type == YAML_MAPPING_START_EVENT ||
+		    w->ev.type == YAML_SEQUENCE_START_EVENT)
 			open++;
 		else if (w->ev.type == YAML_MAPPING_END_EVENT ||
-			 w->ev.type == YAML_SEQUENCE_END_EVENT)
+		         w->ev.type == YAML_SEQUENCE_END_EVENT)
 			open--;
 		if (open == 0)
 			return 1;
@@ -135,8 +136,8 @@ static int match_scalar(walk *w, const veil_node *n)
 	w->found++;
 	type = veil_yaml__event_type(&w->ev);
 	return type == e->want_type &&
-		veil_doc__same_scalar((const char *)w->ev.data.scalar.value,
-			w->ev.data.scalar.length, e->want, e->want_len, type);
+	       veil_doc__same_scalar((const char *)w->ev.data.scalar.value,
+	                             w->ev.data.scalar.length, e->want, e->want_len, type);
 }
 
 /* The current event starts the rendering of n. */
@@ -167,15 +168,15 @@ static int match_stream(walk *w, const veil_doc *doc)
 	for (i = 0; i < doc->nroots; i++) {
 		/* an empty document is rare: the full check handles it */
 		if (!doc->roots[i] || !next(w) || w->ev.type != YAML_DOCUMENT_START_EVENT ||
-			!next(w) || !match_node(w, doc->roots[i], 0) ||
-			!next(w) || w->ev.type != YAML_DOCUMENT_END_EVENT)
+		    !next(w) || !match_node(w, doc->roots[i], 0) || !next(w) ||
+		    w->ev.type != YAML_DOCUMENT_END_EVENT)
 			return 0;
 	}
 	return next(w) && w->ev.type == YAML_STREAM_END_EVENT;
 }
 
 int veil_yaml__check_render(const veil_doc *doc, const char *out, size_t len,
-	const veil_render_check *chk)
+                            const veil_render_check *chk)
 {
 	walk w;
 	int ok;

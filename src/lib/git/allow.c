@@ -96,22 +96,23 @@ int veil_check__ignore_parse(veil_check *c, const char *text, size_t len)
 			int error;
 
 			if (c->nign >= MAX_IGNORE_ENTRIES)
-				return veil_error_set(VEIL_ELIMIT, ".veilignore: more than %d entries",
+				return veil_error_set(VEIL_ELIMIT,
+				                      ".veilignore: more than %d entries",
 				                      MAX_IGNORE_ENTRIES);
 			error = add_entry(c, f, fl);
 			if (error)
 				return error;
 		} else if (k != 0) {
 			return veil_error_set(VEIL_EFORMAT,
-			                      ".veilignore:%u: expected \"PATH RULE SHA256\"", lineno);
+			                      ".veilignore:%u: expected \"PATH RULE SHA256\"",
+			                      lineno);
 		}
 		p = nl ? nl + 1 : end;
 	}
 	return 0;
 }
 
-int veil_check__ignored(const veil_check *c, const char *path, const char *rule,
-                        const char *sha256)
+int veil_check__ignored(const veil_check *c, const char *path, const char *rule, const char *sha256)
 {
 	for (size_t i = 0; i < c->nign; i++) {
 		const struct veil_check__ignore *e = &c->ign[i];

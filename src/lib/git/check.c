@@ -184,8 +184,8 @@ static void mask(char out[48], const char *s, size_t n)
 	memset(out + keep, '*', stars);
 	out[keep + stars] = '\0';
 	for (size_t i = 0; i < keep; i++)
-		if ((unsigned char)out[i] < 0x20 || (unsigned char)out[i] >= 0x7f || out[i] == '"' ||
-		    out[i] == '\\')
+		if ((unsigned char)out[i] < 0x20 || (unsigned char)out[i] >= 0x7f ||
+		    out[i] == '"' || out[i] == '\\')
 			out[i] = '*';
 }
 
@@ -198,8 +198,9 @@ static char *fix_text(const char *path, const char *fix)
 
 	if (!fix)
 		fix = veil_doc_format_from_path(path) == VEIL_FMT_BINARY
-		          ? "move the secret into an encrypted file (veil encrypt -i FILE), rotate it"
-		          : "veil encrypt -i PATH";
+		              ? "move the secret into an encrypted file (veil encrypt -i FILE), "
+		                "rotate it"
+		              : "veil encrypt -i PATH";
 	for (p = fix; *p; p++) {
 		if (!strncmp(p, "PATH", 4) || !strncmp(p, "FILE", 4)) {
 			if (veil_buf_append(&b, path, strlen(path)) != 0)
@@ -266,7 +267,8 @@ static int vadd(veil_check *c, const veil_check__src *src, unsigned int line, un
 	 * token detector */
 	for (size_t i = c->nf; i-- > 0 && i + 8 >= c->nf;) {
 		f = &c->f[i];
-		if (f->line == line && secret && !strcmp(f->sha256, hex) && !strcmp(f->path, src->path)) {
+		if (f->line == line && secret && !strcmp(f->sha256, hex) &&
+		    !strcmp(f->path, src->path)) {
 			/* the same secret: keep the most specific rule */
 			if (generic(f->rule) && !generic(rule)) {
 				vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -433,7 +435,7 @@ static int kubeconfig_name(const char *path)
 	return !strcmp(base, "config") || strstr(base, "kubeconfig") != NULL;
 }
 
-static const char *const sops_words[] = {"ENC[", "sops"};
+static const char *const sops_words[] = { "ENC[", "sops" };
 static veil_check__words sops_set = VEIL_CHECK__WORDS(sops_words);
 
 /* Does the text need parsing: a sops file, a manifest, a kustomization? */
@@ -450,7 +452,7 @@ int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t
                     unsigned int attrs)
 {
 	const char *text = (const char *)data;
-	veil_check__src src = {path, text, len, 0, 0, 0, 0};
+	veil_check__src src = { path, text, len, 0, 0, 0, 0 };
 	veil_doc_format fmt = veil_doc_format_from_path(path), pf;
 	veil_doc *doc = NULL;
 	int error = 0, handled = 0, binary, parse_error = 0;

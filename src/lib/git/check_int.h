@@ -18,10 +18,10 @@ struct veil_check__finding {
 	unsigned int line, col;
 	const char *rule; /* static string */
 	char *message;
-	char *fix;        /* the command that fixes it, or NULL */
+	char *fix; /* the command that fixes it, or NULL */
 	char masked[48];
 	char sha256[65];
-	char commit[65];  /* the blob's commit (hex), or "" */
+	char commit[65]; /* the blob's commit (hex), or "" */
 	veil_check_severity severity;
 };
 
@@ -41,11 +41,11 @@ struct veil_check__seen {
 };
 
 struct veil_check__ref {
-	char *path;  /* the referenced file, relative to root */
-	char *from;  /* who references it */
+	char *path;   /* the referenced file, relative to root */
+	char *from;   /* who references it */
 	char *commit; /* the commit of from (--history), or NULL */
 	unsigned int line, col;
-	int flux;    /* 1: a Flux Kustomization spec.path (a directory) */
+	int flux; /* 1: a Flux Kustomization spec.path (a directory) */
 };
 
 struct veil_check {
@@ -61,8 +61,8 @@ struct veil_check {
 	struct veil_check__ref *refs;
 	size_t nrefs, caprefs;
 	char commit[65]; /* veil_check_set_commit(): findings get it; "" = none */
-	int finished; /* the whole-tree checks ran since the last blob */
-	size_t nfinal; /* findings before the whole-tree checks */
+	int finished;    /* the whole-tree checks ran since the last blob */
+	size_t nfinal;   /* findings before the whole-tree checks */
 	struct {
 		unsigned int line;
 		char sha256[65];
@@ -70,7 +70,7 @@ struct veil_check {
 	size_t nrecent;
 	struct veil_check__span {
 		size_t start, end;
-	} *cipher; /* byte ranges of this blob that are ciphertext */
+	} * cipher; /* byte ranges of this blob that are ciphertext */
 	size_t ncipher, capcipher;
 };
 
@@ -96,7 +96,7 @@ int veil_check__add(veil_check *c, const veil_check__src *src, size_t off, const
 int veil_check__add_at(veil_check *c, const veil_check__src *src, unsigned int line,
                        unsigned int col, const char *rule, veil_check_severity sev,
                        const char *secret, size_t slen, const char *fix, const char *fmt, ...)
-	__attribute__((format(printf, 10, 11)));
+        __attribute__((format(printf, 10, 11)));
 
 /* Marks blob bytes [start, end) as ciphertext (a SealedSecret's
  * encryptedData): findings that start there are dropped when their secret
@@ -125,7 +125,18 @@ typedef struct veil_check__words {
 	int simd;
 	veil_check__prefilter filter;
 } veil_check__words;
-#define VEIL_CHECK__WORDS(array) {(array), sizeof(array) / sizeof(*(array)), 0, 0, {{{0}}, {{0}}}}
+#define VEIL_CHECK__WORDS(array)                                 \
+	{                                                        \
+		(array), sizeof(array) / sizeof(*(array)), 0, 0, \
+		{                                                \
+			{ { 0 } },                               \
+			{                                        \
+				{                                \
+					0                        \
+				}                                \
+			}                                        \
+		}                                                \
+	}
 
 /* Whether text holds one of set's words (case-sensitive): one pass for
  * all of them (SIMD, up to 8 words), where memmem would take one each. */

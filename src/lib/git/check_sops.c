@@ -73,7 +73,8 @@ int veil_check__filter(veil_check *c, const veil_check__src *src, unsigned int a
 		return 0;
 	}
 	return veil_check__add_at(c, src, 0, 0, "filter-plaintext", VEIL_CHECK_ERROR, src->text,
-	                          src->len, "git add --renormalize PATH (with the filter configured)",
+	                          src->len,
+	                          "git add --renormalize PATH (with the filter configured)",
 	                          "git attributes say filter=%s, but the blob is plaintext",
 	                          attrs & VEIL_CHECK_ATTR_FILTER_GITCRYPT ? "git-crypt"
 	                          : attrs & VEIL_CHECK_ATTR_FILTER_VEIL   ? "veil"
@@ -125,9 +126,8 @@ static int selected(const struct vwalk *w, size_t level)
 {
 	if (w->sel == VEIL_SEL_NONE)
 		return 1;
-	return veil_sops__sel_encrypts(w->sel, veil_sops__sel_by_comment(w->sel)
-	                                           ? any_flag(w, level)
-	                                           : any_key(w));
+	return veil_sops__sel_encrypts(
+	        w->sel, veil_sops__sel_by_comment(w->sel) ? any_flag(w, level) : any_key(w));
 }
 
 /* level: the node's depth, 0 for a document root (as in sops/walk.c). */
@@ -187,9 +187,9 @@ static int verify_mac(veil_check *c, const veil_check__src *src)
 	veil_doc_free(doc);
 	veil_error_clear();
 	if (error == VEIL_EMAC)
-		return veil_check__add_at(c, src, 0, 0, "sops-mac-mismatch", VEIL_CHECK_ERROR,
-		                          src->text, src->len, FIX_ENCRYPT,
-		                          "the sops MAC does not verify: values were changed by hand");
+		return veil_check__add_at(
+		        c, src, 0, 0, "sops-mac-mismatch", VEIL_CHECK_ERROR, src->text, src->len,
+		        FIX_ENCRYPT, "the sops MAC does not verify: values were changed by hand");
 	if (error == VEIL_EAUTH)
 		return veil_check__add_at(c, src, 0, 0, "sops-value-tampered", VEIL_CHECK_ERROR,
 		                          src->text, src->len, FIX_ENCRYPT,
@@ -248,11 +248,11 @@ int veil_check__sops_rule(veil_check *c, const veil_check__src *src, veil_doc_fo
 		return 0;
 	if (doc && veil_sops_is_encrypted(doc))
 		return 0;
-	return veil_check__add_at(c, src, 0, 0, "sops-unencrypted", VEIL_CHECK_ERROR, src->text,
-	                          src->len, FIX_ENCRYPT,
-	                          "%s file matched by .sops.yaml (path_regex %s) is not encrypted%s",
-	                          veil_doc_format_name(fmt), r->path_regex,
-	                          parse_error ? " (it does not even parse)" : "");
+	return veil_check__add_at(
+	        c, src, 0, 0, "sops-unencrypted", VEIL_CHECK_ERROR, src->text, src->len,
+	        FIX_ENCRYPT, "%s file matched by .sops.yaml (path_regex %s) is not encrypted%s",
+	        veil_doc_format_name(fmt), r->path_regex,
+	        parse_error ? " (it does not even parse)" : "");
 }
 
 int veil_check__ref_add(veil_check *c, const char *path, const char *from, unsigned int line,
@@ -338,7 +338,7 @@ int veil_check__finish(veil_check *c)
 	for (size_t i = 0; i < c->nrefs && !error; i++) {
 		const struct veil_check__ref *r = &c->refs[i];
 		const struct veil_check__seen *s;
-		veil_check__src src = {r->from, NULL, 0, 0, 0, 0, 0};
+		veil_check__src src = { r->from, NULL, 0, 0, 0, 0, 0 };
 		int exists = 1, enc;
 
 		if (r->flux)
@@ -347,14 +347,14 @@ int veil_check__finish(veil_check *c)
 		enc = s ? s->encrypted : disk_encrypted(c, r->path, &exists);
 		commit_of(c, r->commit);
 		if (!enc && exists)
-			error = veil_check__add_at(c, &src, r->line, r->col, "kustomize-secret-file",
-			                           VEIL_CHECK_ERROR, r->path, strlen(r->path), NULL,
-			                           "secretGenerator reads %s, which is not encrypted",
-			                           r->path);
+			error = veil_check__add_at(
+			        c, &src, r->line, r->col, "kustomize-secret-file", VEIL_CHECK_ERROR,
+			        r->path, strlen(r->path), NULL,
+			        "secretGenerator reads %s, which is not encrypted", r->path);
 	}
 	for (size_t i = 0; i < c->nseen && !error; i++) {
 		const struct veil_check__seen *s = &c->seen[i];
-		veil_check__src src = {s->path, NULL, 0, 0, 0, 0, 0};
+		veil_check__src src = { s->path, NULL, 0, 0, 0, 0, 0 };
 
 		if (!s->chacha)
 			continue;
@@ -363,13 +363,14 @@ int veil_check__finish(veil_check *c)
 				continue;
 			commit_of(c, s->commit);
 			error = veil_check__add_at(
-			    c, &src, 0, 0, "flux-chacha20", VEIL_CHECK_WARNING, s->path,
-			    strlen(s->path),
-			    "set cipher: aes256_gcm in the .sops.yaml rule, then veil decrypt -i and "
-			    "veil encrypt -i the file",
-			    "Flux decrypts this file (Kustomization in %s) but it uses "
-			    "CHACHA20_POLY1305; Flux reads only AES256_GCM",
-			    c->refs[k].from);
+			        c, &src, 0, 0, "flux-chacha20", VEIL_CHECK_WARNING, s->path,
+			        strlen(s->path),
+			        "set cipher: aes256_gcm in the .sops.yaml rule, then veil decrypt "
+			        "-i and "
+			        "veil encrypt -i the file",
+			        "Flux decrypts this file (Kustomization in %s) but it uses "
+			        "CHACHA20_POLY1305; Flux reads only AES256_GCM",
+			        c->refs[k].from);
 			break;
 		}
 	}

@@ -21,82 +21,82 @@ struct kw {
 
 #define P veil_check__m_prefixed
 static const struct kw keywords[] = {
-	{"-----BEGIN", 0, veil_check__m_pem, 3},
-	{"PuTTY-User-Key-File-", 0, veil_check__m_putty, 6},
-	{"AGE-SECRET-KEY-1", 0, veil_check__m_age, 7},
-	{"AKIA", 0, veil_check__m_aws, 7},
-	{"ASIA", 0, veil_check__m_aws, 3},
-	{"ABIA", 0, veil_check__m_aws, 7},
-	{"ACCA", 0, veil_check__m_aws, 4},
-	{"A3T", 0, veil_check__m_aws, 2},
-	{"AIza", 0, P, 7},
-	{"service_account", 0, veil_check__m_gcp_sa, 4},
-	{"ghp_", 0, P, 5},
-	{"gho_", 0, P, 0},
-	{"ghu_", 0, P, 0},
-	{"ghs_", 0, P, 5},
-	{"ghr_", 0, P, 0},
-	{"github_pat_", 0, P, 6},
-	{"glpat-", 0, P, 6},
-	{"glrt-", 0, P, 0},
-	{"gldt-", 0, P, 6},
-	{"glptt-", 0, P, 6},
-	{"glcbt-", 0, P, 0},
-	{"gloas-", 0, P, 0},
-	{"glsoat-", 0, P, 0},
-	{"glagent-", 0, P, 0},
-	{"glffct-", 0, P, 0},
-	{"xoxb-", 0, P, 2},
-	{"xoxp-", 0, P, 2},
-	{"xoxa-", 0, P, 2},
-	{"xoxe-", 0, P, 2},
-	{"xoxs-", 0, P, 2},
-	{"xoxr-", 0, P, 2},
-	{"xapp-", 0, P, 5},
-	{"hooks.slack.com/", 0, veil_check__m_slack_hook, 0},
-	{"sk_live_", 0, P, 3},
-	{"rk_live_", 0, P, 3},
-	{"sk_test_", 0, P, 3},
-	{"rk_test_", 0, P, 3},
-	{"sk_prod_", 0, P, 3},
-	{"npm_", 0, P, 1},
-	{"pypi-AgE", 0, P, 6},
-	{"dckr_pat_", 0, P, 4},
-	{"eyJ", 0, veil_check__m_jwt, 1},
-	{"AccountKey=", 0, P, 2},
-	{"SharedAccessKey=", 0, P, 4},
-	{"Q~", 0, veil_check__m_azure_ad, 2},
-	{"hvs.", 0, P, 0},
-	{"hvb.", 0, P, 0},
-	{"SG.", 0, P, 5},
-	{"dop_v1_", 0, P, 5},
-	{"doo_v1_", 0, P, 4},
-	{"dor_v1_", 0, P, 4},
-	{"sk-ant-", 0, P, 5},
-	{"sk-proj-", 0, P, 5},
-	{"sk-svcacct-", 0, P, 5},
-	{"hf_", 0, P, 0},
-	{"glsa_", 0, P, 0},
-	{"shpat_", 0, P, 5},
-	{"shpss_", 0, P, 5},
-	{"shpca_", 0, P, 5},
-	{"shppa_", 0, P, 5},
-	{"sha256~", 0, P, 4},
-	{"dapi", 0, P, 5},
-	{"://", 0, veil_check__m_url, 3},
-	{"passw", 1, veil_check__m_kv, 5},
-	{"passphrase", 1, veil_check__m_kv, 5},
-	{"pwd", 1, veil_check__m_kv, 7},
-	{"secret", 1, veil_check__m_kv, 4},
-	{"token", 1, veil_check__m_kv, 4},
-	{"apikey", 1, veil_check__m_kv, 7},
-	{"api_key", 1, veil_check__m_kv, 7},
-	{"api-key", 1, veil_check__m_kv, 7},
-	{"access_key", 1, veil_check__m_kv, 4},
-	{"accesskey", 1, veil_check__m_kv, 4},
-	{"private_key", 1, veil_check__m_kv, 7},
-	{"credential", 1, veil_check__m_kv, 1},
-	{"auth", 1, veil_check__m_kv, 6},
+	{ "-----BEGIN", 0, veil_check__m_pem, 3 },
+	{ "PuTTY-User-Key-File-", 0, veil_check__m_putty, 6 },
+	{ "AGE-SECRET-KEY-1", 0, veil_check__m_age, 7 },
+	{ "AKIA", 0, veil_check__m_aws, 7 },
+	{ "ASIA", 0, veil_check__m_aws, 3 },
+	{ "ABIA", 0, veil_check__m_aws, 7 },
+	{ "ACCA", 0, veil_check__m_aws, 4 },
+	{ "A3T", 0, veil_check__m_aws, 2 },
+	{ "AIza", 0, P, 7 },
+	{ "service_account", 0, veil_check__m_gcp_sa, 4 },
+	{ "ghp_", 0, P, 5 },
+	{ "gho_", 0, P, 0 },
+	{ "ghu_", 0, P, 0 },
+	{ "ghs_", 0, P, 5 },
+	{ "ghr_", 0, P, 0 },
+	{ "github_pat_", 0, P, 6 },
+	{ "glpat-", 0, P, 6 },
+	{ "glrt-", 0, P, 0 },
+	{ "gldt-", 0, P, 6 },
+	{ "glptt-", 0, P, 6 },
+	{ "glcbt-", 0, P, 0 },
+	{ "gloas-", 0, P, 0 },
+	{ "glsoat-", 0, P, 0 },
+	{ "glagent-", 0, P, 0 },
+	{ "glffct-", 0, P, 0 },
+	{ "xoxb-", 0, P, 2 },
+	{ "xoxp-", 0, P, 2 },
+	{ "xoxa-", 0, P, 2 },
+	{ "xoxe-", 0, P, 2 },
+	{ "xoxs-", 0, P, 2 },
+	{ "xoxr-", 0, P, 2 },
+	{ "xapp-", 0, P, 5 },
+	{ "hooks.slack.com/", 0, veil_check__m_slack_hook, 0 },
+	{ "sk_live_", 0, P, 3 },
+	{ "rk_live_", 0, P, 3 },
+	{ "sk_test_", 0, P, 3 },
+	{ "rk_test_", 0, P, 3 },
+	{ "sk_prod_", 0, P, 3 },
+	{ "npm_", 0, P, 1 },
+	{ "pypi-AgE", 0, P, 6 },
+	{ "dckr_pat_", 0, P, 4 },
+	{ "eyJ", 0, veil_check__m_jwt, 1 },
+	{ "AccountKey=", 0, P, 2 },
+	{ "SharedAccessKey=", 0, P, 4 },
+	{ "Q~", 0, veil_check__m_azure_ad, 2 },
+	{ "hvs.", 0, P, 0 },
+	{ "hvb.", 0, P, 0 },
+	{ "SG.", 0, P, 5 },
+	{ "dop_v1_", 0, P, 5 },
+	{ "doo_v1_", 0, P, 4 },
+	{ "dor_v1_", 0, P, 4 },
+	{ "sk-ant-", 0, P, 5 },
+	{ "sk-proj-", 0, P, 5 },
+	{ "sk-svcacct-", 0, P, 5 },
+	{ "hf_", 0, P, 0 },
+	{ "glsa_", 0, P, 0 },
+	{ "shpat_", 0, P, 5 },
+	{ "shpss_", 0, P, 5 },
+	{ "shpca_", 0, P, 5 },
+	{ "shppa_", 0, P, 5 },
+	{ "sha256~", 0, P, 4 },
+	{ "dapi", 0, P, 5 },
+	{ "://", 0, veil_check__m_url, 3 },
+	{ "passw", 1, veil_check__m_kv, 5 },
+	{ "passphrase", 1, veil_check__m_kv, 5 },
+	{ "pwd", 1, veil_check__m_kv, 7 },
+	{ "secret", 1, veil_check__m_kv, 4 },
+	{ "token", 1, veil_check__m_kv, 4 },
+	{ "apikey", 1, veil_check__m_kv, 7 },
+	{ "api_key", 1, veil_check__m_kv, 7 },
+	{ "api-key", 1, veil_check__m_kv, 7 },
+	{ "access_key", 1, veil_check__m_kv, 4 },
+	{ "accesskey", 1, veil_check__m_kv, 4 },
+	{ "private_key", 1, veil_check__m_kv, 7 },
+	{ "credential", 1, veil_check__m_kv, 1 },
+	{ "auth", 1, veil_check__m_kv, 6 },
 };
 #undef P
 
@@ -105,8 +105,8 @@ static const struct kw keywords[] = {
 static uint8_t pairs[65536 / 8];
 static uint8_t kwlen[NKW];
 /* keywords by a hash of their folded first two bytes: indexes, 0xff-terminated */
-#define NBUCKETS 512
-#define BUCKET(pair) ((((pair) >> 8) * 31u + ((pair) & 0xffu)) & (NBUCKETS - 1))
+#define NBUCKETS     512
+#define BUCKET(pair) ((((pair) >> 8) * 31u + ((pair)&0xffu)) & (NBUCKETS - 1))
 static uint8_t bucket[NBUCKETS][16]; /* at most 15 keywords share a bucket */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -163,7 +163,7 @@ static int simd_supported(void)
 
 /* Bit p set: position p of b[0..64) is a candidate. Reads b[0..66). */
 __attribute__((target("ssse3"))) static uint64_t candidates64(const veil_check__prefilter *p,
-                                                               const unsigned char *b)
+                                                              const unsigned char *b)
 {
 	const __m128i low = _mm_set1_epi8(0x0f), zero = _mm_setzero_si128();
 	uint64_t mask = 0;
@@ -171,7 +171,8 @@ __attribute__((target("ssse3"))) static uint64_t candidates64(const veil_check__
 	for (int blk = 0; blk < 4; blk++) {
 		__m128i m = _mm_set1_epi8(-1);
 		for (int j = 0; j < 3; j++) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + blk * 16 + j));
+			__m128i v =
+			        _mm_loadu_si128((const __m128i *)(const void *)(b + blk * 16 + j));
 			__m128i lo = _mm_and_si128(v, low);
 			__m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), low);
 			__m128i tl = _mm_loadu_si128((const __m128i *)(const void *)p->lo[j]);
@@ -265,7 +266,7 @@ static int kw_at(const char *b, size_t n, size_t i, size_t k)
 int veil_check__kw_scan(const char *buf, size_t len, int simd, veil_check__hit_fn hit, void *arg)
 {
 	const unsigned char *b = (const unsigned char *)buf;
-	struct cands c = {0, 0, 0};
+	struct cands c = { 0, 0, 0 };
 	size_t i = 0;
 
 	pthread_once(&once, build);
@@ -323,7 +324,7 @@ static pthread_mutex_t words_lock = PTHREAD_MUTEX_INITIALIZER;
 int veil_check__any_word(veil_check__words *set, const char *text, size_t len)
 {
 	const unsigned char *b = (const unsigned char *)text;
-	struct cands c = {0, 0, 0};
+	struct cands c = { 0, 0, 0 };
 
 	if (!atomic_load_explicit(&set->built, memory_order_acquire)) {
 		pthread_mutex_lock(&words_lock);
@@ -346,7 +347,8 @@ int veil_check__any_word(veil_check__words *set, const char *text, size_t len)
 		for (size_t k = 0; k < set->n && i < len; k++) {
 			const char *w = set->words[k];
 			size_t wl = strlen(w);
-			if (b[i] == (unsigned char)w[0] && wl <= len - i && !memcmp(text + i, w, wl))
+			if (b[i] == (unsigned char)w[0] && wl <= len - i &&
+			    !memcmp(text + i, w, wl))
 				return 1;
 		}
 	}
@@ -363,7 +365,7 @@ static size_t on_keyword(void *arg, size_t at, size_t k)
 
 int veil_check__detect(veil_check *c, const veil_check__src *src, const char *buf, size_t len)
 {
-	struct veil_check__scan s = {c, src, buf, len, 0};
+	struct veil_check__scan s = { c, src, buf, len, 0 };
 
 	veil_check__kw_scan(buf, len, 1, on_keyword, &s);
 	return s.error;

@@ -49,8 +49,7 @@ static inline int veil_check__hex(int ch)
 	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
 }
 /* Length of the run of chars in class starting at i (at most max). */
-static inline size_t veil_check__run(const char *b, size_t n, size_t i, int (*cls)(int),
-                                     size_t max)
+static inline size_t veil_check__run(const char *b, size_t n, size_t i, int (*cls)(int), size_t max)
 {
 	size_t k = 0;
 
@@ -70,8 +69,7 @@ size_t veil_check__m_age(struct veil_check__scan *s, size_t at, const char *kw, 
 size_t veil_check__m_aws(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
 size_t veil_check__m_prefixed(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
 size_t veil_check__m_jwt(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
-size_t veil_check__m_azure_ad(struct veil_check__scan *s, size_t at, const char *kw,
-                              size_t kwlen);
+size_t veil_check__m_azure_ad(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);
 size_t veil_check__m_slack_hook(struct veil_check__scan *s, size_t at, const char *kw,
                                 size_t kwlen);
 size_t veil_check__m_gcp_sa(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen);

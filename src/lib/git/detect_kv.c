@@ -25,8 +25,8 @@ static int url_end(int ch)
 
 static int placeholder_password(const char *p, size_t n)
 {
-	static const char *const words[] = {"password", "pass", "passwd", "pwd", "secret",
-	                                    "pw", "token", "user", "changeit", "test"};
+	static const char *const words[] = { "password", "pass",  "passwd", "pwd",      "secret",
+		                             "pw",       "token", "user",   "changeit", "test" };
 
 	if (n < 3 || p[0] == '$' || p[0] == '{' || p[0] == '%' || p[0] == '*' || p[0] == '[')
 		return 1;
@@ -83,17 +83,19 @@ static int iends(const char *s, size_t n, const char *w)
 
 /* Parts of keys that name or point at a secret rather than hold it. */
 static const char *const ref_parts[] = {
-	"name", "ref", "file", "path", "url", "uri", "type", "policy", "length", "field",
-	"format", "hash", "sha", "checksum", "digest", "prompt", "label", "descr", "regex",
-	"pattern", "template", "header", "count", "timeout", "ttl", "expir", "size",
-	"enabled", "required", "mode", "version", "endpoint", "issuer", "audience", "scope",
-	"kind", "provider", "manager", "store", "generator", "mount", "volume", "dir",
-	"param", "method", "selector", "secretkey_ref", "env", "arn", "hint",
-	"rotation", "lifetime", "validity", "strength", "reset", "forgot", "confirm",
-	"display", "class", "author", "tokenizer", "module", "attr", "reader",
-	"_id", "-id", "cache", "flow", "input", "placeholder", "text", "title",
-	"message", "error", "variable", "_var", "encrypt", "cipher", "algorithm",
-	"location", "key_id", "keyid", "verify", "service", "valid", "length",
+	"name",     "ref",       "file",     "path",     "url",           "uri",      "type",
+	"policy",   "length",    "field",    "format",   "hash",          "sha",      "checksum",
+	"digest",   "prompt",    "label",    "descr",    "regex",         "pattern",  "template",
+	"header",   "count",     "timeout",  "ttl",      "expir",         "size",     "enabled",
+	"required", "mode",      "version",  "endpoint", "issuer",        "audience", "scope",
+	"kind",     "provider",  "manager",  "store",    "generator",     "mount",    "volume",
+	"dir",      "param",     "method",   "selector", "secretkey_ref", "env",      "arn",
+	"hint",     "rotation",  "lifetime", "validity", "strength",      "reset",    "forgot",
+	"confirm",  "display",   "class",    "author",   "tokenizer",     "module",   "attr",
+	"reader",   "_id",       "-id",      "cache",    "flow",          "input",    "placeholder",
+	"text",     "title",     "message",  "error",    "variable",      "_var",     "encrypt",
+	"cipher",   "algorithm", "location", "key_id",   "keyid",         "verify",   "service",
+	"valid",    "length",
 };
 #define NPARTS (sizeof(ref_parts) / sizeof(*ref_parts))
 
@@ -138,8 +140,8 @@ static int reference_key(const char *k, size_t n)
 				return 1;
 		}
 	}
-	return iends(k, n, "id") && n > 2 && (k[n - 3] == '_' || k[n - 3] == '-' ||
-	                                      (k[n - 2] == 'I'));
+	return iends(k, n, "id") && n > 2 &&
+	       (k[n - 3] == '_' || k[n - 3] == '-' || (k[n - 2] == 'I'));
 }
 
 static int classes(const char *v, size_t n)
@@ -178,9 +180,10 @@ static int is_uuid(const char *v, size_t n)
 /* Values that are expressions, references or words rather than secrets. */
 static int not_a_value(const char *v, size_t n)
 {
-	static const char *const refs[] = {"${", "{{", "(", ")", "ENC[", "ENC\\[", "vault:", "ref+",
-	                                   "arn:", "sm://", "file:", "env:", "secret:", "://",
-	                                   "$(", "process.env", "os.environ", "getenv"};
+	static const char *const refs[] = { "${",          "{{",         "(",       ")",    "ENC[",
+		                            "ENC\\[",      "vault:",     "ref+",    "arn:", "sm://",
+		                            "file:",       "env:",       "secret:", "://",  "$(",
+		                            "process.env", "os.environ", "getenv" };
 	unsigned char c0 = (unsigned char)v[0];
 	int ident = 1;
 
@@ -197,8 +200,9 @@ static int not_a_value(const char *v, size_t n)
 		        ch == '.' || ch == '-' || ch == ' ';
 	}
 	/* one case of letters and separators: a word, a setting's name, an enum */
-	if (ident && classes(v, n) <= 2 && !(classes(v, n) == 2 && !memchr(v, '_', n) &&
-	                                     !memchr(v, '.', n) && !memchr(v, '-', n) && n >= 16))
+	if (ident && classes(v, n) <= 2 &&
+	    !(classes(v, n) == 2 && !memchr(v, '_', n) && !memchr(v, '.', n) &&
+	      !memchr(v, '-', n) && n >= 16))
 		return 1;
 	return veil_check__placeholder(v, n);
 }
@@ -262,8 +266,7 @@ static int value_after(const char *b, size_t n, size_t i, size_t *vs, size_t *vl
  * knows the checksum and the placeholders); it scans this text too. */
 static int github_token(const char *v, size_t n)
 {
-	if (n != 40 || v[0] != 'g' || v[1] != 'h' || !v[2] || !strchr("pousr", v[2]) ||
-	    v[3] != '_')
+	if (n != 40 || v[0] != 'g' || v[1] != 'h' || !v[2] || !strchr("pousr", v[2]) || v[3] != '_')
 		return 0;
 	for (size_t i = 4; i < n; i++)
 		if (!veil_check__alnum((unsigned char)v[i]))

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FIX_REMOVE "remove it from the file, rotate it, and keep it encrypted (veil encrypt -i FILE)"
+#define FIX_REMOVE \
+	"remove it from the file, rotate it, and keep it encrypted (veil encrypt -i FILE)"
 
 static int is_b64(int ch)
 {
@@ -117,8 +118,8 @@ size_t veil_check__m_pem(struct veil_check__scan *s, size_t at, const char *kw, 
 	}
 	veil_check__report(s, at, end - at, "private-key", FIX_REMOVE,
 	                   veil_check__memmem(b + at, hend - at, "ENCRYPTED", 9)
-	                       ? "passphrase-protected private key block"
-	                       : "private key block");
+	                           ? "passphrase-protected private key block"
+	                           : "private key block");
 	return end;
 }
 
@@ -190,59 +191,62 @@ struct prefixed {
 };
 
 static const struct prefixed formats[] = {
-	{"AIza", "gcp-api-key", "Google API key", veil_check__b64url, 35, 35, 1, 1},
-	{"ghp_", "github-token", "GitHub personal access token", is_alnum, 36, 36, 1, 1},
-	{"gho_", "github-token", "GitHub OAuth token", is_alnum, 36, 36, 1, 1},
-	{"ghu_", "github-token", "GitHub user-to-server token", is_alnum, 36, 36, 1, 1},
-	{"ghs_", "github-token", "GitHub server-to-server token", is_alnum, 36, 36, 1, 1},
-	{"ghr_", "github-token", "GitHub refresh token", is_alnum, 36, 76, 1, 1},
-	{"github_pat_", "github-token", "GitHub fine-grained token", veil_check__b64url, 82, 82,
-	 1, 1},
-	{"glpat-", "gitlab-token", "GitLab personal access token", is_tokch, 20, 300, 1, 1},
-	{"glrt-", "gitlab-token", "GitLab runner token", is_tokch, 20, 300, 1, 1},
-	{"gldt-", "gitlab-token", "GitLab deploy token", is_tokch, 20, 300, 1, 1},
-	{"glptt-", "gitlab-token", "GitLab pipeline trigger token", is_tokch, 20, 300, 1, 1},
-	{"glcbt-", "gitlab-token", "GitLab CI job token", is_tokch, 20, 300, 1, 1},
-	{"gloas-", "gitlab-token", "GitLab OAuth secret", is_tokch, 20, 300, 1, 1},
-	{"glsoat-", "gitlab-token", "GitLab SCIM token", is_tokch, 20, 300, 1, 1},
-	{"glagent-", "gitlab-token", "GitLab agent token", is_tokch, 50, 300, 1, 1},
-	{"glffct-", "gitlab-token", "GitLab feature flag token", is_tokch, 20, 300, 1, 1},
-	{"xoxb-", "slack-token", "Slack bot token", veil_check__b64url, 20, 250, 1, 1},
-	{"xoxp-", "slack-token", "Slack user token", veil_check__b64url, 20, 250, 1, 1},
-	{"xoxa-", "slack-token", "Slack app token", veil_check__b64url, 20, 250, 1, 1},
-	{"xoxe-", "slack-token", "Slack config token", veil_check__b64url, 20, 250, 1, 1},
-	{"xoxs-", "slack-token", "Slack session token", veil_check__b64url, 20, 250, 1, 1},
-	{"xoxr-", "slack-token", "Slack refresh token", veil_check__b64url, 20, 250, 1, 1},
-	{"xapp-", "slack-token", "Slack app-level token", veil_check__b64url, 20, 250, 1, 1},
-	{"sk_live_", "stripe-key", "Stripe live secret key", is_alnum, 20, 250, 1, 1},
-	{"rk_live_", "stripe-key", "Stripe live restricted key", is_alnum, 20, 250, 1, 1},
-	{"sk_test_", "stripe-key", "Stripe test secret key", is_alnum, 20, 250, 1, 1},
-	{"rk_test_", "stripe-key", "Stripe test restricted key", is_alnum, 20, 250, 1, 1},
-	{"sk_prod_", "stripe-key", "Stripe secret key", is_alnum, 20, 250, 1, 1},
-	{"npm_", "npm-token", "npm access token", is_alnum, 36, 36, 1, 1},
-	{"pypi-AgE", "pypi-token", "PyPI upload token", veil_check__b64url, 60, 400, 1, 1},
-	{"dckr_pat_", "docker-token", "Docker Hub access token", veil_check__b64url, 27, 60, 1, 1},
-	{"AccountKey=", "azure-storage-key", "Azure storage account key", is_b64, 86, 88, 0, 1},
-	{"SharedAccessKey=", "azure-sas-key", "Azure shared access key", is_b64, 43, 44, 0, 1},
-	{"hvs.", "vault-token", "HashiCorp Vault service token", veil_check__b64url, 90, 250, 1, 1},
-	{"hvb.", "vault-token", "HashiCorp Vault batch token", veil_check__b64url, 138, 300, 1, 1},
-	{"SG.", "sendgrid-key", "SendGrid API key", is_tokch, 66, 66, 1, 1},
-	{"dop_v1_", "digitalocean-token", "DigitalOcean token", is_hexc, 64, 64, 1, 1},
-	{"doo_v1_", "digitalocean-token", "DigitalOcean OAuth token", is_hexc, 64, 64, 1, 1},
-	{"dor_v1_", "digitalocean-token", "DigitalOcean refresh token", is_hexc, 64, 64, 1, 1},
-	{"sk-ant-", "anthropic-key", "Anthropic API key", veil_check__b64url, 80, 200, 1, 1},
-	{"sk-proj-", "openai-key", "OpenAI API key", veil_check__b64url, 40, 250, 1, 1},
-	{"sk-svcacct-", "openai-key", "OpenAI service account key", veil_check__b64url, 40, 250,
-	 1, 1},
-	{"hf_", "huggingface-token", "Hugging Face token", is_letter, 34, 34, 1, 1},
-	{"glsa_", "grafana-token", "Grafana service account token", veil_check__b64url, 41, 41,
-	 1, 1},
-	{"shpat_", "shopify-token", "Shopify access token", is_hexc, 32, 32, 1, 1},
-	{"shpss_", "shopify-token", "Shopify shared secret", is_hexc, 32, 32, 1, 1},
-	{"shpca_", "shopify-token", "Shopify custom app token", is_hexc, 32, 32, 1, 1},
-	{"shppa_", "shopify-token", "Shopify private app token", is_hexc, 32, 32, 1, 1},
-	{"sha256~", "openshift-token", "OpenShift user token", veil_check__b64url, 43, 43, 1, 1},
-	{"dapi", "databricks-token", "Databricks token", is_hexc, 32, 32, 1, 1},
+	{ "AIza", "gcp-api-key", "Google API key", veil_check__b64url, 35, 35, 1, 1 },
+	{ "ghp_", "github-token", "GitHub personal access token", is_alnum, 36, 36, 1, 1 },
+	{ "gho_", "github-token", "GitHub OAuth token", is_alnum, 36, 36, 1, 1 },
+	{ "ghu_", "github-token", "GitHub user-to-server token", is_alnum, 36, 36, 1, 1 },
+	{ "ghs_", "github-token", "GitHub server-to-server token", is_alnum, 36, 36, 1, 1 },
+	{ "ghr_", "github-token", "GitHub refresh token", is_alnum, 36, 76, 1, 1 },
+	{ "github_pat_", "github-token", "GitHub fine-grained token", veil_check__b64url, 82, 82, 1,
+	  1 },
+	{ "glpat-", "gitlab-token", "GitLab personal access token", is_tokch, 20, 300, 1, 1 },
+	{ "glrt-", "gitlab-token", "GitLab runner token", is_tokch, 20, 300, 1, 1 },
+	{ "gldt-", "gitlab-token", "GitLab deploy token", is_tokch, 20, 300, 1, 1 },
+	{ "glptt-", "gitlab-token", "GitLab pipeline trigger token", is_tokch, 20, 300, 1, 1 },
+	{ "glcbt-", "gitlab-token", "GitLab CI job token", is_tokch, 20, 300, 1, 1 },
+	{ "gloas-", "gitlab-token", "GitLab OAuth secret", is_tokch, 20, 300, 1, 1 },
+	{ "glsoat-", "gitlab-token", "GitLab SCIM token", is_tokch, 20, 300, 1, 1 },
+	{ "glagent-", "gitlab-token", "GitLab agent token", is_tokch, 50, 300, 1, 1 },
+	{ "glffct-", "gitlab-token", "GitLab feature flag token", is_tokch, 20, 300, 1, 1 },
+	{ "xoxb-", "slack-token", "Slack bot token", veil_check__b64url, 20, 250, 1, 1 },
+	{ "xoxp-", "slack-token", "Slack user token", veil_check__b64url, 20, 250, 1, 1 },
+	{ "xoxa-", "slack-token", "Slack app token", veil_check__b64url, 20, 250, 1, 1 },
+	{ "xoxe-", "slack-token", "Slack config token", veil_check__b64url, 20, 250, 1, 1 },
+	{ "xoxs-", "slack-token", "Slack session token", veil_check__b64url, 20, 250, 1, 1 },
+	{ "xoxr-", "slack-token", "Slack refresh token", veil_check__b64url, 20, 250, 1, 1 },
+	{ "xapp-", "slack-token", "Slack app-level token", veil_check__b64url, 20, 250, 1, 1 },
+	{ "sk_live_", "stripe-key", "Stripe live secret key", is_alnum, 20, 250, 1, 1 },
+	{ "rk_live_", "stripe-key", "Stripe live restricted key", is_alnum, 20, 250, 1, 1 },
+	{ "sk_test_", "stripe-key", "Stripe test secret key", is_alnum, 20, 250, 1, 1 },
+	{ "rk_test_", "stripe-key", "Stripe test restricted key", is_alnum, 20, 250, 1, 1 },
+	{ "sk_prod_", "stripe-key", "Stripe secret key", is_alnum, 20, 250, 1, 1 },
+	{ "npm_", "npm-token", "npm access token", is_alnum, 36, 36, 1, 1 },
+	{ "pypi-AgE", "pypi-token", "PyPI upload token", veil_check__b64url, 60, 400, 1, 1 },
+	{ "dckr_pat_", "docker-token", "Docker Hub access token", veil_check__b64url, 27, 60, 1,
+	  1 },
+	{ "AccountKey=", "azure-storage-key", "Azure storage account key", is_b64, 86, 88, 0, 1 },
+	{ "SharedAccessKey=", "azure-sas-key", "Azure shared access key", is_b64, 43, 44, 0, 1 },
+	{ "hvs.", "vault-token", "HashiCorp Vault service token", veil_check__b64url, 90, 250, 1,
+	  1 },
+	{ "hvb.", "vault-token", "HashiCorp Vault batch token", veil_check__b64url, 138, 300, 1,
+	  1 },
+	{ "SG.", "sendgrid-key", "SendGrid API key", is_tokch, 66, 66, 1, 1 },
+	{ "dop_v1_", "digitalocean-token", "DigitalOcean token", is_hexc, 64, 64, 1, 1 },
+	{ "doo_v1_", "digitalocean-token", "DigitalOcean OAuth token", is_hexc, 64, 64, 1, 1 },
+	{ "dor_v1_", "digitalocean-token", "DigitalOcean refresh token", is_hexc, 64, 64, 1, 1 },
+	{ "sk-ant-", "anthropic-key", "Anthropic API key", veil_check__b64url, 80, 200, 1, 1 },
+	{ "sk-proj-", "openai-key", "OpenAI API key", veil_check__b64url, 40, 250, 1, 1 },
+	{ "sk-svcacct-", "openai-key", "OpenAI service account key", veil_check__b64url, 40, 250, 1,
+	  1 },
+	{ "hf_", "huggingface-token", "Hugging Face token", is_letter, 34, 34, 1, 1 },
+	{ "glsa_", "grafana-token", "Grafana service account token", veil_check__b64url, 41, 41, 1,
+	  1 },
+	{ "shpat_", "shopify-token", "Shopify access token", is_hexc, 32, 32, 1, 1 },
+	{ "shpss_", "shopify-token", "Shopify shared secret", is_hexc, 32, 32, 1, 1 },
+	{ "shpca_", "shopify-token", "Shopify custom app token", is_hexc, 32, 32, 1, 1 },
+	{ "shppa_", "shopify-token", "Shopify private app token", is_hexc, 32, 32, 1, 1 },
+	{ "sha256~", "openshift-token", "OpenShift user token", veil_check__b64url, 43, 43, 1, 1 },
+	{ "dapi", "databricks-token", "Databricks token", is_hexc, 32, 32, 1, 1 },
 };
 
 /* A body made by repeating a shorter piece ("Ab3dE5Ab3dE5..."): a pattern
@@ -259,8 +263,7 @@ static int patterned(const char *t, size_t n)
 	return 0;
 }
 
-size_t veil_check__m_prefixed(struct veil_check__scan *s, size_t at, const char *kw,
-                              size_t kwlen)
+size_t veil_check__m_prefixed(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen)
 {
 	const struct prefixed *f = NULL;
 	size_t k, start = at + kwlen, tok;
@@ -300,8 +303,8 @@ size_t veil_check__m_prefixed(struct veil_check__scan *s, size_t at, const char 
 	 * same, as gitleaks and trufflehog report any token of the right shape:
 	 * a hook must not let a real token through on a guess */
 	if (crc && k == VEIL_CHECK_GITHUB_BODY)
-		snprintf(what, sizeof(what), "%s (its checksum does not match: made up or damaged?)",
-		         f->what);
+		snprintf(what, sizeof(what),
+		         "%s (its checksum does not match: made up or damaged?)", f->what);
 	else
 		snprintf(what, sizeof(what), "%s", f->what);
 	veil_check__report(s, at, tok, f->rule, NULL, what);
@@ -367,8 +370,7 @@ size_t veil_check__m_jwt(struct veil_check__scan *s, size_t at, const char *kw, 
 }
 
 /* Azure AD client secret: xxx9Q~ + 31..34 chars. */
-size_t veil_check__m_azure_ad(struct veil_check__scan *s, size_t at, const char *kw,
-                              size_t kwlen)
+size_t veil_check__m_azure_ad(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen)
 {
 	size_t start, k;
 
@@ -386,8 +388,7 @@ size_t veil_check__m_azure_ad(struct veil_check__scan *s, size_t at, const char 
 		return at + 2 + k;
 	if (!random_enough(s->b + at + 2, k, 3.5))
 		return at + 2 + k;
-	veil_check__report(s, start, 6 + k, "azure-client-secret", NULL,
-	                   "Azure AD client secret");
+	veil_check__report(s, start, 6 + k, "azure-client-secret", NULL, "Azure AD client secret");
 	return at + 2 + k;
 }
 
@@ -396,11 +397,10 @@ static int is_hookch(int ch)
 	return veil_check__alnum(ch) || ch == '/' || ch == '_' || ch == '-';
 }
 
-size_t veil_check__m_slack_hook(struct veil_check__scan *s, size_t at, const char *kw,
-                                size_t kwlen)
+size_t veil_check__m_slack_hook(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen)
 {
 	size_t i = at + kwlen, k;
-	static const char *const kinds[] = {"services/", "workflows/", "triggers/"};
+	static const char *const kinds[] = { "services/", "workflows/", "triggers/" };
 
 	(void)kw;
 	for (size_t j = 0; j < 3; j++) {
@@ -408,8 +408,8 @@ size_t veil_check__m_slack_hook(struct veil_check__scan *s, size_t at, const cha
 		if (i + l <= s->n && !memcmp(s->b + i, kinds[j], l)) {
 			k = veil_check__run(s->b, s->n, i + l, is_hookch, 200);
 			if (k >= 40 && random_enough(s->b + i + l, k, 3.5))
-				veil_check__report(s, at, kwlen + l + k, "slack-webhook",
-				                   NULL, "Slack incoming webhook URL");
+				veil_check__report(s, at, kwlen + l + k, "slack-webhook", NULL,
+				                   "Slack incoming webhook URL");
 			return i + l + k;
 		}
 	}

@@ -33,7 +33,7 @@ static double log2_pos(double x)
 /* Shannon entropy in bits per byte. */
 double veil_check__entropy(const char *s, size_t n)
 {
-	unsigned int count[256] = {0};
+	unsigned int count[256] = { 0 };
 	double h = 0;
 
 	if (!n)
@@ -72,10 +72,11 @@ static const char *const samples[] = {
 int veil_check__placeholder(const char *s, size_t n)
 {
 	static const char *const words[] = {
-		"example", "xxxx", "****", "....", "<", ">", "your", "placeholder", "dummy",
-		"redacted", "changeme", "change_me", "replace", "insert", "sample", "0000000",
-		"1234567", "abcdefg", "${", "{{", "%s", "todo", "fixme", "notreal", "not_real",
-		"secret_here", "here_",
+		"example",  "xxxx",        "****",   "....",     "<",        ">",
+		"your",     "placeholder", "dummy",  "redacted", "changeme", "change_me",
+		"replace",  "insert",      "sample", "0000000",  "1234567",  "abcdefg",
+		"${",       "{{",          "%s",     "todo",     "fixme",    "notreal",
+		"not_real", "secret_here", "here_",
 	};
 	size_t same = 1;
 	char buf[512];

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #define VEIL_GIT_GLOB_MAX_REGEX 512 /* bytes of path_regex */
-#define VEIL_GIT_GLOB_MAX 32        /* patterns one regex may expand to */
+#define VEIL_GIT_GLOB_MAX       32  /* patterns one regex may expand to */
 
 /*
  * Translates re into up to VEIL_GIT_GLOB_MAX gitattributes patterns (each

@@ -50,7 +50,7 @@ static int alts_add(alts *a, const char *x, size_t xl, const char *y, size_t yl)
 /* *a = every a x b concatenation; b is cleared. */
 static int alts_product(alts *a, alts *b)
 {
-	alts r = {0};
+	alts r = { 0 };
 	int error = 0;
 
 	for (size_t i = 0; i < a->n && error == 0; i++)
@@ -119,7 +119,7 @@ static int parse_class(alts *out, const char **p, const char *end)
 /* A literal character, glob-escaped. */
 static int literal(alts *out, char c)
 {
-	char esc[2] = {'\\', c};
+	char esc[2] = { '\\', c };
 
 	if ((unsigned char)c < 0x21 || c == 0x7f)
 		return unsupported("a blank or control character");
@@ -205,7 +205,7 @@ static int parse_seq(alts *out, const char **p, const char *end, int depth)
 	int error = alts_add(out, "", 0, "", 0);
 
 	while (error == 0 && *p < end && **p != '|' && **p != ')') {
-		alts atom = {0};
+		alts atom = { 0 };
 
 		if ((error = parse_atom(&atom, p, end, depth)) == 0)
 			error = alts_product(out, &atom);
@@ -221,7 +221,7 @@ static int parse_alt(alts *out, const char **p, const char *end, int depth)
 	if (depth > 8)
 		return unsupported("groups nested deeper than 8");
 	for (;;) {
-		alts seq = {0};
+		alts seq = { 0 };
 
 		if ((error = parse_seq(&seq, p, end, depth)) == 0)
 			for (size_t i = 0; i < seq.n && error == 0; i++)
@@ -307,7 +307,7 @@ int veil_git__regex_globs(char ***out, size_t *n, const char *re, const char *pr
 {
 	size_t len = strlen(re);
 	const char *p = re, *end;
-	alts r = {0};
+	alts r = { 0 };
 	int error = 0;
 
 	*out = NULL;
@@ -318,7 +318,7 @@ int veil_git__regex_globs(char ***out, size_t *n, const char *re, const char *pr
 	while (error == 0) {
 		const char *bar = p;
 		int depth = 0, bol, eol;
-		alts branch = {0};
+		alts branch = { 0 };
 
 		/* the top-level branch ends at a '|' outside () and [] */
 		for (; *bar && !(*bar == '|' && depth == 0); bar++) {

@@ -23,7 +23,7 @@ static int join(char **out, const char *dir, const char *name)
 
 int veil_git__hooks_dir(veil_git_repo *repo, char **out)
 {
-	git_buf buf = {0};
+	git_buf buf = { 0 };
 	git_config *cfg = NULL;
 	const char *base;
 	int error;

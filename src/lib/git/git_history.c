@@ -24,7 +24,7 @@ static size_t oid_hash(const git_oid *id)
 
 static int oidset_grow(oidset *s)
 {
-	oidset t = {0};
+	oidset t = { 0 };
 
 	t.cap = s->cap ? s->cap * 2 : 1024;
 	t.slots = malloc(t.cap * sizeof(*t.slots));
@@ -149,7 +149,7 @@ done:
 
 int veil_git__each_history(veil_git_repo *repo, veil_git_blob_fn fn, void *payload)
 {
-	hist h = {.repo = repo, .fn = fn, .payload = payload};
+	hist h = { .repo = repo, .fn = fn, .payload = payload };
 	git_revwalk *walk = NULL;
 	git_oid id;
 	int error, pushed = 0;
@@ -190,7 +190,7 @@ done:
 
 int veil_git__each_history_head(veil_git_repo *repo, veil_git_blob_fn fn, void *payload)
 {
-	hist h = {.repo = repo, .fn = fn, .payload = payload};
+	hist h = { .repo = repo, .fn = fn, .payload = payload };
 	git_tree *tree = NULL;
 	int error;
 

@@ -24,7 +24,7 @@ int veil_git__open(veil_git_repo **out, const char *start)
 		error = VEIL_GIT(git_repository_open_ext)(&r->repo, start, 0, NULL);
 	else
 		error = VEIL_GIT(git_repository_open_ext)(&r->repo, NULL,
-							  GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+		                                          GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (error < 0) {
 		free(r);
 		if (error == GIT_ENOTFOUND)
@@ -84,7 +84,7 @@ int veil_git__head_tree(veil_git_repo *repo, git_tree **out)
 
 unsigned veil_git__attrs(veil_git_repo *repo, const char *path, const void *commit_oid)
 {
-	git_attr_options opts = {.version = GIT_ATTR_OPTIONS_VERSION};
+	git_attr_options opts = { .version = GIT_ATTR_OPTIONS_VERSION };
 	const char *v = NULL;
 
 	/* Attributes as the commit has them: the index for what is staged, the

@@ -9,7 +9,7 @@
 int veil_git__emit(veil_git_repo *repo, const git_oid *id, const char *path, unsigned attrs,
                    const char *commit, veil_git_blob_fn fn, void *payload)
 {
-	veil_git_blob b = {0};
+	veil_git_blob b = { 0 };
 	git_blob *blob = NULL;
 	int error;
 
@@ -48,9 +48,9 @@ static int is_policy_file(const char *path)
 static int mark_changed(veil_git_repo *repo, git_tree *head, git_index *index,
                         unsigned char *changed, int *all)
 {
-	git_diff_options o = {.version = GIT_DIFF_OPTIONS_VERSION,
-	                      .ignore_submodules = GIT_SUBMODULE_IGNORE_ALL,
-	                      .context_lines = 3};
+	git_diff_options o = { .version = GIT_DIFF_OPTIONS_VERSION,
+		               .ignore_submodules = GIT_SUBMODULE_IGNORE_ALL,
+		               .context_lines = 3 };
 	git_diff *diff = NULL;
 	size_t n, pos;
 	int error;

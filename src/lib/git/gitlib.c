@@ -9,8 +9,8 @@ int veil_git__load(void)
 {
 	static int loaded; /* 1 ok; commands are single-threaded at this point */
 	static const veil_dynsym syms[] = {
-#define VEIL_GIT_SYM(name) {#name, (void **)&veil_git__fns.name},
-	    VEIL_GIT_FUNCS(VEIL_GIT_SYM)
+#define VEIL_GIT_SYM(name) { #name, (void **)&veil_git__fns.name },
+		VEIL_GIT_FUNCS(VEIL_GIT_SYM)
 #undef VEIL_GIT_SYM
 	};
 	int error;

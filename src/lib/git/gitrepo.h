@@ -20,7 +20,7 @@ int veil_git__emit(veil_git_repo *repo, const git_oid *id, const char *path, uns
 int veil_git__each_history_head(veil_git_repo *repo, veil_git_blob_fn fn, void *payload);
 
 /* A regular file (not a symlink or submodule)? */
-#define VEIL_GIT_REGULAR(mode)                                                                     \
+#define VEIL_GIT_REGULAR(mode) \
 	((mode) == GIT_FILEMODE_BLOB || (mode) == GIT_FILEMODE_BLOB_EXECUTABLE)
 
 #endif

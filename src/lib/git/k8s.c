@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
+#define LAST_APPLIED     "kubectl.kubernetes.io/last-applied-configuration"
 #define MAX_OBJECT_DEPTH 8
-#define FIX_SEAL                                                                                  \
+#define FIX_SEAL \
 	"seal the value into spec.encryptedData (kubeseal), rotate it; or veil encrypt -i PATH"
 
 static const char *str(const veil_node *map, const char *key)
@@ -86,7 +86,7 @@ done:
 
 static int secret_obj(veil_check *c, const veil_check__src *src, const veil_node *obj)
 {
-	static const char *const fields[] = {"stringData", "data"};
+	static const char *const fields[] = { "stringData", "data" };
 	int error = 0;
 
 	for (size_t f = 0; f < 2 && !error; f++) {
@@ -97,7 +97,8 @@ static int secret_obj(veil_check *c, const veil_check__src *src, const veil_node
 			if (v->kind != VEIL_NODE_SCALAR || !v->key)
 				continue;
 			error = plain(c, src, v, "k8s-secret-plaintext",
-			              "plaintext value %s.%s in a Kubernetes Secret", fields[f], v->key);
+			              "plaintext value %s.%s in a Kubernetes Secret", fields[f],
+			              v->key);
 			if (!error && f == 1 && !harmless(v->value, v->value_len))
 				error = scan_decoded(c, src, v);
 		}
@@ -127,7 +128,7 @@ static int base64_text(const char *v, size_t n)
  */
 static int sealed_secret(veil_check *c, const veil_check__src *src, const veil_node *obj)
 {
-	static const char *const fields[] = {"stringData", "data"};
+	static const char *const fields[] = { "stringData", "data" };
 	const veil_node *spec = child(obj, "spec", VEIL_NODE_MAP);
 	const veil_node *tmpl = child(spec, "template", VEIL_NODE_MAP);
 	const veil_node *sealed[2];
@@ -140,8 +141,9 @@ static int sealed_secret(veil_check *c, const veil_check__src *src, const veil_n
 		if (sealed[i])
 			error = veil_check__cipher_span(c, sealed[i]->span.start,
 			                                sealed[i]->span.end);
-	for (size_t i = 0; sealed[0] && sealed[0]->kind == VEIL_NODE_MAP &&
-	                   i < sealed[0]->nitems && !error; i++) {
+	for (size_t i = 0;
+	     sealed[0] && sealed[0]->kind == VEIL_NODE_MAP && i < sealed[0]->nitems && !error;
+	     i++) {
 		const veil_node *v = sealed[0]->items[i];
 		if (v->kind == VEIL_NODE_SCALAR && v->key && !harmless(v->value, v->value_len) &&
 		    !base64_text(v->value, v->value_len))
@@ -156,13 +158,14 @@ static int sealed_secret(veil_check *c, const veil_check__src *src, const veil_n
 
 		for (size_t i = 0; m && i < m->nitems && !error; i++) {
 			const veil_node *v = m->items[i];
-			if (v->kind == VEIL_NODE_SCALAR && v->key && !harmless(v->value, v->value_len))
-				error = veil_check__add(c, src, v->span.start, "k8s-secret-plaintext",
-				                        VEIL_CHECK_ERROR, v->value, v->value_len,
-				                        FIX_SEAL,
-				                        "plaintext value spec.template.%s.%s in a "
-				                        "SealedSecret (only encryptedData is sealed)",
-				                        fields[f], v->key);
+			if (v->kind == VEIL_NODE_SCALAR && v->key &&
+			    !harmless(v->value, v->value_len))
+				error = veil_check__add(
+				        c, src, v->span.start, "k8s-secret-plaintext",
+				        VEIL_CHECK_ERROR, v->value, v->value_len, FIX_SEAL,
+				        "plaintext value spec.template.%s.%s in a "
+				        "SealedSecret (only encryptedData is sealed)",
+				        fields[f], v->key);
 		}
 	}
 	return error;
@@ -170,7 +173,7 @@ static int sealed_secret(veil_check *c, const veil_check__src *src, const veil_n
 
 static int kubeconfig(veil_check *c, const veil_check__src *src, const veil_node *obj)
 {
-	static const char *const creds[] = {"token", "client-key-data", "password"};
+	static const char *const creds[] = { "token", "client-key-data", "password" };
 	const veil_node *users = child(obj, "users", VEIL_NODE_SEQ);
 	int error = 0;
 
@@ -193,7 +196,7 @@ static int docker_auths(veil_check *c, const veil_check__src *src, const veil_no
 
 	for (size_t i = 0; auths && i < auths->nitems && !error; i++) {
 		const veil_node *r = auths->items[i];
-		static const char *const keys[] = {"auth", "password", "identitytoken"};
+		static const char *const keys[] = { "auth", "password", "identitytoken" };
 		for (size_t k = 0; r->kind == VEIL_NODE_MAP && k < 3 && !error; k++) {
 			const veil_node *v = veil_node_get(r, keys[k]);
 			if (v)
@@ -269,7 +272,7 @@ static int add_ref(veil_check *c, const veil_check__src *src, const veil_node *n
 static int generator(veil_check *c, const veil_check__src *src, const veil_node *g)
 {
 	const veil_node *lits = child(g, "literals", VEIL_NODE_SEQ);
-	static const char *const filekeys[] = {"files", "envs"};
+	static const char *const filekeys[] = { "files", "envs" };
 	int error = 0;
 
 	for (size_t i = 0; lits && i < lits->nitems && !error; i++) {
@@ -281,8 +284,9 @@ static int generator(veil_check *c, const veil_check__src *src, const veil_node 
 		if (harmless(eq, l->value_len - (size_t)(eq - l->value)))
 			continue;
 		error = veil_check__add(c, src, l->span.start, "kustomize-secret-literal",
-		                        VEIL_CHECK_ERROR, eq, l->value_len - (size_t)(eq - l->value),
-		                        NULL, "plaintext secretGenerator literal in %s",
+		                        VEIL_CHECK_ERROR, eq,
+		                        l->value_len - (size_t)(eq - l->value), NULL,
+		                        "plaintext secretGenerator literal in %s",
 		                        str(g, "name") ? str(g, "name") : "a generator");
 	}
 	for (size_t k = 0; k < 2 && !error; k++) {
@@ -332,8 +336,7 @@ static int kustomization(veil_check *c, const veil_check__src *src, const veil_n
 
 static int object(veil_check *c, const veil_check__src *src, const veil_node *obj, int depth);
 
-static int last_applied(veil_check *c, const veil_check__src *src, const veil_node *obj,
-                        int depth)
+static int last_applied(veil_check *c, const veil_check__src *src, const veil_node *obj, int depth)
 {
 	const veil_node *meta = child(obj, "metadata", VEIL_NODE_MAP);
 	const veil_node *ann = child(meta, "annotations", VEIL_NODE_MAP);
@@ -376,8 +379,8 @@ static int object(veil_check *c, const veil_check__src *src, const veil_node *ob
 		error = secret_obj(c, src, obj);
 	if (!error && kind && !strcmp(kind, "SealedSecret"))
 		error = sealed_secret(c, src, obj);
-	if (!error && (veil_node_get(obj, "secretGenerator") ||
-	               (kind && !strcmp(kind, "Kustomization"))))
+	if (!error &&
+	    (veil_node_get(obj, "secretGenerator") || (kind && !strcmp(kind, "Kustomization"))))
 		error = kustomization(c, src, obj);
 	if (!error && child(obj, "users", VEIL_NODE_SEQ) && (!kind || !strcmp(kind, "Config")))
 		error = kubeconfig(c, src, obj);
@@ -390,8 +393,8 @@ static int object(veil_check *c, const veil_check__src *src, const veil_node *ob
 
 int veil_check__k8s_wanted(const char *text, size_t len)
 {
-	static const char *const words[] = {"Secret", "secretGenerator", "users", "auths",
-	                                    "fluxcd.io", LAST_APPLIED};
+	static const char *const words[] = { "Secret", "secretGenerator", "users",
+		                             "auths",  "fluxcd.io",       LAST_APPLIED };
 	static veil_check__words set = VEIL_CHECK__WORDS(words);
 
 	return veil_check__any_word(&set, text, len);

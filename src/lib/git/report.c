@@ -51,18 +51,18 @@ static int text(veil_check *c, veil_buf *b)
 			nwarn++;
 		else
 			nerr++;
-		error = veil_buf_printf(b, "%s:%u:%u %s%s: %s%s%s%s\n    fix: %s\n", f->path, f->line,
-		                        f->col, f->rule,
-		                        f->severity == VEIL_CHECK_WARNING ? " (warning)" : "",
-		                        f->message, f->masked[0] ? " [" : "", f->masked,
-		                        f->masked[0] ? "]" : "", f->fix);
+		error = veil_buf_printf(
+		        b, "%s:%u:%u %s%s: %s%s%s%s\n    fix: %s\n", f->path, f->line, f->col,
+		        f->rule, f->severity == VEIL_CHECK_WARNING ? " (warning)" : "", f->message,
+		        f->masked[0] ? " [" : "", f->masked, f->masked[0] ? "]" : "", f->fix);
 	}
 	if (!error && c->nf)
-		error = veil_buf_printf(b,
-		                        "%zu error(s), %zu warning(s). To accept a finding on purpose, "
-		                        "add \"veil:allow\" to its line or its entry from "
-		                        "`veil check --print-ignore` to .veilignore.\n",
-		                        nerr, nwarn);
+		error = veil_buf_printf(
+		        b,
+		        "%zu error(s), %zu warning(s). To accept a finding on purpose, "
+		        "add \"veil:allow\" to its line or its entry from "
+		        "`veil check --print-ignore` to .veilignore.\n",
+		        nerr, nwarn);
 	return error;
 }
 
@@ -76,8 +76,9 @@ static int json(veil_check *c, veil_buf *b)
 		if (!error)
 			error = json_str(b, f->path);
 		if (!error)
-			error = veil_buf_printf(b, ",\"line\":%u,\"column\":%u,\"rule\":\"%s\","
-			                           "\"severity\":\"%s\",\"message\":",
+			error = veil_buf_printf(b,
+			                        ",\"line\":%u,\"column\":%u,\"rule\":\"%s\","
+			                        "\"severity\":\"%s\",\"message\":",
 			                        f->line, f->col, f->rule, level(f->severity));
 		if (!error)
 			error = json_str(b, f->message);
@@ -114,11 +115,11 @@ static int sarif_rules(veil_check *c, veil_buf *b, const char **ids, size_t *nid
 		if (k < *nids || *nids == 128)
 			continue;
 		ids[(*nids)++] = c->f[i].rule;
-		error = veil_buf_printf(b,
-		                        "%s{\"id\":\"%s\",\"shortDescription\":{\"text\":\"veil check "
-		                        "rule %s\"},\"defaultConfiguration\":{\"level\":\"%s\"}}",
-		                        k ? "," : "", c->f[i].rule, c->f[i].rule,
-		                        level(c->f[i].severity));
+		error = veil_buf_printf(
+		        b,
+		        "%s{\"id\":\"%s\",\"shortDescription\":{\"text\":\"veil check "
+		        "rule %s\"},\"defaultConfiguration\":{\"level\":\"%s\"}}",
+		        k ? "," : "", c->f[i].rule, c->f[i].rule, level(c->f[i].severity));
 	}
 	return error;
 }
@@ -128,9 +129,10 @@ static int sarif(veil_check *c, veil_buf *b)
 	const char *ids[128];
 	size_t nids = 0;
 	int error = veil_buf_printf(
-	    b, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":"
-	       "\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"veil\",\"informationUri\":"
-	       "\"https://github.com/veil/veil\",\"rules\":[");
+	        b,
+	        "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":"
+	        "\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"veil\",\"informationUri\":"
+	        "\"https://github.com/veil/veil\",\"rules\":[");
 
 	if (!error)
 		error = sarif_rules(c, b, ids, &nids);
@@ -143,10 +145,11 @@ static int sarif(veil_check *c, veil_buf *b)
 
 		while (k < nids && strcmp(ids[k], f->rule))
 			k++;
-		snprintf(msg, sizeof(msg), "%s%s%s%s. Fix: %s", f->message, f->masked[0] ? " [" : "",
-		         f->masked, f->masked[0] ? "]" : "", f->fix);
-		error = veil_buf_printf(b, "%s{\"ruleId\":\"%s\",\"ruleIndex\":%zu,\"level\":\"%s\","
-		                           "\"message\":{\"text\":",
+		snprintf(msg, sizeof(msg), "%s%s%s%s. Fix: %s", f->message,
+		         f->masked[0] ? " [" : "", f->masked, f->masked[0] ? "]" : "", f->fix);
+		error = veil_buf_printf(b,
+		                        "%s{\"ruleId\":\"%s\",\"ruleIndex\":%zu,\"level\":\"%s\","
+		                        "\"message\":{\"text\":",
 		                        i ? "," : "", f->rule, k, level(f->severity));
 		if (!error)
 			error = json_str(b, msg);
@@ -156,19 +159,22 @@ static int sarif(veil_check *c, veil_buf *b)
 		if (!error)
 			error = uri(b, f->path);
 		if (!error && f->line)
-			error = veil_buf_printf(b, "},\"region\":{\"startLine\":%u,\"startColumn\":%u",
+			error = veil_buf_printf(b,
+			                        "},\"region\":{\"startLine\":%u,\"startColumn\":%u",
 			                        f->line, f->col ? f->col : 1);
 		if (!error)
-			error = veil_buf_printf(b, "}}}],\"partialFingerprints\":{\"secretSha256/v1\":"
-			                           "\"%s\"",
+			error = veil_buf_printf(b,
+			                        "}}}],\"partialFingerprints\":{\"secretSha256/v1\":"
+			                        "\"%s\"",
 			                        f->sha256);
 		/* the commit: SARIF has no per-result revision (versionControlProvenance
 		 * is per run), so it goes where gitleaks puts it (partialFingerprints
 		 * "commitSha": the same secret in two commits is two results) and in
 		 * the result's property bag */
 		if (!error && f->commit[0])
-			error = veil_buf_printf(b, ",\"commitSha\":\"%s\"},\"properties\":{"
-			                           "\"commit\":\"%s\"",
+			error = veil_buf_printf(b,
+			                        ",\"commitSha\":\"%s\"},\"properties\":{"
+			                        "\"commit\":\"%s\"",
 			                        f->commit, f->commit);
 		if (!error)
 			error = veil_buf_printf(b, "}}");
@@ -185,7 +191,8 @@ static int ignore_lines(veil_check *c, veil_buf *b)
 	for (size_t i = 0; i < c->nf && !error; i++) {
 		const struct veil_check__finding *f = &c->f[i];
 		if (strchr(f->path, ' ') || strchr(f->path, '\t') || strchr(f->path, '#'))
-			error = veil_buf_printf(b, "# cannot be listed (blank or '#' in the path): ");
+			error = veil_buf_printf(b,
+			                        "# cannot be listed (blank or '#' in the path): ");
 		if (!error)
 			error = veil_buf_printf(b, "%s %s %s\n", f->path, f->rule, f->sha256);
 	}

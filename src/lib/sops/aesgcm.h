@@ -12,13 +12,13 @@
 
 /* 0 or -1 (out of memory, or an input longer than GCM allows). */
 int veil_sops__gcm_seal(uint8_t *out, uint8_t tag[16], const uint8_t *in, size_t len,
-			const uint8_t key[32], const uint8_t *iv, size_t iv_len,
-			const uint8_t *aad, size_t aad_len);
+                        const uint8_t key[32], const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+                        size_t aad_len);
 /* 0, or -1 when the tag does not match (out then holds unauthenticated
  * bytes the caller must wipe) or on an internal failure. */
 int veil_sops__gcm_open(uint8_t *out, const uint8_t tag[16], const uint8_t *in, size_t len,
-			const uint8_t key[32], const uint8_t *iv, size_t iv_len,
-			const uint8_t *aad, size_t aad_len);
+                        const uint8_t key[32], const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+                        size_t aad_len);
 /* Wipes and frees this thread's cached key schedule. */
 void veil_sops__gcm_release(void);
 

@@ -27,7 +27,7 @@
 int aesni_set_encrypt_key(const unsigned char *user_key, int bits, AES_KEY *key);
 void aesni_encrypt(const unsigned char in[16], unsigned char out[16], const void *key);
 void aesni_ctr32_encrypt_blocks(const unsigned char *in, unsigned char *out, size_t blocks,
-				const void *key, const unsigned char ivec[16]);
+                                const void *key, const unsigned char ivec[16]);
 int vpaes_set_encrypt_key(const unsigned char *user_key, int bits, AES_KEY *key);
 void vpaes_encrypt(const unsigned char in[16], unsigned char out[16], const void *key);
 
@@ -123,7 +123,7 @@ static gcm_state *keyed(const uint8_t key[32])
 
 /* Keys the context and feeds it the IV and AAD; NULL on failure. */
 static GCM128_CONTEXT *begin(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
-			     const uint8_t *aad, size_t aad_len)
+                             const uint8_t *aad, size_t aad_len)
 {
 	gcm_state *st = iv_len ? keyed(key) : NULL;
 
@@ -137,7 +137,7 @@ static GCM128_CONTEXT *begin(const uint8_t key[32], const uint8_t *iv, size_t iv
 
 /* Encrypts or decrypts len bytes after the IV and AAD; 0 or -1. */
 static int gcm_crypt(int enc, uint8_t *out, const uint8_t *in, size_t len, const uint8_t key[32],
-		     const uint8_t *iv, size_t iv_len, const uint8_t *aad, size_t aad_len)
+                     const uint8_t *iv, size_t iv_len, const uint8_t *aad, size_t aad_len)
 {
 	GCM128_CONTEXT *g = begin(key, iv, iv_len, aad, aad_len);
 	int aesni, error;
@@ -146,17 +146,19 @@ static int gcm_crypt(int enc, uint8_t *out, const uint8_t *in, size_t len, const
 		return -1;
 	aesni = cache->impl == IMPL_AESNI;
 	if (enc)
-		error = aesni ? CRYPTO_gcm128_encrypt_ctr32(g, in, out, len, aesni_ctr32_encrypt_blocks)
-			      : CRYPTO_gcm128_encrypt(g, in, out, len);
+		error = aesni ? CRYPTO_gcm128_encrypt_ctr32(g, in, out, len,
+		                                            aesni_ctr32_encrypt_blocks)
+		              : CRYPTO_gcm128_encrypt(g, in, out, len);
 	else
-		error = aesni ? CRYPTO_gcm128_decrypt_ctr32(g, in, out, len, aesni_ctr32_encrypt_blocks)
-			      : CRYPTO_gcm128_decrypt(g, in, out, len);
+		error = aesni ? CRYPTO_gcm128_decrypt_ctr32(g, in, out, len,
+		                                            aesni_ctr32_encrypt_blocks)
+		              : CRYPTO_gcm128_decrypt(g, in, out, len);
 	return error == 0 ? 0 : -1;
 }
 
 int veil_sops__gcm_seal(uint8_t *out, uint8_t tag[16], const uint8_t *in, size_t len,
-			const uint8_t key[32], const uint8_t *iv, size_t iv_len,
-			const uint8_t *aad, size_t aad_len)
+                        const uint8_t key[32], const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+                        size_t aad_len)
 {
 	if (gcm_crypt(1, out, in, len, key, iv, iv_len, aad, aad_len) != 0)
 		return -1;
@@ -165,8 +167,8 @@ int veil_sops__gcm_seal(uint8_t *out, uint8_t tag[16], const uint8_t *in, size_t
 }
 
 int veil_sops__gcm_open(uint8_t *out, const uint8_t tag[16], const uint8_t *in, size_t len,
-			const uint8_t key[32], const uint8_t *iv, size_t iv_len,
-			const uint8_t *aad, size_t aad_len)
+                        const uint8_t key[32], const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+                        size_t aad_len)
 {
 	if (gcm_crypt(0, out, in, len, key, iv, iv_len, aad, aad_len) != 0)
 		return -1;

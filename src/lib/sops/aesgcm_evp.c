@@ -66,7 +66,8 @@ static EVP_CIPHER_CTX *gcm_ctx(int enc, const uint8_t key[32], const uint8_t *iv
 		if (!(gcm_cache.key = veil_secure_alloc(32)) ||
 		    !(gcm_cache.ctx = EVP_CIPHER_CTX_new()) ||
 		    EVP_CipherInit_ex(gcm_cache.ctx, aes_gcm(), NULL, NULL, NULL, enc) != 1 ||
-		    EVP_CIPHER_CTX_ctrl(gcm_cache.ctx, EVP_CTRL_GCM_SET_IVLEN, (int)iv_len, NULL) != 1 ||
+		    EVP_CIPHER_CTX_ctrl(gcm_cache.ctx, EVP_CTRL_GCM_SET_IVLEN, (int)iv_len, NULL) !=
+		            1 ||
 		    EVP_CipherInit_ex(gcm_cache.ctx, NULL, NULL, key, iv, enc) != 1) {
 			veil_sops__gcm_release();
 			return NULL;
@@ -89,8 +90,8 @@ static EVP_CIPHER_CTX *gcm_ctx(int enc, const uint8_t key[32], const uint8_t *iv
 /* One whole GCM operation; the tag is read (enc) or checked (!enc). OpenSSL
  * derives the counter block by GHASH for IVs other than 96 bits, as Go. */
 static int run(int enc, uint8_t *out, uint8_t tag[16], const uint8_t *in, size_t len,
-	       const uint8_t key[32], const uint8_t *iv, size_t iv_len, const uint8_t *aad,
-	       size_t aad_len)
+               const uint8_t key[32], const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+               size_t aad_len)
 {
 	EVP_CIPHER_CTX *ctx;
 	int n = 0, ok;
@@ -109,15 +110,15 @@ static int run(int enc, uint8_t *out, uint8_t tag[16], const uint8_t *in, size_t
 }
 
 int veil_sops__gcm_seal(uint8_t *out, uint8_t tag[16], const uint8_t *in, size_t len,
-			const uint8_t key[32], const uint8_t *iv, size_t iv_len,
-			const uint8_t *aad, size_t aad_len)
+                        const uint8_t key[32], const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+                        size_t aad_len)
 {
 	return run(1, out, tag, in, len, key, iv, iv_len, aad, aad_len);
 }
 
 int veil_sops__gcm_open(uint8_t *out, const uint8_t tag[16], const uint8_t *in, size_t len,
-			const uint8_t key[32], const uint8_t *iv, size_t iv_len,
-			const uint8_t *aad, size_t aad_len)
+                        const uint8_t key[32], const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+                        size_t aad_len)
 {
 	uint8_t t[16];
 	int error;

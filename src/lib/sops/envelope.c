@@ -27,10 +27,10 @@ static int check_reserved_keys(const veil_doc *doc)
 			const char *k = root->items[i]->key;
 			if (k && (!strcmp(k, "sops") || (dotenv && !strncmp(k, "sops_", 5))))
 				return veil_error_set(
-				    VEIL_EFORMAT,
-				    "the document has a key named "
-				    "'%s', which the sops format reserves for its metadata",
-				    k);
+				        VEIL_EFORMAT,
+				        "the document has a key named "
+				        "'%s', which the sops format reserves for its metadata",
+				        k);
 		}
 	}
 	return 0;
@@ -43,7 +43,7 @@ static int open_doc(veil_doc *doc, const veil_identities *ids, veil_sops_meta *m
                     uint8_t key[32], veil_sops_ivcache *record, int dry_run, int ignore_mac)
 {
 	const veil_node *tree = veil_doc_metadata(doc);
-	veil_sops_walk_opts w = {0};
+	veil_sops_walk_opts w = { 0 };
 	char hex[VEIL_SOPS_MAC_HEX + 1];
 	int error;
 
@@ -127,8 +127,9 @@ static int new_meta(veil_sops_meta *m, const veil_sops_encrypt_options *o, veil_
 	}
 	if (o->version >= 2 && o->scope && strcmp(o->scope, "none")) {
 		if (!veil_sops__scope_valid(o->scope))
-			return veil_error_set(VEIL_EINVAL, "unknown scope '%.32s' (strict, "
-			                                   "namespace or none)",
+			return veil_error_set(VEIL_EINVAL,
+			                      "unknown scope '%.32s' (strict, "
+			                      "namespace or none)",
 			                      o->scope);
 		if (!(m->scope = strdup(o->scope)))
 			return veil_error_set(VEIL_ENOMEM, "out of memory");
@@ -137,8 +138,8 @@ static int new_meta(veil_sops_meta *m, const veil_sops_encrypt_options *o, veil_
 		return 0; /* sops ignores selection rules for binary files */
 	m->mac_only_encrypted = o->mac_only_encrypted;
 	m->sel.kind = o->selection ? o->selection : VEIL_SEL_UNENCRYPTED_SUFFIX;
-	m->sel.value =
-	    strdup(o->selection ? (o->selection_value ? o->selection_value : "") : "_unencrypted");
+	m->sel.value = strdup(o->selection ? (o->selection_value ? o->selection_value : "")
+	                                   : "_unencrypted");
 	return m->sel.value ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
 }
 
@@ -152,7 +153,7 @@ static veil_sops_cipher cipher_of(const veil_sops_meta *m)
 static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32], veil_sops_cipher cipher,
                 veil_sops_ivcache *reuse)
 {
-	veil_sops_walk_opts w = {0};
+	veil_sops_walk_opts w = { 0 };
 	char hex[VEIL_SOPS_MAC_HEX + 1], now[VEIL_SOPS_TIME_MAX];
 	veil_node *tree = NULL;
 	int error;
@@ -181,7 +182,7 @@ static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32], veil
 
 int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 {
-	veil_sops_meta meta = {0};
+	veil_sops_meta meta = { 0 };
 	veil_sops_ivcache *cache = NULL;
 	veil_sops_cipher cipher = o->cipher;
 	uint8_t *key = veil_secure_alloc(32);
@@ -207,9 +208,9 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 		for (size_t g = 0; g < meta.ngroups; g++)
 			if (meta.groups[g].nforeign) {
 				error = veil_error_set(
-				    VEIL_EUNSUPPORTED,
-				    "the file also has pgp/kms "
-				    "keys, which veil cannot keep when it rewrites it");
+				        VEIL_EUNSUPPORTED,
+				        "the file also has pgp/kms "
+				        "keys, which veil cannot keep when it rewrites it");
 				goto done;
 			}
 	} else {

@@ -93,7 +93,8 @@ static int grow(veil_sops_ivcache *c)
 }
 
 int veil_sops__ivcache_put(veil_sops_ivcache *c, const char *aad, size_t aad_len,
-	veil_sops_type type, const uint8_t *pt, size_t pt_len, const char *enc, size_t enc_len)
+                           veil_sops_type type, const uint8_t *pt, size_t pt_len, const char *enc,
+                           size_t enc_len)
 {
 	uint8_t d[32];
 	struct slot *s;
@@ -118,7 +119,7 @@ int veil_sops__ivcache_put(veil_sops_ivcache *c, const char *aad, size_t aad_len
 }
 
 const char *veil_sops__ivcache_take(veil_sops_ivcache *c, const char *aad, size_t aad_len,
-	veil_sops_type type, const uint8_t *pt, size_t pt_len)
+                                    veil_sops_type type, const uint8_t *pt, size_t pt_len)
 {
 	uint8_t d[32];
 	struct slot *s;

@@ -22,6 +22,6 @@ int veil_sops__ivcache_put(veil_sops_ivcache *c, const char *aad, size_t aad_len
 /* The next remembered ENC[...] string for the key, in the order they were
  * put (equal list items keep their own), or NULL. Owned by the cache. */
 const char *veil_sops__ivcache_take(veil_sops_ivcache *c, const char *aad, size_t aad_len,
-	veil_sops_type type, const uint8_t *pt, size_t pt_len);
+                                    veil_sops_type type, const uint8_t *pt, size_t pt_len);
 
 #endif

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VEIL_SOPS_MAC_HEX 128
+#define VEIL_SOPS_MAC_HEX  128
 /* Longest RFC 3339 timestamp we accept (with nanoseconds and an offset). */
 #define VEIL_SOPS_TIME_MAX 40
 

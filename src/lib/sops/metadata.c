@@ -10,7 +10,7 @@
 #include <string.h>
 
 static const char *const foreign_lists[] = {
-    "pgp", "kms", "gcp_kms", "azure_kv", "hc_vault", "hckms",
+	"pgp", "kms", "gcp_kms", "azure_kv", "hc_vault", "hckms",
 };
 
 static const veil_node *deref(const veil_node *n)
@@ -220,7 +220,7 @@ static int build_age(veil_node **out, veil_doc *doc, const veil_sops_keygroup *g
 		/* sops 3.13 writes "enc" before "recipient" (sorted keys) */
 		if ((error = add_text(doc, e, "enc", g->age[i].enc, VEIL_SCALAR_STR)) < 0 ||
 		    (error = add_text(doc, e, "recipient", g->age[i].recipient, VEIL_SCALAR_STR)) <
-		        0)
+		            0)
 			return error;
 		error = veil_doc_add_item(list, NULL, e);
 	}
@@ -283,9 +283,9 @@ int veil_sops__meta_build(veil_node **out, veil_doc *doc, const veil_sops_meta *
 	    (error = add_text(doc, tree, sel, m->sel.value, VEIL_SCALAR_STR)) < 0)
 		return error;
 	if ((error = add_text(doc, tree, "veil_scope", m->scope, VEIL_SCALAR_STR)) < 0 ||
-	    (error =
-	         add_text(doc, tree, "version", m->version ? m->version : VEIL_SOPS_FORMAT_VERSION,
-	                  VEIL_SCALAR_STR)) < 0)
+	    (error = add_text(doc, tree, "version",
+	                      m->version ? m->version : VEIL_SOPS_FORMAT_VERSION,
+	                      VEIL_SCALAR_STR)) < 0)
 		return error;
 	*out = tree;
 	return 0;
@@ -300,8 +300,8 @@ static int open_group(uint8_t **out, size_t *out_len, const veil_sops_keygroup *
 		const char *enc = g->age[i].enc;
 		uint8_t *pt = NULL;
 		size_t len = 0;
-		int error =
-		    veil_age_decrypt_mem(&pt, &len, (const uint8_t *)enc, strlen(enc), ids, NULL);
+		int error = veil_age_decrypt_mem(&pt, &len, (const uint8_t *)enc, strlen(enc), ids,
+		                                 NULL);
 		if (error == 0 && (len == 32 || len == 33)) {
 			*out = pt;
 			*out_len = len;
@@ -344,8 +344,8 @@ int veil_sops__meta_data_key(uint8_t key[32], const veil_sops_meta *m, const vei
 	size_t nshares = 0, need, len = 0;
 	int last_error = VEIL_ENOMATCH, error = 0;
 
-	need =
-	    m->ngroups > 1 ? (m->shamir_threshold ? (size_t)m->shamir_threshold : m->ngroups) : 1;
+	need = m->ngroups > 1 ? (m->shamir_threshold ? (size_t)m->shamir_threshold : m->ngroups)
+	                      : 1;
 	for (size_t g = 0; g < m->ngroups && g < VEIL_SHAMIR_MAX_PARTS && nshares < need; g++) {
 		size_t l = 0;
 		if (open_group(&shares[nshares], &l, &m->groups[g], ids, &last_error) < 0)
@@ -408,7 +408,7 @@ static int wrap_group(veil_sops_keygroup *g, const uint8_t *secret, size_t len)
 
 int veil_sops__meta_wrap(veil_sops_meta *m, const uint8_t key[32])
 {
-	uint8_t *shares[VEIL_SHAMIR_MAX_PARTS] = {NULL};
+	uint8_t *shares[VEIL_SHAMIR_MAX_PARTS] = { NULL };
 	size_t threshold;
 	int error = 0;
 

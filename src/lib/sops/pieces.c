@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #define PIECE_DEFAULT (256u * 1024)
-#define MAX_THREADS 4
+#define MAX_THREADS   4
 
 typedef struct piece {
 	size_t start, end;
@@ -42,15 +42,15 @@ typedef struct piece {
 
 /* What one piece gave, kept until it is its turn to be consumed in order. */
 typedef struct result {
-	char *text;      /* its plaintext text */
+	char *text; /* its plaintext text */
 	size_t text_len;
-	veil_buf mac;    /* its MAC bytes */
-	uint64_t *keys;  /* hashes of its root keys */
+	veil_buf mac;   /* its MAC bytes */
+	uint64_t *keys; /* hashes of its root keys */
 	size_t nkeys;
-	int step;        /* the indent step it was rendered with (0: the default) */
-	int multiline;   /* its values brought line breaks */
+	int step;      /* the indent step it was rendered with (0: the default) */
+	int multiline; /* its values brought line breaks */
 	int error;
-	char why[256];   /* the message of a failure */
+	char why[256]; /* the message of a failure */
 	atomic_int done;
 } result;
 
@@ -59,19 +59,19 @@ typedef struct pieces {
 	size_t len;
 	const char *name;
 	piece *v;
-	size_t n, sops;  /* sops: index of the metadata piece */
+	size_t n, sops; /* sops: index of the metadata piece */
 	uint8_t hash_key[crypto_shorthash_KEYBYTES];
 	veil_sops_walk_opts walk; /* shared by every piece (mac_bytes set per piece) */
 	result *res;
-	atomic_size_t next;  /* the next piece to claim */
-	atomic_int stop;     /* a piece failed: claim no more */
+	atomic_size_t next; /* the next piece to claim */
+	atomic_int stop;    /* a piece failed: claim no more */
 	/* consumer side, in file order */
 	size_t drained;
-	uint64_t *keys;      /* every root key's hash (open addressing) */
+	uint64_t *keys; /* every root key's hash (open addressing) */
 	size_t keys_cap, nkeys;
 	veil_sops_mac mac;
-	int step;            /* the file's indent step, once a piece showed it */
-	int fragile;         /* line breaks laid out before the step was known */
+	int step;    /* the file's indent step, once a piece showed it */
+	int fragile; /* line breaks laid out before the step was known */
 } pieces;
 
 static int unsupported(const char *why)
@@ -103,7 +103,7 @@ static int marker_line(const char *s, size_t len, size_t p)
 static void add_piece(pieces *ps, size_t start, size_t end)
 {
 	if (start < end)
-		ps->v[ps->n++] = (piece){start, end};
+		ps->v[ps->n++] = (piece){ start, end };
 }
 
 /* Cuts src at root lines, about target bytes apart; the sops: entry is a
@@ -130,7 +130,8 @@ static int split(pieces *ps, size_t target)
 
 			if (is_sops && sops_at != (size_t)-1)
 				return unsupported("two sops: entries");
-			if (p > 0 && (is_sops || start == sops_at || (has_root && p - start >= target))) {
+			if (p > 0 &&
+			    (is_sops || start == sops_at || (has_root && p - start >= target))) {
 				if (start == sops_at)
 					ps->sops = ps->n;
 				add_piece(ps, start, p);
@@ -457,9 +458,9 @@ int veil_sops_decrypt_pieces(char **out, size_t *out_len, const char *src, size_
                              const char *name, const veil_sops_decrypt_options *opts,
                              size_t piece_size, size_t threads)
 {
-	pieces ps = {.src = src, .len = len, .name = name ? name : "<input>"};
+	pieces ps = { .src = src, .len = len, .name = name ? name : "<input>" };
 	veil_buf buf = VEIL_BUF_INIT(0);
-	veil_sops_meta meta = {0};
+	veil_sops_meta meta = { 0 };
 	veil_doc *meta_doc = NULL;
 	uint8_t *key = veil_secure_alloc(32);
 	int error;

@@ -50,8 +50,8 @@ int veil_sops__rekey_options(veil_sops_rekey *r, const veil_doc *doc)
 	r->opts.scope = r->meta.scope; /* a new data key must not unbind the values */
 	/* the MAC's ENC[...] names the cipher the values were written with */
 	r->opts.cipher = r->meta.mac && !strncmp(r->meta.mac, "ENC[AES256_GCM,", 15)
-	                     ? VEIL_SOPS_AES256_GCM
-	                     : VEIL_SOPS_CHACHA20_POLY1305;
+	                         ? VEIL_SOPS_AES256_GCM
+	                         : VEIL_SOPS_CHACHA20_POLY1305;
 	return 0;
 }
 
@@ -94,7 +94,7 @@ int veil_sops__rekey_update(veil_doc *doc, const veil_sops_group *groups, size_t
                             int shamir_threshold, const veil_identities *ids)
 {
 	const veil_node *tree = veil_doc_metadata(doc);
-	veil_sops_meta old = {0}, nm = {0};
+	veil_sops_meta old = { 0 }, nm = { 0 };
 	veil_node *built = NULL;
 	uint8_t *key = sodium_malloc(32);
 	size_t total = 0;

@@ -11,19 +11,19 @@
 #include <unistd.h>
 
 static const char *const sel_names[] = {
-    [VEIL_SEL_NONE] = "",
-    [VEIL_SEL_UNENCRYPTED_SUFFIX] = "unencrypted_suffix",
-    [VEIL_SEL_ENCRYPTED_SUFFIX] = "encrypted_suffix",
-    [VEIL_SEL_UNENCRYPTED_REGEX] = "unencrypted_regex",
-    [VEIL_SEL_ENCRYPTED_REGEX] = "encrypted_regex",
-    [VEIL_SEL_UNENCRYPTED_COMMENT_REGEX] = "unencrypted_comment_regex",
-    [VEIL_SEL_ENCRYPTED_COMMENT_REGEX] = "encrypted_comment_regex",
+	[VEIL_SEL_NONE] = "",
+	[VEIL_SEL_UNENCRYPTED_SUFFIX] = "unencrypted_suffix",
+	[VEIL_SEL_ENCRYPTED_SUFFIX] = "encrypted_suffix",
+	[VEIL_SEL_UNENCRYPTED_REGEX] = "unencrypted_regex",
+	[VEIL_SEL_ENCRYPTED_REGEX] = "encrypted_regex",
+	[VEIL_SEL_UNENCRYPTED_COMMENT_REGEX] = "unencrypted_comment_regex",
+	[VEIL_SEL_ENCRYPTED_COMMENT_REGEX] = "encrypted_comment_regex",
 };
 
 /* Key types sops knows and veil does not: a rule naming them is refused
  * rather than silently producing a file those keys cannot open. */
 static const char *const foreign_keys[] = {
-    "pgp", "kms", "gcp_kms", "azure_keyvault", "hc_vault_transit_uri", "hckms", "hc_vault",
+	"pgp", "kms", "gcp_kms", "azure_keyvault", "hc_vault_transit_uri", "hckms", "hc_vault",
 };
 
 int veil_sops__sel_encrypts(veil_sops_sel_kind sel, int matched)
@@ -251,7 +251,7 @@ static int read_options(veil_sops_rule *r, const veil_node *rule, const char *na
 	n = veil_node_get(rule, "mac_only_encrypted");
 	if ((v = scalar(n)))
 		r->mac_only_encrypted =
-		    !strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "TRUE");
+		        !strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "TRUE");
 	n = veil_node_get(rule, "cipher");
 	if ((v = scalar(n))) {
 		if (!strcmp(v, "aes256_gcm") || !strcmp(v, "aes256-gcm"))
@@ -397,7 +397,7 @@ static char *abs_clean(const char *path)
 	if (path[0] != '/' && !getcwd(cwd, sizeof(cwd)))
 		return NULL;
 	if ((path[0] == '/' ? veil_buf_append(&b, path, strlen(path))
-			    : veil_buf_printf(&b, "%s/%s", cwd, path)) < 0)
+	                    : veil_buf_printf(&b, "%s/%s", cwd, path)) < 0)
 		return NULL;
 	clean_in_place((char *)b.data);
 	return (char *)veil_buf_detach(&b, NULL);
@@ -449,8 +449,8 @@ int veil_sops__config_load(veil_sops_config **out, const char *path)
 	if ((error = veil_file_read(&text, &len, path, VEIL_SOPS_CONFIG_MAX)) == 0) {
 		slash = strrchr(abs, '/');
 		*slash = '\0';
-		error =
-		    veil_sops__config_parse(out, (const char *)text, len, path, abs[0] ? abs : "/");
+		error = veil_sops__config_parse(out, (const char *)text, len, path,
+		                                abs[0] ? abs : "/");
 	}
 	free(text);
 	free(abs);

@@ -10,8 +10,8 @@
 #include "util/regex.h"
 #include <stddef.h>
 
-#define VEIL_SOPS_CONFIG_NAME ".sops.yaml"
-#define VEIL_SOPS_CONFIG_MAX (1024u * 1024)
+#define VEIL_SOPS_CONFIG_NAME       ".sops.yaml"
+#define VEIL_SOPS_CONFIG_MAX        (1024u * 1024)
 #define VEIL_SOPS_CONFIG_MAX_LEVELS 100
 
 typedef struct veil_sops_selection {

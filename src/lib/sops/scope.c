@@ -17,8 +17,8 @@ static const veil_node *field(const veil_node *root, const char *name)
 	const veil_node *n = meta && meta->kind == VEIL_NODE_MAP ? veil_node_get(meta, name) : NULL;
 
 	return n && n->kind == VEIL_NODE_SCALAR && n->type != VEIL_SCALAR_NULL && n->value_len
-	           ? n
-	           : NULL;
+	               ? n
+	               : NULL;
 }
 
 static int check_name(const veil_node *n, const char *what, const char *scope)

@@ -158,8 +158,9 @@ static int is_go_decimal_float(const char *t, size_t len)
 
 static int is_bool_word(const char *t, size_t len, int *value)
 {
-	static const char *const yes[] = {"true", "True", "TRUE"}, *const no[] = {"false", "False",
-	                                                                          "FALSE"};
+	static const char *const yes[] = { "true", "True", "TRUE" }, *const no[] = { "false",
+		                                                                     "False",
+		                                                                     "FALSE" };
 
 	for (int i = 0; i < 3; i++) {
 		if (strlen(yes[i]) == len && !memcmp(t, yes[i], len))

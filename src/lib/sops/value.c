@@ -9,15 +9,15 @@
 #include <string.h>
 
 #define CHACHA_IV_LEN 12
-#define GCM_IV_LEN 32 /* what sops writes; any length is accepted when reading */
+#define GCM_IV_LEN    32 /* what sops writes; any length is accepted when reading */
 
 static const struct {
 	veil_sops_type type;
 	const char *name;
 } type_names[] = {
-    {VEIL_SOPS_STR, "str"},     {VEIL_SOPS_INT, "int"},   {VEIL_SOPS_FLOAT, "float"},
-    {VEIL_SOPS_BOOL, "bool"},   {VEIL_SOPS_TIME, "time"}, {VEIL_SOPS_COMMENT, "comment"},
-    {VEIL_SOPS_BYTES, "bytes"},
+	{ VEIL_SOPS_STR, "str" },     { VEIL_SOPS_INT, "int" },   { VEIL_SOPS_FLOAT, "float" },
+	{ VEIL_SOPS_BOOL, "bool" },   { VEIL_SOPS_TIME, "time" }, { VEIL_SOPS_COMMENT, "comment" },
+	{ VEIL_SOPS_BYTES, "bytes" },
 };
 
 const char *veil_sops__type_name(veil_sops_type t)
@@ -143,7 +143,7 @@ int veil_sops__enc_parse(veil_sops_enc *out, const char *s, size_t len)
 		goto done;
 	if ((error = take_field(&text, &text_len, &p, end, "iv:", ",")) < 0 ||
 	    (error = decode_field(out->iv, sizeof(out->iv), &out->iv_len, text, text_len, "iv")) <
-	        0)
+	            0)
 		goto done;
 	if ((error = take_field(&text, &text_len, &p, end, "tag:", ",")) < 0 ||
 	    (error = decode_field(out->tag, sizeof(out->tag), &n, text, text_len, "tag")) < 0)
@@ -192,11 +192,11 @@ static int chacha(int enc, uint8_t *out, const uint8_t *in, size_t len, uint8_t 
 {
 	if (enc) {
 		crypto_aead_chacha20poly1305_ietf_encrypt_detached(
-		    out, tag, NULL, in, len, (const uint8_t *)aad, aad_len, NULL, iv, key);
+		        out, tag, NULL, in, len, (const uint8_t *)aad, aad_len, NULL, iv, key);
 		return 0;
 	}
 	if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(
-	        out, NULL, in, len, tag, (const uint8_t *)aad, aad_len, iv, key) != 0)
+	            out, NULL, in, len, tag, (const uint8_t *)aad, aad_len, iv, key) != 0)
 		return veil_error_set(VEIL_EAUTH,
 		                      "encrypted value failed authentication "
 		                      "(wrong key, or the value or its key path was changed)");

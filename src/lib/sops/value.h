@@ -14,7 +14,7 @@
 
 #define VEIL_SOPS_KEY_LEN 32
 #define VEIL_SOPS_TAG_LEN 16
-#define VEIL_SOPS_MAX_IV 64
+#define VEIL_SOPS_MAX_IV  64
 /* Cap on one ENC[...] string; values are bounded by the document cap anyway. */
 #define VEIL_SOPS_MAX_ENC (64u * 1024 * 1024)
 

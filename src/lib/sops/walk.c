@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_LEVELS (VEIL_DOC_MAX_DEPTH + 2)
+#define MAX_LEVELS   (VEIL_DOC_MAX_DEPTH + 2)
 #define MAX_CAPTURES 64
 
 /* MAC bytes of an anchored subtree, replayed where an alias refers to it
@@ -25,8 +25,8 @@ struct walk {
 	const veil_sops_walk_opts *o;
 	veil_regex *re;
 	veil_sops_mac own_mac;
-	veil_sops_mac *mac; /* own_mac, or the caller's */
-	int mac_lost;       /* mac_bytes could not grow */
+	veil_sops_mac *mac;           /* own_mac, or the caller's */
+	int mac_lost;                 /* mac_bytes could not grow */
 	const char *keys[MAX_LEVELS]; /* map keys on the path (list items add none) */
 	size_t nkeys;
 	unsigned char cflag[MAX_LEVELS]; /* a comment at this level matched the comment regex */
@@ -72,7 +72,7 @@ static int selected(const struct walk *w, size_t level)
 	if (sel == VEIL_SEL_NONE)
 		return 1;
 	return veil_sops__sel_encrypts(sel, veil_sops__sel_by_comment(sel) ? any_flag(w, level)
-	                                                                  : any_key(w, regex));
+	                                                                   : any_key(w, regex));
 }
 
 /* "a:b:" for keys[0..n) */
@@ -152,7 +152,7 @@ static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
 		return error;
 	if (w->o->reuse)
 		enc = veil_sops__ivcache_take(w->o->reuse, (char *)w->aad.data, w->aad.len, st,
-		                             w->tmp.data, w->tmp.len);
+		                              w->tmp.data, w->tmp.len);
 	if (!enc) {
 		if ((error = veil_sops__encrypt(&fresh, w->o->cipher, w->o->key, w->tmp.data,
 		                                w->tmp.len, (char *)w->aad.data, w->aad.len, st,
@@ -225,10 +225,10 @@ static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
 		return mac_value(w, n, n->value, n->value_len, n->type);
 	}
 	if (!veil_sops__is_enc(n->value, n->value_len))
-		return path_error(
-		    w, n, VEIL_EPLAINTEXT,
-		    "value is not encrypted although the "
-		    "file's rules say it must be (was plaintext pasted into an encrypted file?)");
+		return path_error(w, n, VEIL_EPLAINTEXT,
+		                  "value is not encrypted although the "
+		                  "file's rules say it must be (was plaintext pasted into an "
+		                  "encrypted file?)");
 	if ((error = veil_sops__enc_parse(&e, n->value, n->value_len)) < 0)
 		return path_error(w, n, error, veil_error_last());
 	if ((error = build_aad(w, w->nkeys)) < 0 ||
@@ -237,11 +237,11 @@ static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
 		error = path_error(w, n, error,
 		                   error != VEIL_EAUTH ? veil_error_last()
 		                   : w->prefix.len
-		                       ? "value failed authentication (wrong key, the value or "
-		                         "its key was changed, or it was copied from another "
-		                         "namespace or name: the file is scope-bound)"
-		                       : "value failed authentication "
-		                         "(wrong key, or the value or its key was changed)");
+		                           ? "value failed authentication (wrong key, the value or "
+		                             "its key was changed, or it was copied from another "
+		                             "namespace or name: the file is scope-bound)"
+		                           : "value failed authentication "
+		                             "(wrong key, or the value or its key was changed)");
 		goto done;
 	}
 	t = veil_sops__scalar_type_of(e.type);
@@ -292,8 +292,8 @@ static int encrypt_comment(struct walk *w, veil_node *c, size_t level)
 		return error;
 	if (w->o->reuse) {
 		const char *kept = veil_sops__ivcache_take(w->o->reuse, (char *)w->aad.data,
-		                                          w->aad.len, VEIL_SOPS_COMMENT,
-		                                          (const uint8_t *)c->value, c->value_len);
+		                                           w->aad.len, VEIL_SOPS_COMMENT,
+		                                           (const uint8_t *)c->value, c->value_len);
 		if (kept)
 			return veil_doc_set_value(w->doc, c, kept, strlen(kept), VEIL_SCALAR_STR);
 	}

@@ -19,6 +19,6 @@ int veil_b64_decode_padded(uint8_t *out, size_t cap, size_t *out_len, const char
  * but its memory accesses depend on the input, so use it only for public
  * bytes (ciphertext, IVs and tags of SOPS values), never for keys. */
 int veil_b64_decode_padded_public(uint8_t *out, size_t cap, size_t *out_len, const char *in,
-	size_t n);
+                                  size_t n);
 
 #endif

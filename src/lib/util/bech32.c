@@ -15,8 +15,8 @@ static const char charset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
 static uint32_t polymod_step(uint32_t chk, uint8_t v)
 {
-	static const uint32_t gen[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd,
-		0x2a1462b3};
+	static const uint32_t gen[5] = { 0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd,
+		                         0x2a1462b3 };
 	uint32_t top = chk >> 25;
 	int i;
 
@@ -128,7 +128,7 @@ int veil_bech32_encode(char **out, const char *hrp, const uint8_t *data, size_t 
 	total = hrp_len + 1 + n5 + CHECKSUM_LEN;
 	if (total > VEIL_BECH32_MAX_LEN) {
 		error = veil_error_set(VEIL_EINVAL, "Bech32 string of %zu characters is too long",
-			total);
+		                       total);
 		goto done;
 	}
 	v = malloc(n5 + CHECKSUM_LEN);
@@ -178,12 +178,14 @@ static int scan(size_t *sep, const char *str, size_t len)
 
 	if (len > VEIL_BECH32_MAX_LEN)
 		return veil_error_set(VEIL_EFORMAT,
-			"invalid Bech32 string: longer than %d characters", VEIL_BECH32_MAX_LEN);
+		                      "invalid Bech32 string: longer than %d characters",
+		                      VEIL_BECH32_MAX_LEN);
 	*sep = len;
 	for (i = 0; i < len; i++) {
 		if (str[i] < 33 || str[i] > 126)
-			return veil_error_set(VEIL_EFORMAT,
-				"invalid Bech32 string: character out of range at offset %zu", i);
+			return veil_error_set(
+			        VEIL_EFORMAT,
+			        "invalid Bech32 string: character out of range at offset %zu", i);
 		has_lower |= str[i] >= 'a' && str[i] <= 'z';
 		has_upper |= str[i] >= 'A' && str[i] <= 'Z';
 		if (str[i] == '1')
@@ -227,9 +229,10 @@ int veil_bech32_decode(char **hrp, uint8_t **data, size_t *data_len, const char 
 	for (i = 0; i < nv; i++) {
 		idx = charset_index(lower(str[sep + 1 + i]));
 		if (idx < 0) {
-			error = veil_error_set(VEIL_EFORMAT,
-				"invalid Bech32 string: invalid data character at offset %zu",
-				sep + 1 + i);
+			error = veil_error_set(
+			        VEIL_EFORMAT,
+			        "invalid Bech32 string: invalid data character at offset %zu",
+			        sep + 1 + i);
 			goto done;
 		}
 		v[i] = (uint8_t)idx;

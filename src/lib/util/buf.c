@@ -11,7 +11,7 @@
 #include "veil/error.h"
 
 #define BUF_MIN_CAP 64
-#define BUF_HUGE (4u * 1024 * 1024)
+#define BUF_HUGE    (4u * 1024 * 1024)
 
 /* A fresh page costs a fault and a clear, and on a VM far more than the
  * copy that fills it: a multi-megabyte buffer (a whole file, a rendered
@@ -54,7 +54,7 @@ static int buf_reserve(veil_buf *b, size_t extra)
 	if (b->max && need > b->max)
 		return veil_error_set(VEIL_ELIMIT, "input exceeds the limit of %zu bytes", b->max);
 	if (need > b->dirty)
-		b->dirty = need;	/* callers may write up to need after reserving */
+		b->dirty = need; /* callers may write up to need after reserving */
 	if (need + 1 <= b->cap)
 		return 0;
 	cap = b->cap ? b->cap : BUF_MIN_CAP;

@@ -10,11 +10,14 @@ typedef struct veil_buf {
 	uint8_t *data;
 	size_t len;
 	size_t cap;
-	size_t max;	/* VEIL_ELIMIT beyond this many bytes; 0 = no cap */
-	size_t dirty;	/* bytes that may have been written: what a wipe covers */
+	size_t max;   /* VEIL_ELIMIT beyond this many bytes; 0 = no cap */
+	size_t dirty; /* bytes that may have been written: what a wipe covers */
 } veil_buf;
 
-#define VEIL_BUF_INIT(max_) { NULL, 0, 0, (max_), 0 }
+#define VEIL_BUF_INIT(max_)           \
+	{                             \
+		NULL, 0, 0, (max_), 0 \
+	}
 
 int veil_buf_append(veil_buf *b, const void *data, size_t len);
 /* Makes room for extra more bytes at once (a known file size), so a large

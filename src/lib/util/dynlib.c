@@ -11,7 +11,7 @@ int veil_dynlib__load(const char *soname, const char *hint, const veil_dynsym *s
 
 	if (!h)
 		return veil_error_set(VEIL_EUNSUPPORTED, "%s is not installed (%s); install %s",
-				      soname, dlerror(), hint);
+		                      soname, dlerror(), hint);
 	for (i = 0; i < n; i++) {
 		void *p = dlsym(h, syms[i].name);
 
@@ -26,6 +26,7 @@ int veil_dynlib__load(const char *soname, const char *hint, const veil_dynsym *s
 	for (size_t j = 0; j < n; j++)
 		*syms[j].slot = NULL;
 	dlclose(h);
-	return veil_error_set(VEIL_EUNSUPPORTED, "%s lacks %s; install the %s that veil was built with",
-			      soname, syms[i].name, hint);
+	return veil_error_set(VEIL_EUNSUPPORTED,
+	                      "%s lacks %s; install the %s that veil was built with", soname,
+	                      syms[i].name, hint);
 }

@@ -13,22 +13,38 @@ const char *veil_error_last(void)
 const char *veil_error_name(int code)
 {
 	switch (code) {
-	case VEIL_OK: return "success";
-	case VEIL_ENOMATCH: return "no identity matched";
-	case VEIL_EAUTH: return "authentication failed";
-	case VEIL_EFORMAT: return "malformed input";
-	case VEIL_ENOTFOUND: return "not found";
-	case VEIL_EIO: return "input/output error";
-	case VEIL_ENOMEM: return "out of memory";
-	case VEIL_EMAC: return "MAC mismatch";
-	case VEIL_EPAYLOAD: return "truncated or corrupted payload";
-	case VEIL_EARMOR: return "invalid armor";
-	case VEIL_EINVAL: return "invalid argument";
-	case VEIL_ELIMIT: return "limit exceeded";
-	case VEIL_EUNSUPPORTED: return "unsupported";
-	case VEIL_EEXISTS: return "already exists";
-	case VEIL_EPLAINTEXT: return "plaintext value in an encrypted file";
-	default: return "error";
+	case VEIL_OK:
+		return "success";
+	case VEIL_ENOMATCH:
+		return "no identity matched";
+	case VEIL_EAUTH:
+		return "authentication failed";
+	case VEIL_EFORMAT:
+		return "malformed input";
+	case VEIL_ENOTFOUND:
+		return "not found";
+	case VEIL_EIO:
+		return "input/output error";
+	case VEIL_ENOMEM:
+		return "out of memory";
+	case VEIL_EMAC:
+		return "MAC mismatch";
+	case VEIL_EPAYLOAD:
+		return "truncated or corrupted payload";
+	case VEIL_EARMOR:
+		return "invalid armor";
+	case VEIL_EINVAL:
+		return "invalid argument";
+	case VEIL_ELIMIT:
+		return "limit exceeded";
+	case VEIL_EUNSUPPORTED:
+		return "unsupported";
+	case VEIL_EEXISTS:
+		return "already exists";
+	case VEIL_EPLAINTEXT:
+		return "plaintext value in an encrypted file";
+	default:
+		return "error";
 	}
 }
 

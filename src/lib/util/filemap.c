@@ -24,7 +24,7 @@ int veil_file_map(const char **map, size_t *len, const char *path, size_t min, s
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return veil_error_set(errno == ENOENT ? VEIL_ENOTFOUND : VEIL_EIO,
-			"cannot open %s: %s", path, strerror(errno));
+		                      "cannot open %s: %s", path, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
 	    (uint64_t)st.st_size < min || (uint64_t)st.st_size > max) {
 		error = veil_error_set(VEIL_EUNSUPPORTED, "%s: not mapped", path);
@@ -33,7 +33,7 @@ int veil_file_map(const char **map, size_t *len, const char *path, size_t min, s
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	if (p == MAP_FAILED) {
 		error = veil_error_set(VEIL_EUNSUPPORTED, "%s: cannot map: %s", path,
-			strerror(errno));
+		                       strerror(errno));
 		goto done;
 	}
 	*map = p;

@@ -60,7 +60,7 @@ int veil_file_read(uint8_t **out, size_t *len, const char *path, size_t max)
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0) {
 			error = veil_error_set(errno == ENOENT ? VEIL_ENOTFOUND : VEIL_EIO,
-				"cannot open %s: %s", path, strerror(errno));
+			                       "cannot open %s: %s", path, strerror(errno));
 			goto done;
 		}
 	}
@@ -81,7 +81,7 @@ int veil_file_read(uint8_t **out, size_t *len, const char *path, size_t max)
 		error = veil_buf_append(&b, chunk, (size_t)n);
 		if (error == VEIL_ELIMIT) {
 			veil_error_set(error, "%s is larger than the limit of %zu bytes", name,
-				max);
+			               max);
 			goto done;
 		}
 		if (error < 0)
@@ -169,13 +169,13 @@ struct veil_outfile {
 	enum out_kind kind;
 	unsigned int flags;
 	int fd;
-	int dirfd;	/* OUT_TEMP: the directory holding target and temp */
-	int slot;	/* registry slot or -1 */
-	char *path;	/* for messages: the path as given */
-	char *base;	/* OUT_TEMP: target name inside dirfd */
-	char tmp[NAME_MAX + 1];	/* OUT_TEMP: temp name inside dirfd */
-	uint64_t written;	/* OUT_TEMP: bytes written so far */
-	uint64_t flushed;	/* OUT_TEMP: bytes whose writeback was started */
+	int dirfd;              /* OUT_TEMP: the directory holding target and temp */
+	int slot;               /* registry slot or -1 */
+	char *path;             /* for messages: the path as given */
+	char *base;             /* OUT_TEMP: target name inside dirfd */
+	char tmp[NAME_MAX + 1]; /* OUT_TEMP: temp name inside dirfd */
+	uint64_t written;       /* OUT_TEMP: bytes written so far */
+	uint64_t flushed;       /* OUT_TEMP: bytes whose writeback was started */
 };
 
 static void outfile_free(veil_outfile *f)
@@ -215,7 +215,8 @@ static int open_parent(veil_outfile *f, const char *target)
 	f->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (f->dirfd < 0)
 		error = veil_error_set(errno == ENOENT ? VEIL_ENOTFOUND : VEIL_EIO,
-			"cannot write %s: directory %s: %s", f->path, dir, strerror(errno));
+		                       "cannot write %s: directory %s: %s", f->path, dir,
+		                       strerror(errno));
 	free(dir);
 	return error;
 }
@@ -234,7 +235,8 @@ static int create_temp(veil_outfile *f)
 		/* Keep within NAME_MAX whatever the target's name length. */
 		snprintf(f->tmp, sizeof(f->tmp), ".%.64s.%s.veil-tmp", f->base, hex);
 		f->fd = openat(f->dirfd, f->tmp,
-			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+		               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+		               0600);
 		if (f->fd >= 0) {
 			f->slot = registry_add(f->dirfd, f->tmp);
 			return 0;
@@ -242,8 +244,8 @@ static int create_temp(veil_outfile *f)
 		if (errno != EEXIST)
 			break;
 	}
-	return veil_error_set(VEIL_EIO, "cannot create a temporary file next to %s: %s",
-		f->path, strerror(errno));
+	return veil_error_set(VEIL_EIO, "cannot create a temporary file next to %s: %s", f->path,
+	                      strerror(errno));
 }
 
 /* /dev/stdout or /proc/self/fd/1 may point at a regular file (a shell
@@ -252,7 +254,7 @@ static int create_temp(veil_outfile *f)
 static int is_special_path(const char *path)
 {
 	return strncmp(path, "/dev/std", 8) == 0 || strncmp(path, "/dev/fd/", 8) == 0 ||
-		strncmp(path, "/proc/", 6) == 0;
+	       strncmp(path, "/proc/", 6) == 0;
 }
 
 /* Classifies the target: devices and FIFOs are written in place (stat follows
@@ -265,24 +267,24 @@ static int open_target(veil_outfile *f)
 	int error, have;
 
 	have = stat(f->path, &st) == 0;
-	if (is_special_path(f->path) ||
-		(have && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))) {
+	if (is_special_path(f->path) || (have && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))) {
 		f->kind = OUT_DIRECT;
 		/* Append, so a `>>` redirection behind /dev/stdout is honoured. */
 		f->fd = open(f->path, O_WRONLY | O_CLOEXEC | O_NOCTTY |
-				(have && S_ISREG(st.st_mode) ? O_APPEND : 0));
+		                              (have && S_ISREG(st.st_mode) ? O_APPEND : 0));
 		if (f->fd < 0)
 			return veil_error_set(VEIL_EIO, "cannot open %s: %s", f->path,
-				strerror(errno));
+			                      strerror(errno));
 		return 0;
 	}
 	if (lstat(f->path, &lst) == 0) {
 		if (f->flags & VEIL_OUT_EXCL)
 			return veil_error_set(VEIL_EINVAL,
-				"%s already exists; refusing to overwrite it", f->path);
+			                      "%s already exists; refusing to overwrite it",
+			                      f->path);
 		if (have && S_ISDIR(st.st_mode))
 			return veil_error_set(VEIL_EINVAL, "cannot write %s: is a directory",
-				f->path);
+			                      f->path);
 		if (S_ISLNK(lst.st_mode) && have && S_ISREG(st.st_mode))
 			real = realpath(f->path, NULL);
 	}
@@ -342,7 +344,7 @@ int veil_outfile_write(veil_outfile *f, const uint8_t *data, size_t len)
 	 * only instead of the whole file (advisory: errors surface at fsync). */
 	if (f->kind == OUT_TEMP && f->written - f->flushed >= WRITEBACK_STEP) {
 		(void)sync_file_range(f->fd, (off_t)f->flushed, (off_t)(f->written - f->flushed),
-			SYNC_FILE_RANGE_WRITE);
+		                      SYNC_FILE_RANGE_WRITE);
 		f->flushed = f->written;
 	}
 	return 0;
@@ -388,9 +390,10 @@ static int commit_temp(veil_outfile *f)
 	if (rc != 0) {
 		if (errno == EEXIST)
 			return veil_error_set(VEIL_EINVAL,
-				"%s already exists; refusing to overwrite it", f->path);
-		return veil_error_set(VEIL_EIO, "cannot move the new %s into place: %s",
-			f->path, strerror(errno));
+			                      "%s already exists; refusing to overwrite it",
+			                      f->path);
+		return veil_error_set(VEIL_EIO, "cannot move the new %s into place: %s", f->path,
+		                      strerror(errno));
 	}
 	/* The temp name is gone: stop a late signal from unlinking the target's
 	 * new contents' old name (harmless) and make abort a no-op. */
@@ -400,7 +403,7 @@ static int commit_temp(veil_outfile *f)
 	/* Persist the rename itself; some filesystems refuse fsync on a directory. */
 	if (fsync(f->dirfd) != 0 && errno != EINVAL && errno != EROFS)
 		return veil_error_set(VEIL_EIO, "cannot sync the directory of %s: %s", f->path,
-			strerror(errno));
+		                      strerror(errno));
 	return 0;
 }
 
@@ -419,7 +422,7 @@ int veil_outfile_commit(veil_outfile *f)
 	} else if (f->kind == OUT_DIRECT) {
 		if (close(f->fd) != 0 && errno != EINTR)
 			error = veil_error_set(VEIL_EIO, "cannot write %s: %s", f->path,
-				strerror(errno));
+			                       strerror(errno));
 		f->fd = -1;
 	}
 	outfile_free(f);

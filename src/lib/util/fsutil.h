@@ -14,7 +14,7 @@ int veil_file_read(uint8_t **out, size_t *len, const char *path, size_t max);
 typedef struct veil_outfile veil_outfile;
 
 enum {
-	VEIL_OUT_EXCL = 1,	/* fail if the final path exists (age-keygen -o) */
+	VEIL_OUT_EXCL = 1, /* fail if the final path exists (age-keygen -o) */
 };
 
 /* Opens an output: NULL or "-" = stdout; a character device or FIFO is

@@ -7,8 +7,8 @@
 
 #define HASH_LEN crypto_auth_hmacsha256_BYTES
 
-void veil_hmac_sha256(uint8_t out[32], const uint8_t *key, size_t key_len,
-	const uint8_t *msg, size_t msg_len)
+void veil_hmac_sha256(uint8_t out[32], const uint8_t *key, size_t key_len, const uint8_t *msg,
+                      size_t msg_len)
 {
 	crypto_auth_hmacsha256_state st;
 
@@ -19,7 +19,7 @@ void veil_hmac_sha256(uint8_t out[32], const uint8_t *key, size_t key_len,
 }
 
 int veil_hkdf_sha256(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len,
-	const uint8_t *salt, size_t salt_len, const uint8_t *info, size_t info_len)
+                     const uint8_t *salt, size_t salt_len, const uint8_t *info, size_t info_len)
 {
 	static const uint8_t zero_salt[HASH_LEN];
 	crypto_auth_hmacsha256_state st;

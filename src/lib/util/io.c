@@ -38,7 +38,7 @@ int veil_fd_write(void *payload, const uint8_t *buf, size_t len)
 			 * `veil decrypt f | head` fails with a readable reason. */
 			if (errno == EPIPE)
 				return veil_error_set(VEIL_EIO,
-					"write failed: the reader closed the pipe");
+				                      "write failed: the reader closed the pipe");
 			return veil_error_set(VEIL_EIO, "write failed: %s", strerror(errno));
 		}
 		if (n == 0)

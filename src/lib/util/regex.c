@@ -14,9 +14,9 @@
  * memcmp, without regcomp, whose compile and lazily built DFA cost more
  * than the rest of decrypting a small Secret's selection. */
 typedef struct {
-	size_t n;			/* alternatives; 0: use re */
-	int bol, eol;			/* ^ and $ around the whole group */
-	const char *alt[MAX_LITERALS];	/* into text */
+	size_t n;                      /* alternatives; 0: use re */
+	int bol, eol;                  /* ^ and $ around the whole group */
+	const char *alt[MAX_LITERALS]; /* into text */
 	size_t len[MAX_LITERALS];
 	char *text;
 } literals;
@@ -132,7 +132,7 @@ static int translate_escape(veil_buf *o, char c, const char *pattern)
 /* glibc's regcomp takes exponential time on nested or stacked repetition
  * (a++++, ((a+)+)+), so those are bounded; RE2 refuses stacked ones too. */
 #define MAX_GROUP_DEPTH 8
-#define MAX_REPEATS 16
+#define MAX_REPEATS     16
 
 static int is_repeat(char c)
 {
@@ -240,9 +240,9 @@ static int literals_match(const literals *l, const char *s, size_t len)
 
 		if (k > len || (l->bol && l->eol && k != len))
 			continue;
-		if (l->bol ? !memcmp(s, l->alt[i], k)
-		   : l->eol ? !memcmp(s + len - k, l->alt[i], k)
-		   : (k == 0 || memmem(s, len, l->alt[i], k)))
+		if (l->bol   ? !memcmp(s, l->alt[i], k)
+		    : l->eol ? !memcmp(s + len - k, l->alt[i], k)
+		             : (k == 0 || memmem(s, len, l->alt[i], k)))
 			return 1;
 	}
 	return 0;

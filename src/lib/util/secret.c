@@ -20,9 +20,9 @@
  * allocations, and any when the pool is full, still get their own
  * sodium_malloc.
  */
-#define POOL_CHUNK 64
-#define POOL_CHUNKS 1024
-#define POOL_WORDS (POOL_CHUNKS / 64)
+#define POOL_CHUNK   64
+#define POOL_CHUNKS  1024
+#define POOL_WORDS   (POOL_CHUNKS / 64)
 #define POOL_MAX_RUN 8
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
