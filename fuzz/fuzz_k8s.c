@@ -1,4 +1,4 @@
-/* Fuzzes the in-cluster decrypter's parsers (src/lib/cluster): the stream
+/* Fuzzes the in-cluster decrypter's parsers (src/lib/k8s): the stream
  * splitter, the per-document decrypt of `veil k8s decrypt` (documents, List
  * items spliced back in place) and the KRM ResourceList handling. The
  * first input byte picks the mode (byte % 3, so seeds start with '0'..'2'):
@@ -8,7 +8,7 @@
  *      failure there is no output;
  *   2  KRM function (transformer configs only: a SecretGenerator would read
  *      files): on failure the output is an error ResourceList or nothing. */
-#include "cluster/cluster.h"
+#include "k8s/k8s.h"
 #include "fuzz.h"
 #include "fuzz_fail.h"
 #include <stdlib.h>

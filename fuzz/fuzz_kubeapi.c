@@ -5,7 +5,7 @@
  * encode; anything else must fail with a message and no identity added. */
 #include <string.h>
 #include "fuzz.h"
-#include "cluster/kubeapi.h"
+#include "k8s/kubeapi.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

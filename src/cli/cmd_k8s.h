@@ -2,7 +2,7 @@
 #define VEIL_CLI_K8S_H
 /* Shared by the `veil k8s` commands: identities (and the recipients they
  * stand for, to log which one matched) and the --log json line. */
-#include "cluster/cluster.h"
+#include "k8s/k8s.h"
 #include "k8s_keys.h"
 #include "sops_cli.h"
 

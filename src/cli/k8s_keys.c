@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cluster/kubeapi.h"
+#include "k8s/kubeapi.h"
 
 #define DIR_FILES_MAX 256 /* *.agekey files taken from one directory */
 

@@ -1,6 +1,6 @@
 /* Shannon entropy of candidate secrets, computed without libm. */
 #include "harness.h"
-#include "git/check_int.h"
+#include "check/check_int.h"
 #include <stdlib.h>
 
 static int near(double a, double b)

@@ -2,7 +2,7 @@
  * right and a wrong checksum, and the placeholders that must stay quiet.
  * Prefixes are split across literals so this file holds no token. */
 #include "harness.h"
-#include "git/detect_int.h"
+#include "check/detect_int.h"
 #include "veil/check.h"
 #include <stdio.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * keyword compared at every position), on random buffers with keywords
  * planted in every case and at both ends, with matchers that jump ahead. */
 #include "harness.h"
-#include "git/detect_int.h"
+#include "check/detect_int.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

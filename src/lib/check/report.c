@@ -1,5 +1,5 @@
 /* Findings as text, JSON, SARIF 2.1.0, or .veilignore lines. */
-#include "git/detect_int.h"
+#include "check/detect_int.h"
 #include "util/buf.h"
 #include <stdio.h>
 #include <string.h>

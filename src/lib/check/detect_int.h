@@ -1,12 +1,12 @@
-#ifndef VEIL_GIT_DETECT_INT_H
-#define VEIL_GIT_DETECT_INT_H
+#ifndef VEIL_DETECT_INT_H
+#define VEIL_DETECT_INT_H
 /*
  * The content detectors. detect.c finds keywords in one pass over the
  * buffer; at each keyword hit the keyword's matcher (hand-written, no
  * regex) validates the token around it and reports it. A matcher returns
  * the offset to resume scanning from (at least one past the hit).
  */
-#include "git/check_int.h"
+#include "check/check_int.h"
 
 struct veil_check__scan {
 	veil_check *c;

@@ -9,7 +9,7 @@
  * secretGenerator literals (and the files it reads, checked once the whole
  * tree was seen), and Flux Kustomizations that decrypt with sops.
  */
-#include "git/detect_int.h"
+#include "check/detect_int.h"
 #include "util/b64.h"
 #include <sodium.h>
 #include <stdlib.h>

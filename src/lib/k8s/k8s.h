@@ -1,5 +1,5 @@
-#ifndef VEIL_CLUSTER_H
-#define VEIL_CLUSTER_H
+#ifndef VEIL_K8S_H
+#define VEIL_K8S_H
 /*
  * The in-cluster decrypter: a stream of Kubernetes manifests (YAML documents
  * or JSON objects, e.g. `kustomize build` output) in, the same stream out

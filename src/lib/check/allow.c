@@ -6,7 +6,7 @@
  * line number, so they survive edits around it and stop matching as soon as
  * the secret itself changes.
  */
-#include "git/check_int.h"
+#include "check/check_int.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* kustomize functions: the KRM exec function (a ResourceList in and out,
  * config.kubernetes.io/v1) and the legacy exec plugin's generator output. */
-#include "cluster/cluster.h"
+#include "k8s/k8s.h"
 #include "veil/error.h"
 #include <stdio.h>
 #include <stdlib.h>

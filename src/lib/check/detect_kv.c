@@ -6,7 +6,7 @@
  * length and entropy. References (${VAR}, {{ tmpl }}, function calls,
  * names of other settings) and placeholders are never reported.
  */
-#include "git/detect_int.h"
+#include "check/detect_int.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * or a List whose items are; passed through unchanged otherwise. Text is
  * spliced, never re-emitted, so whatever is not decrypted keeps its bytes. */
 #define _GNU_SOURCE /* memmem */
-#include "cluster/cluster.h"
+#include "k8s/k8s.h"
 #include "veil/error.h"
 #include "veil/sops.h"
 #include <sodium.h>

@@ -6,7 +6,7 @@
  * expired tokens verify with exactly this). A matching checksum tells a real
  * token from a made-up string with odds of 2^32 to 1, offline.
  */
-#include "git/detect_int.h"
+#include "check/detect_int.h"
 #include <pthread.h>
 
 static uint32_t table[256];

@@ -1,6 +1,6 @@
 /* Splitting a manifest stream into documents without parsing them, so the
  * documents that hold nothing encrypted pass through byte for byte. */
-#include "cluster/cluster.h"
+#include "k8s/k8s.h"
 #include "veil/error.h"
 #include <stdlib.h>
 #include <string.h>

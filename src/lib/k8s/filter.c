@@ -1,7 +1,7 @@
 /* veil_cluster_decrypt_stream: every document of a stream through
  * manifest.c, all output held back until the last one succeeded. */
 #define _GNU_SOURCE /* memmem */
-#include "cluster/cluster.h"
+#include "k8s/k8s.h"
 #include "veil/error.h"
 #include <sodium.h>
 #include <stdlib.h>

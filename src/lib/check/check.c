@@ -1,5 +1,5 @@
 /* The scanner context: options, finding store, and the per-blob dispatch. */
-#include "git/check_int.h"
+#include "check/check_int.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include <sodium.h>

@@ -4,7 +4,7 @@
  * length, checksum where the format has one) and drops documentation
  * placeholders, so look-alikes (UUIDs, hashes, sample keys) stay quiet.
  */
-#include "git/detect_int.h"
+#include "check/detect_int.h"
 #include "util/bech32.h"
 #include <sodium.h>
 #include <stdio.h>

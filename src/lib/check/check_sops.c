@@ -4,7 +4,7 @@
  * when identities are at hand); files an encrypting git filter applies to
  * must be ciphertext; whole-tree checks (kustomize files, Flux) at the end.
  */
-#include "git/check_int.h"
+#include "check/check_int.h"
 #include "sops/metadata.h"
 #include "veil/sops.h"
 #include <stdio.h>

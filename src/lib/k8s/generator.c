@@ -10,7 +10,7 @@
  * Values go into `data` as base64, so no byte of a secret needs quoting.
  */
 #define _GNU_SOURCE /* realpath, strndup */
-#include "cluster/cluster.h"
+#include "k8s/k8s.h"
 #include "util/b64.h"
 #include "util/fsutil.h"
 #include "util/secret.h"

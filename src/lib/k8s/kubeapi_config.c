@@ -1,7 +1,7 @@
 /* Where the Kubernetes API is and how to authenticate: the in-cluster
  * service-account files, overridable by environment for tests and for
  * sidecars that mount them elsewhere; and Secret references. */
-#include "cluster/kubeapi.h"
+#include "k8s/kubeapi.h"
 
 #include <errno.h>
 #include <stdio.h>

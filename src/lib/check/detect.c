@@ -5,7 +5,7 @@
  * pairs that start some keyword, then the keywords of that pair's bucket
  * are compared. Without SIMD every position is a candidate.
  */
-#include "git/detect_int.h"
+#include "check/detect_int.h"
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>

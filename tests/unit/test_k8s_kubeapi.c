@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "harness.h"
-#include "cluster/kubeapi.h"
+#include "k8s/kubeapi.h"
 #include "util/b64.h"
 #include "veil/keys.h"
 
@@ -55,7 +55,7 @@ static int parse(const char *json, const char *key, size_t *count)
 	return error;
 }
 
-TEST(test_cluster__ref_parses_namespace_name_and_key)
+TEST(test_k8s_kubeapi__ref_parses_namespace_name_and_key)
 {
 	char ns[64], name[64], key[64];
 
@@ -68,7 +68,7 @@ TEST(test_cluster__ref_parses_namespace_name_and_key)
 	CHECK_STR(key, "id_1.agekey");
 }
 
-TEST(test_cluster__ref_rejects_what_could_escape_the_url)
+TEST(test_k8s_kubeapi__ref_rejects_what_could_escape_the_url)
 {
 	char ns[64], name[64], key[64];
 
@@ -83,7 +83,7 @@ TEST(test_cluster__ref_rejects_what_could_escape_the_url)
 	CHECK_INT(veil_kube__parse_ref("ns/a%2f", ns, name, key, 64), VEIL_EINVAL);
 }
 
-TEST(test_cluster__config_from_in_cluster_env)
+TEST(test_k8s_kubeapi__config_from_in_cluster_env)
 {
 	veil_kube_config cfg;
 
@@ -113,7 +113,7 @@ TEST(test_cluster__config_from_in_cluster_env)
 	unsetenv("KUBERNETES_SERVICE_PORT");
 }
 
-TEST(test_cluster__secret_default_loads_every_agekey_entry)
+TEST(test_k8s_kubeapi__secret_default_loads_every_agekey_entry)
 {
 	char *k1 = new_key(), *k2 = new_key();
 	const char *names[] = { "old.agekey", "README", "new.agekey" };
@@ -131,7 +131,7 @@ TEST(test_cluster__secret_default_loads_every_agekey_entry)
 	free(k2);
 }
 
-TEST(test_cluster__secret_keys_txt_fallback_and_no_entry)
+TEST(test_k8s_kubeapi__secret_keys_txt_fallback_and_no_entry)
 {
 	char *k = new_key();
 	const char *names[] = { "keys.txt" };
@@ -148,7 +148,7 @@ TEST(test_cluster__secret_keys_txt_fallback_and_no_entry)
 	free(k);
 }
 
-TEST(test_cluster__secret_rejects_other_answers_without_echoing_them)
+TEST(test_k8s_kubeapi__secret_rejects_other_answers_without_echoing_them)
 {
 	size_t n = 0;
 

@@ -1,5 +1,5 @@
-#ifndef VEIL_GIT_CHECK_INT_H
-#define VEIL_GIT_CHECK_INT_H
+#ifndef VEIL_CHECK_INT_H
+#define VEIL_CHECK_INT_H
 /*
  * Internals of the scanner (include/veil/check.h): the context, the
  * finding store, and the entry points of each check, one file each:

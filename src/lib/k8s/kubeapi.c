@@ -1,6 +1,6 @@
 /* GET a Secret from the Kubernetes API over HTTPS with libcurl, loaded with
  * dlopen on first use (linking it would cost every veil process ~12 ms). */
-#include "cluster/kubeapi.h"
+#include "k8s/kubeapi.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-#ifndef VEIL_CLUSTER_KUBEAPI_H
-#define VEIL_CLUSTER_KUBEAPI_H
+#ifndef VEIL_K8S_KUBEAPI_H
+#define VEIL_K8S_KUBEAPI_H
 /*
  * A minimal Kubernetes API client for one job: reading an age identity from
  * a Secret with the in-cluster service account. HTTPS only, TLS verified

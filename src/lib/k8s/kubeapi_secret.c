@@ -1,7 +1,7 @@
 /* The body of GET .../secrets/NAME: a v1 Secret in JSON whose data entries
  * are base64. Only the chosen entries are decoded, into secret memory; every
  * string cJSON copied out of the body is wiped before the tree is freed. */
-#include "cluster/kubeapi.h"
+#include "k8s/kubeapi.h"
 
 #include <string.h>
 #include <cjson/cJSON.h>

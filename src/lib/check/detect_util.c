@@ -1,6 +1,6 @@
 /* Small helpers of the content detectors: entropy, placeholders, ENC[...]. */
 #define _GNU_SOURCE /* memmem: glibc's is much faster than a memchr loop */
-#include "git/check_int.h"
+#include "check/check_int.h"
 #include <math.h>
 #include <string.h>
 
