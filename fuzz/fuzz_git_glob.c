@@ -6,7 +6,7 @@
  * VEIL_GIT_GLOB_MAX of them, and a subdirectory's patterns stay inside it. */
 #include "fuzz.h"
 #include "fuzz_fail.h"
-#include "git/filter.h"
+#include "veil/git.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(re, data + 1, size - 1);
 	re[size - 1] = '\0';
-	if (veil_git__regex_globs(&globs, &n, re, prefix) == 0) {
+	if (veil_git_regex_globs(&globs, &n, re, prefix) == 0) {
 		if (n == 0 || n > VEIL_GIT_GLOB_MAX)
 			veil_fuzz_fail("pattern count out of range");
 		for (size_t i = 0; i < n; i++) {
@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (*prefix && strncmp(g, "sub/", 4) && strncmp(g, "/sub/", 5))
 				veil_fuzz_fail("a subdirectory's pattern escaped it");
 		}
-		veil_git__globs_free(globs, n);
+		veil_git_globs_free(globs, n);
 	}
 	free(re);
 	return 0;

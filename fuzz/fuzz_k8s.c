@@ -46,11 +46,11 @@ static int contains(const char *s, size_t len, const char *needle)
 
 static void check_split(const char *s, size_t len)
 {
-	veil_cluster_seg *segs = NULL;
+	veil_k8s_seg *segs = NULL;
 	size_t n = 0, at = 0;
 	int json = 0;
 
-	if (veil_cluster__split(&segs, &n, &json, s, len) < 0) {
+	if (veil_k8s__split(&segs, &n, &json, s, len) < 0) {
 		if (segs || n)
 			veil_fuzz_fail("a failed split returned segments");
 		return;
@@ -59,7 +59,7 @@ static void check_split(const char *s, size_t len)
 		if (segs[i].start != at || segs[i].end <= segs[i].start || segs[i].end > len)
 			veil_fuzz_fail("segments not contiguous, empty or out of range");
 		at = segs[i].end;
-		(void)veil_cluster__has_content(s + segs[i].start, segs[i].end - segs[i].start);
+		(void)veil_k8s__has_content(s + segs[i].start, segs[i].end - segs[i].start);
 	}
 	if (at != len && !(n == 0 && (len == 0 || !json)))
 		veil_fuzz_fail("segments do not cover the input");
@@ -68,13 +68,13 @@ static void check_split(const char *s, size_t len)
 
 static void check_stream(const char *s, size_t len)
 {
-	veil_cluster_opts o = { 0 };
+	veil_k8s_opts o = { 0 };
 	char *out = NULL;
 	size_t out_len = 0, ndocs = 0;
 	int error;
 
 	o.ids = ids();
-	error = veil_cluster_decrypt_stream(&out, &out_len, &ndocs, s, len, 1, &o);
+	error = veil_k8s_decrypt_stream(&out, &out_len, &ndocs, s, len, 1, &o);
 	if (error < 0) {
 		if (out)
 			veil_fuzz_fail("a failed stream decrypt left output");
@@ -90,7 +90,7 @@ static void check_stream(const char *s, size_t len)
 
 static void check_krm(const char *s, size_t len)
 {
-	veil_cluster_opts o = { 0 };
+	veil_k8s_opts o = { 0 };
 	char *out = NULL;
 	size_t out_len = 0;
 	int error;
@@ -98,7 +98,7 @@ static void check_krm(const char *s, size_t len)
 	if (contains(s, len, "veil/v1"))
 		return; /* a generator reads files from the working directory */
 	o.ids = ids();
-	error = veil_cluster_krm(&out, &out_len, s, len, &o);
+	error = veil_k8s_krm(&out, &out_len, s, len, &o);
 	if (error < 0 && out && !contains(out, out_len, "severity: error"))
 		veil_fuzz_fail("a failed KRM run printed something other than an error result");
 	if (error == 0 && !out)

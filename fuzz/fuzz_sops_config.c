@@ -32,10 +32,10 @@ static void check_config(const char *text, size_t len)
 	veil_sops_config *cfg = NULL;
 	const veil_sops_rule *r;
 
-	if (veil_sops__config_parse(&cfg, text, len, "/repo/.sops.yaml", "/repo") < 0)
+	if (veil_sops_config_parse(&cfg, text, len, "/repo/.sops.yaml", "/repo") < 0)
 		return;
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		if (veil_sops__config_match(&r, cfg, paths[i]) < 0) {
+		if (veil_sops_config_match(&r, cfg, paths[i]) < 0) {
 			if (r)
 				veil_fuzz_fail("a failed match returned a rule");
 			continue;
@@ -48,7 +48,7 @@ static void check_config(const char *text, size_t len)
 				if (!r->groups[g].age[k] || !r->groups[g].age[k][0])
 					veil_fuzz_fail("empty recipient string in a key group");
 	}
-	veil_sops__config_free(cfg);
+	veil_sops_config_free(cfg);
 }
 
 static const char *const subjects[] = {

@@ -9,15 +9,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "veil/common.h"
 #include "veil/error.h"
 #include "veil/keys.h"
 
-/* Reads up to len bytes: returns the count (may be short), 0 at end of
- * input, or a negative veil_error_code. */
-typedef long (*veil_read_fn)(void *payload, uint8_t *buf, size_t len);
-
-/* Writes all len bytes: returns 0 or a negative veil_error_code. */
-typedef int (*veil_write_fn)(void *payload, const uint8_t *buf, size_t len);
+VEIL_BEGIN_DECL
 
 /* Called during decryption when the file is passphrase-encrypted (an scrypt
  * stanza) and no passphrase identity was given: set *out to one (for
@@ -71,5 +67,7 @@ VEIL_EXTERN int veil_age_encrypt_mem(uint8_t **out, size_t *out_len, const uint8
 VEIL_EXTERN int veil_age_decrypt_mem(uint8_t **out, size_t *out_len, const uint8_t *in,
                                      size_t in_len, const veil_identities *identities,
                                      const veil_age_options *opts);
+
+VEIL_END_DECL
 
 #endif

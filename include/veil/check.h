@@ -30,9 +30,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "veil/age.h"
+#include "veil/common.h"
 #include "veil/error.h"
 #include "veil/keys.h"
+
+VEIL_BEGIN_DECL
 
 typedef struct veil_check veil_check;
 
@@ -136,5 +138,7 @@ typedef enum veil_check_format {
 /* Writes every finding in fmt through wr. */
 VEIL_EXTERN int veil_check_report(veil_check *c, veil_check_format fmt, veil_write_fn wr,
                                   void *payload);
+
+VEIL_END_DECL
 
 #endif

@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include "veil/error.h"
 
+VEIL_BEGIN_DECL
+
 typedef enum veil_doc_format {
 	VEIL_FMT_YAML = 1,
 	VEIL_FMT_JSON = 2,
@@ -208,5 +210,7 @@ VEIL_EXTERN int veil_doc_add_item(veil_node *parent, const char *key, veil_node 
  * KEY=VALUE lines, INI sections). Used for --output-type and new files. */
 VEIL_EXTERN int veil_doc_emit(char **out, size_t *out_len, veil_doc_format fmt,
                               veil_node *const *roots, size_t nroots, int indent);
+
+VEIL_END_DECL
 
 #endif

@@ -7,7 +7,9 @@
  * read with veil_error_last(). Messages never contain secret bytes.
  */
 
-#define VEIL_EXTERN __attribute__((visibility("default")))
+#include "veil/common.h"
+
+VEIL_BEGIN_DECL
 
 typedef enum veil_error_code {
 	VEIL_OK = 0,
@@ -41,5 +43,7 @@ VEIL_EXTERN int veil_error_set(int code, const char *fmt, ...)
 
 /* Clears the thread's message. */
 VEIL_EXTERN void veil_error_clear(void);
+
+VEIL_END_DECL
 
 #endif

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include "veil/error.h"
 
+VEIL_BEGIN_DECL
+
 typedef struct veil_identity veil_identity;
 typedef struct veil_recipient veil_recipient;
 typedef struct veil_identities veil_identities;
@@ -108,5 +110,7 @@ VEIL_EXTERN void veil_recipients_free(veil_recipients *list);
  * NULL). An "AGE-SECRET-KEY" line is an error that does not echo it. */
 VEIL_EXTERN int veil_recipients_parse(veil_recipients *list, const char *data, size_t len,
                                       const char *name, size_t *skipped);
+
+VEIL_END_DECL
 
 #endif

@@ -18,6 +18,8 @@
 #include "veil/error.h"
 #include "veil/keys.h"
 
+VEIL_BEGIN_DECL
+
 typedef enum veil_sops_cipher {
 	VEIL_SOPS_AES256_GCM = 1,        /* sops's own; what Flux reads */
 	VEIL_SOPS_CHACHA20_POLY1305 = 2, /* veil's default */
@@ -33,6 +35,9 @@ typedef enum veil_sops_sel_kind {
 	VEIL_SEL_UNENCRYPTED_COMMENT_REGEX,
 	VEIL_SEL_ENCRYPTED_COMMENT_REGEX,
 } veil_sops_sel_kind;
+
+/* At most this many key groups (Shamir shares are one byte wide). */
+#define VEIL_SOPS_MAX_KEY_GROUPS 255
 
 typedef struct veil_sops_key_group {
 	const char *const *age; /* recipient strings (age1..., ssh-ed25519 ...) */
@@ -119,5 +124,142 @@ VEIL_EXTERN int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options
 VEIL_EXTERN int veil_sops_decrypt_pieces(char **out, size_t *out_len, const char *src, size_t len,
                                          const char *name, const veil_sops_decrypt_options *opts,
                                          size_t piece_size, size_t threads);
+
+/* ---- Creation rules (.sops.yaml) ------------------------------------- */
+
+/*
+ * .sops.yaml creation rules: which recipients, key groups, selection rule
+ * and cipher a new file gets. Found by walking up from the file's own
+ * directory (sops starts at the working directory, a long-standing
+ * complaint), matched on the path relative to the config's directory.
+ * The structs are read-only for callers.
+ */
+#define VEIL_SOPS_CONFIG_NAME       ".sops.yaml"
+#define VEIL_SOPS_CONFIG_MAX        (1024u * 1024)
+#define VEIL_SOPS_CONFIG_MAX_LEVELS 100
+
+typedef struct veil_sops_selection {
+	veil_sops_sel_kind kind;
+	char *value; /* suffix or regex source; NULL for NONE */
+} veil_sops_selection;
+
+typedef struct veil_sops_group {
+	char **age; /* recipient strings as written (trimmed) */
+	size_t nage;
+} veil_sops_group;
+
+typedef struct veil_sops_rule {
+	char *path_regex;           /* source text, NULL = matches every file */
+	struct veil_regex *path_re; /* compiled path_regex */
+	veil_sops_group *groups;    /* flat age list = one group */
+	size_t ngroups;
+	int shamir_threshold; /* 0 = number of groups */
+	veil_sops_selection sel;
+	int mac_only_encrypted;
+	veil_sops_cipher cipher; /* 0 = not set (veil's default) */
+	char *scope;             /* veil extension: "strict" / "namespace", or NULL */
+} veil_sops_rule;
+
+typedef struct veil_sops_config {
+	char *path; /* the .sops.yaml read */
+	char *dir;  /* its directory, absolute */
+	veil_sops_rule *rules;
+	size_t nrules;
+} veil_sops_config;
+
+/* Walks up from the directory of file_path (absolute or relative to the
+ * working directory) to find .sops.yaml. *out malloc'd; VEIL_ENOTFOUND if
+ * none within VEIL_SOPS_CONFIG_MAX_LEVELS. */
+VEIL_EXTERN int veil_sops_config_find(char **out, const char *file_path);
+
+/* Parses config text (name for messages); dir is the config's directory. */
+VEIL_EXTERN int veil_sops_config_parse(veil_sops_config **out, const char *text, size_t len,
+                                       const char *name, const char *dir);
+VEIL_EXTERN int veil_sops_config_load(veil_sops_config **out, const char *path);
+VEIL_EXTERN void veil_sops_config_free(veil_sops_config *cfg);
+
+/* The first rule whose path_regex matches file_path made relative to the
+ * config's directory. VEIL_ENOTFOUND "no matching creation rule" if none. */
+VEIL_EXTERN int veil_sops_config_match(const veil_sops_rule **out, const veil_sops_config *cfg,
+                                       const char *file_path);
+
+
+/* ---- Metadata of an encrypted file ----------------------------------- */
+
+/* The sops version veil's files declare: the layout it writes is 3.13's. */
+#define VEIL_SOPS_FORMAT_VERSION "3.13.2"
+
+typedef struct veil_sops_agekey {
+	char *recipient;
+	char *enc; /* armored age file wrapping the key or the group's share */
+} veil_sops_agekey;
+
+typedef struct veil_sops_keygroup {
+	veil_sops_agekey *age;
+	size_t nage;
+	size_t nforeign; /* pgp/kms/... entries present (kept, never usable here) */
+} veil_sops_keygroup;
+
+typedef struct veil_sops_meta {
+	veil_sops_keygroup *groups;
+	size_t ngroups;
+	int grouped; /* written as key_groups (more than one group) */
+	int shamir_threshold;
+	char *lastmodified;
+	char *mac;
+	veil_sops_selection sel;
+	int mac_only_encrypted;
+	char *version;
+	char *scope; /* veil extension (scope binding), or NULL */
+} veil_sops_meta;
+
+/* Reads doc's metadata block. VEIL_EFORMAT when it has none, a required
+ * field is missing or two selection rules are present. Dispose with
+ * veil_sops_meta_dispose. */
+VEIL_EXTERN int veil_sops_meta_of(veil_sops_meta *out, const veil_doc *doc, const char *name);
+VEIL_EXTERN void veil_sops_meta_dispose(veil_sops_meta *m);
+
+/* ---- Re-keying -------------------------------------------------------- */
+
+/*
+ * Key changes of an existing encrypted file: `rotate` (a new data key for
+ * the same recipients and rules) and `updatekeys` (the same data key
+ * wrapped for the recipients of the current creation rule, values, mac and
+ * lastmodified untouched).
+ */
+/* Encrypt options that give a new file the recipients, key groups, Shamir
+ * threshold, selection rule, mac_only_encrypted and cipher of an encrypted
+ * doc's metadata. opts points into the struct: keep it until encrypting
+ * is done. */
+typedef struct veil_sops_rekey {
+	veil_sops_meta meta;
+	veil_sops_key_group *groups;
+	const char **recipients; /* every group's list, back to back */
+	veil_sops_encrypt_options opts;
+} veil_sops_rekey;
+
+/* VEIL_EFORMAT without metadata, VEIL_EUNSUPPORTED when the file also has
+ * pgp/kms keys (they would be dropped). */
+VEIL_EXTERN int veil_sops_rekey_options(veil_sops_rekey *r, const veil_doc *doc);
+VEIL_EXTERN void veil_sops_rekey_dispose(veil_sops_rekey *r);
+
+/*
+ * Replaces doc's wrapped keys by ones for groups (the data key is
+ * recovered with ids and wrapped again; with several groups, fresh Shamir
+ * shares). Everything else in the block is kept as it was, values too.
+ */
+VEIL_EXTERN int veil_sops_rekey_update(veil_doc *doc, const veil_sops_group *groups, size_t ngroups,
+                                       int shamir_threshold, const veil_identities *ids);
+
+
+/* ---- Values and ciphers ---------------------------------------------- */
+
+/* Does s look like an encrypted value (starts with "ENC[")? */
+VEIL_EXTERN int veil_sops_value_is_encrypted(const char *s, size_t len);
+
+/* The AES-GCM implementation in use: "aesni", "vpaes" or "evp". */
+VEIL_EXTERN const char *veil_sops_gcm_backend(void);
+
+VEIL_END_DECL
 
 #endif

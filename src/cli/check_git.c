@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "check_git.h"
-#include "git/gitsrc.h"
+#include "veil/git.h"
 
 typedef struct introduced {
 	size_t first, end; /* findings [first, end) came from this blob */
@@ -77,14 +77,14 @@ static int policy_from_index(veil_check *ctx, veil_git_repo *repo)
 	size_t len = 0;
 	int error;
 
-	error = veil_git__prior_blob(repo, ".sops.yaml", &text, &len);
+	error = veil_git_prior_blob(repo, ".sops.yaml", &text, &len);
 	if (error == 0 || error == VEIL_ENOTFOUND)
 		error = veil_check_set_sops_config(ctx, text ? text : "", error == 0 ? len : 0);
 	free(text);
 	text = NULL;
 	if (error < 0)
 		return error;
-	error = veil_git__prior_blob(repo, ".veilignore", &text, &len);
+	error = veil_git_prior_blob(repo, ".veilignore", &text, &len);
 	if (error == 0 || error == VEIL_ENOTFOUND)
 		error = veil_check_set_ignore(ctx, text ? text : "", error == 0 ? len : 0);
 	free(text);
@@ -105,16 +105,16 @@ int veil_cli__check_git_root(char **root)
 	int error;
 
 	*root = NULL;
-	if ((error = veil_git__open(&repo, NULL)) < 0)
+	if ((error = veil_git_open(&repo, NULL)) < 0)
 		return error;
-	wd = veil_git__workdir(repo);
+	wd = veil_git_workdir(repo);
 	if (!wd)
 		wd = "/";
 	if (!(*root = strdup(wd)))
 		error = veil_error_set(VEIL_ENOMEM, "out of memory");
 	else if (strlen(*root) > 1 && (*root)[strlen(*root) - 1] == '/')
 		(*root)[strlen(*root) - 1] = '\0';
-	veil_git__close(repo);
+	veil_git_close(repo);
 	return error;
 }
 
@@ -124,18 +124,18 @@ int veil_cli__check_git(veil_check *ctx, int mode, veil_check_format fmt)
 	feed f = { .ctx = ctx };
 	int error, rc;
 
-	if ((error = veil_git__open(&repo, NULL)) < 0 ||
+	if ((error = veil_git_open(&repo, NULL)) < 0 ||
 	    (error = policy_from_index(ctx, repo)) < 0) {
 		veil_cli__lib_error("check", error);
 		rc = VEIL_EXIT_USAGE;
 		goto done;
 	}
 	if (mode == VEIL_CLI_CHECK_STAGED)
-		error = veil_git__each_staged(repo, feed_blob, &f);
+		error = veil_git_each_staged(repo, feed_blob, &f);
 	else if (mode == VEIL_CLI_CHECK_ALL)
-		error = veil_git__each_file(repo, feed_blob, &f);
+		error = veil_git_each_file(repo, feed_blob, &f);
 	else
-		error = veil_git__each_history(repo, feed_blob, &f);
+		error = veil_git_each_history(repo, feed_blob, &f);
 	if (error < 0) {
 		veil_cli__lib_error("check", error);
 		rc = VEIL_EXIT_USAGE;
@@ -152,6 +152,6 @@ done:
 	for (size_t i = 0; i < f.nblobs; i++)
 		free(f.blobs[i].path);
 	free(f.blobs);
-	veil_git__close(repo);
+	veil_git_close(repo);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /* veil edit: decrypt into a private directory, run the editor, re-encrypt with reuse. */
 #include "privdir.h"
-#include "sops/rules.h"
+#include "veil/sops.h"
 #include "docargs.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
@@ -198,7 +198,7 @@ static int new_file_has_recipients(const edit_args *a)
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 		if (getenv(vars[i]) && *getenv(vars[i]))
 			return 0;
-	if (veil_sops__config_find(&found, a->d.file) == 0) {
+	if (veil_sops_config_find(&found, a->d.file) == 0) {
 		free(found);
 		return 0;
 	}

@@ -1,6 +1,5 @@
 /* veil encrypt: per-field encryption of a document, sops's flags. */
-#include "sops/rules.h"
-#include "sops/shamir.h"
+#include "veil/sops.h"
 #include "sops_cli.h"
 #include "util/buf.h"
 #include "util/secret.h"
@@ -186,7 +185,7 @@ static int split_recipients(const char **out, size_t *n, char *buf)
 
 typedef struct enc_plan {
 	veil_sops_encrypt_options o;
-	veil_sops_key_group groups[VEIL_SHAMIR_MAX_PARTS];
+	veil_sops_key_group groups[VEIL_SOPS_MAX_KEY_GROUPS];
 	const char *flat[MAX_ARGS];
 	size_t nflat;
 	char *buf; /* the -r / environment recipients, split in place */
@@ -233,7 +232,7 @@ static int plan_rule(enc_plan *p, const enc_args *a, const char *match_path)
 	int error;
 
 	if (!cfg_path || !*cfg_path) {
-		if (veil_sops__config_find(&found, match_path) < 0) {
+		if (veil_sops_config_find(&found, match_path) < 0) {
 			veil_cli__error(
 			        "no recipients: pass -r age1..., set VEIL_AGE_RECIPIENTS, or "
 			        "add a creation rule to a .sops.yaml above %s",
@@ -242,13 +241,13 @@ static int plan_rule(enc_plan *p, const enc_args *a, const char *match_path)
 		}
 		cfg_path = found;
 	}
-	error = veil_sops__config_load(&p->cfg, cfg_path);
+	error = veil_sops_config_load(&p->cfg, cfg_path);
 	if (error == 0)
-		error = veil_sops__config_match(&r, p->cfg, match_path);
+		error = veil_sops_config_match(&r, p->cfg, match_path);
 	free(found);
 	if (error < 0)
 		return veil_cli__lib_error("creation rules", error);
-	if (r->ngroups > VEIL_SHAMIR_MAX_PARTS)
+	if (r->ngroups > VEIL_SOPS_MAX_KEY_GROUPS)
 		return veil_cli__usage("encrypt", "too many key groups");
 	for (size_t g = 0; g < r->ngroups; g++) {
 		p->groups[g].age = (const char *const *)r->groups[g].age;
@@ -415,7 +414,7 @@ done:
 	veil_doc_free(doc);
 	veil_doc_free(reuse);
 	veil_identities_free(ids);
-	veil_sops__config_free(p.cfg);
+	veil_sops_config_free(p.cfg);
 	veil_wipe_free(text, len);
 	free(rtext);
 	free(out);

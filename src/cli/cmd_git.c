@@ -6,9 +6,9 @@
 
 #include "cli.h"
 #include "cmd_git.h"
-#include "git/filter.h"
-#include "git/gitsrc.h"
-#include "sops/rules.h"
+#include "veil/git.h"
+#include "veil/git.h"
+#include "veil/sops.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 
@@ -76,7 +76,7 @@ static int rule_patterns(veil_buf *lines, const char *workdir)
 	int rc = VEIL_EXIT_FAIL, error;
 
 	if ((error = veil_buf_printf(&path, "%s.sops.yaml", workdir)) < 0 ||
-	    (error = veil_sops__config_load(&cfg, (const char *)path.data)) < 0) {
+	    (error = veil_sops_config_load(&cfg, (const char *)path.data)) < 0) {
 		veil_cli__lib_error("git setup", error);
 		veil_cli__hint("give the patterns to encrypt: veil git setup 'secrets/*.yaml'");
 		goto done;
@@ -93,7 +93,7 @@ static int rule_patterns(veil_buf *lines, const char *workdir)
 			        "give the patterns to encrypt: veil git setup 'secrets/*.yaml'");
 			goto done;
 		}
-		if ((error = veil_git__regex_globs(&globs, &n, cfg->rules[i].path_regex, "")) < 0) {
+		if ((error = veil_git_regex_globs(&globs, &n, cfg->rules[i].path_regex, "")) < 0) {
 			veil_cli__error(".sops.yaml rule %zu, path_regex '%s': %s", i + 1,
 			                cfg->rules[i].path_regex, veil_error_last());
 			veil_cli__hint(
@@ -102,7 +102,7 @@ static int rule_patterns(veil_buf *lines, const char *workdir)
 		}
 		for (size_t j = 0; j < n && error == 0; j++)
 			error = veil_buf_printf(lines, "%s\n", globs[j]);
-		veil_git__globs_free(globs, n);
+		veil_git_globs_free(globs, n);
 		if (error < 0) {
 			veil_cli__lib_error("git setup", error);
 			goto done;
@@ -110,7 +110,7 @@ static int rule_patterns(veil_buf *lines, const char *workdir)
 	}
 	rc = 0;
 done:
-	veil_sops__config_free(cfg);
+	veil_sops_config_free(cfg);
 	veil_buf_dispose(&path);
 	return rc;
 }
@@ -199,11 +199,11 @@ int veil_cli__git_setup(int npatterns, char **patterns)
 			                       "pattern '%s': no blanks, and no leading "
 			                       "'#', '!' or '\"'",
 			                       patterns[i]);
-	if ((error = veil_git__open(&repo, NULL)) < 0) {
+	if ((error = veil_git_open(&repo, NULL)) < 0) {
 		rc = veil_cli__lib_error("git setup", error);
 		goto done;
 	}
-	if (!(workdir = veil_git__workdir(repo))) {
+	if (!(workdir = veil_git_workdir(repo))) {
 		veil_cli__error("git setup: a bare repository has no working tree to filter");
 		goto done;
 	}
@@ -213,7 +213,7 @@ int veil_cli__git_setup(int npatterns, char **patterns)
 	if (npatterns == 0 && rule_patterns(&lines, workdir) != 0)
 		goto done;
 	for (size_t i = 0; i < sizeof(driver_config) / sizeof(driver_config[0]); i++)
-		if ((error = veil_git__config_set(repo, driver_config[i][0], driver_config[i][1])) <
+		if ((error = veil_git_config_set(repo, driver_config[i][0], driver_config[i][1])) <
 		    0) {
 			rc = veil_cli__lib_error("git setup", error);
 			goto done;
@@ -225,6 +225,6 @@ int veil_cli__git_setup(int npatterns, char **patterns)
 	               "'git add'; 'git add --renormalize .' does it for all of them now");
 done:
 	veil_buf_dispose(&lines);
-	veil_git__close(repo);
+	veil_git_close(repo);
 	return rc;
 }

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "cmd_git.h"
-#include "git/gitsrc.h"
+#include "veil/git.h"
 #include "sops_cli.h"
 #include "util/fsutil.h"
 #include "util/io.h"
@@ -133,9 +133,9 @@ static int read_prior(filter_in *prior, const char *file)
 	size_t len = 0;
 
 	memset(prior, 0, sizeof(*prior));
-	if (veil_git__open(&repo, NULL) < 0)
+	if (veil_git_open(&repo, NULL) < 0)
 		return 0; /* not in a repository: nothing to reuse */
-	if (veil_git__prior_blob(repo, file, &data, &len) == 0) {
+	if (veil_git_prior_blob(repo, file, &data, &len) == 0) {
 		prior->data = (uint8_t *)data;
 		prior->len = len;
 		if (veil_doc_parse(&prior->doc, veil_doc_format_from_path(file), data, len, file) <
@@ -145,7 +145,7 @@ static int read_prior(filter_in *prior, const char *file)
 			prior->doc = NULL;
 		}
 	}
-	veil_git__close(repo);
+	veil_git_close(repo);
 	return 0;
 }
 

@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "cmd_git.h"
-#include "git/gitsrc.h"
+#include "veil/git.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 
@@ -191,8 +191,8 @@ int veil_cli__cmd_hook(int argc, char **argv)
 	}
 	if (argc != 2 || (strcmp(argv[1], "install") && strcmp(argv[1], "uninstall")))
 		return veil_cli__usage("hook", "expected 'install' or 'uninstall'");
-	if ((error = veil_git__open(&repo, NULL)) < 0 ||
-	    (error = veil_git__hooks_dir(repo, &dir)) < 0 ||
+	if ((error = veil_git_open(&repo, NULL)) < 0 ||
+	    (error = veil_git_hooks_dir(repo, &dir)) < 0 ||
 	    (error = veil_buf_printf(&hook, "%s/pre-commit", dir)) < 0 ||
 	    (error = veil_buf_printf(&chained, "%s/pre-commit" CHAINED_SUFFIX, dir)) < 0) {
 		rc = veil_cli__lib_error("hook", error);
@@ -206,6 +206,6 @@ done:
 	veil_buf_dispose(&hook);
 	veil_buf_dispose(&chained);
 	free(dir);
-	veil_git__close(repo);
+	veil_git_close(repo);
 	return rc;
 }

@@ -57,7 +57,7 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void log_json(void *payload, const veil_cluster_event *ev)
+static void log_json(void *payload, const veil_k8s_event *ev)
 {
 	FILE *f = stderr;
 
@@ -77,7 +77,7 @@ static void log_json(void *payload, const veil_cluster_event *ev)
 	fflush(f);
 }
 
-void veil_cli__k8s_opts(veil_cluster_opts *o, const k8s_keys *k, int log)
+void veil_cli__k8s_opts(veil_k8s_opts *o, const k8s_keys *k, int log)
 {
 	memset(o, 0, sizeof(*o));
 	o->ids = k->ids;

@@ -2,7 +2,7 @@
 #define VEIL_CLI_K8S_H
 /* Shared by the `veil k8s` commands: identities (and the recipients they
  * stand for, to log which one matched) and the --log json line. */
-#include "k8s/k8s.h"
+#include "veil/k8s.h"
 #include "k8s_keys.h"
 #include "sops_cli.h"
 
@@ -19,7 +19,7 @@ int veil_cli__k8s_keys_load(k8s_keys *k, const veil_k8s_keys *opts);
 void veil_cli__k8s_keys_dispose(k8s_keys *k);
 /* Fills o's identities and recipients from k; with log_json set, one JSON
  * line per decrypted document goes to stderr. */
-void veil_cli__k8s_opts(veil_cluster_opts *o, const k8s_keys *k, int log_json);
+void veil_cli__k8s_opts(veil_k8s_opts *o, const k8s_keys *k, int log_json);
 /* glibc malloc settings for many small documents (see cmd_k8s.c). */
 void veil_cli__k8s_tune_malloc(void);
 /* The exit code for a failed stream or function. */

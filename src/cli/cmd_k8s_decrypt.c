@@ -68,7 +68,7 @@ int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 {
 	k8s_dec_args a = { 0 };
 	k8s_keys keys = { 0 };
-	veil_cluster_opts o;
+	veil_k8s_opts o;
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	uint8_t *in = NULL;
 	char *out = NULL;
@@ -83,7 +83,7 @@ int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 		rc = rc < 0 ? VEIL_EXIT_OK : rc;
 		goto done;
 	}
-	if ((error = veil_file_read(&in, &in_len, a.file, VEIL_CLUSTER_MAX_STREAM)) < 0) {
+	if ((error = veil_file_read(&in, &in_len, a.file, VEIL_K8S_MAX_STREAM)) < 0) {
 		veil_cli__lib_error(strcmp(a.file, "-") ? a.file : "stdin", error);
 		rc = error == VEIL_ENOTFOUND ? VEIL_EXIT_NO_FILE : veil_cli__sops_exit(error);
 		goto done;
@@ -92,8 +92,8 @@ int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 		goto done;
 	veil_cli__k8s_opts(&o, &keys, a.c.log_json);
 	o.ignore_mac = a.c.ignore_mac;
-	error = veil_cluster_decrypt_stream(&out, &out_len, &ndocs, (const char *)in, in_len,
-	                                    a.c.flag, &o);
+	error = veil_k8s_decrypt_stream(&out, &out_len, &ndocs, (const char *)in, in_len, a.c.flag,
+	                                &o);
 	if (error < 0) {
 		veil_cli__lib_error(strcmp(a.file, "-") ? a.file : "stdin", error);
 		if (error == VEIL_EMAC && !a.c.ignore_mac)

@@ -62,16 +62,16 @@ static int parse(krm_args *a, int argc, char **argv, char **operands)
 	return 0;
 }
 
-static int krm_function(const veil_cluster_opts *o)
+static int krm_function(const veil_k8s_opts *o)
 {
 	uint8_t *in = NULL;
 	char *out = NULL;
 	size_t in_len = 0, out_len = 0;
 	int error, rc = VEIL_EXIT_OK;
 
-	if ((error = veil_file_read(&in, &in_len, "-", VEIL_CLUSTER_MAX_STREAM)) < 0)
+	if ((error = veil_file_read(&in, &in_len, "-", VEIL_K8S_MAX_STREAM)) < 0)
 		return veil_cli__lib_error("stdin", error);
-	error = veil_cluster_krm(&out, &out_len, (const char *)in, in_len, o);
+	error = veil_k8s_krm(&out, &out_len, (const char *)in, in_len, o);
 	if (error < 0) {
 		veil_cli__lib_error("k8s krm", error);
 		rc = veil_cli__k8s_exit(error);
@@ -87,7 +87,7 @@ static int krm_function(const veil_cluster_opts *o)
 
 /* Legacy plugin: a generator prints what it generates; any other config is
  * a transformer over the resources kustomize pipes in. */
-static int legacy_plugin(const char *config, veil_cluster_opts *o)
+static int legacy_plugin(const char *config, veil_k8s_opts *o)
 {
 	veil_doc *doc = NULL;
 	uint8_t *cfg = NULL, *in = NULL;
@@ -102,16 +102,17 @@ static int legacy_plugin(const char *config, veil_cluster_opts *o)
 		goto done;
 	}
 	root = veil_doc_count(doc) ? veil_doc_root(doc, 0) : NULL;
-	if (veil_cluster__is_generator(root)) {
-		error = veil_cluster_generate_stream(&out, &out_len, root, o);
+	if (veil_k8s_is_generator(root)) {
+		error = veil_k8s_generate_stream(&out, &out_len, root, o);
 	} else {
 		/* as the KRM transformer: kustomize re-sorted what it pipes in */
-		const char *vm = veil_cluster__field(root, "verifyMac", NULL);
-		o->ignore_mac = !(vm && !strcmp(vm, "true"));
-		error = veil_file_read(&in, &in_len, "-", VEIL_CLUSTER_MAX_STREAM);
+		const veil_node *vm = root ? veil_node_get(root, "verifyMac") : NULL;
+
+		o->ignore_mac = !(vm && vm->kind == VEIL_NODE_SCALAR && !strcmp(vm->value, "true"));
+		error = veil_file_read(&in, &in_len, "-", VEIL_K8S_MAX_STREAM);
 		if (error == 0)
-			error = veil_cluster_decrypt_stream(&out, &out_len, &ndocs,
-			                                    (const char *)in, in_len, 1, o);
+			error = veil_k8s_decrypt_stream(&out, &out_len, &ndocs, (const char *)in,
+			                                in_len, 1, o);
 	}
 	if (error < 0) {
 		veil_cli__lib_error(config, error);
@@ -133,7 +134,7 @@ int veil_cli__cmd_k8s_krm(int argc, char **argv)
 {
 	krm_args a = { 0 };
 	k8s_keys keys = { 0 };
-	veil_cluster_opts o;
+	veil_k8s_opts o;
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	int rc;
 

@@ -1,5 +1,5 @@
 /* veil rotate: a new data key for an encrypted file, recipients and rules kept. */
-#include "sops/rekey.h"
+#include "veil/sops.h"
 #include "docargs.h"
 #include "util/secret.h"
 #include <stdio.h>
@@ -40,7 +40,7 @@ static int run(const veil_cli_docargs *a)
 
 	if ((rc = veil_cli__session_open(&s, a->file, a->fmt, a->ids, a->nids)) != 0)
 		goto done;
-	if ((error = veil_sops__rekey_options(&r, s.enc)) < 0 ||
+	if ((error = veil_sops_rekey_options(&r, s.enc)) < 0 ||
 	    (error = veil_doc_parse(&doc, s.fmt, s.plain, s.plain_len, a->file)) < 0 ||
 	    (error = veil_sops_encrypt(doc, &r.opts)) < 0 ||
 	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
@@ -52,7 +52,7 @@ static int run(const veil_cli_docargs *a)
 done:
 	veil_doc_free(doc);
 	free(out);
-	veil_sops__rekey_dispose(&r);
+	veil_sops_rekey_dispose(&r);
 	veil_cli__session_close(&s);
 	return rc;
 }

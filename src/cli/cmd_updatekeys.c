@@ -1,6 +1,5 @@
 /* veil updatekeys: the same data key wrapped for the current creation rule's keys. */
-#include "sops/rekey.h"
-#include "sops/rules.h"
+#include "veil/sops.h"
 #include "docargs.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,12 +111,12 @@ static int load_rule(veil_sops_config **cfg, const veil_sops_rule **r, const uk_
 	char *found = NULL;
 	int error = 0;
 
-	if ((!path || !*path) && (error = veil_sops__config_find(&found, a->d.file)) == 0)
+	if ((!path || !*path) && (error = veil_sops_config_find(&found, a->d.file)) == 0)
 		path = found;
 	if (error == 0)
-		error = veil_sops__config_load(cfg, path);
+		error = veil_sops_config_load(cfg, path);
 	if (error == 0)
-		error = veil_sops__config_match(r, *cfg, a->d.file);
+		error = veil_sops_config_match(r, *cfg, a->d.file);
 	free(found);
 	return error < 0 ? veil_cli__lib_error("creation rules", error) : 0;
 }
@@ -143,7 +142,7 @@ static int run(const uk_args *a)
 	}
 	if ((rc = load_rule(&cfg, &r, a)) != 0)
 		goto done;
-	if ((error = veil_sops__rekey_options(&old, doc)) < 0) {
+	if ((error = veil_sops_rekey_options(&old, doc)) < 0) {
 		rc = veil_cli__lib_error(a->d.file, error);
 		goto done;
 	}
@@ -157,8 +156,8 @@ static int run(const uk_args *a)
 	}
 	if ((rc = veil_cli__doc_identities(&ids, a->d.ids, a->d.nids)) != 0)
 		goto done;
-	if ((error = veil_sops__rekey_update(doc, r->groups, r->ngroups, r->shamir_threshold,
-	                                     ids)) < 0 ||
+	if ((error = veil_sops_rekey_update(doc, r->groups, r->ngroups, r->shamir_threshold, ids)) <
+	            0 ||
 	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
 		veil_cli__lib_error(a->d.file, error);
 		rc = veil_cli__sops_exit(error);
@@ -169,8 +168,8 @@ static int run(const uk_args *a)
 		printf("%s: keys updated\n", a->d.file);
 done:
 	veil_doc_free(doc);
-	veil_sops__rekey_dispose(&old);
-	veil_sops__config_free(cfg);
+	veil_sops_rekey_dispose(&old);
+	veil_sops_config_free(cfg);
 	veil_identities_free(ids);
 	free(text);
 	free(out);

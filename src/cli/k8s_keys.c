@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "k8s/kubeapi.h"
+#include "veil/k8s.h"
 
 #define DIR_FILES_MAX 256 /* *.agekey files taken from one directory */
 
@@ -240,20 +240,20 @@ static int load_project(veil_identities *ids, const char *dir)
 static int load_secret(veil_identities *ids, const char *ref, long timeout_ms)
 {
 	char ns[256], name[256], key[256];
-	veil_kube_config cfg;
+	veil_k8s_api_config cfg;
 	char what[600];
 	int error;
 
-	error = veil_kube__parse_ref(ref, ns, name, key, sizeof(ns));
+	error = veil_k8s_secret_ref_parse(ref, ns, name, key, sizeof(ns));
 	if (error >= 0)
-		error = veil_kube__config_from_env(&cfg);
+		error = veil_k8s_api_config_from_env(&cfg);
 	if (error < 0) {
 		veil_cli__lib_error("--key-from-secret", error);
 		return error;
 	}
 	if (timeout_ms > 0)
 		cfg.timeout_ms = timeout_ms;
-	error = veil_kube__secret_identities(ids, &cfg, ns, name, key);
+	error = veil_k8s_secret_identities(ids, &cfg, ns, name, key);
 	if (error < 0) {
 		snprintf(what, sizeof(what), "secret %s/%s", ns, name);
 		veil_cli__lib_error(what, error);

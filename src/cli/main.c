@@ -4,7 +4,7 @@
 #include <sodium.h>
 #include <yaml.h>
 #include "cli.h"
-#include "sops/aesgcm.h"
+#include "veil/sops.h"
 #include "cmd_git.h"
 #include "cmd_check.h"
 
@@ -135,8 +135,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		/* which AES-GCM code runs is part of a useful bug report */
 		printf("veil %s (libsodium %s, libyaml %s, AES-GCM: libcrypto %s)\n", VEIL_VERSION,
-		       sodium_version_string(), yaml_get_version_string(),
-		       veil_sops__gcm_backend());
+		       sodium_version_string(), yaml_get_version_string(), veil_sops_gcm_backend());
 		return VEIL_EXIT_OK;
 	}
 	c = find(argv[1]);

@@ -5,7 +5,7 @@
  * not the one it was encrypted under. An AES file is written for those
  * readers, so the user is told at encrypt time rather than at deploy time. */
 #include "cli.h"
-#include "sops/value.h"
+#include "veil/sops.h"
 #include "sops_cli.h"
 
 /* 1 if the subtree holds a value that will render encrypted. */
@@ -17,7 +17,8 @@ static int holds_encrypted(const veil_doc *doc, const veil_node *n, size_t depth
 	if (depth > VEIL_DOC_MAX_DEPTH)
 		return 0;
 	if (n->kind == VEIL_NODE_SCALAR)
-		return veil_doc_pending_value(doc, n, &v, &len) == 0 && veil_sops__is_enc(v, len);
+		return veil_doc_pending_value(doc, n, &v, &len) == 0 &&
+		       veil_sops_value_is_encrypted(v, len);
 	for (size_t i = 0; i < n->nitems; i++)
 		if (holds_encrypted(doc, n->items[i], depth + 1))
 			return 1;

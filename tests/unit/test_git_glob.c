@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "git/filter.h"
+#include "veil/git.h"
 #include "harness.h"
 #include "veil/error.h"
 
@@ -14,14 +14,14 @@ static const char *globs(const char *re, const char *prefix)
 	size_t n = 0;
 
 	out[0] = '\0';
-	if (veil_git__regex_globs(&g, &n, re, prefix) < 0)
+	if (veil_git_regex_globs(&g, &n, re, prefix) < 0)
 		return "ERR";
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			strncat(out, " ", sizeof(out) - strlen(out) - 1);
 		strncat(out, g[i], sizeof(out) - strlen(out) - 1);
 	}
-	veil_git__globs_free(g, n);
+	veil_git_globs_free(g, n);
 	return out;
 }
 

@@ -59,11 +59,11 @@ TEST(test_k8s_kubeapi__ref_parses_namespace_name_and_key)
 {
 	char ns[64], name[64], key[64];
 
-	CHECK_INT(veil_kube__parse_ref("argocd/veil-age-key", ns, name, key, 64), 0);
+	CHECK_INT(veil_k8s_secret_ref_parse("argocd/veil-age-key", ns, name, key, 64), 0);
 	CHECK_STR(ns, "argocd");
 	CHECK_STR(name, "veil-age-key");
 	CHECK_STR(key, "");
-	CHECK_INT(veil_kube__parse_ref("a/b.c/id_1.agekey", ns, name, key, 64), 0);
+	CHECK_INT(veil_k8s_secret_ref_parse("a/b.c/id_1.agekey", ns, name, key, 64), 0);
 	CHECK_STR(name, "b.c");
 	CHECK_STR(key, "id_1.agekey");
 }
@@ -72,41 +72,41 @@ TEST(test_k8s_kubeapi__ref_rejects_what_could_escape_the_url)
 {
 	char ns[64], name[64], key[64];
 
-	CHECK_INT(veil_kube__parse_ref("noslash", ns, name, key, 64), VEIL_EINVAL);
-	CHECK_INT(veil_kube__parse_ref("../x", ns, name, key, 64), VEIL_EINVAL);
-	CHECK_INT(veil_kube__parse_ref("ns/..", ns, name, key, 64), VEIL_EINVAL);
-	CHECK_INT(veil_kube__parse_ref("ns/a?b", ns, name, key, 64), VEIL_EINVAL);
-	CHECK_INT(veil_kube__parse_ref("NS/a", ns, name, key, 64), VEIL_EINVAL);
-	CHECK_INT(veil_kube__parse_ref("ns/a/..", ns, name, key, 64), VEIL_EINVAL);
-	CHECK_INT(veil_kube__parse_ref("ns/a/k/extra", ns, name, key, 64), VEIL_EINVAL);
-	CHECK_INT(veil_kube__parse_ref("ns/", ns, name, key, 64), VEIL_EINVAL);
-	CHECK_INT(veil_kube__parse_ref("ns/a%2f", ns, name, key, 64), VEIL_EINVAL);
+	CHECK_INT(veil_k8s_secret_ref_parse("noslash", ns, name, key, 64), VEIL_EINVAL);
+	CHECK_INT(veil_k8s_secret_ref_parse("../x", ns, name, key, 64), VEIL_EINVAL);
+	CHECK_INT(veil_k8s_secret_ref_parse("ns/..", ns, name, key, 64), VEIL_EINVAL);
+	CHECK_INT(veil_k8s_secret_ref_parse("ns/a?b", ns, name, key, 64), VEIL_EINVAL);
+	CHECK_INT(veil_k8s_secret_ref_parse("NS/a", ns, name, key, 64), VEIL_EINVAL);
+	CHECK_INT(veil_k8s_secret_ref_parse("ns/a/..", ns, name, key, 64), VEIL_EINVAL);
+	CHECK_INT(veil_k8s_secret_ref_parse("ns/a/k/extra", ns, name, key, 64), VEIL_EINVAL);
+	CHECK_INT(veil_k8s_secret_ref_parse("ns/", ns, name, key, 64), VEIL_EINVAL);
+	CHECK_INT(veil_k8s_secret_ref_parse("ns/a%2f", ns, name, key, 64), VEIL_EINVAL);
 }
 
 TEST(test_k8s_kubeapi__config_from_in_cluster_env)
 {
-	veil_kube_config cfg;
+	veil_k8s_api_config cfg;
 
 	unsetenv("VEIL_KUBE_API");
 	unsetenv("VEIL_KUBE_TOKEN_FILE");
 	unsetenv("VEIL_KUBE_CA_FILE");
 	unsetenv("VEIL_KUBE_TIMEOUT_MS");
 	unsetenv("KUBERNETES_SERVICE_HOST");
-	CHECK_INT(veil_kube__config_from_env(&cfg), VEIL_ENOTFOUND);
+	CHECK_INT(veil_k8s_api_config_from_env(&cfg), VEIL_ENOTFOUND);
 	setenv("KUBERNETES_SERVICE_HOST", "fd00::1", 1);
 	setenv("KUBERNETES_SERVICE_PORT", "6443", 1);
-	CHECK_INT(veil_kube__config_from_env(&cfg), 0);
+	CHECK_INT(veil_k8s_api_config_from_env(&cfg), 0);
 	CHECK_STR(cfg.api_url, "https://[fd00::1]:6443");
-	CHECK_STR(cfg.token_file, VEIL_KUBE_SA_DIR "/token");
-	CHECK_STR(cfg.ca_file, VEIL_KUBE_SA_DIR "/ca.crt");
-	CHECK_INT(cfg.timeout_ms, VEIL_KUBE_TIMEOUT_MS_DEFAULT);
+	CHECK_STR(cfg.token_file, VEIL_K8S_SA_DIR "/token");
+	CHECK_STR(cfg.ca_file, VEIL_K8S_SA_DIR "/ca.crt");
+	CHECK_INT(cfg.timeout_ms, VEIL_K8S_TIMEOUT_MS_DEFAULT);
 	setenv("VEIL_KUBE_TIMEOUT_MS", "250", 1);
 	setenv("VEIL_KUBE_API", "https://127.0.0.1:1", 1);
-	CHECK_INT(veil_kube__config_from_env(&cfg), 0);
+	CHECK_INT(veil_k8s_api_config_from_env(&cfg), 0);
 	CHECK_INT(cfg.timeout_ms, 250);
 	CHECK_STR(cfg.api_url, "https://127.0.0.1:1");
 	setenv("VEIL_KUBE_TIMEOUT_MS", "soon", 1);
-	CHECK_INT(veil_kube__config_from_env(&cfg), VEIL_EINVAL);
+	CHECK_INT(veil_k8s_api_config_from_env(&cfg), VEIL_EINVAL);
 	unsetenv("VEIL_KUBE_TIMEOUT_MS");
 	unsetenv("VEIL_KUBE_API");
 	unsetenv("KUBERNETES_SERVICE_HOST");

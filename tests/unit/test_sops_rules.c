@@ -35,7 +35,7 @@ TEST(test_sops_rules__parses_lists_anchors_groups_and_options)
 	veil_sops_config *cfg = NULL;
 	const veil_sops_rule *r;
 
-	CHECK_INT(veil_sops__config_parse(&cfg, config, strlen(config), ".sops.yaml", "/repo"), 0);
+	CHECK_INT(veil_sops_config_parse(&cfg, config, strlen(config), ".sops.yaml", "/repo"), 0);
 	if (!cfg)
 		return;
 	CHECK_INT(cfg->nrules, 3);
@@ -56,7 +56,7 @@ TEST(test_sops_rules__parses_lists_anchors_groups_and_options)
 	CHECK(r->scope && !strcmp(r->scope, "strict"));
 	r = &cfg->rules[2];
 	CHECK(r->path_re == NULL && r->mac_only_encrypted == 1);
-	veil_sops__config_free(cfg);
+	veil_sops_config_free(cfg);
 }
 
 TEST(test_sops_rules__first_match_on_path_relative_to_config)
@@ -64,18 +64,18 @@ TEST(test_sops_rules__first_match_on_path_relative_to_config)
 	veil_sops_config *cfg = NULL;
 	const veil_sops_rule *r = NULL;
 
-	CHECK_INT(veil_sops__config_parse(&cfg, config, strlen(config), ".sops.yaml", "/repo"), 0);
+	CHECK_INT(veil_sops_config_parse(&cfg, config, strlen(config), ".sops.yaml", "/repo"), 0);
 	if (!cfg)
 		return;
-	CHECK_INT(veil_sops__config_match(&r, cfg, "/repo/clusters/prod/db.yaml"), 0);
+	CHECK_INT(veil_sops_config_match(&r, cfg, "/repo/clusters/prod/db.yaml"), 0);
 	CHECK(r == &cfg->rules[0]);
-	CHECK_INT(veil_sops__config_match(&r, cfg, "/repo/apps/clusters/x.yaml"), 0);
+	CHECK_INT(veil_sops_config_match(&r, cfg, "/repo/apps/clusters/x.yaml"), 0);
 	CHECK(r == &cfg->rules[2]); /* ^clusters/ is anchored at the config's directory */
-	CHECK_INT(veil_sops__config_match(&r, cfg, "/repo/a/../clusters/./b.yml"), 0);
+	CHECK_INT(veil_sops_config_match(&r, cfg, "/repo/a/../clusters/./b.yml"), 0);
 	CHECK(r == &cfg->rules[0]);
-	CHECK_INT(veil_sops__config_match(&r, cfg, "/repo/app/.env"), 0);
+	CHECK_INT(veil_sops_config_match(&r, cfg, "/repo/app/.env"), 0);
 	CHECK(r == &cfg->rules[1]);
-	veil_sops__config_free(cfg);
+	veil_sops_config_free(cfg);
 }
 
 TEST(test_sops_rules__refuses_ambiguous_or_foreign_rules)
@@ -92,7 +92,7 @@ TEST(test_sops_rules__refuses_ambiguous_or_foreign_rules)
 	veil_sops_config *cfg = NULL;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		CHECK_INT(veil_sops__config_parse(&cfg, bad[i], strlen(bad[i]), "c.yaml", "/"),
+		CHECK_INT(veil_sops_config_parse(&cfg, bad[i], strlen(bad[i]), "c.yaml", "/"),
 		          VEIL_EFORMAT);
 		CHECK(cfg == NULL);
 	}
@@ -118,7 +118,7 @@ TEST(test_sops_rules__found_by_walking_up_from_the_file)
 		fclose(f);
 	}
 	snprintf(path, sizeof(path), "%s/a/b/secret.yaml", tmpl);
-	CHECK_INT(veil_sops__config_find(&found, path), 0);
+	CHECK_INT(veil_sops_config_find(&found, path), 0);
 	snprintf(path, sizeof(path), "%s/.sops.yaml", tmpl);
 	CHECK(found && !strcmp(found, path));
 	free(found);
@@ -127,7 +127,7 @@ TEST(test_sops_rules__found_by_walking_up_from_the_file)
 	found = NULL;
 	/* none above any more (unless the machine has one at / or /tmp) */
 	if (access("/.sops.yaml", F_OK) != 0 && access("/tmp/.sops.yaml", F_OK) != 0)
-		CHECK_INT(veil_sops__config_find(&found, path), VEIL_ENOTFOUND);
+		CHECK_INT(veil_sops_config_find(&found, path), VEIL_ENOTFOUND);
 	snprintf(path, sizeof(path), "%s/a/b", tmpl);
 	rmdir(path);
 	snprintf(path, sizeof(path), "%s/a", tmpl);

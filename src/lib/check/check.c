@@ -113,7 +113,7 @@ void veil_check_free(veil_check *c)
 	}
 	free(c->refs);
 	free(c->cipher);
-	veil_sops__config_free(c->sops);
+	veil_sops_config_free(c->sops);
 	free(c->root);
 	free(c);
 }
@@ -123,12 +123,12 @@ int veil_check_set_sops_config(veil_check *c, const char *text, size_t len)
 	veil_sops_config *cfg = NULL;
 	int error;
 
-	veil_sops__config_free(c->sops);
+	veil_sops_config_free(c->sops);
 	c->sops = NULL;
 	if (!len)
 		return 0;
-	error = veil_sops__config_parse(&cfg, text, len, VEIL_SOPS_CONFIG_NAME,
-	                                c->root ? c->root : "/");
+	error = veil_sops_config_parse(&cfg, text, len, VEIL_SOPS_CONFIG_NAME,
+	                               c->root ? c->root : "/");
 	if (error)
 		return error;
 	c->sops = cfg;

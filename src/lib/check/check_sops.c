@@ -235,7 +235,7 @@ int veil_check__sops_values(veil_check *c, const veil_check__src *src, const vei
 done:
 	veil_regex_free(w.re);
 	if (have_meta)
-		veil_sops__meta_dispose(&m);
+		veil_sops_meta_dispose(&m);
 	return error;
 }
 

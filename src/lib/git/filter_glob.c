@@ -1,5 +1,5 @@
 /* .sops.yaml path_regex -> .gitattributes patterns (see filter.h). */
-#include "git/filter.h"
+#include "veil/git.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -303,7 +303,7 @@ static int finish(alts *r, const char *s, int bol, int eol, const char *prefix)
 	return error;
 }
 
-int veil_git__regex_globs(char ***out, size_t *n, const char *re, const char *prefix)
+int veil_git_regex_globs(char ***out, size_t *n, const char *re, const char *prefix)
 {
 	size_t len = strlen(re);
 	const char *p = re, *end;
@@ -361,7 +361,7 @@ int veil_git__regex_globs(char ***out, size_t *n, const char *re, const char *pr
 	return 0;
 }
 
-void veil_git__globs_free(char **globs, size_t n)
+void veil_git_globs_free(char **globs, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(globs[i]);

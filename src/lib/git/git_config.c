@@ -21,7 +21,7 @@ static int join(char **out, const char *dir, const char *name)
 	return 0;
 }
 
-int veil_git__hooks_dir(veil_git_repo *repo, char **out)
+int veil_git_hooks_dir(veil_git_repo *repo, char **out)
 {
 	git_buf buf = { 0 };
 	git_config *cfg = NULL;
@@ -35,7 +35,7 @@ int veil_git__hooks_dir(veil_git_repo *repo, char **out)
 	 * from the directory hooks run in: the working tree's root (git-config(1)) */
 	error = VEIL_GIT(git_config_get_path)(&buf, cfg, "core.hooksPath");
 	if (error == 0 && buf.ptr && *buf.ptr) {
-		base = veil_git__workdir(repo);
+		base = veil_git_workdir(repo);
 		if (buf.ptr[0] == '/' || !base)
 			base = buf.ptr[0] == '/' ? "" : VEIL_GIT(git_repository_path)(repo->repo);
 		error = join(out, base, buf.ptr);
@@ -49,7 +49,7 @@ int veil_git__hooks_dir(veil_git_repo *repo, char **out)
 	return error;
 }
 
-int veil_git__config_set(veil_git_repo *repo, const char *name, const char *value)
+int veil_git_config_set(veil_git_repo *repo, const char *name, const char *value)
 {
 	git_config *cfg = NULL;
 	int error;

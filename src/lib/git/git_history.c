@@ -147,7 +147,7 @@ done:
 	return error;
 }
 
-int veil_git__each_history(veil_git_repo *repo, veil_git_blob_fn fn, void *payload)
+int veil_git_each_history(veil_git_repo *repo, veil_git_blob_fn fn, void *payload)
 {
 	hist h = { .repo = repo, .fn = fn, .payload = payload };
 	git_revwalk *walk = NULL;

@@ -7,7 +7,7 @@
 
 #include "veil/error.h"
 
-int veil_git__open(veil_git_repo **out, const char *start)
+int veil_git_open(veil_git_repo **out, const char *start)
 {
 	veil_git_repo *r;
 	int error;
@@ -36,7 +36,7 @@ int veil_git__open(veil_git_repo **out, const char *start)
 	return 0;
 }
 
-void veil_git__close(veil_git_repo *repo)
+void veil_git_close(veil_git_repo *repo)
 {
 	if (!repo)
 		return;
@@ -46,7 +46,7 @@ void veil_git__close(veil_git_repo *repo)
 	free(repo);
 }
 
-const char *veil_git__workdir(const veil_git_repo *repo)
+const char *veil_git_workdir(const veil_git_repo *repo)
 {
 	return VEIL_GIT(git_repository_workdir)(repo->repo);
 }
@@ -128,7 +128,7 @@ static int copy_blob(veil_git_repo *repo, const git_oid *id, char **data, size_t
 	return 0;
 }
 
-int veil_git__prior_blob(veil_git_repo *repo, const char *path, char **data, size_t *len)
+int veil_git_prior_blob(veil_git_repo *repo, const char *path, char **data, size_t *len)
 {
 	const git_index_entry *e;
 	git_tree_entry *te = NULL;

@@ -109,14 +109,14 @@ done:
 	return error < 0 ? error : 0;
 }
 
-int veil_git__each_staged(veil_git_repo *repo, veil_git_blob_fn fn, void *payload)
+int veil_git_each_staged(veil_git_repo *repo, veil_git_blob_fn fn, void *payload)
 {
 	return each_index(repo, 1, fn, payload);
 }
 
-int veil_git__each_file(veil_git_repo *repo, veil_git_blob_fn fn, void *payload)
+int veil_git_each_file(veil_git_repo *repo, veil_git_blob_fn fn, void *payload)
 {
-	if (!veil_git__workdir(repo))
+	if (!veil_git_workdir(repo))
 		return veil_git__each_history_head(repo, fn, payload);
 	return each_index(repo, 0, fn, payload);
 }

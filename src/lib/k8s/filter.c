@@ -1,4 +1,4 @@
-/* veil_cluster_decrypt_stream: every document of a stream through
+/* veil_k8s_decrypt_stream: every document of a stream through
  * manifest.c, all output held back until the last one succeeded. */
 #define _GNU_SOURCE /* memmem */
 #include "k8s/k8s.h"
@@ -30,7 +30,7 @@ static const char *mac_line(const char *s, size_t len, size_t *mlen)
 }
 
 /* How many documents from segs[i] on carry the same MAC (1 if none). */
-static size_t same_file_run(const veil_cluster_seg *segs, size_t n, size_t i, const char *src)
+static size_t same_file_run(const veil_k8s_seg *segs, size_t n, size_t i, const char *src)
 {
 	size_t mlen = 0, olen = 0, j = i + 1;
 	const char *m = mac_line(src + segs[i].start, segs[i].end - segs[i].start, &mlen), *other;
@@ -46,7 +46,7 @@ static size_t same_file_run(const veil_cluster_seg *segs, size_t n, size_t i, co
 /* Documents i..i+count-1 of one multi-document file, opened together so
  * their shared MAC verifies. */
 static int decrypt_run(veil_buf *out, const char *s, size_t len, size_t first, size_t count,
-                       const veil_cluster_opts *o)
+                       const veil_k8s_opts *o)
 {
 	veil_doc *doc = NULL;
 	char what[96], *text = NULL;
@@ -57,7 +57,7 @@ static int decrypt_run(veil_buf *out, const char *s, size_t len, size_t first, s
 	         first + count - 1);
 	error = veil_doc_parse(&doc, VEIL_FMT_YAML, s, len, what);
 	if (error == 0)
-		error = veil_cluster__open_doc(&text, &tlen, doc, what, first, -1, o);
+		error = veil_k8s__open_doc(&text, &tlen, doc, what, first, -1, o);
 	if (error == 0)
 		error = veil_buf_append(out, text, tlen);
 	if (text) {
@@ -68,23 +68,23 @@ static int decrypt_run(veil_buf *out, const char *s, size_t len, size_t first, s
 	return error;
 }
 
-int veil_cluster_decrypt_stream(char **out, size_t *out_len, size_t *ndocs, const char *src,
-                                size_t len, int allow_empty, const veil_cluster_opts *o)
+int veil_k8s_decrypt_stream(char **out, size_t *out_len, size_t *ndocs, const char *src, size_t len,
+                            int allow_empty, const veil_k8s_opts *o)
 {
 	veil_buf buf = VEIL_BUF_INIT(0);
-	veil_cluster_seg *segs = NULL;
+	veil_k8s_seg *segs = NULL;
 	size_t nsegs = 0, counted = 0;
 	int json = 0, error;
 
 	*out = NULL;
 	*out_len = 0;
 	*ndocs = 0;
-	if ((error = veil_cluster__split(&segs, &nsegs, &json, src, len)) < 0)
+	if ((error = veil_k8s__split(&segs, &nsegs, &json, src, len)) < 0)
 		goto done;
 	for (size_t i = 0; i < nsegs && !error; i++) {
 		const char *s = src + segs[i].start;
 		size_t n = segs[i].end - segs[i].start;
-		int content = json ? json_has_content(s, n) : veil_cluster__has_content(s, n);
+		int content = json ? json_has_content(s, n) : veil_k8s__has_content(s, n);
 		size_t run = content && !json ? same_file_run(segs, nsegs, i, src) : 1;
 
 		if (run > 1) {
@@ -96,7 +96,7 @@ int veil_cluster_decrypt_stream(char **out, size_t *out_len, size_t *ndocs, cons
 		}
 		/* documents are numbered as a reader counts them: with content */
 		if (content)
-			error = veil_cluster__decrypt_doc(
+			error = veil_k8s__decrypt_doc(
 			        &buf, s, n, json ? VEIL_FMT_JSON : VEIL_FMT_YAML, counted++, o);
 		else
 			error = veil_buf_append(&buf, s, n);

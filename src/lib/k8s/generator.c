@@ -36,10 +36,10 @@ typedef struct secret_data {
 	size_t n;
 } secret_data;
 
-int veil_cluster__is_generator(const veil_node *cfg)
+int veil_k8s_is_generator(const veil_node *cfg)
 {
-	const char *api = veil_cluster__field(cfg, "apiVersion", NULL);
-	const char *kind = veil_cluster__field(cfg, "kind", NULL);
+	const char *api = veil_k8s__field(cfg, "apiVersion", NULL);
+	const char *kind = veil_k8s__field(cfg, "kind", NULL);
 
 	return api && kind && !strcmp(api, "veil/v1") && !strcmp(kind, "SecretGenerator");
 }
@@ -88,10 +88,10 @@ static int safe_path(const char *path, const char *what)
 }
 
 /* Reads, parses and decrypts one encrypted file. */
-static int open_file(veil_doc **doc, const char *path, const char *what, const veil_cluster_opts *o,
+static int open_file(veil_doc **doc, const char *path, const char *what, const veil_k8s_opts *o,
                      size_t index, char **text, size_t *tlen)
 {
-	veil_cluster_opts fo = *o;
+	veil_k8s_opts fo = *o;
 	uint8_t *data = NULL;
 	size_t len = 0;
 	char ctx[PATH_MAX + 64];
@@ -113,7 +113,7 @@ static int open_file(veil_doc **doc, const char *path, const char *what, const v
 		                      "encrypted files only)",
 		                      ctx);
 	fo.source = path;
-	return veil_cluster__open_doc(text, tlen, *doc, ctx, index, -1, &fo);
+	return veil_k8s__open_doc(text, tlen, *doc, ctx, index, -1, &fo);
 }
 
 static void wipe_text(char *text, size_t len)
@@ -125,14 +125,14 @@ static void wipe_text(char *text, size_t len)
 }
 
 /* files: every document of each decrypted manifest. */
-static int gen_files(const veil_node *list, const veil_cluster_opts *o, veil_cluster_emit_fn emit,
+static int gen_files(const veil_node *list, const veil_k8s_opts *o, veil_k8s_emit_fn emit,
                      void *payload)
 {
 	int error = 0;
 
 	for (size_t i = 0; list && i < list->nitems && !error; i++) {
 		const veil_node *f = list->items[i];
-		veil_cluster_seg *segs = NULL;
+		veil_k8s_seg *segs = NULL;
 		size_t nsegs = 0, tlen = 0;
 		veil_doc *doc = NULL;
 		char *text = NULL;
@@ -146,11 +146,11 @@ static int gen_files(const veil_node *list, const veil_cluster_opts *o, veil_clu
 			                       "JSON); use secretFrom for other files",
 			                       f->value);
 		if (!error)
-			error = veil_cluster__split(&segs, &nsegs, &json, text, tlen);
+			error = veil_k8s__split(&segs, &nsegs, &json, text, tlen);
 		for (size_t k = 0; k < nsegs && !error; k++) {
 			const char *s = text + segs[k].start;
 			size_t n = segs[k].end - segs[k].start;
-			if (json || veil_cluster__has_content(s, n))
+			if (json || veil_k8s__has_content(s, n))
 				error = emit(payload, s, n);
 		}
 		free(segs);
@@ -204,7 +204,7 @@ static int put(secret_data *d, const char *secret, const char *key, size_t klen,
 
 /* files / binaryFiles: "path" (key: its base name) or "key=path". */
 static int from_files(secret_data *d, const char *secret, const veil_node *list,
-                      const veil_cluster_opts *o)
+                      const veil_k8s_opts *o)
 {
 	int error = 0;
 
@@ -241,7 +241,7 @@ static int from_files(secret_data *d, const char *secret, const veil_node *list,
 
 /* envs: each top-level scalar of a dotenv (or flat YAML/JSON) file. */
 static int from_envs(secret_data *d, const char *secret, const veil_node *list,
-                     const veil_cluster_opts *o)
+                     const veil_k8s_opts *o)
 {
 	int error = 0;
 
@@ -300,8 +300,8 @@ static int emit_map(veil_buf *b, const char *field, const veil_node *m)
 static int emit_secret(veil_buf *b, const veil_node *spec, const secret_data *d, const char *name)
 {
 	const veil_node *meta = veil_node_get(spec, "metadata");
-	const char *ns = veil_cluster__field(spec, "metadata", "namespace");
-	const char *type = veil_cluster__field(spec, "type", NULL);
+	const char *ns = veil_k8s__field(spec, "metadata", "namespace");
+	const char *type = veil_k8s__field(spec, "type", NULL);
 	int error;
 
 	if ((error = veil_buf_printf(b, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ")) ||
@@ -333,10 +333,10 @@ static int emit_secret(veil_buf *b, const veil_node *spec, const secret_data *d,
 	return error;
 }
 
-static int gen_secret(const veil_node *spec, const veil_cluster_opts *o, veil_cluster_emit_fn emit,
+static int gen_secret(const veil_node *spec, const veil_k8s_opts *o, veil_k8s_emit_fn emit,
                       void *payload)
 {
-	const char *name = veil_cluster__field(spec, "metadata", "name");
+	const char *name = veil_k8s__field(spec, "metadata", "name");
 	secret_data *d = calloc(1, sizeof(*d));
 	veil_buf b = VEIL_BUF_INIT(0);
 	int error;
@@ -363,14 +363,14 @@ done:
 	return error;
 }
 
-int veil_cluster__generate(const veil_node *cfg, const veil_cluster_opts *o,
-                           veil_cluster_emit_fn emit, void *payload)
+int veil_k8s__generate(const veil_node *cfg, const veil_k8s_opts *o, veil_k8s_emit_fn emit,
+                       void *payload)
 {
 	const veil_node *files = veil_node_get(cfg, "files");
 	const veil_node *from = veil_node_get(cfg, "secretFrom");
 	int error = 0;
 
-	if (!veil_cluster__field(cfg, "metadata", "name"))
+	if (!veil_k8s__field(cfg, "metadata", "name"))
 		return veil_error_set(VEIL_EFORMAT, "the SecretGenerator has no metadata.name");
 	if ((files && files->kind != VEIL_NODE_SEQ) || (from && from->kind != VEIL_NODE_SEQ))
 		return veil_error_set(VEIL_EFORMAT, "SecretGenerator: files and secretFrom "

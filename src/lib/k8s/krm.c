@@ -69,15 +69,15 @@ static int detach(char **out, size_t *out_len, veil_buf *b)
 	return 0;
 }
 
-int veil_cluster_generate_stream(char **out, size_t *out_len, const veil_node *cfg,
-                                 const veil_cluster_opts *o)
+int veil_k8s_generate_stream(char **out, size_t *out_len, const veil_node *cfg,
+                             const veil_k8s_opts *o)
 {
 	veil_buf b = VEIL_BUF_INIT(0);
 	int error;
 
 	*out = NULL;
 	*out_len = 0;
-	if ((error = veil_cluster__generate(cfg, o, emit_doc, &b)) < 0) {
+	if ((error = veil_k8s__generate(cfg, o, emit_doc, &b)) < 0) {
 		veil_buf_dispose(&b);
 		return error;
 	}
@@ -108,27 +108,27 @@ static void error_list(char **out, size_t *out_len, const char *msg)
 
 static int truthy(const veil_node *n, const char *key)
 {
-	const char *v = veil_cluster__field(n, key, NULL);
+	const char *v = veil_k8s__field(n, key, NULL);
 
 	return v && !strcmp(v, "true");
 }
 
-static int run(char **out, size_t *out_len, const char *src, size_t len, const veil_cluster_opts *o)
+static int run(char **out, size_t *out_len, const char *src, size_t len, const veil_k8s_opts *o)
 {
-	veil_cluster_opts to = *o;
+	veil_k8s_opts to = *o;
 	const veil_node *root, *fc;
 	veil_buf b = VEIL_BUF_INIT(0);
 	veil_doc *doc = NULL;
 	const char *kind;
 	int error;
 
-	if (len > VEIL_CLUSTER_MAX_STREAM)
+	if (len > VEIL_K8S_MAX_STREAM)
 		return veil_error_set(VEIL_ELIMIT, "the ResourceList is larger than %u bytes",
-		                      VEIL_CLUSTER_MAX_STREAM);
+		                      VEIL_K8S_MAX_STREAM);
 	if ((error = veil_doc_parse(&doc, VEIL_FMT_YAML, src, len, "ResourceList")) < 0)
 		return error;
 	root = veil_doc_count(doc) == 1 ? veil_doc_root(doc, 0) : NULL;
-	kind = veil_cluster__field(root, "kind", NULL);
+	kind = veil_k8s__field(root, "kind", NULL);
 	if (!kind || strcmp(kind, "ResourceList")) {
 		error = veil_error_set(VEIL_EFORMAT,
 		                       "expected one ResourceList on stdin (a "
@@ -137,11 +137,11 @@ static int run(char **out, size_t *out_len, const char *src, size_t len, const v
 		goto done;
 	}
 	fc = veil_node_get(root, "functionConfig");
-	if (veil_cluster__is_generator(fc)) {
+	if (veil_k8s_is_generator(fc)) {
 		/* kustomize passes the generator's own config as the only item
 		 * (local-config); the output is just what it generates */
 		if ((error = veil_buf_printf(&b, "%sitems:\n", rl_head)) == 0)
-			error = veil_cluster__generate(fc, o, emit_item, &b);
+			error = veil_k8s__generate(fc, o, emit_item, &b);
 	} else {
 		/* a transformer: kustomize re-sorts every item's keys (and may add
 		 * labels, a namespace, a name prefix), so the MAC over the values in
@@ -149,7 +149,7 @@ static int run(char **out, size_t *out_len, const char *src, size_t len, const v
 		 * authentication (tag over its key path and scope) is what holds.
 		 * verifyMac: true asks for the MAC anyway. */
 		to.ignore_mac = !truthy(fc, "verifyMac");
-		error = veil_cluster__decrypt_doc(&b, src, len, VEIL_FMT_YAML, 0, &to);
+		error = veil_k8s__decrypt_doc(&b, src, len, VEIL_FMT_YAML, 0, &to);
 	}
 	if (error == 0)
 		error = detach(out, out_len, &b);
@@ -159,8 +159,7 @@ done:
 	return error;
 }
 
-int veil_cluster_krm(char **out, size_t *out_len, const char *src, size_t len,
-                     const veil_cluster_opts *o)
+int veil_k8s_krm(char **out, size_t *out_len, const char *src, size_t len, const veil_k8s_opts *o)
 {
 	int error;
 

@@ -110,7 +110,7 @@ done:
 }
 
 /* What went wrong, in words that say what to fix; never the body. */
-static int http_error(long status, const veil_kube_config *cfg, const char *ns, const char *name)
+static int http_error(long status, const veil_k8s_api_config *cfg, const char *ns, const char *name)
 {
 	switch (status) {
 	case 401:
@@ -138,7 +138,7 @@ static int http_error(long status, const veil_kube_config *cfg, const char *ns, 
 }
 
 static int curl_failure(CURLcode rc, const response *r, const char *errbuf,
-                        const veil_kube_config *cfg)
+                        const veil_k8s_api_config *cfg)
 {
 	const char *why = errbuf[0] ? errbuf : curl.easy_strerror(rc);
 
@@ -177,7 +177,7 @@ static int curl_failure(CURLcode rc, const response *r, const char *errbuf,
 			rc = curl.easy_setopt(h, (opt), (val)); \
 	} while (0)
 
-static int get(response *r, const veil_kube_config *cfg, const char *url, const char *auth,
+static int get(response *r, const veil_k8s_api_config *cfg, const char *url, const char *auth,
                long *status, const char *ns, const char *name)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
@@ -236,8 +236,8 @@ done:
 	return error;
 }
 
-int veil_kube__secret_identities(veil_identities *list, const veil_kube_config *cfg, const char *ns,
-                                 const char *name, const char *key)
+int veil_k8s_secret_identities(veil_identities *list, const veil_k8s_api_config *cfg,
+                               const char *ns, const char *name, const char *key)
 {
 	response r = { VEIL_BUF_INIT(cfg->max_response), 0 };
 	char url[1024], what[600];

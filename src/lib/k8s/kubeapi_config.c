@@ -32,24 +32,24 @@ static int env_ms(const char *name, long def, long *out)
 	return 0;
 }
 
-int veil_kube__config_from_env(veil_kube_config *cfg)
+int veil_k8s_api_config_from_env(veil_k8s_api_config *cfg)
 {
 	static char url[512];
 	const char *host, *port;
 	int n, error;
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->max_response = VEIL_KUBE_RESPONSE_MAX;
+	cfg->max_response = VEIL_K8S_RESPONSE_MAX;
 	cfg->token_file = env("VEIL_KUBE_TOKEN_FILE");
 	if (!cfg->token_file)
-		cfg->token_file = VEIL_KUBE_SA_DIR "/token";
+		cfg->token_file = VEIL_K8S_SA_DIR "/token";
 	cfg->ca_file = env("VEIL_KUBE_CA_FILE");
 	if (!cfg->ca_file)
-		cfg->ca_file = VEIL_KUBE_SA_DIR "/ca.crt";
-	error = env_ms("VEIL_KUBE_CONNECT_TIMEOUT_MS", VEIL_KUBE_CONNECT_TIMEOUT_MS_DEFAULT,
+		cfg->ca_file = VEIL_K8S_SA_DIR "/ca.crt";
+	error = env_ms("VEIL_KUBE_CONNECT_TIMEOUT_MS", VEIL_K8S_CONNECT_TIMEOUT_MS_DEFAULT,
 	               &cfg->connect_timeout_ms);
 	if (error >= 0)
-		error = env_ms("VEIL_KUBE_TIMEOUT_MS", VEIL_KUBE_TIMEOUT_MS_DEFAULT,
+		error = env_ms("VEIL_KUBE_TIMEOUT_MS", VEIL_K8S_TIMEOUT_MS_DEFAULT,
 		               &cfg->timeout_ms);
 	if (error < 0)
 		return error;
@@ -121,7 +121,7 @@ static int part(char *out, size_t cap, const char *s, size_t n)
 	return 0;
 }
 
-int veil_kube__parse_ref(const char *ref, char *ns, char *name, char *key, size_t cap)
+int veil_k8s_secret_ref_parse(const char *ref, char *ns, char *name, char *key, size_t cap)
 {
 	const char *s1 = strchr(ref, '/');
 	const char *s2 = s1 ? strchr(s1 + 1, '/') : NULL;

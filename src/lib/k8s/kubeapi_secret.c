@@ -149,9 +149,9 @@ int veil_kube__secret_parse(veil_identities *list, const char *body, size_t len,
 	char names[256];
 	int error;
 
-	if (len > VEIL_KUBE_RESPONSE_MAX)
+	if (len > VEIL_K8S_RESPONSE_MAX)
 		return veil_error_set(VEIL_ELIMIT, "%s: response larger than %ld bytes", what,
-		                      VEIL_KUBE_RESPONSE_MAX);
+		                      VEIL_K8S_RESPONSE_MAX);
 	if ((error = cjson_load()) < 0)
 		return error;
 	root = cj.parse(body, len);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *veil_cluster__field(const veil_node *root, const char *a, const char *b)
+const char *veil_k8s__field(const veil_node *root, const char *a, const char *b)
 {
 	const veil_node *n = root && root->kind == VEIL_NODE_MAP ? veil_node_get(root, a) : NULL;
 
@@ -24,13 +24,13 @@ static void describe(char *buf, size_t cap, size_t index, const veil_node *root,
                      const veil_node *it)
 {
 	const veil_node *r = item >= 0 ? it : root;
-	const char *kind = veil_cluster__field(r, "kind", NULL);
-	const char *ns = veil_cluster__field(r, "metadata", "namespace");
-	const char *name = veil_cluster__field(r, "metadata", "name");
+	const char *kind = veil_k8s__field(r, "kind", NULL);
+	const char *ns = veil_k8s__field(r, "metadata", "namespace");
+	const char *name = veil_k8s__field(r, "metadata", "name");
 	int n;
 
 	if (item >= 0) {
-		const char *lk = veil_cluster__field(root, "kind", NULL);
+		const char *lk = veil_k8s__field(root, "kind", NULL);
 		n = snprintf(buf, cap, "document %zu (%.64s), item %ld", index, lk ? lk : "?",
 		             item);
 	} else {
@@ -62,10 +62,10 @@ static int has_stray_ciphertext(const veil_node *n, int depth)
 	return 0;
 }
 
-static const char *match_in(const veil_node *age, const veil_cluster_opts *o)
+static const char *match_in(const veil_node *age, const veil_k8s_opts *o)
 {
 	for (size_t i = 0; age && age->kind == VEIL_NODE_SEQ && i < age->nitems; i++) {
-		const char *r = veil_cluster__field(age->items[i], "recipient", NULL);
+		const char *r = veil_k8s__field(age->items[i], "recipient", NULL);
 		for (size_t k = 0; r && k < o->nown; k++)
 			if (!strcmp(r, o->own_recipients[k]))
 				return o->own_recipients[k];
@@ -75,7 +75,7 @@ static const char *match_in(const veil_node *age, const veil_cluster_opts *o)
 
 /* The file's recipient that one of our identities stands for (the
  * recipient field is informational in sops, but veil and sops write it). */
-static const char *matched_recipient(const veil_doc *doc, const veil_cluster_opts *o)
+static const char *matched_recipient(const veil_doc *doc, const veil_k8s_opts *o)
 {
 	const veil_node *meta = veil_doc_metadata(doc);
 	const veil_node *groups = meta ? veil_node_get(meta, "key_groups") : NULL;
@@ -87,17 +87,17 @@ static const char *matched_recipient(const veil_doc *doc, const veil_cluster_opt
 	return r;
 }
 
-int veil_cluster__open_doc(char **text, size_t *tlen, veil_doc *doc, const char *what, size_t index,
-                           long item, const veil_cluster_opts *o)
+int veil_k8s__open_doc(char **text, size_t *tlen, veil_doc *doc, const char *what, size_t index,
+                       long item, const veil_k8s_opts *o)
 {
 	veil_sops_decrypt_options dopts = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
 	const veil_node *root = veil_doc_root(doc, 0);
-	veil_cluster_event ev = { index, item, NULL, NULL, NULL, NULL, o->source };
+	veil_k8s_event ev = { index, item, NULL, NULL, NULL, NULL, o->source };
 	int error;
 
-	ev.kind = veil_cluster__field(root, "kind", NULL);
-	ev.ns = veil_cluster__field(root, "metadata", "namespace");
-	ev.name = veil_cluster__field(root, "metadata", "name");
+	ev.kind = veil_k8s__field(root, "kind", NULL);
+	ev.ns = veil_k8s__field(root, "metadata", "namespace");
+	ev.name = veil_k8s__field(root, "metadata", "name");
 	ev.recipient = matched_recipient(doc, o);
 	if (!veil_sops_is_encrypted(doc))
 		return veil_error_set(VEIL_EFORMAT,
@@ -148,7 +148,7 @@ static int shift_lines(veil_buf *out, const char *s, size_t len, size_t indent, 
 
 /* Decrypts one encrypted item of a List in place of its bytes. */
 static int open_item(veil_buf *out, const char *src, const veil_node *it, veil_doc_format fmt,
-                     const char *what, size_t index, long item, const veil_cluster_opts *o)
+                     const char *what, size_t index, long item, const veil_k8s_opts *o)
 {
 	veil_buf plain = VEIL_BUF_INIT(0);
 	size_t indent =
@@ -162,7 +162,7 @@ static int open_item(veil_buf *out, const char *src, const veil_node *it, veil_d
 	                         indent, 0)) < 0)
 		goto done;
 	if ((error = veil_doc_parse(&doc, fmt, (const char *)plain.data, plain.len, what)) < 0 ||
-	    (error = veil_cluster__open_doc(&text, &tlen, doc, what, index, item, o)) < 0)
+	    (error = veil_k8s__open_doc(&text, &tlen, doc, what, index, item, o)) < 0)
 		goto done;
 	/* the item's bytes end where they ended: the span may or may not
 	 * include the line break after it */
@@ -190,7 +190,7 @@ static int is_sops_item(const veil_node *it)
  * bytes are replaced, the rest copied. */
 static int open_list(veil_buf *out, const char *src, size_t len, const veil_node *root,
                      const veil_node *items, veil_doc_format fmt, size_t index,
-                     const veil_cluster_opts *o)
+                     const veil_k8s_opts *o)
 {
 	size_t copied = 0;
 	long k = 0;
@@ -219,8 +219,8 @@ static int open_list(veil_buf *out, const char *src, size_t len, const veil_node
 	return error;
 }
 
-int veil_cluster__decrypt_doc(veil_buf *out, const char *src, size_t len, veil_doc_format fmt,
-                              size_t index, const veil_cluster_opts *o)
+int veil_k8s__decrypt_doc(veil_buf *out, const char *src, size_t len, veil_doc_format fmt,
+                          size_t index, const veil_k8s_opts *o)
 {
 	const veil_node *root, *items;
 	veil_doc *doc = NULL;
@@ -242,7 +242,7 @@ int veil_cluster__decrypt_doc(veil_buf *out, const char *src, size_t len, veil_d
 	describe(what, sizeof(what), index, root, -1, NULL);
 	items = root ? veil_node_get(root, "items") : NULL;
 	if (root && veil_node_get(root, "sops")) {
-		if ((error = veil_cluster__open_doc(&text, &tlen, doc, what, index, -1, o)) == 0)
+		if ((error = veil_k8s__open_doc(&text, &tlen, doc, what, index, -1, o)) == 0)
 			error = veil_buf_append(out, text, tlen);
 	} else if (items && items->kind == VEIL_NODE_SEQ) {
 		error = open_list(out, src, len, root, items, fmt, index, o);

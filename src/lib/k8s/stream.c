@@ -24,14 +24,14 @@ static size_t next_line(const char *s, size_t len, size_t p)
 	return nl ? (size_t)(nl - s) + 1 : len;
 }
 
-static int push(veil_cluster_seg **segs, size_t *n, size_t *cap, size_t start, size_t end)
+static int push(veil_k8s_seg **segs, size_t *n, size_t *cap, size_t start, size_t end)
 {
-	if (*n == VEIL_CLUSTER_MAX_DOCS)
+	if (*n == VEIL_K8S_MAX_DOCS)
 		return veil_error_set(VEIL_ELIMIT, "more than %u documents in the stream",
-		                      VEIL_CLUSTER_MAX_DOCS);
+		                      VEIL_K8S_MAX_DOCS);
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 16;
-		veil_cluster_seg *g = realloc(*segs, nc * sizeof(*g));
+		veil_k8s_seg *g = realloc(*segs, nc * sizeof(*g));
 		if (!g)
 			return veil_error_set(VEIL_ENOMEM, "out of memory");
 		*segs = g;
@@ -43,7 +43,7 @@ static int push(veil_cluster_seg **segs, size_t *n, size_t *cap, size_t start, s
 	return 0;
 }
 
-static int split_yaml(veil_cluster_seg **segs, size_t *n, size_t *cap, const char *s, size_t len)
+static int split_yaml(veil_k8s_seg **segs, size_t *n, size_t *cap, const char *s, size_t len)
 {
 	size_t start = 0;
 	int error;
@@ -85,7 +85,7 @@ static size_t object_end(const char *s, size_t len, size_t p)
 	return 0;
 }
 
-static int split_json(veil_cluster_seg **segs, size_t *n, size_t *cap, const char *s, size_t len)
+static int split_json(veil_k8s_seg **segs, size_t *n, size_t *cap, const char *s, size_t len)
 {
 	size_t start = 0, p = 0;
 	int error;
@@ -115,16 +115,16 @@ static int split_json(veil_cluster_seg **segs, size_t *n, size_t *cap, const cha
 	return 0;
 }
 
-int veil_cluster__split(veil_cluster_seg **segs, size_t *n, int *json, const char *src, size_t len)
+int veil_k8s__split(veil_k8s_seg **segs, size_t *n, int *json, const char *src, size_t len)
 {
 	size_t cap = 0, p = 0;
 	int error;
 
 	*segs = NULL;
 	*n = 0;
-	if (len > VEIL_CLUSTER_MAX_STREAM)
+	if (len > VEIL_K8S_MAX_STREAM)
 		return veil_error_set(VEIL_ELIMIT, "the stream is larger than %u bytes",
-		                      VEIL_CLUSTER_MAX_STREAM);
+		                      VEIL_K8S_MAX_STREAM);
 	while (p < len && is_blank(src[p]))
 		p++;
 	*json = p < len && src[p] == '{';
@@ -137,7 +137,7 @@ int veil_cluster__split(veil_cluster_seg **segs, size_t *n, int *json, const cha
 	return error;
 }
 
-int veil_cluster__has_content(const char *s, size_t len)
+int veil_k8s__has_content(const char *s, size_t len)
 {
 	for (size_t p = 0; p < len; p = next_line(s, len, p)) {
 		size_t q = p;

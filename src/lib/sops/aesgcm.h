@@ -25,7 +25,7 @@ void veil_sops__gcm_release(void);
 /* The implementation in use: "aesni", "vpaes" or "evp". Tests may select
  * another one the CPU supports (this thread's cache is released); returns
  * 0, or -1 if name is not available in this build or on this CPU. */
-const char *veil_sops__gcm_backend(void);
+const char *veil_sops_gcm_backend(void);
 int veil_sops__gcm_select(const char *name);
 
 #endif

@@ -73,7 +73,7 @@ void veil_sops__gcm_release(void)
 	cache = NULL;
 }
 
-const char *veil_sops__gcm_backend(void)
+const char *veil_sops_gcm_backend(void)
 {
 	int i = current_impl();
 

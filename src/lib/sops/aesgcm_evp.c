@@ -46,7 +46,7 @@ void veil_sops__gcm_release(void)
 	memset(&gcm_cache, 0, sizeof(gcm_cache));
 }
 
-const char *veil_sops__gcm_backend(void)
+const char *veil_sops_gcm_backend(void)
 {
 	return "evp";
 }

@@ -73,7 +73,7 @@ static int open_doc(veil_doc *doc, const veil_identities *ids, veil_sops_meta *m
 		                             hex);
 done:
 	if (error < 0)
-		veil_sops__meta_dispose(meta);
+		veil_sops_meta_dispose(meta);
 	sodium_memzero(hex, sizeof(hex));
 	return error;
 }
@@ -91,7 +91,7 @@ int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options *opts)
 	error = open_doc(doc, opts ? opts->identities : NULL, &meta, key, NULL, 0,
 	                 opts && opts->ignore_mac);
 	if (error == 0) {
-		veil_sops__meta_dispose(&meta);
+		veil_sops_meta_dispose(&meta);
 		error = veil_doc_remove_metadata(doc);
 	}
 	/* values decrypted before the failure must not stay queued in the doc */
@@ -223,7 +223,7 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 done:
 	if (error < 0)
 		veil_doc_edits_rollback(doc, mark);
-	veil_sops__meta_dispose(&meta);
+	veil_sops_meta_dispose(&meta);
 	veil_sops__ivcache_free(cache);
 	veil_secure_free(key);
 	return error;

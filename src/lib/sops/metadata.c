@@ -175,11 +175,22 @@ int veil_sops__meta_read(veil_sops_meta *out, const veil_node *tree, const char 
 		error = meta_error(name, out->mac ? "lastmodified is missing" : "mac is missing");
 done:
 	if (error < 0)
-		veil_sops__meta_dispose(out);
+		veil_sops_meta_dispose(out);
 	return error;
 }
 
-void veil_sops__meta_dispose(veil_sops_meta *m)
+int veil_sops_meta_of(veil_sops_meta *out, const veil_doc *doc, const char *name)
+{
+	const veil_node *tree = veil_doc_metadata(doc);
+
+	memset(out, 0, sizeof(*out));
+	if (!tree)
+		return veil_error_set(VEIL_EFORMAT,
+		                      "%s: no sops metadata: the file is not encrypted", name);
+	return veil_sops__meta_read(out, tree, name);
+}
+
+void veil_sops_meta_dispose(veil_sops_meta *m)
 {
 	for (size_t g = 0; g < m->ngroups; g++) {
 		for (size_t i = 0; i < m->groups[g].nage; i++) {

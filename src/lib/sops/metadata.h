@@ -12,33 +12,6 @@
 #include "veil/keys.h"
 #include <stddef.h>
 
-/* The sops version veil's files declare: the layout it writes is 3.13's. */
-#define VEIL_SOPS_FORMAT_VERSION "3.13.2"
-
-typedef struct veil_sops_agekey {
-	char *recipient;
-	char *enc; /* armored age file wrapping the key or the group's share */
-} veil_sops_agekey;
-
-typedef struct veil_sops_keygroup {
-	veil_sops_agekey *age;
-	size_t nage;
-	size_t nforeign; /* pgp/kms/... entries present (kept, never usable here) */
-} veil_sops_keygroup;
-
-typedef struct veil_sops_meta {
-	veil_sops_keygroup *groups;
-	size_t ngroups;
-	int grouped; /* written as key_groups (more than one group) */
-	int shamir_threshold;
-	char *lastmodified;
-	char *mac;
-	veil_sops_selection sel;
-	int mac_only_encrypted;
-	char *version;
-	char *scope; /* veil extension (scope binding), or NULL */
-} veil_sops_meta;
-
 /* Reads a metadata tree (from veil_doc_metadata). VEIL_EFORMAT when a
  * required field is missing ("mac", "lastmodified", any key) or two
  * selection rules are present. */
@@ -47,7 +20,6 @@ int veil_sops__meta_read(veil_sops_meta *out, const veil_node *tree, const char 
 /* Builds the tree to write, in doc's arena. */
 int veil_sops__meta_build(veil_node **out, veil_doc *doc, const veil_sops_meta *m);
 
-void veil_sops__meta_dispose(veil_sops_meta *m);
 
 /*
  * Recovers the 32-byte data key: in each group, the first age entry one of

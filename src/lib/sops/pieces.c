@@ -491,7 +491,7 @@ done:
 	free(ps.res);
 	veil_buf_dispose(&buf);
 	veil_doc_free(meta_doc);
-	veil_sops__meta_dispose(&meta);
+	veil_sops_meta_dispose(&meta);
 	veil_secure_free(key);
 	sodium_memzero(&ps.mac, sizeof(ps.mac));
 	free(ps.v);

@@ -15,7 +15,7 @@ static int no_foreign(const veil_sops_meta *m)
 	return 0;
 }
 
-int veil_sops__rekey_options(veil_sops_rekey *r, const veil_doc *doc)
+int veil_sops_rekey_options(veil_sops_rekey *r, const veil_doc *doc)
 {
 	const veil_node *tree = veil_doc_metadata(doc);
 	veil_sops_encrypt_options init = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
@@ -55,9 +55,9 @@ int veil_sops__rekey_options(veil_sops_rekey *r, const veil_doc *doc)
 	return 0;
 }
 
-void veil_sops__rekey_dispose(veil_sops_rekey *r)
+void veil_sops_rekey_dispose(veil_sops_rekey *r)
 {
-	veil_sops__meta_dispose(&r->meta);
+	veil_sops_meta_dispose(&r->meta);
 	free(r->groups);
 	free(r->recipients);
 	memset(r, 0, sizeof(*r));
@@ -90,8 +90,8 @@ static int take_groups(veil_sops_meta *nm, veil_sops_meta *old, const veil_sops_
 	return 0;
 }
 
-int veil_sops__rekey_update(veil_doc *doc, const veil_sops_group *groups, size_t ngroups,
-                            int shamir_threshold, const veil_identities *ids)
+int veil_sops_rekey_update(veil_doc *doc, const veil_sops_group *groups, size_t ngroups,
+                           int shamir_threshold, const veil_identities *ids)
 {
 	const veil_node *tree = veil_doc_metadata(doc);
 	veil_sops_meta old = { 0 }, nm = { 0 };
@@ -121,8 +121,8 @@ int veil_sops__rekey_update(veil_doc *doc, const veil_sops_group *groups, size_t
 		goto done;
 	error = veil_doc_set_metadata(doc, built);
 done:
-	veil_sops__meta_dispose(&old);
-	veil_sops__meta_dispose(&nm);
+	veil_sops_meta_dispose(&old);
+	veil_sops_meta_dispose(&nm);
 	sodium_free(key);
 	return error;
 }

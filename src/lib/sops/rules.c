@@ -305,7 +305,7 @@ static void rule_dispose(veil_sops_rule *r)
 	free(r->scope);
 }
 
-void veil_sops__config_free(veil_sops_config *cfg)
+void veil_sops_config_free(veil_sops_config *cfg)
 {
 	if (!cfg)
 		return;
@@ -317,8 +317,8 @@ void veil_sops__config_free(veil_sops_config *cfg)
 	free(cfg);
 }
 
-int veil_sops__config_parse(veil_sops_config **out, const char *text, size_t len, const char *name,
-                            const char *dir)
+int veil_sops_config_parse(veil_sops_config **out, const char *text, size_t len, const char *name,
+                           const char *dir)
 {
 	veil_sops_config *cfg = calloc(1, sizeof(*cfg));
 	veil_doc *doc = NULL;
@@ -356,7 +356,7 @@ int veil_sops__config_parse(veil_sops_config **out, const char *text, size_t len
 	cfg = NULL;
 done:
 	veil_doc_free(doc);
-	veil_sops__config_free(cfg);
+	veil_sops_config_free(cfg);
 	return error;
 }
 
@@ -403,7 +403,7 @@ static char *abs_clean(const char *path)
 	return (char *)veil_buf_detach(&b, NULL);
 }
 
-int veil_sops__config_find(char **out, const char *file_path)
+int veil_sops_config_find(char **out, const char *file_path)
 {
 	char *dir = abs_clean(file_path);
 	int error = VEIL_ENOTFOUND;
@@ -436,7 +436,7 @@ int veil_sops__config_find(char **out, const char *file_path)
 	return error;
 }
 
-int veil_sops__config_load(veil_sops_config **out, const char *path)
+int veil_sops_config_load(veil_sops_config **out, const char *path)
 {
 	uint8_t *text = NULL;
 	size_t len = 0;
@@ -449,16 +449,16 @@ int veil_sops__config_load(veil_sops_config **out, const char *path)
 	if ((error = veil_file_read(&text, &len, path, VEIL_SOPS_CONFIG_MAX)) == 0) {
 		slash = strrchr(abs, '/');
 		*slash = '\0';
-		error = veil_sops__config_parse(out, (const char *)text, len, path,
-		                                abs[0] ? abs : "/");
+		error = veil_sops_config_parse(out, (const char *)text, len, path,
+		                               abs[0] ? abs : "/");
 	}
 	free(text);
 	free(abs);
 	return error;
 }
 
-int veil_sops__config_match(const veil_sops_rule **out, const veil_sops_config *cfg,
-                            const char *file_path)
+int veil_sops_config_match(const veil_sops_rule **out, const veil_sops_config *cfg,
+                           const char *file_path)
 {
 	char *abs = abs_clean(file_path);
 	const char *rel;

@@ -8,8 +8,9 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include "veil/sops.h"
 
-#define VEIL_SHAMIR_MAX_PARTS 255
+#define VEIL_SHAMIR_MAX_PARTS VEIL_SOPS_MAX_KEY_GROUPS
 
 /* Splits secret (len >= 1) into parts shares of len + 1 bytes each, any
  * threshold of which (2 <= threshold <= parts <= 255) recover it. shares[i]

@@ -49,7 +49,7 @@ static const char *cipher_name(veil_sops_cipher c)
 	return c == VEIL_SOPS_AES256_GCM ? "AES256_GCM" : "CHACHA20_POLY1305";
 }
 
-int veil_sops__is_enc(const char *s, size_t len)
+int veil_sops_value_is_encrypted(const char *s, size_t len)
 {
 	return len >= 4 && !memcmp(s, "ENC[", 4);
 }
@@ -129,7 +129,7 @@ int veil_sops__enc_parse(veil_sops_enc *out, const char *s, size_t len)
 	if (len > VEIL_SOPS_MAX_ENC)
 		return veil_error_set(VEIL_ELIMIT, "encrypted value larger than %u bytes",
 		                      VEIL_SOPS_MAX_ENC);
-	if (!veil_sops__is_enc(s, len) || s[len - 1] != ']')
+	if (!veil_sops_value_is_encrypted(s, len) || s[len - 1] != ']')
 		return veil_error_set(VEIL_EFORMAT, "not an ENC[...] value");
 	if ((error = parse_cipher(out, &p, end)) < 0)
 		goto done;

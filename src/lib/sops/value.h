@@ -40,7 +40,7 @@ typedef struct veil_sops_enc {
 } veil_sops_enc;
 
 /* Does s look like an encrypted value (starts with "ENC[")? */
-int veil_sops__is_enc(const char *s, size_t len);
+int veil_sops_value_is_encrypted(const char *s, size_t len);
 
 /* Strict parse; VEIL_EFORMAT with a message naming the bad field. */
 int veil_sops__enc_parse(veil_sops_enc *out, const char *s, size_t len);

@@ -224,7 +224,7 @@ static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
 			return 0;
 		return mac_value(w, n, n->value, n->value_len, n->type);
 	}
-	if (!veil_sops__is_enc(n->value, n->value_len))
+	if (!veil_sops_value_is_encrypted(n->value, n->value_len))
 		return path_error(w, n, VEIL_EPLAINTEXT,
 		                  "value is not encrypted although the "
 		                  "file's rules say it must be (was plaintext pasted into an "
@@ -320,7 +320,7 @@ static int decrypt_comment(struct walk *w, veil_node *c, size_t level)
 
 	if (comment_matches(w, c))
 		w->cflag[level] = 1;
-	if (!veil_sops__is_enc(text, len))
+	if (!veil_sops_value_is_encrypted(text, len))
 		return 0;
 	while (n-- > 0 && error == VEIL_EAUTH) {
 		veil_sops_type type = 0;

@@ -4,7 +4,7 @@
  * veil_write_fn callbacks of the public API. */
 #include <stddef.h>
 #include <stdint.h>
-#include "veil/age.h"
+#include "veil/common.h"
 
 /* payload: pointer to an int fd. Retries EINTR; write writes everything. */
 long veil_fd_read(void *payload, uint8_t *buf, size_t len);
