@@ -21,9 +21,21 @@
 VEIL_BEGIN_DECL
 
 typedef enum veil_sops_cipher {
-	VEIL_SOPS_AES256_GCM = 1,        /* sops's own; what Flux reads */
-	VEIL_SOPS_CHACHA20_POLY1305 = 2, /* veil's default */
+	VEIL_SOPS_AES256_GCM = 1,        /* sops's own, veil's default: what Flux reads */
+	VEIL_SOPS_CHACHA20_POLY1305 = 2, /* veil's own; sops and Flux cannot read it */
 } veil_sops_cipher;
+
+/* What a file gets when nothing chose a cipher: byte-compatible with sops. */
+#define VEIL_SOPS_DEFAULT_CIPHER VEIL_SOPS_AES256_GCM
+
+/* "aes256_gcm"/"aes256-gcm", "chacha20_poly1305"/"chacha20-poly1305" (as
+ * .sops.yaml and --cipher spell them); 0 for anything else. */
+VEIL_EXTERN veil_sops_cipher veil_sops_cipher_parse(const char *name);
+/* "AES256_GCM" or "CHACHA20_POLY1305", as ENC[...] values name them. */
+VEIL_EXTERN const char *veil_sops_cipher_name(veil_sops_cipher cipher);
+/* The cipher an ENC[...] value (or a MAC) was written with; 0 if s is not
+ * one veil knows. */
+VEIL_EXTERN veil_sops_cipher veil_sops_cipher_of_value(const char *s, size_t len);
 
 /* The six selection rules; at most one applies to a file. */
 typedef enum veil_sops_sel_kind {
@@ -46,7 +58,7 @@ typedef struct veil_sops_key_group {
 
 typedef struct veil_sops_encrypt_options {
 	unsigned int version;    /* VEIL_SOPS_ENCRYPT_OPTIONS_VERSION */
-	veil_sops_cipher cipher; /* 0 = VEIL_SOPS_CHACHA20_POLY1305 */
+	veil_sops_cipher cipher; /* 0 = VEIL_SOPS_DEFAULT_CIPHER (or reuse's) */
 	veil_sops_sel_kind selection;
 	const char *selection_value; /* the suffix or regex */
 	int mac_only_encrypted;
@@ -156,7 +168,7 @@ typedef struct veil_sops_rule {
 	int shamir_threshold; /* 0 = number of groups */
 	veil_sops_selection sel;
 	int mac_only_encrypted;
-	veil_sops_cipher cipher; /* 0 = not set (veil's default) */
+	veil_sops_cipher cipher; /* 0 = not set (VEIL_SOPS_DEFAULT_CIPHER) */
 	char *scope;             /* veil extension: "strict" / "namespace", or NULL */
 } veil_sops_rule;
 

@@ -66,7 +66,7 @@ typedef struct enc_args {
 
 static void encrypt_usage(FILE *f)
 {
-	fputs("usage: veil encrypt [-r RECIPIENT]... [--cipher chacha20-poly1305|aes256-gcm]\n"
+	fputs("usage: veil encrypt [-r RECIPIENT]... [--cipher aes256-gcm|chacha20-poly1305]\n"
 	      "                    [--encrypted-regex RE | --unencrypted-regex RE |\n"
 	      "                     --encrypted-suffix S | --unencrypted-suffix S |\n"
 	      "                     --encrypted-comment-regex RE | --unencrypted-comment-regex "
@@ -84,7 +84,8 @@ static void encrypt_usage(FILE *f)
 	      "the\n"
 	      "                        first matching creation rule of the nearest .sops.yaml\n"
 	      "                        above FILE\n"
-	      "      --cipher C        value cipher: chacha20-poly1305 (default) or aes256-gcm\n"
+	      "      --cipher C        value cipher: aes256-gcm (default, as sops) or "
+	      "chacha20-poly1305\n"
 	      "                        (what sops, Flux, ksops and helm-secrets read)\n"
 	      "      --reuse F         keep F's data key, recipients and the ciphertext of every\n"
 	      "                        unchanged value (F is an encrypted version of FILE), so a\n"
@@ -294,18 +295,10 @@ static int plan_options(enc_plan *p, const enc_args *a)
 			                                  "takes a number from 1 to 255");
 		p->o.shamir_threshold = (int)t;
 	}
-	if (a->cipher) {
-		if (!strcmp(a->cipher, "aes256-gcm") || !strcmp(a->cipher, "aes256_gcm"))
-			p->o.cipher = VEIL_SOPS_AES256_GCM;
-		else if (!strcmp(a->cipher, "chacha20-poly1305") ||
-		         !strcmp(a->cipher, "chacha20_poly1305"))
-			p->o.cipher = VEIL_SOPS_CHACHA20_POLY1305;
-		else
-			return veil_cli__usage("encrypt",
-			                       "unknown cipher '%s' (chacha20-poly1305 or "
-			                       "aes256-gcm)",
-			                       a->cipher);
-	}
+	if (a->cipher && !(p->o.cipher = veil_sops_cipher_parse(a->cipher)))
+		return veil_cli__usage("encrypt",
+		                       "unknown cipher '%s' (aes256-gcm or chacha20-poly1305)",
+		                       a->cipher);
 	return 0;
 }
 
@@ -402,7 +395,7 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 		goto done;
 	}
 	rc = veil_cli__doc_write(a.output, a.in_place, a.file, out, out_len);
-	if (rc == 0 && p.o.cipher == VEIL_SOPS_AES256_GCM)
+	if (rc == 0 && p.o.cipher != VEIL_SOPS_CHACHA20_POLY1305)
 		veil_cli__warn_encrypted_aliases(doc, a.file);
 	if (rc == 0 && !reuse && p.o.scope && strcmp(p.o.scope, "none"))
 		veil_cli__warning("scope '%s': the values are bound to the document's %s; the "

@@ -124,7 +124,7 @@ K
 run "$VEIL" check clusters
 grep -q '^clusters/prod/kustomization.yaml:5:12 kustomize-secret-file' "$T/out" &&
 	ok "secretGenerator reading a plaintext file" || fail "secretGenerator file: $(cat "$T/out")"
-"$VEIL" encrypt -r "$R" -i clusters/prod/app.env
+"$VEIL" encrypt --cipher chacha20-poly1305 -r "$R" -i clusters/prod/app.env
 run "$VEIL" check clusters
 [ "$rc" = 0 ] && ok "secretGenerator reading an encrypted file" ||
 	fail "encrypted generator file: $(cat "$T/out")"

@@ -209,13 +209,13 @@ cp "$DATA/roundtrip/k8s-secret.yaml" s.yaml
 bad 203 'already encrypted' "already encrypted" s.enc.yaml "$VEIL" encrypt -r "$R1"
 
 # A changed ciphertext byte in one value.
-sed 's/^\(  DB_PASSWORD: ENC\[CHACHA20_POLY1305,data:\)\(.\)/\1\2\2/' s.enc.yaml >tampered.yaml
-sed -i 's/^\(  DB_PASSWORD: ENC\[CHACHA20_POLY1305,data:.\)./\1/' tampered.yaml
+sed 's/^\(  DB_PASSWORD: ENC\[[A-Z0-9_]*,data:\)\(.\)/\1\2\2/' s.enc.yaml >tampered.yaml
+sed -i 's/^\(  DB_PASSWORD: ENC\[[A-Z0-9_]*,data:.\)./\1/' tampered.yaml
 grep '^  DB_PASSWORD:' s.enc.yaml | cut -c1-48 >a.txt
 grep '^  DB_PASSWORD:' tampered.yaml | cut -c1-48 >b.txt
 if same a.txt b.txt; then
 	# The edit above was a no-op (first two data characters equal): swap one.
-	sed -i 's/^\(  DB_PASSWORD: ENC\[CHACHA20_POLY1305,data:\)A/\1B/; t; s/^\(  DB_PASSWORD: ENC\[CHACHA20_POLY1305,data:\)./\1A/' tampered.yaml
+	sed -i 's/^\(  DB_PASSWORD: ENC\[[A-Z0-9_]*,data:\)A/\1B/; t; s/^\(  DB_PASSWORD: ENC\[[A-Z0-9_]*,data:\)./\1A/' tampered.yaml
 fi
 check "the tampered file differs" test "$(cmp -s s.enc.yaml tampered.yaml; echo $?)" -eq 1
 bad 25 'DB_PASSWORD' "tampered value" tampered.yaml "$VEIL" decrypt --identity k1.txt

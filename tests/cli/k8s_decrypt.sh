@@ -104,7 +104,7 @@ expect_rc 0 "--allow-empty"
 
 # --- failures: nothing on stdout, the document named
 cp stream.yaml tamper.yaml
-off=$(grep -b -o 'password: ENC\[CHACHA20_POLY1305,data:' tamper.yaml | head -1 | cut -d: -f1)
+off=$(grep -b -o 'password: ENC\[[A-Z0-9_]*,data:' tamper.yaml | head -1 | cut -d: -f1)
 swap_b64 tamper.yaml $((off + 37))
 run "$VEIL" k8s decrypt tamper.yaml
 expect_fail "tampered value"

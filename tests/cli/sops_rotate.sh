@@ -38,6 +38,24 @@ check "without -i it prints the result and leaves the file" \
 SOPS_AGE_KEY_FILE="$T/c.txt" run "$VEIL" rotate -i r.yaml
 expect_rc 128 "rotate without a working identity is exit 128"
 
+# The default cipher is sops's; --cipher converts a ChaCha20-Poly1305 file
+# (veil's former default) to it, and back.
+check "a file encrypted without --cipher has AES256_GCM values, as sops writes" \
+	test "$(grep -c 'ENC\[AES256_GCM,' s.yaml)" -ge 3 -a "$(grep -c CHACHA20 s.yaml)" -eq 0
+"$VEIL" encrypt --cipher chacha20-poly1305 p.yaml >ch.yaml
+run "$VEIL" rotate --cipher aes256-gcm -i ch.yaml
+expect_rc 0 "rotate --cipher aes256-gcm -i"
+check "every value and the MAC are AES256_GCM now" \
+	test "$(grep -c CHACHA20 ch.yaml)" -eq 0 -a "$(grep -c 'ENC\[AES256_GCM,' ch.yaml)" -ge 3
+run "$VEIL" decrypt ch.yaml
+check "the converted file decrypts to the same plaintext" cmp -s "$T/out" plain.out
+check "the selection rule is kept by the conversion" grep -q 'encrypted_regex: \^(pw|token)\$' ch.yaml
+run "$VEIL" rotate --cipher chacha20_poly1305 -i ch.yaml
+check "and back, with the .sops.yaml spelling" \
+	test "$rc" -eq 0 -a "$(grep -c 'ENC\[AES256_GCM,' ch.yaml)" -eq 0
+run "$VEIL" rotate --cipher des -i ch.yaml
+expect_rc 2 "an unknown cipher is a usage error"
+
 # updatekeys: B out, C in
 printf 'creation_rules:\n  - encrypted_regex: ^(pw|token)$\n    age: %s,%s\n' "$RA" "$RC" >.sops.yaml
 cp s.yaml u.yaml

@@ -102,7 +102,7 @@ check "wrong key: no Secret out" test ! -s "$T/out"
 err_has "no identity.*secret.enc.yaml" "wrong key: the message names the file"
 
 cp secret.enc.yaml good.yaml
-off=$(grep -b -o 'password: ENC\[CHACHA20_POLY1305,data:' secret.enc.yaml | head -1 | cut -d: -f1)
+off=$(grep -b -o 'password: ENC\[[A-Z0-9_]*,data:' secret.enc.yaml | head -1 | cut -d: -f1)
 swap_b64 secret.enc.yaml $((off + 37))
 run "$KZ" build --enable-alpha-plugins --enable-exec .
 expect_fail "KRM generator, tampered file"

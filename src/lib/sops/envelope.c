@@ -146,8 +146,9 @@ static int new_meta(veil_sops_meta *m, const veil_sops_encrypt_options *o, veil_
 /* The reused file's cipher, read from its MAC's ENC[...] prefix. */
 static veil_sops_cipher cipher_of(const veil_sops_meta *m)
 {
-	return m->mac && !strncmp(m->mac, "ENC[AES256_GCM,", 15) ? VEIL_SOPS_AES256_GCM
-	                                                         : VEIL_SOPS_CHACHA20_POLY1305;
+	veil_sops_cipher c = m->mac ? veil_sops_cipher_of_value(m->mac, strlen(m->mac)) : 0;
+
+	return c ? c : VEIL_SOPS_DEFAULT_CIPHER;
 }
 
 static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32], veil_sops_cipher cipher,
@@ -219,7 +220,7 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 		    (error = veil_sops__meta_wrap(&meta, key)) < 0)
 			goto done;
 	}
-	error = seal(doc, &meta, key, cipher ? cipher : VEIL_SOPS_CHACHA20_POLY1305, cache);
+	error = seal(doc, &meta, key, cipher ? cipher : VEIL_SOPS_DEFAULT_CIPHER, cache);
 done:
 	if (error < 0)
 		veil_doc_edits_rollback(doc, mark);

@@ -49,9 +49,8 @@ int veil_sops_rekey_options(veil_sops_rekey *r, const veil_doc *doc)
 	r->opts.mac_only_encrypted = r->meta.mac_only_encrypted;
 	r->opts.scope = r->meta.scope; /* a new data key must not unbind the values */
 	/* the MAC's ENC[...] names the cipher the values were written with */
-	r->opts.cipher = r->meta.mac && !strncmp(r->meta.mac, "ENC[AES256_GCM,", 15)
-	                         ? VEIL_SOPS_AES256_GCM
-	                         : VEIL_SOPS_CHACHA20_POLY1305;
+	r->opts.cipher =
+	        r->meta.mac ? veil_sops_cipher_of_value(r->meta.mac, strlen(r->meta.mac)) : 0;
 	return 0;
 }
 

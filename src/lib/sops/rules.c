@@ -254,11 +254,7 @@ static int read_options(veil_sops_rule *r, const veil_node *rule, const char *na
 		        !strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "TRUE");
 	n = veil_node_get(rule, "cipher");
 	if ((v = scalar(n))) {
-		if (!strcmp(v, "aes256_gcm") || !strcmp(v, "aes256-gcm"))
-			r->cipher = VEIL_SOPS_AES256_GCM;
-		else if (!strcmp(v, "chacha20_poly1305") || !strcmp(v, "chacha20-poly1305"))
-			r->cipher = VEIL_SOPS_CHACHA20_POLY1305;
-		else
+		if (!(r->cipher = veil_sops_cipher_parse(v)))
 			return rule_error(name, n,
 			                  "cipher must be aes256_gcm or chacha20_poly1305");
 	}

@@ -44,9 +44,29 @@ int veil_sops__type_parse(veil_sops_type *out, const char *s, size_t len)
 	                      (int)(len > 16 ? 16 : len), s);
 }
 
-static const char *cipher_name(veil_sops_cipher c)
+const char *veil_sops_cipher_name(veil_sops_cipher c)
 {
-	return c == VEIL_SOPS_AES256_GCM ? "AES256_GCM" : "CHACHA20_POLY1305";
+	return c == VEIL_SOPS_CHACHA20_POLY1305 ? "CHACHA20_POLY1305" : "AES256_GCM";
+}
+
+veil_sops_cipher veil_sops_cipher_parse(const char *name)
+{
+	if (!strcmp(name, "aes256_gcm") || !strcmp(name, "aes256-gcm"))
+		return VEIL_SOPS_AES256_GCM;
+	if (!strcmp(name, "chacha20_poly1305") || !strcmp(name, "chacha20-poly1305"))
+		return VEIL_SOPS_CHACHA20_POLY1305;
+	return 0;
+}
+
+veil_sops_cipher veil_sops_cipher_of_value(const char *s, size_t len)
+{
+	static const char aes[] = "ENC[AES256_GCM,", chacha[] = "ENC[CHACHA20_POLY1305,";
+
+	if (s && len >= sizeof(aes) - 1 && !memcmp(s, aes, sizeof(aes) - 1))
+		return VEIL_SOPS_AES256_GCM;
+	if (s && len >= sizeof(chacha) - 1 && !memcmp(s, chacha, sizeof(chacha) - 1))
+		return VEIL_SOPS_CHACHA20_POLY1305;
+	return 0;
 }
 
 int veil_sops_value_is_encrypted(const char *s, size_t len)
@@ -216,7 +236,8 @@ static int format_enc(char **out, veil_sops_cipher cipher, const uint8_t *ct, si
 		goto done;
 	}
 	veil_b64_encode_padded(b64, ct, ct_len);
-	if ((error = veil_buf_printf(&b, "ENC[%s,data:%s,", cipher_name(cipher), b64)) < 0)
+	if ((error = veil_buf_printf(&b, "ENC[%s,data:%s,", veil_sops_cipher_name(cipher), b64)) <
+	    0)
 		goto done;
 	veil_b64_encode_padded(b64, iv, iv_len);
 	if ((error = veil_buf_printf(&b, "iv:%s,", b64)) < 0)

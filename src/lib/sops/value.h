@@ -2,9 +2,9 @@
 #define VEIL_SOPS_VALUE_H
 /*
  * One encrypted SOPS value: "ENC[<CIPHER>,data:<b64>,iv:<b64>,tag:<b64>,type:<t>]".
- * AES256_GCM is sops's own (32-byte IV; OpenSSL's libcrypto, sops/aesgcm.h,
- * because libsodium's GCM takes 12-byte IVs only); CHACHA20_POLY1305 is
- * veil's default (12-byte IV, libsodium). The AAD is the value's key path
+ * AES256_GCM is sops's own and veil's default (32-byte IV; OpenSSL's libcrypto,
+ * sops/aesgcm.h, because libsodium's GCM takes 12-byte IVs only);
+ * CHACHA20_POLY1305 is veil's option (12-byte IV, libsodium). The AAD is the value's key path
  * ("a:b:"), supplied by the caller.
  */
 #include "sops/aesgcm.h" /* veil_sops__gcm_release, called after each walk */
