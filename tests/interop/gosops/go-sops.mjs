@@ -88,7 +88,7 @@ function readBody(req) {
 // the exact bytes Go held.
 function secretBytes(body) {
   const req = JSON.parse(body.toString('latin1'));
-  return { token: req.ClientRequestToken, bytes: Buffer.from(req.SecretString ?? '', 'latin1') };
+  return { ref: req.ClientRequestToken, bytes: Buffer.from(req.SecretString ?? '', 'latin1') };
 }
 
 // One bootstrap process and the loopback world around it. Calls are
@@ -106,8 +106,15 @@ export class GoSops {
     this.busy = null;
     this.log = [];
 
-    this.aws = https.createServer(makeCert(this.dir), (req, res) => this.onAws(req, res));
-    this.api = http.createServer((req, res) => this.onApi(req, res));
+    // A handler that throws answers 500 and fails the call in flight,
+    // instead of taking the server down.
+    const guard = (fn) => (req, res) => fn.call(this, req, res).catch((e) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+      this.busy?.reject(new PeerError(`go-sops: ${e.stack || e}`));
+    });
+    this.aws = https.createServer(makeCert(this.dir), guard(this.onAws));
+    this.api = http.createServer(guard(this.onApi));
     this.api.on('connect', (req, sock, head) => this.onConnect(req, sock, head));
     await Promise.all([listen(this.aws), listen(this.api)]);
     const port = this.api.address().port;
@@ -275,10 +282,10 @@ export class GoSops {
       res.writeHead(400);
       return res.end(JSON.stringify({ __type: 'UnknownOperationException', message: `loopback: ${target}` }));
     }
-    const { token, bytes } = secretBytes(body);
-    const job = [...this.jobs.values()].find((j) => j.token === token);
+    const { ref, bytes } = secretBytes(body);
+    const job = [...this.jobs.values()].find((j) => j.token === ref);
     if (job) job.stored = bytes;
-    res.end(JSON.stringify({ ARN: SECRET_ARN, Name: 'veil-gosops', VersionId: token, VersionStages: ['AWSCURRENT'] }));
+    res.end(JSON.stringify({ ARN: SECRET_ARN, Name: 'veil-gosops', VersionId: ref, VersionStages: ['AWSCURRENT'] }));
   }
 
   close() {
