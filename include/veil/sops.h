@@ -85,8 +85,9 @@ typedef struct veil_sops_encrypt_options {
 		        NULL, NULL                                                              \
 	}
 
-/* Is doc a SOPS-encrypted document (a metadata block with mac and version,
- * like `sops filestatus`)? */
+/* Is doc a SOPS-encrypted document: a metadata block with a mac, which is
+ * what sops needs to decrypt it? (`sops filestatus` also wants a version;
+ * veil filestatus checks that itself.) */
 VEIL_EXTERN int veil_sops_is_encrypted(const veil_doc *doc);
 
 /*

@@ -190,8 +190,7 @@ static int decrypt_doc(veil_doc *doc, const dec_args *a, veil_identities *ids)
 	int rc = 0, error;
 
 	if (!veil_sops_is_encrypted(doc)) {
-		veil_cli__error("%s: not encrypted: no sops metadata with a mac and version",
-		                a->d.file);
+		veil_cli__error("%s: not encrypted: no sops metadata with a mac", a->d.file);
 		if (!strcmp(a->d.file, "-") && !a->d.input_type)
 			veil_cli__hint("stdin is read as a binary file unless --input-type says "
 			               "yaml, json, dotenv or ini");

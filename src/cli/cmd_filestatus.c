@@ -43,7 +43,11 @@ int veil_cli__cmd_filestatus(int argc, char **argv)
 	}
 	if ((rc = veil_cli__doc_load(&doc, &text, &len, a.file, a.fmt)) != 0)
 		goto done;
-	printf("{\"encrypted\":%s}\n", veil_sops_is_encrypted(doc) ? "true" : "false");
+	/* sops filestatus also wants a version, which decrypt does not need */
+	printf("{\"encrypted\":%s}\n",
+	       veil_sops_is_encrypted(doc) && veil_node_get(veil_doc_metadata(doc), "version")
+	               ? "true"
+	               : "false");
 	if (fflush(stdout) != 0)
 		rc = veil_cli__lib_error("stdout", veil_error_set(VEIL_EIO, "write failed"));
 done:

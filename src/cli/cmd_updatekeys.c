@@ -135,8 +135,7 @@ static int run(const uk_args *a)
 	if ((rc = veil_cli__doc_load(&doc, &text, &len, a->d.file, a->d.fmt)) != 0)
 		goto done;
 	if (!veil_sops_is_encrypted(doc)) {
-		veil_cli__error("%s: not encrypted: no sops metadata with a mac and version",
-		                a->d.file);
+		veil_cli__error("%s: not encrypted: no sops metadata with a mac", a->d.file);
 		rc = VEIL_EXIT_NOT_ENCRYPTED;
 		goto done;
 	}

@@ -41,7 +41,7 @@ int veil_cli__session_open(veil_cli_session *s, const char *file, veil_doc_forma
 		return rc;
 	s->fmt = veil_doc_format_of(s->enc);
 	if (!veil_sops_is_encrypted(s->enc)) {
-		veil_cli__error("%s: not encrypted: no sops metadata with a mac and version", file);
+		veil_cli__error("%s: not encrypted: no sops metadata with a mac", file);
 		return VEIL_EXIT_NOT_ENCRYPTED;
 	}
 	if ((rc = veil_cli__doc_identities(&s->ids, id_files, nids)) != 0)

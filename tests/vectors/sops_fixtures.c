@@ -1,8 +1,12 @@
-/* Real files written by sops (../shared/fixtures/sops): each must decrypt
- * with its key, MAC verified, and equal its plaintext file where one is
- * published (compared as trees: keys, values and types).
+/* Real files written by sops (../shared/fixtures/sops): each must be seen
+ * as encrypted (what the commands check first), decrypt with its key, MAC
+ * verified, and equal its plaintext file where one is published (compared
+ * as trees: keys, values and types). Every SOPS file under DIR must be in
+ * the table below, so a fixture added there is never silently skipped.
  *
  * usage: veil_sops_fixtures DIR   (exit 77 when DIR is missing) */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +145,8 @@ static const char *run_one(const char *dir, const fixture *f)
 	         veil_file_read((uint8_t **)&keys, &klen, keyp, 1u << 20) < 0 ||
 	         veil_identities_parse(ids, keys, klen, keyp) < 0)
 		result = veil_error_last();
+	if (!result && !veil_sops_is_encrypted(doc))
+		result = "not recognised as encrypted (the commands would refuse it)";
 	if (!result) {
 		o.identities = ids;
 		if (veil_doc_format_of(doc) == VEIL_FMT_BINARY)
@@ -182,6 +188,38 @@ static const char *run_one(const char *dir, const fixture *f)
 	return result;
 }
 
+/* The directory walk: files that hold a sops block but are not listed. */
+static const char *walk_root;
+static size_t walk_uncovered;
+
+static int listed(const char *rel)
+{
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
+		if (!strcmp(fixtures[i].file, rel))
+			return 1;
+	return 0;
+}
+
+static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	const char *rel = path + strlen(walk_root) + 1;
+	veil_doc *doc = NULL;
+	char *text = NULL;
+	size_t len = 0;
+
+	(void)ftw;
+	if (type != FTW_F || st->st_size > 16 * 1024 * 1024 || strstr(rel, ".md") ||
+	    strstr(rel, "key"))
+		return 0;
+	if (load(&doc, path, &text, &len) == 0 && veil_doc_metadata(doc) && !listed(rel)) {
+		printf("FAIL %s: a SOPS file that the table does not list\n", rel);
+		walk_uncovered++;
+	}
+	veil_doc_free(doc);
+	free(text);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct stat st;
@@ -207,6 +245,12 @@ int main(int argc, char **argv)
 		       why ? why : "");
 		why ? failed++ : passed++;
 	}
+	walk_root = argv[1];
+	if (nftw(argv[1], visit, 16, FTW_PHYS) != 0) {
+		printf("FAIL cannot walk %s\n", argv[1]);
+		failed++;
+	}
+	failed += walk_uncovered;
 	printf("%zu passed, %zu failed, %zu skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }

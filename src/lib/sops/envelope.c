@@ -13,7 +13,9 @@ int veil_sops_is_encrypted(const veil_doc *doc)
 {
 	const veil_node *m = veil_doc_metadata(doc);
 
-	return m && veil_node_get(m, "mac") && veil_node_get(m, "version");
+	/* sops needs a version only for filestatus: files re-serialised by other
+	 * tools (rops) drop it and still decrypt in sops */
+	return m && veil_node_get(m, "mac") != NULL;
 }
 
 /* A data key named "sops" would be taken for the metadata block. */

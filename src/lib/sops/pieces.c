@@ -370,7 +370,7 @@ static int open_meta(pieces *ps, veil_doc **meta_doc, veil_sops_meta *meta, uint
 		return error;
 	tree = veil_doc_metadata(*meta_doc);
 	if (!veil_sops_is_encrypted(*meta_doc) || !tree)
-		return unsupported("no sops metadata with a mac and version");
+		return unsupported("no sops metadata with a mac");
 	if ((error = veil_sops__meta_read(meta, tree, "file")) < 0)
 		return error;
 	if (meta->sel.kind == VEIL_SEL_UNENCRYPTED_COMMENT_REGEX ||
