@@ -135,39 +135,58 @@ static const veil_node *extract(const veil_node *n, const char *path)
 	return n;
 }
 
-/* The output bytes when they are not the in-place render: a binary file's
- * data, an --extract'ed value, or another --output-type. */
+/* A binary file's plaintext as the tree sops's binary store reads:
+ * {"data": the bytes}. */
+static int binary_tree(veil_doc **doc, veil_node **root, const char *data, size_t len)
+{
+	veil_node *value;
+	int error;
+
+	if ((error = veil_doc_new(doc, VEIL_FMT_JSON)) < 0)
+		return error;
+	*root = veil_doc_build_map(*doc);
+	value = veil_doc_build_scalar(*doc, data, len, VEIL_SCALAR_STR);
+	if (!*root || !value)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	return veil_doc_add_item(*root, "data", value);
+}
+
+/* The output bytes when they are not the in-place render: an --extract'ed
+ * value, or another --output-type. A binary file's data goes out as
+ * {"data": ...} (YAML writes bytes that are not UTF-8 as !!binary, as
+ * go-yaml does; JSON, dotenv and INI refuse them rather than change them). */
 static int reshape(char **out, size_t *out_len, const char *text, size_t len, veil_doc_format fmt,
                    const dec_args *a)
 {
 	veil_doc_format ofmt = a->output_type ? veil_doc_format_parse(a->output_type) : fmt;
 	veil_doc *doc = NULL;
+	veil_node *roots[64];
+	size_t nroots = 1;
 	const veil_node *n;
 	int error;
 
-	/* a decrypted binary envelope renders as {"data": ...}: read it as JSON */
-	error = veil_doc_parse(&doc, fmt == VEIL_FMT_BINARY ? VEIL_FMT_JSON : fmt, text, len,
-	                       "plaintext");
-	if (error < 0)
-		return error;
-	if (!a->extract && fmt != VEIL_FMT_BINARY) {
-		veil_node *roots[64];
-		size_t nroots = veil_doc_count(doc) < 64 ? veil_doc_count(doc) : 64;
+	roots[0] = NULL;
+	if (fmt == VEIL_FMT_BINARY) {
+		error = binary_tree(&doc, &roots[0], text, len);
+	} else if ((error = veil_doc_parse(&doc, fmt, text, len, "plaintext")) == 0) {
+		nroots = veil_doc_count(doc) < 64 ? veil_doc_count(doc) : 64;
 		for (size_t i = 0; i < nroots; i++)
 			roots[i] = veil_doc_root(doc, i);
+	}
+	if (error < 0) {
+		veil_doc_free(doc);
+		return error;
+	}
+	if (!a->extract) {
 		error = veil_doc_emit(out, out_len, ofmt, roots, nroots,
 		                      ofmt == VEIL_FMT_JSON ? 0 : 4);
 		veil_doc_free(doc);
 		return error;
 	}
-	n = veil_doc_count(doc) ? veil_doc_root(doc, 0) : NULL;
-	if (fmt == VEIL_FMT_BINARY)
-		n = veil_node_get(n, "data");
-	if (a->extract)
-		n = extract(n, a->extract);
+	n = extract(nroots ? roots[0] : NULL, a->extract);
 	if (!n) {
 		veil_doc_free(doc);
-		return a->extract ? VEIL_EINVAL : veil_error_set(VEIL_EFORMAT, "no data");
+		return VEIL_EINVAL;
 	}
 	if (n->kind == VEIL_NODE_SCALAR) {
 		*out = malloc(n->value_len + 1);
@@ -318,19 +337,7 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 	if ((rc = decrypt_doc(doc, &a, ids)) != 0)
 		goto done;
 	fmt = veil_doc_format_of(doc);
-	if (fmt == VEIL_FMT_BINARY && !a.extract) {
-		/* the plaintext is the data value itself */
-		const char *v = NULL;
-		size_t vlen = 0;
-		const veil_node *data = veil_node_get(veil_doc_root(doc, 0), "data");
-		if (!data || veil_doc_pending_value(doc, data, &v, &vlen) < 0) {
-			veil_cli__error("%s: binary file without a data value", a.d.file);
-			rc = VEIL_EXIT_BAD_DOCUMENT;
-			goto done;
-		}
-		rc = veil_cli__doc_write(a.d.output, a.d.in_place, a.d.file, v, vlen);
-		goto done;
-	}
+	/* a binary file renders as its data value, any bytes */
 	if ((error = veil_doc_render(&out, &out_len, doc)) < 0) {
 		rc = veil_cli__lib_error(a.d.file, error);
 		goto done;
@@ -338,7 +345,8 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 	if (a.extract || (a.output_type && veil_doc_format_parse(a.output_type) != fmt)) {
 		if ((error = reshape(&shaped, &shaped_len, out, out_len, fmt, &a)) < 0) {
 			veil_cli__lib_error(a.d.file, error);
-			rc = a.extract ? VEIL_EXIT_INVALID_PATH : VEIL_EXIT_FAIL;
+			rc = a.extract && error == VEIL_EINVAL ? VEIL_EXIT_INVALID_PATH
+			                                       : veil_cli__sops_exit(error);
 			goto done;
 		}
 		rc = veil_cli__doc_write(a.d.output, 0, a.d.file, shaped, shaped_len);

@@ -56,7 +56,8 @@ static int fake_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc 
 	return veil_buf_append(out, value, len);
 }
 
-static const veil_codec fake_codec = { fake_parse, fake_quote, NULL, NULL, NULL, NULL, NULL, NULL };
+static const veil_codec fake_codec = { fake_parse, fake_quote, NULL, NULL, NULL,
+	                               NULL,       NULL,       NULL, NULL };
 
 static veil_doc *fake_doc(const char *src)
 {

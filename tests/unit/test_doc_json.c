@@ -224,7 +224,7 @@ TEST(test_doc_json__quote_by_type)
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "f"), "0x1F", 4, VEIL_SCALAR_INT) ==
 	      VEIL_EINVAL);
 	CHECK(veil_doc_set_value(doc, veil_node_get(root, "h"), "\xff", 1, VEIL_SCALAR_STR) ==
-	      VEIL_EINVAL);
+	      VEIL_EFORMAT);
 	CHECK(veil_doc_render(&out, &len, doc) == 0);
 	CHECK(out && !strcmp(out, "{\"s\": \"ENC[x]\", \"i\": -42, \"b\": false, \"f\": 1.5e300, "
 	                          "\"z\": null, \"h\": \"<a&b>\\n\\u2028\x7f\"}"));

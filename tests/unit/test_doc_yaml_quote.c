@@ -99,8 +99,24 @@ TEST(test_doc_yaml_quote__strings_quoted_only_when_needed)
 	/* a line break with a comment after the value: a block goes around
 	 * it, the comment staying on the header line */
 	CHECK(renders(src, "k", -1, "a\nb", VEIL_SCALAR_STR, "k: |- # c\n  a\n  b\n"));
-	/* not UTF-8: refused, never written */
-	CHECK(set1(src, "k", -1, "\xff", VEIL_SCALAR_STR) == NULL);
+	/* not UTF-8: base64 as !!binary, as go-yaml writes it */
+	CHECK(renders(src, "k", -1,
+	              "\xff\x01"
+	              "a",
+	              VEIL_SCALAR_STR, "k: !!binary /wFh # c\n"));
+	CHECK(renders("k: !!int 5\n", "k", -1, "\xff", VEIL_SCALAR_STR, "k: !!binary /w==\n"));
+	CHECK(renders("k: &a !!str x\n", "k", -1, "\xff", VEIL_SCALAR_STR,
+	              "k: &a !!binary /w==\n"));
+	/* a standard tag other than !!str goes before a string (sops cannot
+	 * read "!!int ENC[...]"); the anchor stays; other tags stay */
+	CHECK(renders("k: !!int 5\n", "k", -1, "ENC[x]", VEIL_SCALAR_STR, "k: ENC[x]\n"));
+	CHECK(renders("k: !!int &a 5\n", "k", -1, "ENC[x]", VEIL_SCALAR_STR, "k: &a ENC[x]\n"));
+	CHECK(renders("k: [!!float 1, 2]\n", "k", 0, "ENC[x]", VEIL_SCALAR_STR,
+	              "k: [\"ENC[x]\", 2]\n"));
+	CHECK(renders("k: !!int 5\n", "k", -1, "6", VEIL_SCALAR_INT, "k: !!int 6\n"));
+	CHECK(renders("k: !x 5\n", "k", -1, "ENC[x]", VEIL_SCALAR_STR, "k: !x ENC[x]\n"));
+	/* ... but not from a line above its value */
+	CHECK(set1("k: !!int\n  5\n", "k", -1, "ENC[x]", VEIL_SCALAR_STR) == NULL);
 }
 
 TEST(test_doc_yaml_quote__multiline_as_literal_blocks)

@@ -8,18 +8,26 @@
  * binary load finds metadata); anything else is raw bytes, in which case
  * the data node spans the whole file and setting metadata wraps it:
  * "{\n\t\"data\": " goes in front, the node's new value is written as a JSON
- * string, and ",\n\t\"sops\": {...}\n}\n" goes after. A decrypted binary
- * file is the data node's value itself, not a render.
+ * string, and ",\n\t\"sops\": {...}\n}\n" goes after.
+ *
+ * A decrypted binary file is the data node's value itself, any bytes at all
+ * (sops's binary store: a Go string is not checked for UTF-8 on the way in,
+ * through AES-GCM and the MAC, or out): once the metadata is removed, the
+ * render is that value, never JSON. Bytes JSON cannot hold only matter if an
+ * envelope is rendered with its metadata still there; they are then written
+ * as U+FFFD, as Go's encoding/json would, and the render check refuses it.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "doc/codec.h"
 #include "doc/flat.h"
 #include "doc/json.h"
+#include "util/utf8.h"
 #include "veil/error.h"
 
 typedef struct binary_state {
-	int envelope; /* parsed as a JSON envelope */
+	int envelope;  /* parsed as a JSON envelope */
+	int decrypted; /* an envelope whose metadata was removed: renders raw */
 } binary_state;
 
 static int is_envelope(const veil_doc *doc)
@@ -85,6 +93,30 @@ static int binary_parse(veil_doc *doc)
 	return rc < 0 ? rc : veil_doc__single_root(doc, root);
 }
 
+/* A JSON string of value, each byte that is not UTF-8 as U+FFFD. */
+static int put_string_lossy(veil_buf *out, const char *value, size_t len)
+{
+	veil_buf t = VEIL_BUF_INIT(VEIL_DOC_MAX_SIZE);
+	size_t i = 0, n;
+	int error = 0;
+
+	if (veil_utf8_valid_prefix(value, len) == len)
+		return veil_json__put_string(out, value, len);
+	while (i < len && !error) {
+		n = veil_utf8_valid_prefix(value + i, len - i);
+		error = veil_buf_append(&t, value + i, n);
+		i += n;
+		if (i < len && !error) {
+			error = veil_buf_append(&t, "\xEF\xBF\xBD", 3);
+			i++;
+		}
+	}
+	if (!error)
+		error = veil_json__put_string(out, (const char *)t.data, t.len);
+	veil_buf_dispose(&t);
+	return error;
+}
+
 static int binary_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
                         const veil_node *node, const char *value, size_t len, veil_scalar_type type)
 {
@@ -95,7 +127,7 @@ static int binary_quote(veil_buf *out, size_t *start, size_t *end, const veil_do
 	if (node->kind != VEIL_NODE_SCALAR)
 		return veil_error_set(VEIL_EINVAL,
 		                      "only the data value can be set in a binary file");
-	return veil_json__put_string(out, value, len);
+	return put_string_lossy(out, value, len);
 }
 
 static veil_node *binary_metadata(const veil_doc *doc)
@@ -152,9 +184,38 @@ static int binary_set_metadata(veil_doc *doc, const veil_node *meta)
 
 static int binary_remove_metadata(veil_doc *doc)
 {
+	binary_state *st = doc->codec_state;
+	int error;
+
 	if (!is_envelope(doc) || doc->nroots < 1)
 		return 0;
-	return veil_json__remove_metadata_at(doc, doc->roots[0]);
+	error = veil_json__remove_metadata_at(doc, doc->roots[0]);
+	if (error == 0)
+		st->decrypted = 1;
+	return error;
+}
+
+/* A decrypted envelope is its data value, as sops's binary store emits it. */
+static int binary_render_whole(char **out, size_t *out_len, const veil_doc *doc)
+{
+	const binary_state *st = doc->codec_state;
+	const veil_node *data;
+	const char *v = NULL;
+	size_t len = 0;
+	int error;
+
+	if (!st || !st->envelope || !st->decrypted)
+		return 0;
+	data = veil_node_get(doc->roots[0], "data");
+	if (!data || (error = veil_doc_pending_value(doc, data, &v, &len)) < 0)
+		return veil_error_set(VEIL_EFORMAT, "%s: binary file without a data value",
+		                      doc->name);
+	if (!(*out = malloc(len + 1)))
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	memcpy(*out, v, len);
+	(*out)[len] = '\0';
+	*out_len = len;
+	return 1;
 }
 
 /* sops's binary output of a plain tree is the bytes of "data". */
@@ -179,4 +240,5 @@ const veil_codec veil_codec__binary = {
 	binary_emit,
 	NULL,
 	NULL,
+	binary_render_whole,
 };

@@ -60,6 +60,11 @@ typedef struct veil_codec {
 	int (*quote_keep)(veil_buf *out, size_t *start, size_t *end, veil_quote_keep *keep,
 	                  const veil_doc *doc, const veil_node *node, const char *value, size_t len,
 	                  veil_scalar_type type);
+	/* Optional: the whole rendered text when it is not the source with the
+	 * edits spliced in (a decrypted binary file is its data value itself,
+	 * as sops writes it). 1 with *out malloc'd, 0 to splice as usual, or
+	 * an error. */
+	int (*render_whole)(char **out, size_t *out_len, const veil_doc *doc);
 } veil_codec;
 
 /* What a render check needs from edit.c: the edit of a node (NULL if none),

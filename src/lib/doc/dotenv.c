@@ -146,13 +146,27 @@ static int dotenv_parse(veil_doc *doc)
 	return rc < 0 ? rc : veil_doc__single_root(doc, root);
 }
 
+/* The parser reads dotenv files as UTF-8: write nothing it would refuse. */
+static int utf8_only(const char *value, size_t len)
+{
+	if (veil_doc__utf8_prefix(value, len) != len)
+		return veil_error_set(VEIL_EFORMAT,
+		                      "a value is not valid UTF-8, which veil's dotenv "
+		                      "files cannot hold (YAML writes it as !!binary)");
+	return 0;
+}
+
 static int dotenv_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,
                         const veil_node *node, const char *value, size_t len, veil_scalar_type type)
 {
+	int error;
+
 	(void)start;
 	(void)end;
 	(void)doc;
 	(void)type; /* every dotenv value is a string */
+	if ((error = utf8_only(value, len)) < 0)
+		return error;
 	if (node->kind == VEIL_NODE_COMMENT) {
 		if (memchr(value, '\n', len))
 			return veil_error_set(VEIL_EINVAL, "a dotenv comment cannot span lines");
@@ -325,7 +339,9 @@ static int dotenv_emit(veil_buf *out, veil_node *const *roots, size_t nroots, in
 			        VEIL_EINVAL,
 			        "cannot write '%.64s' to dotenv: nested values are not supported",
 			        root->items[i]->key ? root->items[i]->key : "");
-		rc = veil_buf_append(out, root->items[i]->key, root->items[i]->key_len);
+		rc = utf8_only(it->value ? it->value : "", it->value_len);
+		if (rc == 0)
+			rc = veil_buf_append(out, root->items[i]->key, root->items[i]->key_len);
 		if (rc == 0)
 			rc = veil_buf_putc(out, '=');
 		if (rc == 0)
@@ -344,6 +360,7 @@ const veil_codec veil_codec__dotenv = {
 	dotenv_set_metadata,
 	dotenv_remove_metadata,
 	dotenv_emit,
+	NULL,
 	NULL,
 	NULL,
 };

@@ -415,6 +415,8 @@ int veil_doc_render(char **out, size_t *out_len, const veil_doc *doc)
 
 	*out = NULL;
 	*out_len = 0;
+	if (doc->codec->render_whole && (error = doc->codec->render_whole(out, out_len, doc)) != 0)
+		return error < 0 ? error : 0;
 	for (i = 0; i < doc->nedits; i++) {
 		total -= doc->edits[i].end - doc->edits[i].start;
 		if (doc->edits[i].text_len > 4 * (size_t)VEIL_DOC_MAX_SIZE - total)

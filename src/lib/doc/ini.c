@@ -516,7 +516,9 @@ static int put_value(veil_buf *out, const char *v, size_t len, const char *t, si
 	size_t i;
 
 	if (veil_doc__utf8_prefix(v, len) != len)
-		return veil_error_set(VEIL_EINVAL, "a value is not valid UTF-8");
+		return veil_error_set(VEIL_EFORMAT,
+		                      "a value is not valid UTF-8, which veil's INI "
+		                      "files cannot hold (YAML writes it as !!binary)");
 	for (; cr; cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - v)))
 		if (cr + 1 == v + len || cr[1] != '\n')
 			return veil_error_set(VEIL_EINVAL, "an INI value cannot hold a carriage "
@@ -963,6 +965,6 @@ static int ini_remove_metadata(veil_doc *doc)
 }
 
 const veil_codec veil_codec__ini = {
-	ini_parse,           ini_quote, ini_metadata, ini_set_metadata,
-	ini_remove_metadata, ini_emit,  NULL,         NULL,
+	ini_parse, ini_quote, ini_metadata, ini_set_metadata, ini_remove_metadata, ini_emit,
+	NULL,      NULL,      NULL,
 };

@@ -512,7 +512,8 @@ static int put_string_ex(veil_buf *out, const char *s, size_t len, int html)
 	int rc;
 
 	if (veil_doc__utf8_prefix(s, len) != len)
-		return veil_error_set(VEIL_EINVAL, "a value is not valid UTF-8 and cannot be JSON");
+		return veil_error_set(VEIL_EFORMAT, "a value is not valid UTF-8, which JSON cannot "
+		                                    "hold (YAML writes it as !!binary)");
 	rc = veil_buf_putc(out, '"');
 	for (i = 0; i < len && rc == 0; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -801,6 +802,6 @@ static int json_remove_metadata(veil_doc *doc)
 }
 
 const veil_codec veil_codec__json = {
-	json_parse,           json_quote, json_metadata, json_set_metadata,
-	json_remove_metadata, json_emit,  NULL,          NULL,
+	json_parse, json_quote, json_metadata, json_set_metadata, json_remove_metadata, json_emit,
+	NULL,       NULL,       NULL,
 };

@@ -617,6 +617,9 @@ static int on_key(pstate *ps, const yaml_event_t *ev, const veil_span *sp, size_
 	const char *v = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
 
+	if (veil_yaml__tag_is_binary((const char *)ev->data.scalar.tag))
+		return veil_doc__error_at(ps->doc, VEIL_EFORMAT, sp->line, sp->col,
+		                          "a !!binary key is not supported");
 	if (veil_yaml__event_type(ev) != VEIL_SCALAR_STR && !(len == 2 && memcmp(v, "<<", 2) == 0))
 		return veil_doc__error_at(
 		        ps->doc, VEIL_EFORMAT, sp->line, sp->col,
@@ -674,16 +677,43 @@ static int skip_all_props(pstate *ps, size_t s, size_t lim, size_t *end)
 	return 0;
 }
 
+/* A scalar's value: its text, or the bytes of a !!binary (an ENC[...]
+ * string there, which older veil wrote, stays text: go-yaml cannot read
+ * it, but veil still decrypts what it wrote). */
+static int scalar_value(pstate *ps, veil_node *node, const yaml_event_t *ev, const veil_span *sp)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	int error;
+
+	if (veil_yaml__tag_is_binary((const char *)ev->data.scalar.tag) &&
+	    !(len >= 4 && !memcmp(v, "ENC[", 4))) {
+		if ((error = veil_yaml__binary_decode(ps->doc, v, len, &node->value,
+		                                      &node->value_len)) < 0)
+			return error == VEIL_EFORMAT
+			               ? veil_doc__error_at(ps->doc, error, sp->line, sp->col, "%s",
+			                                    veil_error_last())
+			               : error;
+		return 0;
+	}
+	node->value = veil_doc__arena_dup(ps->doc, v, len);
+	if (!node->value)
+		return VEIL_ENOMEM;
+	node->value_len = len;
+	return 0;
+}
+
 static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 {
 	veil_doc *doc = ps->doc;
-	size_t p, q;
+	size_t p, q, props_end;
 	veil_span sp;
 	veil_node *node;
 	int error;
 
 	if ((error = skip_all_props(ps, s, e, &p)) < 0)
 		return error;
+	props_end = p;
 	if (p > s) {
 		/* properties may stand on a line above the scalar, with
 		 * comments between (encrypted like any other) */
@@ -714,11 +744,10 @@ static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 	                         ? block_scalar_end(doc->src, p, e)
 	                         : e;
 	node->type = veil_yaml__event_type(ev);
-	node->value = veil_doc__arena_dup(doc, (const char *)ev->data.scalar.value,
-	                                  ev->data.scalar.length);
-	if (!node->value)
-		return VEIL_ENOMEM;
-	node->value_len = ev->data.scalar.length;
+	if ((error = scalar_value(ps, node, ev, &sp)) < 0 ||
+	    (error = veil_yaml__tag_note(ps->st, node, s, props_end,
+	                                 (const char *)ev->data.scalar.tag)) < 0)
+		return error;
 	if (ev->data.scalar.anchor) {
 		node->anchor = veil_doc__arena_dup(doc, (const char *)ev->data.scalar.anchor,
 		                                   strlen((const char *)ev->data.scalar.anchor));
@@ -919,6 +948,7 @@ static void state_free(void *p)
 		return;
 	free(st->doc_end);
 	free(st->root_col);
+	free(st->tagged);
 	free(st);
 }
 
@@ -1019,4 +1049,5 @@ const veil_codec veil_codec__yaml = {
 	veil_yaml__emit,
 	veil_yaml__check_render,
 	veil_yaml__quote_keep,
+	NULL,
 };

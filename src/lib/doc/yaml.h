@@ -6,6 +6,15 @@
 
 #include "doc/codec.h"
 
+/* A scalar written with a tag: where its properties
+ * (anchor and tag) are, so an edit can drop a tag the new value cannot
+ * carry (yaml_tags.c). */
+typedef struct veil_yaml_tagged {
+	const veil_node *node;
+	size_t props_start, props_end;
+	int core; /* a tag:yaml.org,2002: tag other than !!str (!!int, !!binary...) */
+} veil_yaml_tagged;
+
 /* What the parser learned about the file's layout (doc->codec_state). */
 typedef struct veil_yaml_state {
 	int indent;       /* detected indent step; 0 if none seen */
@@ -14,9 +23,11 @@ typedef struct veil_yaml_state {
 	 * keeps its own layout when rewritten, and does not set the content's. */
 	int sops_indent;
 	int sops_seq_indented;
-	int crlf;         /* line breaks are \r\n */
-	size_t *doc_end;  /* per document: where its text ends (DOC_END mark) */
-	size_t *root_col; /* per document: column of the root map's keys */
+	int crlf;                 /* line breaks are \r\n */
+	size_t *doc_end;          /* per document: where its text ends (DOC_END mark) */
+	size_t *root_col;         /* per document: column of the root map's keys */
+	veil_yaml_tagged *tagged; /* in document order */
+	size_t ntagged, cap_tagged;
 } veil_yaml_state;
 
 /* Can s be written as a plain scalar here (block or flow context) and read
@@ -38,6 +49,25 @@ int veil_yaml__literal_block(veil_buf *out, const char *s, size_t len, size_t ba
  * back the same, else double-quoted (multi-line strings are the caller's). */
 int veil_yaml__scalar_text(veil_buf *out, const char *s, size_t len, veil_scalar_type type,
                            int flow);
+
+/* yaml_tags.c. Is tag (as libyaml reports it) !!binary? */
+int veil_yaml__tag_is_binary(const char *tag);
+/* The bytes of a !!binary scalar's base64 text (line breaks skipped, as
+ * go-yaml does), in doc's arena; VEIL_EFORMAT if it is not base64. */
+int veil_yaml__binary_decode(veil_doc *doc, const char *text, size_t len, char **out,
+                             size_t *out_len);
+/* Can s only be written as !!binary (it is not UTF-8)? */
+int veil_yaml__needs_binary(const char *s, size_t len);
+/* Appends "!!binary " and the base64 of s, as go-yaml writes such strings. */
+int veil_yaml__binary_text(veil_buf *out, const char *s, size_t len);
+/* The parser notes a scalar's tag and where its properties are. */
+int veil_yaml__tag_note(veil_yaml_state *st, const veil_node *node, size_t props_start,
+                        size_t props_end, const char *tag);
+/* Before new text for node: when its tag cannot stay (the value needs
+ * !!binary, or a standard non-string tag before a string), widens *start
+ * over the properties and appends them without the tag. */
+int veil_yaml__drop_tag(veil_buf *out, size_t *start, const veil_doc *doc, const veil_node *node,
+                        const char *value, size_t len, veil_scalar_type type);
 
 /* Emits "key: value" in block style with the key at column col, ending
  * with a line break (yaml_emit.c); used by emit and set_metadata. */

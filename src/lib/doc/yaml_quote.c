@@ -299,6 +299,8 @@ int veil_yaml__scalar_text(veil_buf *out, const char *s, size_t len, veil_scalar
 	const char *t;
 	size_t tlen;
 
+	if (type == VEIL_SCALAR_STR && veil_yaml__needs_binary(s, len))
+		return veil_yaml__binary_text(out, s, len); /* as go-yaml writes it */
 	if (type != VEIL_SCALAR_STR) {
 		t = typed_spelling(s, len, type, tmp, sizeof(tmp), &tlen);
 		if (!t || !veil_yaml__plain_ok(t, tlen, flow))
@@ -670,10 +672,13 @@ static int quote_scalar(veil_buf *out, size_t *start, size_t *end, veil_quote_ke
 	int hc = keep && !flow && header_comment_at(doc, node, &ks, &ke), done = 0;
 	int error = 0;
 
+	/* a tag the new value cannot carry goes (the anchor stays) */
+	if ((error = veil_yaml__drop_tag(out, start, doc, node, value, len, type)) < 0)
+		return error;
 	/* An implicit null ("key:", "- ", "!tag") has an empty span right
 	 * after an indicator or property, and libyaml lets a value touch its
 	 * anchor ("&a:b" is anchor "a", value ":b"): put a space first. */
-	if (*start > 0 && !strchr(" \t\r\n[{,", doc->src[*start - 1])) {
+	if (!out->len && *start > 0 && !strchr(" \t\r\n[{,", doc->src[*start - 1])) {
 		if (type == VEIL_SCALAR_NULL && len == 0 && *start == *end)
 			return 0;
 		error = veil_buf_putc(out, ' ');

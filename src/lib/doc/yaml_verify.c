@@ -133,6 +133,9 @@ static int match_scalar(walk *w, const veil_node *n)
 	e = w->chk->edit_of(w->chk->ctx, n);
 	if (!e)
 		return 1;
+	/* the event holds the base64 text of a !!binary, not its bytes */
+	if (veil_yaml__tag_is_binary((const char *)w->ev.data.scalar.tag))
+		return 0;
 	w->found++;
 	type = veil_yaml__event_type(&w->ev);
 	return type == e->want_type &&
