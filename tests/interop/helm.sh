@@ -54,7 +54,7 @@ cat >secrets.yaml <<'EOF'
 # database credentials
 db:
   user: admin
-  password: "p@ss: w0rd # not a comment"
+  password: "p@ss: w0rd # not a comment" # veil:allow (a test value)
   port: 5432
   tls: true
 motd: |

@@ -12,7 +12,7 @@
 // CloudFormation response URL, which receives sops's error text on failure.
 // See README.md for what it proves and what it cannot.
 //
-//   go-sops decrypt [--input-type yaml|json|dotenv|binary] [--key FILE]...
+//   go-sops decrypt [--input-type yaml|json|dotenv|ini|binary] [--key FILE]...
 //                   [--stringify] [--raw] FILE|-
 //   go-sops canon [--dotenv]   canonical JSON (as decrypt prints it) of stdin;
 //                              --dotenv: as the bootstrap's dotenv path shows it
@@ -411,7 +411,7 @@ function dotenvView(v) {
 
 function usage(msg) {
   if (msg) process.stderr.write(`go-sops: ${msg}\n`);
-  process.stderr.write('usage: go-sops decrypt [--input-type yaml|json|dotenv|binary] [--key FILE]... [--stringify] [--raw] FILE|-\n' +
+  process.stderr.write('usage: go-sops decrypt [--input-type yaml|json|dotenv|ini|binary] [--key FILE]... [--stringify] [--raw] FILE|-\n' +
     '       go-sops canon [--dotenv] < JSON\n       go-sops serve SOCKET\n       go-sops version\n');
   process.exit(2);
 }
