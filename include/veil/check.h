@@ -13,14 +13,21 @@
  *  - a .sops.yaml creation rule matches the path: the document must carry a
  *    sops block with mac and version, every value the rule selects must be
  *    ENC[...], and with identities the MAC must verify.
- *  - Kubernetes Secrets (YAML streams, JSON, List items, the
- *    last-applied-configuration annotation, kustomize secretGenerator,
- *    .dockerconfigjson, kubeconfig credentials): non-empty values must be
- *    ENC[...]; base64 data values are decoded and scanned. A SealedSecret's
- *    spec.template.data/stringData literals count as plaintext; its
- *    encryptedData is ciphertext that no content detector reports.
+ *  - Kubernetes Secrets (YAML and JSON streams, List items, the
+ *    last-applied-configuration annotation, kustomize secretGenerator and
+ *    inline patches, .dockerconfigjson, kubeconfig credentials), read as
+ *    Kubernetes loads them (aliases, merge keys, escapes, !!binary, each
+ *    document on its own): non-null values must be ENC[...] (one sops can
+ *    decrypt) or templates that cannot hold a literal; base64 data values
+ *    are decoded and scanned. A SealedSecret's (and an ExternalSecret's)
+ *    template literals count as plaintext; a SealedSecret's encryptedData
+ *    is ciphertext that no content detector reports.
  *  - content detectors (private keys, provider tokens, passwords in URLs,
- *    high-entropy values under secret-like keys) on text blobs.
+ *    high-entropy values under secret-like keys); binary data gets those
+ *    of exact formats only. UTF-16 text is decoded first.
+ * What could not be checked is a finding too (a warning when it cannot
+ * hide a Secret from the other checks): check-skipped, yaml-unparsed,
+ * yaml-too-large, yaml-alias-bomb.
  * Findings are allowlisted by an inline "veil:allow" on the line, or by a
  * .veilignore entry "path rule-id sha256-of-secret" (no line numbers).
  *
@@ -52,8 +59,10 @@ typedef struct veil_check_options {
 	 * Borrowed: must outlive the context. */
 	const veil_identities *identities;
 	unsigned int flags;
-	/* Text blobs larger than this get only the filter/rule checks
-	 * (0 = VEIL_CHECK_DEFAULT_MAX_SIZE). */
+	/* Blobs larger than this get only the filter/rule/Kubernetes checks,
+	 * and a warning (rule "check-skipped") says the content detectors did
+	 * not run (0 = VEIL_CHECK_DEFAULT_MAX_SIZE). Blobs above 256 MiB get
+	 * the filter/rule checks and the detectors only, with a warning. */
 	size_t max_scan_size;
 } veil_check_options;
 
@@ -62,7 +71,7 @@ typedef struct veil_check_options {
 	{                                                    \
 		VEIL_CHECK_OPTIONS_VERSION, NULL, NULL, 0, 0 \
 	}
-#define VEIL_CHECK_DEFAULT_MAX_SIZE (8u * 1024 * 1024)
+#define VEIL_CHECK_DEFAULT_MAX_SIZE ((size_t)-1) /* no limit */
 
 /* Git attributes of a blob, computed by the caller (e.g. from the index). */
 #define VEIL_CHECK_ATTR_FILTER_VEIL     0x1u /* filter=veil */
@@ -109,7 +118,7 @@ typedef enum veil_check_severity {
 
 typedef struct veil_check_finding {
 	const char *path;
-	unsigned int line, col; /* 1-based; 0 when the finding is about the whole file */
+	unsigned int line, col; /* 1-based; 1:1 when the finding is about the whole file */
 	const char *rule;       /* e.g. "aws-access-key-id", "k8s-secret-plaintext" */
 	const char *message;    /* one line, no secret */
 	const char *masked;     /* the secret masked ("AKIA************MPLE"), or "" */

@@ -42,9 +42,8 @@ enum {
 
 enum {
 	RES_OK = 0,
-	RES_ERRNO,   /* open, fstat, mmap failed: err */
-	RES_TOO_BIG, /* larger than VEIL_DOC_MAX_SIZE */
-	RES_LIB,     /* veil_check_blob failed: code, msg */
+	RES_ERRNO, /* open, fstat, mmap failed: err */
+	RES_LIB,   /* veil_check_blob failed: code, msg */
 };
 
 struct item {
@@ -185,10 +184,6 @@ static void scan_file(struct worker *w, struct item *it)
 	}
 	if (!S_ISREG(st.st_mode))
 		goto done;
-	if ((uint64_t)st.st_size > VEIL_DOC_MAX_SIZE) {
-		it->res = RES_TOO_BIG;
-		goto done;
-	}
 	if (st.st_size > 0 && st.st_size <= (off_t)READ_MAX) {
 		ssize_t n;
 		while (len < (size_t)st.st_size &&
@@ -284,10 +279,6 @@ static int report_item(const struct scan *s, const struct item *it)
 	case RES_ERRNO:
 		veil_cli__error("%s: %s", shown, strerror(it->err));
 		return 1;
-	case RES_TOO_BIG:
-		veil_cli__warning("%s: larger than %u MiB, not scanned", shown,
-		                  VEIL_DOC_MAX_SIZE >> 20);
-		return 0;
 	case RES_LIB:
 		if (it->msg)
 			veil_error_set(it->code, "%s", it->msg);

@@ -84,9 +84,9 @@ printf 'creation_rules:\n  - path_regex: ^secrets/\n    age: %s\n' "$R" >.sops.y
 printf 'db:\n  user: app\n' >secrets/plain.yaml
 printf '\0\1binary\2' >secrets/blob.bin
 run "$VEIL" check
-grep -q '^secrets/plain.yaml:0:0 sops-unencrypted' "$T/out" && ok "rule-matched plaintext YAML" ||
+grep -q '^secrets/plain.yaml:1:1 sops-unencrypted' "$T/out" && ok "rule-matched plaintext YAML" ||
 	fail "rule-matched YAML: $(cat "$T/out")"
-grep -q '^secrets/blob.bin:0:0 sops-unencrypted' "$T/out" && ok "rule-matched plaintext binary" ||
+grep -q '^secrets/blob.bin:1:1 sops-unencrypted' "$T/out" && ok "rule-matched plaintext binary" ||
 	fail "rule-matched binary: $(cat "$T/out")"
 "$VEIL" encrypt -i secrets/plain.yaml 2>"$T/err" || fail "encrypt: $(cat "$T/err")"
 "$VEIL" encrypt -i secrets/blob.bin 2>"$T/err" || fail "encrypt binary: $(cat "$T/err")"
@@ -97,15 +97,42 @@ sed -i "s/^db:\$/db:\n  password: $PW/" secrets/plain.yaml
 run "$VEIL" check
 grep -q '^secrets/plain.yaml:2:13 sops-plaintext-value' "$T/out" && ok "pasted plaintext value" ||
 	fail "pasted plaintext: $(cat "$T/out")"
+# its fix hint is what works (veil encrypt -i refuses the file, exit 203):
+# take the line out, put the value back with veil set
+grep -q "fix: take the plaintext out (git restore --staged --worktree secrets/plain.yaml, or delete the line), rotate the secret, then set it encrypted: veil set --value-stdin secrets/plain.yaml '\\[\"db\"\\]\\[\"password\"\\]'" "$T/out" &&
+	ok "the hint names veil set and the value's path" || fail "hint: $(cat "$T/out")"
+run "$VEIL" encrypt -i secrets/plain.yaml
+[ "$rc" = 203 ] && ok "veil encrypt -i is no fix (exit 203)" || fail "encrypt -i: exit $rc"
 sed -i '/^  password: /d' secrets/plain.yaml
+SOPS_AGE_KEY_FILE=$PWD/../key.txt run "$VEIL" set --value-stdin secrets/plain.yaml '["db"]["password"]' <<<"\"$PW\""
+expect_rc 0 "veil set --value-stdin, as the hint says"
+run "$VEIL" check
+[ "$rc" = 0 ] && ok "after the hint the file passes" || fail "after the hint: exit $rc $(cat "$T/out")"
+# the file's own metadata declares a value unencrypted, its .sops.yaml rule
+# encrypts it (issue 11): refused, and its hint (re-encrypt under the rule)
+# works; for each way the metadata can say so
+for sel in "--unencrypted-regex ^password\$" "--encrypted-regex ^nothing\$" "--unencrypted-suffix word"; do
+	printf 'user: app\npassword: %s\n' "$PW" >secrets/self.yaml
+	# shellcheck disable=SC2086
+	"$VEIL" encrypt $sel -i secrets/self.yaml 2>"$T/err" || fail "encrypt $sel: $(cat "$T/err")"
+	run "$VEIL" check
+	grep -q "^secrets/self.yaml:2:11 sops-plaintext-value: plaintext value password in an encrypted file: its .sops.yaml rule (path_regex ^secrets/) encrypts it" "$T/out" &&
+		grep -q "fix: re-encrypt under the .sops.yaml rule: veil decrypt -i secrets/self.yaml && veil encrypt -i secrets/self.yaml" "$T/out" &&
+		ok "metadata self-declaration ($sel) refused" || fail "self-declared ($sel): $(cat "$T/out")"
+	SOPS_AGE_KEY_FILE=$PWD/../key.txt "$VEIL" decrypt -i secrets/self.yaml &&
+		"$VEIL" encrypt -i secrets/self.yaml || fail "the hint's commands failed"
+	run "$VEIL" check
+	[ "$rc" = 0 ] && ok "re-encrypted under the rule, it passes" || fail "after the hint: $(cat "$T/out")"
+done
+rm -f secrets/self.yaml
 # MAC: an edited unencrypted value is caught only with the identity
-printf 'user: app\npassword: %s\n' "$PW" >secrets/mac.yaml
-"$VEIL" encrypt --encrypted-regex '^pass' -i secrets/mac.yaml 2>"$T/err" || fail "encrypt: $(cat "$T/err")"
-sed -i 's/^user: app$/user: root/' secrets/mac.yaml
+printf 'user_unencrypted: app\npassword: %s\n' "$PW" >secrets/mac.yaml
+"$VEIL" encrypt -i secrets/mac.yaml 2>"$T/err" || fail "encrypt: $(cat "$T/err")"
+sed -i 's/^user_unencrypted: app$/user_unencrypted: root/' secrets/mac.yaml
 run "$VEIL" check
 [ "$rc" = 0 ] && ok "without an identity the MAC is not checked" || fail "no identity: exit $rc"
 run "$VEIL" check --identity ../key.txt
-grep -q '^secrets/mac.yaml:0:0 sops-mac-mismatch' "$T/out" && ok "MAC mismatch with --identity" ||
+grep -q '^secrets/mac.yaml:1:1 sops-mac-mismatch' "$T/out" && ok "MAC mismatch with --identity" ||
 	fail "MAC mismatch: $(cat "$T/out")"
 SOPS_AGE_KEY_FILE=$PWD/../key.txt run "$VEIL" check
 grep -q 'sops-mac-mismatch' "$T/out" && ok "MAC checked with the default identity lookup" ||
@@ -137,7 +164,7 @@ spec:
   decryption: {provider: sops}
 K
 run "$VEIL" check
-[ "$rc" = 0 ] && grep -q '^clusters/prod/app.env:0:0 flux-chacha20 (warning)' "$T/out" &&
+[ "$rc" = 0 ] && grep -q '^clusters/prod/app.env:1:1 flux-chacha20 (warning)' "$T/out" &&
 	ok "Flux + CHACHA20_POLY1305: a warning, exit 0" || fail "flux warning (exit $rc): $(cat "$T/out")"
 SOPS_AGE_KEY_FILE=$PWD/../key.txt "$VEIL" decrypt -i clusters/prod/app.env && "$VEIL" encrypt --cipher aes256-gcm -r "$R" -i clusters/prod/app.env
 run "$VEIL" check

@@ -159,8 +159,11 @@ TEST(test_check_detect__kubernetes)
 	       "k8s-secret-plaintext");
 	EXPECT("k.yaml", "secretGenerator:\n  - name: a\n    literals: [\"A=b1c2d3e4\"]\n",
 	       "kustomize-secret-literal");
+	/* a kubeconfig is one by its content, whatever its name */
 	EXPECT("kc", "kind: Config\nusers:\n  - name: u\n    user:\n      token: abcdef123456\n",
-	       "");
+	       "kubeconfig-credential");
+	EXPECT("kc", "users:\n  - name: u\n    user:\n      token: abcdef123456\n",
+	       "kubeconfig-credential");
 	EXPECT("kubeconfig.yaml",
 	       "kind: Config\nusers:\n  - name: u\n    user:\n      token: abcdef123456\n",
 	       "kubeconfig-credential");

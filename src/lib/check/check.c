@@ -2,6 +2,7 @@
 #include "check/check_int.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
+#include "util/utf8.h"
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -195,14 +196,18 @@ static char *fix_text(const char *path, const char *fix)
 {
 	veil_buf b = VEIL_BUF_INIT(0);
 	const char *p;
+	int quoted = 0;
 
 	if (!fix)
 		fix = veil_doc_format_from_path(path) == VEIL_FMT_BINARY
 		              ? "move the secret into an encrypted file (veil encrypt -i FILE), "
 		                "rotate it"
 		              : "veil encrypt -i PATH";
+	/* not inside '...': a JSON path to a key may name "PATH" */
 	for (p = fix; *p; p++) {
-		if (!strncmp(p, "PATH", 4) || !strncmp(p, "FILE", 4)) {
+		if (*p == '\'')
+			quoted = !quoted;
+		if (!quoted && (!strncmp(p, "PATH", 4) || !strncmp(p, "FILE", 4))) {
 			if (veil_buf_append(&b, path, strlen(path)) != 0)
 				goto fail;
 			p += 3;
@@ -237,10 +242,19 @@ static int generic(const char *rule)
 	return !strcmp(rule, "secret-assignment") || !strcmp(rule, "password-assignment");
 }
 
+/* whole: the secret stands for the file (hashed for .veilignore, never
+ * shown masked). */
 static int vadd(veil_check *c, const veil_check__src *src, unsigned int line, unsigned int col,
                 const char *rule, veil_check_severity sev, const char *secret, size_t slen,
-                const char *fix, const char *fmt, va_list ap)
+                const char *fix, int whole, const char *fmt, va_list ap)
 {
+	/* a finding about the whole file points at its start: lines and
+	 * columns are 1-based in every format */
+	if (line == 0) {
+		whole = 1;
+		line = 1;
+		col = 1;
+	}
 	struct veil_check__finding *f;
 	uint8_t digest[32];
 	char hex[65] = "";
@@ -309,7 +323,7 @@ static int vadd(veil_check *c, const veil_check__src *src, unsigned int line, un
 	f->severity = sev;
 	memcpy(f->sha256, hex, sizeof(hex));
 	memcpy(f->commit, c->commit, sizeof(f->commit));
-	if (secret && line)
+	if (secret && !whole)
 		mask(f->masked, secret, slen);
 	c->nf++;
 	return 0;
@@ -371,7 +385,21 @@ int veil_check__add(veil_check *c, const veil_check__src *src, size_t off, const
 		line_col(src->text, src->len, off, &line, &col);
 	}
 	va_start(ap, fmt);
-	error = vadd(c, src, line, col, rule, sev, secret, slen, fix, fmt, ap);
+	error = vadd(c, src, line, col, rule, sev, secret, slen, fix, 0, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+int veil_check__add_file(veil_check *c, const veil_check__src *src, size_t off, const char *rule,
+                         veil_check_severity sev, const char *fix, const char *fmt, ...)
+{
+	unsigned int line, col;
+	va_list ap;
+	int error;
+
+	line_col(src->text, src->len, off, &line, &col);
+	va_start(ap, fmt);
+	error = vadd(c, src, line, col, rule, sev, src->text, src->len, fix, 1, fmt, ap);
 	va_end(ap);
 	return error;
 }
@@ -384,7 +412,7 @@ int veil_check__add_at(veil_check *c, const veil_check__src *src, unsigned int l
 	int error;
 
 	va_start(ap, fmt);
-	error = vadd(c, src, line, col, rule, sev, secret, slen, fix, fmt, ap);
+	error = vadd(c, src, line, col, rule, sev, secret, slen, fix, 0, fmt, ap);
 	va_end(ap);
 	return error;
 }
@@ -426,26 +454,115 @@ static int seen_add(veil_check *c, const char *path, int encrypted, int chacha)
 	return 0;
 }
 
-/* Kubeconfig files have no extension: "config", "kubeconfig", "x.kubeconfig". */
-static int kubeconfig_name(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	return !strcmp(base, "config") || strstr(base, "kubeconfig") != NULL;
-}
-
 static const char *const sops_words[] = { "ENC[", "sops" };
 static veil_check__words sops_set = VEIL_CHECK__WORDS(sops_words);
 
-/* Does the text need parsing: a sops file, a manifest, a kustomization? */
+/* Does the text need parsing as a sops document: a .sops.yaml rule names
+ * it, or it may be one. */
 static int wants_doc(const veil_check *c, const char *path, const char *text, size_t len)
 {
-	if (veil_check__rule_for(c, path))
+	return veil_check__rule_for(c, path) || veil_check__any_word(&sops_set, text, len);
+}
+
+/* Binary data: a NUL in the first 8000 bytes (as git decides), and more
+ * than a few bytes that text does not have (a stray NUL in a manifest
+ * does not make it binary: it is still read as text). */
+static int binary_data(const char *t, size_t len)
+{
+	size_t n = len < 8000 ? len : 8000, odd = 0;
+
+	if (!memchr(t, '\0', n))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)t[i];
+		odd += ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t';
+	}
+	return odd * 50 > n;
+}
+
+/* UTF-16 text (a BOM, or one NUL in every pair of ASCII bytes, as
+ * PowerShell and Windows editors write): 1 little-endian, 2 big-endian. */
+static int utf16_text(const char *t, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	size_t n = len < 8000 ? len & ~(size_t)1 : 8000, zero_odd = 0, zero_even = 0;
+
+	if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
 		return 1;
-	if (veil_check__any_word(&sops_set, text, len))
+	if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+		return 2;
+	/* without a NUL (nearly every text) there is nothing to count */
+	if (n < 16 || !memchr(t, '\0', n))
+		return 0;
+	for (size_t i = 0; i < n; i += 2) {
+		zero_even += u[i] == 0 && u[i + 1] != 0;
+		zero_odd += u[i + 1] == 0 && u[i] != 0;
+	}
+	if (zero_odd * 10 >= n / 2 * 9)
 		return 1;
-	return veil_check__k8s_wanted(text, len);
+	if (zero_even * 10 >= n / 2 * 9)
+		return 2;
+	return 0;
+}
+
+/* The checks of a text blob (UTF-8, or what the blob decoded to). */
+static int scan_text(veil_check *c, const veil_check__src *src, unsigned int attrs)
+{
+	const char *path = src->path, *text = src->text;
+	size_t len = src->len;
+	veil_doc_format fmt = veil_doc_format_from_path(path), pf;
+	veil_doc *doc = NULL;
+	int error = 0, binary = binary_data(text, len), parse_error = 0;
+
+	(void)attrs;
+	/* which format to parse as a sops document, if any */
+	pf = fmt;
+	if (fmt == VEIL_FMT_BINARY && !veil_check__rule_for(c, path))
+		pf = 0;
+	else if (binary && fmt != VEIL_FMT_BINARY)
+		pf = 0;
+	if (pf && len <= VEIL_DOC_MAX_SIZE && wants_doc(c, path, text, len) &&
+	    veil_doc_parse(&doc, pf, text, len, path) != 0) {
+		parse_error = 1;
+		doc = NULL;
+		veil_error_clear();
+	}
+	error = veil_check__sops_rule(c, src, fmt, doc, parse_error);
+	if (error)
+		goto done;
+	/* Kubernetes first: its findings name the case more precisely than
+	 * the generic "plaintext value in an encrypted file" */
+	if (len <= VEIL_DOC_MAX_SIZE && veil_check__k8s_wanted(path, text, len)) {
+		error = veil_check__k8s(c, src);
+		if (error)
+			goto done;
+	}
+	if (doc && veil_doc_metadata(doc)) {
+		error = veil_check__sops_values(c, src, doc);
+		if (error)
+			goto done;
+	}
+	if (len > VEIL_DOC_MAX_SIZE)
+		error = veil_check__add_at(c, src, 0, 0, "check-skipped", VEIL_CHECK_WARNING, text,
+		                           len, "split the file",
+		                           "larger than %u MiB: the Kubernetes and sops checks did "
+		                           "not run on it",
+		                           VEIL_DOC_MAX_SIZE >> 20);
+	if (error)
+		goto done;
+	if (len > c->o.max_scan_size)
+		error = veil_check__add_at(c, src, 0, 0, "check-skipped", VEIL_CHECK_WARNING, text,
+		                           len, "raise --max-size",
+		                           "larger than %zu bytes (--max-size): the content "
+		                           "detectors did not run on it",
+		                           c->o.max_scan_size);
+	else if (binary)
+		error = veil_check__detect_strong(c, src, text, len);
+	else
+		error = veil_check__detect(c, src, text, len);
+done:
+	veil_doc_free(doc);
+	return error;
 }
 
 int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t len,
@@ -453,10 +570,7 @@ int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t
 {
 	const char *text = (const char *)data;
 	veil_check__src src = { path, text, len, 0, 0, 0, 0 };
-	veil_doc_format fmt = veil_doc_format_from_path(path), pf;
-	veil_doc *doc = NULL;
-	int error = 0, handled = 0, binary, parse_error = 0;
-	int encrypted, chacha;
+	int error = 0, handled = 0, encrypted, chacha, wide;
 
 	if (!path || (!data && len))
 		return veil_error_set(VEIL_EINVAL, "check: no path or data");
@@ -467,7 +581,6 @@ int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t
 	drop_final(c);
 	c->nrecent = 0;
 	c->ncipher = 0;
-	binary = memchr(text, '\0', len < 8000 ? len : 8000) != NULL;
 	encrypted = veil_check__is_ciphertext(path, text, len);
 	chacha = encrypted && veil_check__memmem(text, len, "ENC[CHACHA20_POLY1305,", 22) != NULL;
 	error = seen_add(c, path, encrypted, chacha);
@@ -476,38 +589,27 @@ int veil_check_blob(veil_check *c, const char *path, const uint8_t *data, size_t
 	error = veil_check__filter(c, &src, attrs, &handled);
 	if (error || handled)
 		return error;
-	/* which format to parse in, if any: code and prose are never parsed */
-	pf = fmt;
-	if (fmt == VEIL_FMT_BINARY && !veil_check__rule_for(c, path))
-		pf = !binary && kubeconfig_name(path) ? VEIL_FMT_YAML : 0;
-	else if (binary && fmt != VEIL_FMT_BINARY)
-		pf = 0;
-	if (pf && len <= VEIL_DOC_MAX_SIZE && wants_doc(c, path, text, len) &&
-	    veil_doc_parse(&doc, pf, text, len, path) != 0) {
-		parse_error = 1;
-		doc = NULL;
-		veil_error_clear();
-	}
-	error = veil_check__sops_rule(c, &src, fmt, doc, parse_error);
-	if (error)
-		goto done;
-	/* Kubernetes first: its findings name the case more precisely than
-	 * the generic "plaintext value in an encrypted file" */
-	if (doc && veil_doc_format_of(doc) != VEIL_FMT_BINARY) {
-		error = veil_check__k8s(c, &src, doc);
+	wide = utf16_text(text, len);
+	if (wide) {
+		/* decoded, and checked as the text it is: lines and columns are
+		 * those of the decoded text */
+		char *u8 = NULL;
+		size_t n = 0, bom = (len >= 2 && ((unsigned char)text[0] == 0xFF ||
+		                                  (unsigned char)text[0] == 0xFE))
+		                            ? 2
+		                            : 0;
+		error = veil_utf16_to_utf8(&u8, &n, (const uint8_t *)text + bom, len - bom,
+		                           wide == 2);
 		if (error)
-			goto done;
+			return error;
+		src.text = u8;
+		src.len = n;
+		error = scan_text(c, &src, attrs);
+		sodium_memzero(u8, n);
+		free(u8);
+		return error;
 	}
-	if (doc && veil_doc_metadata(doc)) {
-		error = veil_check__sops_values(c, &src, doc);
-		if (error)
-			goto done;
-	}
-	if (!binary && len <= c->o.max_scan_size)
-		error = veil_check__detect(c, &src, text, len);
-done:
-	veil_doc_free(doc);
-	return error;
+	return scan_text(c, &src, attrs);
 }
 
 /* Room for need elements of size sz in *arr (capacity *cap). */

@@ -92,7 +92,14 @@ typedef struct veil_check__src {
 int veil_check__add(veil_check *c, const veil_check__src *src, size_t off, const char *rule,
                     veil_check_severity sev, const char *secret, size_t slen, const char *fix,
                     const char *fmt, ...) __attribute__((format(printf, 9, 10)));
-/* The same at an explicit position (line 0: the whole file). */
+/* A finding about the file (or a document of it) at byte offset off: its
+ * hash is the whole text's (what a .veilignore entry accepts), no masked
+ * secret. */
+int veil_check__add_file(veil_check *c, const veil_check__src *src, size_t off, const char *rule,
+                         veil_check_severity sev, const char *fix, const char *fmt, ...)
+        __attribute__((format(printf, 7, 8)));
+/* The same at an explicit position (line 0: the whole file, reported at
+ * 1:1 without a masked secret). */
 int veil_check__add_at(veil_check *c, const veil_check__src *src, unsigned int line,
                        unsigned int col, const char *rule, veil_check_severity sev,
                        const char *secret, size_t slen, const char *fix, const char *fmt, ...)
@@ -104,8 +111,13 @@ int veil_check__add_at(veil_check *c, const veil_check__src *src, unsigned int l
  * by the next veil_check_blob. */
 int veil_check__cipher_span(veil_check *c, size_t start, size_t end);
 
-/* detect.c: runs every content detector over buf (one keyword pass). */
+/* detect.c: runs every content detector over buf (one keyword pass);
+ * strong: only those whose matches are exact formats (keys, provider
+ * tokens), for binary data, where the heuristic ones (passwords in URLs,
+ * secret-like assignments) would read noise. */
 int veil_check__detect(veil_check *c, const veil_check__src *src, const char *buf, size_t len);
+int veil_check__detect_strong(veil_check *c, const veil_check__src *src, const char *buf,
+                              size_t len);
 /* detect_util.c */
 double veil_check__entropy(const char *s, size_t n);
 int veil_check__placeholder(const char *s, size_t n);
@@ -143,10 +155,18 @@ typedef struct veil_check__words {
 int veil_check__any_word(veil_check__words *set, const char *text, size_t len);
 
 /* k8s.c: Kubernetes Secrets, kubeconfig, kustomize, docker config, Flux
- * Kustomizations in a parsed document. */
-int veil_check__k8s(veil_check *c, const veil_check__src *src, const veil_doc *doc);
-/* Whether a text may hold anything veil_check__k8s looks at. */
-int veil_check__k8s_wanted(const char *text, size_t len);
+ * Kustomizations in src's text, read as Kubernetes reads it (kview.h). */
+int veil_check__k8s(veil_check *c, const veil_check__src *src);
+/* Whether path's text may hold anything veil_check__k8s looks at (not
+ * code or prose, and a word of a manifest, or an escape or tag that could
+ * spell one). */
+int veil_check__k8s_wanted(const char *path, const char *text, size_t len);
+
+/* template.c: whether a value holds a plaintext literal once a template
+ * engine ran over it (not empty, not ENC[...], not only references like
+ * {{ .Values.x }} or ${VAR}); and whether it has template syntax. */
+int veil_check__holds_literal(const char *v, size_t n);
+int veil_check__templated(const char *v, size_t n);
 
 /* check_sops.c */
 int veil_check__filter(veil_check *c, const veil_check__src *src, unsigned int attrs, int *handled);
@@ -154,6 +174,10 @@ int veil_check__sops_rule(veil_check *c, const veil_check__src *src, veil_doc_fo
                           const veil_doc *doc, int parse_error);
 int veil_check__sops_values(veil_check *c, const veil_check__src *src, const veil_doc *doc);
 int veil_check__is_ciphertext(const char *path, const char *text, size_t len);
+/* The fix of a plaintext value in a file already encrypted (where
+ * veil encrypt -i refuses, exit 203): take it out, set it back encrypted
+ * with veil set at json_path ('["a"]["b"]'). Returns buf. */
+const char *veil_check__fix_set(char *buf, size_t cap, const char *json_path);
 const veil_sops_rule *veil_check__rule_for(const veil_check *c, const char *path);
 int veil_check__finish(veil_check *c);
 int veil_check__ref_add(veil_check *c, const char *path, const char *from, unsigned int line,

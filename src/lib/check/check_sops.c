@@ -12,6 +12,20 @@
 #include <string.h>
 
 #define FIX_ENCRYPT NULL /* the default: veil encrypt -i PATH */
+/* A plaintext value in a file that is encrypted already: veil encrypt -i
+ * refuses it (exit 203, already encrypted), and every command that
+ * decrypts the file refuses the plaintext value; what works is taking the
+ * value out and putting it back in encrypted. */
+#define FIX_SET                                                                               \
+	"take the plaintext out (git restore --staged --worktree PATH, or delete the line), " \
+	"rotate the secret, then "                                                            \
+	"set it encrypted: veil set --value-stdin PATH '%s' (the JSON value on stdin) or "    \
+	"veil edit PATH"
+/* The file's own sops metadata leaves values plaintext that its
+ * .sops.yaml rule encrypts: re-encrypted under the rule, they are. */
+#define FIX_RULE                                                                              \
+	"re-encrypt under the .sops.yaml rule: veil decrypt -i PATH && veil encrypt -i PATH " \
+	"(and rotate the values that were committed in plaintext)"
 
 static int starts(const char *t, size_t n, const char *p, size_t pl)
 {
@@ -92,11 +106,19 @@ struct vwalk {
 	veil_sops_sel_kind sel;
 	const char *sel_value;
 	veil_regex *re;
-	const char *keys[64];
+	const char *keys[64]; /* the path: map keys, NULL for a list item */
+	size_t index[64];     /* list items: their index */
 	size_t nkeys;
 	unsigned char cflag[VWALK_LEVELS]; /* a comment at this level matched */
+	const char *why;                   /* NULL: the file's own selection; else the rule's */
 	int error;
 };
+
+const char *veil_check__fix_set(char *buf, size_t cap, const char *json_path)
+{
+	snprintf(buf, cap, FIX_SET, json_path);
+	return buf;
+}
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -108,10 +130,35 @@ static int ends_with(const char *s, const char *suf)
 static int any_key(const struct vwalk *w)
 {
 	for (size_t i = 0; i < w->nkeys; i++)
-		if (w->re ? veil_regex_match(w->re, w->keys[i], strlen(w->keys[i]))
-		          : ends_with(w->keys[i], w->sel_value))
+		if (w->keys[i] && (w->re ? veil_regex_match(w->re, w->keys[i], strlen(w->keys[i]))
+		                         : ends_with(w->keys[i], w->sel_value)))
 			return 1;
 	return 0;
+}
+
+/* The value's path for veil set ('["a"]["b"][0]'); quotes and
+ * backslashes in keys are left out (the user sees the key anyway). */
+static void json_path(const struct vwalk *w, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < w->nkeys && n + 8 < cap; i++) {
+		if (!w->keys[i]) {
+			n += (size_t)snprintf(buf + n, cap - n, "[%zu]", w->index[i]);
+			continue;
+		}
+		buf[n++] = '[';
+		buf[n++] = '"';
+		for (const char *k = w->keys[i]; *k && n + 4 < cap; k++)
+			if (*k != '"' && *k != '\\' && *k != '\'' && (unsigned char)*k >= 0x20)
+				buf[n++] = *k;
+		buf[n++] = '"';
+		buf[n++] = ']';
+		buf[n] = '\0';
+	}
+	if (n >= cap)
+		buf[cap - 1] = '\0';
 }
 
 static int any_flag(const struct vwalk *w, size_t level)
@@ -136,18 +183,24 @@ static void vwalk_node(struct vwalk *w, const veil_node *n, size_t level)
 	if (w->error)
 		return;
 	if (n->kind == VEIL_NODE_SCALAR) {
+		char jpath[256], fix[512];
 		if (n->type == VEIL_SCALAR_NULL || n->value_len == 0 ||
 		    veil_check__is_enc(n->value, n->value_len) || !selected(w, level))
 			return;
+		json_path(w, jpath, sizeof(jpath));
+		if (w->why)
+			snprintf(fix, sizeof(fix), "%s", FIX_RULE);
+		else
+			veil_check__fix_set(fix, sizeof(fix), jpath);
 		w->error = veil_check__add(w->c, w->src, n->span.start, "sops-plaintext-value",
-		                           VEIL_CHECK_ERROR, n->value, n->value_len, FIX_ENCRYPT,
-		                           "plaintext value %s in an encrypted file",
-		                           n->key ? n->key : "(list item)");
+		                           VEIL_CHECK_ERROR, n->value, n->value_len, fix,
+		                           "plaintext value %s in an encrypted file%s",
+		                           n->key ? n->key : "(list item)", w->why ? w->why : "");
 		return;
 	}
 	if ((n->kind != VEIL_NODE_MAP && n->kind != VEIL_NODE_SEQ) || level + 2 >= VWALK_LEVELS)
 		return;
-	for (size_t i = 0; i < n->nitems && !w->error; i++) {
+	for (size_t i = 0, item = 0; i < n->nitems && !w->error; i++) {
 		const veil_node *it = n->items[i];
 		int pushed = 0;
 
@@ -160,10 +213,12 @@ static void vwalk_node(struct vwalk *w, const veil_node *n, size_t level)
 		if (level == 0 && it->key &&
 		    (!strcmp(it->key, "sops") || !strncmp(it->key, "sops_", 5)))
 			continue;
-		if (n->kind == VEIL_NODE_MAP && it->key && w->nkeys < 64) {
-			w->keys[w->nkeys++] = it->key;
+		if (w->nkeys < 64 && (n->kind == VEIL_NODE_SEQ || it->key)) {
+			w->keys[w->nkeys] = n->kind == VEIL_NODE_MAP ? it->key : NULL;
+			w->index[w->nkeys++] = item;
 			pushed = 1;
 		}
+		item++;
 		vwalk_node(w, it, level + 1);
 		if (pushed)
 			w->nkeys--;
@@ -197,21 +252,18 @@ static int verify_mac(veil_check *c, const veil_check__src *src)
 	return 0;
 }
 
-int veil_check__sops_values(veil_check *c, const veil_check__src *src, const veil_doc *doc)
+/* Walks every document of doc for plaintext values under a selection. */
+static int walk(veil_check *c, const veil_check__src *src, const veil_doc *doc,
+                veil_sops_sel_kind sel, const char *value, const char *why)
 {
-	const veil_node *tree = veil_doc_metadata(doc);
-	veil_sops_meta m;
 	struct vwalk w;
-	int error = 0, have_meta;
 
 	memset(&w, 0, sizeof(w));
-	memset(&m, 0, sizeof(m));
 	w.c = c;
 	w.src = src;
-	have_meta = veil_sops__meta_read(&m, tree, src->path) == 0;
-	veil_error_clear();
-	w.sel = have_meta ? m.sel.kind : VEIL_SEL_NONE;
-	w.sel_value = have_meta && m.sel.value ? m.sel.value : "_unencrypted";
+	w.why = why;
+	w.sel = sel;
+	w.sel_value = value;
 	if (w.sel == VEIL_SEL_NONE) {
 		w.sel = VEIL_SEL_UNENCRYPTED_SUFFIX;
 		w.sel_value = "_unencrypted";
@@ -220,7 +272,7 @@ int veil_check__sops_values(veil_check *c, const veil_check__src *src, const vei
 	     veil_sops__sel_by_comment(w.sel)) &&
 	    veil_regex_compile(&w.re, w.sel_value) != 0) {
 		veil_error_clear();
-		goto done;
+		return 0;
 	}
 	for (size_t i = 0; i < veil_doc_count(doc) && !w.error; i++) {
 		const veil_node *r = veil_doc_root(doc, i);
@@ -229,11 +281,66 @@ int veil_check__sops_values(veil_check *c, const veil_check__src *src, const vei
 			vwalk_node(&w, r, 0);
 		}
 	}
-	error = w.error;
+	veil_regex_free(w.re);
+	return w.error;
+}
+
+/* The same selection? No selector is sops's default, _unencrypted. */
+static int same_selection(veil_sops_sel_kind a, const char *av, veil_sops_sel_kind b,
+                          const char *bv)
+{
+	if (a == VEIL_SEL_NONE) {
+		a = VEIL_SEL_UNENCRYPTED_SUFFIX;
+		av = "_unencrypted";
+	}
+	if (b == VEIL_SEL_NONE) {
+		b = VEIL_SEL_UNENCRYPTED_SUFFIX;
+		bv = "_unencrypted";
+	}
+	return a == b && !strcmp(av ? av : "", bv ? bv : "");
+}
+
+/*
+ * A sops document: every value its selection encrypts must be ENC[...].
+ * The selection is the file's own metadata, which whoever commits the file
+ * writes: a .sops.yaml creation rule that names the file says what must be
+ * encrypted, so when the file's metadata selects differently (say,
+ * unencrypted_regex: ^password$ with a plaintext password), every value
+ * the rule encrypts must be ENC[...] too.
+ */
+int veil_check__sops_values(veil_check *c, const veil_check__src *src, const veil_doc *doc)
+{
+	const veil_node *tree = veil_doc_metadata(doc);
+	const veil_sops_rule *r = veil_check__rule_for(c, src->path);
+	veil_sops_meta m;
+	int error = 0, have_meta;
+	char why[400];
+
+	memset(&m, 0, sizeof(m));
+	have_meta = veil_sops__meta_read(&m, tree, src->path) == 0;
+	veil_error_clear();
+	error = walk(c, src, doc, have_meta ? m.sel.kind : VEIL_SEL_NONE,
+	             have_meta ? m.sel.value : NULL, NULL);
+	if (!error && r &&
+	    !same_selection(r->sel.kind, r->sel.value, have_meta ? m.sel.kind : VEIL_SEL_NONE,
+	                    have_meta ? m.sel.value : NULL)) {
+		snprintf(why, sizeof(why),
+		         ": its .sops.yaml rule (path_regex %.80s) encrypts it with %s%s%.80s%s, "
+		         "but "
+		         "the file's own metadata says %s%s%.80s%s",
+		         r->path_regex ? r->path_regex : "",
+		         r->sel.kind ? veil_sops__sel_name(r->sel.kind) : "the default selection",
+		         r->sel.kind ? " '" : "", r->sel.kind ? r->sel.value : "",
+		         r->sel.kind ? "'" : "",
+		         have_meta && m.sel.kind ? veil_sops__sel_name(m.sel.kind)
+		                                 : "the default selection",
+		         have_meta && m.sel.kind ? " '" : "",
+		         have_meta && m.sel.kind ? m.sel.value : "",
+		         have_meta && m.sel.kind ? "'" : "");
+		error = walk(c, src, doc, r->sel.kind, r->sel.value, why);
+	}
 	if (!error && c->o.identities && veil_sops_is_encrypted(doc))
 		error = verify_mac(c, src);
-done:
-	veil_regex_free(w.re);
 	if (have_meta)
 		veil_sops_meta_dispose(&m);
 	return error;

@@ -23,7 +23,7 @@ struct kw {
 static const struct kw keywords[] = {
 	{ "-----BEGIN", 0, veil_check__m_pem, 3 },
 	{ "PuTTY-User-Key-File-", 0, veil_check__m_putty, 6 },
-	{ "AGE-SECRET-KEY-1", 0, veil_check__m_age, 7 },
+	{ "AGE-SECRET-KEY-", 0, veil_check__m_age, 7 },
 	{ "AKIA", 0, veil_check__m_aws, 7 },
 	{ "ASIA", 0, veil_check__m_aws, 3 },
 	{ "ABIA", 0, veil_check__m_aws, 7 },
@@ -358,14 +358,28 @@ int veil_check__any_word(veil_check__words *set, const char *text, size_t len)
 static size_t on_keyword(void *arg, size_t at, size_t k)
 {
 	struct veil_check__scan *s = arg;
-	size_t next = keywords[k].fn(s, at, keywords[k].word, kwlen[k]);
+	size_t next;
+
+	if (s->strong &&
+	    (keywords[k].fn == veil_check__m_kv || keywords[k].fn == veil_check__m_url))
+		return at + kwlen[k];
+	next = keywords[k].fn(s, at, keywords[k].word, kwlen[k]);
 
 	return s->error ? SIZE_MAX : next;
 }
 
 int veil_check__detect(veil_check *c, const veil_check__src *src, const char *buf, size_t len)
 {
-	struct veil_check__scan s = { c, src, buf, len, 0 };
+	struct veil_check__scan s = { c, src, buf, len, 0, 0 };
+
+	veil_check__kw_scan(buf, len, 1, on_keyword, &s);
+	return s.error;
+}
+
+int veil_check__detect_strong(veil_check *c, const veil_check__src *src, const char *buf,
+                              size_t len)
+{
+	struct veil_check__scan s = { c, src, buf, len, 0, 1 };
 
 	veil_check__kw_scan(buf, len, 1, on_keyword, &s);
 	return s.error;

@@ -14,6 +14,7 @@ struct veil_check__scan {
 	const char *b;
 	size_t n;
 	int error;
+	int strong; /* exact formats only (binary data) */
 };
 
 typedef size_t (*veil_check__matcher)(struct veil_check__scan *s, size_t at, const char *kw,

@@ -16,11 +16,14 @@ static int is_scheme(int ch)
 	return veil_check__alnum(ch) || ch == '+' || ch == '.' || ch == '-';
 }
 
-static int url_end(int ch)
+/* Where a URL's authority (user:password@host:port) can end: a password
+ * may hold '#', '%', ',', ';' or brackets when an '@' still follows, but
+ * not '/' or '?' (the path and the query start there) or a blank or quote
+ * (the text around the URL). */
+static int authority_end(int ch)
 {
-	return ch <= ' ' || ch == '/' || ch == '?' || ch == '#' || ch == '"' || ch == '\'' ||
-	       ch == '`' || ch == '<' || ch == '>' || ch == '\\' || ch == ',' || ch == ';' ||
-	       ch == ')' || ch == ']' || ch == '}' || ch == 0x7f;
+	return ch <= ' ' || ch == '/' || ch == '?' || ch == '"' || ch == '\'' || ch == '`' ||
+	       ch == '<' || ch == '>' || ch == '\\' || ch == 0x7f;
 }
 
 static int placeholder_password(const char *p, size_t n)
@@ -28,7 +31,11 @@ static int placeholder_password(const char *p, size_t n)
 	static const char *const words[] = { "password", "pass",  "passwd", "pwd",      "secret",
 		                             "pw",       "token", "user",   "changeit", "test" };
 
-	if (n < 3 || p[0] == '$' || p[0] == '{' || p[0] == '%' || p[0] == '*' || p[0] == '[')
+	if (n < 3 || p[0] == '$' || p[0] == '{' || p[0] == '*' || p[0] == '[')
+		return 1;
+	/* %s, %(password)s, %PASSWORD%: a format; %40 is an escaped '@' */
+	if (p[0] == '%' &&
+	    !(veil_check__hex((unsigned char)p[1]) && veil_check__hex((unsigned char)p[2])))
 		return 1;
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (strlen(words[i]) == n && !strncasecmp(words[i], p, n))
@@ -46,7 +53,9 @@ size_t veil_check__m_url(struct veil_check__scan *s, size_t at, const char *kw, 
 		st--;
 	if (st == at || !veil_check__alnum((unsigned char)b[st]))
 		return at + kwlen;
-	for (; i < s->n && i - at < 512 && !url_end((unsigned char)b[i]); i++) {
+	/* user:password@host: the last '@' of the authority ends the
+	 * password (as Go's url.Parse reads it), the first ':' starts it */
+	for (; i < s->n && i - at < 512 && !authority_end((unsigned char)b[i]); i++) {
 		if (b[i] == '@')
 			at_sign = i;
 		else if (b[i] == ':' && !colon && !at_sign)
@@ -177,8 +186,125 @@ static int is_uuid(const char *v, size_t n)
 	return 1;
 }
 
-/* Values that are expressions, references or words rather than secrets. */
-static int not_a_value(const char *v, size_t n)
+/* An identifier made of words (azureTokenCredential, token_file, TOKEN):
+ * no digit but at its end, and case changes no more often than words
+ * change (a random mixed-case string changes case every other letter). */
+static int wordy(const char *v, size_t n)
+{
+	size_t upper = 0, letters = 0, digits_end = n;
+
+	while (digits_end > 0 && v[digits_end - 1] >= '0' && v[digits_end - 1] <= '9')
+		digits_end--;
+	for (size_t i = 0; i < digits_end; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		if (ch >= 'A' && ch <= 'Z')
+			upper++;
+		else if (!(ch >= 'a' && ch <= 'z') && ch != '_' && ch != '$')
+			return 0;
+		letters += ch != '_' && ch != '$';
+	}
+	/* ALL_CAPS, lowercase, or words of three letters and more */
+	return upper == 0 || upper == letters || letters >= 3 * upper;
+}
+
+/* A path segment: words joined by '.', '_' or '-' (custom.sh, get-token,
+ * v1.2.3), each made of words. */
+static int wordy_segment(const char *v, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t s = i;
+		while (i < n && veil_check__alnum((unsigned char)v[i]))
+			i++;
+		if (i > s && !wordy(v + s, i - s) && !(i - s <= 3))
+			return 0;
+		i++;
+	}
+	return 1;
+}
+
+/* One identifier of words, no separator (azureTokenCredential). */
+static int wordy_identifier(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z'))
+			return 0;
+	return wordy(v, n);
+}
+
+/* A reference in code: a.b.c, each part an identifier made of words
+ * (d.azureTokenCredential, self.config.token, Values.auth.password). */
+static int code_reference(const char *v, size_t n)
+{
+	size_t i = 0, parts = 0;
+
+	while (i < n) {
+		size_t s = i;
+		if (!((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z') && v[i] != '_' && v[i] != '$')
+			return 0;
+		while (i < n && v[i] != '.')
+			i++;
+		if (!wordy(v + s, i - s))
+			return 0;
+		parts++;
+		if (i < n && ++i == n)
+			return 0; /* a trailing dot */
+	}
+	return parts >= 2;
+}
+
+/* A file path (./run.sh, /usr/local/bin/tool, assets/custom.sh,
+ * ~/.config/x): segments of words, rooted or ending in an extension. */
+static int file_path(const char *v, size_t n)
+{
+	size_t i = 0, last = 0;
+	int rooted = v[0] == '/' || v[0] == '~' ||
+	             (v[0] == '.' && n > 1 && (v[1] == '/' || v[1] == '.'));
+
+	if (!memchr(v, '/', n))
+		return 0;
+	while (i < n) {
+		size_t s = i;
+		while (i < n && v[i] != '/')
+			i++;
+		for (size_t k = s; k < i; k++) {
+			unsigned char ch = (unsigned char)v[k];
+			if (!veil_check__alnum(ch) && ch != '.' && ch != '_' && ch != '-' &&
+			    ch != '~')
+				return 0;
+		}
+		if (i > s && !wordy_segment(v + s, i - s))
+			return 0;
+		last = s;
+		i++;
+	}
+	if (rooted)
+		return 1;
+	/* relative: its file has an extension of a few lowercase letters */
+	{
+		const char *dot = memchr(v + last, '.', n - last);
+		size_t el = dot ? n - (size_t)(dot - v) - 1 : 0;
+		if (!dot || el < 1 || el > 5)
+			return 0;
+		for (size_t k = 0; k < el; k++)
+			if (!(dot[1 + k] >= 'a' && dot[1 + k] <= 'z'))
+				return 0;
+		return 1;
+	}
+}
+
+/* Command-line flags (--verbose --output-type yaml, -v -i): options to a
+ * program, not a secret. */
+static int flags(const char *v, size_t n)
+{
+	return v[0] == '-' && n > 1 && (v[1] == '-' || memchr(v, ' ', n) != NULL) &&
+	       (v[1] == '-' || ((v[1] | 0x20) >= 'a' && (v[1] | 0x20) <= 'z'));
+}
+
+/* Values that are expressions, references or words rather than secrets;
+ * pw: under a password key, where words in camelCase can be the password. */
+static int not_a_value(const char *v, size_t n, int pw)
 {
 	static const char *const refs[] = { "${",          "{{",         "(",       ")",    "ENC[",
 		                            "ENC\\[",      "vault:",     "ref+",    "arn:", "sm://",
@@ -192,7 +318,8 @@ static int not_a_value(const char *v, size_t n)
 	for (size_t i = 0; i < sizeof(refs) / sizeof(*refs); i++)
 		if (veil_check__memmem(v, n, refs[i], strlen(refs[i])))
 			return 1;
-	if (is_uuid(v, n))
+	if (is_uuid(v, n) || flags(v, n) || file_path(v, n) ||
+	    (!pw && (code_reference(v, n) || (n >= 16 && wordy_identifier(v, n)))))
 		return 1;
 	for (size_t i = 0; i < n && ident; i++) {
 		unsigned char ch = (unsigned char)v[i];
@@ -293,9 +420,14 @@ size_t veil_check__m_kv(struct veil_check__scan *s, size_t at, const char *kw, s
 	if (!value_after(b, s->n, ke, &vs, &vl, &resume))
 		return ke;
 	v = b + vs;
-	if (vl < 8 || vl > 256 || not_a_value(v, vl) || github_token(v, vl))
-		return ke;
 	pw = icontains(b + ks, klen, "pass") || icontains(b + ks, klen, "pwd");
+	if (vl < 8 || vl > 256 || github_token(v, vl))
+		return ke;
+	/* a template or variable reference is no secret, unless it holds
+	 * one (${DB:-literal}, {{ "literal" }}): then it is judged whole */
+	if (veil_check__templated(v, vl) ? !veil_check__holds_literal(v, vl)
+	                                 : not_a_value(v, vl, pw))
+		return ke;
 	aws = (icontains(b + ks, klen, "aws") || icontains(b + ks, klen, "secret_access")) &&
 	      vl == 40;
 	if (aws) {

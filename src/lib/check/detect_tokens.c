@@ -136,28 +136,36 @@ size_t veil_check__m_putty(struct veil_check__scan *s, size_t at, const char *kw
 	return (size_t)(p - s->b) + 14;
 }
 
-/* AGE-SECRET-KEY-1 + 58 bech32 chars with a valid checksum. */
+/* An age identity: AGE-SECRET-KEY-1 (X25519) or AGE-SECRET-KEY-PQ-1 (the
+ * ML-KEM-768 + X25519 hybrid), then 58 bech32 chars with a valid checksum
+ * (32 bytes: a scalar, or the hybrid's seed). */
 size_t veil_check__m_age(struct veil_check__scan *s, size_t at, const char *kw, size_t kwlen)
 {
-	size_t k = veil_check__run(s->b, s->n, at + kwlen, is_bech32up, 100);
+	size_t hrp_len = kwlen, k;
 	char *hrp = NULL;
 	uint8_t *data = NULL;
 	size_t dlen = 0;
 	int ok;
 
 	(void)kw;
+	if (s->n - at >= kwlen + 3 && !memcmp(s->b + at + kwlen, "PQ-", 3))
+		hrp_len += 3;
+	if (at + hrp_len >= s->n || s->b[at + hrp_len] != '1')
+		return at + kwlen;
+	k = veil_check__run(s->b, s->n, at + hrp_len + 1, is_bech32up, 100);
 	if (k != 58)
-		return at + kwlen + k;
-	ok = veil_bech32_decode(&hrp, &data, &dlen, s->b + at, kwlen + k) == 0 && dlen == 32;
+		return at + hrp_len + 1 + k;
+	ok = veil_bech32_decode(&hrp, &data, &dlen, s->b + at, hrp_len + 1 + k) == 0 && dlen == 32;
 	veil_error_clear();
 	if (data)
 		sodium_memzero(data, dlen);
 	free(data);
 	free(hrp);
 	if (ok)
-		veil_check__report(s, at, kwlen + k, "age-secret-key", FIX_REMOVE,
-		                   "age identity (secret key)");
-	return at + kwlen + k;
+		veil_check__report(s, at, hrp_len + 1 + k, "age-secret-key", FIX_REMOVE,
+		                   hrp_len > kwlen ? "age post-quantum identity (secret key)"
+		                                   : "age identity (secret key)");
+	return at + hrp_len + 1 + k;
 }
 
 /* AWS access key id: AKIA/ASIA/ABIA/ACCA/A3Tx + 16 base32 chars. */

@@ -1,6 +1,7 @@
 /* Small helpers of the content detectors: entropy, placeholders, ENC[...]. */
 #define _GNU_SOURCE /* memmem: glibc's is much faster than a memchr loop */
 #include "check/check_int.h"
+#include "sops/value.h"
 #include <math.h>
 #include <string.h>
 
@@ -96,7 +97,19 @@ int veil_check__placeholder(const char *s, size_t n)
 	return n > 0 && same * 2 > n;
 }
 
+/* Only what sops would decrypt: ENC[cipher,data:,iv:,tag:,type:] with
+ * valid base64 and lengths. A look-alike ("ENC[hunter2]", a base64 of the
+ * plaintext without iv and tag) holds plaintext. */
 int veil_check__is_enc(const char *s, size_t n)
 {
-	return n >= 5 && !memcmp(s, "ENC[", 4) && s[n - 1] == ']';
+	veil_sops_enc e;
+	int ok;
+
+	if (n < 5 || memcmp(s, "ENC[", 4) || s[n - 1] != ']')
+		return 0;
+	ok = veil_sops__enc_parse(&e, s, n) == 0;
+	if (ok)
+		veil_sops__enc_dispose(&e);
+	veil_error_clear();
+	return ok;
 }

@@ -1,107 +1,244 @@
 /*
- * Kubernetes manifests, structurally: every object of a YAML stream or JSON
- * file, List items, and the JSON of the last-applied-configuration
- * annotation. A Secret's non-empty data/stringData values must be ENC[...];
- * data values are also base64-decoded and run through the detectors.
- * SealedSecrets: encryptedData is ciphertext the detectors must not report,
- * literals in spec.template.data/stringData are plaintext.
+ * Kubernetes manifests, judged as Kubernetes loads them (kview.h): every
+ * document of a YAML stream or JSON stream, List items (any object with
+ * an items list, as kubectl flattens them), and the JSON of the
+ * last-applied-configuration annotation. A Secret's non-null
+ * data/stringData values must be ENC[...] or templates without a literal
+ * (template.c); data values are also base64-decoded and run through the
+ * detectors. SealedSecrets: encryptedData is ciphertext the detectors must
+ * not report, literals in spec.template.data/stringData are plaintext.
  * Also kubeconfig credentials, docker config "auths", kustomize
- * secretGenerator literals (and the files it reads, checked once the whole
- * tree was seen), and Flux Kustomizations that decrypt with sops.
+ * secretGenerator literals and the files it reads (checked once the whole
+ * tree was seen), inline kustomize patches of Secrets, and Flux
+ * Kustomizations that decrypt with sops.
  */
-#include "check/detect_int.h"
+#include "check/k8s_int.h"
 #include "util/b64.h"
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#define LAST_APPLIED     "kubectl.kubernetes.io/last-applied-configuration"
-#define MAX_OBJECT_DEPTH 8
+#define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
+/* a literal in a template (a Helm chart) */
+#define FIX_TEMPLATE                                                                         \
+	"move the value into the chart's values, encrypted (helm-secrets reads sops files: " \
+	"veil encrypt -i secrets.yaml), reference it as {{ .Values.NAME }}, and rotate it"
 #define FIX_SEAL \
 	"seal the value into spec.encryptedData (kubeseal), rotate it; or veil encrypt -i PATH"
 
-static const char *str(const veil_node *map, const char *key)
+const char *veil_check__k8s_name(const veil_check__kn *key, char *buf, size_t cap)
 {
-	const veil_node *n = map ? veil_node_get(map, key) : NULL;
+	size_t n = 0;
 
-	return n && n->kind == VEIL_NODE_SCALAR ? n->value : NULL;
+	key = veil_check__kderef(key);
+	if (!key || key->kind != KV_SCALAR)
+		return "?";
+	for (size_t i = 0; i < key->vlen && n + 1 < cap; i++) {
+		unsigned char ch = (unsigned char)key->v[i];
+		buf[n++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+	}
+	buf[n] = '\0';
+	return buf;
 }
 
-static const veil_node *child(const veil_node *map, const char *key, veil_node_kind kind)
+/* The fix of a plaintext value: encrypt the file, or, when it is encrypted
+ * already (encrypt would refuse it, exit 203), replace the value properly:
+ * FIX_SET with its path for veil set, ["field"]["key"] for a Secret that
+ * is its document (quotes and backslashes left out of the names). NULL:
+ * the default fix. */
+static const char *fix_for(const struct veil_check__kctx *k, const char *field, const char *key,
+                           char *buf, size_t cap)
 {
-	const veil_node *n = map ? veil_node_get(map, key) : NULL;
+	char path[200];
+	size_t p = 0;
 
-	return n && n->kind == kind ? n : NULL;
+	if (k->templ)
+		return FIX_TEMPLATE;
+	if (!k->sops)
+		return NULL;
+	if (k->root_obj && field) {
+		const char *parts[2] = { field, key };
+		for (size_t i = 0; i < 2 && p + 8 < sizeof(path); i++) {
+			path[p++] = '[';
+			path[p++] = '"';
+			for (const char *q = parts[i]; *q && p + 4 < sizeof(path); q++)
+				if (*q != '"' && *q != '\\' && *q != '\'')
+					path[p++] = *q;
+			path[p++] = '"';
+			path[p++] = ']';
+		}
+		path[p] = '\0';
+	} else {
+		snprintf(path, sizeof(path), "<the value's path>");
+	}
+	return veil_check__fix_set(buf, cap, path);
 }
 
-/* A value that is not a plaintext secret: empty, encrypted, a template. */
-static int harmless(const char *v, size_t n)
+/* Raw text of a collection a template stands in for ({{ ... }} unquoted
+ * reads as a flow map): what the template engine sees. */
+static int template_span(const struct veil_check__kctx *k, const veil_check__kn *n, const char **s,
+                         size_t *len)
 {
-	return n == 0 || veil_check__is_enc(v, n) || veil_check__memmem(v, n, "{{", 2) ||
-	       (v[0] == '$' && n > 1 && (v[1] == '{' || v[1] == '('));
-}
-
-static int plain(veil_check *c, const veil_check__src *src, const veil_node *n, const char *rule,
-                 const char *fmt, const char *a, const char *b)
-{
-	if (n->kind != VEIL_NODE_SCALAR || harmless(n->value, n->value_len))
+	if (!k->text || n->end <= n->start || n->end > k->len || k->len - n->start < 2 ||
+	    memcmp(k->text + n->start, "{{", 2))
 		return 0;
-	return veil_check__add(c, src, n->span.start, rule, VEIL_CHECK_ERROR, n->value,
-	                       n->value_len, NULL, fmt, a, b);
+	*s = k->text + n->start;
+	*len = n->end - n->start;
+	return 1;
 }
 
-static int scan_decoded(veil_check *c, const veil_check__src *src, const veil_node *n)
+int veil_check__k8s_plaintext(const struct veil_check__kctx *k, const veil_check__kn *val,
+                              const char **s, size_t *len)
 {
-	veil_check__src sub = *src;
-	size_t cap = n->value_len, len = 0, k = 0;
-	char *tmp = malloc(cap + 1);
-	uint8_t *out = malloc(cap + 1);
+	const veil_check__kn *d = veil_check__kderef(val);
+
+	if (!d)
+		return 0;
+	if (d->kind == KV_SCALAR) {
+		if (d->null)
+			return 0;
+		*s = d->v;
+		*len = d->vlen;
+		return veil_check__holds_literal(d->v, d->vlen);
+	}
+	/* a list or map is no string: Kubernetes refuses it, unless it is a
+	 * template the engine renders first */
+	return template_span(k, d, s, len) && veil_check__holds_literal(*s, *len);
+}
+
+/* Whether offset off was reported in this document already (and now it
+ * is). An offset is never SIZE_MAX, the free slot's mark. */
+static int reported(struct veil_check__reported *r, size_t off)
+{
+	size_t mask, i;
+
+	if ((r->n + 1) * 2 > r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		size_t *t = malloc(cap * sizeof(*t));
+		if (!t)
+			return -1;
+		memset(t, 0xff, cap * sizeof(*t));
+		for (size_t j = 0; j < r->cap; j++) {
+			if (r->off[j] == SIZE_MAX)
+				continue;
+			for (i = (r->off[j] * 0x9E3779B97F4A7C15ull) & (cap - 1); t[i] != SIZE_MAX;
+			     i = (i + 1) & (cap - 1))
+				;
+			t[i] = r->off[j];
+		}
+		free(r->off);
+		r->off = t;
+		r->cap = cap;
+	}
+	mask = r->cap - 1;
+	for (i = (off * 0x9E3779B97F4A7C15ull) & mask; r->off[i] != SIZE_MAX; i = (i + 1) & mask)
+		if (r->off[i] == off)
+			return 1;
+	r->off[i] = off;
+	r->n++;
+	return 0;
+}
+
+int veil_check__k8s_report(struct veil_check__kctx *k, const veil_check__kn *at, const char *rule,
+                           const char *s, size_t len, const char *fix, const char *msg)
+{
+	int seen = k->src->fixed ? 0 : reported(k->seen, at->start);
+
+	if (seen < 0)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	if (seen)
+		return 0;
+	return veil_check__add(k->c, k->src, at->start, rule, VEIL_CHECK_ERROR, s, len, fix, "%s",
+	                       msg);
+}
+
+static int scan_decoded(struct veil_check__kctx *k, const veil_check__kn *at, const char *v,
+                        size_t n)
+{
+	veil_check__src sub = *k->src;
+	size_t len = 0, j = 0;
+	char *tmp = malloc(n + 1);
+	uint8_t *out = malloc(n + 1);
 	int error = 0;
 
 	if (!tmp || !out) {
 		error = veil_error_set(VEIL_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; i < n->value_len; i++)
-		if ((unsigned char)n->value[i] > ' ')
-			tmp[k++] = n->value[i];
-	if (veil_b64_decode_padded(out, cap, &len, tmp, k) != 0) {
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] > ' ')
+			tmp[j++] = v[i];
+	if (veil_b64_decode_padded(out, n, &len, tmp, j) != 0) {
 		veil_error_clear();
 		goto done;
 	}
 	if (!sub.fixed) {
 		sub.fixed = 1;
-		sub.fixed_off = n->span.start;
+		sub.fixed_off = at->start;
 	}
-	error = veil_check__detect(c, &sub, (const char *)out, len);
+	error = veil_check__detect(k->c, &sub, (const char *)out, len);
 done:
 	if (out)
-		sodium_memzero(out, cap);
+		sodium_memzero(out, n);
 	if (tmp)
-		sodium_memzero(tmp, cap);
+		sodium_memzero(tmp, n);
 	free(out);
 	free(tmp);
 	return error;
 }
 
-static int secret_obj(veil_check *c, const veil_check__src *src, const veil_node *obj)
+/* The entries of a Secret's data or stringData map (or a SealedSecret's
+ * template's), each judged. */
+int veil_check__k8s_value(void *arg, const veil_check__kn *key, const veil_check__kn *val)
 {
-	static const char *const fields[] = { "stringData", "data" };
+	struct veil_check__kvalues *w = arg;
+	char name[80], msg[200], fixbuf[400];
+	const char *s;
+	size_t len;
+	int error;
+
+	if (!veil_check__k8s_plaintext(w->k, val, &s, &len))
+		return 0;
+	veil_check__k8s_name(key, name, sizeof(name));
+	snprintf(msg, sizeof(msg), w->fmt, w->field, name);
+	error = veil_check__k8s_report(
+	        w->k, val, w->rule, s, len,
+	        w->fix ? w->fix : fix_for(w->k, w->field, name, fixbuf, sizeof(fixbuf)), msg);
+	if (!error && w->decode && veil_check__kderef(val)->kind == KV_SCALAR)
+		error = scan_decoded(w->k, val, s, len);
+	return error;
+}
+
+/* Entries of obj whose key is field (case aside: old API servers matched
+ * JSON fields so) with a map value: each judged by w. */
+struct fields {
+	struct veil_check__kvalues *w;
+	const char *field;
+};
+
+static int one_field(void *arg, const veil_check__kn *key, const veil_check__kn *val)
+{
+	struct fields *f = arg;
+	const veil_check__kn *k = veil_check__kderef(key);
+
+	if (!k || k->kind != KV_SCALAR || strcasecmp(k->v, f->field) || strlen(f->field) != k->vlen)
+		return 0;
+	f->w->field = f->field;
+	return veil_check__kview_each(f->w->k->v, val, veil_check__k8s_value, f->w);
+}
+
+static int data_fields(struct veil_check__kctx *k, const veil_check__kn *obj, const char *rule,
+                       const char *fmt, const char *fix)
+{
+	static const char *const names[] = { "stringData", "data" };
 	int error = 0;
 
-	for (size_t f = 0; f < 2 && !error; f++) {
-		const veil_node *m = child(obj, fields[f], VEIL_NODE_MAP);
-
-		for (size_t i = 0; m && i < m->nitems && !error; i++) {
-			const veil_node *v = m->items[i];
-			if (v->kind != VEIL_NODE_SCALAR || !v->key)
-				continue;
-			error = plain(c, src, v, "k8s-secret-plaintext",
-			              "plaintext value %s.%s in a Kubernetes Secret", fields[f],
-			              v->key);
-			if (!error && f == 1 && !harmless(v->value, v->value_len))
-				error = scan_decoded(c, src, v);
-		}
+	for (size_t i = 0; i < 2 && !error; i++) {
+		struct veil_check__kvalues w = { k, names[i], rule, fmt, fix, i == 1 };
+		struct fields f = { &w, names[i] };
+		error = veil_check__kview_each(k->v, obj, one_field, &f);
 	}
 	return error;
 }
@@ -118,6 +255,21 @@ static int base64_text(const char *v, size_t n)
 	return 1;
 }
 
+static int sealed_value(void *arg, const veil_check__kn *key, const veil_check__kn *val)
+{
+	struct veil_check__kctx *k = arg;
+	const veil_check__kn *d = veil_check__kderef(val);
+	char name[80], msg[200];
+
+	if (!d || d->kind != KV_SCALAR || d->null || base64_text(d->v, d->vlen) ||
+	    !veil_check__holds_literal(d->v, d->vlen))
+		return 0;
+	snprintf(msg, sizeof(msg),
+	         "value spec.encryptedData.%s of a SealedSecret is not sealed (not base64)",
+	         veil_check__k8s_name(key, name, sizeof(name)));
+	return veil_check__k8s_report(k, val, "k8s-secret-plaintext", d->v, d->vlen, FIX_SEAL, msg);
+}
+
 /*
  * A SealedSecret (bitnami.com/v1alpha1): spec.encryptedData (and the old
  * spec.data) is ciphertext only the controller can open, so no detector may
@@ -126,285 +278,311 @@ static int base64_text(const char *v, size_t n)
  * literal there is a plaintext secret (templates like {{ index . "key" }}
  * are fine).
  */
-static int sealed_secret(veil_check *c, const veil_check__src *src, const veil_node *obj)
+static int sealed_secret(struct veil_check__kctx *k, const veil_check__kn *obj)
 {
-	static const char *const fields[] = { "stringData", "data" };
-	const veil_node *spec = child(obj, "spec", VEIL_NODE_MAP);
-	const veil_node *tmpl = child(spec, "template", VEIL_NODE_MAP);
-	const veil_node *sealed[2];
+	const veil_check__kn *spec = veil_check__kget(k->v, obj, "spec", KV_MAP);
+	const veil_check__kn *sealed[2] = { NULL, NULL };
 	int error = 0;
 
-	sealed[0] = spec ? veil_node_get(spec, "encryptedData") : NULL;
-	sealed[1] = spec ? veil_node_get(spec, "data") : NULL;
+	if (!spec)
+		return 0;
+	sealed[0] = veil_check__kderef(veil_check__kget(k->v, spec, "encryptedData", 0));
+	sealed[1] = veil_check__kderef(veil_check__kget(k->v, spec, "data", 0));
 	/* spans are offsets into the blob: not for an annotation's inner JSON */
-	for (size_t i = 0; i < 2 && !error && !src->fixed; i++)
+	for (size_t i = 0; i < 2 && !error && !k->src->fixed; i++)
 		if (sealed[i])
-			error = veil_check__cipher_span(c, sealed[i]->span.start,
-			                                sealed[i]->span.end);
-	for (size_t i = 0;
-	     sealed[0] && sealed[0]->kind == VEIL_NODE_MAP && i < sealed[0]->nitems && !error;
-	     i++) {
-		const veil_node *v = sealed[0]->items[i];
-		if (v->kind == VEIL_NODE_SCALAR && v->key && !harmless(v->value, v->value_len) &&
-		    !base64_text(v->value, v->value_len))
-			error = veil_check__add(c, src, v->span.start, "k8s-secret-plaintext",
-			                        VEIL_CHECK_ERROR, v->value, v->value_len, FIX_SEAL,
-			                        "value spec.encryptedData.%s of a SealedSecret is "
-			                        "not sealed (not base64)",
-			                        v->key);
-	}
-	for (size_t f = 0; f < 2 && !error; f++) {
-		const veil_node *m = child(tmpl, fields[f], VEIL_NODE_MAP);
-
-		for (size_t i = 0; m && i < m->nitems && !error; i++) {
-			const veil_node *v = m->items[i];
-			if (v->kind == VEIL_NODE_SCALAR && v->key &&
-			    !harmless(v->value, v->value_len))
-				error = veil_check__add(
-				        c, src, v->span.start, "k8s-secret-plaintext",
-				        VEIL_CHECK_ERROR, v->value, v->value_len, FIX_SEAL,
-				        "plaintext value spec.template.%s.%s in a "
-				        "SealedSecret (only encryptedData is sealed)",
-				        fields[f], v->key);
-		}
-	}
+			error = veil_check__cipher_span(k->c, sealed[i]->start, sealed[i]->end);
+	if (!error && sealed[0])
+		error = veil_check__kview_each(k->v, sealed[0], sealed_value, k);
+	if (!error)
+		error = data_fields(k, veil_check__kget(k->v, spec, "template", KV_MAP),
+		                    "k8s-secret-plaintext",
+		                    "plaintext value spec.template.%s.%s in a SealedSecret (only "
+		                    "encryptedData is sealed)",
+		                    FIX_SEAL);
 	return error;
 }
 
-static int kubeconfig(veil_check *c, const veil_check__src *src, const veil_node *obj)
+/* An ExternalSecret (external-secrets.io): spec.target.template.data goes
+ * into the Secret it makes, rendered; only what it fetches is secret, so
+ * a literal there ({{ .password }} is fine) is plaintext. */
+static int external_secret(struct veil_check__kctx *k, const veil_check__kn *obj)
+{
+	const veil_check__kn *spec = veil_check__kget(k->v, obj, "spec", KV_MAP);
+	const veil_check__kn *target = veil_check__kget(k->v, spec, "target", KV_MAP);
+
+	return data_fields(k, veil_check__kget(k->v, target, "template", KV_MAP),
+	                   "k8s-secret-plaintext",
+	                   "plaintext value spec.target.template.%s.%s in an ExternalSecret (only "
+	                   "what it fetches is secret)",
+	                   "fetch the value from the secret store (a remoteRef in spec.data) and "
+	                   "reference it in the template ({{ .name }}); rotate it");
+}
+
+static int kubeconfig(struct veil_check__kctx *k, const veil_check__kn *users)
 {
 	static const char *const creds[] = { "token", "client-key-data", "password" };
-	const veil_node *users = child(obj, "users", VEIL_NODE_SEQ);
 	int error = 0;
 
-	for (size_t i = 0; users && i < users->nitems && !error; i++) {
-		const veil_node *u = child(users->items[i], "user", VEIL_NODE_MAP);
-		for (size_t k = 0; u && k < 3 && !error; k++) {
-			const veil_node *v = veil_node_get(u, creds[k]);
-			if (v)
-				error = plain(c, src, v, "kubeconfig-credential",
-				              "plaintext %s%s in a kubeconfig user", creds[k], "");
-		}
-	}
-	return error;
-}
-
-static int docker_auths(veil_check *c, const veil_check__src *src, const veil_node *obj)
-{
-	const veil_node *auths = child(obj, "auths", VEIL_NODE_MAP);
-	int error = 0;
-
-	for (size_t i = 0; auths && i < auths->nitems && !error; i++) {
-		const veil_node *r = auths->items[i];
-		static const char *const keys[] = { "auth", "password", "identitytoken" };
-		for (size_t k = 0; r->kind == VEIL_NODE_MAP && k < 3 && !error; k++) {
-			const veil_node *v = veil_node_get(r, keys[k]);
-			if (v)
-				error = plain(c, src, v, "docker-config-auth",
-				              "plaintext registry credential (%s) for %s", keys[k],
-				              r->key ? r->key : "?");
-		}
-	}
-	return error;
-}
-
-/* dir of path + "/" + rel ("/rel": from the root), with "." and ".."
- * folded; NULL if it leaves the root. */
-static char *resolve(const char *path, const char *rel)
-{
-	const char *slash = strrchr(path, '/');
-	size_t dl = slash ? (size_t)(slash - path) : 0, rl = strlen(rel), o = 0, i = 0, n;
-	char *joined = malloc(dl + rl + 2), *out = malloc(dl + rl + 2);
-
-	if (!joined || !out)
-		goto fail;
-	if (rel[0] == '/') {
-		memcpy(joined, rel, rl + 1);
-	} else {
-		memcpy(joined, path, dl);
-		joined[dl] = '/';
-		memcpy(joined + dl + 1, rel, rl + 1);
-	}
-	n = strlen(joined);
-	while (i < n) {
-		size_t e = i;
-		while (e < n && joined[e] != '/')
-			e++;
-		if (e == i || (e - i == 1 && joined[i] == '.')) {
-			/* empty or "." */
-		} else if (e - i == 2 && joined[i] == '.' && joined[i + 1] == '.') {
-			if (o == 0)
-				goto fail;
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--;
-		} else {
-			if (o)
-				out[o++] = '/';
-			memcpy(out + o, joined + i, e - i);
-			o += e - i;
-		}
-		i = e + 1;
-	}
-	out[o] = '\0';
-	free(joined);
-	return out;
-fail:
-	free(joined);
-	free(out);
-	return NULL;
-}
-
-static int add_ref(veil_check *c, const veil_check__src *src, const veil_node *n, const char *rel,
-                   int flux)
-{
-	char *p = resolve(src->path, rel);
-	int error;
-
-	if (!p)
-		return 0;
-	error = veil_check__ref_add(c, p, src->path, n->span.line, n->span.col, flux);
-	free(p);
-	return error;
-}
-
-static int generator(veil_check *c, const veil_check__src *src, const veil_node *g)
-{
-	const veil_node *lits = child(g, "literals", VEIL_NODE_SEQ);
-	static const char *const filekeys[] = { "files", "envs" };
-	int error = 0;
-
-	for (size_t i = 0; lits && i < lits->nitems && !error; i++) {
-		const veil_node *l = lits->items[i];
-		const char *eq;
-		if (l->kind != VEIL_NODE_SCALAR || !(eq = memchr(l->value, '=', l->value_len)))
-			continue;
-		eq++;
-		if (harmless(eq, l->value_len - (size_t)(eq - l->value)))
-			continue;
-		error = veil_check__add(c, src, l->span.start, "kustomize-secret-literal",
-		                        VEIL_CHECK_ERROR, eq,
-		                        l->value_len - (size_t)(eq - l->value), NULL,
-		                        "plaintext secretGenerator literal in %s",
-		                        str(g, "name") ? str(g, "name") : "a generator");
-	}
-	for (size_t k = 0; k < 2 && !error; k++) {
-		const veil_node *fs = child(g, filekeys[k], VEIL_NODE_SEQ);
-		for (size_t i = 0; fs && i < fs->nitems && !error; i++) {
-			const veil_node *f = fs->items[i];
-			const char *eq;
-			if (f->kind != VEIL_NODE_SCALAR || !f->value_len)
+	for (size_t i = 0; i < users->nkids && !error; i++) {
+		const veil_check__kn *u =
+		        veil_check__kget(k->v, veil_check__kderef(users->kids[i]), "user", KV_MAP);
+		for (size_t c = 0; u && c < 3 && !error; c++) {
+			const veil_check__kn *v = veil_check__kget(k->v, u, creds[c], 0);
+			const char *s;
+			size_t len;
+			char msg[80], fix[400];
+			if (!v || !veil_check__k8s_plaintext(k, v, &s, &len))
 				continue;
-			eq = memchr(f->value, '=', f->value_len);
-			error = add_ref(c, src, f, eq ? eq + 1 : f->value, 0);
+			snprintf(msg, sizeof(msg), "plaintext %s in a kubeconfig user", creds[c]);
+			error = veil_check__k8s_report(k, v, "kubeconfig-credential", s, len,
+			                               fix_for(k, NULL, creds[c], fix, sizeof(fix)),
+			                               msg);
 		}
 	}
 	return error;
 }
 
-static int kustomization(veil_check *c, const veil_check__src *src, const veil_node *obj)
+static int one_registry(void *arg, const veil_check__kn *key, const veil_check__kn *val)
 {
-	const veil_node *gens = child(obj, "secretGenerator", VEIL_NODE_SEQ);
-	const char *api = str(obj, "apiVersion");
+	static const char *const names[] = { "auth", "password", "identitytoken" };
+	struct veil_check__kctx *k = arg;
 	int error = 0;
 
-	for (size_t i = 0; gens && i < gens->nitems && !error; i++)
-		if (gens->items[i]->kind == VEIL_NODE_MAP)
-			error = generator(c, src, gens->items[i]);
-	if (!error && api && !strncmp(api, "kustomize.toolkit.fluxcd.io/", 28)) {
-		const veil_node *spec = child(obj, "spec", VEIL_NODE_MAP);
-		const veil_node *dec = child(spec, "decryption", VEIL_NODE_MAP);
-		const char *prov = str(dec, "provider");
-		const veil_node *path = spec ? veil_node_get(spec, "path") : NULL;
-
-		if (prov && !strcmp(prov, "sops")) {
-			/* spec.path is relative to the source root, not to this file */
-			const char *p = path && path->kind == VEIL_NODE_SCALAR ? path->value : ".";
-			size_t pl = strlen(p);
-			char *rooted = malloc(pl + 2);
-			if (!rooted)
-				return veil_error_set(VEIL_ENOMEM, "out of memory");
-			rooted[0] = '/';
-			memcpy(rooted + 1, p, pl + 1);
-			error = add_ref(c, src, path ? path : obj, rooted, 1);
-			free(rooted);
-		}
+	for (size_t i = 0; i < 3 && !error; i++) {
+		const veil_check__kn *v = veil_check__kget(k->v, val, names[i], 0);
+		char name[80], msg[200];
+		const char *s;
+		size_t len;
+		if (!v || !veil_check__k8s_plaintext(k, v, &s, &len))
+			continue;
+		snprintf(msg, sizeof(msg), "plaintext registry credential (%s) for %s", names[i],
+		         veil_check__k8s_name(key, name, sizeof(name)));
+		error = veil_check__k8s_report(k, v, "docker-config-auth", s, len, NULL, msg);
 	}
 	return error;
 }
 
-static int object(veil_check *c, const veil_check__src *src, const veil_node *obj, int depth);
+struct la {
+	struct veil_check__kctx *outer;
+	const veil_check__kn *at;
+	int depth;
+};
 
-static int last_applied(veil_check *c, const veil_check__src *src, const veil_node *obj, int depth)
+static int la_doc(void *arg, veil_check__kview *v, const veil_check__kdoc *d)
 {
-	const veil_node *meta = child(obj, "metadata", VEIL_NODE_MAP);
-	const veil_node *ann = child(meta, "annotations", VEIL_NODE_MAP);
-	const veil_node *la = ann ? veil_node_get(ann, LAST_APPLIED) : NULL;
-	veil_check__src sub = *src;
-	veil_doc *doc = NULL;
-	int error;
+	struct la *l = arg;
+	veil_check__src sub = *l->outer->src;
+	struct veil_check__kctx k = *l->outer;
 
-	if (!la || la->kind != VEIL_NODE_SCALAR || !la->value_len)
-		return 0;
-	if (veil_doc_parse(&doc, VEIL_FMT_JSON, la->value, la->value_len, src->path) != 0) {
-		veil_error_clear();
-		return 0;
-	}
 	if (!sub.fixed) {
 		sub.fixed = 1;
-		sub.fixed_off = la->span.start;
-		sub.fixed_line = la->span.line;
-		sub.fixed_col = la->span.col;
+		sub.fixed_off = l->at->start;
 	}
-	error = object(c, &sub, veil_doc_root(doc, 0), depth + 1);
-	veil_doc_free(doc);
-	return error;
+	k.src = &sub;
+	k.v = v;
+	k.text = l->at->v;
+	k.len = l->at->vlen;
+	k.sops = 0;
+	return veil_check__k8s_object(&k, d->root, l->depth + 1, 0);
 }
 
-static int object(veil_check *c, const veil_check__src *src, const veil_node *obj, int depth)
+static int last_applied(struct veil_check__kctx *k, const veil_check__kn *obj, int depth)
 {
-	const char *kind;
-	const veil_node *items;
+	const veil_check__kn *meta = veil_check__kget(k->v, obj, "metadata", KV_MAP);
+	const veil_check__kn *ann = veil_check__kget(k->v, meta, "annotations", KV_MAP);
+	const veil_check__kn *la = veil_check__kderef(veil_check__kget(k->v, ann, LAST_APPLIED, 0));
+	struct la l = { k, la, depth };
+
+	if (!la || la->kind != KV_SCALAR || !la->vlen)
+		return 0;
+	return veil_check__kview_read(la->v, la->vlen, la_doc, &l);
+}
+
+/* What an object says of itself, in one pass over its entries. */
+struct shape {
+	int secret, sealed, external, kustomization, config, generator, kinded;
+	const veil_check__kn *items, *objects, *users, *auths, *api, *secret_gen;
+};
+
+static int shape_entry(void *arg, const veil_check__kn *key, const veil_check__kn *val)
+{
+	struct shape *s = arg;
+	const veil_check__kn *v = veil_check__kderef(val);
+	int kind = v ? v->kind : 0;
+
+	if (veil_check__kis(key, "kind")) {
+		s->kinded = 1;
+		s->secret |= veil_check__kis(v, "Secret");
+		s->sealed |= veil_check__kis(v, "SealedSecret");
+		s->external |= veil_check__kis(v, "ExternalSecret");
+		s->kustomization |= veil_check__kis(v, "Kustomization");
+		s->config |= veil_check__kis(v, "Config");
+		s->generator |= veil_check__kis(v, "SecretGenerator");
+	} else if (veil_check__kis(key, "items") && kind == KV_SEQ) {
+		s->items = v;
+	} else if (veil_check__kis(key, "objects") && kind == KV_SEQ) {
+		s->objects = v; /* an OpenShift Template's */
+	} else if (veil_check__kis(key, "users") && kind == KV_SEQ) {
+		s->users = v;
+	} else if (veil_check__kis(key, "auths") && kind == KV_MAP) {
+		s->auths = v;
+	} else if (veil_check__kis(key, "apiVersion")) {
+		s->api = v;
+	} else if (veil_check__kis(key, "secretGenerator")) {
+		s->secret_gen = v;
+	}
+	return 0;
+}
+
+int veil_check__k8s_object(struct veil_check__kctx *k, const veil_check__kn *obj, int depth,
+                           int as_secret)
+{
+	struct shape s;
 	int error = 0;
 
-	if (!obj || obj->kind != VEIL_NODE_MAP || depth > MAX_OBJECT_DEPTH)
+	obj = veil_check__kderef(obj);
+	if (!obj || depth > MAX_OBJECT_DEPTH)
 		return 0;
-	kind = str(obj, "kind");
-	items = child(obj, "items", VEIL_NODE_SEQ);
-	if (items && kind && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List"))
-		for (size_t i = 0; i < items->nitems && !error; i++)
-			error = object(c, src, items->items[i], depth + 1);
-	if (!error && kind && !strcmp(kind, "Secret"))
-		error = secret_obj(c, src, obj);
-	if (!error && kind && !strcmp(kind, "SealedSecret"))
-		error = sealed_secret(c, src, obj);
-	if (!error &&
-	    (veil_node_get(obj, "secretGenerator") || (kind && !strcmp(kind, "Kustomization"))))
-		error = kustomization(c, src, obj);
-	if (!error && child(obj, "users", VEIL_NODE_SEQ) && (!kind || !strcmp(kind, "Config")))
-		error = kubeconfig(c, src, obj);
-	if (!error && child(obj, "auths", VEIL_NODE_MAP))
-		error = docker_auths(c, src, obj);
+	if (obj->kind == KV_SEQ) {
+		/* a stream whose document is a list of objects */
+		for (size_t i = 0; i < obj->nkids && !error; i++)
+			error = veil_check__k8s_object(k, obj->kids[i], depth + 1, 0);
+		return error;
+	}
+	if (obj->kind != KV_MAP)
+		return 0;
+	memset(&s, 0, sizeof(s));
+	k->root_obj = depth == 0;
+	k->depth = depth;
+	error = veil_check__kview_each(k->v, obj, shape_entry, &s);
+	/* kubectl flattens any object with an items list; oc process makes
+	 * a Template's objects */
+	for (size_t i = 0; s.items && i < s.items->nkids && !error; i++)
+		error = veil_check__k8s_object(k, s.items->kids[i], depth + 1, 0);
+	for (size_t i = 0; s.objects && i < s.objects->nkids && !error; i++)
+		error = veil_check__k8s_object(k, s.objects->kids[i], depth + 1, 0);
+	k->root_obj = depth == 0;
+	k->depth = depth;
+	if (!error && (s.secret || (as_secret && !s.kinded)))
+		error = data_fields(k, obj, "k8s-secret-plaintext",
+		                    "plaintext value %s.%s in a Kubernetes Secret", NULL);
+	if (!error && s.sealed)
+		error = sealed_secret(k, obj);
+	if (!error && s.external)
+		error = external_secret(k, obj);
+	if (!error && (s.secret_gen || s.kustomization))
+		error = veil_check__k8s_kustomization(k, obj, s.api);
+	if (!error && s.generator)
+		error = veil_check__k8s_generator(k, obj);
+	if (!error && s.users && (!s.kinded || s.config))
+		error = kubeconfig(k, s.users);
+	if (!error && s.auths)
+		error = veil_check__kview_each(k->v, s.auths, one_registry, k);
 	if (!error)
-		error = last_applied(c, src, obj, depth);
+		error = last_applied(k, obj, depth);
 	return error;
 }
 
-int veil_check__k8s_wanted(const char *text, size_t len)
+/* Extensions of code and prose, which no Kubernetes tool reads as a
+ * manifest: the detectors alone scan them. */
+static int prose_or_code(const char *path)
 {
+	static const char *const ext[] = {
+		"go",   "py",    "js",       "mjs", "cjs",  "ts",   "tsx", "jsx",        "java",
+		"kt",   "c",     "h",        "cc",  "cpp",  "hpp",  "cs",  "rb",         "rs",
+		"php",  "swift", "scala",    "sh",  "bash", "zsh",  "ps1", "pl",         "lua",
+		"sql",  "md",    "markdown", "rst", "adoc", "html", "htm", "xml",        "css",
+		"scss", "svg",   "env",      "ini", "toml", "tf",   "hcl", "properties", "lock",
+		"sum",  "mod",   "gradle",   "png", "jpg",  "jpeg", "gif", "ico",        "pdf",
+		"zip",  "gz",    "tgz",      "jar", "so",   "a",    "o",   "pyc",        "class",
+		"wasm", "woff",  "woff2",    "ttf"
+	};
+	const char *base = strrchr(path, '/'), *dot;
+
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (!dot || dot == base)
+		return 0;
+	for (size_t i = 0; i < sizeof(ext) / sizeof(*ext); i++)
+		if (!strcasecmp(dot + 1, ext[i]))
+			return 1;
+	return 0;
+}
+
+int veil_check__k8s_wanted(const char *path, const char *text, size_t len)
+{
+	/* what a manifest needs to hold anything looked at here, written
+	 * plainly, or what could spell it otherwise: an escape ("\x53ecret"),
+	 * a tag (!!binary, !<tag:...>, !h!binary after a %TAG: all have '!') */
 	static const char *const words[] = { "Secret", "secretGenerator", "users",
-		                             "auths",  "fluxcd.io",       LAST_APPLIED };
+		                             "auths",  "fluxcd.io",       "\\",
+		                             "!" };
 	static veil_check__words set = VEIL_CHECK__WORDS(words);
 
-	return veil_check__any_word(&set, text, len);
+	return !prose_or_code(path) && veil_check__any_word(&set, text, len);
 }
 
-int veil_check__k8s(veil_check *c, const veil_check__src *src, const veil_doc *doc)
-{
-	int error = 0;
+struct stream {
+	veil_check *c;
+	const veil_check__src *src;
+	int warn_unparsed; /* a YAML/JSON file: a broken document is worth a word */
+	int templ;         /* it is a template */
+};
 
-	for (size_t i = 0; i < veil_doc_count(doc) && !error; i++)
-		error = object(c, src, veil_doc_root(doc, i), 0);
+static int yaml_name(const char *path)
+{
+	veil_doc_format f = veil_doc_format_from_path(path);
+
+	return f == VEIL_FMT_YAML || f == VEIL_FMT_JSON;
+}
+
+static int stream_doc(void *arg, veil_check__kview *v, const veil_check__kdoc *d)
+{
+	struct stream *st = arg;
+	struct veil_check__reported seen = { NULL, 0, 0 };
+	struct veil_check__kctx k = { &seen,        st->c, st->src, v, st->src->text,
+		                      st->src->len, 0,     0,       0, 0 };
+	const veil_check__kn *root = veil_check__kderef(d->root);
+	int error;
+
+	if (root && root->kind == KV_MAP)
+		k.sops = veil_check__kget(v, root, "sops", KV_MAP) != NULL;
+	k.templ = st->templ;
+	error = veil_check__k8s_object(&k, root, 0, 0);
+	free(seen.off);
+	if (!error && veil_check__kview_exhausted(v))
+		error = veil_check__add_file(
+		        st->c, st->src, d->start, "yaml-alias-bomb", VEIL_CHECK_ERROR,
+		        "remove the aliases that expand into each other",
+		        "document %zu expands its aliases and merge keys past the "
+		        "limit (Kubernetes refuses such a document as excessive "
+		        "aliasing); it was not fully checked",
+		        d->index + 1);
+	/* a limit of veil's is no reason to let a Secret by: refused */
+	if (!error && d->limit &&
+	    veil_check__memmem(st->src->text + d->start, st->src->len - d->start, "Secret", 6))
+		return veil_check__add_file(st->c, st->src, d->error_off, "yaml-too-large",
+		                            VEIL_CHECK_ERROR, "split the document",
+		                            "document %zu is larger than veil checks (%s): what "
+		                            "follows was not checked",
+		                            d->index + 1, d->error);
+	if (!error && d->partial && st->warn_unparsed && d->error_off > d->start &&
+	    veil_check__memmem(st->src->text + d->start, d->error_off - d->start, "Secret", 6) &&
+	    !veil_check__memmem(st->src->text + d->start, d->error_off - d->start, "{{", 2))
+		error = veil_check__add_file(
+		        st->c, st->src, d->error_off, "yaml-unparsed", VEIL_CHECK_WARNING,
+		        "fix the syntax error",
+		        "document %zu does not parse (%s): what follows the error "
+		        "in it was not checked as Kubernetes reads it",
+		        d->index + 1, d->error ? d->error : "syntax error");
 	return error;
+}
+
+int veil_check__k8s(veil_check *c, const veil_check__src *src)
+{
+	struct stream st = { c, src, yaml_name(src->path),
+		             veil_check__memmem(src->text, src->len, "{{", 2) != NULL };
+
+	return veil_check__kview_read(src->text, src->len, stream_doc, &st);
 }
