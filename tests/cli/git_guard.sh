@@ -73,11 +73,45 @@ stage_encrypted_ok() {
 	"$VEIL" encrypt -i secrets/new.yaml
 }
 
-refused_cases="secret_data string_data key_added value_pasted identity rule_plain"
+# the classes of issue 11, as they reach a real commit
+stage_alias() {
+	printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\n  annotations:\n    note: &p %s\nstringData:\n  app.conf: *p\n' \
+		"$(rnd)" >k8s/api-secret.yaml
+}
+stage_escaped_kind() {
+	printf 'apiVersion: v1\nkind: "\\x53ecret"\nmetadata:\n  name: api\nstringData:\n  app.conf: %s\n' \
+		"$(rnd)" >k8s/api-secret.yaml
+}
+stage_utf16() {
+	printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\nstringData:\n  app.conf: %s\n' \
+		"$(rnd)" | iconv -f UTF-8 -t UTF-16 >k8s/api-secret.yaml
+}
+stage_nul() {
+	printf '# \0\napiVersion: v1\nkind: Secret\nmetadata:\n  name: api\nstringData:\n  app.conf: %s\n' \
+		"$(rnd)" >k8s/api-secret.yaml
+}
+stage_broken_document() {
+	printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\nstringData:\n  app.conf: %s\n---\na: [\n' \
+		"$(rnd)" >k8s/api-secret.yaml
+}
+stage_template_literal() {
+	printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\nstringData:\n  app.conf: %s\n' \
+		"'{{ \"$(rnd)\" }}'" >k8s/api-secret.yaml
+}
+stage_self_declared() {
+	printf 'password: %s\n' "$(rnd)" >secrets/self.yaml
+	"$VEIL" encrypt --unencrypted-regex '^password$' -i secrets/self.yaml
+}
+
+refused_cases="secret_data string_data key_added value_pasted identity rule_plain alias
+	escaped_kind utf16 nul broken_document template_literal self_declared"
 # the file each refusal must name
 path_secret_data=k8s/api-secret.yaml path_string_data=k8s/api-secret.yaml
 path_key_added=k8s/db-secret.yaml path_value_pasted=secrets/config.yaml
 path_identity=deploy-key.txt path_rule_plain=secrets/new.yaml
+path_alias=k8s/api-secret.yaml path_escaped_kind=k8s/api-secret.yaml path_utf16=k8s/api-secret.yaml
+path_nul=k8s/api-secret.yaml path_broken_document=k8s/api-secret.yaml
+path_template_literal=k8s/api-secret.yaml path_self_declared=secrets/self.yaml
 
 # try HOW CASE: 0 if the commit went through
 try() {
@@ -133,6 +167,24 @@ cd "$T" || exit 1
 try native string_data
 check "the refusal names the file" grep -q "k8s/api-secret.yaml" "$T/err"
 check "the refusal prints no secret value" eval '! grep -qF "$(cat "$T/secret-value")" "$T/out" "$T/err"'
+
+# the fix hint of a value pasted into an encrypted file is what works
+# (veil encrypt -i refuses the file, exit 203): restore it, set the value
+rm -rf "$T/w" && git clone -q "$T/base" "$T/w" && cd "$T/w" && "$VEIL" hook install 2>/dev/null || exit 1
+stage_value_pasted && git add -A
+run g commit -qm pasted
+check "a pasted value is refused" test "$rc" -ne 0
+check "its hint names git restore and veil set with the value's path" \
+	grep -qF "git restore --staged --worktree secrets/config.yaml, or delete the line), rotate the secret, then set it encrypted: veil set --value-stdin secrets/config.yaml '[\"password\"]'" "$T/err"
+run "$VEIL" encrypt -i secrets/config.yaml
+check "veil encrypt -i is no fix (exit 203)" test "$rc" = 203
+git restore --staged --worktree secrets/config.yaml
+run "$VEIL" set --value-stdin secrets/config.yaml '["password"]' <<<"\"$(rnd)\""
+check "veil set --value-stdin as the hint says" test "$rc" = 0
+git add secrets/config.yaml
+run g commit -qm "value set encrypted"
+check "after the hint the commit goes through" test "$rc" = 0 -a "$(git rev-list --count HEAD)" -eq 2
+cd "$T" || exit 1
 
 if ! command -v pre-commit >/dev/null; then
 	echo "skip (pre-commit framework part): pre-commit is not installed (apt-get install pre-commit)"

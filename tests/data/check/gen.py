@@ -472,11 +472,104 @@ neg["base64-image.css"] = ".logo { background: url(data:image/png;base64," + r(B
 neg["jwt-header-only.md"] = "A JWT starts with `eyJhbGciOiJIUzI1NiJ9` (the header).\n"
 neg["hashes.yaml"] = "".join(f"- file: f{i}\n  sha256: {r(HEX, 64)}\n  md5: {r(HEX, 32)}\n" for i in range(5))
 
+# --- look-alikes of what the guard reads since issue 11: templates without a
+# literal, aliases and merge keys, flags, paths and code references under
+# secret-like keys, other encodings, streams, tags of other tools
+neg["helm-secret-controls.yaml"] = """{{- if .Values.secret.create }}
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ include "app.fullname" . }}
+  labels:
+    {{- include "app.labels" . | nindent 4 }}
+type: Opaque
+data:
+  password: {{ .Values.auth.password | default (randAlphaNum 24) | b64enc | quote }}
+  token: {{ required "auth.token is required" .Values.auth.token | b64enc }}
+  {{- with .Values.extraSecrets }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+stringData:
+  DATABASE_URL: "postgresql://{{ .Values.db.user }}:{{ .Values.db.password }}@{{ .Values.db.host }}:5432/app"
+  existing: {{ index (lookup "v1" "Secret" .Release.Namespace "db").data "password" }}
+  config.yaml: |
+    endpoint: https://api.example.com/v1
+    clientSecret: {{ .Values.oauth.clientSecret }}
+    mode: {{ if eq .Values.env "prod" }}strict{{ else }}lax{{ end }}
+{{- end }}
+"""
+neg["secret-references.yaml"] = """apiVersion: v1
+kind: Secret
+metadata:
+  name: app
+  annotations:
+    empty: &e ""
+stringData:
+  db: ${DB_PASSWORD}
+  api: $(API_TOKEN)
+  flux: ${cluster_token:=}
+  copy: *e
+  <<: {unset: ~}
+data:
+  none: null
+"""
+neg["flags-and-paths.env"] = """HELM_SECRETS_BACKEND_ARGS="--verbose --output-type yaml"
+HELM_SECRETS_BACKEND_ARGS="--verbose --output-type=yaml"
+HELM_SECRETS_BACKEND=assets/custom.sh
+HELM_SECRETS_BACKEND=./assets/custom-backend.sh
+TOKEN_CMD=/usr/local/bin/get-token.sh
+SECRETS_HELPER=~/.config/sops/helper.sh
+"""
+neg["azure.go"] = """	opts := &azsecrets.ClientOptions{
+		TokenCredential: d.azureTokenCredential,
+		SecretClient:    secretsClient.WithRetries(3),
+	}
+	cfg.ClientSecret = settings.AzureClientSecretName
+"""
+neg["links.txt"] = """Docs: https://docs.example.com/auth?redirect=admin@example.com
+Mirror: https://host.example.com:8443/#frag@anchor
+Sign in as admin@example.com at https://console.example.com:443/login
+"""
+neg["streams.json"] = ('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"k":"v"}}\n'
+                       '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"b"},"type":"Opaque"}\n'
+                       '[{"apiVersion":"v1","kind":"Secret","metadata":{"name":"c"},"data":{}}]\n')
+neg["cloudformation.yaml"] = """Resources:
+  DbSecret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      Name: !Sub "${AWS::StackName}-db"
+      SecretString: !Ref DbPasswordParameter
+      GenerateSecretString:
+        SecretStringTemplate: !Sub '{"username": "${DbUser}"}'
+        GenerateStringKey: password
+"""
+neg["utf16-config.yaml"] = None  # written as UTF-16 below
+neg["kustomization.yaml"] = """apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+secretGenerator:
+  - name: app
+    envs: [encrypted.env]
+    literals:
+      - TOKEN=${TOKEN}
+patches:
+  - target: {kind: Secret, name: app}
+    patch: |-
+      - op: add
+        path: /stringData/extra
+        value: ""
+"""
+
 
 def write(d, files):
     os.makedirs(d, exist_ok=True)
     for name, text in files.items():
         if ONLY and f"{d}/{name}" not in ONLY:
+            continue
+        if name == "utf16-config.yaml":
+            text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n"
+                    "  mode: prod\n  secretName: app-secret\n")
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(b"\xff\xfe" + text.encode("utf-16-le"))
             continue
         with open(os.path.join(d, name), "w") as f:
             f.write(text)
