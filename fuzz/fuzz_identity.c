@@ -42,7 +42,8 @@ static void check_identity(const veil_identity *id)
 	veil_identity *again = NULL;
 	char *text = NULL, *text2 = NULL;
 
-	if (veil_identity_type(id) == VEIL_KEY_SCRYPT)
+	/* a plugin identity's recipient is known to its plugin only */
+	if (veil_identity_type(id) == VEIL_KEY_SCRYPT || veil_identity_type(id) == VEIL_KEY_PLUGIN)
 		return;
 	if (veil_identity_to_recipient(&r, id) < 0)
 		__builtin_trap();

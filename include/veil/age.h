@@ -34,21 +34,57 @@ typedef struct veil_age_options {
 		VEIL_AGE_OPTIONS_VERSION, 0, 0, NULL, NULL \
 	}
 
+/*
+ * How the library talks to the user, for age plugins (C2SP age-plugin.md:
+ * msg, confirm, request-public, request-secret) and for notices such as a
+ * long passphrase derivation. Set once by the program (veil's CLI uses the
+ * terminal); without it plugins get "fail" to every request and notices
+ * are dropped. Texts from a plugin are untrusted: show them with care.
+ */
+typedef struct veil_age_ui {
+	unsigned int version; /* VEIL_AGE_UI_VERSION */
+	/* msg: 0 shown, < 0 cannot be shown. */
+	int (*message)(const char *plugin, const char *text, void *payload);
+	/* confirm: 1 yes, 0 no, < 0 cannot ask. no may be NULL (one choice). */
+	int (*confirm)(const char *plugin, const char *text, const char *yes, const char *no,
+	               void *payload);
+	/* request-public (secret 0) / request-secret (secret 1): 0 with *out a
+	 * NUL-terminated string the library frees with veil_secret_string_free
+	 * (so allocate it as the CLI's passphrase reader does), or < 0. */
+	int (*request)(char **out, const char *plugin, const char *text, int secret, void *payload);
+	/* Something slow has started (for example an scrypt work factor of 2^18
+	 * or more); may be NULL. */
+	void (*notice)(const char *text, void *payload);
+	void *payload;
+	/* How long to wait for a plugin's next word, in milliseconds; 0 means
+	 * 5 minutes (a hardware key may wait for a touch). */
+	unsigned int plugin_timeout_ms;
+} veil_age_ui;
+
+#define VEIL_AGE_UI_VERSION 1
+
+/* Sets the process's UI (copied); NULL removes it. Not thread-safe: call it
+ * before any encryption or decryption starts. */
+VEIL_EXTERN void veil_age_set_ui(const veil_age_ui *ui);
+
 /* Encrypts everything rd yields to the recipients and writes the age file
- * to wr. scrypt recipients must be alone (VEIL_EINVAL otherwise). */
+ * to wr. scrypt recipients must be alone (VEIL_EINVAL otherwise). Plugin
+ * recipients run age-plugin-NAME from PATH (one process per plugin); a
+ * plugin that is missing or fails fails the encryption: nobody is dropped. */
 VEIL_EXTERN int veil_age_encrypt(veil_read_fn rd, void *rd_payload, veil_write_fn wr,
                                  void *wr_payload, const veil_recipients *recipients,
                                  const veil_age_options *opts);
 
 /*
  * Decrypts an age file (binary or armored, detected) with the identities and
- * writes the plaintext to wr. Only authenticated chunks are ever written;
+ * writes the plaintext to wr. Native identities are tried first; plugin
+ * identities then run age-plugin-NAME with the whole header. Only authenticated chunks are ever written;
  * after a payload failure the chunks that authenticated before it have been.
  * Returns:
  *   VEIL_EFORMAT   header failure (syntax, invalid recognised stanza, bad
  *                  version, scrypt not alone, excessive work, no nonce)
  *   VEIL_ENOMATCH  no identity unwrapped the file key (the message lists
- *                  the stanza types present)
+ *                  the stanza types present, and why a plugin could not help)
  *   VEIL_EMAC      header MAC did not verify
  *   VEIL_EAUTH     a payload chunk failed authentication
  *   VEIL_EPAYLOAD  payload truncated, empty final chunk, trailing data

@@ -3,8 +3,11 @@
 
 /*
  * age identities (what decrypts) and recipients (what encryption targets):
- * X25519 (age1... / AGE-SECRET-KEY-1...), ssh-ed25519 (authorized_keys
- * lines / unencrypted OpenSSH private keys) and scrypt passphrases.
+ * X25519 (age1... / AGE-SECRET-KEY-1...), ssh-ed25519 and ssh-rsa
+ * (authorized_keys lines / OpenSSH private keys), scrypt passphrases, and
+ * age plugins (age1NAME1... / AGE-PLUGIN-NAME-1..., run as age-plugin-NAME).
+ * Post-quantum keys (age1pq1... / AGE-SECRET-KEY-PQ-1...) are refused: they
+ * need ML-KEM-768, which no library veil builds on offers.
  * Key material lives in sodium_malloc memory and is wiped on free.
  */
 
@@ -23,6 +26,9 @@ typedef enum veil_key_type {
 	VEIL_KEY_X25519 = 1,
 	VEIL_KEY_SSH_ED25519 = 2,
 	VEIL_KEY_SCRYPT = 3,
+	VEIL_KEY_SSH_RSA = 4, /* ssh-rsa authorized_keys lines / OpenSSH or PEM RSA keys */
+	VEIL_KEY_PLUGIN =
+	        5, /* age1NAME1... / AGE-PLUGIN-NAME-1...: age-plugin-NAME does the work */
 } veil_key_type;
 
 /* The scrypt work factor (log2 N) veil writes, and the largest it accepts by
@@ -49,10 +55,17 @@ VEIL_EXTERN int veil_identity_encode(char **out, const veil_identity *id);
 /* The recipient of an X25519 or ssh-ed25519 identity. VEIL_EINVAL for scrypt. */
 VEIL_EXTERN int veil_identity_to_recipient(veil_recipient **out, const veil_identity *id);
 
+/* The data-less identity of plugin NAME (AGE-PLUGIN-NAME-1...), as age's
+ * -j NAME: the plugin decides what it opens or encrypts to. */
+VEIL_EXTERN int veil_identity_for_plugin(veil_identity **out, const char *name);
+
 VEIL_EXTERN veil_key_type veil_identity_type(const veil_identity *id);
 VEIL_EXTERN void veil_identity_free(veil_identity *id);
 
-/* Parses "age1..." or an authorized_keys line "ssh-ed25519 AAAA... [comment]". */
+/* Parses "age1...", a plugin recipient "age1NAME1...", or an authorized_keys
+ * line "ssh-ed25519 AAAA... [comment]" / "ssh-rsa AAAA... [comment]" (2048
+ * bits or more). VEIL_EUNSUPPORTED, with the reason, for post-quantum
+ * (age1pq1...), tag (age1tag1...) and other SSH key types. */
 VEIL_EXTERN int veil_recipient_parse(veil_recipient **out, const char *str, size_t len);
 
 /* A passphrase recipient; work_factor 0 means VEIL_SCRYPT_WORK_FACTOR. */
@@ -88,6 +101,11 @@ VEIL_EXTERN int veil_identities_parse(veil_identities *list, const char *data, s
  * veil_passphrase_fn in age.h): set *out and return 0, or return a negative code. */
 typedef int (*veil_identity_passphrase_fn)(veil_identity **out, void *payload);
 
+/* Told about one line of an identity file that was skipped because veil
+ * cannot use its key type (a post-quantum identity, for one); message names
+ * the file and line, never the key. */
+typedef void (*veil_identity_warn_fn)(const char *message, void *payload);
+
 /* veil_identities_parse, plus passphrase-encrypted identity files (an age
  * file, binary or armored, whose plaintext is an identity file, as
  * `age-keygen | age -p` writes): passphrase is called only for those. With
@@ -98,6 +116,43 @@ VEIL_EXTERN int veil_identities_parse_ext(veil_identities *list, const char *dat
                                           const char *name, veil_identity_passphrase_fn passphrase,
                                           void *payload);
 
+typedef struct veil_identity_file_options {
+	unsigned int version;                   /* VEIL_IDENTITY_FILE_OPTIONS_VERSION */
+	veil_identity_passphrase_fn passphrase; /* for passphrase-encrypted files; may be NULL */
+	void *passphrase_payload;
+	veil_identity_warn_fn warn; /* skipped lines; NULL: skipped quietly */
+	void *warn_payload;
+	/* Several identities on one line, separated by blanks, as sops reads
+	 * its SOPS_AGE_KEY variable. */
+	int words;
+} veil_identity_file_options;
+
+#define VEIL_IDENTITY_FILE_OPTIONS_VERSION 1
+#define VEIL_IDENTITY_FILE_OPTIONS_INIT                                       \
+	{                                                                     \
+		VEIL_IDENTITY_FILE_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0 \
+	}
+
+/* veil_identities_parse_ext with options. Lines of a key type veil cannot
+ * use (post-quantum AGE-SECRET-KEY-PQ-1..., or an unknown
+ * AGE-SECRET-KEY-<TYPE>-1...) are skipped and reported to opts->warn; they
+ * never disable the other lines. A malformed line of a supported type is an
+ * error, and so is a file with no usable identity. opts NULL: defaults. */
+VEIL_EXTERN int veil_identities_parse_opts(veil_identities *list, const char *data, size_t len,
+                                           const char *name,
+                                           const veil_identity_file_options *opts);
+
+/* Identities that come on demand (sops's SOPS_AGE_KEY_CMD runs once for the
+ * recipient it is asked about): a caller about to open something wrapped
+ * for a known recipient calls veil_identities_prepare(list, recipient), and
+ * the hook may append identities to the list. The hook reports its own
+ * failures (a returned error is ignored: the identities already in the list
+ * are still tried). */
+typedef int (*veil_identities_hook_fn)(veil_identities *list, const char *recipient, void *payload);
+VEIL_EXTERN void veil_identities_set_hook(veil_identities *list, veil_identities_hook_fn hook,
+                                          void *payload);
+VEIL_EXTERN void veil_identities_prepare(const veil_identities *list, const char *recipient);
+
 /* Recipient lists, same ownership rules. */
 VEIL_EXTERN int veil_recipients_new(veil_recipients **out);
 VEIL_EXTERN int veil_recipients_add(veil_recipients *list, veil_recipient *r);
@@ -106,8 +161,10 @@ VEIL_EXTERN const veil_recipient *veil_recipients_get(const veil_recipients *lis
 VEIL_EXTERN void veil_recipients_free(veil_recipients *list);
 
 /* Parses a recipients file (-R): one recipient per line, '#' comments, blank
- * lines; unsupported ssh key types are skipped with *skipped counted (may be
- * NULL). An "AGE-SECRET-KEY" line is an error that does not echo it. */
+ * lines. A recipient veil cannot encrypt to (an ecdsa or sk- SSH key, a
+ * post-quantum key) is an error naming its line: a file is never encrypted
+ * without one of the listed recipients. *skipped (may be NULL) is always 0,
+ * kept for callers. An "AGE-SECRET-KEY" line is an error that does not echo it. */
 VEIL_EXTERN int veil_recipients_parse(veil_recipients *list, const char *data, size_t len,
                                       const char *name, size_t *skipped);
 

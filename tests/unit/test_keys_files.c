@@ -112,10 +112,73 @@ TEST(test_keys_files__unsupported_identity_formats)
 	CHECK(strstr(veil_error_last(), "passphrase-encrypted identity files") != NULL);
 	CHECK(strstr(veil_error_last(), "-> scrypt") == NULL);
 	CHECK_INT(ids_result("-----BEGIN AGE ENCRYPTED FILE-----\n", &n), VEIL_EUNSUPPORTED);
-	CHECK_INT(ids_result("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n", &n), VEIL_EUNSUPPORTED);
-	CHECK(strstr(veil_error_last(), "RSA PRIVATE KEY") != NULL);
-	CHECK_INT(ids_result("AGE-PLUGIN-YUBIKEY-1QQQQQ\n", &n), VEIL_EUNSUPPORTED);
+	CHECK_INT(ids_result("-----BEGIN EC PRIVATE KEY-----\nAAAA\n", &n), VEIL_EUNSUPPORTED);
+	CHECK(strstr(veil_error_last(), "EC PRIVATE KEY") != NULL);
+	/* a damaged PEM RSA key is malformed */
+	CHECK_INT(ids_result("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n", &n), VEIL_EFORMAT);
+	/* a plugin identity with a bad checksum is malformed */
+	CHECK_INT(ids_result("AGE-PLUGIN-YUBIKEY-1QQQQQ\n", &n), VEIL_EFORMAT);
 	CHECK_INT(ids_result(ED_PUB "\n", &n), VEIL_EFORMAT);
+}
+
+static void collect_warning(const char *message, void *payload)
+{
+	char *buf = payload;
+
+	if (strlen(buf) + strlen(message) + 2 < 1024) {
+		strcat(buf, message);
+		strcat(buf, "\n");
+	}
+}
+
+/* TEST-ONLY: a post-quantum identity line (its checksum is not checked: the
+ * type alone decides), and an identity of a type that does not exist yet. */
+#define PQ_LINE    "AGE-SECRET-KEY-PQ-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ"
+#define OTHER_LINE "AGE-SECRET-KEY-FUTURE9-1QQQQQQQQQQQQQQQQQQQQQQQQQQQ"
+
+TEST(test_keys_files__unusable_lines_are_skipped_with_one_warning_each)
+{
+	veil_identity_file_options o = VEIL_IDENTITY_FILE_OPTIONS_INIT;
+	veil_identities *list = NULL;
+	static char warnings[1024];
+	const char *file = PQ_LINE "\n" CCTV_IDENTITY "\n# c\n" OTHER_LINE "\n";
+
+	warnings[0] = '\0';
+	o.warn = collect_warning;
+	o.warn_payload = warnings;
+	CHECK_INT(veil_identities_new(&list), 0);
+	CHECK_INT(veil_identities_parse_opts(list, file, strlen(file), "keys.txt", &o), 0);
+	CHECK_INT(veil_identities_count(list), 1);
+	CHECK(strstr(warnings, "keys.txt: line 1: ") != NULL);
+	CHECK(strstr(warnings, "ML-KEM-768") != NULL);
+	CHECK(strstr(warnings, "keys.txt: line 4: ") != NULL);
+	CHECK(strstr(warnings, "QQQQ") == NULL);
+	/* only unusable lines: an error, no identity */
+	CHECK_INT(veil_identities_parse_opts(list, PQ_LINE, strlen(PQ_LINE), "pq.txt", &o),
+	          VEIL_EFORMAT);
+	CHECK(strstr(veil_error_last(), "no usable identities") != NULL);
+	/* a malformed line of a supported type still fails the whole file */
+	CHECK_INT(veil_identities_parse_opts(list, PQ_LINE "\nAGE-SECRET-KEY-1QQ\n",
+	                                     strlen(PQ_LINE) + 21, "bad.txt", &o),
+	          VEIL_EFORMAT);
+	CHECK(strstr(veil_error_last(), "line 2") != NULL);
+	CHECK_INT(veil_identities_count(list), 1);
+	veil_identities_free(list);
+}
+
+TEST(test_keys_files__several_identities_per_line_as_sops_age_key)
+{
+	veil_identity_file_options o = VEIL_IDENTITY_FILE_OPTIONS_INIT;
+	veil_identities *list = NULL;
+	const char *text = " " CCTV_IDENTITY "\t" OTHER_IDENTITY " \n#x\n" CCTV_IDENTITY;
+
+	o.words = 1;
+	CHECK_INT(veil_identities_new(&list), 0);
+	CHECK_INT(veil_identities_parse_opts(list, text, strlen(text), "SOPS_AGE_KEY", &o), 0);
+	CHECK_INT(veil_identities_count(list), 3);
+	/* without words, the same text is an error (blanks around a key) */
+	CHECK_INT(veil_identities_parse(list, text, strlen(text), "f"), VEIL_EFORMAT);
+	veil_identities_free(list);
 }
 
 TEST(test_keys_files__identities_are_appended_to_a_list)
@@ -132,18 +195,24 @@ TEST(test_keys_files__identities_are_appended_to_a_list)
 	veil_identities_free(list);
 }
 
-TEST(test_keys_files__recipients_file_skips_unsupported_ssh_keys)
+TEST(test_keys_files__recipients_file_never_drops_a_recipient)
 {
 	size_t n = 0, skipped = 99;
 
 	CHECK_INT(rcpts_result("# team\r\n" CCTV_RECIPIENT "\r\n"
-	                       "\n" ED_PUB " someone@host\n"
-	                       "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ== rsa@host\n"
-	                       "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY= ec@host\n",
+	                       "\n" ED_PUB " someone@host\n",
 	                       &n, &skipped),
 	          0);
 	CHECK_INT(n, 2);
-	CHECK_INT(skipped, 2);
+	CHECK_INT(skipped, 0);
+	/* a valid key of a type veil cannot encrypt to fails with its line */
+	CHECK_INT(rcpts_result(CCTV_RECIPIENT
+	                       "\n\n"
+	                       "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY= ec@host\n",
+	                       &n, &skipped),
+	          VEIL_EUNSUPPORTED);
+	CHECK(strstr(veil_error_last(), "line 3") != NULL);
+	CHECK_INT(n, 0);
 }
 
 TEST(test_keys_files__identity_in_recipients_file_is_not_echoed)
@@ -171,6 +240,8 @@ TEST(test_keys_files__recipients_file_limits_and_emptiness)
 	memset(big, '#', sizeof(big) - 1);
 	CHECK_INT(rcpts_result(big, &n, &skipped), VEIL_ELIMIT);
 	CHECK_INT(rcpts_result("age1pq1qqqqqqqqqqqqqqqqqqqq\n", &n, &skipped), VEIL_EUNSUPPORTED);
+	CHECK(strstr(veil_error_last(), "ML-KEM-768") != NULL);
+	CHECK(strstr(veil_error_last(), "line 1") != NULL);
 	/* a damaged ssh-rsa line is an error, not a silent skip */
 	CHECK_INT(rcpts_result(CCTV_RECIPIENT "\nssh-rsa AAAAB3NzaC1yc2\n", &n, &skipped),
 	          VEIL_EFORMAT);

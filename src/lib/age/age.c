@@ -10,6 +10,8 @@
 #include "veil/age.h"
 #include "age/armor.h"
 #include "age/format.h"
+#include "age/keys_int.h"
+#include "age/plugin.h"
 #include "age/stanza.h"
 #include "age/stream.h"
 #include "util/b64.h"
@@ -114,8 +116,9 @@ static int try_identity(uint8_t *file_key, const veil_identity *id, const veil_h
 	return VEIL_ENOMATCH;
 }
 
-/* The "no identity matched" message, listing the distinct stanza types. */
-static int no_match(const veil_header *h, int tried_passphrase)
+/* The "no identity matched" message, listing the distinct stanza types
+ * and what the plugins said. */
+static int no_match(const veil_header *h, int tried_passphrase, const char *plugins)
 {
 	char types[300] = "";
 	size_t i, j, used = 0;
@@ -140,8 +143,51 @@ static int no_match(const veil_header *h, int tried_passphrase)
 	if (used >= sizeof(types))
 		used = sizeof(types) - 1;
 	return veil_error_set(VEIL_ENOMATCH,
-	                      "no identity matched any of the file's recipients (%.*s)", (int)used,
-	                      types);
+	                      "no identity matched any of the file's recipients (%.*s)%s%.900s",
+	                      (int)used, types, plugins[0] ? "; " : "", plugins);
+}
+
+/* Plugin identities, after the native ones failed: one age-plugin-NAME
+ * session per plugin, with all its identities and the whole header. A
+ * plugin that is missing or fails does not stop the others; what it said
+ * goes into notes. */
+static int try_plugins(uint8_t *file_key, const veil_header *h, const veil_identities *ids,
+                       char *notes, size_t cap)
+{
+	size_t i, j, n = veil_identities_count(ids), k, used;
+	const veil_identity **group = n ? calloc(n, sizeof(*group)) : NULL;
+	char why[1024];
+	int error = VEIL_ENOMATCH;
+
+	for (i = 0; i < n && error == VEIL_ENOMATCH; i++) {
+		const veil_identity *id = veil_identities_get(ids, i);
+
+		if (id->type != VEIL_KEY_PLUGIN || group == NULL)
+			continue;
+		for (j = 0; j < i; j++) /* this plugin had its session already */
+			if (veil_identities_get(ids, j)->type == VEIL_KEY_PLUGIN &&
+			    !strcmp(veil_identities_get(ids, j)->plugin.name, id->plugin.name))
+				break;
+		if (j < i)
+			continue;
+		for (k = 0, j = i; j < n; j++)
+			if (veil_identities_get(ids, j)->type == VEIL_KEY_PLUGIN &&
+			    !strcmp(veil_identities_get(ids, j)->plugin.name, id->plugin.name))
+				group[k++] = veil_identities_get(ids, j);
+		error = veil_plugin__unwrap(group, k, h->stanzas, h->nstanzas, file_key, why,
+		                            sizeof(why));
+		if (error == VEIL_EFORMAT)
+			break; /* the plugin found the header invalid */
+		used = strlen(notes);
+		if (error != 0 && error != VEIL_ENOMATCH)
+			snprintf(why, sizeof(why), "%s", veil_error_last());
+		if (error != 0 && why[0])
+			snprintf(notes + used, cap - used, "%s%.400s", used ? "; " : "", why);
+		if (error != 0)
+			error = VEIL_ENOMATCH;
+	}
+	free(group);
+	return error;
 }
 
 static int unwrap_file_key(uint8_t *file_key, const veil_header *h, const veil_identities *ids,
@@ -150,6 +196,7 @@ static int unwrap_file_key(uint8_t *file_key, const veil_header *h, const veil_i
 	veil_identity *prompted = NULL;
 	size_t i, nids = ids ? veil_identities_count(ids) : 0;
 	int has_scrypt = 0, has_pass_id = 0, tried_pass = 0, error = VEIL_ENOMATCH;
+	char plugins[1024] = "";
 
 	for (i = 0; i < h->nstanzas; i++)
 		if (!strcmp(h->stanzas[i].args[0], "scrypt"))
@@ -176,11 +223,13 @@ static int unwrap_file_key(uint8_t *file_key, const veil_header *h, const veil_i
 			tried_pass = 1;
 		error = try_identity(file_key, id, h);
 	}
+	if (error == VEIL_ENOMATCH && !has_scrypt && nids)
+		error = try_plugins(file_key, h, ids, plugins, sizeof(plugins));
 	if (error == VEIL_ENOMATCH && has_scrypt && !tried_pass)
 		error = veil_error_set(VEIL_ENOMATCH, "the file is passphrase-encrypted and no "
 		                                      "passphrase was given");
 	else if (error == VEIL_ENOMATCH)
-		error = no_match(h, tried_pass);
+		error = no_match(h, tried_pass, plugins);
 done:
 	veil_identity_free(prompted);
 	return error;
@@ -253,20 +302,86 @@ done:
 	return error;
 }
 
+/* The stanzas of the plugin recipients, one session per plugin, appended
+ * to *stanzas. All stanzas of a file must carry the same label set (C2SP
+ * age-plugin.md "extension-labels"); native ones have none. */
+static int wrap_plugins(veil_stanza **stanzas, size_t *n, const veil_recipients *rs,
+                        const uint8_t *file_key, int have_native)
+{
+	size_t i, j, k, count = veil_recipients_count(rs), nout = 0;
+	const veil_recipient **group = count ? calloc(count, sizeof(*group)) : NULL;
+	char *labels = NULL, *first = NULL;
+	veil_stanza *out = NULL, *grown;
+	int error = 0, have_first = 0;
+
+	for (i = 0; i < count && error == 0; i++) {
+		const veil_recipient *r = veil_recipients_get(rs, i);
+
+		if (r->type != VEIL_KEY_PLUGIN)
+			continue;
+		for (j = 0; j < i; j++)
+			if (veil_recipients_get(rs, j)->type == VEIL_KEY_PLUGIN &&
+			    !strcmp(veil_recipients_get(rs, j)->plugin.name, r->plugin.name))
+				break;
+		if (j < i || group == NULL)
+			continue;
+		for (k = 0, j = i; j < count; j++)
+			if (veil_recipients_get(rs, j)->type == VEIL_KEY_PLUGIN &&
+			    !strcmp(veil_recipients_get(rs, j)->plugin.name, r->plugin.name))
+				group[k++] = veil_recipients_get(rs, j);
+		if ((error = veil_plugin__wrap(group, k, file_key, &out, &nout, &labels)) < 0)
+			break;
+		if ((labels && labels[0] && have_native) ||
+		    (have_first && strcmp(first ? first : "", labels ? labels : ""))) {
+			error = veil_error_set(VEIL_EINVAL,
+			                       "age-plugin-%s's stanzas (labels \"%s\") cannot be "
+			                       "combined with the other recipients",
+			                       r->plugin.name, labels ? labels : "");
+		} else if ((grown = realloc(*stanzas, (*n + nout) * sizeof(*grown))) == NULL) {
+			error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		} else {
+			*stanzas = grown;
+			memcpy(grown + *n, out, nout * sizeof(*out));
+			*n += nout;
+			nout = 0;
+		}
+		if (!have_first) {
+			have_first = 1;
+			first = labels;
+			labels = NULL;
+		}
+		for (j = 0; j < nout; j++)
+			veil_stanza__dispose(&out[j]);
+		free(out);
+		out = NULL;
+		free(labels);
+		labels = NULL;
+	}
+	free(first);
+	free(group);
+	return error;
+}
+
 /* Wraps the file key for every recipient and writes the header with its
  * MAC line into hdr. */
 static int build_header(veil_buf *hdr, const veil_recipients *rs, const uint8_t *file_key)
 {
-	size_t i, n = veil_recipients_count(rs);
-	veil_stanza *stanzas = calloc(n, sizeof(*stanzas));
+	size_t i, n = 0, count = veil_recipients_count(rs);
+	veil_stanza *stanzas = calloc(count ? count : 1, sizeof(*stanzas));
 	uint8_t mac[32];
 	char mac64[44];
 	int error = 0;
 
 	if (!stanzas)
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
-	for (i = 0; i < n && error == 0; i++)
-		error = veil_recipient__wrap(&stanzas[i], veil_recipients_get(rs, i), file_key);
+	for (i = 0; i < count && error == 0; i++) {
+		const veil_recipient *r = veil_recipients_get(rs, i);
+
+		if (r->type != VEIL_KEY_PLUGIN)
+			error = veil_recipient__wrap(&stanzas[n++], r, file_key);
+	}
+	if (error == 0)
+		error = wrap_plugins(&stanzas, &n, rs, file_key, n > 0);
 	if (error < 0 || (error = veil_header__encode_mac_input(hdr, stanzas, n)) < 0 ||
 	    (error = veil_header__mac(mac, file_key, hdr->data, hdr->len)) < 0)
 		goto done;

@@ -336,6 +336,35 @@ static int parse_stanza_line(veil_header *h, veil_bufreader *br, const uint8_t *
 	return parse_body(s, h, br, idx);
 }
 
+int veil_stanza__read(veil_stanza *out, veil_bufreader *br)
+{
+	veil_header h;
+	const uint8_t *line = NULL;
+	size_t len = 0, cap = 0;
+	int error;
+
+	memset(&h, 0, sizeof(h));
+	memset(out, 0, sizeof(*out));
+	h.raw.max = VEIL_AGE_MAX_HEADER;
+	error = next_line(br, &line, &len, VEIL_AGE_MAX_STANZA_LINE);
+	if (error == VEIL_ENOTFOUND && len == 0)
+		return VEIL_ENOTFOUND;
+	if (error == LINE_TOO_LONG)
+		error = HEADER_ERROR("stanza line longer than %d bytes", VEIL_AGE_MAX_STANZA_LINE);
+	else if (error == VEIL_ENOTFOUND)
+		error = HEADER_ERROR("input ends inside a stanza line");
+	else if (error == 0 && (len < 3 || memcmp(line, "->", 2) != 0))
+		error = HEADER_ERROR("expected a stanza (\"-> ...\")");
+	if (error == 0)
+		error = parse_stanza_line(&h, br, line, len, &cap);
+	if (error == 0 && h.nstanzas == 1) {
+		*out = h.stanzas[0];
+		h.nstanzas = 0;
+	}
+	veil_header__dispose(&h);
+	return error;
+}
+
 int veil_header__parse(veil_header *out, veil_bufreader *br)
 {
 	size_t cap = 0;
@@ -390,7 +419,7 @@ done:
 	return error;
 }
 
-static int encode_stanza(veil_buf *out, const veil_stanza *s)
+int veil_stanza__encode(veil_buf *out, const veil_stanza *s)
 {
 	char line[COLUMNS + 1];
 	size_t i, off = 0;
@@ -440,7 +469,7 @@ int veil_header__encode_mac_input(veil_buf *out, const veil_stanza *stanzas, siz
 	if ((error = veil_buf_append(out, VEIL_AGE_INTRO, INTRO_LEN)) < 0)
 		return error;
 	for (i = 0; i < n; i++)
-		if ((error = encode_stanza(out, &stanzas[i])) < 0)
+		if ((error = veil_stanza__encode(out, &stanzas[i])) < 0)
 			return error;
 	return veil_buf_append(out, "---", 3);
 }

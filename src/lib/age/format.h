@@ -9,11 +9,13 @@
 #include "age/stanza.h"
 #include "util/buf.h"
 
-#define VEIL_AGE_INTRO       "age-encryption.org/v1\n"
+#define VEIL_AGE_INTRO           "age-encryption.org/v1\n"
 /* Our own caps; the spec sets none. Real headers are far smaller. */
-#define VEIL_AGE_MAX_HEADER  (16u * 1024 * 1024)
-#define VEIL_AGE_MAX_STANZAS 4096
-#define VEIL_AGE_MAX_ARG_LEN 8192
+#define VEIL_AGE_MAX_HEADER      (16u * 1024 * 1024)
+#define VEIL_AGE_MAX_STANZAS     4096
+#define VEIL_AGE_MAX_ARG_LEN     8192
+/* A stanza's first line, in the plugin protocol (which reuses the format). */
+#define VEIL_AGE_MAX_STANZA_LINE (64 * 1024)
 
 typedef struct veil_header {
 	veil_stanza *stanzas;
@@ -45,6 +47,13 @@ long veil_bufreader__read(void *payload, uint8_t *buf, size_t len);
 
 /* Parses the header from br; VEIL_EFORMAT with a precise message. */
 int veil_header__parse(veil_header *out, veil_bufreader *br);
+/* One stanza, "-> args" and its body lines, as the plugin protocol sends
+ * them over a pipe: 0; VEIL_ENOTFOUND at a clean end of input; VEIL_EFORMAT
+ * with the rule broken. The header's limits apply. */
+int veil_stanza__read(veil_stanza *out, veil_bufreader *br);
+/* Appends one stanza in the header's canonical form. */
+int veil_stanza__encode(veil_buf *out, const veil_stanza *s);
+
 /* Serialises stanzas + "---" (no MAC) into out: the MAC input. */
 int veil_header__encode_mac_input(veil_buf *out, const veil_stanza *stanzas, size_t n);
 void veil_header__dispose(veil_header *h);

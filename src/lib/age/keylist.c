@@ -6,6 +6,8 @@
 struct veil_identities {
 	void **items;
 	size_t n, cap;
+	veil_identities_hook_fn hook; /* identities on demand, per recipient */
+	void *hook_payload;
 };
 
 struct veil_recipients {
@@ -52,6 +54,24 @@ int veil_identities_add(veil_identities *list, veil_identity *id)
 	}
 	list->items[list->n++] = id;
 	return 0;
+}
+
+void veil_identities_set_hook(veil_identities *list, veil_identities_hook_fn hook, void *payload)
+{
+	if (list == NULL)
+		return;
+	list->hook = hook;
+	list->hook_payload = payload;
+}
+
+void veil_identities_prepare(const veil_identities *list, const char *recipient)
+{
+	/* The list is const to the decrypting code, which only reads it; the
+	 * hook is its owner's way to add what a recipient needs. */
+	veil_identities *l = (veil_identities *)list;
+
+	if (l != NULL && l->hook != NULL && recipient != NULL)
+		(void)l->hook(l, recipient, l->hook_payload);
 }
 
 size_t veil_identities_count(const veil_identities *list)

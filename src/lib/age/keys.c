@@ -55,6 +55,8 @@ void veil_identity_free(veil_identity *id)
 	if (id == NULL)
 		return;
 	veil_secure_free(id->secret);
+	veil_sshrsa__key_dispose(&id->rsa);
+	veil_secure_free(id->plugin.text);
 	sodium_memzero(id, sizeof(*id));
 	free(id);
 }
@@ -69,6 +71,11 @@ void veil_recipient_free(veil_recipient *r)
 	if (r == NULL)
 		return;
 	veil_secure_free(r->pass);
+	veil_sshrsa__key_dispose(&r->rsa);
+	if (r->plugin.is_identity)
+		veil_secure_free(r->plugin.text);
+	else
+		free(r->plugin.text);
 	sodium_memzero(r, sizeof(*r));
 	free(r);
 }
@@ -230,6 +237,25 @@ int veil_identity_to_recipient(veil_recipient **out, const veil_identity *id)
 		return error;
 	memcpy(r->x_pub, id->x_pub, sizeof(r->x_pub));
 	r->ssh = id->ssh;
+	if (id->type == VEIL_KEY_PLUGIN) {
+		/* Encrypting "to an identity" (age -e -j NAME): the plugin is told
+		 * add-identity, and the text stays a secret. */
+		r->plugin = id->plugin;
+		r->plugin.is_identity = 1;
+		r->plugin.text = veil_secure_alloc(id->plugin.text_len + 1);
+		if (r->plugin.text == NULL) {
+			veil_recipient_free(r);
+			return VEIL_ENOMEM;
+		}
+		memcpy(r->plugin.text, id->plugin.text, id->plugin.text_len + 1);
+		*out = r;
+		return 0;
+	}
+	if (id->type == VEIL_KEY_SSH_RSA &&
+	    (error = veil_sshrsa__key_copy_public(&r->rsa, &id->rsa)) < 0) {
+		veil_recipient_free(r);
+		return error;
+	}
 	*out = r;
 	return 0;
 }
@@ -276,11 +302,13 @@ int veil_keys__recipient_parse(veil_recipient **out, const char *str, size_t len
 	if (str == NULL)
 		return veil_error_set(VEIL_EINVAL, "no recipient given");
 	/* Routed by prefix in the order the Go CLI uses. */
-	if (starts_with(str, len, "age1tag1") || starts_with(str, len, "age1tagpq1") ||
-	    starts_with(str, len, "age1pq1") ||
-	    (starts_with(str, len, "age1") && memchr(str + 4, '1', len - 4) != NULL))
+	if (starts_with(str, len, "age1tagpq1") || starts_with(str, len, "age1pq1"))
+		return veil_error_set(VEIL_EUNSUPPORTED, "post-quantum recipient: " VEIL_PQ_REASON);
+	if (starts_with(str, len, "age1tag1"))
 		return veil_error_set(VEIL_EUNSUPPORTED,
-		                      "post-quantum/plugin recipients are not supported");
+		                      "tag recipients (age1tag1..., P-256 HPKE) are not supported");
+	if (starts_with(str, len, "age1") && memchr(str + 4, '1', len - 4) != NULL)
+		return veil_keys__plugin_recipient_parse(out, str, len);
 	if (starts_with(str, len, "age1"))
 		return parse_age1(out, str, len, echo);
 	if (starts_with(str, len, "ssh-") || starts_with(str, len, "ecdsa-") ||
@@ -304,18 +332,33 @@ int veil_recipient_parse(veil_recipient **out, const char *str, size_t len)
 int veil_recipient_encode(char **out, const veil_recipient *r)
 {
 	const char *prefix = "ssh-ed25519 ";
-	size_t plen = strlen(prefix);
+	const uint8_t *blob = NULL;
+	size_t plen, blen = VEIL_SSH_ED25519_BLOB_LEN;
 
 	*out = NULL;
 	if (r == NULL || r->type == VEIL_KEY_SCRYPT)
 		return veil_error_set(VEIL_EINVAL, "a passphrase recipient has no text form");
 	if (r->type == VEIL_KEY_X25519)
 		return veil_bech32_encode(out, RECIPIENT_HRP, r->x_pub, 32, 0);
-	*out = malloc(plen + veil_b64_padded_len(VEIL_SSH_ED25519_BLOB_LEN) + 1);
+	if (r->type == VEIL_KEY_PLUGIN) {
+		if (r->plugin.is_identity)
+			return veil_error_set(VEIL_EINVAL,
+			                      "a plugin identity has no recipient text");
+		*out = strndup(r->plugin.text, r->plugin.text_len);
+		return *out ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
+	}
+	blob = r->ssh.blob;
+	if (r->type == VEIL_KEY_SSH_RSA) {
+		prefix = "ssh-rsa ";
+		blob = r->rsa.blob;
+		blen = r->rsa.blob_len;
+	}
+	plen = strlen(prefix);
+	*out = malloc(plen + veil_b64_padded_len(blen) + 1);
 	if (*out == NULL)
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
 	memcpy(*out, prefix, plen);
-	veil_b64_encode_padded(*out + plen, r->ssh.blob, VEIL_SSH_ED25519_BLOB_LEN);
+	veil_b64_encode_padded(*out + plen, blob, blen);
 	return 0;
 }
 
@@ -399,6 +442,10 @@ int veil_recipient__wrap(veil_stanza *out, const veil_recipient *r,
 		return veil_sshed25519__wrap(out, r, file_key);
 	case VEIL_KEY_SCRYPT:
 		return veil_scrypt__wrap(out, r, file_key);
+	case VEIL_KEY_SSH_RSA:
+		return veil_sshrsa__wrap(out, r, file_key);
+	case VEIL_KEY_PLUGIN:
+		return veil_error_set(VEIL_EINVAL, "plugin recipients wrap through their plugin");
 	}
 	return veil_error_set(VEIL_EINVAL, "unknown recipient type");
 }
@@ -415,6 +462,10 @@ int veil_identity__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_identi
 		return veil_sshed25519__unwrap(file_key, id, s);
 	case VEIL_KEY_SCRYPT:
 		return veil_scrypt__unwrap(file_key, id, s);
+	case VEIL_KEY_SSH_RSA:
+		return veil_sshrsa__unwrap(file_key, id, s);
+	case VEIL_KEY_PLUGIN:
+		return VEIL_ENOMATCH; /* plugins see the whole header (plugin_client.c) */
 	}
 	return veil_error_set(VEIL_EINVAL, "unknown identity type");
 }

@@ -3,11 +3,14 @@
 #include <string.h>
 #include <sodium.h>
 #include "age/keys_int.h"
+#include "age/plugin.h"
 #include "util/b64.h"
 
-#define SCRYPT_LABEL     "age-encryption.org/v1/scrypt"
-#define SCRYPT_LABEL_LEN (sizeof(SCRYPT_LABEL) - 1)
-#define SCRYPT_SALT_LEN  16
+#define SCRYPT_LABEL       "age-encryption.org/v1/scrypt"
+#define SCRYPT_LABEL_LEN   (sizeof(SCRYPT_LABEL) - 1)
+#define SCRYPT_SALT_LEN    16
+/* From 2^18 (age's default, about a second here) the user is told it is working. */
+#define NOTICE_WORK_FACTOR 18
 
 /* key = scrypt(pass, label || salt16, N = 2^log_n, r = 8, p = 1, 32 bytes). */
 static int derive_key(uint8_t key[32], const uint8_t *pass, size_t pass_len,
@@ -97,6 +100,15 @@ int veil_scrypt__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_identity
 	if (s->body_len != VEIL_WRAPPED_KEY_LEN)
 		return veil_error_set(VEIL_EFORMAT, "scrypt stanza body is %zu bytes, expected %d",
 		                      s->body_len, VEIL_WRAPPED_KEY_LEN);
+	if (log_n >= NOTICE_WORK_FACTOR && veil_plugin__ui()->notice) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg),
+		         "deriving the key from the passphrase (scrypt, work factor %d): this "
+		         "takes %s",
+		         log_n, log_n >= 20 ? "several seconds" : "a second or so");
+		veil_plugin__ui()->notice(msg, veil_plugin__ui()->payload);
+	}
 	error = derive_key(key, id->secret, id->secret_len, salt16, log_n);
 	if (error < 0)
 		goto done;

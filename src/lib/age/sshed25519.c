@@ -43,6 +43,8 @@ int veil_sshed25519__is_other_ssh_type(const char *str, size_t len)
 		n++;
 	if (n == SSH_TYPE_LEN && memcmp(str, SSH_TYPE, n) == 0)
 		return 0;
+	if (n == 7 && memcmp(str, "ssh-rsa", 7) == 0)
+		return 0;
 	return (n > 4 && memcmp(str, "ssh-", 4) == 0) || (n > 6 && memcmp(str, "ecdsa-", 6) == 0) ||
 	       (n > 3 && memcmp(str, "sk-", 3) == 0);
 }
@@ -68,8 +70,25 @@ static int other_type(const char *type, size_t type_len, const char *b64, size_t
 	if (!ok)
 		return veil_error_set(VEIL_EFORMAT, "invalid %.*s public key", (int)type_len, type);
 	return veil_error_set(VEIL_EUNSUPPORTED,
-	                      "SSH key type %.*s is not supported (only ssh-ed25519)",
+	                      "SSH key type %.*s is not supported (only ssh-ed25519 and ssh-rsa)",
 	                      (int)type_len, type);
+}
+
+/* The base64 key of an "ssh-rsa" authorized_keys line. */
+static int parse_rsa(veil_recipient **out, const char *b64, size_t len, int echo)
+{
+	size_t cap = len / 4 * 3 + 3, blob_len = 0;
+	uint8_t *blob = len > 0 && len < 8192 ? malloc(cap) : NULL;
+	int error;
+
+	if (blob == NULL || veil_b64_decode_padded(blob, cap, &blob_len, b64, len) < 0)
+		error = veil_error_set(VEIL_EFORMAT, "invalid ssh-rsa key data%s%.*s",
+		                       echo ? ": " : "", echo ? (int)(len > 80 ? 80 : len) : 0,
+		                       b64);
+	else
+		error = veil_sshrsa__recipient_from_blob(out, blob, blob_len);
+	free(blob);
+	return error;
 }
 
 /* authorized_keys line: TYPE SP BASE64 [SP COMMENT]. Options before the type
@@ -90,6 +109,8 @@ int veil_sshed25519__parse_recipient(veil_recipient **out, const char *str, size
 	b64_end = b64_start;
 	while (b64_end < len && str[b64_end] != ' ' && str[b64_end] != '\t')
 		b64_end++;
+	if (type_end == 7 && memcmp(str, "ssh-rsa", 7) == 0)
+		return parse_rsa(out, str + b64_start, b64_end - b64_start, echo);
 	if (type_end != SSH_TYPE_LEN || memcmp(str, SSH_TYPE, SSH_TYPE_LEN) != 0) {
 		if (veil_sshed25519__is_other_ssh_type(str, len) && type_end <= 64)
 			return other_type(str, type_end, str + b64_start, b64_end - b64_start);
@@ -200,6 +221,8 @@ int veil_sshed25519__unwrap(uint8_t file_key[VEIL_FILE_KEY_LEN], const veil_iden
 	/* Another SSH key's stanza: not ours, and not worth any work. */
 	if (strcmp(s->args[1], id->ssh.tag) != 0)
 		return VEIL_ENOMATCH;
+	if (id->why_locked[0])
+		return veil_error_set(VEIL_EUNSUPPORTED, "%s", id->why_locked);
 	if (s->body_len != VEIL_WRAPPED_KEY_LEN)
 		return veil_error_set(VEIL_EFORMAT,
 		                      "ssh-ed25519 stanza body is %zu bytes, expected %d",

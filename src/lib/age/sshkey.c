@@ -1,6 +1,9 @@
-/* OpenSSH private key files ("openssh-key-v1", PROTOCOL.key in OpenSSH):
- * only unencrypted files holding one ssh-ed25519 key are accepted. The
- * decoded key material lives in secret memory. */
+/* SSH private key files: OpenSSH's "openssh-key-v1" (PROTOCOL.key in
+ * OpenSSH) holding one ssh-ed25519 or ssh-rsa key, and PEM RSA keys (read
+ * by sshrsa.c). A passphrase-protected OpenSSH key gives a locked identity:
+ * its public half is in clear, so it is refused only when a file needs it.
+ * The decoded key material lives in secret memory. */
+#include <stdio.h>
 #include <string.h>
 #include <sodium.h>
 #include "age/sshwire.h"
@@ -28,8 +31,9 @@ static int unsupported_type(const veil_sshwire *pub_blob, const char *name)
 			return veil_error_set(VEIL_EFORMAT, "%s: malformed OpenSSH private key",
 			                      name);
 	return veil_error_set(VEIL_EUNSUPPORTED,
-	                      "%s: SSH key type %.*s is not supported (only ssh-ed25519)", name,
-	                      (int)type.len, (const char *)type.p);
+	                      "%s: SSH key type %.*s is not supported (only ssh-ed25519 and "
+	                      "ssh-rsa)",
+	                      name, (int)type.len, (const char *)type.p);
 }
 
 /* Decodes the base64 between the PEM lines into secret memory. */
@@ -74,28 +78,17 @@ done:
 	return error;
 }
 
-/* The private section: checkint, checkint, type, pub, priv (seed || pub),
- * comment, padding 1, 2, 3... Equal checkints are how OpenSSH detects a
- * wrong passphrase; for an unencrypted key they catch corruption. */
-static int parse_private(veil_identity *id, veil_sshwire priv, const char *name)
+/* An ssh-ed25519 private section after its type: pub, priv (seed || pub). */
+static int ed25519_fields(veil_identity *id, const veil_sshwire *type, veil_sshwire *priv,
+                          const char *name)
 {
-	uint32_t check1, check2;
-	veil_sshwire type, pub, sk, comment;
+	veil_sshwire pub, sk;
 	uint8_t derived_pk[32], derived_sk[64];
-	size_t i;
 	int error;
 
-	if (veil_sshwire__u32(&priv, &check1) < 0 || veil_sshwire__u32(&priv, &check2) < 0 ||
-	    veil_sshwire__string(&priv, &type) < 0 || veil_sshwire__string(&priv, &pub) < 0 ||
-	    veil_sshwire__string(&priv, &sk) < 0 || veil_sshwire__string(&priv, &comment) < 0)
+	if (veil_sshwire__string(priv, &pub) < 0 || veil_sshwire__string(priv, &sk) < 0)
 		return veil_error_set(VEIL_EFORMAT, "%s: truncated OpenSSH private key", name);
-	if (check1 != check2)
-		return veil_error_set(VEIL_EFORMAT, "%s: OpenSSH private key check failed", name);
-	for (i = 0; i < priv.len; i++)
-		if (priv.p[i] != (uint8_t)(i + 1))
-			return veil_error_set(VEIL_EFORMAT, "%s: bad OpenSSH private key padding",
-			                      name);
-	if (!veil_sshwire__is(&type, "ssh-ed25519") || pub.len != 32 || sk.len != 64 ||
+	if (!veil_sshwire__is(type, "ssh-ed25519") || pub.len != 32 || sk.len != 64 ||
 	    memcmp(sk.p + 32, pub.p, 32) != 0 || memcmp(pub.p, id->ssh.ed_pub, 32) != 0)
 		return veil_error_set(VEIL_EFORMAT,
 		                      "%s: OpenSSH private key does not match its public key",
@@ -112,10 +105,85 @@ static int parse_private(veil_identity *id, veil_sshwire priv, const char *name)
 	return error;
 }
 
-static int parse_container(veil_identity *id, const uint8_t *raw, size_t raw_len, const char *name)
+/* The private section: checkint, checkint, type, key fields, comment,
+ * padding 1, 2, 3... Equal checkints are how OpenSSH detects a wrong
+ * passphrase; for an unencrypted key they catch corruption. */
+static int parse_private(veil_identity *id, veil_sshwire priv, const char *name)
+{
+	uint32_t check1, check2;
+	veil_sshwire type, comment;
+	size_t i;
+	int error;
+
+	if (veil_sshwire__u32(&priv, &check1) < 0 || veil_sshwire__u32(&priv, &check2) < 0 ||
+	    veil_sshwire__string(&priv, &type) < 0)
+		return veil_error_set(VEIL_EFORMAT, "%s: truncated OpenSSH private key", name);
+	if (check1 != check2)
+		return veil_error_set(VEIL_EFORMAT, "%s: OpenSSH private key check failed", name);
+	if (id->type == VEIL_KEY_SSH_RSA) {
+		if (!veil_sshwire__is(&type, "ssh-rsa"))
+			return veil_error_set(
+			        VEIL_EFORMAT,
+			        "%s: OpenSSH private key does not match its public key", name);
+		error = veil_sshrsa__identity_from_fields(id, &priv);
+		if (error < 0)
+			return veil_error_set(error, "%s: %s", name, "invalid ssh-rsa private key");
+	} else {
+		error = ed25519_fields(id, &type, &priv, name);
+		if (error < 0)
+			return error;
+	}
+	if (veil_sshwire__string(&priv, &comment) < 0)
+		return veil_error_set(VEIL_EFORMAT, "%s: truncated OpenSSH private key", name);
+	for (i = 0; i < priv.len; i++)
+		if (priv.p[i] != (uint8_t)(i + 1))
+			return veil_error_set(VEIL_EFORMAT, "%s: bad OpenSSH private key padding",
+			                      name);
+	return 0;
+}
+
+/* The identity of the public key blob, without its secret yet. */
+static int identity_for_blob(veil_identity **out, const veil_sshwire *pub_blob, const char *name)
+{
+	veil_identity *id = NULL;
+	int error;
+
+	*out = NULL;
+	if (veil_sshrsa__identity_from_blob(&id, pub_blob->p, pub_blob->len) == 0) {
+		*out = id;
+		return 0;
+	}
+	error = veil_keys__identity_alloc(&id, VEIL_KEY_SSH_ED25519, 32);
+	if (error < 0)
+		return error;
+	if (veil_sshed25519__pub_from_blob(&id->ssh, id->x_pub, pub_blob->p, pub_blob->len) < 0) {
+		veil_identity_free(id);
+		return unsupported_type(pub_blob, name);
+	}
+	*out = id;
+	return 0;
+}
+
+/* A passphrase-protected key: its public half tells which stanzas are its
+ * own, so it only fails when a file really needs it. */
+static void lock(veil_identity *id, const char *name)
+{
+	char *why = id->type == VEIL_KEY_SSH_RSA ? id->rsa.why_locked : id->why_locked;
+
+	snprintf(why, sizeof(id->why_locked),
+	         "%.60s is passphrase-protected: veil cannot open OpenSSH keys protected "
+	         "with bcrypt-pbkdf (neither libsodium nor libcrypto has it); remove the "
+	         "passphrase with ssh-keygen -p, or use an age identity",
+	         name);
+}
+
+static int parse_container(veil_identity **out, const uint8_t *raw, size_t raw_len,
+                           const char *name)
 {
 	veil_sshwire w = { raw, raw_len }, cipher, kdf, kdfopts, pub_blob, priv;
+	veil_identity *id = NULL;
 	uint32_t nkeys;
+	int error;
 
 	if (raw_len < sizeof(KEY_MAGIC) || memcmp(raw, KEY_MAGIC, sizeof(KEY_MAGIC)) != 0)
 		return veil_error_set(VEIL_EFORMAT, "%s: not an openssh-key-v1 private key", name);
@@ -131,24 +199,40 @@ static int parse_container(veil_identity *id, const uint8_t *raw, size_t raw_len
 	if (veil_sshwire__string(&w, &pub_blob) < 0 || veil_sshwire__string(&w, &priv) < 0 ||
 	    w.len != 0)
 		return veil_error_set(VEIL_EFORMAT, "%s: truncated OpenSSH private key", name);
-	if (veil_sshed25519__pub_from_blob(&id->ssh, id->x_pub, pub_blob.p, pub_blob.len) < 0)
-		return unsupported_type(&pub_blob, name);
-	if (!veil_sshwire__is(&cipher, "none"))
-		return veil_error_set(
-		        VEIL_EUNSUPPORTED,
-		        "%s: passphrase-protected SSH keys are not supported; use an unencrypted "
-		        "key or an age identity",
-		        name);
-	if (!veil_sshwire__is(&kdf, "none"))
-		return veil_error_set(VEIL_EFORMAT, "%s: unencrypted OpenSSH key names a KDF",
-		                      name);
-	return parse_private(id, priv, name);
+	if ((error = identity_for_blob(&id, &pub_blob, name)) < 0)
+		return error;
+	if (!veil_sshwire__is(&cipher, "none")) {
+		lock(id, name);
+		error = 0;
+	} else if (!veil_sshwire__is(&kdf, "none")) {
+		error = veil_error_set(VEIL_EFORMAT, "%s: unencrypted OpenSSH key names a KDF",
+		                       name);
+	} else {
+		error = parse_private(id, priv, name);
+	}
+	if (error < 0) {
+		veil_identity_free(id);
+		return error;
+	}
+	*out = id;
+	return 0;
 }
 
-int veil_sshed25519__parse_identity(veil_identity **out, const char *data, size_t len,
-                                    const char *name)
+int veil_keys__is_ssh_private_key(const char *data, size_t len)
 {
-	veil_identity *id = NULL;
+	static const char *const labels[] = { PEM_BEGIN, "-----BEGIN RSA PRIVATE KEY-----",
+		                              "-----BEGIN PRIVATE KEY-----" };
+	size_t i;
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (len >= strlen(labels[i]) && memcmp(data, labels[i], strlen(labels[i])) == 0)
+			return 1;
+	return 0;
+}
+
+int veil_keys__ssh_identity_parse(veil_identity **out, const char *data, size_t len,
+                                  const char *name)
+{
 	uint8_t *raw = NULL;
 	size_t raw_len = 0;
 	int error;
@@ -158,20 +242,23 @@ int veil_sshed25519__parse_identity(veil_identity **out, const char *data, size_
 		return veil_error_set(VEIL_ELIMIT, "%s: SSH key file is larger than %u bytes", name,
 		                      MAX_KEY_FILE);
 	if (len < strlen(PEM_BEGIN) || memcmp(data, PEM_BEGIN, strlen(PEM_BEGIN)) != 0)
-		return veil_error_set(VEIL_EFORMAT, "%s: not an OpenSSH private key", name);
+		return veil_sshrsa__identity_from_pem(out, data, len, name);
 	error = pem_decode(&raw, &raw_len, data, len, name);
-	if (error < 0)
-		goto done;
-	error = veil_keys__identity_alloc(&id, VEIL_KEY_SSH_ED25519, 32);
-	if (error < 0)
-		goto done;
-	error = parse_container(id, raw, raw_len, name);
-	if (error < 0)
-		goto done;
-	*out = id;
-	id = NULL;
-done:
-	veil_identity_free(id);
+	if (error == 0)
+		error = parse_container(out, raw, raw_len, name);
 	veil_secure_free(raw);
+	return error;
+}
+
+int veil_sshed25519__parse_identity(veil_identity **out, const char *data, size_t len,
+                                    const char *name)
+{
+	int error = veil_keys__ssh_identity_parse(out, data, len, name);
+
+	if (error == 0 && veil_identity_type(*out) != VEIL_KEY_SSH_ED25519) {
+		veil_identity_free(*out);
+		*out = NULL;
+		return veil_error_set(VEIL_EUNSUPPORTED, "%s: not an ssh-ed25519 key", name);
+	}
 	return error;
 }

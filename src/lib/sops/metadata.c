@@ -311,8 +311,11 @@ static int open_group(uint8_t **out, size_t *out_len, const veil_sops_keygroup *
 		const char *enc = g->age[i].enc;
 		uint8_t *pt = NULL;
 		size_t len = 0;
-		int error = veil_age_decrypt_mem(&pt, &len, (const uint8_t *)enc, strlen(enc), ids,
-		                                 NULL);
+		int error;
+
+		veil_identities_prepare(ids, g->age[i].recipient); /* e.g. SOPS_AGE_KEY_CMD */
+		error = veil_age_decrypt_mem(&pt, &len, (const uint8_t *)enc, strlen(enc), ids,
+		                             NULL);
 		if (error == 0 && (len == 32 || len == 33)) {
 			*out = pt;
 			*out_len = len;

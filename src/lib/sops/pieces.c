@@ -376,7 +376,7 @@ static int open_meta(pieces *ps, veil_doc **meta_doc, veil_sops_meta *meta, uint
 	if (meta->sel.kind == VEIL_SEL_UNENCRYPTED_COMMENT_REGEX ||
 	    meta->sel.kind == VEIL_SEL_ENCRYPTED_COMMENT_REGEX || meta->scope)
 		return unsupported("comment-regex or scope rules");
-	if (!o->identities || veil_identities_count(o->identities) == 0)
+	if (!o->identities)
 		return veil_error_set(VEIL_ENOMATCH, "no age identity available to decrypt with");
 	if ((error = veil_sops__meta_data_key(key, meta, o->identities)) < 0)
 		return error;
