@@ -88,17 +88,44 @@ int veil_cli__passphrase_read(char **out, size_t *len, const char *file, const c
  * OpenSSH ed25519 key, or a passphrase-encrypted age file holding an identity
  * file (the passphrase from passfile, or asked). */
 int veil_cli__identities_load(veil_identities *list, const char *path, const char *passfile);
-/* The default identities when no -i is given, first found wins: VEIL_AGE_KEY,
- * VEIL_AGE_KEY_FILE, SOPS_AGE_KEY, SOPS_AGE_KEY_FILE,
- * $XDG_CONFIG_HOME/veil/keys.txt, ~/.config/sops/age/keys.txt. *source names
- * where they came from (static string or env value). VEIL_ENOTFOUND if none. */
-int veil_cli__identities_default(veil_identities *list, const char **source);
+/* One identity file with explicit options (keyfind.c's sources). */
+int veil_cli__identities_load_opts(veil_identities *list, const char *path,
+                                   const veil_identity_file_options *opts);
+
+/* keyfind.c: identities for decryption from every source, as sops finds
+ * them (see there). */
+typedef struct veil_cli_keyfind {
+	const char *const *files; /* -i / --identity, loaded first; an error there is fatal */
+	size_t nfiles;
+	const char *passfile; /* --passphrase-file for passphrase-protected identity files */
+	int only_files;       /* veil age -d -i/-j: only what was named, as age */
+	int per_recipient;    /* documents: key commands run per recipient (SOPS_AGE_RECIPIENT) */
+	int quiet;            /* git filters: no warnings */
+	int no_prompt;        /* never ask on the terminal (git filters, cluster commands) */
+} veil_cli_keyfind;
+/* Fills *out (free with veil_identities_free). Discovered sources that fail
+ * are warned about and skipped. Prints its error and returns an exit code
+ * (VEIL_EXIT_FAIL) for a failed -i file, or 0. */
+int veil_cli__identities_find(veil_identities **out, const veil_cli_keyfind *opts);
+/* Hint lines after "no identity matched": every place looked at, with what
+ * it gave, and the recipients the document asked for. */
+void veil_cli__keyfind_report(void);
+/* The report is not wanted (the failure was about something else). */
+void veil_cli__keyfind_forget(void);
+/* keycmd.c: runs a sops key command (split like google/shlex, no shell)
+ * with SOPS_AGE_RECIPIENT set when recipient is not NULL; *out is its
+ * standard output (malloc'd: wipe it). */
+int veil_cli__keycmd_run(uint8_t **out, size_t *len, const char *cmd, const char *recipient);
 /* -r: one recipient string. */
 int veil_cli__recipients_add_arg(veil_recipients *list, const char *arg);
 /* -R: a recipients file ("-" = stdin); skipped keys are warned about. */
 int veil_cli__recipients_add_file(veil_recipients *list, const char *path);
 /* -e -i: the recipients of identities. */
 int veil_cli__recipients_add_identities(veil_recipients *list, const veil_identities *ids);
+
+/* ageui.c: the terminal UI of age plugins and slow steps (veil_age_set_ui);
+ * VEIL_AGE_PLUGIN_TIMEOUT (seconds) bounds each wait for a plugin. */
+void veil_cli__ui_install(void);
 
 /* signals.c: SIGINT/SIGTERM end the command cleanly: the handler records the
  * signal, the I/O callbacks below then fail, the command removes its partial

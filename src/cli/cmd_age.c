@@ -12,6 +12,7 @@ enum {
 	OPT_RECIPIENT,
 	OPT_RECIPIENTS_FILE,
 	OPT_IDENTITY,
+	OPT_PLUGIN,
 	OPT_PASSPHRASE,
 	OPT_PASSPHRASE_FILE,
 	OPT_ARMOR,
@@ -25,6 +26,7 @@ static const veil_opt age_opts[] = {
 	{ "recipient", 'r', 1, OPT_RECIPIENT },
 	{ "recipients-file", 'R', 1, OPT_RECIPIENTS_FILE },
 	{ "identity", 'i', 1, OPT_IDENTITY },
+	{ "plugin", 'j', 1, OPT_PLUGIN },
 	{ "passphrase", 'p', 0, OPT_PASSPHRASE },
 	{ "passphrase-file", 0, 1, OPT_PASSPHRASE_FILE },
 	{ "armor", 'a', 0, OPT_ARMOR },
@@ -37,30 +39,35 @@ static void age_usage(FILE *f)
 {
 	fputs("usage: veil age [-e] (-r RECIPIENT | -R PATH)... [-a] [-o OUTPUT] [INPUT]\n"
 	      "       veil age [-e] -p [--passphrase-file FILE] [-a] [-o OUTPUT] [INPUT]\n"
-	      "       veil age -e -i PATH... [-a] [-o OUTPUT] [INPUT]\n"
-	      "       veil age -d [-i PATH]... [--passphrase-file FILE] [-o OUTPUT] [INPUT]\n"
+	      "       veil age -e (-i PATH | -j PLUGIN)... [-a] [-o OUTPUT] [INPUT]\n"
+	      "       veil age -d [-i PATH | -j PLUGIN]... [--passphrase-file FILE] [-o OUTPUT]\n"
+	      "                [INPUT]\n"
 	      "\n"
 	      "Encrypts or decrypts INPUT (default: stdin) to OUTPUT (default: stdout) in the\n"
 	      "age v1 format, compatible with age, rage and typage.\n"
 	      "\n"
 	      "  -e, --encrypt             encrypt (the default when -r, -R or -p is given)\n"
 	      "  -d, --decrypt             decrypt (armor and passphrase files are detected)\n"
-	      "  -r, --recipient R         encrypt to age1... or an ssh-ed25519 public key; "
-	      "repeatable\n"
+	      "  -r, --recipient R         encrypt to age1..., an ssh-ed25519 or ssh-rsa public\n"
+	      "                            key, or a plugin's age1NAME1...; repeatable\n"
 	      "  -R, --recipients-file F   encrypt to the recipients listed in F; repeatable\n"
 	      "  -i, --identity F          decrypt with the identities in F (age-keygen file,\n"
-	      "                            OpenSSH ed25519 key, passphrase-encrypted identity\n"
-	      "                            file); with -e, encrypt to them; repeatable\n"
+	      "                            SSH ed25519 or RSA private key, passphrase-encrypted\n"
+	      "                            identity file); with -e, encrypt to them; repeatable\n"
+	      "  -j, --plugin NAME         use age-plugin-NAME (from PATH) with its default\n"
+	      "                            identity, to decrypt, or with -e to encrypt\n"
 	      "  -p, --passphrase          encrypt with a passphrase (asked on the terminal)\n"
 	      "      --passphrase-file F   read the passphrase from the first line of F\n"
 	      "  -a, --armor               write PEM-style ASCII armor\n"
 	      "  -o, --output F            write to F (created 0600 via a temp file, replaced\n"
 	      "                            only on success); \"-o -\" forces binary to a terminal\n"
 	      "\n"
-	      "Without -i, decryption uses the first of: VEIL_AGE_KEY (key text),\n"
-	      "VEIL_AGE_KEY_FILE, SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, $XDG_CONFIG_HOME/veil/keys.txt\n"
-	      "(default ~/.config/veil/keys.txt), then sops's $XDG_CONFIG_HOME/sops/age/keys.txt\n"
-	      "(default ~/.config/sops/age/keys.txt).\n"
+	      "Without -i, decryption uses every key sops would find, together: VEIL_AGE_KEY,\n"
+	      "VEIL_AGE_KEY_FILE, $XDG_CONFIG_HOME/veil/keys.txt, SOPS_AGE_KEY, "
+	      "SOPS_AGE_KEY_FILE,\n"
+	      "SOPS_AGE_KEY_CMD, $XDG_CONFIG_HOME/sops/age/keys.txt (default ~/.config/...),\n"
+	      "SOPS_AGE_SSH_PRIVATE_KEY_FILE, SOPS_AGE_SSH_PRIVATE_KEY_CMD, ~/.ssh/id_ed25519\n"
+	      "and ~/.ssh/id_rsa. Post-quantum keys are refused (no ML-KEM-768 library).\n"
 	      "\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error.\n",
 	      f);
@@ -100,6 +107,9 @@ static int parse(age_args *a, int argc, char **argv, char **operands)
 			break;
 		case OPT_IDENTITY:
 			a->ifiles[a->nifiles++] = arg;
+			break;
+		case OPT_PLUGIN:
+			a->plugins[a->nplugins++] = arg;
 			break;
 		case OPT_PASSPHRASE:
 			a->passphrase = 1;
@@ -144,10 +154,10 @@ static int check_decrypt(const age_args *a)
 
 static int check_encrypt(age_args *a)
 {
-	int keys = a->nrecipients || a->nrfiles || a->nifiles;
+	int keys = a->nrecipients || a->nrfiles || a->nifiles || a->nplugins;
 
 	if (a->passphrase && keys)
-		return veil_cli__usage("age", "-p can't be combined with -r, -R or -i: a "
+		return veil_cli__usage("age", "-p can't be combined with -r, -R, -i or -j: a "
 		                              "passphrase-encrypted file has only the passphrase");
 	if (a->passfile && !a->passphrase)
 		return veil_cli__usage("age", "--passphrase-file needs -p when encrypting");
@@ -180,9 +190,9 @@ static int check(age_args *a)
 	if (!a->encrypt && !a->decrypt) {
 		if (a->nrecipients || a->nrfiles || a->passphrase) {
 			a->encrypt = 1;
-		} else if (a->nifiles) {
+		} else if (a->nifiles || a->nplugins) {
 			veil_cli__error(
-			        "-i can't be used in encryption mode without an explicit -e");
+			        "-i/-j can't be used in encryption mode without an explicit -e");
 			veil_cli__hint(
 			        "did you mean to decrypt (-d)? to encrypt to the identities' "
 			        "recipients, add -e");
@@ -198,7 +208,7 @@ int veil_cli__cmd_age(int argc, char **argv)
 {
 	size_t slots = argc > 0 ? (size_t)argc : 1;
 	char **operands = calloc(slots, sizeof(*operands));
-	const char **lists = calloc(3 * slots, sizeof(*lists));
+	const char **lists = calloc(4 * slots, sizeof(*lists));
 	age_args a;
 	int rc;
 
@@ -211,6 +221,7 @@ int veil_cli__cmd_age(int argc, char **argv)
 	a.recipients = lists;
 	a.rfiles = lists + slots;
 	a.ifiles = lists + 2 * slots;
+	a.plugins = lists + 3 * slots;
 	rc = parse(&a, argc, argv, operands);
 	if (rc < 0) {
 		rc = VEIL_EXIT_OK; /* --help */

@@ -9,8 +9,8 @@ typedef struct age_args {
 	const char *input;    /* NULL or "-" = stdin */
 	const char *output;   /* NULL = stdout; "-" = stdout, forced */
 	const char *passfile; /* --passphrase-file */
-	const char **recipients, **rfiles, **ifiles;
-	size_t nrecipients, nrfiles, nifiles;
+	const char **recipients, **rfiles, **ifiles, **plugins; /* plugins: -j NAME */
+	size_t nrecipients, nrfiles, nifiles, nplugins;
 } age_args;
 
 /* Both return an exit code; they print their own errors. */

@@ -159,6 +159,16 @@ static int build_recipients(veil_recipients *rs, const age_args *a)
 		error = veil_cli__identities_load(ids, a->ifiles[i], a->passfile);
 		snprintf(context, sizeof(context), "-i %.100s", a->ifiles[i]);
 	}
+	if (error >= 0 && a->nplugins && !ids)
+		error = veil_identities_new(&ids);
+	for (i = 0; i < a->nplugins && error >= 0; i++) {
+		veil_identity *pid = NULL;
+
+		error = veil_identity_for_plugin(&pid, a->plugins[i]);
+		if (error >= 0)
+			error = veil_identities_add(ids, pid);
+		snprintf(context, sizeof(context), "-j %.100s", a->plugins[i]);
+	}
 	if (error >= 0 && ids) {
 		error = veil_cli__recipients_add_identities(rs, ids);
 		snprintf(context, sizeof(context), "-e -i");
@@ -236,30 +246,7 @@ static int decrypt_passphrase(veil_identity **out, void *payload)
 	return error;
 }
 
-/* -i files, or the default lookup; *source is NULL when nothing was found. */
-static int load_identities(veil_identities *ids, const age_args *a, const char **source)
-{
-	size_t i;
-	int error;
-
-	*source = NULL;
-	for (i = 0; i < a->nifiles; i++) {
-		error = veil_cli__identities_load(ids, a->ifiles[i], a->passfile);
-		if (error < 0)
-			return veil_cli__lib_error(a->ifiles[i], error);
-		*source = "-i";
-	}
-	if (a->nifiles)
-		return 0;
-	error = veil_cli__identities_default(ids, source);
-	if (error == VEIL_ENOTFOUND && !*source)
-		return 0;
-	if (error < 0)
-		return veil_cli__lib_error(*source, error);
-	return 0;
-}
-
-static void decrypt_hint(int error, const pass_ctx *pc, const char *source)
+static void decrypt_hint(int error, const pass_ctx *pc)
 {
 	switch (error) {
 	case VEIL_ENOMATCH:
@@ -267,12 +254,6 @@ static void decrypt_hint(int error, const pass_ctx *pc, const char *source)
 			break;
 		if (pc->asked)
 			veil_cli__hint("was the passphrase mistyped?");
-		else if (!source)
-			veil_cli__hint("no identity given: use -i FILE, or set VEIL_AGE_KEY_FILE "
-			               "(see 'veil age --help')");
-		else
-			veil_cli__hint("the file was not encrypted to the identities from %s",
-			               source);
 		break;
 	case VEIL_EMAC:
 		veil_cli__hint("the header was modified after encryption, or the file is damaged");
@@ -290,18 +271,25 @@ static void decrypt_hint(int error, const pass_ctx *pc, const char *source)
 int veil_cli__age_decrypt(const age_args *a)
 {
 	veil_age_options opts = VEIL_AGE_OPTIONS_INIT;
-	pass_ctx pc = { a->passfile, a->nifiles > 0, 0, 0 };
+	pass_ctx pc = { a->passfile, a->nifiles + a->nplugins > 0, 0, 0 };
+	veil_cli_keyfind kf = { a->ifiles, a->nifiles, a->passfile, a->nifiles + a->nplugins > 0, 0,
+		                0,         0 };
+	size_t i;
 	veil_identities *ids = NULL;
-	const char *source = NULL;
 	age_io io = { -1, NULL };
 	int error, rc;
 
-	error = veil_identities_new(&ids);
-	if (error < 0) {
-		rc = veil_cli__lib_error("decrypting", error);
-		goto done;
+	/* -i: only those files, as age; without: every source sops reads. */
+	rc = veil_cli__identities_find(&ids, &kf);
+	for (i = 0; rc == 0 && i < a->nplugins; i++) {
+		veil_identity *pid = NULL;
+
+		error = veil_identity_for_plugin(&pid, a->plugins[i]);
+		if (error >= 0)
+			error = veil_identities_add(ids, pid);
+		if (error < 0)
+			rc = veil_cli__lib_error(a->plugins[i], error);
 	}
-	rc = load_identities(ids, a, &source);
 	if (rc)
 		goto done;
 	rc = io_open(&io, a);
@@ -315,8 +303,10 @@ int veil_cli__age_decrypt(const age_args *a)
 		char context[300];
 
 		snprintf(context, sizeof(context), "decrypting %s", input_name(a));
+		if (error == VEIL_ENOMATCH && (pc.asked || pc.refused))
+			veil_cli__keyfind_forget(); /* a passphrase file: keys are beside the point */
 		veil_cli__lib_error(context, error);
-		decrypt_hint(error, &pc, source);
+		decrypt_hint(error, &pc);
 	}
 	rc = io_finish(&io, error, a);
 done:

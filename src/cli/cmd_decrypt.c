@@ -13,6 +13,7 @@ enum { OPT_EXTRACT = VEIL_DOCOPT_OWN, OPT_OUTPUT_TYPE, OPT_IGNORE_MAC };
 
 static const veil_opt decrypt_opts[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "extract", 0, 1, OPT_EXTRACT },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
 	{ "output-type", 0, 1, OPT_OUTPUT_TYPE },
@@ -40,10 +41,13 @@ static void decrypt_usage(FILE *f, void *ctx)
 	      "MAC; prints nothing unless everything decrypted. Formatting is kept: only values\n"
 	      "change and the sops block is removed.\n"
 	      "\n"
-	      "  --identity F     age identity file; repeatable. Default, first found:\n"
-	      "                   VEIL_AGE_KEY, VEIL_AGE_KEY_FILE, SOPS_AGE_KEY,\n"
-	      "                   SOPS_AGE_KEY_FILE, ~/.config/veil/keys.txt,\n"
-	      "                   ~/.config/sops/age/keys.txt\n"
+	      "  --identity F     age identity file; repeatable. Used first, then every key\n"
+	      "                   found as sops finds them: VEIL_AGE_KEY, VEIL_AGE_KEY_FILE,\n"
+	      "                   ~/.config/veil/keys.txt, SOPS_AGE_KEY, SOPS_AGE_KEY_FILE,\n"
+	      "                   SOPS_AGE_KEY_CMD, ~/.config/sops/age/keys.txt,\n"
+	      "                   SOPS_AGE_SSH_PRIVATE_KEY_FILE / _CMD, ~/.ssh/id_ed25519,\n"
+	      "                   ~/.ssh/id_rsa\n"
+	      "  --passphrase-file F  passphrase of passphrase-protected identity files\n"
 	      "  --extract P      print only the value at P, e.g. "
 	      "'[\"stringData\"][\"password\"]'\n"
 	      "  --output-type T  yaml, json, dotenv, ini or binary (re-emitted)\n"

@@ -15,6 +15,7 @@ enum { OPT_RECIPIENT = VEIL_DOCOPT_OWN };
 
 static const veil_opt edit_opts[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
 	{ "recipient", 'r', 1, OPT_RECIPIENT },
 	{ "help", 'h', 0, VEIL_DOCOPT_HELP },

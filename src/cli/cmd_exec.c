@@ -14,6 +14,7 @@
 
 static const veil_opt exec_opts[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
 	{ "help", 'h', 0, VEIL_DOCOPT_HELP },
 	{ NULL, 0, 0, 0 },

@@ -59,12 +59,13 @@ static int write_out(const uint8_t *data, size_t len)
 /* The default identities, quietly: none is not an error for these drivers. */
 static veil_identities *quiet_identities(void)
 {
+	veil_cli_keyfind kf = { NULL, 0, NULL, 0, 1, 1, 1 };
 	veil_identities *ids = NULL;
-	const char *source = NULL;
 
-	if (veil_identities_new(&ids) < 0)
+	if (veil_cli__identities_find(&ids, &kf) != 0)
 		return NULL;
-	if (veil_cli__identities_default(ids, &source) < 0 || veil_identities_count(ids) == 0) {
+	if (veil_identities_count(ids) == 0 && !getenv("SOPS_AGE_KEY_CMD") &&
+	    !getenv("SOPS_AGE_SSH_PRIVATE_KEY_CMD")) {
 		veil_identities_free(ids);
 		return NULL;
 	}

@@ -9,11 +9,12 @@
 #include "util/fsutil.h"
 #include "util/secret.h"
 
-enum { OPT_OUTPUT = 1, OPT_CONVERT, OPT_HELP };
+enum { OPT_OUTPUT = 1, OPT_CONVERT, OPT_PQ, OPT_HELP };
 
 static const veil_opt keygen_opts[] = {
 	{ "output", 'o', 1, OPT_OUTPUT },
 	{ NULL, 'y', 0, OPT_CONVERT },
+	{ "pq", 0, 0, OPT_PQ },
 	{ "help", 'h', 0, OPT_HELP },
 	{ NULL, 0, 0, 0 },
 };
@@ -29,7 +30,11 @@ static void keygen_usage(FILE *f)
 	      "\n"
 	      "  -o, --output FILE   write the identity to FILE (default: stdout)\n"
 	      "  -y                  read identities from INPUT (default: stdin) and print\n"
-	      "                      their recipients, one per line (X25519 and ssh-ed25519)\n",
+	      "                      their recipients, one per line (X25519, ssh-ed25519 and\n"
+	      "                      ssh-rsa)\n"
+	      "  -pq                 refused: post-quantum keys need ML-KEM-768, which no\n"
+	      "                      library veil builds on offers (libsodium 1.0.18,\n"
+	      "                      OpenSSL 3.0); veil never implements a KEM itself\n",
 	      f);
 }
 
@@ -151,6 +156,17 @@ done:
 	return error < 0 ? VEIL_EXIT_FAIL : VEIL_EXIT_OK;
 }
 
+/* age-keygen -pq (age 1.3) makes a post-quantum key. */
+static int refuse_pq(void)
+{
+	veil_cli__error("post-quantum keys (age-keygen -pq) are not supported: they need "
+	                "ML-KEM-768, which neither libsodium 1.0.18 nor OpenSSL 3.0 provides, "
+	                "and veil never implements a KEM itself");
+	veil_cli__hint("generate an X25519 key with 'veil keygen', or use age 1.3's "
+	               "age-keygen -pq");
+	return VEIL_EXIT_FAIL;
+}
+
 int veil_cli__cmd_keygen(int argc, char **argv)
 {
 	char *operands[argc > 0 ? argc : 1];
@@ -158,6 +174,9 @@ int veil_cli__cmd_keygen(int argc, char **argv)
 	veil_optstate st;
 	int id, to_public = 0;
 
+	for (id = 1; id < argc; id++)
+		if (!strcmp(argv[id], "-pq")) /* age's spelling, one dash */
+			return refuse_pq();
 	veil_cli__opt_init(&st, argc, argv, operands, "keygen");
 	for (;;) {
 		id = veil_cli__opt_next(&st, keygen_opts, &arg);
@@ -172,6 +191,8 @@ int veil_cli__cmd_keygen(int argc, char **argv)
 		case OPT_CONVERT:
 			to_public = 1;
 			break;
+		case OPT_PQ:
+			return refuse_pq();
 		case OPT_HELP:
 			keygen_usage(stdout);
 			return VEIL_EXIT_OK;

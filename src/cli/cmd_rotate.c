@@ -8,6 +8,7 @@
 
 static const veil_opt rotate_opts[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
 	{ "in-place", 'i', 0, VEIL_DOCOPT_IN_PLACE },
 	{ "output", 'o', 1, VEIL_DOCOPT_OUTPUT },

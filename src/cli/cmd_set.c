@@ -11,6 +11,7 @@ enum { OPT_IDEMPOTENT = VEIL_DOCOPT_OWN, OPT_VALUE_FILE, OPT_VALUE_STDIN };
 
 static const veil_opt set_opts[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
 	{ "idempotent", 0, 0, OPT_IDEMPOTENT },
 	{ "value-file", 0, 1, OPT_VALUE_FILE },

@@ -9,6 +9,7 @@ enum { OPT_CONFIG = VEIL_DOCOPT_OWN, OPT_YES };
 
 static const veil_opt updatekeys_opts[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
 	{ "config", 0, 1, OPT_CONFIG },
 	{ "yes", 'y', 0, OPT_YES },

@@ -22,6 +22,9 @@ static int take_shared(veil_cli_docargs *d, const char *cmd, int id, const char 
 	case VEIL_DOCOPT_IN_PLACE:
 		d->in_place = 1;
 		return 0;
+	case VEIL_DOCOPT_PASSFILE:
+		veil_cli__doc_set_passfile(arg);
+		return 0;
 	default:
 		return veil_cli__usage(cmd, "unexpected option");
 	}

@@ -17,6 +17,7 @@ enum {
 	VEIL_DOCOPT_IN_PLACE,
 	VEIL_DOCOPT_OUTPUT,
 	VEIL_DOCOPT_HELP,
+	VEIL_DOCOPT_PASSFILE, /* --passphrase-file, for protected identity files */
 	VEIL_DOCOPT_OWN = 16,
 };
 

@@ -104,8 +104,10 @@ void veil_cli__k8s_keys_usage(FILE *f)
 	      "  --project-keys DIR\n"
 	      "                   Argo CD: only DIR/$ARGOCD_APP_PROJECT_NAME.agekey\n"
 	      "  --kube-timeout MS  total time for one API request (default 15000)\n"
-	      "  Default without these: VEIL_AGE_KEY, VEIL_AGE_KEY_FILE, SOPS_AGE_KEY,\n"
-	      "  SOPS_AGE_KEY_FILE, ~/.config/veil/keys.txt, ~/.config/sops/age/keys.txt\n",
+	      "  Default without these: every key sops would find, together: VEIL_AGE_KEY,\n"
+	      "  VEIL_AGE_KEY_FILE, ~/.config/veil/keys.txt, SOPS_AGE_KEY, SOPS_AGE_KEY_FILE,\n"
+	      "  SOPS_AGE_KEY_CMD, ~/.config/sops/age/keys.txt, SOPS_AGE_SSH_PRIVATE_KEY_FILE\n"
+	      "  and _CMD, ~/.ssh/id_ed25519, ~/.ssh/id_rsa\n",
 	      f);
 }
 
@@ -263,12 +265,28 @@ static int load_secret(veil_identities *ids, const char *ref, long timeout_ms)
 
 int veil_cli__k8s_keys_identities(const veil_k8s_keys *k, veil_identities **out)
 {
+	veil_cli_keyfind kf = { NULL, 0, NULL, 0, 1, 0, 1 };
 	veil_identities *ids = NULL;
-	const char *source = NULL;
 	size_t i;
 	int error;
 
 	*out = NULL;
+	if (!k->nidentities && !k->project_dir && !k->nsecrets) {
+		/* The default sources, as sops reads them (never ARGOCD_ENV_*,
+		 * which the Application's author sets); no terminal prompts. */
+		if (veil_cli__identities_find(&ids, &kf) != 0)
+			return VEIL_ERROR;
+		if (veil_identities_count(ids) == 0 && !getenv("SOPS_AGE_KEY_CMD") &&
+		    !getenv("SOPS_AGE_SSH_PRIVATE_KEY_CMD")) {
+			veil_cli__error("no identity: give --identity, --key-from-secret or "
+			                "--project-keys, or set SOPS_AGE_KEY_FILE");
+			veil_cli__keyfind_report();
+			veil_identities_free(ids);
+			return VEIL_ENOTFOUND;
+		}
+		*out = ids;
+		return 0;
+	}
 	error = veil_identities_new(&ids);
 	if (error < 0) {
 		veil_cli__lib_error("identities", error);
@@ -280,15 +298,6 @@ int veil_cli__k8s_keys_identities(const veil_k8s_keys *k, veil_identities **out)
 		error = load_project(ids, k->project_dir);
 	for (i = 0; i < k->nsecrets && error >= 0; i++)
 		error = load_secret(ids, k->secrets[i], k->kube_timeout_ms);
-	if (error >= 0 && !k->nidentities && !k->project_dir && !k->nsecrets) {
-		error = veil_cli__identities_default(ids, &source);
-		if (error == VEIL_ENOTFOUND) {
-			veil_cli__error("no identity: give --identity, --key-from-secret or "
-			                "--project-keys, or set VEIL_AGE_KEY_FILE");
-		} else if (error < 0) {
-			veil_cli__lib_error(source ? source : "identity", error);
-		}
-	}
 	if (error < 0) {
 		veil_identities_free(ids);
 		return error;

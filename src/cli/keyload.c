@@ -1,9 +1,8 @@
-/* Where keys come from: -i / -r / -R arguments, and the default identity
- * lookup (environment, then the veil and sops key files). */
+/* Where keys come from: -i / -r / -R arguments (the default identity
+ * lookup is keyfind.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "cli.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
@@ -32,9 +31,15 @@ static int identity_file_passphrase(veil_identity **out, void *payload)
 	return error;
 }
 
-int veil_cli__identities_load(veil_identities *list, const char *path, const char *passfile)
+static void warn_line(const char *message, void *payload)
 {
-	identity_pass ip = { path, passfile };
+	(void)payload;
+	veil_cli__warning("%s", message);
+}
+
+int veil_cli__identities_load_opts(veil_identities *list, const char *path,
+                                   const veil_identity_file_options *opts)
+{
 	uint8_t *data = NULL;
 	size_t len = 0;
 	int error;
@@ -42,71 +47,22 @@ int veil_cli__identities_load(veil_identities *list, const char *path, const cha
 	error = veil_file_read(&data, &len, path, KEYFILE_MAX);
 	if (error < 0)
 		return error;
-	/* A passphrase-encrypted identity file (as age -i accepts) asks for
-	 * its passphrase only when it is one. */
-	error = veil_identities_parse_ext(list, (const char *)data, len, path,
-	                                  identity_file_passphrase, &ip);
+	error = veil_identities_parse_opts(list, (const char *)data, len, path, opts);
 	veil_wipe_free(data, len);
 	return error;
 }
 
-static const char *env(const char *name)
+int veil_cli__identities_load(veil_identities *list, const char *path, const char *passfile)
 {
-	const char *v = getenv(name);
+	veil_identity_file_options fo = VEIL_IDENTITY_FILE_OPTIONS_INIT;
+	identity_pass ip = { path, passfile };
 
-	return v && *v ? v : NULL;
-}
-
-static int exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
-/* The two default key files; sops's own default follows os.UserConfigDir
- * ($XDG_CONFIG_HOME, else ~/.config), so the same rule is used for both. */
-static int default_file(char *buf, size_t cap, const char *suffix)
-{
-	const char *base = env("XDG_CONFIG_HOME");
-	const char *home = env("HOME");
-	int n;
-
-	if (base)
-		n = snprintf(buf, cap, "%s/%s", base, suffix);
-	else if (home)
-		n = snprintf(buf, cap, "%s/.config/%s", home, suffix);
-	else
-		return 0;
-	return n > 0 && (size_t)n < cap && exists(buf);
-}
-
-int veil_cli__identities_default(veil_identities *list, const char **source)
-{
-	static char path[4096];
-	static const char *const text_vars[] = { "VEIL_AGE_KEY", "SOPS_AGE_KEY" };
-	static const char *const file_vars[] = { "VEIL_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE" };
-	const char *v;
-	size_t i;
-
-	for (i = 0; i < 2; i++) {
-		v = env(text_vars[i]);
-		if (v) {
-			*source = text_vars[i];
-			return veil_identities_parse(list, v, strlen(v), text_vars[i]);
-		}
-		v = env(file_vars[i]);
-		if (v) {
-			*source = v;
-			return veil_cli__identities_load(list, v, NULL);
-		}
-	}
-	if (default_file(path, sizeof(path), "veil/keys.txt") ||
-	    default_file(path, sizeof(path), "sops/age/keys.txt")) {
-		*source = path;
-		return veil_cli__identities_load(list, path, NULL);
-	}
-	return veil_error_set(VEIL_ENOTFOUND, "no identity given");
+	/* A passphrase-encrypted identity file (as age -i accepts) asks for
+	 * its passphrase only when it is one. */
+	fo.passphrase = identity_file_passphrase;
+	fo.passphrase_payload = &ip;
+	fo.warn = warn_line;
+	return veil_cli__identities_load_opts(list, path, &fo);
 }
 
 int veil_cli__recipients_add_arg(veil_recipients *list, const char *arg)

@@ -110,6 +110,7 @@ static int run_krm(int argc, char **argv)
 		args[n++] = argv[i];
 	args[n] = NULL;
 	veil_cli__signals_install();
+	veil_cli__ui_install();
 	return veil_cli__cmd_k8s(n, args);
 }
 
@@ -145,5 +146,6 @@ int main(int argc, char **argv)
 		return VEIL_EXIT_USAGE;
 	}
 	veil_cli__signals_install();
+	veil_cli__ui_install();
 	return c->run(argc - 1, argv + 1);
 }

@@ -100,5 +100,7 @@ int veil_cli__lib_error(const char *context, int code)
 	if (!names_cause(code) || mentions(msg, name))
 		name = "";
 	veil_cli__error("%s%s%s%s%s", context, *context ? ": " : "", name, *name ? ": " : "", msg);
+	if (code == VEIL_ENOMATCH)
+		veil_cli__keyfind_report(); /* every place looked at */
 	return VEIL_EXIT_FAIL;
 }

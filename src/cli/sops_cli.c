@@ -86,24 +86,21 @@ int veil_cli__doc_load(veil_doc **doc, char **text, size_t *len, const char *pat
 	return 0;
 }
 
+/* --passphrase-file of the command line (docargs.c), for passphrase-
+ * protected identity files found through a variable. */
+static const char *doc_passfile;
+
+void veil_cli__doc_set_passfile(const char *path)
+{
+	doc_passfile = path;
+}
+
 int veil_cli__doc_identities(veil_identities **out, const char *const *files, size_t n)
 {
-	const char *source = NULL;
-	int error;
+	veil_cli_keyfind kf = { files, n, doc_passfile, 0, 1, 0, 0 };
 
-	if ((error = veil_identities_new(out)) < 0)
-		return veil_cli__lib_error("identities", error);
-	for (size_t i = 0; i < n; i++) {
-		if ((error = veil_cli__identities_load(*out, files[i], NULL)) < 0) {
-			veil_cli__lib_error(files[i], error);
-			return VEIL_EXIT_NO_KEY;
-		}
-	}
-	if (n == 0 && (error = veil_cli__identities_default(*out, &source)) < 0 &&
-	    error != VEIL_ENOTFOUND) {
-		veil_cli__lib_error(source ? source : "identities", error);
+	if (veil_cli__identities_find(out, &kf) != 0)
 		return VEIL_EXIT_NO_KEY;
-	}
 	return 0;
 }
 

@@ -43,8 +43,11 @@ int veil_cli__doc_parse_taken(veil_doc **doc, char *text, size_t len, const char
 int veil_cli__doc_load(veil_doc **doc, char **text, size_t *len, const char *path,
                        veil_doc_format fmt);
 
-/* Identities for decryption: --identity files, else the default lookup. */
+/* Identities for decryption: --identity files, then every other source
+ * (keyfind.c), the key commands run per recipient of the document. */
 int veil_cli__doc_identities(veil_identities **out, const char *const *files, size_t n);
+/* --passphrase-file: the passphrase of passphrase-protected identity files. */
+void veil_cli__doc_set_passfile(const char *path);
 
 /* Writes data to out_path ("-" or NULL = stdout), or atomically over
  * in_path when in_place. Returns an exit code. */

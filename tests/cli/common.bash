@@ -12,7 +12,8 @@ VEIL=$(cd "$(dirname "$VEIL")" && pwd)/$(basename "$VEIL")
 T=$(mktemp -d "${TMPDIR:-/tmp}/veil-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 # A clean environment for the identity lookup: no user keys leak in.
-unset VEIL_AGE_KEY VEIL_AGE_KEY_FILE SOPS_AGE_KEY SOPS_AGE_KEY_FILE
+unset VEIL_AGE_KEY VEIL_AGE_KEY_FILE SOPS_AGE_KEY SOPS_AGE_KEY_FILE SOPS_AGE_KEY_CMD SOPS_AGE_RECIPIENT \
+	SOPS_AGE_SSH_PRIVATE_KEY_FILE SOPS_AGE_SSH_PRIVATE_KEY_CMD
 export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config"
 mkdir -p "$HOME"
 cd "$T" || exit 1

@@ -72,4 +72,13 @@ else
 	echo "note: ssh-keygen not installed; ssh-ed25519 -y check skipped"
 fi
 
+# Post-quantum keys need ML-KEM-768, which no library here has: refused
+# with that reason, and nothing written.
+run "$VEIL" keygen -pq -o pq.txt
+check "keygen -pq is refused" test "$rc" -eq 1 -a ! -e pq.txt -a ! -s "$T/out"
+err_has "ML-KEM-768" "... naming the missing ML-KEM-768"
+run "$VEIL" age -r age1pq1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq -o pq.age key.txt
+check "a post-quantum recipient is refused" test "$rc" -eq 1 -a ! -e pq.age
+err_has "post-quantum recipient: .*ML-KEM-768" "... with the same reason"
+
 finish
