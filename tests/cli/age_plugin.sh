@@ -152,10 +152,10 @@ fi
 # Document commands: a plugin recipient next to an X25519 one, every
 # format, both value ciphers; decrypted with the plugin (SOPS_AGE_KEY_FILE
 # and --identity) and with the X25519 key.
-printf 'user: admin\npassword: hunter2\nnested:\n  key: value\n' >doc.yaml
+printf 'user: admin\npassword: hunter2\nnested:\n  key: value\n' >doc.yaml # veil:allow (test data)
 printf '{"user": "admin", "password": "hunter2", "n": {"k": [1, true]}}\n' >doc.json
-printf 'USER=admin\nPASSWORD=hunter2\n' >doc.env
-printf '[db]\nuser = admin\npassword = hunter2\n' >doc.ini
+printf 'USER=admin\nPASSWORD=hunter2\n' >doc.env # veil:allow (test data)
+printf '[db]\nuser = admin\npassword = hunter2\n' >doc.ini # veil:allow (test data)
 head -c 3000 /dev/urandom | base64 >doc.bin # binary mode: any text, kept as one value
 for cipher in aes256-gcm chacha20-poly1305; do
 	for f in doc.yaml doc.json doc.env doc.ini doc.bin; do
