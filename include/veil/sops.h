@@ -76,13 +76,16 @@ typedef struct veil_sops_encrypt_options {
 	 * metadata.namespace and metadata.name, "namespace" to the namespace
 	 * alone, through the AAD; NULL or "none" for none. Kept from reuse. */
 	const char *scope;
+	/* Version 3. The reused file's MAC is not checked (--ignore-mac of
+	 * edit, set, unset, rotate): the new MAC covers the new values. */
+	int reuse_ignore_mac;
 } veil_sops_encrypt_options;
 
-#define VEIL_SOPS_ENCRYPT_OPTIONS_VERSION 2
+#define VEIL_SOPS_ENCRYPT_OPTIONS_VERSION 3
 #define VEIL_SOPS_ENCRYPT_OPTIONS_INIT                                                          \
 	{                                                                                       \
 		VEIL_SOPS_ENCRYPT_OPTIONS_VERSION, 0, VEIL_SEL_NONE, NULL, 0, NULL, 0, 0, NULL, \
-		        NULL, NULL                                                              \
+		        NULL, NULL, 0                                                           \
 	}
 
 /* Is doc a SOPS-encrypted document: a metadata block with a mac, which is
@@ -148,6 +151,7 @@ VEIL_EXTERN int veil_sops_decrypt_pieces(char **out, size_t *out_len, const char
  * The structs are read-only for callers.
  */
 #define VEIL_SOPS_CONFIG_NAME       ".sops.yaml"
+#define VEIL_SOPS_CONFIG_ALT_NAME   ".sops.yml" /* found too, after .sops.yaml */
 #define VEIL_SOPS_CONFIG_MAX        (1024u * 1024)
 #define VEIL_SOPS_CONFIG_MAX_LEVELS 100
 
@@ -171,6 +175,10 @@ typedef struct veil_sops_rule {
 	int mac_only_encrypted;
 	veil_sops_cipher cipher; /* 0 = not set (VEIL_SOPS_DEFAULT_CIPHER) */
 	char *scope;             /* veil extension: "strict" / "namespace", or NULL */
+	/* The keys of other types (pgp, kms, ...) the rule names, as
+	 * "pgp FP, kms ARN", or NULL. Matching such a rule gives
+	 * VEIL_EUNSUPPORTED naming them (with *out set). */
+	char *foreign;
 } veil_sops_rule;
 
 typedef struct veil_sops_config {
@@ -178,11 +186,15 @@ typedef struct veil_sops_config {
 	char *dir;  /* its directory, absolute */
 	veil_sops_rule *rules;
 	size_t nrules;
+	/* stores: the indent of text written anew, as sops reads it:
+	 * YAML 0 = the default (4); JSON -1 = a tab (the default), else spaces */
+	int yaml_indent, json_indent, json_binary_indent;
 } veil_sops_config;
 
 /* Walks up from the directory of file_path (absolute or relative to the
- * working directory) to find .sops.yaml. *out malloc'd; VEIL_ENOTFOUND if
- * none within VEIL_SOPS_CONFIG_MAX_LEVELS. */
+ * working directory) to find .sops.yaml (or .sops.yml, in a directory
+ * without .sops.yaml). *out malloc'd; VEIL_ENOTFOUND if none within
+ * VEIL_SOPS_CONFIG_MAX_LEVELS. */
 VEIL_EXTERN int veil_sops_config_find(char **out, const char *file_path);
 
 /* Parses config text (name for messages); dir is the config's directory. */
@@ -192,7 +204,9 @@ VEIL_EXTERN int veil_sops_config_load(veil_sops_config **out, const char *path);
 VEIL_EXTERN void veil_sops_config_free(veil_sops_config *cfg);
 
 /* The first rule whose path_regex matches file_path made relative to the
- * config's directory. VEIL_ENOTFOUND "no matching creation rule" if none. */
+ * config's directory. VEIL_ENOTFOUND "no matching creation rule" if none;
+ * VEIL_EUNSUPPORTED (and *out set) when that rule also names keys veil
+ * cannot use (rule->foreign). */
 VEIL_EXTERN int veil_sops_config_match(const veil_sops_rule **out, const veil_sops_config *cfg,
                                        const char *file_path);
 
@@ -211,6 +225,11 @@ typedef struct veil_sops_keygroup {
 	veil_sops_agekey *age;
 	size_t nage;
 	size_t nforeign; /* pgp/kms/... entries present (kept, never usable here) */
+	char *foreign;   /* them, named: "pgp FP, kms ARN", or NULL */
+	/* The group's mapping in the document it was read from (valid while
+	 * that document is): edit/set/unset copy its other key types into the
+	 * new block unchanged, since the data key stays the same. */
+	const veil_node *node;
 } veil_sops_keygroup;
 
 typedef struct veil_sops_meta {

@@ -204,18 +204,12 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 		/* dry run: the reused document is only read */
 		if ((error = veil_sops__ivcache_new(&cache)) < 0 ||
 		    (error = open_doc((veil_doc *)o->reuse, o->identities, &meta, key, cache, 1,
-		                      0)) < 0)
+		                      o->version >= 3 && o->reuse_ignore_mac)) < 0)
 			goto done;
+		/* keys of other types (pgp, kms, ...) stay: the data key they
+		 * wrap does not change (veil_sops__meta_build copies them) */
 		if (!cipher)
 			cipher = cipher_of(&meta);
-		for (size_t g = 0; g < meta.ngroups; g++)
-			if (meta.groups[g].nforeign) {
-				error = veil_error_set(
-				        VEIL_EUNSUPPORTED,
-				        "the file also has pgp/kms "
-				        "keys, which veil cannot keep when it rewrites it");
-				goto done;
-			}
 	} else {
 		randombytes_buf(key, 32);
 		if ((error = new_meta(&meta, o, veil_doc_format_of(doc))) < 0 ||

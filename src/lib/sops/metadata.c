@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The key types sops knows and veil cannot use, in sorted order (as sops
+ * 3.13 writes them). */
 static const char *const foreign_lists[] = {
-	"pgp", "kms", "gcp_kms", "azure_kv", "hc_vault", "hckms",
+	"azure_kv", "gcp_kms", "hc_vault", "hckms", "kms", "pgp",
 };
 
 static const veil_node *deref(const veil_node *n)
@@ -51,13 +53,47 @@ static size_t count_items(const veil_node *list)
 	return n;
 }
 
+/* "pgp FP, kms ARN, ..." for the keys of types veil cannot use, so a refusal
+ * can name them. The field that names each entry, per type. */
+static int name_foreign(veil_sops_keygroup *g, const veil_node *map)
+{
+	static const char *const fields[] = { "fp",        "arn",      "resource_id",
+		                              "vault_url", "key_name", "key_id" };
+	veil_buf b = VEIL_BUF_INIT(0);
+	int error = 0;
+
+	for (size_t i = 0; i < sizeof(foreign_lists) / sizeof(foreign_lists[0]); i++) {
+		const veil_node *list = deref(veil_node_get(map, foreign_lists[i]));
+		for (size_t k = 0; list && list->kind == VEIL_NODE_SEQ && k < list->nitems; k++) {
+			const veil_node *e = deref(list->items[k]);
+			const char *id = NULL;
+			if (e->kind == VEIL_NODE_COMMENT)
+				continue;
+			for (size_t f = 0; e->kind == VEIL_NODE_MAP && !id && f < 6; f++)
+				id = text_of(e, fields[f]);
+			if ((error = veil_buf_printf(&b, "%s%s %s", b.len ? ", " : "",
+			                             foreign_lists[i], id ? id : "?")) < 0)
+				goto done;
+		}
+	}
+	if (b.len)
+		g->foreign = (char *)veil_buf_detach(&b, NULL);
+done:
+	veil_buf_dispose(&b);
+	return error;
+}
+
 /* Reads one group's age list and counts the key types veil cannot use. */
 static int read_group(veil_sops_keygroup *g, const veil_node *map, const char *name)
 {
 	const veil_node *age = deref(veil_node_get(map, "age"));
+	int error;
 
+	g->node = map;
 	for (size_t i = 0; i < sizeof(foreign_lists) / sizeof(foreign_lists[0]); i++)
 		g->nforeign += count_items(veil_node_get(map, foreign_lists[i]));
+	if (g->nforeign && (error = name_foreign(g, map)) < 0)
+		return error;
 	if (!age || (age->kind == VEIL_NODE_SCALAR && age->type == VEIL_SCALAR_NULL))
 		return 0;
 	if (age->kind != VEIL_NODE_SEQ)
@@ -68,7 +104,6 @@ static int read_group(veil_sops_keygroup *g, const veil_node *map, const char *n
 	for (size_t i = 0; i < age->nitems; i++) {
 		const veil_node *e = deref(age->items[i]);
 		const char *r, *enc;
-		int error;
 		if (e->kind == VEIL_NODE_COMMENT)
 			continue;
 		r = e->kind == VEIL_NODE_MAP ? text_of(e, "recipient") : NULL;
@@ -198,6 +233,7 @@ void veil_sops_meta_dispose(veil_sops_meta *m)
 			free(m->groups[g].age[i].enc);
 		}
 		free(m->groups[g].age);
+		free(m->groups[g].foreign);
 	}
 	free(m->groups);
 	free(m->lastmodified);
@@ -239,64 +275,137 @@ static int build_age(veil_node **out, veil_doc *doc, const veil_sops_keygroup *g
 	return error;
 }
 
-static int build_groups(veil_node *tree, veil_doc *doc, const veil_sops_meta *m)
+/* A copy of n (aliases followed) built in doc: how the key types veil
+ * cannot use travel unchanged from the old block to the new one. */
+static veil_node *copy_node(veil_doc *doc, const veil_node *n, int depth)
 {
-	veil_node *list, *age;
+	veil_node *c;
+
+	n = deref(n);
+	if (!n || depth > 16)
+		return NULL;
+	if (n->kind == VEIL_NODE_SCALAR)
+		return veil_doc_build_scalar(doc, n->value, n->value_len, n->type);
+	c = n->kind == VEIL_NODE_MAP ? veil_doc_build_map(doc) : veil_doc_build_seq(doc);
+	for (size_t i = 0; c && i < n->nitems; i++) {
+		veil_node *item;
+		if (n->items[i]->kind == VEIL_NODE_COMMENT)
+			continue;
+		item = copy_node(doc, n->items[i], depth + 1);
+		if (!item || veil_doc_add_item(c, n->items[i]->key, item) < 0)
+			return NULL;
+	}
+	return c;
+}
+
+/* The block's entries before they are added in sops 3.13's sorted order. */
+typedef struct meta_entry {
+	const char *key;
+	veil_node *value;
+} meta_entry;
+
+#define META_ENTRIES 32
+
+static int compare_entries(const void *a, const void *b)
+{
+	return strcmp(((const meta_entry *)a)->key, ((const meta_entry *)b)->key);
+}
+
+static int add_sorted(veil_node *map, meta_entry *e, size_t n)
+{
+	int error = 0;
+
+	qsort(e, n, sizeof(*e), compare_entries);
+	for (size_t i = 0; i < n && error == 0; i++)
+		error = veil_doc_add_item(map, e[i].key, e[i].value);
+	return error;
+}
+
+static int entry(meta_entry *e, size_t *n, const char *key, veil_node *value)
+{
+	if (!value || *n == META_ENTRIES)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	e[*n].key = key;
+	e[(*n)++].value = value;
+	return 0;
+}
+
+static int text_entry(veil_doc *doc, meta_entry *e, size_t *n, const char *key, const char *value,
+                      veil_scalar_type type)
+{
+	return value ? entry(e, n, key, veil_doc_build_scalar(doc, value, strlen(value), type)) : 0;
+}
+
+/* A group's age list and, copied as they were, its keys of other types. */
+static int group_entries(veil_doc *doc, meta_entry *e, size_t *n, const veil_sops_keygroup *g)
+{
+	veil_node *age = NULL;
 	int error;
 
-	if (!m->grouped) {
-		if ((error = build_age(&age, doc, &m->groups[0])) < 0)
+	if ((error = build_age(&age, doc, g)) < 0 || (error = entry(e, n, "age", age)) < 0)
+		return error;
+	for (size_t i = 0; g->nforeign && i < sizeof(foreign_lists) / sizeof(foreign_lists[0]);
+	     i++) {
+		const veil_node *list = deref(veil_node_get(g->node, foreign_lists[i]));
+		if (count_items(list) &&
+		    (error = entry(e, n, foreign_lists[i], copy_node(doc, list, 0))) < 0)
 			return error;
-		return veil_doc_add_item(tree, "age", age);
 	}
+	return 0;
+}
+
+static int build_groups(veil_doc *doc, meta_entry *e, size_t *n, const veil_sops_meta *m)
+{
+	veil_node *list;
+	int error;
+
+	if (!m->grouped)
+		return group_entries(doc, e, n, &m->groups[0]);
 	if (!(list = veil_doc_build_seq(doc)))
 		return VEIL_ENOMEM;
 	for (size_t g = 0; g < m->ngroups; g++) {
+		meta_entry ge[META_ENTRIES];
+		size_t gn = 0;
 		veil_node *gm = veil_doc_build_map(doc);
 		if (!gm)
 			return VEIL_ENOMEM;
-		if ((error = build_age(&age, doc, &m->groups[g])) < 0 ||
-		    (error = veil_doc_add_item(gm, "age", age)) < 0 ||
+		if ((error = group_entries(doc, ge, &gn, &m->groups[g])) < 0 ||
+		    (error = add_sorted(gm, ge, gn)) < 0 ||
 		    (error = veil_doc_add_item(list, NULL, gm)) < 0)
 			return error;
 	}
-	return veil_doc_add_item(tree, "key_groups", list);
+	return entry(e, n, "key_groups", list);
 }
 
-/* Keys in sops 3.13's sorted order; selection rules fall in between. */
+/* Keys in sops 3.13's sorted order, the selection rule among them. */
 int veil_sops__meta_build(veil_node **out, veil_doc *doc, const veil_sops_meta *m)
 {
 	veil_node *tree = veil_doc_build_map(doc);
-	const char *sel = m->sel.kind ? veil_sops__sel_name(m->sel.kind) : "";
+	const char *sel = m->sel.kind ? veil_sops__sel_name(m->sel.kind) : NULL;
+	meta_entry e[META_ENTRIES];
+	size_t n = 0;
 	char thr[16];
 	int error;
 
 	*out = NULL;
 	if (!tree)
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
-	if (!m->grouped && (error = build_groups(tree, doc, m)) < 0)
-		return error;
-	if (!strncmp(sel, "encrypted_", 10) &&
-	    (error = add_text(doc, tree, sel, m->sel.value, VEIL_SCALAR_STR)) < 0)
-		return error;
-	if (m->grouped && (error = build_groups(tree, doc, m)) < 0)
-		return error;
-	if ((error = add_text(doc, tree, "lastmodified", m->lastmodified, VEIL_SCALAR_STR)) < 0 ||
-	    (error = add_text(doc, tree, "mac", m->mac, VEIL_SCALAR_STR)) < 0 ||
-	    (error = add_text(doc, tree, "mac_only_encrypted",
-	                      m->mac_only_encrypted ? "true" : NULL, VEIL_SCALAR_BOOL)) < 0)
-		return error;
 	snprintf(thr, sizeof(thr), "%d", m->shamir_threshold);
-	if (m->grouped && m->shamir_threshold &&
-	    (error = add_text(doc, tree, "shamir_threshold", thr, VEIL_SCALAR_INT)) < 0)
-		return error;
-	if (!strncmp(sel, "unencrypted_", 12) &&
-	    (error = add_text(doc, tree, sel, m->sel.value, VEIL_SCALAR_STR)) < 0)
-		return error;
-	if ((error = add_text(doc, tree, "veil_scope", m->scope, VEIL_SCALAR_STR)) < 0 ||
-	    (error = add_text(doc, tree, "version",
-	                      m->version ? m->version : VEIL_SOPS_FORMAT_VERSION,
-	                      VEIL_SCALAR_STR)) < 0)
+	if ((error = build_groups(doc, e, &n, m)) < 0 ||
+	    (sel && (error = text_entry(doc, e, &n, sel, m->sel.value, VEIL_SCALAR_STR)) < 0) ||
+	    (error = text_entry(doc, e, &n, "lastmodified", m->lastmodified, VEIL_SCALAR_STR)) <
+	            0 ||
+	    (error = text_entry(doc, e, &n, "mac", m->mac, VEIL_SCALAR_STR)) < 0 ||
+	    (error = text_entry(doc, e, &n, "mac_only_encrypted",
+	                        m->mac_only_encrypted ? "true" : NULL, VEIL_SCALAR_BOOL)) < 0 ||
+	    (error = text_entry(doc, e, &n, "shamir_threshold",
+	                        m->grouped && m->shamir_threshold ? thr : NULL, VEIL_SCALAR_INT)) <
+	            0 ||
+	    (error = text_entry(doc, e, &n, "veil_scope", m->scope, VEIL_SCALAR_STR)) < 0 ||
+	    (error = text_entry(doc, e, &n, "version",
+	                        m->version ? m->version : VEIL_SOPS_FORMAT_VERSION,
+	                        VEIL_SCALAR_STR)) < 0 ||
+	    (error = add_sorted(tree, e, n)) < 0)
 		return error;
 	*out = tree;
 	return 0;

@@ -5,13 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The data key is wrapped anew for every key: one veil cannot use (pgp,
+ * kms, ...) would be dropped, so such files are refused, naming the keys.
+ * (edit, set and unset keep the data key and the block byte for byte.) */
 static int no_foreign(const veil_sops_meta *m)
 {
 	for (size_t g = 0; g < m->ngroups; g++)
 		if (m->groups[g].nforeign)
 			return veil_error_set(VEIL_EUNSUPPORTED,
-			                      "the file also has pgp/kms keys, which veil cannot "
-			                      "keep when it rewrites the key block");
+			                      "the file's data key is also wrapped for keys veil "
+			                      "cannot re-wrap (age keys only): %s; change its keys "
+			                      "with sops itself",
+			                      m->groups[g].foreign ? m->groups[g].foreign : "?");
 	return 0;
 }
 

@@ -67,6 +67,12 @@ static const veil_node *deref(const veil_node *n)
 	return n && n->kind == VEIL_NODE_ALIAS ? n->target : n;
 }
 
+static const char *scalar(const veil_node *n)
+{
+	n = deref(n);
+	return n && n->kind == VEIL_NODE_SCALAR && n->type != VEIL_SCALAR_NULL ? n->value : NULL;
+}
+
 static int rule_error(const char *name, const veil_node *n, const char *what)
 {
 	return veil_error_set(VEIL_EFORMAT, "%s:%u:%u: %s", name, n ? n->span.line : 0,
@@ -121,20 +127,55 @@ static int read_age(veil_sops_group *g, const veil_node *n, const char *name)
 	return 0;
 }
 
-static int has_foreign_keys(const veil_node *map)
+/* The first field of a key entry that names it (kms: {arn: ...}). */
+static const char *key_name(const veil_node *e)
 {
-	for (size_t i = 0; i < sizeof(foreign_keys) / sizeof(foreign_keys[0]); i++) {
-		const veil_node *v = deref(veil_node_get(map, foreign_keys[i]));
-		if (v &&
-		    !(v->kind == VEIL_NODE_SCALAR &&
-		      (v->type == VEIL_SCALAR_NULL || v->value_len == 0)) &&
-		    !(v->kind == VEIL_NODE_SEQ && v->nitems == 0))
-			return 1;
-	}
-	return 0;
+	static const char *const fields[] = { "arn", "resource_id", "key_id", "vaultUrl", "key" };
+
+	e = deref(e);
+	if (e && e->kind == VEIL_NODE_SCALAR)
+		return e->value;
+	for (size_t i = 0; e && e->kind == VEIL_NODE_MAP && i < sizeof(fields) / sizeof(*fields);
+	     i++)
+		if (scalar(veil_node_get(e, fields[i])))
+			return scalar(veil_node_get(e, fields[i]));
+	return "?";
 }
 
-static int read_group(veil_sops_group *g, const veil_node *map, const char *name, int depth)
+/* Appends "type name" for every key of a type veil cannot use in map to
+ * r->foreign ("pgp 85D7..., kms arn:aws:kms:..."): the rule still loads, but
+ * matching it is refused with those names (veil_sops_config_match). */
+static int note_foreign_keys(veil_sops_rule *r, const veil_node *map)
+{
+	veil_buf b = VEIL_BUF_INIT(0);
+	int error = 0;
+
+	if (r->foreign && (error = veil_buf_printf(&b, "%s", r->foreign)) < 0)
+		goto done;
+	for (size_t i = 0; i < sizeof(foreign_keys) / sizeof(foreign_keys[0]); i++) {
+		const veil_node *v = deref(veil_node_get(map, foreign_keys[i]));
+		for (size_t k = 0; v && k < (v->kind == VEIL_NODE_SEQ ? v->nitems : 1); k++) {
+			const veil_node *e = v->kind == VEIL_NODE_SEQ ? v->items[k] : v;
+			if (e->kind == VEIL_NODE_COMMENT ||
+			    (e->kind == VEIL_NODE_SCALAR &&
+			     (e->type == VEIL_SCALAR_NULL || e->value_len == 0)))
+				continue;
+			if ((error = veil_buf_printf(&b, "%s%s %s", b.len ? ", " : "",
+			                             foreign_keys[i], key_name(e))) < 0)
+				goto done;
+		}
+	}
+	if (b.len) {
+		free(r->foreign);
+		r->foreign = (char *)veil_buf_detach(&b, NULL);
+	}
+done:
+	veil_buf_dispose(&b);
+	return error;
+}
+
+static int read_group(veil_sops_rule *r, veil_sops_group *g, const veil_node *map, const char *name,
+                      int depth)
 {
 	const veil_node *merge;
 	int error;
@@ -144,11 +185,8 @@ static int read_group(veil_sops_group *g, const veil_node *map, const char *name
 		return rule_error(name, map, "a key group must be a mapping");
 	if (depth > 8)
 		return rule_error(name, map, "key group merges nested too deeply");
-	if (has_foreign_keys(map))
-		return rule_error(name, map,
-		                  "veil supports age keys only; this key group "
-		                  "names other key types (pgp, kms, ...)");
-	if ((error = read_age(g, veil_node_get(map, "age"), name)) < 0)
+	if ((error = note_foreign_keys(r, map)) < 0 ||
+	    (error = read_age(g, veil_node_get(map, "age"), name)) < 0)
 		return error;
 	merge = deref(veil_node_get(map, "merge"));
 	if (!merge)
@@ -158,7 +196,7 @@ static int read_group(veil_sops_group *g, const veil_node *map, const char *name
 	for (size_t i = 0; i < merge->nitems; i++) {
 		if (merge->items[i]->kind == VEIL_NODE_COMMENT)
 			continue;
-		if ((error = read_group(g, merge->items[i], name, depth + 1)) < 0)
+		if ((error = read_group(r, g, merge->items[i], name, depth + 1)) < 0)
 			return error;
 	}
 	return 0;
@@ -184,11 +222,7 @@ static int read_groups(veil_sops_rule *r, const veil_node *rule, const char *nam
 
 	if (!kg || (kg->kind == VEIL_NODE_SCALAR && kg->type == VEIL_SCALAR_NULL)) {
 		/* flat form: one group from the rule's own keys */
-		if (has_foreign_keys(rule))
-			return rule_error(name, rule,
-			                  "veil supports age keys only; this rule "
-			                  "names other key types (pgp, kms, ...)");
-		if ((error = add_group(r, &g)) < 0)
+		if ((error = note_foreign_keys(r, rule)) < 0 || (error = add_group(r, &g)) < 0)
 			return error;
 		return read_age(g, veil_node_get(rule, "age"), name);
 	}
@@ -198,17 +232,12 @@ static int read_groups(veil_sops_rule *r, const veil_node *rule, const char *nam
 		if (kg->items[i]->kind == VEIL_NODE_COMMENT)
 			continue;
 		if ((error = add_group(r, &g)) < 0 ||
-		    (error = read_group(g, kg->items[i], name, 0)) < 0)
+		    (error = read_group(r, g, kg->items[i], name, 0)) < 0)
 			return error;
 	}
 	return 0;
 }
 
-static const char *scalar(const veil_node *n)
-{
-	n = deref(n);
-	return n && n->kind == VEIL_NODE_SCALAR && n->type != VEIL_SCALAR_NULL ? n->value : NULL;
-}
 
 static int read_selection(veil_sops_rule *r, const veil_node *rule, const char *name)
 {
@@ -299,6 +328,7 @@ static void rule_dispose(veil_sops_rule *r)
 	veil_regex_free(r->path_re);
 	free(r->sel.value);
 	free(r->scope);
+	free(r->foreign);
 }
 
 void veil_sops_config_free(veil_sops_config *cfg)
@@ -311,6 +341,35 @@ void veil_sops_config_free(veil_sops_config *cfg)
 	free(cfg->path);
 	free(cfg->dir);
 	free(cfg);
+}
+
+/* stores: {yaml: {indent: N}, json: {indent: N}, json_binary: {indent: N}}:
+ * the layout sops gives text it writes anew (defaults as sops: YAML 4, JSON
+ * a tab, -1). */
+static int read_stores(veil_sops_config *cfg, const veil_node *root, const char *name)
+{
+	static const char *const stores[] = { "yaml", "json", "json_binary" };
+	int *slots[] = { &cfg->yaml_indent, &cfg->json_indent, &cfg->json_binary_indent };
+	const veil_node *st = root ? deref(veil_node_get(root, "stores")) : NULL;
+
+	cfg->yaml_indent = 0;
+	cfg->json_indent = cfg->json_binary_indent = -1;
+	for (size_t i = 0; st && st->kind == VEIL_NODE_MAP && i < 3; i++) {
+		const veil_node *s = deref(veil_node_get(st, stores[i]));
+		const veil_node *n =
+		        s && s->kind == VEIL_NODE_MAP ? veil_node_get(s, "indent") : NULL;
+		const char *v = scalar(n);
+		char *end;
+		long indent;
+
+		if (!v)
+			continue;
+		indent = strtol(v, &end, 10);
+		if (*end || end == v || indent < -1 || indent > 64)
+			return rule_error(name, n, "stores: indent must be a number from -1 to 64");
+		*slots[i] = (int)indent;
+	}
+	return 0;
 }
 
 int veil_sops_config_parse(veil_sops_config **out, const char *text, size_t len, const char *name,
@@ -329,6 +388,8 @@ int veil_sops_config_parse(veil_sops_config **out, const char *text, size_t len,
 	if ((error = veil_doc_parse(&doc, VEIL_FMT_YAML, text, len, name)) < 0)
 		goto done;
 	root = veil_doc_count(doc) ? veil_doc_root(doc, 0) : NULL;
+	if ((error = read_stores(cfg, root, name)) < 0)
+		goto done;
 	rules = root ? deref(veil_node_get(root, "creation_rules")) : NULL;
 	if (rules && rules->kind != VEIL_NODE_SEQ) {
 		error = rule_error(name, rules, "creation_rules must be a list");
@@ -414,14 +475,23 @@ int veil_sops_config_find(char **out, const char *file_path)
 		if (!slash)
 			break;
 		*slash = '\0'; /* the first pass drops the file name itself */
-		if (veil_buf_printf(&cand, "%s/%s", dir, VEIL_SOPS_CONFIG_NAME) < 0)
-			break;
-		if (stat((char *)cand.data, &st) == 0 && S_ISREG(st.st_mode)) {
-			*out = (char *)veil_buf_detach(&cand, NULL);
-			error = 0;
-			break;
+		/* .sops.yaml, else .sops.yml, in the nearest directory with
+		 * either (sops ignores .sops.yml with a warning: a file it
+		 * names nothing to is a surprise, not a feature) */
+		for (size_t k = 0; k < 2 && error < 0; k++) {
+			veil_buf_clear(&cand);
+			if (veil_buf_printf(&cand, "%s/%s", dir,
+			                    k ? VEIL_SOPS_CONFIG_ALT_NAME : VEIL_SOPS_CONFIG_NAME) <
+			    0)
+				break;
+			if (stat((char *)cand.data, &st) == 0 && S_ISREG(st.st_mode)) {
+				*out = (char *)veil_buf_detach(&cand, NULL);
+				error = 0;
+			}
 		}
 		veil_buf_dispose(&cand);
+		if (error == 0)
+			break;
 		if (dir[0] == '\0')
 			break;
 	}
@@ -471,9 +541,16 @@ int veil_sops_config_match(const veil_sops_rule **out, const veil_sops_config *c
 	for (size_t i = 0; i < cfg->nrules; i++) {
 		const veil_sops_rule *r = &cfg->rules[i];
 		if (!r->path_re || veil_regex_match(r->path_re, rel, strlen(rel))) {
+			int error = 0;
 			*out = r;
+			if (r->foreign)
+				error = veil_error_set(
+				        VEIL_EUNSUPPORTED,
+				        "%s: creation rule %zu (for %s) names keys veil "
+				        "cannot use (age keys only): %s",
+				        cfg->path, i + 1, rel, r->foreign);
 			free(abs);
-			return 0;
+			return error;
 		}
 	}
 	veil_error_set(VEIL_ENOTFOUND, "%s: no creation rule matches %s", cfg->path, rel);
