@@ -8,13 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "veil/veil.h"
-
-/* Exit codes of `veil age` and `veil keygen` (as age): 0 ok, 1 failure, 2 usage. */
-enum {
-	VEIL_EXIT_OK = 0,
-	VEIL_EXIT_FAIL = 1,
-	VEIL_EXIT_USAGE = 2,
-};
+#include "exit_codes.h"
 
 /* Commands: argv[0] is the command name. They return an exit code. */
 int veil_cli__cmd_keygen(int argc, char **argv);
@@ -31,6 +25,7 @@ int veil_cli__cmd_exec_env(int argc, char **argv);
 int veil_cli__cmd_exec_file(int argc, char **argv);
 int veil_cli__cmd_k8s_keys(int argc, char **argv);
 int veil_cli__cmd_k8s(int argc, char **argv);
+int veil_cli__cmd_groups(int argc, char **argv);
 
 /* msg.c: one line each on stderr, "veil: error: ...", "veil: warning: ...",
  * "veil: hint: ...". */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_EXTRACT = VEIL_DOCOPT_OWN, OPT_OUTPUT_TYPE, OPT_IGNORE_MAC };
+enum { OPT_EXTRACT = VEIL_DOCOPT_OWN, OPT_OUTPUT_TYPE, OPT_IGNORE_MAC, OPT_OVERRIDE, OPT_INDENT };
 
 static const veil_opt decrypt_opts[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
@@ -18,6 +18,8 @@ static const veil_opt decrypt_opts[] = {
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
 	{ "output-type", 0, 1, OPT_OUTPUT_TYPE },
 	{ "ignore-mac", 0, 0, OPT_IGNORE_MAC },
+	{ "filename-override", 0, 1, OPT_OVERRIDE },
+	{ "indent", 0, 1, OPT_INDENT },
 	{ "in-place", 'i', 0, VEIL_DOCOPT_IN_PLACE },
 	{ "output", 'o', 1, VEIL_DOCOPT_OUTPUT },
 	{ "help", 'h', 0, VEIL_DOCOPT_HELP },
@@ -26,8 +28,9 @@ static const veil_opt decrypt_opts[] = {
 
 typedef struct dec_args {
 	veil_cli_docargs d;
-	const char *extract, *output_type;
+	const char *extract, *output_type, *override;
 	int ignore_mac;
+	int indent; /* --indent, -1 if not given */
 } dec_args;
 
 static void decrypt_usage(FILE *f, void *ctx)
@@ -35,6 +38,7 @@ static void decrypt_usage(FILE *f, void *ctx)
 	(void)ctx;
 	fputs("usage: veil decrypt [--identity FILE]... [--extract '[\"a\"][\"b\"]']\n"
 	      "                    [--input-type T] [--output-type T] [--ignore-mac]\n"
+	      "                    [--filename-override NAME] [--indent N]\n"
 	      "                    [-i | -o OUTPUT] FILE\n"
 	      "\n"
 	      "Decrypts a SOPS file (written by veil or sops 3.x, age keys) after verifying its\n"
@@ -51,6 +55,9 @@ static void decrypt_usage(FILE *f, void *ctx)
 	      "  --extract P      print only the value at P, e.g. "
 	      "'[\"stringData\"][\"password\"]'\n"
 	      "  --output-type T  yaml, json, dotenv, ini or binary (re-emitted)\n"
+	      "  --filename-override NAME  the name that gives the format (FILE - is stdin)\n"
+	      "  --indent N       indent of re-emitted YAML or JSON; default: the .sops.yaml\n"
+	      "                   stores: section, else YAML 4, JSON a tab\n"
 	      "  -i, --in-place   replace FILE with the plaintext (atomically)\n"
 	      "\n"
 	      "Exit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted, 13 plaintext\n"
@@ -68,6 +75,10 @@ static int own_option(void *ctx, int id, const char *arg)
 		a->ignore_mac = 1;
 		return 0;
 	}
+	if (id == OPT_INDENT)
+		return (a->indent = veil_cli__indent_arg("decrypt", arg)) < 0 ? VEIL_EXIT_USAGE : 0;
+	if (id == OPT_OVERRIDE)
+		slot = &a->override;
 	if (*slot)
 		return veil_cli__usage("decrypt", "an option was given twice");
 	*slot = arg;
@@ -87,6 +98,9 @@ static int parse(dec_args *a, int argc, char **argv, char **operands)
 
 	if (rc == 0 && a->d.in_place && a->extract)
 		return veil_cli__usage("decrypt", "-i cannot be used with --extract");
+	/* the name sops reads the format from (stdin has none) */
+	if (rc == 0 && a->override && !a->d.input_type)
+		a->d.fmt = veil_doc_format_from_path(a->override);
 	return rc;
 }
 
@@ -163,6 +177,8 @@ static int reshape(char **out, size_t *out_len, const char *text, size_t len, ve
                    const dec_args *a)
 {
 	veil_doc_format ofmt = a->output_type ? veil_doc_format_parse(a->output_type) : fmt;
+	const char *name = a->override ? a->override : a->d.file;
+	int indent = veil_cli__emit_indent(ofmt, a->indent, name, NULL);
 	veil_doc *doc = NULL;
 	veil_node *roots[64];
 	size_t nroots = 1;
@@ -182,8 +198,7 @@ static int reshape(char **out, size_t *out_len, const char *text, size_t len, ve
 		return error;
 	}
 	if (!a->extract) {
-		error = veil_doc_emit(out, out_len, ofmt, roots, nroots,
-		                      ofmt == VEIL_FMT_JSON ? 0 : 4);
+		error = veil_doc_emit(out, out_len, ofmt, roots, nroots, indent);
 		veil_doc_free(doc);
 		return error;
 	}
@@ -201,7 +216,7 @@ static int reshape(char **out, size_t *out_len, const char *text, size_t len, ve
 		error = *out ? 0 : VEIL_ENOMEM;
 	} else {
 		error = veil_doc_emit(out, out_len, ofmt == VEIL_FMT_BINARY ? VEIL_FMT_JSON : ofmt,
-		                      (veil_node *const *)&n, 1, ofmt == VEIL_FMT_JSON ? 0 : 4);
+		                      (veil_node *const *)&n, 1, indent);
 	}
 	veil_doc_free(doc);
 	return error;
@@ -322,6 +337,7 @@ int veil_cli__cmd_decrypt(int argc, char **argv)
 
 	if (!operands)
 		return VEIL_EXIT_FAIL;
+	a.indent = -1;
 	if ((rc = parse(&a, argc, argv, operands)) != 0) {
 		rc = rc < 0 ? VEIL_EXIT_OK : rc;
 		goto done;

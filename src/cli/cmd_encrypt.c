@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
 	OPT_RECIPIENT = 1,
@@ -22,6 +23,7 @@ enum {
 	OPT_IN_PLACE,
 	OPT_OUTPUT,
 	OPT_SCOPE,
+	OPT_INDENT,
 	OPT_HELP,
 	OPT_SEL_BASE = 100, /* + veil_sops_sel_kind */
 };
@@ -47,6 +49,7 @@ static const veil_opt encrypt_opts[] = {
 	{ "in-place", 'i', 0, OPT_IN_PLACE },
 	{ "output", 'o', 1, OPT_OUTPUT },
 	{ "scope", 0, 1, OPT_SCOPE },
+	{ "indent", 0, 1, OPT_INDENT },
 	{ "help", 'h', 0, OPT_HELP },
 	{ NULL, 0, 0, 0 },
 };
@@ -62,6 +65,7 @@ typedef struct enc_args {
 	const char *override, *output, *file, *scope;
 	veil_sops_sel_kind sel;
 	int mac_only, in_place;
+	int indent; /* --indent, -1 if not given */
 } enc_args;
 
 static void encrypt_usage(FILE *f)
@@ -71,9 +75,10 @@ static void encrypt_usage(FILE *f)
 	      "                     --encrypted-suffix S | --unencrypted-suffix S |\n"
 	      "                     --encrypted-comment-regex RE | --unencrypted-comment-regex "
 	      "RE]\n"
-	      "                    [--mac-only-encrypted] [--input-type T] [--reuse ENCRYPTED]\n"
-	      "                    [--config .sops.yaml] [--scope strict|namespace|none]\n"
-	      "                    [-i | -o OUTPUT] FILE\n"
+	      "                    [--mac-only-encrypted] [--input-type T] [--output-type T]\n"
+	      "                    [--reuse ENCRYPTED] [--config .sops.yaml]\n"
+	      "                    [--filename-override NAME] [--indent N]\n"
+	      "                    [--scope strict|namespace|none] [-i | -o OUTPUT] FILE\n"
 	      "\n"
 	      "Encrypts every value of FILE (YAML, JSON, dotenv, INI; anything else as binary)\n"
 	      "in the SOPS format, keeping keys, comments' places and formatting. Only the bytes\n"
@@ -95,11 +100,18 @@ static void encrypt_usage(FILE *f)
 	      "                        and metadata.name (strict) or namespace (namespace), so a\n"
 	      "                        value copied elsewhere does not decrypt; such files are\n"
 	      "                        veil-only (default: the creation rule's scope:)\n"
+	      "      --output-type T   write the result as yaml, json, dotenv or ini (converted\n"
+	      "                        as sops does: comments and layout do not carry over)\n"
+	      "      --filename-override NAME  the name for the creation rule and the format\n"
+	      "                        (FILE - reads stdin)\n"
+	      "      --indent N        indent of text written anew (a conversion, the sops\n"
+	      "                        block of a file that shows none); default: the\n"
+	      "                        .sops.yaml stores: section, else YAML 4, JSON a tab\n"
 	      "  -i, --in-place        replace FILE (atomically)\n"
 	      "  -o, --output F        write to F instead of stdout\n"
 	      "\n"
-	      "Exit status: 0 ok, 1 failure, 2 usage, 10 invalid document, 203 already "
-	      "encrypted.\n",
+	      "Exit status: 0 ok, 1 failure, 2 usage, 10 invalid document, 61 --config not\n"
+	      "found, 111 no recipients, 203 already encrypted.\n",
 	      f);
 }
 
@@ -133,6 +145,9 @@ static int parse(enc_args *a, int argc, char **argv, char **operands)
 			a->sel_value = arg;
 		} else if (id == OPT_MAC_ONLY) {
 			a->mac_only = 1;
+		} else if (id == OPT_INDENT) {
+			if ((a->indent = veil_cli__indent_arg("encrypt", arg)) < 0)
+				return VEIL_EXIT_USAGE;
 		} else if (id == OPT_IN_PLACE) {
 			a->in_place = 1;
 		} else {
@@ -193,7 +208,8 @@ typedef struct enc_plan {
 	veil_sops_config *cfg;
 } enc_plan;
 
-/* Recipients from -r or the environment; 1 if found, 0 if none, < 0 exit code. */
+/* Recipients from -r or the environment: 1 if found, 0 if none, -1 after
+ * an error, or a usage exit code (> 1). */
 static int plan_flat(enc_plan *p, const enc_args *a)
 {
 	const char *env = getenv("VEIL_AGE_RECIPIENTS");
@@ -211,7 +227,8 @@ static int plan_flat(enc_plan *p, const enc_args *a)
 		rc = veil_buf_printf(&b, "%s", env);
 	if (rc < 0) {
 		veil_buf_dispose(&b);
-		return veil_cli__lib_error("encrypt", rc);
+		veil_cli__lib_error("encrypt", rc);
+		return -1;
 	}
 	p->buf = (char *)veil_buf_detach(&b, NULL);
 	if ((rc = split_recipients(p->flat, &p->nflat, p->buf)) != 0)
@@ -223,40 +240,61 @@ static int plan_flat(enc_plan *p, const enc_args *a)
 	return 1;
 }
 
+/* No usable creation rule and no -r: sops's "no encryption key found". */
+static int no_recipients(const char *match_path)
+{
+	veil_cli__error("no recipients: pass -r age1..., set VEIL_AGE_RECIPIENTS, or add a "
+	                "creation rule to a .sops.yaml above %s",
+	                match_path);
+	return VEIL_EXIT_NO_RECIPIENT;
+}
+
 /* The creation rule for the file, from --config, SOPS_CONFIG or the
- * nearest .sops.yaml above the file. */
-static int plan_rule(enc_plan *p, const enc_args *a, const char *match_path)
+ * nearest .sops.yaml above the file. Its keys unless -r or the environment
+ * named some (keys_given); its selection rule, threshold, cipher and scope
+ * always, as sops applies the rule's settings to -a recipients too. */
+static int plan_rule(enc_plan *p, const enc_args *a, const char *match_path, int keys_given)
 {
 	const char *cfg_path = a->config ? a->config : getenv("SOPS_CONFIG");
 	const veil_sops_rule *r = NULL;
 	char *found = NULL;
+	size_t total = 0;
 	int error;
 
+	if (cfg_path && *cfg_path && access(cfg_path, F_OK) != 0) {
+		veil_cli__error("config file %s not found", cfg_path);
+		return VEIL_EXIT_NO_CONFIG;
+	}
 	if (!cfg_path || !*cfg_path) {
-		if (veil_sops_config_find(&found, match_path) < 0) {
-			veil_cli__error(
-			        "no recipients: pass -r age1..., set VEIL_AGE_RECIPIENTS, or "
-			        "add a creation rule to a .sops.yaml above %s",
-			        match_path);
-			return VEIL_EXIT_USAGE;
-		}
+		if (veil_sops_config_find(&found, match_path) < 0)
+			return keys_given ? 0 : no_recipients(match_path);
 		cfg_path = found;
 	}
 	error = veil_sops_config_load(&p->cfg, cfg_path);
 	if (error == 0)
 		error = veil_sops_config_match(&r, p->cfg, match_path);
 	free(found);
+	/* with -r, a rule's other key types or no rule at all do not matter */
+	if (keys_given && (error == VEIL_ENOTFOUND || (error == VEIL_EUNSUPPORTED && r)))
+		error = r ? 0 : 1;
 	if (error < 0)
 		return veil_cli__lib_error("creation rules", error);
+	if (error > 0)
+		return 0;
 	if (r->ngroups > VEIL_SOPS_MAX_KEY_GROUPS)
 		return veil_cli__usage("encrypt", "too many key groups");
-	for (size_t g = 0; g < r->ngroups; g++) {
+	for (size_t g = 0; !keys_given && g < r->ngroups; g++) {
 		p->groups[g].age = (const char *const *)r->groups[g].age;
 		p->groups[g].nage = r->groups[g].nage;
+		total += r->groups[g].nage;
 	}
-	p->o.groups = p->groups;
-	p->o.ngroups = r->ngroups;
-	p->o.shamir_threshold = r->shamir_threshold;
+	if (!keys_given) {
+		if (total == 0)
+			return no_recipients(match_path);
+		p->o.groups = p->groups;
+		p->o.ngroups = r->ngroups;
+		p->o.shamir_threshold = r->shamir_threshold;
+	}
 	p->o.selection = r->sel.kind;
 	p->o.selection_value = r->sel.value;
 	p->o.mac_only_encrypted = r->mac_only_encrypted;
@@ -270,10 +308,13 @@ static int plan_options(enc_plan *p, const enc_args *a)
 	const char *match = a->override ? a->override : strcmp(a->file, "-") ? a->file : "stdin";
 	int rc;
 
-	/* --reuse keeps the earlier file's recipients: no rule needed without -r */
-	if ((rc = plan_flat(p, a)) < 0 ||
-	    (rc == 0 && !a->reuse && (rc = plan_rule(p, a, match)) != 0))
-		return rc < 0 ? VEIL_EXIT_FAIL : rc;
+	/* --reuse keeps the earlier file's recipients and rules */
+	if ((rc = plan_flat(p, a)) < 0)
+		return VEIL_EXIT_FAIL;
+	if (rc > 1)
+		return rc;
+	if (!a->reuse && (rc = plan_rule(p, a, match, rc == 1)) != 0)
+		return rc;
 	if (a->sel) {
 		p->o.selection = a->sel;
 		p->o.selection_value = a->sel_value;
@@ -321,36 +362,50 @@ static int load_reuse(veil_doc **reuse, char **text, veil_identities **ids, cons
 }
 
 /* A YAML document whose root is a flow map ({a: 1}) has no line for the
- * sops: block to go after: like sops, write it again in block style first
- * (4-space indent, as sops writes). Its formatting is not kept. */
-static int block_root(veil_doc **doc, const char *file)
+ * sops: block to go after: like sops, write it again in block style first.
+ * Its formatting is not kept. */
+static int block_root(veil_doc **doc, const char *file, int indent)
 {
 	size_t n = veil_doc_count(*doc), i;
-	veil_node **roots;
-	veil_doc *fresh = NULL;
-	char *text = NULL;
-	size_t len = 0;
-	int error = 0;
+	int error;
 
 	for (i = 0; i < n && !(veil_doc_root(*doc, i) && veil_doc_root(*doc, i)->flow); i++)
 		;
 	if (veil_doc_format_of(*doc) != VEIL_FMT_YAML || i == n)
 		return 0;
-	if (!(roots = calloc(n, sizeof(*roots))))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
-	for (i = 0; i < n; i++)
-		roots[i] = veil_doc_root(*doc, i);
-	if ((error = veil_doc_emit(&text, &len, VEIL_FMT_YAML, roots, n, 4)) == 0 &&
-	    (error = veil_doc_parse(&fresh, VEIL_FMT_YAML, text, len, file)) == 0) {
-		veil_doc_free(*doc);
-		*doc = fresh;
+	if ((error = veil_cli__doc_convert(doc, VEIL_FMT_YAML, indent, file)) == 0)
 		veil_cli__warning("%s: the flow-style document was rewritten in block style to "
 		                  "hold the sops block",
 		                  file);
-	}
-	veil_wipe_free(text, len);
-	free(roots);
 	return error;
+}
+
+/* --output-type: the plaintext is written afresh in that format first, then
+ * encrypted (sops encrypts its tree, then writes it with the output store:
+ * the same values and paths; an encrypted binary file is JSON). The sops
+ * block of a file that shows no indent of its own gets the configured one. */
+static int shape(veil_doc **doc, const enc_args *a, veil_doc_format ofmt)
+{
+	veil_doc_format fmt = veil_doc_format_of(*doc);
+	const char *name = strcmp(a->file, "-") ? a->file : "stdin";
+	const char *match = a->override ? a->override : a->file;
+	int error;
+
+	if (ofmt == VEIL_FMT_BINARY && fmt != VEIL_FMT_BINARY)
+		ofmt = VEIL_FMT_JSON;
+	if (ofmt && ofmt != fmt &&
+	    (error = veil_cli__doc_convert(doc, ofmt,
+	                                   veil_cli__emit_indent(ofmt, a->indent, match, a->config),
+	                                   name)) < 0)
+		return error;
+	if ((error = block_root(
+	             doc, name,
+	             veil_cli__emit_indent(VEIL_FMT_YAML, a->indent, match, a->config))) < 0)
+		return error;
+	if (veil_doc_format_of(*doc) == VEIL_FMT_YAML && veil_doc_indent_step(*doc) == 0)
+		veil_doc_set_indent_step(
+		        *doc, veil_cli__emit_indent(VEIL_FMT_YAML, a->indent, match, a->config));
+	return 0;
 }
 
 int veil_cli__cmd_encrypt(int argc, char **argv)
@@ -362,11 +417,12 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	char *text = NULL, *rtext = NULL, *out = NULL;
 	size_t len = 0, out_len = 0;
-	veil_doc_format fmt = 0;
+	veil_doc_format fmt = 0, ofmt = 0;
 	int rc, error;
 
 	if (!operands)
 		return VEIL_EXIT_FAIL;
+	a.indent = -1;
 	if ((rc = parse(&a, argc, argv, operands)) != 0) {
 		rc = rc < 0 ? VEIL_EXIT_OK : rc;
 		goto done;
@@ -377,9 +433,8 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 	}
 	if (!fmt && a.override)
 		fmt = veil_doc_format_from_path(a.override);
-	if (a.output_type && veil_doc_format_parse(a.output_type) !=
-	                             (fmt ? fmt : veil_doc_format_from_path(a.file))) {
-		rc = veil_cli__usage("encrypt", "--output-type must match the input format");
+	if (a.output_type && !(ofmt = veil_doc_format_parse(a.output_type))) {
+		rc = veil_cli__usage("encrypt", "unknown --output-type '%s'", a.output_type);
 		goto done;
 	}
 	if ((rc = plan_options(&p, &a)) != 0 ||
@@ -388,7 +443,7 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 		goto done;
 	p.o.reuse = reuse;
 	p.o.identities = ids;
-	if ((error = block_root(&doc, a.file)) < 0 || (error = veil_sops_encrypt(doc, &p.o)) < 0 ||
+	if ((error = shape(&doc, &a, ofmt)) < 0 || (error = veil_sops_encrypt(doc, &p.o)) < 0 ||
 	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
 		veil_cli__lib_error(a.file, error);
 		rc = veil_cli__sops_exit(error);

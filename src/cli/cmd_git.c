@@ -46,6 +46,12 @@ int veil_cli__cmd_git(int argc, char **argv)
 	if (!strcmp(sub, "setup"))
 		return veil_cli__git_setup(argc - 2, argv + 2);
 	if (!strcmp(sub, "clean") || !strcmp(sub, "smudge") || !strcmp(sub, "textconv")) {
+		/* git runs "veil git clean -- %f": a file named --help or -h stays a
+		 * file name (main.c reads --help before "--" as a request for help) */
+		if (argc == 4 && !strcmp(argv[2], "--")) {
+			argv[2] = argv[3];
+			argc = 3;
+		}
 		if (argc != 3)
 			return veil_cli__usage("git", "'veil git %s' takes one FILE", sub);
 		if (!strcmp(sub, "clean"))
@@ -180,8 +186,8 @@ done:
 }
 
 static const char *const driver_config[][2] = {
-	{ "filter.veil.clean", "veil git clean %f" },
-	{ "filter.veil.smudge", "veil git smudge %f" },
+	{ "filter.veil.clean", "veil git clean -- %f" },
+	{ "filter.veil.smudge", "veil git smudge -- %f" },
 	{ "filter.veil.required", NULL },
 	{ "diff.veil.textconv", "veil git textconv" },
 };

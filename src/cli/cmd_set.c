@@ -7,23 +7,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_IDEMPOTENT = VEIL_DOCOPT_OWN, OPT_VALUE_FILE, OPT_VALUE_STDIN };
+enum {
+	OPT_IDEMPOTENT = VEIL_DOCOPT_OWN,
+	OPT_VALUE_FILE,
+	OPT_VALUE_STDIN,
+	OPT_IGNORE_MAC,
+	OPT_OUTPUT_TYPE
+};
 
 static const veil_opt set_opts[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
 	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
+	{ "output-type", 0, 1, OPT_OUTPUT_TYPE },
 	{ "idempotent", 0, 0, OPT_IDEMPOTENT },
-	{ "value-file", 0, 1, OPT_VALUE_FILE },
+	{ "value-file", 0, 0, OPT_VALUE_FILE },
 	{ "value-stdin", 0, 0, OPT_VALUE_STDIN },
+	{ "ignore-mac", 0, 0, OPT_IGNORE_MAC },
+	{ "help", 'h', 0, VEIL_DOCOPT_HELP },
+	{ NULL, 0, 0, 0 },
+};
+
+static const veil_opt unset_opts[] = {
+	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
+	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
+	{ "output-type", 0, 1, OPT_OUTPUT_TYPE },
+	{ "idempotent", 0, 0, OPT_IDEMPOTENT },
+	{ "ignore-mac", 0, 0, OPT_IGNORE_MAC },
 	{ "help", 'h', 0, VEIL_DOCOPT_HELP },
 	{ NULL, 0, 0, 0 },
 };
 
 typedef struct set_args {
 	veil_cli_docargs d;
-	const char *path, *value, *value_file;
-	int idempotent, unset;
+	const char *path, *value, *output_type;
+	const char *value_file; /* where the value is read from: a path, or "-" */
+	int idempotent, unset, ignore_mac, from_file, from_stdin;
 } set_args;
 
 static void set_usage(FILE *f, void *ctx)
@@ -31,7 +50,8 @@ static void set_usage(FILE *f, void *ctx)
 	int unset = ((const set_args *)ctx)->unset;
 
 	if (unset)
-		fputs("usage: veil unset [--identity F]... [--idempotent] FILE '[\"a\"][\"b\"]'\n"
+		fputs("usage: veil unset [--identity F]... [--idempotent] [--ignore-mac]\n"
+		      "                  FILE '[\"a\"][\"b\"]'\n"
 		      "\n"
 		      "Removes one key (or list item) of an encrypted file in place: its lines "
 		      "go,\n"
@@ -39,7 +59,14 @@ static void set_usage(FILE *f, void *ctx)
 		      "lastmodified. --idempotent: a missing key is not an error.\n",
 		      f);
 	else
-		fputs("usage: veil set [--identity F]... FILE '[\"a\"][\"b\"]' JSON-VALUE\n"
+		fputs("usage: veil set [--identity F]... [--ignore-mac] FILE '[\"a\"][\"b\"]' "
+		      "JSON-VALUE\n"
+		      "       veil set [options] --value-file FILE '[\"a\"][\"b\"]' VALUE-FILE\n"
+		      "       veil set [options] --value-stdin FILE '[\"a\"][\"b\"]'  < VALUE\n"
+		      "\n"
+		      "A value given as an argument is visible to every user of the machine in\n"
+		      "the process list (ps, /proc): give secrets with --value-file (the last\n"
+		      "operand is a file holding the JSON value) or --value-stdin, as sops 3.11+.\n"
 		      "\n"
 		      "Sets one value of an encrypted file in place, as sops set does: the JSON\n"
 		      "value (a \"string\", number, true, false, null, an object or a list)\n"
@@ -65,25 +92,31 @@ static void set_usage(FILE *f, void *ctx)
 static int own_option(void *ctx, int id, const char *arg)
 {
 	set_args *a = ctx;
-	const char *cmd = a->unset ? "unset" : "set";
 
-	if (id == OPT_IDEMPOTENT) {
+	switch (id) {
+	case OPT_IDEMPOTENT:
 		a->idempotent = 1;
 		return 0;
+	case OPT_IGNORE_MAC:
+		a->ignore_mac = 1;
+		return 0;
+	case OPT_OUTPUT_TYPE:
+		a->output_type = arg;
+		return 0;
+	case OPT_VALUE_FILE:
+		a->from_file = 1;
+		return 0;
+	default:
+		a->from_stdin = 1;
+		return 0;
 	}
-	if (a->unset)
-		return veil_cli__usage(cmd, "unset takes no value");
-	if (a->value_file)
-		return veil_cli__usage(cmd, "the value can be given once");
-	a->value_file = id == OPT_VALUE_STDIN ? "-" : arg;
-	return 0;
 }
 
 static int parse(set_args *a, int argc, char **argv, char **operands)
 {
 	const char *cmd = a->unset ? "unset" : "set";
 	veil_cli_docspec spec = { .cmd = cmd,
-		                  .opts = set_opts,
+		                  .opts = a->unset ? unset_opts : set_opts,
 		                  .usage = set_usage,
 		                  .own = own_option,
 		                  .ctx = a,
@@ -96,12 +129,19 @@ static int parse(set_args *a, int argc, char **argv, char **operands)
 	spec.operands_usage = a->unset ? "expected FILE and PATH" : "expected FILE, PATH and VALUE";
 	if ((rc = veil_cli__docargs_parse(&a->d, &spec, argc, argv, operands)) != 0)
 		return rc;
-	want = a->unset || a->value_file ? 2 : 3;
+	if (a->from_file && a->from_stdin)
+		return veil_cli__usage(cmd,
+		                       "--value-file and --value-stdin cannot be used together");
+	want = a->unset || a->from_stdin ? 2 : 3;
 	if (a->d.noperands != want)
-		return veil_cli__usage(cmd, want == 2 ? "expected FILE and PATH"
-		                                      : "expected FILE, PATH and VALUE");
+		return veil_cli__usage(cmd, want == 2      ? "expected FILE and PATH"
+		                            : a->from_file ? "expected FILE, PATH and VALUE-FILE"
+		                                           : "expected FILE, PATH and VALUE");
+	if (a->output_type && !veil_doc_format_parse(a->output_type))
+		return veil_cli__usage(cmd, "unknown --output-type '%s'", a->output_type);
 	a->path = operands[1];
-	a->value = want == 3 ? operands[2] : NULL;
+	a->value = want == 3 && !a->from_file ? operands[2] : NULL;
+	a->value_file = a->from_stdin ? "-" : a->from_file ? operands[2] : NULL;
 	return 0;
 }
 
@@ -237,8 +277,15 @@ static int run(set_args *a)
 		veil_cli__lib_error(a->unset ? "unset" : "set", error);
 		return VEIL_EXIT_INVALID_PATH;
 	}
-	if ((rc = veil_cli__session_open(&s, a->d.file, a->d.fmt, a->d.ids, a->d.nids)) != 0)
+	if ((rc = veil_cli__session_open_ex(&s, a->d.file, a->d.fmt, a->d.ids, a->d.nids,
+	                                    a->ignore_mac)) != 0)
 		goto done;
+	if (a->output_type && veil_doc_format_parse(a->output_type) != s.fmt) {
+		rc = veil_cli__usage(a->unset ? "unset" : "set",
+		                     "--output-type %s: %s is changed in its own format",
+		                     a->output_type, a->d.file);
+		goto done;
+	}
 	if (s.fmt == VEIL_FMT_BINARY) {
 		veil_cli__error("%s: a binary file has no paths to %s", a->d.file,
 		                a->unset ? "unset" : "set");

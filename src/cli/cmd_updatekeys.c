@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { OPT_CONFIG = VEIL_DOCOPT_OWN, OPT_YES };
 
@@ -33,8 +34,12 @@ static void updatekeys_usage(FILE *f, void *ctx)
 	      "removed (-) and asking first unless -y. Values, mac and lastmodified are not\n"
 	      "touched. Removed recipients may still hold the old data key: rotate too.\n"
 	      "\n"
-	      "Exit status: 0 ok (also: nothing to change, or not confirmed), 2 usage,\n"
-	      "12 not encrypted, 100 no such file, 128 no identity opens the data key.\n",
+	      "Without -y the question is read from stdin; no answer there (no terminal,\n"
+	      "end of input) fails with nothing changed.\n"
+	      "\n"
+	      "Exit status: 0 ok (also: nothing to change, or answered n), 1 failure or no\n"
+	      "answer, 2 usage, 12 not encrypted, 61 --config not found, 100 no such file,\n"
+	      "128 no identity opens the data key.\n",
 	      f);
 }
 
@@ -94,15 +99,21 @@ static size_t show_changes(const uk_args *a, const veil_sops_meta *m, const veil
 	return n;
 }
 
+/* sops's "Is this okay? (y/n)", asked until y or n: 1 yes, 0 no, -1 no
+ * answer at all (end of input: a script without -y must not pass). */
 static int confirmed(void)
 {
-	char line[16];
+	char line[64];
 
-	fputs("Is this okay? (y/n): ", stdout);
-	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		return 0;
-	return line[0] == 'y' || line[0] == 'Y';
+	for (;;) {
+		fputs("Is this okay? (y/n): ", stdout);
+		fflush(stdout);
+		if (!fgets(line, sizeof(line), stdin))
+			return -1;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!strcmp(line, "y") || !strcmp(line, "n"))
+			return line[0] == 'y';
+	}
 }
 
 /* The creation rule for the file, from --config, SOPS_CONFIG or the nearest .sops.yaml. */
@@ -112,6 +123,10 @@ static int load_rule(veil_sops_config **cfg, const veil_sops_rule **r, const uk_
 	char *found = NULL;
 	int error = 0;
 
+	if (path && *path && access(path, F_OK) != 0) {
+		veil_cli__error("config file %s not found", path);
+		return VEIL_EXIT_NO_CONFIG;
+	}
 	if ((!path || !*path) && (error = veil_sops_config_find(&found, a->d.file)) == 0)
 		path = found;
 	if (error == 0)
@@ -150,8 +165,15 @@ static int run(const uk_args *a)
 		printf("%s: already up to date\n", a->d.file);
 		goto done;
 	}
-	if (!a->yes && !confirmed()) {
-		printf("changes not applied\n");
+	if (!a->yes && (rc = confirmed()) <= 0) {
+		if (rc < 0) {
+			veil_cli__error("%s: no answer to the question (no terminal?): nothing "
+			                "changed; pass -y to apply the changes without asking",
+			                a->d.file);
+			rc = VEIL_EXIT_FAIL;
+		} else {
+			printf("changes not applied\n");
+		}
 		goto done;
 	}
 	if ((rc = veil_cli__doc_identities(&ids, a->d.ids, a->d.nids)) != 0)

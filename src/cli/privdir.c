@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,21 +14,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int usable_base(const char *base)
+static int usable_base(const char *base, int other_user)
 {
 	struct stat st;
 
 	return base && *base == '/' && strlen(base) < VEIL_CLI_PRIVDIR_MAX - 32 &&
-	       stat(base, &st) == 0 && S_ISDIR(st.st_mode) && access(base, W_OK | X_OK) == 0;
+	       stat(base, &st) == 0 && S_ISDIR(st.st_mode) && access(base, W_OK | X_OK) == 0 &&
+	       (!other_user || (st.st_mode & S_IXOTH));
 }
 
 int veil_cli__privdir_make(char dir[VEIL_CLI_PRIVDIR_MAX])
+{
+	return veil_cli__privdir_make_for(dir, 0);
+}
+
+int veil_cli__privdir_make_for(char dir[VEIL_CLI_PRIVDIR_MAX], int other_user)
 {
 	const char *bases[] = { getenv("XDG_RUNTIME_DIR"), "/dev/shm", getenv("TMPDIR"), "/tmp" };
 
 	dir[0] = '\0';
 	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
-		if (!usable_base(bases[i]))
+		if (!usable_base(bases[i], other_user))
 			continue;
 		snprintf(dir, VEIL_CLI_PRIVDIR_MAX, "%s/veil-XXXXXX", bases[i]);
 		if (mkdtemp(dir)) /* mode 0700 */
@@ -34,6 +42,30 @@ int veil_cli__privdir_make(char dir[VEIL_CLI_PRIVDIR_MAX])
 	}
 	dir[0] = '\0';
 	return veil_error_set(VEIL_EIO, "cannot make a private directory: %s", strerror(errno));
+}
+
+int veil_cli__privdir_write(char *path, size_t cap, const char *dir, const char *name,
+                            const char *data, size_t len)
+{
+	int fd, error = 0;
+
+	if ((size_t)snprintf(path, cap, "%s/%s", dir, name) >= cap)
+		return veil_error_set(VEIL_EINVAL, "path too long");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return veil_error_set(VEIL_EIO, "%s: %s", path, strerror(errno));
+	for (size_t done = 0; done < len && error == 0;) {
+		ssize_t w = write(fd, data + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			error = veil_error_set(VEIL_EIO, "%s: %s", path, strerror(errno));
+		else
+			done += (size_t)w;
+	}
+	if (close(fd) != 0 && error == 0)
+		error = veil_error_set(VEIL_EIO, "%s: %s", path, strerror(errno));
+	return error;
 }
 
 /* Overwrites the file with zeros and syncs it, so the plaintext does not
@@ -82,26 +114,57 @@ void veil_cli__privdir_remove(const char *dir)
 		veil_cli__warning("could not remove %s: %s", dir, strerror(errno));
 }
 
-static void child(const char *script, const char *arg, const char *const *env, size_t nenv)
+/* --user: the target's groups and ids, then HOME, USER and LOGNAME as sops
+ * sets them. 0 or -1 (errno set). */
+static int switch_user(const struct passwd *pw)
 {
-	signal(SIGINT, SIG_DFL);
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0)
+		return -1;
+	if (setenv("HOME", pw->pw_dir, 1) != 0 || setenv("USER", pw->pw_name, 1) != 0 ||
+	    setenv("LOGNAME", pw->pw_name, 1) != 0)
+		return -1;
+	return 0;
+}
+
+/* Sets up the environment and user, then execs the shell; returns only on
+ * failure (errno set). */
+static void exec_shell(const char *script, const char *arg, const char *const *env, size_t nenv,
+                       const veil_cli_run_opts *o, const struct passwd *pw)
+{
+	if (o && o->pristine && clearenv() != 0)
+		return;
+	if (pw && switch_user(pw) != 0)
+		return;
 	for (size_t i = 0; i + 1 < 2 * nenv; i += 2)
 		if (setenv(env[i], env[i + 1], 1) != 0)
-			_exit(127);
-	if (arg) {
+			return;
+	if (arg)
 		execl("/bin/sh", "sh", "-c", script, "sh", arg, (char *)NULL);
-	} else {
+	else
 		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
-	}
-	_exit(127);
 }
 
 int veil_cli__run_shell(const char *script, const char *arg, const char *const *env, size_t nenv)
 {
+	return veil_cli__run_shell_ex(script, arg, env, nenv, NULL);
+}
+
+int veil_cli__run_shell_ex(const char *script, const char *arg, const char *const *env, size_t nenv,
+                           const veil_cli_run_opts *o)
+{
 	struct sigaction ign, old;
+	struct passwd *pw = NULL;
 	int status = 0, forwarded = 0;
 	pid_t pid, w;
 
+	if (o && o->user && !(pw = getpwnam(o->user)))
+		return veil_error_set(VEIL_ENOTFOUND, "no user '%s'", o->user);
+	if (o && o->same_process) {
+		fflush(NULL);
+		exec_shell(script, arg, env, nenv, o, pw);
+		return veil_error_set(VEIL_EIO, "cannot run /bin/sh: %s", strerror(errno));
+	}
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
 	sigemptyset(&ign.sa_mask);
@@ -112,8 +175,11 @@ int veil_cli__run_shell(const char *script, const char *arg, const char *const *
 		sigaction(SIGINT, &old, NULL);
 		return veil_error_set(VEIL_EIO, "fork: %s", strerror(errno));
 	}
-	if (pid == 0)
-		child(script, arg, env, nenv);
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		exec_shell(script, arg, env, nenv, o, pw);
+		_exit(127);
+	}
 	for (;;) {
 		w = waitpid(pid, &status, 0);
 		if (w == pid)

@@ -12,6 +12,14 @@
 
 /* Makes the directory; dir gets its path. 0 or a negative veil_error_code. */
 int veil_cli__privdir_make(char dir[VEIL_CLI_PRIVDIR_MAX]);
+/* other_user: the directory is handed to another user (exec-file --user),
+ * so it goes under a base that user can reach (not $XDG_RUNTIME_DIR). */
+int veil_cli__privdir_make_for(char dir[VEIL_CLI_PRIVDIR_MAX], int other_user);
+
+/* Writes data to dir/name (path gets it), mode 0600, never following a
+ * link or replacing a file. 0 or a negative veil_error_code. */
+int veil_cli__privdir_write(char *path, size_t cap, const char *dir, const char *name,
+                            const char *data, size_t len);
 
 /* Wipes every regular file in dir (the editor's swap and backup files too),
  * removes everything and the directory. dir "" is a no-op. */
@@ -25,5 +33,17 @@ void veil_cli__privdir_remove(const char *dir);
  * 128 + N when signal N ended it, or a negative veil_error_code.
  */
 int veil_cli__run_shell(const char *script, const char *arg, const char *const *env, size_t nenv);
+
+/* sops exec-env / exec-file's ways to run the command. */
+typedef struct veil_cli_run_opts {
+	int pristine;     /* the child's environment is env alone */
+	const char *user; /* run as this user (needs the privileges to) */
+	int same_process; /* exec the shell in this process: never returns on success */
+} veil_cli_run_opts;
+
+/* veil_cli__run_shell with o (NULL: the defaults). A --user that does not
+ * exist or cannot be switched to fails before anything runs. */
+int veil_cli__run_shell_ex(const char *script, const char *arg, const char *const *env, size_t nenv,
+                           const veil_cli_run_opts *o);
 
 #endif

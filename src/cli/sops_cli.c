@@ -120,3 +120,60 @@ int veil_cli__doc_write(const char *out_path, int in_place, const char *in_path,
 		return veil_cli__lib_error(target ? target : "stdout", error);
 	return 0;
 }
+
+int veil_cli__emit_indent(veil_doc_format fmt, int indent, const char *file, const char *config)
+{
+	veil_sops_config *cfg = NULL;
+	char *found = NULL;
+
+	if (!config || !*config)
+		config = getenv("SOPS_CONFIG");
+	if (indent < 0 && (!config || !*config) && file && strcmp(file, "-") &&
+	    veil_sops_config_find(&found, file) == 0)
+		config = found;
+	/* a config that does not load has no stores: for this either (its
+	 * rules' errors are reported where the rules are needed) */
+	if (indent < 0 && config && *config && veil_sops_config_load(&cfg, config) == 0)
+		indent = fmt == VEIL_FMT_YAML     ? cfg->yaml_indent
+		         : fmt == VEIL_FMT_BINARY ? cfg->json_binary_indent
+		                                  : cfg->json_indent;
+	veil_sops_config_free(cfg);
+	free(found);
+	if (fmt == VEIL_FMT_YAML)
+		return indent > 0 ? indent : 4;
+	return indent > 0 ? indent : 0;
+}
+
+int veil_cli__indent_arg(const char *cmd, const char *arg)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (*end || end == arg || n < 0 || n > 64) {
+		veil_cli__usage(cmd, "--indent takes a number from 0 to 64");
+		return -1;
+	}
+	return (int)n;
+}
+
+int veil_cli__doc_convert(veil_doc **doc, veil_doc_format fmt, int indent, const char *name)
+{
+	size_t n = veil_doc_count(*doc), len = 0;
+	veil_node **roots = calloc(n ? n : 1, sizeof(*roots));
+	veil_doc *fresh = NULL;
+	char *text = NULL;
+	int error;
+
+	if (!roots)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		roots[i] = veil_doc_root(*doc, i);
+	if ((error = veil_doc_emit(&text, &len, fmt, roots, n, indent)) == 0 &&
+	    (error = veil_doc_parse(&fresh, fmt, text, len, name)) == 0) {
+		veil_doc_free(*doc);
+		*doc = fresh;
+	}
+	veil_wipe_free(text, len);
+	free(roots);
+	return error;
+}

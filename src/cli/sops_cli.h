@@ -8,21 +8,6 @@
 #include "cli.h"
 #include "veil/sops.h"
 
-/* Exit codes of the document commands: sops's numbers where sops has one. */
-enum {
-	VEIL_EXIT_BAD_DOCUMENT = 10,  /* invalid YAML/JSON/dotenv/INI */
-	VEIL_EXIT_LIMIT = 11,         /* a size or depth limit */
-	VEIL_EXIT_NOT_ENCRYPTED = 12, /* decrypt of a file without sops metadata */
-	VEIL_EXIT_PLAINTEXT = 13,     /* plaintext where the rules say encrypted */
-	VEIL_EXIT_DECRYPT_VALUE = 25, /* sops: error decrypting tree */
-	VEIL_EXIT_MAC = 51,           /* sops: MAC mismatch */
-	VEIL_EXIT_INVALID_PATH = 91,  /* sops: invalid tree path (--extract) */
-	VEIL_EXIT_NO_FILE = 100,      /* sops: file does not exist */
-	VEIL_EXIT_NO_KEY = 128,       /* sops: could not retrieve the data key */
-	VEIL_EXIT_UNCHANGED = 200,    /* sops: edit left the file unchanged */
-	VEIL_EXIT_ALREADY = 203,      /* sops: file already encrypted */
-};
-
 /* The exit code for a library failure code. */
 int veil_cli__sops_exit(int code);
 
@@ -53,6 +38,21 @@ void veil_cli__doc_set_passfile(const char *path);
  * in_path when in_place. Returns an exit code. */
 int veil_cli__doc_write(const char *out_path, int in_place, const char *in_path, const char *data,
                         size_t len);
+
+/* The indent of text veil writes anew in fmt (a conversion, a flow root
+ * rewritten in block style, the sops block of a file that shows no indent of
+ * its own): indent when given (>= 0, sops's --indent), else the stores:
+ * section of the creation rules file (config, SOPS_CONFIG or the nearest
+ * .sops.yaml above file), else sops's default (YAML 4, JSON a tab). As
+ * veil_doc_emit takes it: YAML's step, JSON's spaces or 0 for a tab. */
+int veil_cli__emit_indent(veil_doc_format fmt, int indent, const char *file, const char *config);
+/* Parses --indent's value; -1 (with the usage error printed) if not a number. */
+int veil_cli__indent_arg(const char *cmd, const char *arg);
+
+/* Replaces *doc by the same documents written afresh in fmt with indent and
+ * parsed again (--output-type, a flow root that must become block style).
+ * Comments do not survive. 0 or a negative veil_error_code. */
+int veil_cli__doc_convert(veil_doc **doc, veil_doc_format fmt, int indent, const char *name);
 
 /* Warns (once) when a YAML alias refers to encrypted values: sops-based
  * readers cannot decrypt such a file (sops_aliases.c). */

@@ -31,12 +31,19 @@ static int take_plaintext(veil_cli_session *s, veil_doc *dec)
 int veil_cli__session_open(veil_cli_session *s, const char *file, veil_doc_format fmt,
                            const char *const *id_files, size_t nids)
 {
+	return veil_cli__session_open_ex(s, file, fmt, id_files, nids, 0);
+}
+
+int veil_cli__session_open_ex(veil_cli_session *s, const char *file, veil_doc_format fmt,
+                              const char *const *id_files, size_t nids, int ignore_mac)
+{
 	veil_sops_decrypt_options o = VEIL_SOPS_DECRYPT_OPTIONS_INIT;
 	veil_doc *dec = NULL;
 	int rc, error;
 
 	memset(s, 0, sizeof(*s));
 	s->file = file;
+	s->ignore_mac = ignore_mac;
 	if ((rc = veil_cli__doc_load(&s->enc, &s->text, &s->len, file, fmt)) != 0)
 		return rc;
 	s->fmt = veil_doc_format_of(s->enc);
@@ -52,6 +59,7 @@ int veil_cli__session_open(veil_cli_session *s, const char *file, veil_doc_forma
 		return VEIL_EXIT_BAD_DOCUMENT;
 	}
 	o.identities = s->ids;
+	o.ignore_mac = ignore_mac;
 	if ((error = veil_sops_decrypt(dec, &o)) < 0) {
 		veil_cli__lib_error(file, error);
 		rc = veil_cli__sops_exit(error);
@@ -63,30 +71,44 @@ done:
 	return rc;
 }
 
-int veil_cli__session_commit(veil_cli_session *s, const char *plain, size_t len)
+int veil_cli__session_seal(veil_cli_session *s, const char *plain, size_t len, char **out,
+                           size_t *out_len)
 {
 	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
 	veil_doc *doc = NULL;
-	char *out = NULL;
-	size_t out_len = 0;
-	int rc, error;
+	int rc = 0, error;
 
+	*out = NULL;
+	*out_len = 0;
 	if ((error = veil_doc_parse(&doc, s->fmt, plain, len, s->file)) < 0) {
 		veil_cli__lib_error(s->file, error);
-		veil_cli__hint("%s was left as it was", s->file);
 		return error == VEIL_ELIMIT ? VEIL_EXIT_LIMIT : VEIL_EXIT_BAD_DOCUMENT;
 	}
 	o.reuse = s->enc;
 	o.identities = s->ids;
+	o.reuse_ignore_mac = s->ignore_mac;
 	if ((error = veil_sops_encrypt(doc, &o)) < 0 ||
-	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
+	    (error = veil_doc_render(out, out_len, doc)) < 0) {
 		veil_cli__lib_error(s->file, error);
-		rc = veil_cli__sops_exit(error);
-		goto done;
+		/* a key named sops in the new text: sops's "file already encrypted" */
+		rc = error == VEIL_EFORMAT ? VEIL_EXIT_ALREADY : veil_cli__sops_exit(error);
+		free(*out);
+		*out = NULL;
 	}
-	rc = veil_cli__doc_write(NULL, 1, s->file, out, out_len);
-done:
 	veil_doc_free(doc);
+	return rc;
+}
+
+int veil_cli__session_commit(veil_cli_session *s, const char *plain, size_t len)
+{
+	char *out = NULL;
+	size_t out_len = 0;
+	int rc = veil_cli__session_seal(s, plain, len, &out, &out_len);
+
+	if (rc == VEIL_EXIT_BAD_DOCUMENT || rc == VEIL_EXIT_LIMIT)
+		veil_cli__hint("%s was left as it was", s->file);
+	if (rc == 0)
+		rc = veil_cli__doc_write(NULL, 1, s->file, out, out_len);
 	free(out);
 	return rc;
 }

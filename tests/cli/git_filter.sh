@@ -19,7 +19,7 @@ printf 'creation_rules:\n  - path_regex: ^secrets/.*\\.yaml$\n    age: %s\n' "$r
 run "$VEIL" git setup
 expect_rc 0 "git setup takes its patterns from the .sops.yaml rule"
 check "the filter and diff drivers are in .git/config" \
-	test "$(git config filter.veil.clean)" = "veil git clean %f" -a \
+	test "$(git config filter.veil.clean)" = "veil git clean -- %f" -a \
 	"$(git config filter.veil.required)" = true -a "$(git config diff.veil.textconv)" = "veil git textconv"
 mkdir -p secrets/prod other
 check "rule paths get filter=veil at any depth below secrets/" \

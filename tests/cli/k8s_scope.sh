@@ -89,7 +89,8 @@ secret db apps >cli.yaml
 run "$VEIL" encrypt -r "$R1" --scope namespace --encrypted-regex '^(data|stringData)$' cli.yaml
 expect_rc 0 "--scope namespace"
 check "--scope recorded" grep -q '^    veil_scope: namespace$\|^  veil_scope: namespace$' "$T/out"
-run "$VEIL" encrypt -r "$R1" --scope strict cli.yaml
+# (-r replaces the rule's keys only: its encrypted_regex would still apply)
+run "$VEIL" encrypt -r "$R1" --scope strict --encrypted-regex . cli.yaml
 expect_fail "--scope strict with metadata.name encrypted is refused"
 err_has "plaintext" "the refusal says the name must stay in plaintext"
 printf 'a: 1\n' >noname.yaml

@@ -54,14 +54,82 @@ expect_rc 200 "an editor that changes nothing is sops's exit 200"
 check "and nothing is written" same a.yaml b.yaml
 check "and no plaintext is left" test -z "$(ls -A run)"
 
-EDIT_CMD='printf "a: [\n" >"$1"' run "$VEIL" edit b.yaml
+# An edit that does not parse is never thrown away: without a terminal it
+# stays in the private directory, its path printed (sops would loop forever).
+EDIT_CMD='printf "a: [\n" >"$1"' run "$VEIL" edit b.yaml </dev/null
 expect_rc 10 "an invalid document is exit 10"
 check "FILE is untouched" same a.yaml b.yaml
-check "no plaintext is left" test -z "$(ls -A run)"
+K=$(sed -n 's/.*your edit is kept in \([^ ]*\) (plaintext.*/\1/p' "$T/err")
+check "the edit is kept, its path printed" test -n "$K" -a -f "$K"
+check "holding what the editor wrote" test "$(cat "$K")" = "a: ["
+check "readable only by its owner" test "$(stat -c %a "$K")" = 600 -a "$(stat -c %a "$(dirname "$K")")" = 700
+err_has "VEIL_EDITOR='cp " "the hint says how to save it once fixed"
+printf 'db:\n  user: admin\n  password: hunter2\nport: 6000\n' >"$K"
+VEIL_EDITOR="cp $K" run "$VEIL" edit b.yaml
+expect_rc 0 "the kept text, fixed, saves with the printed command"
+check "as the fixed text" test "$("$VEIL" decrypt b.yaml | tail -1)" = "port: 6000"
+rm -rf "$(dirname "$K")"
+cp a.yaml b.yaml
+# a text holding a sops key breaks a rule: kept the same way (sops: "Tree not
+# valid for encryption")
+EDIT_CMD='printf "sops: x\n" >>"$1"' run "$VEIL" edit b.yaml </dev/null
+expect_rc 203 "a sops key in the edit is refused (203)"
+K=$(sed -n 's/.*your edit is kept in \([^ ]*\) (plaintext.*/\1/p' "$T/err")
+check "and kept" test -n "$K" -a -f "$K"
+rm -rf "$(dirname "$K")"
+check "FILE is untouched" same a.yaml b.yaml
+
+# On a terminal: "Press enter to return to the editor", with the user's text.
+# The editor breaks the text the first time and fixes it the second.
+cat >ed2.sh <<'EOS'
+#!/bin/sh
+n=$(cat "$ROUNDS" 2>/dev/null || echo 0)
+echo $((n + 1)) >"$ROUNDS"
+if [ "$n" -eq 0 ]; then printf 'broken: [\n' >>"$1"; else grep -q 'broken: \[' "$1" && sed -i "s/broken: \\[/fixed: done/" "$1"; fi
+EOS
+chmod +x ed2.sh
+if command -v script >/dev/null; then
+	rm -f rounds
+	{
+		for _ in $(seq 100); do grep -q 'Press enter' "$T/tty" 2>/dev/null && break; sleep 0.1; done
+		sleep 0.2
+		printf '\n'
+		sleep 1
+	} | ROUNDS="$T/rounds" VEIL_EDITOR="$T/ed2.sh" script -qec "'$VEIL' edit b.yaml" /dev/null >"$T/tty" 2>&1
+	rc=$?
+	expect_rc 0 "on a terminal the editor reopens on the user's text and saves"
+	check "the prompt was sops's" grep -q 'Press enter to return to the editor' "$T/tty"
+	check "the editor ran twice" test "$(cat rounds)" = 2
+	check "the saved file holds the second round's fix" \
+		test "$("$VEIL" decrypt b.yaml | tail -1)" = "fixed: done"
+	check "no plaintext is left" test -z "$(ls -A run)"
+	cp a.yaml b.yaml
+else
+	echo "skip the terminal reopen test: no script(1)"
+fi
 
 EDIT_CMD='echo x >>"$1"; exit 3' run "$VEIL" edit b.yaml
-expect_rc 1 "a failing editor is exit 1"
+expect_rc 201 "a failing editor is sops's 201 (could not run editor)"
 check "FILE is untouched" same a.yaml b.yaml
+VEIL_EDITOR=/nonexistent/editor run "$VEIL" edit b.yaml
+expect_rc 201 "an editor that does not exist is 201"
+check "no plaintext is left" test -z "$(ls -A run)"
+
+# --output-type is accepted when it is FILE's own format (helm-secrets passes it)
+EDIT_CMD='sed -i "s/5432/5433/" "$1"' run "$VEIL" edit --input-type yaml --output-type yaml b.yaml
+expect_rc 0 "edit --input-type yaml --output-type yaml"
+EDIT_CMD=':' run "$VEIL" edit --output-type json b.yaml
+expect_rc 2 "another --output-type is refused (edit keeps the format)"
+cp a.yaml b.yaml
+# --ignore-mac: a file whose MAC no longer matches opens, and saves with a fresh MAC
+cp a.yaml m.yaml
+sed -i 's/^\(    mac: ENC\[AES256_GCM,data:\)./\1A/; s/^\(  mac: ENC\[AES256_GCM,data:\)./\1A/' m.yaml
+EDIT_CMD='sed -i "s/admin/root/" "$1"' run "$VEIL" edit m.yaml
+expect_rc 51 "a MAC mismatch stops edit"
+EDIT_CMD='sed -i "s/admin/root/" "$1"' run "$VEIL" edit --ignore-mac m.yaml
+expect_rc 0 "edit --ignore-mac"
+run "$VEIL" decrypt m.yaml
+check "the file has a valid MAC again" test "$rc" -eq 0
 
 # swap and backup files the editor leaves are removed with the directory
 EDIT_CMD='cp "$1" "$1.swp"; sed -i "s/5432/6543/" "$1"' run "$VEIL" edit b.yaml
@@ -97,7 +165,7 @@ check "with no plaintext in it" test "$(grep -c s3cr3t-new new.yaml)" -eq 0
 run "$VEIL" decrypt new.yaml
 check "it decrypts to what was written" test "$(cat "$T/out")" = "token: s3cr3t-new"
 EDIT_CMD='printf "X=1\\n" >"$1"' run "$VEIL" edit new.env
-expect_rc 2 "no recipients for a new file: usage error"
+expect_rc 111 "no recipients for a new file: sops's 111 (no encryption key)"
 err_has "nothing names its recipients" "the message says so before the editor runs"
 check "the editor was not started" test "$(grep -c new.env ed.log)" -eq 0
 mkdir -p ruled

@@ -81,12 +81,24 @@ rc=$?
 expect_rc 0 "--value-stdin"
 run "$VEIL" decrypt --extract '["last"]' v.yaml
 check "the value read from stdin is set" test "$(cat "$T/out")" = "from stdin"
+# --value-file as sops 3.11+: a flag, and the VALUE operand names the file
 printf '12.5' >val.json
-run "$VEIL" set --value-file val.json v.yaml '["db"]["port"]'
+run "$VEIL" set --value-file v.yaml '["db"]["port"]' val.json
+expect_rc 0 "--value-file FILE PATH VALUE-FILE (sops's form)"
 run "$VEIL" decrypt --extract '["db"]["port"]' v.yaml
 check "--value-file sets a float" test "$(cat "$T/out")" = "12.5"
-run "$VEIL" set --value-file val.json v.yaml '["last"]' '1'
-expect_rc 2 "a value operand besides --value-file is a usage error"
+run "$VEIL" set --value-file v.yaml '["last"]'
+expect_rc 2 "--value-file without the VALUE-FILE operand is a usage error"
+run "$VEIL" set --value-file --value-stdin v.yaml '["last"]' val.json
+expect_rc 2 "--value-file and --value-stdin together are a usage error"
+# the secret never shows in the process list: argv holds the file's name only
+printf '"s3cr3t-in-a-file"' >sec.json
+VEIL_EDITOR= run sh -c '"$0" set --value-file v.yaml "[\"tok\"]" sec.json & p=$!; tr "\0" " " </proc/$p/cmdline 2>/dev/null; wait $p' "$VEIL"
+check "the value is not in argv" sh -c "! grep -q s3cr3t-in-a-file '$T/out'"
+run "$VEIL" decrypt --extract '["tok"]' v.yaml
+check "and it is set" test "$(cat "$T/out")" = "s3cr3t-in-a-file"
+run "$VEIL" help set
+check "veil help set says why --value-file/--value-stdin" grep -q 'process list' "$T/out"
 
 # YAML layouts: a key sharing its line with a "- " is refused (removing its
 # bytes alone would restructure the list); flow maps lose one item and comma
@@ -352,12 +364,12 @@ printf 'base: &b\n  x: 1\nuse: *b\n' >al.yaml
 bad '{"y": 2}' 1 "a path through a YAML alias" "alias" sal.yaml '["use"]["x"]'
 awk 'BEGIN { printf "["; for (i = 0; i < 300000; i++) printf "\"abcd\","; print "1]" }' >huge.json
 cp sm.yaml bad.yaml
-run "$VEIL" set --value-file huge.json bad.yaml '["app"]'
+run "$VEIL" set --value-file bad.yaml '["app"]' huge.json
 expect_rc 11 "a value over 1 MiB"
 err_has "larger than" "  ... says why"
 check "  ... leaves the file untouched" same sm.yaml bad.yaml
 printf '{"a": "\377"}' >badutf8.json
-run "$VEIL" set --value-file badutf8.json bad.yaml '["app"]'
+run "$VEIL" set --value-file bad.yaml '["app"]' badutf8.json
 expect_rc 2 "a value that is not UTF-8"
 check "  ... leaves the file untouched" same sm.yaml bad.yaml
 finish
