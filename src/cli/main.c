@@ -7,12 +7,22 @@
 #include "veil/sops.h"
 #include "cmd_git.h"
 #include "cmd_check.h"
+#include "sops_mode.h"
 
 typedef struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } command;
+
+static int cmd_version(int argc, char **argv);
+static int cmd_sops(int argc, char **argv);
+
+/* Subcommands with a --help of their own ("veil k8s decrypt --help"). */
+static const char *const own_help_subs[][2] = {
+	{ "k8s", "decrypt" },
+	{ "k8s", "krm" },
+};
 
 static const command commands[] = {
 	{ "keygen", veil_cli__cmd_keygen, "make an age identity, or print recipients (-y)" },
@@ -36,6 +46,9 @@ static const command commands[] = {
 	{ "hook", veil_cli__cmd_hook, "install or uninstall the pre-commit hook (check --staged)" },
 	{ "git", veil_cli__cmd_git, "git setup, and the clean/smudge/textconv filter drivers" },
 	{ "check", veil_cli__cmd_check, "refuse plaintext secrets in files (exit 1 on findings)" },
+	{ "groups", veil_cli__cmd_groups, "add or delete a key group of an encrypted file" },
+	{ "sops", cmd_sops, "sops 3.13.2's command line (also: a link named sops)" },
+	{ "version", cmd_version, "print versions" },
 	{ NULL, NULL, NULL },
 };
 
@@ -46,10 +59,10 @@ static void usage(FILE *f)
 	fputs("usage: veil <command> [options]\n\ncommands:\n", f);
 	for (c = commands; c->name; c++)
 		fprintf(f, "  %-16s %s\n", c->name, c->summary);
-	fputs("  version          print versions\n"
-	      "  help [COMMAND]   show help\n"
+	fputs("  help [COMMAND]   show help\n"
 	      "\nRun 'veil COMMAND --help' for a command's options.\n"
-	      "Exit status: 0 success, 1 failure, 2 usage error.\n",
+	      "Exit status: 0 success, 1 failure, 2 usage error; the document commands use\n"
+	      "sops's numbers (51 MAC mismatch, 100 no such file, 128 no key, ...).\n",
 	      f);
 }
 
@@ -64,11 +77,25 @@ static const command *find(const char *name)
 	return NULL;
 }
 
-/* "veil help CMD" is "veil CMD --help". */
+/* The help of c, or of its subcommand sub when that has its own. */
+static int command_help(const command *c, const char *sub)
+{
+	static char help_flag[] = "--help";
+	char *args[4];
+	int n = 0;
+
+	args[n++] = (char *)c->name;
+	for (size_t i = 0; sub && i < sizeof(own_help_subs) / sizeof(own_help_subs[0]); i++)
+		if (!strcmp(own_help_subs[i][0], c->name) && !strcmp(own_help_subs[i][1], sub))
+			args[n++] = (char *)sub;
+	args[n++] = help_flag;
+	args[n] = NULL;
+	return c->run(n, args);
+}
+
+/* "veil help CMD [SUB]" is "veil CMD [SUB] --help". */
 static int help(int argc, char **argv)
 {
-	char help_flag[] = "--help";
-	char *args[2];
 	const command *c;
 
 	if (argc < 3) {
@@ -81,9 +108,54 @@ static int help(int argc, char **argv)
 		veil_cli__hint("try 'veil --help'");
 		return VEIL_EXIT_USAGE;
 	}
-	args[0] = argv[2];
-	args[1] = help_flag;
-	return c->run(2, args);
+	return command_help(c, argc > 3 ? argv[3] : NULL);
+}
+
+/* --help or -h anywhere among a command's arguments (before "--") asks for
+ * its help and nothing else: no command may act on a misplaced --help (as
+ * `git setup --help` once wrote "--help filter=veil" into .gitattributes). */
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return 0;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	}
+	return 0;
+}
+
+static int print_version(void)
+{
+	/* which AES-GCM code runs is part of a useful bug report */
+	printf("veil %s (libsodium %s, libyaml %s, AES-GCM: libcrypto %s)\n", VEIL_VERSION,
+	       sodium_version_string(), yaml_get_version_string(), veil_sops_gcm_backend());
+	return VEIL_EXIT_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1 && wants_help(argc, argv)) {
+		fputs("usage: veil version   (also: veil --version, veil -v)\n"
+		      "\n"
+		      "Prints veil's version and those of the libraries it runs on.\n",
+		      stdout);
+		return VEIL_EXIT_OK;
+	}
+	if (argc > 1)
+		return veil_cli__usage("version", "version takes no arguments");
+	return print_version();
+}
+
+/* `veil sops ARGS...` is `sops ARGS...`: sops's own parser sees every
+ * argument, --help included. */
+static int cmd_sops(int argc, char **argv)
+{
+	static char sops[] = "sops";
+
+	argv[0] = sops;
+	return veil_cli__sops_main(argc, argv);
 }
 
 static const char *base_name(const char *path)
@@ -126,6 +198,11 @@ int main(int argc, char **argv)
 	 * function without arguments */
 	if (argc >= 1 && argv[0] && !strcmp(base_name(argv[0]), "veil-krm"))
 		return run_krm(argc, argv);
+	/* a link or copy named sops takes sops's command line */
+	if (argc >= 1 && argv[0] && !strcmp(base_name(argv[0]), "sops")) {
+		veil_cli__signals_install();
+		return veil_cli__sops_main(argc, argv);
+	}
 	if (argc < 2) {
 		veil_cli__error("missing command");
 		veil_cli__hint("try 'veil --help'");
@@ -133,18 +210,16 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
 		return help(argc, argv);
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		/* which AES-GCM code runs is part of a useful bug report */
-		printf("veil %s (libsodium %s, libyaml %s, AES-GCM: libcrypto %s)\n", VEIL_VERSION,
-		       sodium_version_string(), yaml_get_version_string(), veil_sops_gcm_backend());
-		return VEIL_EXIT_OK;
-	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-v"))
+		return print_version();
 	c = find(argv[1]);
 	if (!c) {
 		veil_cli__error("unknown command '%s'", argv[1]);
 		veil_cli__hint("try 'veil --help'");
 		return VEIL_EXIT_USAGE;
 	}
+	if (c->run != cmd_sops && wants_help(argc - 1, argv + 1))
+		return command_help(c, argc > 2 ? argv[2] : NULL);
 	veil_cli__signals_install();
 	veil_cli__ui_install();
 	return c->run(argc - 1, argv + 1);
