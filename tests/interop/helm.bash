@@ -5,12 +5,9 @@
 #   HELM_BINS      the installed helms (helm 3.17.2 and 4.1.4 from the
 #                  kubectl Lambda layers, see install-peers); skips when none
 #   helm_sops_dir MODE   a directory holding the `sops` the downloader runs:
-#                  standin  helm-plugin/sops-standin, a shim over `veil
-#                           decrypt` (veil's sops drop-in is not built yet)
-#                  dropin   a real `sops -> veil` symlink (veil's sops mode):
-#                           the hook to switch to once that mode works
+#                  dropin   a real `sops -> veil` symlink (veil's sops mode)
 #                  gosops   real Go sops 3.9.2 (gosops/, decrypt only)
-#                  Default: VEIL_HELM_SOPS, else standin.
+#                  Default: VEIL_HELM_SOPS, else dropin.
 #   helm_secrets HELM SOPSDIR ARGS...   runs HELM ARGS with our plugin
 #                  (helm-plugin/: secrets:// decrypted as helm-secrets 4.x
 #                  does) and SOPSDIR first on PATH, in homes of its own;
@@ -41,9 +38,8 @@ for h in "${HELM_BINS[@]}"; do
 done
 
 helm_sops_dir() {
-	local mode=${1:-${VEIL_HELM_SOPS:-standin}} d
+	local mode=${1:-${VEIL_HELM_SOPS:-dropin}} d
 	case $mode in
-	standin) echo "$HELM_PLUGIN/sops-standin" ;;
 	gosops) echo "$HELM_PLUGIN/sops-gosops" ;;
 	dropin)
 		d=$T/sops-dropin

@@ -3,9 +3,8 @@
 # our helm-secrets-style downloader (helm-plugin/), which runs exactly
 # `sops --decrypt --input-type yaml --output-type yaml FILE` as helm-secrets
 # 4.x does. The sops it runs:
-#   - the stand-in shim over `veil decrypt` (helm-plugin/sops-standin: veil's
-#     sops drop-in is not built yet; VEIL_HELM_SOPS=dropin switches this test
-#     to a real `sops -> veil` symlink),
+#   - a real `sops -> veil` symlink (veil's sops mode, sops 3.13.2's command
+#     line),
 #   - and, to cross-check, real Go sops 3.9.2 (helm-plugin/sops-gosops).
 # For each helm and each sops: the chart renders from the encrypted values
 # exactly as from the plaintext ones (YAML and JSON values files), sops gets
@@ -71,14 +70,12 @@ EOF
 "$VEIL" encrypt --cipher aes256-gcm -r "$R" -o secrets.enc.json secrets.json 2>"$T/err" ||
 	fail "veil encrypt secrets.json"
 
-modes=("${VEIL_HELM_SOPS:-standin}")
+modes=("${VEIL_HELM_SOPS:-dropin}")
 if "$HERE/gosops/go-sops" version >/dev/null 2>&1; then
 	modes+=(gosops)
 else
 	echo "note: the Go sops oracle is not installed: the gosops cross-check is skipped"
 fi
-[ "${modes[0]}" = standin ] &&
-	echo "note: sops here is a STAND-IN shim over 'veil decrypt' (helm-plugin/sops-standin); VEIL_HELM_SOPS=dropin uses a real sops -> veil symlink"
 
 for helm in "${HELM_BINS[@]}"; do
 	hv=$("$helm" version --template '{{.Version}}')
