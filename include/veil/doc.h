@@ -211,6 +211,49 @@ VEIL_EXTERN int veil_doc_add_item(veil_node *parent, const char *key, veil_node 
 VEIL_EXTERN int veil_doc_emit(char **out, size_t *out_len, veil_doc_format fmt,
                               veil_node *const *roots, size_t nroots, int indent);
 
+/* ---- Paths and structural edits (sops's set, unset and --extract) ---- */
+
+/* A parsed path like ["a"]["b"][0] (the syntax of sops's --extract, set
+ * and unset): up to VEIL_DOC_PATH_MAX steps, keys pointing into a copy
+ * owned by the path. */
+#define VEIL_DOC_PATH_MAX 64
+
+typedef struct veil_doc_path {
+	char *buf;
+	const char *key[VEIL_DOC_PATH_MAX]; /* NULL for an index step */
+	long index[VEIL_DOC_PATH_MAX];
+	size_t n;
+} veil_doc_path;
+
+/* 0, or VEIL_EINVAL with the message set (free the path either way). */
+VEIL_EXTERN int veil_doc_path_parse(veil_doc_path *p, const char *text);
+VEIL_EXTERN void veil_doc_path_free(veil_doc_path *p);
+/* The node at steps [0, n) of p below root (aliases followed), or NULL. */
+VEIL_EXTERN veil_node *veil_doc_path_find(veil_node *root, const veil_doc_path *p, size_t n);
+
+/*
+ * Structural edits of a plaintext document, as sops's set and unset do
+ * them, but on the text: every byte outside what changes stays as it was.
+ * Each returns the new text in *out (malloc'd and NUL-terminated; wipe it,
+ * it is plaintext); doc is not changed. VEIL_ENOTFOUND when the path does
+ * not exist (unset) or cannot be made (set), VEIL_EINVAL for a bad JSON
+ * value, VEIL_EUNSUPPORTED for an edit a format cannot hold.
+ *
+ * set: the JSON value (any: scalar, object, list) replaces what is at p,
+ * or fills a new key; in YAML and JSON, missing keys on the way are made,
+ * an index past a list's end appends, a scalar in the way is replaced.
+ * YAML gets block style at the indentation of what it replaces (flow
+ * style inside flow collections), JSON the file's indentation.
+ * unset: removes the map key or list item at p (its lines).
+ * replace: node n (a scalar, map, list or alias of doc) replaced by json.
+ */
+VEIL_EXTERN int veil_doc_set(char **out, size_t *out_len, veil_doc *doc, const veil_doc_path *p,
+                             const char *json);
+VEIL_EXTERN int veil_doc_unset(char **out, size_t *out_len, const veil_doc *doc,
+                               const veil_doc_path *p);
+VEIL_EXTERN int veil_doc_replace(char **out, size_t *out_len, veil_doc *doc, veil_node *n,
+                                 const char *json);
+
 VEIL_END_DECL
 
 #endif

@@ -106,51 +106,15 @@ static int parse(dec_args *a, int argc, char **argv, char **operands)
 
 /* Follows an --extract path like ["a"]["b"][0]; NULL (message set) if it
  * does not lead anywhere. */
-static const veil_node *extract(const veil_node *n, const char *path)
+static veil_node *extract(veil_node *n, const char *path)
 {
-	const char *p = path;
+	veil_doc_path p;
+	veil_node *found = NULL;
 
-	while (n && *p) {
-		if (n->kind == VEIL_NODE_ALIAS)
-			n = n->target;
-		if (p[0] != '[') {
-			veil_error_set(VEIL_EINVAL, "--extract: expected '[' at '%s'", p);
-			return NULL;
-		}
-		if (p[1] == '"') {
-			const char *end = strchr(p + 2, '"');
-			const veil_node *found = NULL;
-			if (!end || end[1] != ']' || n->kind != VEIL_NODE_MAP) {
-				veil_error_set(VEIL_EINVAL,
-				               "--extract: bad key or not a map at '%s'", p);
-				return NULL;
-			}
-			for (size_t i = 0; i < n->nitems && !found; i++)
-				if (n->items[i]->key &&
-				    strlen(n->items[i]->key) == (size_t)(end - p - 2) &&
-				    !memcmp(n->items[i]->key, p + 2, (size_t)(end - p - 2)))
-					found = n->items[i];
-			n = found;
-			p = end + 2;
-		} else {
-			char *end;
-			long idx = strtol(p + 1, &end, 10), k = -1;
-			const veil_node *found = NULL;
-			if (*end != ']' || idx < 0 || n->kind != VEIL_NODE_SEQ) {
-				veil_error_set(VEIL_EINVAL,
-				               "--extract: bad index or not a list at '%s'", p);
-				return NULL;
-			}
-			for (size_t i = 0; i < n->nitems && !found; i++)
-				if (n->items[i]->kind != VEIL_NODE_COMMENT && ++k == idx)
-					found = n->items[i];
-			n = found;
-			p = end + 1;
-		}
-		if (!n)
-			veil_error_set(VEIL_EINVAL, "--extract: %s does not exist", path);
-	}
-	return n;
+	if (veil_doc_path_parse(&p, path) == 0 && !(found = veil_doc_path_find(n, &p, p.n)))
+		veil_error_set(VEIL_EINVAL, "--extract: %s does not exist", path);
+	veil_doc_path_free(&p);
+	return found && found->kind == VEIL_NODE_ALIAS ? found->target : found;
 }
 
 /* A binary file's plaintext as the tree sops's binary store reads:
@@ -182,7 +146,7 @@ static int reshape(char **out, size_t *out_len, const char *text, size_t len, ve
 	veil_doc *doc = NULL;
 	veil_node *roots[64];
 	size_t nroots = 1;
-	const veil_node *n;
+	veil_node *n;
 	int error;
 
 	roots[0] = NULL;

@@ -1,6 +1,6 @@
 /* veil set / veil unset: change one value of an encrypted file in place. */
 #include "docargs.h"
-#include "sops_set.h"
+#include "sops_session.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
 #include <stdio.h>
@@ -162,105 +162,10 @@ static int read_value(char **out, size_t *len, const char *path)
 	return 0;
 }
 
-static size_t count_items(const veil_node *n)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < n->nitems; i++)
-		k += n->items[i]->kind != VEIL_NODE_COMMENT;
-	return k;
-}
-
-/* The new plaintext text with the value at p set (or added). */
-static int apply_set(char **out, size_t *out_len, veil_doc *doc, const veil_cli_session *s,
-                     const veil_cli_path *p, const char *json)
-{
-	veil_node *n = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n), *parent;
-	veil_doc *grown = NULL;
-	veil_cli_path shorter = *p;
-	char *value = NULL, *text = NULL, *wrapped = NULL;
-	size_t vlen = 0, tlen = 0;
-	veil_scalar_type type = VEIL_SCALAR_STR;
-	int collection, append = 0, error;
-
-	json += strspn(json, " \t\r\n");
-	if (!n && (s->fmt == VEIL_FMT_YAML || s->fmt == VEIL_FMT_JSON)) {
-		/* as sops: missing keys are made, a list grows by one item, a
-		 * scalar in the way is replaced */
-		error = veil_cli__set_missing(veil_doc_root(doc, 0), p, json, &shorter.n, &wrapped,
-		                              &append);
-		if (error < 0)
-			return error;
-		p = &shorter;
-		json = wrapped ? wrapped : json;
-		n = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n);
-	}
-	collection = *json == '{' || *json == '[';
-	if (!collection && (error = veil_cli__json_scalar(&value, &vlen, &type, json)) < 0)
-		goto done;
-	if (!n) {
-		/* a new key or item: add "key: null" or "- null" as text,
-		 * re-parse, then set it */
-		parent = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n - 1);
-		if (!parent || !(append ? parent->kind == VEIL_NODE_SEQ
-		                        : parent->kind == VEIL_NODE_MAP && p->key[p->n - 1])) {
-			error = veil_error_set(VEIL_ENOTFOUND, "%s does not exist", "path");
-			goto done;
-		}
-		if (append) {
-			shorter.index[p->n - 1] = (long)count_items(parent);
-			error = veil_cli__seq_append(&text, &tlen, s->plain, s->plain_len, parent,
-			                             s->fmt);
-		} else if (parent->flow && s->fmt == VEIL_FMT_YAML) {
-			error = veil_cli__flow_map_add(&text, &tlen, s->plain, s->plain_len, parent,
-			                               p->key[p->n - 1]);
-		} else {
-			error = veil_cli__text_insert(&text, &tlen, s->plain, s->plain_len, parent,
-			                              p->key[p->n - 1], s->fmt);
-		}
-		if (error < 0 || (error = veil_doc_parse(&grown, s->fmt, text, tlen, s->file)) < 0)
-			goto done;
-		doc = grown;
-		n = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n);
-		if (!n) {
-			error = veil_error_set(VEIL_ERROR, "set: the added key did not read back");
-			goto done;
-		}
-	}
-	if (collection || n->kind != VEIL_NODE_SCALAR) {
-		/* a map or list, or a value over one (or over an alias) */
-		error = veil_cli__set_node(out, out_len, doc, grown ? text : s->plain,
-		                           grown ? tlen : s->plain_len, s, p, n, json);
-		goto done;
-	}
-	/* dotenv and INI values are all strings (sops reads them so too) */
-	if (s->fmt == VEIL_FMT_DOTENV || s->fmt == VEIL_FMT_INI)
-		type = VEIL_SCALAR_STR;
-	if ((error = veil_doc_set_value(doc, n, value, vlen, type)) == 0)
-		error = veil_doc_render(out, out_len, doc);
-done:
-	veil_doc_free(grown);
-	veil_wipe_free(text, tlen);
-	veil_wipe_free(value, vlen);
-	if (wrapped)
-		veil_wipe_free(wrapped, strlen(wrapped));
-	return error;
-}
-
-static int apply_unset(char **out, size_t *out_len, veil_doc *doc, const veil_cli_session *s,
-                       const veil_cli_path *p)
-{
-	veil_node *n = veil_cli__path_find(veil_doc_root(doc, 0), p, p->n);
-
-	if (!n)
-		return veil_error_set(VEIL_ENOTFOUND, "%s does not exist", "path");
-	return veil_cli__text_remove(out, out_len, s->plain, s->plain_len, n, s->fmt);
-}
-
 static int run(set_args *a)
 {
 	veil_cli_session s;
-	veil_cli_path p = { 0 };
+	veil_doc_path p = { 0 };
 	veil_doc *doc = NULL;
 	char *text = NULL, *vbuf = NULL;
 	size_t tlen = 0, vlen = 0;
@@ -271,9 +176,9 @@ static int run(set_args *a)
 			return rc;
 		a->value = vbuf;
 	}
-	if ((error = veil_cli__path_parse(&p, a->path)) < 0) {
+	if ((error = veil_doc_path_parse(&p, a->path)) < 0) {
 		veil_wipe_free(vbuf, vlen);
-		veil_cli__path_free(&p);
+		veil_doc_path_free(&p);
 		veil_cli__lib_error(a->unset ? "unset" : "set", error);
 		return VEIL_EXIT_INVALID_PATH;
 	}
@@ -296,8 +201,8 @@ static int run(set_args *a)
 		rc = veil_cli__lib_error(a->d.file, error);
 		goto done;
 	}
-	error = a->unset ? apply_unset(&text, &tlen, doc, &s, &p)
-	                 : apply_set(&text, &tlen, doc, &s, &p, a->value);
+	error = a->unset ? veil_doc_unset(&text, &tlen, doc, &p)
+	                 : veil_doc_set(&text, &tlen, doc, &p, a->value);
 	if (error == VEIL_ENOTFOUND && a->unset && a->idempotent) {
 		rc = VEIL_EXIT_OK;
 		goto done;
@@ -317,7 +222,7 @@ done:
 	veil_doc_free(doc);
 	veil_wipe_free(text, tlen);
 	veil_cli__session_close(&s);
-	veil_cli__path_free(&p);
+	veil_doc_path_free(&p);
 	veil_wipe_free(vbuf, vlen);
 	return rc;
 }

@@ -12,7 +12,7 @@
  * - inside a flow collection only flow text can go.
  * Leaves are written as null; the caller sets each through the codec.
  */
-#include "sops_set.h"
+#include "doc/set.h"
 #include <string.h>
 #include <strings.h>
 #include "util/buf.h"
@@ -30,7 +30,7 @@ typedef struct ylay {
 
 static size_t col_of(const char *src, size_t i)
 {
-	return i - veil_cli__line_start(src, i);
+	return i - veil_doc__line_start(src, i);
 }
 
 static int put(ylay *y, const char *s, size_t n)
@@ -138,7 +138,7 @@ static int put_quoted(ylay *y, const char *s, size_t n)
 	return error ? error : veil_buf_putc(&y->b, '"');
 }
 
-static int put_key(ylay *y, const veil_cli_jv *v)
+static int put_key(ylay *y, const veil_doc_jv *v)
 {
 	int error = plain_key(v->key, v->key_len) ? put(y, v->key, v->key_len)
 	                                          : put_quoted(y, v->key, v->key_len);
@@ -147,19 +147,19 @@ static int put_key(ylay *y, const veil_cli_jv *v)
 }
 
 /* A leaf or an empty collection as it is written in place. */
-static int put_inline(ylay *y, const veil_cli_jv *v)
+static int put_inline(ylay *y, const veil_doc_jv *v)
 {
 	if (v->kind == VEIL_NODE_SCALAR)
 		return puts_(y, "null");
 	return puts_(y, v->kind == VEIL_NODE_MAP ? "{}" : "[]");
 }
 
-static int emit_flow(ylay *y, const veil_cli_jvalue *jv, size_t i)
+static int emit_flow(ylay *y, const veil_doc_jvalue *jv, size_t i)
 {
-	const veil_cli_jv *v = &jv->v[i];
+	const veil_doc_jv *v = &jv->v[i];
 	int error;
 
-	if (!veil_cli__jv_block(v))
+	if (!veil_doc__jv_block(v))
 		return put_inline(y, v);
 	error = puts_(y, v->kind == VEIL_NODE_MAP ? "{" : "[");
 	for (size_t j = i + 1; j < v->end && !error; j = jv->v[j].end) {
@@ -175,26 +175,26 @@ static int emit_flow(ylay *y, const veil_cli_jvalue *jv, size_t i)
 
 /* Block style at indent; inline_first: the first item goes where the
  * cursor is (after "- "), the others on lines of their own. */
-static int emit_block(ylay *y, const veil_cli_jvalue *jv, size_t i, size_t indent, int inline_first)
+static int emit_block(ylay *y, const veil_doc_jvalue *jv, size_t i, size_t indent, int inline_first)
 {
-	const veil_cli_jv *v = &jv->v[i];
+	const veil_doc_jv *v = &jv->v[i];
 	int error = 0;
 
 	for (size_t j = i + 1; j < v->end && !error; j = jv->v[j].end) {
-		const veil_cli_jv *c = &jv->v[j];
+		const veil_doc_jv *c = &jv->v[j];
 
 		if (!(inline_first && j == i + 1) && (error = new_line(y, indent)) < 0)
 			break;
 		error = v->kind == VEIL_NODE_MAP ? put_key(y, c) : puts_(y, "-");
 		if (error < 0)
 			break;
-		if (veil_cli__jv_block(c) && v->kind == VEIL_NODE_MAP) {
+		if (veil_doc__jv_block(c) && v->kind == VEIL_NODE_MAP) {
 			size_t in =
 			        c->kind == VEIL_NODE_SEQ ? (size_t)y->seq_indent : (size_t)y->step;
 
 			error = emit_block(y, jv, j, indent + in, 0);
 		} else if ((error = puts_(y, " ")) == 0) {
-			error = veil_cli__jv_block(c) ? emit_block(y, jv, j, indent + 2, 1)
+			error = veil_doc__jv_block(c) ? emit_block(y, jv, j, indent + 2, 1)
 			                              : put_inline(y, c);
 		}
 	}
@@ -262,13 +262,13 @@ static int head_point(const ylay *y, const veil_node *n, size_t *h, size_t *drop
 		for (size_t i = 0; i < parent->nitems && parent->items[i] != n; i++)
 			if (parent->items[i]->kind != VEIL_NODE_COMMENT)
 				prev = parent->items[i];
-		k = prev ? veil_cli__line_end(y->src, y->len, veil_cli__last_leaf_end(y->src, prev))
+		k = prev ? veil_doc__line_end(y->src, y->len, veil_doc__last_leaf_end(y->src, prev))
 		         : parent->span.start;
 		while (prev && k < y->len) {
 			k += strspn(y->src + k, " \t\r\n");
 			if (k >= y->len || y->src[k] != '#')
 				break;
-			k = veil_cli__line_end(y->src, y->len, k);
+			k = veil_doc__line_end(y->src, y->len, k);
 		}
 	}
 	if (k >= n->span.start || y->src[k] != (parent->kind == VEIL_NODE_MAP ? ':' : '-'))
@@ -281,7 +281,7 @@ static int head_point(const ylay *y, const veil_node *n, size_t *h, size_t *drop
 
 static int only_blank_before(const char *src, size_t i, const char *also)
 {
-	for (size_t k = veil_cli__line_start(src, i); k < i; k++)
+	for (size_t k = veil_doc__line_start(src, i); k < i; k++)
 		if (src[k] != ' ' && src[k] != '\t' && !strchr(also, src[k]))
 			return 0;
 	return 1;
@@ -302,7 +302,7 @@ static int detach(char **out, size_t *out_len, ylay *y, size_t a1, size_t b1, si
 	const char *t = (const char *)y->b.data;
 	size_t n = y->b.len;
 
-	return veil_cli__splice2(out, out_len, y->src, y->len, a1, b1, first ? t : "",
+	return veil_doc__splice2(out, out_len, y->src, y->len, a1, b1, first ? t : "",
 	                         first ? n : 0, a2, b2, first ? "" : t, first ? 0 : n);
 }
 
@@ -322,9 +322,9 @@ static size_t tag_before(const char *src, size_t a)
 
 /* n is a scalar, an alias or a flow collection. */
 static int replace_token(char **out, size_t *out_len, ylay *y, const veil_node *n,
-                         const veil_cli_jvalue *jv)
+                         const veil_doc_jvalue *jv)
 {
-	const veil_cli_jv *v = &jv->v[0];
+	const veil_doc_jv *v = &jv->v[0];
 	size_t a = n->span.start, b = n->span.end, e, a0;
 	int error;
 
@@ -335,14 +335,14 @@ static int replace_token(char **out, size_t *out_len, ylay *y, const veil_node *
 		a = tag_before(y->src, a);
 	/* a flow collection stays flow, but an empty one ("key: {}") is a
 	 * placeholder that takes the block style a scalar would */
-	if (!veil_cli__jv_block(v) || n->parent->flow ||
+	if (!veil_doc__jv_block(v) || n->parent->flow ||
 	    (n->kind != VEIL_NODE_SCALAR && n->kind != VEIL_NODE_ALIAS && n->nitems)) {
 		if ((error = space_before(y, a)) < 0 ||
-		    (error = veil_cli__jv_block(v) ? emit_flow(y, jv, 0) : put_inline(y, v)) < 0)
+		    (error = veil_doc__jv_block(v) ? emit_flow(y, jv, 0) : put_inline(y, v)) < 0)
 			return error;
 		return detach(out, out_len, y, a, b, b, b, 1);
 	}
-	e = veil_cli__line_end(y->src, y->len, b);
+	e = veil_doc__line_end(y->src, y->len, b);
 	if (n->parent->kind == VEIL_NODE_SEQ && only_blank_before(y->src, a, "-") &&
 	    b + strspn(y->src + b, " \t") == e) {
 		/* "- x" becomes "- a: 1\n  b: 2" */
@@ -369,9 +369,9 @@ static int replace_token(char **out, size_t *out_len, ylay *y, const veil_node *
 /* n is a block map or list: its lines (from its first item or full-line
  * comment to the end of its last line) go. */
 static int replace_block(char **out, size_t *out_len, ylay *y, const veil_node *n,
-                         const veil_cli_jvalue *jv)
+                         const veil_doc_jvalue *jv)
 {
-	const veil_cli_jv *v = &jv->v[0];
+	const veil_doc_jv *v = &jv->v[0];
 	const veil_node *first = NULL;
 	size_t s, e, indent, h = 0, drop = 0, r0, last = n->nitems;
 	int error;
@@ -383,7 +383,7 @@ static int replace_block(char **out, size_t *out_len, ylay *y, const veil_node *
 	       !n->items[last - 1]->inline_comment &&
 	       col_of(y->src, n->items[last - 1]->span.start) <= col_of(y->src, n->key_span.start))
 		last--;
-	e = veil_cli__line_end(y->src, y->len, veil_cli__last_leaf_end(y->src, n->items[last - 1]));
+	e = veil_doc__line_end(y->src, y->len, veil_doc__last_leaf_end(y->src, n->items[last - 1]));
 
 	for (size_t i = 0; i < n->nitems && !first; i++)
 		if (!(n->items[i]->kind == VEIL_NODE_COMMENT && n->items[i]->inline_comment &&
@@ -393,12 +393,12 @@ static int replace_block(char **out, size_t *out_len, ylay *y, const veil_node *
 	if (!only_blank_before(y->src, s, "")) {
 		/* "- a: 1\n  b: 2": the new value starts where the old one did */
 		y->started = 1;
-		error = veil_cli__jv_block(v) ? emit_block(y, jv, 0, col_of(y->src, s), 1)
+		error = veil_doc__jv_block(v) ? emit_block(y, jv, 0, col_of(y->src, s), 1)
 		                              : put_inline(y, v);
 		return error < 0 ? error : detach(out, out_len, y, s, e, e, e, 1);
 	}
-	r0 = veil_cli__line_start(y->src, s);
-	if (veil_cli__jv_block(v)) {
+	r0 = veil_doc__line_start(y->src, s);
+	if (veil_doc__jv_block(v)) {
 		indent = col_of(y->src, n->span.start);
 		if (v->kind == VEIL_NODE_MAP && n->parent->kind == VEIL_NODE_MAP &&
 		    indent <= col_of(y->src, n->key_span.start))
@@ -408,7 +408,7 @@ static int replace_block(char **out, size_t *out_len, ylay *y, const veil_node *
 		/* "key: !!map" over a list: the tag goes */
 		if (v->kind == n->kind || head_point(y, n, &h, &drop) < 0 || drop == h || drop > r0)
 			return detach(out, out_len, y, r0, e, e, e, 1);
-		return veil_cli__splice2(out, out_len, y->src, y->len, h, drop, "", 0, r0, e,
+		return veil_doc__splice2(out, out_len, y->src, y->len, h, drop, "", 0, r0, e,
 		                         (const char *)y->b.data, y->b.len);
 	}
 	/* a scalar or an empty collection: after "key:" or "-", lines gone */
@@ -424,11 +424,11 @@ static int replace_block(char **out, size_t *out_len, ylay *y, const veil_node *
 	return detach(out, out_len, y, h, drop, r0, e, 1);
 }
 
-int veil_cli__set_layout_yaml(char **out, size_t *out_len, const veil_doc *doc, const char *src,
-                              size_t len, const veil_node *n, const veil_cli_jvalue *jv)
+int veil_doc__set_layout_yaml(char **out, size_t *out_len, const veil_doc *doc, const char *src,
+                              size_t len, const veil_node *n, const veil_doc_jvalue *jv)
 {
 	ylay y = {
-		.src = src, .len = len, .eol = "\n", .b = VEIL_BUF_INIT(8 * VEIL_CLI_SETJSON_MAX)
+		.src = src, .len = len, .eol = "\n", .b = VEIL_BUF_INIT(8 * VEIL_DOC_SETJSON_MAX)
 	};
 	const char *nl = memchr(src, '\n', len);
 	int error;
@@ -450,7 +450,7 @@ int veil_cli__set_layout_yaml(char **out, size_t *out_len, const veil_doc *doc, 
 	if (error == VEIL_ELIMIT) /* deep and wide: its indentation adds up */
 		error = veil_error_set(VEIL_ELIMIT,
 		                       "value: over %u bytes once laid out in the file",
-		                       8 * VEIL_CLI_SETJSON_MAX);
+		                       8 * VEIL_DOC_SETJSON_MAX);
 	veil_buf_dispose(&y.b);
 	return error;
 }

@@ -4,25 +4,25 @@
  * column, or ", null" in flow style and JSON, on a line of its own when the
  * items have theirs), and the caller sets it.
  */
-#include "sops_set.h"
+#include "doc/set.h"
 #include <stdio.h>
 #include <string.h>
 
-size_t veil_cli__line_start(const char *src, size_t i)
+size_t veil_doc__line_start(const char *src, size_t i)
 {
 	while (i > 0 && src[i - 1] != '\n' && src[i - 1] != '\r')
 		i--;
 	return i;
 }
 
-size_t veil_cli__line_end(const char *src, size_t len, size_t i)
+size_t veil_doc__line_end(const char *src, size_t len, size_t i)
 {
 	while (i < len && src[i] != '\n' && src[i] != '\r')
 		i++;
 	return i;
 }
 
-size_t veil_cli__last_leaf_end(const char *src, const veil_node *n)
+size_t veil_doc__last_leaf_end(const char *src, const veil_node *n)
 {
 	size_t s = n->span.start, e;
 
@@ -34,7 +34,7 @@ size_t veil_cli__last_leaf_end(const char *src, const veil_node *n)
 	return e;
 }
 
-int veil_cli__seq_append(char **out, size_t *out_len, const char *src, size_t len,
+int veil_doc__seq_append(char **out, size_t *out_len, const char *src, size_t len,
                          const veil_node *seq, veil_doc_format fmt)
 {
 	const veil_node *last = NULL;
@@ -49,8 +49,8 @@ int veil_cli__seq_append(char **out, size_t *out_len, const char *src, size_t le
 	if (seq->span.end > len || (!last && !(seq->flow || fmt == VEIL_FMT_JSON)))
 		return veil_error_set(VEIL_EUNSUPPORTED, "set: cannot append to this list");
 	if (!seq->flow && fmt != VEIL_FMT_JSON) {
-		at = veil_cli__line_end(src, len, veil_cli__last_leaf_end(src, last));
-		ind = seq->span.start - veil_cli__line_start(src, seq->span.start);
+		at = veil_doc__line_end(src, len, veil_doc__last_leaf_end(src, last));
+		ind = seq->span.start - veil_doc__line_start(src, seq->span.start);
 		if (ind > 400)
 			return veil_error_set(VEIL_EUNSUPPORTED, "set: indentation too deep");
 		snprintf(ins, sizeof(ins), "%s%*s- null", eol, (int)ind, "");
@@ -63,17 +63,17 @@ int veil_cli__seq_append(char **out, size_t *out_len, const char *src, size_t le
 	} else {
 		/* after the last item, on a line of its own if it has one */
 		at = last->span.end;
-		ls = veil_cli__line_start(src, last->span.start);
+		ls = veil_doc__line_start(src, last->span.start);
 		ind = strspn(src + ls, " \t");
 		if (ls > seq->span.start && ind == last->span.start - ls && ind <= 400)
 			snprintf(ins, sizeof(ins), ",%s%.*snull", eol, (int)ind, src + ls);
 		else
 			snprintf(ins, sizeof(ins), ", null");
 	}
-	return veil_cli__splice2(out, out_len, src, len, at, at, ins, strlen(ins), at, at, NULL, 0);
+	return veil_doc__splice2(out, out_len, src, len, at, at, ins, strlen(ins), at, at, NULL, 0);
 }
 
-int veil_cli__flow_map_add(char **out, size_t *out_len, const char *src, size_t len,
+int veil_doc__flow_map_add(char **out, size_t *out_len, const char *src, size_t len,
                            const veil_node *map, const char *key)
 {
 	const veil_node *last = NULL;
@@ -94,5 +94,5 @@ int veil_cli__flow_map_add(char **out, size_t *out_len, const char *src, size_t 
 		                                                 : "%c",
 		                      (unsigned char)*c);
 	snprintf(ins + n, sizeof(ins) - n, "\": null");
-	return veil_cli__splice2(out, out_len, src, len, at, at, ins, strlen(ins), at, at, NULL, 0);
+	return veil_doc__splice2(out, out_len, src, len, at, at, ins, strlen(ins), at, at, NULL, 0);
 }

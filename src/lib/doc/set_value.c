@@ -1,17 +1,17 @@
 /*
  * The JSON value of `veil set` as a tree (see sops_set.h): a strict parser
- * that keeps every leaf as veil_cli__json_scalar decodes it (so 1.0 stays a
+ * that keeps every leaf as veil_doc__json_scalar decodes it (so 1.0 stays a
  * float and 12345678901234567890 an exact int, which a double would not),
  * and the walk that puts the leaves into a document or checks them there.
  */
-#include "sops_set.h"
+#include "doc/set.h"
 #include <stdlib.h>
 #include <string.h>
 #include "util/secret.h"
 #include "util/utf8.h"
 
 typedef struct jparse {
-	veil_cli_jvalue *jv;
+	veil_doc_jvalue *jv;
 	const char *text, *c;
 	int max_depth;
 } jparse;
@@ -29,11 +29,11 @@ static void ws(jparse *ps)
 
 static int push(jparse *ps, veil_node_kind kind, size_t *at)
 {
-	veil_cli_jvalue *jv = ps->jv;
+	veil_doc_jvalue *jv = ps->jv;
 
 	if (jv->n == jv->cap) {
 		size_t cap = jv->cap ? jv->cap * 2 : 16;
-		veil_cli_jv *v = realloc(jv->v, cap * sizeof(*v));
+		veil_doc_jv *v = realloc(jv->v, cap * sizeof(*v));
 
 		if (!v)
 			return veil_error_set(VEIL_ENOMEM, "out of memory");
@@ -70,7 +70,7 @@ static int token(jparse *ps, char **val, size_t *len, veil_scalar_type *type, si
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
 	memcpy(tmp, ps->c, *tok_len);
 	tmp[*tok_len] = '\0';
-	error = veil_cli__json_scalar(val, len, type, tmp);
+	error = veil_doc__json_scalar(val, len, type, tmp);
 	veil_wipe_free(tmp, *tok_len);
 	ps->c = e;
 	return error;
@@ -152,7 +152,7 @@ static int parse_collection(jparse *ps, int depth)
 
 static int parse_value(jparse *ps, int depth)
 {
-	veil_cli_jv *v;
+	veil_doc_jv *v;
 	size_t at, tok_len;
 	int error;
 
@@ -169,7 +169,7 @@ static int parse_value(jparse *ps, int depth)
 
 static int key_cmp(const void *a, const void *b)
 {
-	const veil_cli_jv *x = *(veil_cli_jv *const *)a, *y = *(veil_cli_jv *const *)b;
+	const veil_doc_jv *x = *(veil_doc_jv *const *)a, *y = *(veil_doc_jv *const *)b;
 	int c = memcmp(x->key, y->key, x->key_len < y->key_len ? x->key_len : y->key_len);
 
 	return c ? c : (x->key_len > y->key_len) - (x->key_len < y->key_len);
@@ -177,9 +177,9 @@ static int key_cmp(const void *a, const void *b)
 
 /* Duplicate keys: go's JSON decoder would keep the last, a YAML or JSON file
  * cannot hold both, so the value is refused. */
-static int check_duplicates(const veil_cli_jvalue *jv)
+static int check_duplicates(const veil_doc_jvalue *jv)
 {
-	const veil_cli_jv **keys = NULL;
+	const veil_doc_jv **keys = NULL;
 	int error = 0;
 
 	for (size_t i = 0; i < jv->n && !error; i++) {
@@ -204,16 +204,16 @@ static int check_duplicates(const veil_cli_jvalue *jv)
 	return error;
 }
 
-int veil_cli__jvalue_parse(veil_cli_jvalue *jv, const char *json, int max_depth)
+int veil_doc__jvalue_parse(veil_doc_jvalue *jv, const char *json, int max_depth)
 {
 	jparse ps = { .jv = jv, .text = json, .c = json, .max_depth = max_depth };
 	size_t len = strlen(json);
 	int error;
 
 	memset(jv, 0, sizeof(*jv));
-	if (len > VEIL_CLI_SETJSON_MAX)
+	if (len > VEIL_DOC_SETJSON_MAX)
 		return veil_error_set(VEIL_ELIMIT, "value: larger than %u bytes",
-		                      VEIL_CLI_SETJSON_MAX);
+		                      VEIL_DOC_SETJSON_MAX);
 	if (veil_utf8_valid_prefix(json, len) != len)
 		return veil_error_set(VEIL_EINVAL, "value: not valid UTF-8");
 	ws(&ps);
@@ -227,11 +227,11 @@ int veil_cli__jvalue_parse(veil_cli_jvalue *jv, const char *json, int max_depth)
 	error = check_duplicates(jv);
 done:
 	if (error < 0)
-		veil_cli__jvalue_free(jv);
+		veil_doc__jvalue_free(jv);
 	return error;
 }
 
-void veil_cli__jvalue_free(veil_cli_jvalue *jv)
+void veil_doc__jvalue_free(veil_doc_jvalue *jv)
 {
 	for (size_t i = 0; i < jv->n; i++) {
 		veil_wipe_free(jv->v[i].key, jv->v[i].key_len);
@@ -246,7 +246,7 @@ static int mismatch(void)
 	return veil_error_set(VEIL_ERROR, "set: the value did not read back as written");
 }
 
-static int apply_leaf(const veil_cli_jv *v, veil_doc *doc, veil_node *m, int check)
+static int apply_leaf(const veil_doc_jv *v, veil_doc *doc, veil_node *m, int check)
 {
 	if (m->kind != VEIL_NODE_SCALAR)
 		return mismatch();
@@ -257,10 +257,10 @@ static int apply_leaf(const veil_cli_jv *v, veil_doc *doc, veil_node *m, int che
 	return 0;
 }
 
-int veil_cli__jvalue_apply(const veil_cli_jvalue *jv, size_t i, veil_doc *doc, veil_node *m,
+int veil_doc__jvalue_apply(const veil_doc_jvalue *jv, size_t i, veil_doc *doc, veil_node *m,
                            int check)
 {
-	const veil_cli_jv *v = &jv->v[i];
+	const veil_doc_jv *v = &jv->v[i];
 	size_t j = i + 1, k = 0;
 	int error;
 
@@ -280,7 +280,7 @@ int veil_cli__jvalue_apply(const veil_cli_jvalue *jv, size_t i, veil_doc *doc, v
 		if (v->kind == VEIL_NODE_MAP && (!item->key || item->key_len != jv->v[j].key_len ||
 		                                 memcmp(item->key, jv->v[j].key, item->key_len)))
 			return mismatch();
-		if ((error = veil_cli__jvalue_apply(jv, j, doc, item, check)) < 0)
+		if ((error = veil_doc__jvalue_apply(jv, j, doc, item, check)) < 0)
 			return error;
 		j = jv->v[j].end;
 		k++;

@@ -5,7 +5,7 @@
  * the object or list holding it) spans lines, else on one line with ", " and ": " as the file's
  * one-line collections read. Keys keep the value's own JSON text.
  */
-#include "sops_set.h"
+#include "doc/set.h"
 #include <string.h>
 #include "util/buf.h"
 
@@ -37,11 +37,11 @@ static int spans_lines(const char *src, const veil_node *n)
 static void find_unit(jlay *j, const char *src, const veil_node *n)
 {
 	for (; n; n = n->parent) {
-		size_t ls = veil_cli__line_start(src, n->span.start), il, cl = indent_len(src, ls);
+		size_t ls = veil_doc__line_start(src, n->span.start), il, cl = indent_len(src, ls);
 
 		if ((n->kind != VEIL_NODE_MAP && n->kind != VEIL_NODE_SEQ) || !n->nitems)
 			continue;
-		il = veil_cli__line_start(src, item_start(n->items[0]));
+		il = veil_doc__line_start(src, item_start(n->items[0]));
 		if (il == ls || indent_len(src, il) <= cl || memcmp(src + il, src + ls, cl))
 			continue;
 		j->unit = src + il + cl;
@@ -68,9 +68,9 @@ static int put_line(jlay *j, size_t level)
 	return error;
 }
 
-static int emit(jlay *j, const veil_cli_jvalue *jv, size_t i, size_t level)
+static int emit(jlay *j, const veil_doc_jvalue *jv, size_t i, size_t level)
 {
-	const veil_cli_jv *v = &jv->v[i];
+	const veil_doc_jv *v = &jv->v[i];
 	int map = v->kind == VEIL_NODE_MAP, error;
 
 	if (v->kind == VEIL_NODE_SCALAR)
@@ -96,10 +96,10 @@ static int emit(jlay *j, const veil_cli_jvalue *jv, size_t i, size_t level)
 	return error ? error : put(j, map ? "}" : "]", 1);
 }
 
-int veil_cli__set_layout_json(char **out, size_t *out_len, const veil_doc *doc, const char *src,
-                              size_t len, const veil_node *n, const veil_cli_jvalue *jv)
+int veil_doc__set_layout_json(char **out, size_t *out_len, const veil_doc *doc, const char *src,
+                              size_t len, const veil_node *n, const veil_doc_jvalue *jv)
 {
-	jlay j = { .eol = "\n", .b = VEIL_BUF_INIT(8 * VEIL_CLI_SETJSON_MAX) };
+	jlay j = { .eol = "\n", .b = VEIL_BUF_INIT(8 * VEIL_DOC_SETJSON_MAX) };
 	const char *nl = memchr(src, '\n', len);
 	size_t ls;
 	int error;
@@ -114,18 +114,18 @@ int veil_cli__set_layout_json(char **out, size_t *out_len, const veil_doc *doc, 
 	/* an empty {} or [] says nothing about the layout: its parent does */
 	j.multi = n->kind == VEIL_NODE_SCALAR || !n->nitems ? spans_lines(src, n->parent)
 	                                                    : spans_lines(src, n);
-	ls = veil_cli__line_start(src, n->span.start);
+	ls = veil_doc__line_start(src, n->span.start);
 	j.base = src + ls;
 	j.base_len = indent_len(src, ls);
 	find_unit(&j, src, n);
 	if ((error = emit(&j, jv, 0, 0)) == 0)
-		error = veil_cli__splice2(out, out_len, src, len, n->span.start, n->span.end,
+		error = veil_doc__splice2(out, out_len, src, len, n->span.start, n->span.end,
 		                          (const char *)j.b.data, j.b.len, n->span.end, n->span.end,
 		                          NULL, 0);
 	else if (error == VEIL_ELIMIT)
 		error = veil_error_set(VEIL_ELIMIT,
 		                       "value: over %u bytes once laid out in the file",
-		                       8 * VEIL_CLI_SETJSON_MAX);
+		                       8 * VEIL_DOC_SETJSON_MAX);
 	veil_buf_dispose(&j.b);
 	return error;
 }

@@ -1,11 +1,11 @@
 /* Tree paths (["a"][0]) and JSON scalars, as sops's set/unset take them. */
-#include "sops_session.h"
+#include "doc/set.h"
 #include "util/secret.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-int veil_cli__path_parse(veil_cli_path *p, const char *text)
+int veil_doc_path_parse(veil_doc_path *p, const char *text)
 {
 	char *c;
 
@@ -14,9 +14,9 @@ int veil_cli__path_parse(veil_cli_path *p, const char *text)
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
 	c = p->buf;
 	while (*c) {
-		if (p->n == VEIL_CLI_PATH_MAX)
+		if (p->n == VEIL_DOC_PATH_MAX)
 			return veil_error_set(VEIL_EINVAL, "path: more than %d steps",
-			                      VEIL_CLI_PATH_MAX);
+			                      VEIL_DOC_PATH_MAX);
 		if (c[0] != '[')
 			return veil_error_set(VEIL_EINVAL, "path: expected '[' at '%s'", c);
 		if (c[1] == '"') {
@@ -42,13 +42,13 @@ int veil_cli__path_parse(veil_cli_path *p, const char *text)
 	return 0;
 }
 
-void veil_cli__path_free(veil_cli_path *p)
+void veil_doc_path_free(veil_doc_path *p)
 {
 	free(p->buf);
 	memset(p, 0, sizeof(*p));
 }
 
-static veil_node *step(veil_node *n, const veil_cli_path *p, size_t i)
+static veil_node *step(veil_node *n, const veil_doc_path *p, size_t i)
 {
 	long k = -1;
 
@@ -64,7 +64,7 @@ static veil_node *step(veil_node *n, const veil_cli_path *p, size_t i)
 	return NULL;
 }
 
-veil_node *veil_cli__path_find(veil_node *root, const veil_cli_path *p, size_t n)
+veil_node *veil_doc_path_find(veil_node *root, const veil_doc_path *p, size_t n)
 {
 	for (size_t i = 0; root && i < n; i++)
 		root = step(root, p, i);
@@ -200,7 +200,7 @@ static int json_number(const char *s, int *is_int)
 	return *c ? -1 : 0;
 }
 
-int veil_cli__json_scalar(char **out, size_t *len, veil_scalar_type *type, const char *json)
+int veil_doc__json_scalar(char **out, size_t *len, veil_scalar_type *type, const char *json)
 {
 	size_t n;
 	int is_int = 0, error = 0;

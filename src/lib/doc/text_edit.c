@@ -1,5 +1,5 @@
 /* Removing and adding map items by splicing the plaintext (see sops_session.h). */
-#include "sops_set.h"
+#include "doc/set.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +65,7 @@ static size_t own_line_end(const char *src, size_t len, size_t i)
 	return k < len ? k + 1 : k;
 }
 
-int veil_cli__text_remove(char **out, size_t *out_len, const char *src, size_t len,
+int veil_doc__text_remove(char **out, size_t *out_len, const char *src, size_t len,
                           const veil_node *item, veil_doc_format fmt)
 {
 	size_t start = item->key ? item->key_span.start : item->span.start;
@@ -110,7 +110,7 @@ static int plain_key(const char *key)
 	               strlen(key);
 }
 
-int veil_cli__text_insert(char **out, size_t *out_len, const char *src, size_t len,
+int veil_doc__text_insert(char **out, size_t *out_len, const char *src, size_t len,
                           const veil_node *map, const char *key, veil_doc_format fmt)
 {
 	const veil_node *last = NULL;
@@ -153,7 +153,7 @@ int veil_cli__text_insert(char **out, size_t *out_len, const char *src, size_t l
 	/* after the last item's last line (a nested block map's own span runs
 	 * on), at its key's column ("- a: 1" puts it after the "- ") */
 	le = own_line_end(src, len,
-	                  fmt == VEIL_FMT_YAML ? veil_cli__last_leaf_end(src, last)
+	                  fmt == VEIL_FMT_YAML ? veil_doc__last_leaf_end(src, last)
 	                                       : last->span.end);
 	if (le == (size_t)-1)
 		return veil_error_set(VEIL_EUNSUPPORTED,

@@ -4,13 +4,14 @@
  * render, and parse the render once more to check the path holds the value
  * and nothing around it moved.
  */
-#include "sops_set.h"
+#include "doc/set.h"
+#include "doc/codec.h"
 #include <stdlib.h>
 #include <string.h>
 #include "util/buf.h"
 #include "util/secret.h"
 
-int veil_cli__splice2(char **out, size_t *out_len, const char *src, size_t len, size_t a1,
+int veil_doc__splice2(char **out, size_t *out_len, const char *src, size_t len, size_t a1,
                       size_t b1, const char *t1, size_t l1, size_t a2, size_t b2, const char *t2,
                       size_t l2)
 {
@@ -35,19 +36,10 @@ int veil_cli__splice2(char **out, size_t *out_len, const char *src, size_t len, 
 	return 0;
 }
 
-static size_t count_items(const veil_node *n)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; n && i < n->nitems; i++)
-		k += n->items[i]->kind != VEIL_NODE_COMMENT;
-	return k;
-}
-
 /* What dotenv and INI files cannot hold (sops's stores cannot either). */
-static int refuse_flat(const veil_cli_session *s, const veil_node *n, const veil_cli_jvalue *jv)
+static int refuse_flat(veil_doc_format fmt, const veil_node *n, const veil_doc_jvalue *jv)
 {
-	if (s->fmt == VEIL_FMT_YAML || s->fmt == VEIL_FMT_JSON)
+	if (fmt == VEIL_FMT_YAML || fmt == VEIL_FMT_JSON)
 		return 0;
 	if (jv->v[0].kind != VEIL_NODE_SCALAR)
 		return veil_error_set(VEIL_EUNSUPPORTED, "set: dotenv and INI values are strings; "
@@ -57,15 +49,15 @@ static int refuse_flat(const veil_cli_session *s, const veil_node *n, const veil
 		                      "set: the path names an INI section; set a key in it, "
 		                      "e.g. '[\"section\"][\"key\"]'");
 	return veil_error_set(VEIL_EUNSUPPORTED, "set: only values can be set in %s files",
-	                      veil_doc_format_name(s->fmt));
+	                      veil_doc_format_name(fmt));
 }
 
 /* A step through a YAML alias would edit the anchored value, which every
  * other alias of it shares. */
-static int through_alias(veil_node *root, const veil_cli_path *p)
+static int through_alias(veil_node *root, const veil_doc_path *p)
 {
 	for (size_t i = 0; i + 1 < p->n; i++) {
-		const veil_node *at = veil_cli__path_find(root, p, i + 1);
+		const veil_node *at = veil_doc_path_find(root, p, i + 1);
 
 		if (at && at->kind == VEIL_NODE_ALIAS)
 			return veil_error_set(
@@ -79,19 +71,19 @@ static int through_alias(veil_node *root, const veil_cli_path *p)
 
 /* The render must hold the value at p, and every collection around it as
  * many items as before (a wrong indentation would move some). */
-static int check_render(const char *text, size_t len, const veil_cli_session *s,
-                        const veil_cli_path *p, const veil_node *n, const veil_cli_jvalue *jv)
+static int check_render(const char *text, size_t len, const veil_doc *orig, const veil_doc_path *p,
+                        const veil_node *n, const veil_doc_jvalue *jv)
 {
 	veil_doc *d = NULL;
 	veil_node *m;
 	int error;
 
-	if ((error = veil_doc_parse(&d, s->fmt, text, len, s->file)) < 0)
+	if ((error = veil_doc_parse(&d, orig->format, text, len, orig->name)) < 0)
 		return error;
-	m = veil_cli__path_find(veil_doc_root(d, 0), p, p->n);
-	if ((error = veil_cli__jvalue_apply(jv, 0, d, m, 1)) == 0) {
+	m = veil_doc_path_find(veil_doc_root(d, 0), p, p->n);
+	if ((error = veil_doc__jvalue_apply(jv, 0, d, m, 1)) == 0) {
 		for (m = m->parent, n = n->parent; m && n && !error; m = m->parent, n = n->parent)
-			if (count_items(m) != count_items(n))
+			if (veil_doc__count_items(m) != veil_doc__count_items(n))
 				error = veil_error_set(
 				        VEIL_ERROR, "set: the value did not read back as written");
 	}
@@ -100,9 +92,9 @@ static int check_render(const char *text, size_t len, const veil_cli_session *s,
 }
 
 /* json inside a map or list for each step of p from `from` on. */
-static int wrap(char **out, const veil_cli_path *p, size_t from, const char *json)
+static int wrap(char **out, const veil_doc_path *p, size_t from, const char *json)
 {
-	veil_buf b = VEIL_BUF_INIT(2 * VEIL_CLI_SETJSON_MAX);
+	veil_buf b = VEIL_BUF_INIT(2 * VEIL_DOC_SETJSON_MAX);
 	int error = 0;
 
 	for (size_t i = from; i < p->n && !error; i++) {
@@ -134,7 +126,7 @@ static int wrap(char **out, const veil_cli_path *p, size_t from, const char *jso
 	return *out ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
 }
 
-int veil_cli__set_missing(veil_node *root, const veil_cli_path *p, const char *json, size_t *steps,
+int veil_doc__set_missing(veil_node *root, const veil_doc_path *p, const char *json, size_t *steps,
                           char **wrapped, int *append)
 {
 	size_t k = p->n - 1;
@@ -142,10 +134,10 @@ int veil_cli__set_missing(veil_node *root, const veil_cli_path *p, const char *j
 
 	*wrapped = NULL;
 	*append = 0;
-	while (k > 0 && !veil_cli__path_find(root, p, k))
+	while (k > 0 && !veil_doc_path_find(root, p, k))
 		k--;
-	at = veil_cli__path_find(root, p, k);
-	if (at && at->kind == VEIL_NODE_MAP && p->key[k] && k > 0 && !count_items(at)) {
+	at = veil_doc_path_find(root, p, k);
+	if (at && at->kind == VEIL_NODE_MAP && p->key[k] && k > 0 && !veil_doc__count_items(at)) {
 		*steps = k; /* an empty {}: a map with the key instead */
 	} else if (at && at->kind == VEIL_NODE_MAP && p->key[k]) {
 		*steps = k + 1; /* a new key there */
@@ -160,11 +152,10 @@ int veil_cli__set_missing(veil_node *root, const veil_cli_path *p, const char *j
 	return *steps == p->n ? 0 : wrap(wrapped, p, *steps, json);
 }
 
-int veil_cli__set_node(char **out, size_t *out_len, veil_doc *doc, const char *src, size_t len,
-                       const veil_cli_session *s, const veil_cli_path *p, veil_node *n,
-                       const char *json)
+int veil_doc__set_node(char **out, size_t *out_len, veil_doc *doc, const char *src, size_t len,
+                       const veil_doc_path *p, veil_node *n, const char *json)
 {
-	veil_cli_jvalue jv = { 0 };
+	veil_doc_jvalue jv = { 0 };
 	veil_doc *laid = NULL;
 	char *text = NULL;
 	size_t tlen = 0;
@@ -172,20 +163,20 @@ int veil_cli__set_node(char **out, size_t *out_len, veil_doc *doc, const char *s
 
 	*out = NULL;
 	*out_len = 0;
-	if ((error = veil_cli__jvalue_parse(&jv, json, VEIL_DOC_MAX_DEPTH - (int)p->n)) < 0 ||
-	    (error = refuse_flat(s, n, &jv)) < 0 ||
+	if ((error = veil_doc__jvalue_parse(&jv, json, VEIL_DOC_MAX_DEPTH - (int)p->n)) < 0 ||
+	    (error = refuse_flat(doc->format, n, &jv)) < 0 ||
 	    (error = through_alias(veil_doc_root(doc, 0), p)) < 0)
 		goto done;
-	error = s->fmt == VEIL_FMT_JSON
-	                ? veil_cli__set_layout_json(&text, &tlen, doc, src, len, n, &jv)
-	                : veil_cli__set_layout_yaml(&text, &tlen, doc, src, len, n, &jv);
-	if (error < 0 || (error = veil_doc_parse(&laid, s->fmt, text, tlen, s->file)) < 0)
+	error = doc->format == VEIL_FMT_JSON
+	                ? veil_doc__set_layout_json(&text, &tlen, doc, src, len, n, &jv)
+	                : veil_doc__set_layout_yaml(&text, &tlen, doc, src, len, n, &jv);
+	if (error < 0 || (error = veil_doc_parse(&laid, doc->format, text, tlen, doc->name)) < 0)
 		goto done;
-	if ((error = veil_cli__jvalue_apply(
-	             &jv, 0, laid, veil_cli__path_find(veil_doc_root(laid, 0), p, p->n), 0)) < 0 ||
+	if ((error = veil_doc__jvalue_apply(
+	             &jv, 0, laid, veil_doc_path_find(veil_doc_root(laid, 0), p, p->n), 0)) < 0 ||
 	    (error = veil_doc_render(out, out_len, laid)) < 0)
 		goto done;
-	error = check_render(*out, *out_len, s, p, n, &jv);
+	error = check_render(*out, *out_len, doc, p, n, &jv);
 done:
 	if (error < 0 && *out) {
 		veil_wipe_free(*out, *out_len);
@@ -194,6 +185,6 @@ done:
 	}
 	veil_doc_free(laid);
 	veil_wipe_free(text, tlen);
-	veil_cli__jvalue_free(&jv);
+	veil_doc__jvalue_free(&jv);
 	return error;
 }
