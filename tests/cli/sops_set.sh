@@ -353,7 +353,7 @@ bad() {
 bad '{"a": }' 2 "invalid JSON" "not valid JSON"
 bad '{"a": 1, "a": 2}' 2 "a duplicate key" "duplicate key"
 bad '[1, 2' 2 "an unclosed list" "not valid JSON"
-bad '{"a": 01}' 2 "a JSON number with a leading zero" "not JSON"
+bad '{"a": 01}' 2 "a JSON number with a leading zero" "not valid JSON"
 bad "$(printf '%0300d' 0 | tr 0 '[')$(printf '%0300d' 0 | tr 0 ']')" 11 "nesting too deep" \
 	"deeper than"
 bad '{"a": "\ud800"}' 2 "a lone surrogate" "surrogate"

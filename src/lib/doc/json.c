@@ -468,7 +468,9 @@ static int scan_value(jscan *p, veil_node **out)
 	return scan_scalar(p, out);
 }
 
-int veil_json__parse_into(veil_doc *doc, veil_node **root)
+/* doc->src as one JSON object (a document), or with any_value as any one
+ * JSON value (the value of `veil set`). */
+static int parse_top(veil_doc *doc, veil_node **root, int any_value)
 {
 	jscan p = { doc, doc->src, doc->src_len, 0, 1, 0, 0, VEIL_BUF_INIT(VEIL_DOC_MAX_SIZE) };
 	int rc;
@@ -478,19 +480,24 @@ int veil_json__parse_into(veil_doc *doc, veil_node **root)
 		return veil_error_set(VEIL_ELIMIT, "%s: larger than %u bytes", doc->name,
 		                      VEIL_DOC_MAX_SIZE);
 	skip_ws(&p);
-	if (p.pos >= p.len || p.s[p.pos] != '{') {
+	if (!any_value && (p.pos >= p.len || p.s[p.pos] != '{')) {
 		rc = jerr(&p, p.pos, "the top level must be a JSON object");
 		goto done;
 	}
-	rc = scan_container(&p, root);
+	rc = any_value ? scan_value(&p, root) : scan_container(&p, root);
 	if (rc < 0)
 		goto done;
 	skip_ws(&p);
 	if (p.pos != p.len)
-		rc = jerr(&p, p.pos, "unexpected data after the top-level object");
+		rc = jerr(&p, p.pos, "unexpected data after the top-level value");
 done:
 	veil_buf_dispose(&p.tmp);
 	return rc;
+}
+
+int veil_json__parse_into(veil_doc *doc, veil_node **root)
+{
+	return parse_top(doc, root, 0);
 }
 
 static int json_parse(veil_doc *doc)
@@ -800,6 +807,17 @@ static int json_remove_metadata(veil_doc *doc)
 		return 0;
 	return veil_json__remove_metadata_at(doc, doc->roots[0]);
 }
+
+/* Any one JSON value as the root: parsing only (set_value.c). */
+static int json_value_parse(veil_doc *doc)
+{
+	veil_node *root;
+	int rc = parse_top(doc, &root, 1);
+
+	return rc < 0 ? rc : veil_doc__single_root(doc, root);
+}
+
+const veil_codec veil_codec__json_value = { .parse = json_value_parse };
 
 const veil_codec veil_codec__json = {
 	json_parse, json_quote, json_metadata, json_set_metadata, json_remove_metadata, json_emit,

@@ -3,6 +3,10 @@
 /* The JSON codec's pieces that the binary codec reuses (json.c). */
 #include "doc/codec.h"
 
+/* A codec that only parses: doc->src holds any one JSON value (an object,
+ * a list or a scalar), the document's single root. */
+extern const veil_codec veil_codec__json_value;
+
 /* Scans doc->src as one JSON object into *root (nodes owned by doc). */
 int veil_json__parse_into(veil_doc *doc, veil_node **root);
 /* A JSON string as Go's json.Marshal writes it (VEIL_EINVAL if not UTF-8). */

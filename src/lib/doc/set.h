@@ -25,7 +25,7 @@ typedef struct veil_doc_jv {
 	size_t nchild;
 	char *key; /* a map member's key, decoded (NULL otherwise) */
 	size_t key_len;
-	const char *key_tok; /* ... and its JSON token in the value text */
+	char *key_tok; /* ... and as a JSON string token */
 	size_t key_tok_len;
 	char *value; /* a scalar, decoded as veil_doc__json_scalar does */
 	size_t len;

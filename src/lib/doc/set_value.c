@@ -1,212 +1,98 @@
 /*
- * The JSON value of `veil set` as a tree (see sops_set.h): a strict parser
- * that keeps every leaf as veil_doc__json_scalar decodes it (so 1.0 stays a
- * float and 12345678901234567890 an exact int, which a double would not),
- * and the walk that puts the leaves into a document or checks them there.
+ * The JSON value of `veil set` as a tree (see set.h), parsed by the JSON
+ * codec, which keeps every number's token (so 1.0 stays a float, which a
+ * double would not), and the walk that puts the leaves into a document or
+ * checks them there.
  */
 #include "doc/set.h"
+#include "doc/internal.h"
+#include "doc/json.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/array.h"
+#include "util/buf.h"
 #include "util/secret.h"
-#include "util/utf8.h"
 
-typedef struct jparse {
+/* The value as the JSON codec parsed it, flattened in preorder. */
+typedef struct flatten {
 	veil_doc_jvalue *jv;
-	const char *text, *c;
 	int max_depth;
-} jparse;
+	veil_buf tok; /* a key's JSON token */
+} flatten;
 
-static int bad(const jparse *ps, const char *what)
+static int push(veil_doc_jvalue *jv, veil_node_kind kind, size_t *at)
 {
-	return veil_error_set(VEIL_EINVAL, "value: not valid JSON (%s at byte %zu)", what,
-	                      (size_t)(ps->c - ps->text) + 1);
-}
+	veil_doc_jv *v = veil_array_grow(jv->v, &jv->cap, jv->n + 1, sizeof(*jv->v));
 
-static void ws(jparse *ps)
-{
-	ps->c += strspn(ps->c, " \t\r\n");
-}
-
-static int push(jparse *ps, veil_node_kind kind, size_t *at)
-{
-	veil_doc_jvalue *jv = ps->jv;
-
-	if (jv->n == jv->cap) {
-		size_t cap = jv->cap ? jv->cap * 2 : 16;
-		veil_doc_jv *v = realloc(jv->v, cap * sizeof(*v));
-
-		if (!v)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
-		jv->v = v;
-		jv->cap = cap;
-	}
+	if (!v)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	jv->v = v;
 	memset(&jv->v[jv->n], 0, sizeof(jv->v[0]));
 	jv->v[jv->n].kind = kind;
 	*at = jv->n++;
 	return 0;
 }
 
-/* The token at ps->c (a string with its quotes, or a literal), decoded. */
-static int token(jparse *ps, char **val, size_t *len, veil_scalar_type *type, size_t *tok_len)
+static int copy(char **out, const char *s, size_t len)
 {
-	const char *e = ps->c;
-	char *tmp;
-	int error;
-
-	if (*e == '"') {
-		for (e++; *e && *e != '"'; e++)
-			if (*e == '\\' && e[1])
-				e++;
-		if (*e != '"')
-			return bad(ps, "unterminated string");
-		e++;
-	} else {
-		e += strcspn(e, " \t\r\n,:]}[{\"");
-		if (e == ps->c)
-			return bad(ps, "unexpected character");
-	}
-	*tok_len = (size_t)(e - ps->c);
-	if (!(tmp = malloc(*tok_len + 1)))
+	if (!(*out = malloc(len + 1)))
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
-	memcpy(tmp, ps->c, *tok_len);
-	tmp[*tok_len] = '\0';
-	error = veil_doc__json_scalar(val, len, type, tmp);
-	veil_wipe_free(tmp, *tok_len);
-	ps->c = e;
-	return error;
-}
-
-static int parse_value(jparse *ps, int depth);
-
-/* A map member's key, stored on the node the value parse pushes next. */
-static int member(jparse *ps, int depth)
-{
-	const char *tok = ps->c;
-	char *key = NULL;
-	size_t key_len = 0, tok_len = 0, at;
-	veil_scalar_type type;
-	int error;
-
-	if (*ps->c != '"')
-		return bad(ps, "expected a key");
-	if ((error = token(ps, &key, &key_len, &type, &tok_len)) < 0)
-		return error;
-	if (memchr(key, '\0', key_len)) {
-		veil_wipe_free(key, key_len);
-		return veil_error_set(VEIL_EINVAL, "value: a key contains a NUL character");
-	}
-	ws(ps);
-	if (*ps->c != ':') {
-		veil_wipe_free(key, key_len);
-		return bad(ps, "expected ':'");
-	}
-	ps->c++;
-	ws(ps);
-	at = ps->jv->n;
-	if ((error = parse_value(ps, depth)) < 0) {
-		veil_wipe_free(key, key_len);
-		return error;
-	}
-	ps->jv->v[at].key = key;
-	ps->jv->v[at].key_len = key_len;
-	ps->jv->v[at].key_tok = tok;
-	ps->jv->v[at].key_tok_len = tok_len;
+	memcpy(*out, s, len);
+	(*out)[len] = '\0';
 	return 0;
 }
 
-static int parse_collection(jparse *ps, int depth)
+/* A member's key, decoded and as the JSON token set_json.c writes. */
+static int take_key(flatten *f, veil_doc_jv *v, const veil_node *n)
 {
-	int is_map = *ps->c == '{';
-	char close = is_map ? '}' : ']';
-	size_t at, n = 0;
 	int error;
 
-	if (depth >= ps->max_depth)
-		return veil_error_set(VEIL_ELIMIT,
-		                      "value: nested deeper than %d levels at this path",
-		                      ps->max_depth);
-	if ((error = push(ps, is_map ? VEIL_NODE_MAP : VEIL_NODE_SEQ, &at)) < 0)
+	veil_buf_clear(&f->tok);
+	if ((error = copy(&v->key, n->key, n->key_len)) < 0 ||
+	    (error = veil_json__put_string(&f->tok, n->key, n->key_len)) < 0 ||
+	    (error = copy(&v->key_tok, (const char *)f->tok.data, f->tok.len)) < 0)
 		return error;
-	if (depth + 1 > ps->jv->depth)
-		ps->jv->depth = depth + 1;
-	ps->c++;
-	ws(ps);
-	while (*ps->c != close) {
-		if (n && *ps->c != ',')
-			return bad(ps, is_map ? "expected ',' or '}'" : "expected ',' or ']'");
-		if (n) {
-			ps->c++;
-			ws(ps);
-		}
-		error = is_map ? member(ps, depth + 1) : parse_value(ps, depth + 1);
-		if (error < 0)
+	v->key_len = n->key_len;
+	v->key_tok_len = f->tok.len;
+	return 0;
+}
+
+static int flatten_node(flatten *f, const veil_node *n, int depth)
+{
+	veil_doc_jvalue *jv = f->jv;
+	size_t at = 0;
+	int error;
+
+	if (n->kind != VEIL_NODE_SCALAR && depth >= f->max_depth)
+		return veil_error_set(VEIL_ELIMIT, "value: nested deeper than %d levels",
+		                      f->max_depth);
+	if ((error = push(jv, n->kind, &at)) < 0 ||
+	    (n->key && (error = take_key(f, &jv->v[at], n)) < 0))
+		return error;
+	if (n->kind == VEIL_NODE_SCALAR) {
+		/* an integer past int64 stays an exact int, as it was written */
+		jv->v[at].type = n->type == VEIL_SCALAR_FLOAT && !strpbrk(n->value, ".eE")
+		                         ? VEIL_SCALAR_INT
+		                         : n->type;
+		jv->v[at].len = n->value_len;
+		jv->v[at].end = at + 1;
+		return copy(&jv->v[at].value, n->value, n->value_len);
+	}
+	if (depth + 1 > jv->depth)
+		jv->depth = depth + 1;
+	for (size_t i = 0; i < n->nitems; i++)
+		if ((error = flatten_node(f, n->items[i], depth + 1)) < 0)
 			return error;
-		ws(ps);
-		n++;
-	}
-	ps->c++;
-	ps->jv->v[at].nchild = n;
-	ps->jv->v[at].end = ps->jv->n;
+	jv->v[at].nchild = n->nitems;
+	jv->v[at].end = jv->n;
 	return 0;
-}
-
-static int parse_value(jparse *ps, int depth)
-{
-	veil_doc_jv *v;
-	size_t at, tok_len;
-	int error;
-
-	if (*ps->c == '{' || *ps->c == '[')
-		return parse_collection(ps, depth);
-	if (!*ps->c)
-		return bad(ps, "unexpected end");
-	if ((error = push(ps, VEIL_NODE_SCALAR, &at)) < 0)
-		return error;
-	v = &ps->jv->v[at];
-	v->end = at + 1;
-	return token(ps, &v->value, &v->len, &v->type, &tok_len);
-}
-
-static int key_cmp(const void *a, const void *b)
-{
-	const veil_doc_jv *x = *(veil_doc_jv *const *)a, *y = *(veil_doc_jv *const *)b;
-	int c = memcmp(x->key, y->key, x->key_len < y->key_len ? x->key_len : y->key_len);
-
-	return c ? c : (x->key_len > y->key_len) - (x->key_len < y->key_len);
-}
-
-/* Duplicate keys: go's JSON decoder would keep the last, a YAML or JSON file
- * cannot hold both, so the value is refused. */
-static int check_duplicates(const veil_doc_jvalue *jv)
-{
-	const veil_doc_jv **keys = NULL;
-	int error = 0;
-
-	for (size_t i = 0; i < jv->n && !error; i++) {
-		size_t k = 0;
-
-		if (jv->v[i].kind != VEIL_NODE_MAP || jv->v[i].nchild < 2)
-			continue;
-		free(keys);
-		if (!(keys = malloc(jv->v[i].nchild * sizeof(*keys))))
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
-		for (size_t j = i + 1; j < jv->v[i].end; j = jv->v[j].end)
-			keys[k++] = &jv->v[j];
-		qsort(keys, k, sizeof(*keys), key_cmp);
-		for (size_t j = 1; j < k && !error; j++)
-			if (!key_cmp(&keys[j - 1], &keys[j]))
-				error = veil_error_set(
-				        VEIL_EINVAL, "value: duplicate key '%.*s'",
-				        (int)(keys[j]->key_len > 60 ? 60 : keys[j]->key_len),
-				        keys[j]->key);
-	}
-	free(keys);
-	return error;
 }
 
 int veil_doc__jvalue_parse(veil_doc_jvalue *jv, const char *json, int max_depth)
 {
-	jparse ps = { .jv = jv, .text = json, .c = json, .max_depth = max_depth };
+	flatten f = { .jv = jv, .max_depth = max_depth, .tok = VEIL_BUF_INIT(0) };
+	veil_doc *d = NULL;
 	size_t len = strlen(json);
 	int error;
 
@@ -214,20 +100,41 @@ int veil_doc__jvalue_parse(veil_doc_jvalue *jv, const char *json, int max_depth)
 	if (len > VEIL_DOC_SETJSON_MAX)
 		return veil_error_set(VEIL_ELIMIT, "value: larger than %u bytes",
 		                      VEIL_DOC_SETJSON_MAX);
-	if (veil_utf8_valid_prefix(json, len) != len)
-		return veil_error_set(VEIL_EINVAL, "value: not valid UTF-8");
-	ws(&ps);
-	if ((error = parse_value(&ps, 0)) < 0)
-		goto done;
-	ws(&ps);
-	if (*ps.c) {
-		error = bad(&ps, "text after the value");
-		goto done;
+	/* strict RFC 8259 with the document codec's checks: UTF-8, duplicate
+	 * keys, depth; messages name "value" and never quote it */
+	error = veil_doc__parse_with(&d, VEIL_FMT_JSON, &veil_codec__json_value, json, len,
+	                             "value");
+	if (error == VEIL_EFORMAT) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", veil_error_last());
+		error = veil_error_set(VEIL_EINVAL, "not valid JSON (%s)", why);
 	}
-	error = check_duplicates(jv);
-done:
+	if (error == 0)
+		error = flatten_node(&f, veil_doc_root(d, 0), 0);
 	if (error < 0)
 		veil_doc__jvalue_free(jv);
+	veil_buf_dispose(&f.tok);
+	veil_doc_free(d);
+	return error;
+}
+
+int veil_doc__json_scalar(char **out, size_t *len, veil_scalar_type *type, const char *json)
+{
+	veil_doc_jvalue jv;
+	int error = veil_doc__jvalue_parse(&jv, json, 1);
+
+	*out = NULL;
+	if (error == 0 && jv.v[0].kind != VEIL_NODE_SCALAR)
+		error = veil_error_set(VEIL_EINVAL, "value: a JSON scalar was expected");
+	if (error == 0) {
+		*out = jv.v[0].value; /* taken from the tree */
+		*len = jv.v[0].len;
+		*type = jv.v[0].type;
+		jv.v[0].value = NULL;
+		jv.v[0].len = 0;
+	}
+	veil_doc__jvalue_free(&jv);
 	return error;
 }
 
@@ -235,6 +142,7 @@ void veil_doc__jvalue_free(veil_doc_jvalue *jv)
 {
 	for (size_t i = 0; i < jv->n; i++) {
 		veil_wipe_free(jv->v[i].key, jv->v[i].key_len);
+		free(jv->v[i].key_tok);
 		veil_wipe_free(jv->v[i].value, jv->v[i].len);
 	}
 	free(jv->v);
