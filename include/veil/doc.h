@@ -129,6 +129,12 @@ VEIL_EXTERN int veil_doc_parse(veil_doc **out, veil_doc_format fmt, const char *
 VEIL_EXTERN int veil_doc_parse_take(veil_doc **out, veil_doc_format fmt, char *src, size_t len,
                                     const char *name);
 VEIL_EXTERN void veil_doc_free(veil_doc *doc);
+/* Replaces doc's source by src (copied), parsed again in doc's format under
+ * its name: every node and edit of the old parse is gone (node pointers into
+ * doc become invalid). On failure doc is unchanged. For rewrites that change
+ * the structure (veil_doc_set, veil_doc_replace) of a document held by a
+ * caller. */
+VEIL_EXTERN int veil_doc_reset(veil_doc *doc, const char *src, size_t len);
 /* Freed documents leave their memory to the next one on the same thread;
  * a thread that parsed documents calls this before it ends. */
 VEIL_EXTERN void veil_doc_thread_cleanup(void);

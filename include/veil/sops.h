@@ -79,13 +79,19 @@ typedef struct veil_sops_encrypt_options {
 	/* Version 3. The reused file's MAC is not checked (--ignore-mac of
 	 * edit, set, unset, rotate): the new MAC covers the new values. */
 	int reuse_ignore_mac;
+	/* Out, may be NULL: how many YAML aliases were written out
+	 * in full because sops could not read them as aliases (an AES256_GCM
+	 * file where a value reached through an alias is encrypted, at the
+	 * alias's path or the anchor's; sops expands aliases before it
+	 * decrypts). The caller tells the user: the file changed shape. */
+	size_t *aliases_expanded;
 } veil_sops_encrypt_options;
 
 #define VEIL_SOPS_ENCRYPT_OPTIONS_VERSION 3
 #define VEIL_SOPS_ENCRYPT_OPTIONS_INIT                                                          \
 	{                                                                                       \
 		VEIL_SOPS_ENCRYPT_OPTIONS_VERSION, 0, VEIL_SEL_NONE, NULL, 0, NULL, 0, 0, NULL, \
-		        NULL, NULL, 0                                                           \
+		        NULL, NULL, 0, NULL                                                     \
 	}
 
 /* Is doc a SOPS-encrypted document: a metadata block with a mac, which is

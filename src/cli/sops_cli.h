@@ -54,8 +54,7 @@ int veil_cli__indent_arg(const char *cmd, const char *arg);
  * Comments do not survive. 0 or a negative veil_error_code. */
 int veil_cli__doc_convert(veil_doc **doc, veil_doc_format fmt, int indent, const char *name);
 
-/* Warns (once) when a YAML alias refers to encrypted values: sops-based
- * readers cannot decrypt such a file (sops_aliases.c). */
-void veil_cli__warn_encrypted_aliases(const veil_doc *doc, const char *file);
+/* Says once that n YAML aliases were written out in full for sops. */
+void veil_cli__note_aliases(const char *file, size_t n);
 
 #endif

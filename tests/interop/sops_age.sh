@@ -144,23 +144,33 @@ for f in "${files[@]}"; do
 	done
 done
 
-# An alias of an encrypted value: veil reads it, sops-age (like sops) expands
-# the alias and then fails to authenticate the copy, so veil warns when it
-# writes such an AES file, and only then (not for aliases of plaintext).
+# YAML aliases. sops-age, like sops, expands an alias before decrypting and
+# reads the copy at the alias's own path. So in an AES file veil writes out in
+# full (and says so) every alias through which a value is encrypted, at the
+# anchor's path or at the alias's; an alias of plaintext that stays
+# plaintext where the alias is stays an alias. sops-age reads each file to
+# veil's tree.
 printf 'a: &x secret\nb: *x\nc: &y open\nd: *y\n' >alias.yaml
-run "$VEIL" encrypt --cipher aes256-gcm -r "$R1" --unencrypted-regex '^c$' -o alias.enc.yaml alias.yaml
-expect_rc 0 "an alias of an encrypted value is written"
-err_has 'alias \*x refers to encrypted values' "veil warns about the alias of an encrypted value"
-err_lacks '*y' "no warning for the alias of a plaintext value"
-run sopsage decrypt -i k1.txt -t yaml <alias.enc.yaml
-check "sops-age indeed cannot decrypt the aliased copy (what the warning says)" \
-	[ "$rc" -ne 0 ]
-run "$VEIL" decrypt --identity k1.txt --output-type json alias.enc.yaml
-check "veil decrypts it" grep -q '"b": "secret"' "$T/out"
+run "$VEIL" encrypt --cipher aes256-gcm -r "$R1" --unencrypted-regex '^(c|d)$' -o alias.enc.yaml alias.yaml
+expect_rc 0 "a file with an alias of an encrypted value is written"
+err_has '1 YAML alias reaching encrypted values was written out in full' \
+	"veil says it wrote the alias out, once"
+check "the alias of the encrypted value is gone" test "$(grep -c '\*x' alias.enc.yaml)" -eq 0
+check "the alias of the plaintext value stays" grep -qx 'd: \*y' alias.enc.yaml
+same_tree "veil -> sops-age, an alias of an encrypted value written out" alias.enc.yaml yaml k1.txt
 printf 'c: &y open\nd: *y\ne: secret\n' >alias2.yaml
 run "$VEIL" encrypt --cipher aes256-gcm -r "$R1" --unencrypted-regex '^c$' -o alias2.enc.yaml alias2.yaml
-err_lacks 'alias' "no warning when no alias reaches an encrypted value"
-same_tree "veil -> sops-age, an alias of a plaintext value" alias2.enc.yaml yaml k1.txt
+err_has 'written out in full' "a plaintext anchor whose alias path is encrypted is written out"
+same_tree "veil -> sops-age, a plaintext anchor copied to an encrypted path" alias2.enc.yaml yaml k1.txt
+printf 'base: &b\n  user: admin\n  pw: hunter2\nprod:\n  <<: *b\n  host: db\nlist:\n  - &i one\n  - *i\n' >merge.yaml
+run "$VEIL" encrypt -r "$R1" -o merge.enc.yaml merge.yaml
+check "a merge key and a list alias (default cipher) are written out" \
+	test "$rc" -eq 0 -a "$(grep -c '\*[bi]' merge.enc.yaml)" -eq 0
+same_tree "veil -> sops-age, a merge key written out" merge.enc.yaml yaml k1.txt
+run "$VEIL" encrypt --cipher chacha20-poly1305 -r "$R1" -o merge.chacha.yaml merge.yaml
+check "ChaCha files (veil-only) keep their aliases" \
+	test "$rc" -eq 0 -a "$(grep -c '\*[bi]' merge.chacha.yaml)" -eq 2
+err_lacks 'written out' "and say nothing"
 
 # The regex rule really left the other values in the clear, and sops-age read
 # those as they are.

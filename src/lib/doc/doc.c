@@ -347,6 +347,21 @@ int veil_doc_parse_take(veil_doc **out, veil_doc_format fmt, char *src, size_t l
 	return parse_source(out, fmt, codec_for(fmt), src, len, name, SRC_TAKE);
 }
 
+int veil_doc_reset(veil_doc *doc, const char *src, size_t len)
+{
+	veil_doc *fresh = NULL, old;
+	int error = parse_source(&fresh, doc->format, doc->codec, src, len, doc->name, SRC_COPY);
+
+	if (error < 0)
+		return error;
+	/* the caller's handle now holds the new parse; the old one is freed */
+	old = *doc;
+	*doc = *fresh;
+	*fresh = old;
+	veil_doc_free(fresh);
+	return 0;
+}
+
 /* Strings come from the arena (parsers) or from malloc (builders). */
 static void node_free(const veil_doc *doc, veil_node *node)
 {

@@ -692,9 +692,9 @@ static int json_emit(veil_buf *out, veil_node *const *roots, size_t nroots, int 
 	size_t unit_len = 1;
 	int rc;
 
-	/* a list is a root only as an --extract'ed value */
-	if (nroots != 1 || !roots[0] ||
-	    (roots[0]->kind != VEIL_NODE_MAP && roots[0]->kind != VEIL_NODE_SEQ))
+	/* a list or a scalar is a root only as an --extract'ed value or an
+	 * alias written out (sops/aliases.c) */
+	if (nroots != 1 || !roots[0] || roots[0]->kind == VEIL_NODE_COMMENT)
 		return veil_error_set(VEIL_EINVAL,
 		                      "JSON output needs exactly one document that is a map");
 	unit[0] = '\t';

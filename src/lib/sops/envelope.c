@@ -1,4 +1,5 @@
 /* veil_sops_encrypt / veil_sops_decrypt: metadata, data key, walk, MAC. */
+#include "sops/aliases.h"
 #include "sops/ivcache.h"
 #include "sops/metadata.h"
 #include "sops/walk.h"
@@ -189,7 +190,7 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 	veil_sops_ivcache *cache = NULL;
 	veil_sops_cipher cipher = o->cipher;
 	uint8_t *key = veil_secure_alloc(32);
-	size_t mark = veil_doc_edits_mark(doc);
+	size_t mark = veil_doc_edits_mark(doc), expanded = 0;
 	int error;
 
 	if (!key)
@@ -216,7 +217,15 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 		    (error = veil_sops__meta_wrap(&meta, key)) < 0)
 			goto done;
 	}
-	error = seal(doc, &meta, key, cipher ? cipher : VEIL_SOPS_DEFAULT_CIPHER, cache);
+	if (!cipher)
+		cipher = VEIL_SOPS_DEFAULT_CIPHER;
+	if (cipher == VEIL_SOPS_AES256_GCM &&
+	    (error = veil_sops__expand_aliases(doc, meta.sel.kind, meta.sel.value, &expanded)) < 0)
+		goto done;
+	if (o->version >= 3 && o->aliases_expanded)
+		*o->aliases_expanded = expanded;
+	mark = veil_doc_edits_mark(doc); /* a re-parsed doc starts a new history */
+	error = seal(doc, &meta, key, cipher, cache);
 done:
 	if (error < 0)
 		veil_doc_edits_rollback(doc, mark);
