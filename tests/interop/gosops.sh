@@ -30,10 +30,6 @@ IDIR=$(cd "$(dirname "$0")" && pwd)
 # ---- known failures: ID -> "ERROR-REGEX|defect" ------------------------------
 declare -A KNOWN=(
 	# veil defects (veil writes what no sops can read)
-	["alias-enc.yaml default"]='message authentication failed|veil defect: an alias reaching an encrypted value (sops expands the alias; the copy fails its AAD)'
-	["td roundtrip/anchors.yaml"]='message authentication failed|veil defect: an alias reaching an encrypted value'
-	["td roundtrip/block-header-comments.yaml"]='message authentication failed|veil defect: an alias reaching an encrypted value (copy: *motd)'
-	["merge.yaml default"]='message authentication failed|veil defect: a merge key (<<: *base) reaching encrypted values'
 	["directive.yaml default"]='found incompatible YAML document|veil defect: the %YAML 1.2 directive is kept; sops (yaml.v3) refuses the file'
 	["td roundtrip/flow-comments.yaml"]='found incompatible YAML document|veil defect: the %YAML 1.2 directive is kept; sops (yaml.v3) refuses the file'
 	["bigint.yaml default"]='value out of range|veil defect: an integer beyond int64 is written type:int; sops cannot read it back (strconv.Atoi: value out of range)'
@@ -84,6 +80,9 @@ veil_tree() {
 	elif [ "$type" = dotenv ]; then
 		"$VEIL" decrypt --identity "$key" --input-type dotenv --output-type json "$enc" 2>"$T/err" |
 			gosops canon --dotenv >veil.out
+	elif [ "$type" = yaml ]; then
+		"$VEIL" decrypt --identity "$key" --input-type yaml --output-type json "$enc" 2>"$T/err" |
+			gosops canon --yaml >veil.out
 	else
 		"$VEIL" decrypt --identity "$key" --input-type "$type" --output-type json "$enc" 2>"$T/err" |
 			gosops canon >veil.out

@@ -107,6 +107,9 @@ TEST(test_doc_set__unset_removes_the_lines)
 	EXPECT_EDIT(VEIL_FMT_YAML, "a:\n  - 1\n  - 2\n", "[\"a\"][0]", NULL, "a:\n  - 2\n");
 	EXPECT_EDIT(VEIL_FMT_JSON, "{\n  \"a\": 1,\n  \"b\": 2\n}\n", "[\"a\"]", NULL,
 	            "{\n  \"b\": 2\n}\n");
+	/* the comma on the next line (found by fuzz_doc_set) */
+	EXPECT_EDIT(VEIL_FMT_JSON, "{\n  \"a\":1\n ,  \"b\": 2\n}\n", "[\"a\"]", NULL,
+	            "{\n   \"b\": 2\n}\n");
 }
 
 TEST(test_doc_set__errors_name_the_problem_and_change_nothing)

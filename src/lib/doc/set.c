@@ -97,10 +97,23 @@ done:
 int veil_doc_unset(char **out, size_t *out_len, const veil_doc *doc, const veil_doc_path *p)
 {
 	veil_node *n = veil_doc_path_find(veil_doc_root(doc, 0), p, p->n);
+	veil_doc *check = NULL;
+	int error;
 
 	if (!n)
 		return veil_error_set(VEIL_ENOTFOUND, "%s does not exist", "path");
-	return veil_doc__text_remove(out, out_len, doc->src, doc->src_len, n, doc->format);
+	error = veil_doc__text_remove(out, out_len, doc->src, doc->src_len, n, doc->format);
+	/* a layout the removal does not know must not become a broken file */
+	if (error == 0 && veil_doc_parse(&check, doc->format, *out, *out_len, doc->name) < 0) {
+		veil_wipe_free(*out, *out_len);
+		*out = NULL;
+		*out_len = 0;
+		error = veil_error_set(VEIL_EUNSUPPORTED, "unset: this layout around the item is "
+		                                          "not handled; edit the file with veil "
+		                                          "edit instead");
+	}
+	veil_doc_free(check);
+	return error;
 }
 
 

@@ -86,6 +86,10 @@ int veil_doc__text_remove(char **out, size_t *out_len, const char *src, size_t l
 		    src[before - 1] == ',')
 			return splice(out, out_len, src, len, before - 1,
 			              le - (le > 0 && src[le - 1] == '\n'), NULL);
+		/* the separating comma may start a later line ("\n , next") */
+		if (json && after >= le && after < len && src[after] == ',')
+			return veil_doc__splice2(out, out_len, src, len, ls, le, "", 0, after,
+			                         after + 1, NULL, 0);
 		return splice(out, out_len, src, len, ls, le, NULL);
 	}
 	/* only a flow collection can lose an item's bytes alone: elsewhere

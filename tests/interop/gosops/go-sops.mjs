@@ -14,7 +14,7 @@
 //
 //   go-sops decrypt [--input-type yaml|json|dotenv|ini|binary] [--key FILE]...
 //                   [--stringify] [--raw] FILE|-
-//   go-sops canon [--dotenv]   canonical JSON (as decrypt prints it) of stdin;
+//   go-sops canon [--dotenv|--yaml]   canonical JSON (as decrypt prints it) of stdin;
 //                              --dotenv: as the bootstrap's dotenv path shows it
 //   go-sops serve SOCKET       one bootstrap for many calls: decrypt uses it
 //                              when GO_SOPS_SOCKET names the socket
@@ -389,7 +389,29 @@ function emit(v, ind) {
 export function canonical(text, view = null) {
   let v = parseJson(text);
   if (view === 'dotenv') v = dotenvView(v);
+  if (view === 'yaml') v = mergeView(v);
   return emit(v, '') + '\n';
+}
+
+// What the bootstrap's YAML path makes of a tree: sops decrypts a "<<" key
+// as an ordinary key (its value a map, or a list of maps), and the
+// bootstrap's yaml.Unmarshal then applies it as a YAML 1.1 merge key: the
+// maps' keys join the parent unless the parent has them (the first map of a
+// list wins over later ones).
+function mergeView(v) {
+  if (!v || typeof v !== 'object' || v.num !== undefined) return v;
+  if (v.arr) return { arr: v.arr.map(mergeView) };
+  const own = v.obj.filter(([k]) => k !== '<<').map(([k, x]) => [k, mergeView(x)]);
+  const merge = v.obj.find(([k]) => k === '<<');
+  if (!merge) return { obj: own };
+  const sources = merge[1].arr ? merge[1].arr : [merge[1]];
+  const out = [...own];
+  for (const src of sources) {
+    const m = mergeView(src);
+    if (!m || !m.obj) return { obj: [...own, ['<<', mergeView(merge[1])]] };
+    for (const [k, x] of m.obj) if (!out.some(([o]) => o === k)) out.push([k, x]);
+  }
+  return { obj: out };
 }
 
 // What the bootstrap's dotenv path makes of a flat tree: sops writes each
@@ -412,7 +434,7 @@ function dotenvView(v) {
 function usage(msg) {
   if (msg) process.stderr.write(`go-sops: ${msg}\n`);
   process.stderr.write('usage: go-sops decrypt [--input-type yaml|json|dotenv|ini|binary] [--key FILE]... [--stringify] [--raw] FILE|-\n' +
-    '       go-sops canon [--dotenv] < JSON\n       go-sops serve SOCKET\n       go-sops version\n');
+    '       go-sops canon [--dotenv|--yaml] < JSON\n       go-sops serve SOCKET\n       go-sops version\n');
   process.exit(2);
 }
 
@@ -558,9 +580,10 @@ async function main() {
   const [cmd, ...args] = process.argv.slice(2);
   if (cmd === 'decrypt') return cmdDecrypt(args);
   if (cmd === 'canon') {
-    if (args.length > 1 || (args.length === 1 && args[0] !== '--dotenv')) usage('canon takes --dotenv only');
+    if (args.length > 1 || (args.length === 1 && args[0] !== '--dotenv' && args[0] !== '--yaml'))
+      usage('canon takes --dotenv or --yaml');
     try {
-      return process.stdout.write(canonical(fs.readFileSync(0, 'utf8'), args[0] === '--dotenv' ? 'dotenv' : null));
+      return process.stdout.write(canonical(fs.readFileSync(0, 'utf8'), args.length ? args[0].slice(2) : null));
     } catch (e) {
       process.stderr.write(`go-sops canon: ${e.message}\n`);
       process.exit(1);
