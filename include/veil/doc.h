@@ -135,6 +135,11 @@ VEIL_EXTERN void veil_doc_free(veil_doc *doc);
  * the structure (veil_doc_set, veil_doc_replace) of a document held by a
  * caller. */
 VEIL_EXTERN int veil_doc_reset(veil_doc *doc, const char *src, size_t len);
+/* YAML: removes the %YAML directives that name a version other than 1.1
+ * (go-yaml, and so sops, Flux and helm-secrets, refuse any other; veil reads
+ * the documents the same without them). doc is parsed again when one went
+ * (veil_doc_reset); *count says how many. Other formats: nothing to do. */
+VEIL_EXTERN int veil_doc_yaml_drop_versions(veil_doc *doc, size_t *count);
 /* Freed documents leave their memory to the next one on the same thread;
  * a thread that parsed documents calls this before it ends. */
 VEIL_EXTERN void veil_doc_thread_cleanup(void);

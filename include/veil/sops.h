@@ -79,12 +79,9 @@ typedef struct veil_sops_encrypt_options {
 	/* Version 3. The reused file's MAC is not checked (--ignore-mac of
 	 * edit, set, unset, rotate): the new MAC covers the new values. */
 	int reuse_ignore_mac;
-	/* Out, may be NULL: how many YAML aliases were written out
-	 * in full because sops could not read them as aliases (an AES256_GCM
-	 * file where a value reached through an alias is encrypted, at the
-	 * alias's path or the anchor's; sops expands aliases before it
-	 * decrypts). The caller tells the user: the file changed shape. */
-	size_t *aliases_expanded;
+	/* Out, may be NULL: what was rewritten beyond the values so that sops
+	 * can read an AES256_GCM file (the caller tells the user). */
+	struct veil_sops_rewrites *rewrites;
 } veil_sops_encrypt_options;
 
 #define VEIL_SOPS_ENCRYPT_OPTIONS_VERSION 3
@@ -93,6 +90,18 @@ typedef struct veil_sops_encrypt_options {
 		VEIL_SOPS_ENCRYPT_OPTIONS_VERSION, 0, VEIL_SEL_NONE, NULL, 0, NULL, 0, 0, NULL, \
 		        NULL, NULL, 0, NULL                                                     \
 	}
+
+/* What veil_sops_encrypt rewrote, besides values and metadata, so that
+ * sops and the tools built on it (Flux, ksops, helm-secrets) read an
+ * AES256_GCM file: sops's YAML library expands aliases before decrypting
+ * and reads no %YAML version but 1.1. ChaCha20-Poly1305 files, which only
+ * veil reads, keep both. */
+typedef struct veil_sops_rewrites {
+	/* YAML aliases written out in full: those through which a value is
+	 * encrypted, at the anchor's path or the alias's */
+	size_t aliases;
+	size_t directives; /* %YAML directives removed (not 1.1) */
+} veil_sops_rewrites;
 
 /* Is doc a SOPS-encrypted document: a metadata block with a mac, which is
  * what sops needs to decrypt it? (`sops filestatus` also wants a version;

@@ -416,7 +416,8 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 	veil_identities *ids = NULL;
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	char *text = NULL, *rtext = NULL, *out = NULL;
-	size_t len = 0, out_len = 0, expanded = 0;
+	size_t len = 0, out_len = 0;
+	veil_sops_rewrites rewrites = { 0 };
 	veil_doc_format fmt = 0, ofmt = 0;
 	int rc, error;
 
@@ -443,7 +444,7 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 		goto done;
 	p.o.reuse = reuse;
 	p.o.identities = ids;
-	p.o.aliases_expanded = &expanded;
+	p.o.rewrites = &rewrites;
 	if ((error = shape(&doc, &a, ofmt)) < 0 || (error = veil_sops_encrypt(doc, &p.o)) < 0 ||
 	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
 		veil_cli__lib_error(a.file, error);
@@ -452,7 +453,7 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 	}
 	rc = veil_cli__doc_write(a.output, a.in_place, a.file, out, out_len);
 	if (rc == 0)
-		veil_cli__note_aliases(a.file, expanded);
+		veil_cli__note_rewrites(a.file, &rewrites);
 	if (rc == 0 && !reuse && p.o.scope && strcmp(p.o.scope, "none"))
 		veil_cli__warning("scope '%s': the values are bound to the document's %s; the "
 		                  "file is veil-only (sops, Flux, ksops and helm-secrets cannot "

@@ -168,7 +168,8 @@ static int run(rotate_args *a)
 	veil_doc *doc = NULL;
 	veil_doc_format ofmt = a->output_type ? veil_doc_format_parse(a->output_type) : 0;
 	char *out = NULL;
-	size_t out_len = 0, expanded = 0;
+	size_t out_len = 0;
+	veil_sops_rewrites rewrites = { 0 };
 	int rc, error;
 
 	if ((rc = veil_cli__session_open_ex(&s, a->d.file, a->d.fmt, a->d.ids, a->d.nids,
@@ -179,7 +180,7 @@ static int run(rotate_args *a)
 		r.opts.cipher = a->cipher;
 	if (error == 0 && (a->add || a->rm))
 		error = change_keys(&r, a, keys, groups);
-	r.opts.aliases_expanded = &expanded;
+	r.opts.rewrites = &rewrites;
 	if (error == 0)
 		error = veil_doc_parse(&doc, s.fmt, s.plain, s.plain_len, a->d.file);
 	if (error == 0 && ofmt && ofmt != s.fmt)
@@ -196,7 +197,7 @@ static int run(rotate_args *a)
 	}
 	rc = veil_cli__doc_write(a->d.output, a->d.in_place, a->d.file, out, out_len);
 	if (rc == 0)
-		veil_cli__note_aliases(a->d.file, expanded);
+		veil_cli__note_rewrites(a->d.file, &rewrites);
 done:
 	veil_doc_free(doc);
 	free(out);

@@ -54,7 +54,7 @@ int veil_cli__indent_arg(const char *cmd, const char *arg);
  * Comments do not survive. 0 or a negative veil_error_code. */
 int veil_cli__doc_convert(veil_doc **doc, veil_doc_format fmt, int indent, const char *name);
 
-/* Says once that n YAML aliases were written out in full for sops. */
-void veil_cli__note_aliases(const char *file, size_t n);
+/* Says once what veil_sops_encrypt rewrote for sops (sops_rewrites.c). */
+void veil_cli__note_rewrites(const char *file, const veil_sops_rewrites *r);
 
 #endif

@@ -75,8 +75,8 @@ int veil_cli__session_seal(veil_cli_session *s, const char *plain, size_t len, c
                            size_t *out_len)
 {
 	veil_sops_encrypt_options o = VEIL_SOPS_ENCRYPT_OPTIONS_INIT;
+	veil_sops_rewrites rewrites = { 0 };
 	veil_doc *doc = NULL;
-	size_t expanded = 0;
 	int rc = 0, error;
 
 	*out = NULL;
@@ -88,7 +88,7 @@ int veil_cli__session_seal(veil_cli_session *s, const char *plain, size_t len, c
 	o.reuse = s->enc;
 	o.identities = s->ids;
 	o.reuse_ignore_mac = s->ignore_mac;
-	o.aliases_expanded = &expanded;
+	o.rewrites = &rewrites;
 	if ((error = veil_sops_encrypt(doc, &o)) < 0 ||
 	    (error = veil_doc_render(out, out_len, doc)) < 0) {
 		veil_cli__lib_error(s->file, error);
@@ -98,7 +98,7 @@ int veil_cli__session_seal(veil_cli_session *s, const char *plain, size_t len, c
 		*out = NULL;
 	}
 	if (rc == 0)
-		veil_cli__note_aliases(s->file, expanded);
+		veil_cli__note_rewrites(s->file, &rewrites);
 	veil_doc_free(doc);
 	return rc;
 }

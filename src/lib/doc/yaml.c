@@ -12,6 +12,7 @@
 #include <yaml.h>
 #include "doc/internal.h"
 #include "doc/yaml.h"
+#include "util/array.h"
 
 /* libyaml's line breaks: \n, \r, \r\n, NEL, LS, PS. Returns the width of the
  * break at s[i] (0 if none); for \r\n the break is counted at the \n. */
@@ -880,6 +881,38 @@ static int ends_a_line(const char *src, size_t from, size_t eol)
 	return 0;
 }
 
+/* A %YAML directive other than 1.1 (go-yaml, and so sops, reads no other):
+ * its line, found in the gap before the document's start, is recorded for
+ * veil_doc_yaml_drop_versions. */
+static int note_version(pstate *ps, const yaml_event_t *ev, size_t from, size_t to)
+{
+	const yaml_version_directive_t *v = ev->data.document_start.version_directive;
+	const char *src = ps->doc->src;
+	veil_yaml_state *st = ps->st;
+	size_t i = from, eol;
+	void *grown;
+
+	if (v->major == 1 && v->minor == 1)
+		return 0;
+	for (; i < to; i = eol + 1) {
+		for (eol = i; eol < to && src[eol] != '\n'; eol++)
+			;
+		if (to - i >= 5 && !memcmp(src + i, "%YAML", 5) && (i == 0 || src[i - 1] == '\n'))
+			break;
+	}
+	if (i >= to)
+		return 0; /* not found where it must be: leave the text alone */
+	grown = veil_array_grow(st->version_lines, &st->cap_version_lines, st->nversion_lines + 1,
+	                        sizeof(*st->version_lines));
+	if (!grown)
+		return VEIL_ENOMEM;
+	st->version_lines = grown;
+	st->version_lines[st->nversion_lines][0] = i;
+	st->version_lines[st->nversion_lines][1] = eol < to ? eol + 1 : eol;
+	st->nversion_lines++;
+	return 0;
+}
+
 static int on_event(pstate *ps, const yaml_event_t *ev)
 {
 	/* Marks count characters from after the BOM. */
@@ -909,6 +942,8 @@ static int on_event(pstate *ps, const yaml_event_t *ev)
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
 		error = root_slot(ps);
+		if (!error && ev->data.document_start.version_directive)
+			error = note_version(ps, ev, gap_start < s ? gap_start : s, e);
 		break;
 	case YAML_DOCUMENT_END_EVENT:
 		ps->st->doc_end[ps->doc->nroots - 1] = s;
@@ -949,6 +984,7 @@ static void state_free(void *p)
 	free(st->doc_end);
 	free(st->root_col);
 	free(st->tagged);
+	free(st->version_lines);
 	free(st);
 }
 

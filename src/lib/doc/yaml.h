@@ -28,6 +28,10 @@ typedef struct veil_yaml_state {
 	size_t *root_col;         /* per document: column of the root map's keys */
 	veil_yaml_tagged *tagged; /* in document order */
 	size_t ntagged, cap_tagged;
+	/* %YAML lines naming a version other than 1.1: [start, end) with the
+	 * line break (yaml_directive.c) */
+	size_t (*version_lines)[2];
+	size_t nversion_lines, cap_version_lines;
 } veil_yaml_state;
 
 /* Can s be written as a plain scalar here (block or flow context) and read

@@ -184,17 +184,35 @@ static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32], veil
 	return veil_doc_set_metadata(doc, tree);
 }
 
+/* What an AES256_GCM file needs so that sops reads it (aliases.c, and the
+ * directives go-yaml refuses); the doc is re-parsed for each rewrite. */
+static int for_sops(veil_doc *doc, const veil_sops_meta *meta, veil_sops_rewrites *out)
+{
+	veil_sops_rewrites r = { 0 };
+	int error;
+
+	if ((error = veil_doc_yaml_drop_versions(doc, &r.directives)) < 0 ||
+	    (error = veil_sops__expand_aliases(doc, meta->sel.kind, meta->sel.value, &r.aliases)) <
+	            0)
+		return error;
+	if (out)
+		*out = r;
+	return 0;
+}
+
 int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 {
 	veil_sops_meta meta = { 0 };
 	veil_sops_ivcache *cache = NULL;
 	veil_sops_cipher cipher = o->cipher;
 	uint8_t *key = veil_secure_alloc(32);
-	size_t mark = veil_doc_edits_mark(doc), expanded = 0;
+	size_t mark = veil_doc_edits_mark(doc);
 	int error;
 
 	if (!key)
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	if (o->version >= 3 && o->rewrites)
+		memset(o->rewrites, 0, sizeof(*o->rewrites));
 	if (veil_sops_is_encrypted(doc)) {
 		error = veil_error_set(VEIL_EEXISTS, "the file is already encrypted");
 		goto done;
@@ -220,10 +238,8 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 	if (!cipher)
 		cipher = VEIL_SOPS_DEFAULT_CIPHER;
 	if (cipher == VEIL_SOPS_AES256_GCM &&
-	    (error = veil_sops__expand_aliases(doc, meta.sel.kind, meta.sel.value, &expanded)) < 0)
+	    (error = for_sops(doc, &meta, o->version >= 3 ? o->rewrites : NULL)) < 0)
 		goto done;
-	if (o->version >= 3 && o->aliases_expanded)
-		*o->aliases_expanded = expanded;
 	mark = veil_doc_edits_mark(doc); /* a re-parsed doc starts a new history */
 	error = seal(doc, &meta, key, cipher, cache);
 done:

@@ -88,6 +88,17 @@ static int parse_int(int *neg_out, unsigned long long *mag, const char *text, si
 	return 0;
 }
 
+int veil_sops__int_fits_int64(const char *text, size_t len)
+{
+	unsigned long long mag;
+	int neg;
+
+	if (parse_int(&neg, &mag, text, len) < 0)
+		return 0;
+	return neg ? mag <= (unsigned long long)LLONG_MAX + 1
+	           : mag <= (unsigned long long)LLONG_MAX;
+}
+
 static int parse_float(double *out, const char *text, size_t len)
 {
 	char buf[400], *end;

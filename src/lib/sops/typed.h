@@ -25,4 +25,8 @@ int veil_sops__typed_plaintext(veil_buf *out, const char *text, size_t len, veil
  * is not a valid value of t. */
 int veil_sops__typed_mac_bytes(veil_buf *out, const char *text, size_t len, veil_scalar_type t);
 
+/* Does the integer text fit Go's int (int64)? go-yaml reads a larger one
+ * as uint64, which sops cannot encrypt or put in the MAC. */
+int veil_sops__int_fits_int64(const char *text, size_t len);
+
 #endif

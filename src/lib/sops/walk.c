@@ -137,6 +137,13 @@ static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
 
 	if (n->type == VEIL_SCALAR_NULL)
 		return 0; /* nulls are neither encrypted nor in the MAC */
+	if (w->o->cipher == VEIL_SOPS_AES256_GCM && n->type == VEIL_SCALAR_INT &&
+	    (!w->o->mac_only_encrypted || sel) &&
+	    !veil_sops__int_fits_int64(n->value, n->value_len))
+		return path_error(w, n, VEIL_EUNSUPPORTED,
+		                  "an integer outside int64, which sops cannot hold (go-yaml "
+		                  "reads it as uint64, and sops refuses that type): quote it to "
+		                  "keep it as a string");
 	if ((!w->o->mac_only_encrypted || sel) &&
 	    (error = mac_value(w, n, n->value, n->value_len, n->type)) < 0)
 		return error;
