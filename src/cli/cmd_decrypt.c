@@ -60,7 +60,8 @@ static void decrypt_usage(FILE *f, void *ctx)
 	      "                   stores: section, else YAML 4, JSON a tab\n"
 	      "  -i, --in-place   replace FILE with the plaintext (atomically)\n"
 	      "\n"
-	      "Exit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted, 13 plaintext\n"
+	      "Exit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted (52: a sops\n"
+	      "block without its mac), 13 plaintext\n"
 	      "value in an encrypted file, 25 a value failed to decrypt, 51 MAC mismatch,\n"
 	      "91 bad --extract path, 100 no such file, 128 no identity opens the data key.\n",
 	      f);
@@ -192,11 +193,11 @@ static int decrypt_doc(veil_doc *doc, const dec_args *a, veil_identities *ids)
 	int rc = 0, error;
 
 	if (!veil_sops_is_encrypted(doc)) {
-		veil_cli__error("%s: not encrypted: no sops metadata with a mac", a->d.file);
+		rc = veil_cli__not_encrypted(doc, a->d.file);
 		if (!strcmp(a->d.file, "-") && !a->d.input_type)
 			veil_cli__hint("stdin is read as a binary file unless --input-type says "
 			               "yaml, json, dotenv or ini");
-		return VEIL_EXIT_NOT_ENCRYPTED;
+		return rc;
 	}
 	o.identities = ids;
 	o.ignore_mac = a->ignore_mac;

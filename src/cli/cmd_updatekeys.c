@@ -151,8 +151,7 @@ static int run(const uk_args *a)
 	if ((rc = veil_cli__doc_load(&doc, &text, &len, a->d.file, a->d.fmt)) != 0)
 		goto done;
 	if (!veil_sops_is_encrypted(doc)) {
-		veil_cli__error("%s: not encrypted: no sops metadata with a mac", a->d.file);
-		rc = VEIL_EXIT_NOT_ENCRYPTED;
+		rc = veil_cli__not_encrypted(doc, a->d.file);
 		goto done;
 	}
 	if ((rc = load_rule(&cfg, &r, a)) != 0)

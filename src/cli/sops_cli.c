@@ -177,3 +177,14 @@ int veil_cli__doc_convert(veil_doc **doc, veil_doc_format fmt, int indent, const
 	free(roots);
 	return error;
 }
+
+int veil_cli__not_encrypted(const veil_doc *doc, const char *file)
+{
+	if (veil_doc_metadata(doc)) {
+		veil_cli__error("%s: the sops metadata has no mac: the file cannot be verified",
+		                file);
+		return VEIL_EXIT_NO_MAC;
+	}
+	veil_cli__error("%s: not encrypted: no sops metadata with a mac", file);
+	return VEIL_EXIT_NOT_ENCRYPTED;
+}

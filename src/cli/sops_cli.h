@@ -54,6 +54,11 @@ int veil_cli__indent_arg(const char *cmd, const char *arg);
  * Comments do not survive. 0 or a negative veil_error_code. */
 int veil_cli__doc_convert(veil_doc **doc, veil_doc_format fmt, int indent, const char *name);
 
+/* For a document veil_sops_is_encrypted() says no to: prints why and
+ * returns 52 (sops's MacNotFound: a sops block without its mac) or 12 (no
+ * sops block). */
+int veil_cli__not_encrypted(const veil_doc *doc, const char *file);
+
 /* Says once what veil_sops_encrypt rewrote for sops (sops_rewrites.c). */
 void veil_cli__note_rewrites(const char *file, const veil_sops_rewrites *r);
 

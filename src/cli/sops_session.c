@@ -47,10 +47,8 @@ int veil_cli__session_open_ex(veil_cli_session *s, const char *file, veil_doc_fo
 	if ((rc = veil_cli__doc_load(&s->enc, &s->text, &s->len, file, fmt)) != 0)
 		return rc;
 	s->fmt = veil_doc_format_of(s->enc);
-	if (!veil_sops_is_encrypted(s->enc)) {
-		veil_cli__error("%s: not encrypted: no sops metadata with a mac", file);
-		return VEIL_EXIT_NOT_ENCRYPTED;
-	}
+	if (!veil_sops_is_encrypted(s->enc))
+		return veil_cli__not_encrypted(s->enc, file);
 	if ((rc = veil_cli__doc_identities(&s->ids, id_files, nids)) != 0)
 		return rc;
 	/* a second parse to decrypt: the first stays the reuse source */

@@ -128,7 +128,9 @@ run "$SOPS" -e bad.yaml
 expect_rc 2 "a plaintext that does not parse: sops's 2 (could not read the input)"
 printf 'a: 1\nsops:\n    version: 3.13.2\n    age: []\n' >nomac.yaml
 run "$SOPS" -d nomac.yaml
-check "a sops block without a mac fails" test "$rc" -ne 0
+expect_rc 52 "a sops block without its mac: 52 (MacNotFound)"
+run "$VEIL" decrypt p.yaml
+expect_rc 12 "no sops block at all: veil's 12 (not encrypted)"
 
 # ---- key services veil does not have: refused, naming them ----
 for flag in "--kms arn:aws:kms:x" "-k arn:aws:kms:x" "--pgp 85D77543B3D624B63CEA9E6DBC17301B491B3F21" "-p 85D7" \
