@@ -170,6 +170,34 @@ check "  saying why" grep -q 'not supported' "$T/err"
 run "$SOPS" -d --aws-profile dev --encryption-context a:b --verbose s.yaml
 expect_rc 0 "modifiers of key services veil lacks change nothing for age files"
 
+# ---- the rest of the flags ----
+EDITOR=true run "$SOPS" -s s.yaml
+expect_rc 1 "-s/--show-master-keys: refused (veil does not open the metadata in the editor)"
+err_has "show-master-keys" "  naming it"
+run "$SOPS" --version --check-for-updates
+check "--check-for-updates: the version, no network" test "$rc" -eq 0 -a "$(awk '{print $2}' "$T/out")" = 3.13.2
+run "$SOPS" -e --shamir-secret-sharing-threshold 1 p.yaml
+expect_rc 0 "--shamir-secret-sharing-threshold (one group: no effect)"
+run sh -c '"$0" decrypt --filename-override x.yaml <s.yaml' "$SOPS"
+check "decrypt --filename-override: the format from that name (stdin)" test "$rc" -eq 0 -a "$(cat "$T/out")" = "$(cat p.yaml)"
+run "$SOPS" rotate --output-type json s.yaml
+check "rotate --output-type json" test "$rc" -eq 0 -a "$(grep -c '"sops": {' "$T/out")" -eq 1
+run "$SOPS" filestatus --input-type yaml s.yaml
+check "filestatus --input-type" test "$(cat "$T/out")" = '{"encrypted":true}'
+run "$SOPS" exec-env --user no-such-user-veil s.yaml 'echo ran'
+check "exec-env --user: an unknown user fails before anything runs" test "$rc" -ne 0 -a ! -s "$T/out"
+run "$SOPS" set --shamir-secret-sharing-threshold 2 --ignore-mac s.yaml '["a"]' 1
+expect_rc 0 "set --shamir-secret-sharing-threshold --ignore-mac: accepted"
+run "$SOPS" keyservice --network unix --address /tmp/x --prompt
+expect_rc 1 "keyservice with its flags: refused"
+run "$SOPS" publish --yes --recursive --omit-extensions s.yaml
+expect_rc 1 "publish with its flags: refused"
+run "$SOPS" groups add --file s.yaml --age "$R2" --shamir-secret-sharing-threshold 2
+check "groups add --shamir-secret-sharing-threshold 2" test "$rc" -eq 0 -a \
+	"$(grep -c 'shamir_threshold: 2' "$T/out")" -eq 1
+run "$SOPS" groups add --file s.yaml --age "$R2" --shamir-secret-sharing-threshold 1
+expect_rc 1 "a threshold of 1 is refused (Shamir needs 2 or more, as in sops)"
+
 # ---- what ansible's community.sops runs ----
 run sh -c 'cat s.yaml | "$0" --config .sops.yaml decrypt --input-type yaml --output-type yaml --extract "[\"b\"]" /dev/stdin' "$SOPS"
 check "community.sops decrypt: --config first, then decrypt ... /dev/stdin" test "$rc" -eq 0 -a "$(cat "$T/out")" = secret

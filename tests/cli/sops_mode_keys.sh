@@ -77,6 +77,51 @@ expect_rc 1 "  (sops mode too)"
 run "$VEIL" encrypt -r "$R" repo/prod/a.yaml
 expect_rc 0 "with -r the rule's other keys do not matter (-r replaces the keys)"
 
+# every key type sops knows and veil does not, in a rule: refused by name;
+# destination_rules (publish) and aws_profile alone change nothing
+mkdir -p kinds
+cat >kinds/.sops.yaml <<EOF
+destination_rules:
+  - path_regex: .*
+    s3_bucket: b
+creation_rules:
+  - path_regex: pgp/
+    pgp: 85D77543B3D624B63CEA9E6DBC17301B491B3F21
+  - path_regex: gcp/
+    gcp_kms: projects/p/locations/l/keyRings/r/cryptoKeys/k
+  - path_regex: azure/
+    azure_keyvault: https://v.vault.azure.net/keys/k/1
+  - path_regex: vault/
+    hc_vault_transit_uri: https://vault:8200/v1/transit/keys/k
+  - path_regex: huawei/
+    hckms: region:uuid
+  - path_regex: groups/
+    key_groups:
+      - age: [$R]
+        merge:
+          - kms: [{arn: 'arn:aws:kms:x', aws_profile: p}]
+  - aws_profile: dev
+    age: $R
+EOF
+for k in pgp gcp azure vault huawei groups; do
+	mkdir -p "kinds/$k" && printf 'x: 1\n' >"kinds/$k/a.yaml"
+	run "$VEIL" encrypt "kinds/$k/a.yaml"
+	check "a rule with $k keys: refused" test "$rc" -eq 1 -a ! -s "$T/out"
+	err_has "names keys veil cannot use" "  saying so"
+done
+err_has "kms arn:aws:kms:x" "a key in a merged group is named too"
+printf 'x: 1\n' >kinds/a.yaml
+run "$VEIL" encrypt kinds/a.yaml
+expect_rc 0 "destination_rules and an age rule's aws_profile change nothing"
+
+# SOPS_EDITOR before EDITOR (sops's order); VEIL_EDITOR before both
+printf 'k: v\n' >ed.yaml
+"$VEIL" encrypt -r "$R" -i ed.yaml
+SOPS_EDITOR='sed -i s/v$/sops/' EDITOR=false run "$SOPS" edit ed.yaml
+check "SOPS_EDITOR wins over EDITOR" test "$rc" -eq 0 -a "$("$VEIL" decrypt ed.yaml)" = "k: sops"
+VEIL_EDITOR='sed -i s/sops$/veil/' SOPS_EDITOR=false run "$SOPS" edit ed.yaml
+check "VEIL_EDITOR wins over SOPS_EDITOR" test "$rc" -eq 0 -a "$("$VEIL" decrypt ed.yaml)" = "k: veil"
+
 # .sops.yml is found like .sops.yaml; .sops.yaml wins in one directory
 mkdir -p yml/sub
 printf 'creation_rules:\n  - age: %s\n    encrypted_regex: ^only$\n' "$R" >yml/.sops.yml
