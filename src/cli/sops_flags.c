@@ -276,17 +276,3 @@ void veil_cli__sops_vals_free(sops_val *vals)
 		vals[id].nlist = 0;
 	}
 }
-
-int veil_cli__sops_unsupported(const sops_val *vals, const veil_opt *opts)
-{
-	for (const veil_opt *o = opts; o->id; o++) {
-		const sops_val *v = &vals[o->id];
-		const sops_flag_info *f = &veil_cli__sops_flags[o->id];
-
-		if (!f->unsupported || !v->set)
-			continue;
-		if ((f->kind == SK_STRING && v->s && *v->s) || (f->kind == SK_SLICE && v->nlist))
-			return o->id;
-	}
-	return 0;
-}

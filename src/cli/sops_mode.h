@@ -166,9 +166,6 @@ extern const sops_command veil_cli__sops_commands[];
 int veil_cli__sops_parse(sops_val *vals, const veil_opt *opts, char **args, int nargs, int reorder,
                          char ***rest, int *nrest);
 void veil_cli__sops_vals_free(sops_val *vals);
-/* The first given flag of opts that names a key service veil lacks; its
- * id, or 0. */
-int veil_cli__sops_unsupported(const sops_val *vals, const veil_opt *opts);
 /* The name a flag id is known by ("kms"), for messages. */
 const char *veil_cli__sops_flag_name(int id);
 
