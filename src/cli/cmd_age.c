@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "commands.h"
 #include "cmd_age.h"
 
 enum {
@@ -20,7 +21,7 @@ enum {
 	OPT_HELP,
 };
 
-static const veil_opt age_opts[] = {
+const veil_opt veil_cli__opts_age[] = {
 	{ "encrypt", 'e', 0, OPT_ENCRYPT },
 	{ "decrypt", 'd', 0, OPT_DECRYPT },
 	{ "recipient", 'r', 1, OPT_RECIPIENT },
@@ -89,7 +90,7 @@ static int parse(age_args *a, int argc, char **argv, char **operands)
 
 	veil_cli__opt_init(&st, argc, argv, operands, "age");
 	for (;;) {
-		id = veil_cli__opt_next(&st, age_opts, &arg);
+		id = veil_cli__opt_next(&st, veil_cli__opts_age, &arg);
 		if (id <= 0)
 			break;
 		switch (id) {

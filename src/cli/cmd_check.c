@@ -4,6 +4,7 @@
  * veil_check_blob() with the blob's path relative to the repository root.
  */
 #include "check_git.h"
+#include "commands.h"
 #include "check_paths.h"
 #include "cmd_check.h"
 #include "sops_cli.h"
@@ -30,7 +31,7 @@ enum {
 	OPT_JOBS,
 };
 
-static const veil_opt check_opts[] = {
+const veil_opt veil_cli__opts_check[] = {
 	{ "format", 0, 1, OPT_FORMAT },
 	{ "print-ignore", 0, 0, OPT_PRINT_IGNORE },
 	{ "identity", 'i', 1, OPT_IDENTITY },
@@ -80,7 +81,7 @@ static void check_usage(FILE *f)
 	      "  --format F       text (default), json, or sarif (SARIF 2.1.0); lines and\n"
 	      "                   columns start at 1 (a finding about a whole file is at 1:1)\n"
 	      "  --print-ignore   print a .veilignore line (PATH RULE SHA256) per finding\n"
-	      "  --identity F     verify sops MACs with this identity; repeatable. Default: the\n"
+	      "  -i, --identity F verify sops MACs with this identity; repeatable. Default: the\n"
 	      "                   usual lookup (VEIL_AGE_KEY, ..., ~/.config/sops/age/keys.txt)\n"
 	      "  --no-ignore      report findings allowlisted by veil:allow or .veilignore too\n"
 	      "  --root DIR       where .sops.yaml and .veilignore are read, and what paths are\n"
@@ -200,7 +201,7 @@ int veil_cli__cmd_check(int argc, char **argv)
 	if (env && *env && parse_jobs(&jobs, env) != 0)
 		jobs = 0;
 	veil_cli__opt_init(&st, argc, argv, operands, "check");
-	while ((id = veil_cli__opt_next(&st, check_opts, &arg)) > 0) {
+	while ((id = veil_cli__opt_next(&st, veil_cli__opts_check, &arg)) > 0) {
 		switch (id) {
 		case OPT_HELP:
 			check_usage(stdout);

@@ -1,5 +1,6 @@
 /* veil decrypt: the plaintext of a SOPS file, its MAC verified first. */
 #include "docargs.h"
+#include "commands.h"
 #include "util/filemap.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
@@ -11,7 +12,7 @@
 
 enum { OPT_EXTRACT = VEIL_DOCOPT_OWN, OPT_OUTPUT_TYPE, OPT_IGNORE_MAC, OPT_OVERRIDE, OPT_INDENT };
 
-static const veil_opt decrypt_opts[] = {
+const veil_opt veil_cli__opts_decrypt[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
 	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "extract", 0, 1, OPT_EXTRACT },
@@ -59,6 +60,7 @@ static void decrypt_usage(FILE *f, void *ctx)
 	      "  --indent N       indent of re-emitted YAML or JSON; default: the .sops.yaml\n"
 	      "                   stores: section, else YAML 4, JSON a tab\n"
 	      "  -i, --in-place   replace FILE with the plaintext (atomically)\n"
+	      "  -o, --output F   write to F instead of stdout\n"
 	      "\n"
 	      "Exit status: 0 ok, 2 usage, 10 invalid document, 12 not encrypted (52: a sops\n"
 	      "block without its mac), 13 plaintext\n"
@@ -89,7 +91,7 @@ static int own_option(void *ctx, int id, const char *arg)
 static int parse(dec_args *a, int argc, char **argv, char **operands)
 {
 	veil_cli_docspec spec = { .cmd = "decrypt",
-		                  .opts = decrypt_opts,
+		                  .opts = veil_cli__opts_decrypt,
 		                  .usage = decrypt_usage,
 		                  .own = own_option,
 		                  .ctx = a,

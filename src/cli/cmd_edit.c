@@ -1,5 +1,6 @@
 /* veil edit: decrypt into a private directory, run the editor, re-encrypt with reuse. */
 #include "privdir.h"
+#include "commands.h"
 #include "veil/sops.h"
 #include "docargs.h"
 #include "util/fsutil.h"
@@ -37,7 +38,7 @@ static const char *const new_file_flags[] = {
 #define NEW_CONFIG 9
 #define NEW_BOOL   11 /* mac-only-encrypted takes no value */
 
-static const veil_opt edit_opts[] = {
+const veil_opt veil_cli__opts_edit[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
 	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
@@ -76,8 +77,9 @@ typedef struct edit_args {
 static void edit_usage(FILE *f, void *ctx)
 {
 	(void)ctx;
-	fputs("usage: veil edit [--identity F]... [--ignore-mac] [--input-type T]\n"
-	      "                 [--output-type T] [-r age1...]... [encrypt's options] FILE\n"
+	fputs("usage: veil edit [--identity F]... [--passphrase-file F] [--ignore-mac]\n"
+	      "                 [--input-type T] [--output-type T] [-s | --show-master-keys]\n"
+	      "                 [-r | --recipient age1...]... [encrypt's options] FILE\n"
 	      "\n"
 	      "Decrypts FILE into a private directory (0700, in memory when possible), opens\n"
 	      "it in $VEIL_EDITOR, $SOPS_EDITOR, $EDITOR or vi, and re-encrypts it when the\n"
@@ -93,8 +95,12 @@ static void edit_usage(FILE *f, void *ctx)
 	      "A FILE that does not exist starts from a small example; it is created,\n"
 	      "encrypted as `veil encrypt` would (recipients from -r, VEIL_AGE_RECIPIENTS,\n"
 	      "SOPS_AGE_RECIPIENTS or the .sops.yaml creation rule), only if you change it.\n"
-	      "encrypt's --cipher, --scope, selection, --mac-only-encrypted,\n"
-	      "--shamir-secret-sharing-threshold, --config and --indent apply to it.\n"
+	      "encrypt's --cipher, --scope, --mac-only-encrypted,\n"
+	      "--shamir-secret-sharing-threshold, --config, --indent and selection\n"
+	      "(--encrypted-regex, --unencrypted-regex, --encrypted-suffix,\n"
+	      "--unencrypted-suffix, --encrypted-comment-regex, --unencrypted-comment-regex)\n"
+	      "apply to it. -s (sops's --show-master-keys) is refused: change keys with\n"
+	      "veil updatekeys or veil rotate --add-age/--rm-age.\n"
 	      "--output-type must be FILE's own format, except for a new FILE.\n"
 	      "\n"
 	      "Exit status: 0 saved, 2 usage, 10 the edited document is invalid (FILE\n"
@@ -402,7 +408,7 @@ int veil_cli__cmd_edit(int argc, char **argv)
 {
 	edit_args a = { 0 };
 	veil_cli_docspec spec = { .cmd = "edit",
-		                  .opts = edit_opts,
+		                  .opts = veil_cli__opts_edit,
 		                  .usage = edit_usage,
 		                  .own = own_option,
 		                  .ctx = &a,

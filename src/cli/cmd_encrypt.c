@@ -1,5 +1,6 @@
 /* veil encrypt: per-field encryption of a document, sops's flags. */
 #include "veil/sops.h"
+#include "commands.h"
 #include "sops_cli.h"
 #include "util/buf.h"
 #include "util/secret.h"
@@ -28,7 +29,7 @@ enum {
 	OPT_SEL_BASE = 100, /* + veil_sops_sel_kind */
 };
 
-static const veil_opt encrypt_opts[] = {
+const veil_opt veil_cli__opts_encrypt[] = {
 	{ "recipient", 'r', 1, OPT_RECIPIENT },
 	{ "age", 0, 1, OPT_RECIPIENT },
 	{ "cipher", 0, 1, OPT_CIPHER },
@@ -84,7 +85,8 @@ static void encrypt_usage(FILE *f)
 	      "in the SOPS format, keeping keys, comments' places and formatting. Only the bytes\n"
 	      "of the values change and a sops block is added.\n"
 	      "\n"
-	      "  -r, --recipient R     age1... or ssh-ed25519 key; repeatable, comma lists too.\n"
+	      "  -r, --recipient R     age1... or ssh-ed25519 key (--age R too, as sops);\n"
+	      "                        repeatable, comma lists too.\n"
 	      "                        Default: VEIL_AGE_RECIPIENTS, SOPS_AGE_RECIPIENTS, then "
 	      "the\n"
 	      "                        first matching creation rule of the nearest .sops.yaml\n"
@@ -107,6 +109,8 @@ static void encrypt_usage(FILE *f)
 	      "      --indent N        indent of text written anew (a conversion, the sops\n"
 	      "                        block of a file that shows none); default: the\n"
 	      "                        .sops.yaml stores: section, else YAML 4, JSON a tab\n"
+	      "      --shamir-secret-sharing-threshold N  key groups needed to decrypt\n"
+	      "                        (of the creation rule's key_groups)\n"
 	      "  -i, --in-place        replace FILE (atomically)\n"
 	      "  -o, --output F        write to F instead of stdout\n"
 	      "\n"
@@ -123,7 +127,7 @@ static int parse(enc_args *a, int argc, char **argv, char **operands)
 
 	veil_cli__opt_init(&st, argc, argv, operands, "encrypt");
 	for (;;) {
-		id = veil_cli__opt_next(&st, encrypt_opts, &arg);
+		id = veil_cli__opt_next(&st, veil_cli__opts_encrypt, &arg);
 		if (id <= 0)
 			break;
 		if (id == OPT_HELP) {

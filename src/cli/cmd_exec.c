@@ -1,5 +1,6 @@
 /* veil exec-env / exec-file: run a command with the plaintext, never on disk. */
 #include "privdir.h"
+#include "commands.h"
 #include "docargs.h"
 #include "util/secret.h"
 #include <errno.h>
@@ -22,7 +23,7 @@ enum {
 	OPT_OUTPUT_TYPE,
 };
 
-static const veil_opt exec_env_opts[] = {
+const veil_opt veil_cli__opts_exec_env[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
 	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
@@ -33,7 +34,7 @@ static const veil_opt exec_env_opts[] = {
 	{ NULL, 0, 0, 0 },
 };
 
-static const veil_opt exec_file_opts[] = {
+const veil_opt veil_cli__opts_exec_file[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY }, { "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
 	{ "output-type", 0, 1, OPT_OUTPUT_TYPE },   { "no-fifo", 0, 0, OPT_NO_FIFO },
 	{ "filename", 0, 1, OPT_FILENAME },         { "user", 0, 1, OPT_USER },
@@ -65,8 +66,9 @@ static void exec_usage(FILE *f, void *ctx)
 		      "run COMMAND as that user (needs the privileges to).\n",
 		      f);
 	else
-		fputs("usage: veil exec-env [--identity F]... [--input-type T] [--pristine]\n"
-		      "                     [--user U] [--same-process] FILE COMMAND\n"
+		fputs("usage: veil exec-env [--identity F]... [--passphrase-file F] [--input-type "
+		      "T]\n"
+		      "                     [--pristine] [--user U] [--same-process] FILE COMMAND\n"
 		      "\n"
 		      "Runs COMMAND with /bin/sh, with FILE's decrypted top-level values as\n"
 		      "environment variables (key = name). As sops, a nested value or a key with\n"
@@ -114,7 +116,8 @@ static int own_option(void *ctx, int id, const char *arg)
 static int parse(exec_args *a, int argc, char **argv, char **operands)
 {
 	veil_cli_docspec spec = { .cmd = a->file_mode ? "exec-file" : "exec-env",
-		                  .opts = a->file_mode ? exec_file_opts : exec_env_opts,
+		                  .opts = a->file_mode ? veil_cli__opts_exec_file
+		                                       : veil_cli__opts_exec_env,
 		                  .usage = exec_usage,
 		                  .own = own_option,
 		                  .ctx = a,

@@ -1,9 +1,10 @@
 /* veil filestatus: is a file SOPS-encrypted? Prints sops's JSON answer. */
 #include "docargs.h"
+#include "commands.h"
 #include <stdio.h>
 #include <stdlib.h>
 
-static const veil_opt filestatus_opts[] = {
+const veil_opt veil_cli__opts_filestatus[] = {
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
 	{ "help", 'h', 0, VEIL_DOCOPT_HELP },
 	{ NULL, 0, 0, 0 },
@@ -24,7 +25,7 @@ static void filestatus_usage(FILE *f, void *ctx)
 int veil_cli__cmd_filestatus(int argc, char **argv)
 {
 	static const veil_cli_docspec spec = { .cmd = "filestatus",
-		                               .opts = filestatus_opts,
+		                               .opts = veil_cli__opts_filestatus,
 		                               .usage = filestatus_usage,
 		                               .min_operands = 1,
 		                               .max_operands = 1 };

@@ -1,13 +1,14 @@
 /* veil groups add | delete: sops's key group commands. The data key stays;
  * it is split again (Shamir) and wrapped for every group's recipients. */
 #include "sops_session.h"
+#include "commands.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { OPT_FILE = 1, OPT_AGE, OPT_SHAMIR, OPT_IN_PLACE, OPT_IDENTITY, OPT_HELP };
 
-static const veil_opt groups_opts[] = {
+const veil_opt veil_cli__opts_groups[] = {
 	{ "file", 'f', 1, OPT_FILE },
 	{ "age", 0, 1, OPT_AGE },
 	{ "shamir-secret-sharing-threshold", 0, 1, OPT_SHAMIR },
@@ -29,10 +30,11 @@ typedef struct groups_args {
 
 static void groups_usage(FILE *f)
 {
-	fputs("usage: veil groups add --file FILE --age age1...[,age1...] [--age ...]\n"
-	      "                       [--shamir-secret-sharing-threshold N] [-i] [--identity F]\n"
-	      "       veil groups delete --file FILE [--shamir-secret-sharing-threshold N] [-i]\n"
-	      "                          [--identity F] INDEX\n"
+	fputs("usage: veil groups add -f|--file FILE --age age1...[,age1...] [--age ...]\n"
+	      "                       [--shamir-secret-sharing-threshold N] [-i|--in-place]\n"
+	      "                       [--identity F]\n"
+	      "       veil groups delete -f|--file FILE [--shamir-secret-sharing-threshold N]\n"
+	      "                          [-i|--in-place] [--identity F] INDEX\n"
 	      "\n"
 	      "add appends a key group of age recipients to an encrypted file, delete removes\n"
 	      "the group at INDEX (from 0), as sops groups does. The data key stays the same:\n"
@@ -86,7 +88,7 @@ static int parse(groups_args *a, int argc, char **argv, char **operands)
 		return veil_cli__usage("groups", "expected 'add' or 'delete'");
 	a->add = !strcmp(argv[1], "add");
 	veil_cli__opt_init(&st, argc - 1, argv + 1, operands, "groups");
-	while ((id = veil_cli__opt_next(&st, groups_opts, &arg)) > 0) {
+	while ((id = veil_cli__opt_next(&st, veil_cli__opts_groups, &arg)) > 0) {
 		if (id == OPT_HELP) {
 			groups_usage(stdout);
 			return -1;

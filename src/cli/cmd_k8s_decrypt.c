@@ -2,6 +2,7 @@
  * encrypted document decrypted; nothing at all on stdout unless every
  * document succeeded. */
 #include "cmd_k8s.h"
+#include "commands.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include <string.h>
 
 /* clang-format off */
-static const veil_opt k8s_decrypt_opts[] = {
+const veil_opt veil_cli__opts_k8s_decrypt[] = {
 	{ "allow-empty", 0, 0, K8S_OPT_FLAG },
 	{ "log", 0, 1, K8S_OPT_LOG },
 	{ "ignore-mac", 0, 0, K8S_OPT_IGNORE_MAC },
@@ -54,8 +55,8 @@ static int parse(k8s_dec_args *a, int argc, char **argv, char **operands)
 {
 	int n = 0, rc;
 
-	rc = veil_cli__k8s_parse(&a->c, "k8s decrypt", k8s_decrypt_opts, k8s_decrypt_usage, argc,
-	                         argv, operands, &n);
+	rc = veil_cli__k8s_parse(&a->c, "k8s decrypt", veil_cli__opts_k8s_decrypt,
+	                         k8s_decrypt_usage, argc, argv, operands, &n);
 	if (rc != 0)
 		return rc;
 	if (n > 1)

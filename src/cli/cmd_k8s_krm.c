@@ -4,6 +4,7 @@
  * exec plugin (argv[1] = the config file, resources out as a plain stream,
  * what `kubectl kustomize --enable-alpha-plugins` runs). */
 #include "cmd_k8s.h"
+#include "commands.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
 #include <stdio.h>
@@ -11,7 +12,7 @@
 #include <string.h>
 
 /* clang-format off */
-static const veil_opt k8s_krm_opts[] = {
+const veil_opt veil_cli__opts_k8s_krm[] = {
 	{ "log", 0, 1, K8S_OPT_LOG },
 	{ "ignore-mac", 0, 0, K8S_OPT_IGNORE_MAC },
 	{ "help", 'h', 0, K8S_OPT_HELP },
@@ -52,8 +53,8 @@ static int parse(krm_args *a, int argc, char **argv, char **operands)
 {
 	int n = 0, rc;
 
-	rc = veil_cli__k8s_parse(&a->c, "k8s krm", k8s_krm_opts, krm_usage, argc, argv, operands,
-	                         &n);
+	rc = veil_cli__k8s_parse(&a->c, "k8s krm", veil_cli__opts_k8s_krm, krm_usage, argc, argv,
+	                         operands, &n);
 	if (rc != 0)
 		return rc;
 	if (n > 1)

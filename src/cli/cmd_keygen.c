@@ -6,12 +6,13 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "commands.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
 
 enum { OPT_OUTPUT = 1, OPT_CONVERT, OPT_PQ, OPT_HELP };
 
-static const veil_opt keygen_opts[] = {
+const veil_opt veil_cli__opts_keygen[] = {
 	{ "output", 'o', 1, OPT_OUTPUT },
 	{ NULL, 'y', 0, OPT_CONVERT },
 	{ "pq", 0, 0, OPT_PQ },
@@ -179,7 +180,7 @@ int veil_cli__cmd_keygen(int argc, char **argv)
 			return refuse_pq();
 	veil_cli__opt_init(&st, argc, argv, operands, "keygen");
 	for (;;) {
-		id = veil_cli__opt_next(&st, keygen_opts, &arg);
+		id = veil_cli__opt_next(&st, veil_cli__opts_keygen, &arg);
 		if (id <= 0)
 			break;
 		switch (id) {

@@ -1,5 +1,6 @@
 /* veil rotate: a new data key for an encrypted file, recipients and rules kept. */
 #include "veil/sops.h"
+#include "commands.h"
 #include "docargs.h"
 #include "util/secret.h"
 #include <stdio.h>
@@ -15,7 +16,7 @@ enum {
 	OPT_IGNORE_MAC,
 };
 
-static const veil_opt rotate_opts[] = {
+const veil_opt veil_cli__opts_rotate[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
 	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
@@ -79,10 +80,11 @@ static int own_option(void *ctx, int id, const char *arg)
 static void rotate_usage(FILE *f, void *ctx)
 {
 	(void)ctx;
-	fputs("usage: veil rotate [--identity F]... [--cipher C] [--add-age R,...]\n"
+	fputs("usage: veil rotate [--identity F]... [--passphrase-file F] [--cipher C]\n"
+	      "                   [--add-age R,...]\n"
 	      "                   [--rm-age R,...] [--input-type T] [--output-type T]\n"
 	      "                   [--filename-override NAME] [--ignore-mac]\n"
-	      "                   [-i | -o OUTPUT] FILE\n"
+	      "                   [-i | --in-place | -o OUTPUT | --output OUTPUT] FILE\n"
 	      "\n"
 	      "Re-encrypts every value of FILE under a new data key, wrapped for the same\n"
 	      "recipients and key groups, with the same selection rule and cipher. Every\n"
@@ -210,7 +212,7 @@ int veil_cli__cmd_rotate(int argc, char **argv)
 {
 	rotate_args a = { 0 };
 	const veil_cli_docspec spec = { .cmd = "rotate",
-		                        .opts = rotate_opts,
+		                        .opts = veil_cli__opts_rotate,
 		                        .usage = rotate_usage,
 		                        .own = own_option,
 		                        .ctx = &a,

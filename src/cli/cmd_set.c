@@ -1,5 +1,6 @@
 /* veil set / veil unset: change one value of an encrypted file in place. */
 #include "docargs.h"
+#include "commands.h"
 #include "sops_session.h"
 #include "util/fsutil.h"
 #include "util/secret.h"
@@ -15,7 +16,7 @@ enum {
 	OPT_OUTPUT_TYPE
 };
 
-static const veil_opt set_opts[] = {
+const veil_opt veil_cli__opts_set[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
 	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
@@ -28,7 +29,7 @@ static const veil_opt set_opts[] = {
 	{ NULL, 0, 0, 0 },
 };
 
-static const veil_opt unset_opts[] = {
+const veil_opt veil_cli__opts_unset[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
 	{ "output-type", 0, 1, OPT_OUTPUT_TYPE },
@@ -51,7 +52,7 @@ static void set_usage(FILE *f, void *ctx)
 
 	if (unset)
 		fputs("usage: veil unset [--identity F]... [--idempotent] [--ignore-mac]\n"
-		      "                  FILE '[\"a\"][\"b\"]'\n"
+		      "                  [--input-type T] [--output-type T] FILE '[\"a\"][\"b\"]'\n"
 		      "\n"
 		      "Removes one key (or list item) of an encrypted file in place: its lines "
 		      "go,\n"
@@ -63,6 +64,8 @@ static void set_usage(FILE *f, void *ctx)
 		      "JSON-VALUE\n"
 		      "       veil set [options] --value-file FILE '[\"a\"][\"b\"]' VALUE-FILE\n"
 		      "       veil set [options] --value-stdin FILE '[\"a\"][\"b\"]'  < VALUE\n"
+		      "options: [--passphrase-file F] [--input-type T] [--output-type T]\n"
+		      "         [--idempotent] (no change when the value is already there)\n"
 		      "\n"
 		      "A value given as an argument is visible to every user of the machine in\n"
 		      "the process list (ps, /proc): give secrets with --value-file (the last\n"
@@ -116,7 +119,7 @@ static int parse(set_args *a, int argc, char **argv, char **operands)
 {
 	const char *cmd = a->unset ? "unset" : "set";
 	veil_cli_docspec spec = { .cmd = cmd,
-		                  .opts = a->unset ? unset_opts : set_opts,
+		                  .opts = a->unset ? veil_cli__opts_unset : veil_cli__opts_set,
 		                  .usage = set_usage,
 		                  .own = own_option,
 		                  .ctx = a,

@@ -1,5 +1,6 @@
 /* veil updatekeys: the same data key wrapped for the current creation rule's keys. */
 #include "veil/sops.h"
+#include "commands.h"
 #include "docargs.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 
 enum { OPT_CONFIG = VEIL_DOCOPT_OWN, OPT_YES };
 
-static const veil_opt updatekeys_opts[] = {
+const veil_opt veil_cli__opts_updatekeys[] = {
 	{ "identity", 0, 1, VEIL_DOCOPT_IDENTITY },
 	{ "passphrase-file", 0, 1, VEIL_DOCOPT_PASSFILE },
 	{ "input-type", 0, 1, VEIL_DOCOPT_INPUT_TYPE },
@@ -27,7 +28,8 @@ typedef struct uk_args {
 static void updatekeys_usage(FILE *f, void *ctx)
 {
 	(void)ctx;
-	fputs("usage: veil updatekeys [-y] [--identity F]... [--config .sops.yaml] FILE\n"
+	fputs("usage: veil updatekeys [-y | --yes] [--identity F]... [--passphrase-file F]\n"
+	      "                       [--input-type T] [--config .sops.yaml] FILE\n"
 	      "\n"
 	      "Wraps FILE's data key for the recipients of the creation rule that matches it\n"
 	      "now (the nearest .sops.yaml above FILE), printing the recipients added (+) and\n"
@@ -201,7 +203,7 @@ int veil_cli__cmd_updatekeys(int argc, char **argv)
 {
 	uk_args a = { 0 };
 	veil_cli_docspec spec = { .cmd = "updatekeys",
-		                  .opts = updatekeys_opts,
+		                  .opts = veil_cli__opts_updatekeys,
 		                  .usage = updatekeys_usage,
 		                  .own = own_option,
 		                  .ctx = &a,

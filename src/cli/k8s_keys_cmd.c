@@ -4,10 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "k8s_keys.h"
+#include "commands.h"
 
 enum { OPT_HELP = 1 };
 
-static const veil_opt k8s_keys_opts[] = {
+const veil_opt veil_cli__opts_k8s_keys[] = {
 	{ "help", 'h', 0, OPT_HELP },
 	VEIL_K8S_KEYS_OPTS,
 	{ NULL, 0, 0, 0 },
@@ -42,7 +43,7 @@ int veil_cli__cmd_k8s_keys(int argc, char **argv)
 	veil_cli__k8s_keys_init(&keys, "k8s-keys");
 	veil_cli__opt_init(&st, argc, argv, operands, "k8s-keys");
 	for (;;) {
-		id = veil_cli__opt_next(&st, k8s_keys_opts, &arg);
+		id = veil_cli__opt_next(&st, veil_cli__opts_k8s_keys, &arg);
 		if (id <= 0)
 			break;
 		if (id == OPT_HELP) {

@@ -48,7 +48,7 @@ try() {
 }
 
 # the commands `veil --help` lists
-mapfile -t cmds < <("$VEIL" --help | sed -n '/^commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
+mapfile -t cmds < <("$VEIL" --help | sed -n '/^commands:/,/^$/p' | awk '/^  [a-z]/ { print $1 }')
 check "veil --help lists the commands" test "${#cmds[@]}" -ge 15
 
 # subcommands: the words after "veil CMD " in its usage lines, and after "|"
