@@ -70,8 +70,10 @@ static int run_parent(sops_ctx *ctx, const char *path, const sops_command *c, ch
 		return VEIL_EXIT_OK;
 	}
 	/* --help among the operands too (urfave would say "No help topic"):
-	 * a misplaced --help never runs anything */
-	for (int i = 0; i < nrest && !ctx->l[SF_HELP].b; i++)
+	 * a misplaced --help never runs anything; after a subcommand's name it
+	 * is that subcommand's (`sops groups add --help`) */
+	s = nrest > 0 ? find_command(c->subs, rest[0]) : NULL;
+	for (int i = 0; i < nrest && !s && !ctx->l[SF_HELP].b; i++)
 		ctx->l[SF_HELP].b = !strcmp(rest[i], "--help") || !strcmp(rest[i], "-h");
 	if (ctx->l[SF_HELP].b || nrest == 0) {
 		veil_cli__sops_command_help(stdout, path, c);
