@@ -116,6 +116,16 @@ VEIL_EXTERN int veil_sops_is_encrypted(const veil_doc *doc);
  */
 VEIL_EXTERN int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *opts);
 
+/*
+ * Renders an encrypted doc (as veil_doc_render) and proves that veil reads
+ * the result back: it is within VEIL_DOC_MAX_SIZE, parses under every limit
+ * decrypt applies (nesting, nodes, alias expansion) and its sops block
+ * reads. Every command that writes an encrypted file renders it with this,
+ * so none writes what decrypt would refuse. VEIL_ELIMIT (the CLI's exit
+ * 11) for a limit, VEIL_ERROR otherwise; *out is malloc'd.
+ */
+VEIL_EXTERN int veil_sops_render(char **out, size_t *out_len, const veil_doc *doc);
+
 typedef struct veil_sops_decrypt_options {
 	unsigned int version; /* VEIL_SOPS_DECRYPT_OPTIONS_VERSION */
 	const veil_identities *identities;

@@ -450,7 +450,7 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 	p.o.identities = ids;
 	p.o.rewrites = &rewrites;
 	if ((error = shape(&doc, &a, ofmt)) < 0 || (error = veil_sops_encrypt(doc, &p.o)) < 0 ||
-	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
+	    (error = veil_sops_render(&out, &out_len, doc)) < 0) {
 		veil_cli__lib_error(a.file, error);
 		rc = veil_cli__sops_exit(error);
 		goto done;

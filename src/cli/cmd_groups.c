@@ -190,7 +190,7 @@ static int run(const groups_args *a)
 		goto done;
 	}
 	if ((error = veil_sops_rekey_update(doc, g, ng, threshold, ids)) < 0 ||
-	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
+	    (error = veil_sops_render(&out, &out_len, doc)) < 0) {
 		veil_cli__lib_error(a->file, error);
 		rc = veil_cli__sops_exit(error);
 		goto done;

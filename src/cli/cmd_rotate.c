@@ -192,7 +192,7 @@ static int run(rotate_args *a)
 		                              NULL),
 		        a->d.file);
 	if (error < 0 || (error = veil_sops_encrypt(doc, &r.opts)) < 0 ||
-	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
+	    (error = veil_sops_render(&out, &out_len, doc)) < 0) {
 		veil_cli__lib_error(a->d.file, error);
 		rc = veil_cli__sops_exit(error);
 		goto done;

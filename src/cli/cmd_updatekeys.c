@@ -181,7 +181,7 @@ static int run(const uk_args *a)
 		goto done;
 	if ((error = veil_sops_rekey_update(doc, r->groups, r->ngroups, r->shamir_threshold, ids)) <
 	            0 ||
-	    (error = veil_doc_render(&out, &out_len, doc)) < 0) {
+	    (error = veil_sops_render(&out, &out_len, doc)) < 0) {
 		veil_cli__lib_error(a->d.file, error);
 		rc = veil_cli__sops_exit(error);
 		goto done;

@@ -88,7 +88,7 @@ int veil_cli__session_seal(veil_cli_session *s, const char *plain, size_t len, c
 	o.reuse_ignore_mac = s->ignore_mac;
 	o.rewrites = &rewrites;
 	if ((error = veil_sops_encrypt(doc, &o)) < 0 ||
-	    (error = veil_doc_render(out, out_len, doc)) < 0) {
+	    (error = veil_sops_render(out, out_len, doc)) < 0) {
 		veil_cli__lib_error(s->file, error);
 		/* a key named sops in the new text: sops's "file already encrypted" */
 		rc = error == VEIL_EFORMAT ? VEIL_EXIT_ALREADY : veil_cli__sops_exit(error);

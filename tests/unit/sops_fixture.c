@@ -36,7 +36,7 @@ char *encrypt_text(const char *text, struct keys *k, veil_sops_encrypt_options *
 	o->groups = &g;
 	o->ngroups = 1;
 	if (veil_doc_parse(&doc, VEIL_FMT_YAML, text, strlen(text), "t.yaml") < 0 ||
-	    veil_sops_encrypt(doc, o) < 0 || veil_doc_render(&out, &len, doc) < 0)
+	    veil_sops_encrypt(doc, o) < 0 || veil_sops_render(&out, &len, doc) < 0)
 		fprintf(stderr, "  encrypt: %s\n", veil_error_last());
 	veil_doc_free(doc);
 	o->groups = NULL;

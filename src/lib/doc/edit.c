@@ -323,7 +323,10 @@ static const veil_doc_edit *edit_of(void *ctx, const veil_node *node)
 	return r ? r->edit : NULL;
 }
 
-static int verify_render(const veil_doc *doc, const char *out, size_t len)
+/* full: skip the codec's fast check and hand the re-parsed document back
+ * in *kept (veil_doc__render_again). */
+static int verify_render(const veil_doc *doc, const char *out, size_t len, int full,
+                         veil_doc **kept)
 {
 	verify_ctx c = { doc, NULL, 0, 0, 0 };
 	veil_doc *again = NULL;
@@ -342,7 +345,7 @@ static int verify_render(const veil_doc *doc, const char *out, size_t len)
 		}
 	}
 	qsort(c.refs, c.nrefs, sizeof(*c.refs), ref_cmp);
-	if (doc->codec->check_render) {
+	if (doc->codec->check_render && !full) {
 		veil_render_check chk = { edit_of, &c, c.nrefs, c.skip_sops };
 
 		if (doc->codec->check_render(doc, out, len, &chk) == 1) {
@@ -357,10 +360,13 @@ static int verify_render(const veil_doc *doc, const char *out, size_t len)
 		char why[256];
 
 		snprintf(why, sizeof(why), "%s", veil_error_last());
-		error = veil_error_set(VEIL_ERROR,
-		                       "%s: the rendered document does not parse "
-		                       "(%s); nothing was written",
-		                       doc->name, why);
+		/* a limit is what veil's reader would refuse: say so, keep the code */
+		error = veil_error_set(
+		        error == VEIL_ELIMIT || error == VEIL_ENOMEM ? error : VEIL_ERROR,
+		        "%s: the rendered document does not %s (%s); nothing was "
+		        "written",
+		        doc->name, error == VEIL_ELIMIT ? "stay within veil's limits" : "parse",
+		        why);
 		goto done;
 	}
 	if (again->nroots != doc->nroots) {
@@ -402,12 +408,15 @@ static int verify_render(const veil_doc *doc, const char *out, size_t len)
 	}
 #endif
 done:
-	veil_doc_free(again);
+	if (kept && error == 0)
+		*kept = again;
+	else
+		veil_doc_free(again);
 	free(c.refs);
 	return error;
 }
 
-int veil_doc_render(char **out, size_t *out_len, const veil_doc *doc)
+static int render(char **out, size_t *out_len, const veil_doc *doc, int full, veil_doc **again)
 {
 	size_t total = doc->src_len, pos = 0, w = 0, i;
 	char *buf;
@@ -439,8 +448,8 @@ int veil_doc_render(char **out, size_t *out_len, const veil_doc *doc)
 	memcpy(buf + w, doc->src + pos, doc->src_len - pos);
 	w += doc->src_len - pos;
 	buf[w] = '\0';
-	if (doc->nedits) {
-		error = verify_render(doc, buf, w);
+	if (doc->nedits || again) {
+		error = verify_render(doc, buf, w, full, again);
 		if (error < 0) {
 			veil_wipe_free(buf, total + 1);
 			return error;
@@ -449,6 +458,17 @@ int veil_doc_render(char **out, size_t *out_len, const veil_doc *doc)
 	*out = buf;
 	*out_len = w;
 	return 0;
+}
+
+int veil_doc_render(char **out, size_t *out_len, const veil_doc *doc)
+{
+	return render(out, out_len, doc, 0, NULL);
+}
+
+int veil_doc__render_again(char **out, size_t *out_len, const veil_doc *doc, veil_doc **again)
+{
+	*again = NULL;
+	return render(out, out_len, doc, 1, again);
 }
 
 int veil_doc_pending_value(const veil_doc *doc, const veil_node *node, const char **value,

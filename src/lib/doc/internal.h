@@ -12,6 +12,13 @@ int veil_doc__parse_with(veil_doc **out, veil_doc_format fmt, const veil_codec *
 int veil_doc__parse_borrowed(veil_doc **out, veil_doc_format fmt, const veil_codec *codec,
                              const char *src, size_t len, const char *name);
 
+/* veil_doc_render, always with the full check (a parse of the output under
+ * every document limit, never the codec's fast check), handing back that
+ * parse in *again so a caller can look further into what a reader will see
+ * (it reads *out in place: free it before *out). A limit the output breaks
+ * is VEIL_ELIMIT. */
+int veil_doc__render_again(char **out, size_t *out_len, const veil_doc *doc, veil_doc **again);
+
 /* A NUL-terminated copy of s in doc's arena, freed (wiped) with doc; NULL
  * on failure. Parsers use it for node values, keys and anchors: a node whose
  * strings came from here must not get veil_doc__node_set_value/_key. */

@@ -15,8 +15,10 @@
 #define VEIL_SOPS_KEY_LEN 32
 #define VEIL_SOPS_TAG_LEN 16
 #define VEIL_SOPS_MAX_IV  64
-/* Cap on one ENC[...] string; values are bounded by the document cap anyway. */
-#define VEIL_SOPS_MAX_ENC (64u * 1024 * 1024)
+/* Cap on one ENC[...] string: the document's own. A separate, smaller cap
+ * refused on decrypt what encrypt had written (issue 11); what veil writes
+ * is checked against the document cap (veil_sops_render). */
+#define VEIL_SOPS_MAX_ENC VEIL_DOC_MAX_SIZE
 
 typedef enum veil_sops_type {
 	VEIL_SOPS_STR = 1,
