@@ -35,7 +35,9 @@ static void filter_in_dispose(filter_in *in)
 	veil_wipe_free(in->data, in->len);
 }
 
-/* Reads path ("-" = stdin) and parses it as file's format. */
+/* Reads path ("-" = stdin) and parses it as file's format. Text that is
+ * not a document passes as it is; one past a limit (an alias bomb) is an
+ * error: it would pass git's filter unchecked and stop the next reader. */
 static int filter_read(filter_in *in, const char *path, const char *file)
 {
 	int error;
@@ -43,10 +45,11 @@ static int filter_read(filter_in *in, const char *path, const char *file)
 	memset(in, 0, sizeof(*in));
 	if ((error = veil_file_read(&in->data, &in->len, path, VEIL_DOC_MAX_SIZE)) < 0)
 		return error;
-	if (veil_doc_parse(&in->doc, veil_doc_format_from_path(file), (const char *)in->data,
-	                   in->len, file) < 0)
+	error = veil_doc_parse(&in->doc, veil_doc_format_from_path(file), (const char *)in->data,
+	                       in->len, file);
+	if (error < 0)
 		in->doc = NULL;
-	return 0;
+	return error == VEIL_ELIMIT ? error : 0;
 }
 
 static int write_out(const uint8_t *data, size_t len)
@@ -159,7 +162,8 @@ int veil_cli__git_clean(const char *file)
 	int infd = -1, priorfd = -1, rc = VEIL_EXIT_FAIL, error;
 
 	if ((error = filter_read(&in, "-", file)) < 0) {
-		rc = veil_cli__lib_error(file, error);
+		veil_cli__lib_error(file, error);
+		rc = veil_cli__sops_exit(error);
 		goto done;
 	}
 	if (in.len == 0 || (in.doc && veil_sops_is_encrypted(in.doc))) {
@@ -220,8 +224,11 @@ static int reveal(const char *path, const char *file)
 	size_t plain_len = 0;
 	int rc = 0, error;
 
-	if ((error = filter_read(&in, path, file)) < 0)
-		return veil_cli__lib_error(file, error);
+	if ((error = filter_read(&in, path, file)) < 0) {
+		veil_cli__lib_error(file, error);
+		filter_in_dispose(&in);
+		return veil_cli__sops_exit(error);
+	}
 	if (in.doc && veil_sops_is_encrypted(in.doc))
 		ids = quiet_identities();
 	error = ids ? decrypt_render(&plain, &plain_len, &in, ids) : VEIL_ENOTFOUND;

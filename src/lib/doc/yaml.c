@@ -11,6 +11,7 @@
 #include <string.h>
 #include <yaml.h>
 #include "doc/internal.h"
+#include "doc/alias_budget.h"
 #include "doc/yaml.h"
 #include "util/array.h"
 
@@ -144,11 +145,14 @@ typedef struct frame {
 	char *key;      /* maps: the key waiting for its value */
 	size_t key_len;
 	veil_span key_span;
+	uint64_t nodes, bytes; /* inside, aliases expanded (alias_budget.h) */
 } frame;
 
 typedef struct anchor_slot {
 	const char *name;
 	veil_node *node;
+	uint64_t nodes, bytes; /* what an alias of it expands to, once done */
+	int done;
 } anchor_slot;
 
 typedef struct pstate {
@@ -164,6 +168,7 @@ typedef struct pstate {
 	anchor_slot *anchors;
 	size_t nanchors, cap_anchors; /* cap is a power of two */
 	size_t bom;
+	veil_alias_budget budget;
 } pstate;
 
 static size_t hash_name(const char *s)
@@ -199,18 +204,16 @@ static int anchor_put(pstate *ps, const char *name, veil_node *node)
 	}
 	for (i = hash_name(name) & (ps->cap_anchors - 1); ps->anchors[i].name;
 	     i = (i + 1) & (ps->cap_anchors - 1)) {
-		if (strcmp(ps->anchors[i].name, name) == 0) {
-			ps->anchors[i].node = node; /* a later anchor wins */
-			return 0;
-		}
+		if (strcmp(ps->anchors[i].name, name) == 0)
+			break; /* a later anchor wins */
 	}
-	ps->anchors[i].name = name;
-	ps->anchors[i].node = node;
-	ps->nanchors++;
+	if (!ps->anchors[i].name)
+		ps->nanchors++;
+	ps->anchors[i] = (anchor_slot){ name, node, 0, 0, 0 };
 	return 0;
 }
 
-static veil_node *anchor_get(const pstate *ps, const char *name)
+static anchor_slot *anchor_get(const pstate *ps, const char *name)
 {
 	size_t i;
 
@@ -219,8 +222,38 @@ static veil_node *anchor_get(const pstate *ps, const char *name)
 	for (i = hash_name(name) & (ps->cap_anchors - 1); ps->anchors[i].name;
 	     i = (i + 1) & (ps->cap_anchors - 1))
 		if (strcmp(ps->anchors[i].name, name) == 0)
-			return ps->anchors[i].node;
+			return &ps->anchors[i];
 	return NULL;
+}
+
+/* An anchored node is complete: what its aliases will expand to. */
+static void anchor_done(const pstate *ps, const veil_node *node, uint64_t nodes, uint64_t bytes)
+{
+	anchor_slot *slot = node->anchor ? anchor_get(ps, node->anchor) : NULL;
+
+	if (slot && slot->node == node) {
+		slot->nodes = nodes;
+		slot->bytes = bytes;
+		slot->done = 1;
+	}
+}
+
+/* A new node where the parser stands, as go-yaml counts it: the node, its
+ * key (if in a map) and an alias's whole expansion (alias_budget.h). */
+static int count(pstate *ps, uint64_t nodes, uint64_t bytes, uint64_t aliased, uint64_t alias_bytes,
+                 const veil_span *at)
+{
+	frame *top = ps->depth ? &ps->stack[ps->depth - 1] : NULL;
+
+	if (top && top->node->kind == VEIL_NODE_MAP) {
+		nodes++; /* the key */
+		bytes += top->key_len;
+	}
+	if (top) {
+		top->nodes += nodes;
+		top->bytes += bytes;
+	}
+	return veil_doc__budget_add(&ps->budget, nodes, aliased, alias_bytes, ps->doc, at);
 }
 
 static int is_blank(char c)
@@ -747,13 +780,15 @@ static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 	node->type = veil_yaml__event_type(ev);
 	if ((error = scalar_value(ps, node, ev, &sp)) < 0 ||
 	    (error = veil_yaml__tag_note(ps->st, node, s, props_end,
-	                                 (const char *)ev->data.scalar.tag)) < 0)
+	                                 (const char *)ev->data.scalar.tag)) < 0 ||
+	    (error = count(ps, 1, node->value_len, 0, 0, &sp)) < 0)
 		return error;
 	if (ev->data.scalar.anchor) {
 		node->anchor = veil_doc__arena_dup(doc, (const char *)ev->data.scalar.anchor,
 		                                   strlen((const char *)ev->data.scalar.anchor));
 		if (!node->anchor || anchor_put(ps, node->anchor, node) < 0)
 			return veil_error_set(VEIL_ENOMEM, "out of memory");
+		anchor_done(ps, node, 1, node->value_len);
 	}
 	if ((error = place_node(ps, node, &sp)) < 0 ||
 	    (node->style != VEIL_STYLE_LITERAL && node->style != VEIL_STYLE_FOLDED))
@@ -764,24 +799,32 @@ static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 static int on_alias(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 {
 	const char *name = (const char *)ev->data.alias.anchor;
-	veil_node *node, *target;
+	const anchor_slot *slot;
+	veil_node *node;
 	veil_span sp;
+	int error;
 
 	line_walk(&ps->lw, s, &sp);
 	if (ps->depth && ps->stack[ps->depth - 1].node->kind == VEIL_NODE_MAP &&
 	    ps->stack[ps->depth - 1].expect_key)
 		return veil_doc__error_at(ps->doc, VEIL_EFORMAT, sp.line, sp.col,
 		                          "an alias as a key is not supported");
-	target = anchor_get(ps, name);
-	if (!target)
+	slot = anchor_get(ps, name);
+	if (!slot)
 		return veil_doc__error_at(ps->doc, VEIL_EFORMAT, sp.line, sp.col,
 		                          "unknown anchor '%.*s'", (int)strnlen(name, 80), name);
+	if (!slot->done) /* go-yaml's words */
+		return veil_doc__error_at(ps->doc, VEIL_EFORMAT, sp.line, sp.col,
+		                          "anchor '%.*s' value contains itself",
+		                          (int)strnlen(name, 80), name);
+	if ((error = count(ps, 1 + slot->nodes, slot->bytes, slot->nodes, slot->bytes, &sp)) < 0)
+		return error;
 	node = veil_doc__node_new(ps->doc, VEIL_NODE_ALIAS);
 	if (!node)
 		return VEIL_ELIMIT;
 	node->span = sp;
 	node->span.end = e;
-	node->target = target;
+	node->target = slot->node;
 	return place_node(ps, node, &sp);
 }
 
@@ -837,8 +880,8 @@ static int on_collection_start(pstate *ps, const yaml_event_t *ev, size_t s, siz
 			node->span.line = first.line;
 		}
 		learn_layout(ps, node, first.col - 1);
-		error = place_node(ps, node, &first);
-		if (error < 0)
+		if ((error = count(ps, 1, 0, 0, 0, &first)) < 0 ||
+		    (error = place_node(ps, node, &first)) < 0)
 			return error;
 		f = &ps->stack[ps->depth++];
 		memset(f, 0, sizeof(*f));
@@ -858,6 +901,12 @@ static int on_collection_end(pstate *ps, size_t e)
 	veil_node *node = f->node;
 
 	f->key = NULL;
+	/* what it holds counts in its parent; an alias of it expands to it all */
+	if (ps->depth) {
+		ps->stack[ps->depth - 1].nodes += f->nodes;
+		ps->stack[ps->depth - 1].bytes += f->bytes;
+	}
+	anchor_done(ps, node, 1 + f->nodes, f->bytes);
 	node->span.end = node->flow ? e : ps->prev_end;
 	if (node->span.end < node->span.start)
 		node->span.end = node->span.start;
@@ -941,6 +990,7 @@ static int on_event(pstate *ps, const yaml_event_t *ev)
 	}
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
+		veil_doc__budget_document(&ps->budget);
 		error = root_slot(ps);
 		if (!error && ev->data.document_start.version_directive)
 			error = note_version(ps, ev, gap_start < s ? gap_start : s, e);

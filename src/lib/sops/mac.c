@@ -124,9 +124,13 @@ int veil_sops__mac_check(const uint8_t key[VEIL_SOPS_KEY_LEN], const char *store
 
 	if ((error = veil_sops__time_canonical(aad, lastmodified, strlen(lastmodified))) < 0)
 		return veil_error_set(VEIL_EMAC, "%s", veil_error_last());
-	if (veil_sops__decrypt(&pt, &pt_len, NULL, key, stored, len, aad, strlen(aad)) < 0) {
-		error = veil_error_set(VEIL_EMAC, "the stored MAC could not be decrypted "
-		                                  "(the mac or lastmodified field was changed)");
+	if ((error = veil_sops__decrypt(&pt, &pt_len, NULL, key, stored, len, aad, strlen(aad))) <
+	    0) {
+		/* out of memory is that, never a MAC mismatch */
+		if (error != VEIL_ENOMEM)
+			error = veil_error_set(VEIL_EMAC,
+			                       "the stored MAC could not be decrypted "
+			                       "(the mac or lastmodified field was changed)");
 		goto done;
 	}
 	if (pt_len != VEIL_SOPS_MAC_HEX || sodium_memcmp(pt, hex, VEIL_SOPS_MAC_HEX) != 0) {

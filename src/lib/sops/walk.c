@@ -9,15 +9,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_LEVELS   (VEIL_DOC_MAX_DEPTH + 2)
-#define MAX_CAPTURES 64
+#define MAX_LEVELS (VEIL_DOC_MAX_DEPTH + 2)
 
 /* MAC bytes of an anchored subtree, replayed where an alias refers to it
- * (sops expands aliases, so its MAC sees those values twice). */
+ * (sops expands aliases, so its MAC sees those values twice). The bytes
+ * fed while any capture is open go to one log, and a capture is a range of
+ * it (nested anchors share their bytes), so memory stays within what the
+ * parser let aliases expand to (alias_budget.h), whatever the nesting. */
 struct capture {
 	const veil_node *node;
-	veil_buf bytes;
+	size_t start, end;
 	int open;
+};
+
+struct captures {
+	struct capture *at; /* in walk order */
+	size_t n, cap;
+	size_t *index; /* open-addressing hash: node -> position + 1 */
+	size_t index_cap;
+	size_t nopen;
+	veil_buf log;
 };
 
 struct walk {
@@ -34,8 +45,7 @@ struct walk {
 	veil_buf tmp;
 	veil_buf prefix;                 /* scope binding of the current document */
 	const veil_node *scope_nodes[2]; /* its metadata.namespace and .name */
-	struct capture caps[MAX_CAPTURES];
-	size_t ncaps;
+	struct captures caps;
 };
 
 static int ends_with(const char *s, const char *suffix)
@@ -104,15 +114,29 @@ static int path_error(struct walk *w, const veil_node *n, int code, const char *
 	                      w->aad.data ? (char *)w->aad.data : ":", msg);
 }
 
-static void mac_feed(struct walk *w, const uint8_t *b, size_t len)
+/* The capture log could not grow: said as what it is, never turned into a
+ * MAC mismatch later. The parser bounds what aliases expand to, so the cap
+ * is only a second line. */
+static int log_error(int error)
 {
+	return error == VEIL_ELIMIT ? veil_error_set(VEIL_ELIMIT, "aliases expand to too many MAC "
+	                                                          "bytes")
+	                            : veil_error_set(VEIL_ENOMEM, "out of memory (the MAC bytes "
+	                                                          "of anchored values)");
+}
+
+/* Hashes (or hands on) MAC bytes, and logs them while a capture is open. */
+static int mac_feed(struct walk *w, const uint8_t *b, size_t len)
+{
+	int error;
+
 	if (w->o->mac_bytes && veil_buf_append(w->o->mac_bytes, b, len) < 0)
 		w->mac_lost = 1;
 	if (!w->o->mac_bytes)
 		veil_sops__mac_update(w->mac, b, len);
-	for (size_t i = 0; i < w->ncaps; i++)
-		if (w->caps[i].open)
-			veil_buf_append(&w->caps[i].bytes, b, len);
+	if (w->caps.nopen && (error = veil_buf_append(&w->caps.log, b, len)) < 0)
+		return log_error(error);
+	return 0;
 }
 
 /* MAC bytes of a scalar's text read as type t. */
@@ -123,9 +147,8 @@ static int mac_value(struct walk *w, const veil_node *n, const char *text, size_
 
 	veil_buf_clear(&w->tmp);
 	if ((error = veil_sops__typed_mac_bytes(&w->tmp, text, len, t)) < 0)
-		return path_error(w, n, VEIL_EFORMAT, veil_error_last());
-	mac_feed(w, w->tmp.data, w->tmp.len);
-	return 0;
+		return error == VEIL_ENOMEM ? error : path_error(w, n, error, veil_error_last());
+	return mac_feed(w, w->tmp.data, w->tmp.len);
 }
 
 static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
@@ -358,17 +381,89 @@ done:
 
 static int walk_node(struct walk *w, veil_node *n, size_t level);
 
+static size_t ptr_hash(const veil_node *n, size_t cap)
+{
+	return (size_t)(((uintptr_t)n >> 4) * 0x9E3779B97F4A7C15ull) & (cap - 1);
+}
+
+static struct capture *capture_of(const struct captures *c, const veil_node *n)
+{
+	for (size_t h = c->index_cap ? ptr_hash(n, c->index_cap) : 0; c->index_cap && c->index[h];
+	     h = (h + 1) & (c->index_cap - 1))
+		if (c->at[c->index[h] - 1].node == n)
+			return &c->at[c->index[h] - 1];
+	return NULL;
+}
+
+static int index_grow(struct captures *c)
+{
+	size_t cap = c->index_cap ? 2 * c->index_cap : 64;
+	size_t *t = calloc(cap, sizeof(*t));
+
+	if (!t)
+		return veil_error_set(VEIL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < c->n; i++) {
+		size_t h = ptr_hash(c->at[i].node, cap);
+		while (t[h])
+			h = (h + 1) & (cap - 1);
+		t[h] = i + 1;
+	}
+	free(c->index);
+	c->index = t;
+	c->index_cap = cap;
+	return 0;
+}
+
+/* Starts logging an anchored node's MAC bytes. */
+static int capture_open(struct captures *c, const veil_node *n, struct capture **out)
+{
+	size_t h;
+	int error;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		struct capture *t = realloc(c->at, cap * sizeof(*t));
+		if (!t)
+			return veil_error_set(VEIL_ENOMEM, "out of memory");
+		c->at = t;
+		c->cap = cap;
+	}
+	if (2 * (c->n + 1) > c->index_cap && (error = index_grow(c)) < 0)
+		return error;
+	c->at[c->n] = (struct capture){ n, c->log.len, c->log.len, 1 };
+	for (h = ptr_hash(n, c->index_cap); c->index[h]; h = (h + 1) & (c->index_cap - 1))
+		;
+	c->index[h] = ++c->n;
+	c->nopen++;
+	*out = &c->at[c->n - 1];
+	return 0;
+}
+
 static int replay_alias(struct walk *w, const veil_node *alias)
 {
-	for (size_t i = 0; i < w->ncaps; i++) {
-		if (w->caps[i].node == alias->target && !w->caps[i].open) {
-			mac_feed(w, w->caps[i].bytes.data, w->caps[i].bytes.len);
-			return 0;
-		}
-	}
-	return path_error(w, alias, VEIL_EFORMAT,
-	                  "alias to an anchor that is not complete yet "
-	                  "(recursive aliases are not supported)");
+	const struct capture *c = capture_of(&w->caps, alias->target);
+	size_t start, len;
+	int error;
+
+	if (!c || c->open)
+		return path_error(w, alias, VEIL_EFORMAT,
+		                  "alias to an anchor that is not complete yet "
+		                  "(recursive aliases are not supported)");
+	start = c->start;
+	len = c->end - c->start;
+	if (!len)
+		return 0;
+	if (w->o->mac_bytes && veil_buf_append(w->o->mac_bytes, w->caps.log.data + start, len) < 0)
+		w->mac_lost = 1;
+	if (!w->o->mac_bytes)
+		veil_sops__mac_update(w->mac, w->caps.log.data + start, len);
+	/* an enclosing capture logs the replay too; room first, as the log
+	 * moves when it grows */
+	if (w->caps.nopen &&
+	    ((error = veil_buf_reserve(&w->caps.log, len)) < 0 ||
+	     (error = veil_buf_append(&w->caps.log, w->caps.log.data + start, len)) < 0))
+		return log_error(error);
+	return 0;
 }
 
 static int walk_items(struct walk *w, veil_node *n, size_t level)
@@ -397,15 +492,16 @@ static int walk_items(struct walk *w, veil_node *n, size_t level)
 
 static int walk_node(struct walk *w, veil_node *n, size_t level)
 {
-	struct capture *cap = NULL;
+	size_t cap = SIZE_MAX;
 	int error;
 
 	if (level + 1 >= MAX_LEVELS)
 		return path_error(w, n, VEIL_ELIMIT, "nested too deeply");
-	if (n->anchor && w->ncaps < MAX_CAPTURES) {
-		cap = &w->caps[w->ncaps++];
-		cap->node = n;
-		cap->open = 1;
+	if (n->anchor && n->kind != VEIL_NODE_ALIAS) {
+		struct capture *c = NULL;
+		if ((error = capture_open(&w->caps, n, &c)) < 0)
+			return error;
+		cap = (size_t)(c - w->caps.at);
 	}
 	switch (n->kind) {
 	case VEIL_NODE_MAP:
@@ -421,8 +517,11 @@ static int walk_node(struct walk *w, veil_node *n, size_t level)
 	default:
 		error = 0;
 	}
-	if (cap)
-		cap->open = 0;
+	if (cap != SIZE_MAX) {
+		w->caps.at[cap].open = 0;
+		w->caps.at[cap].end = w->caps.log.len;
+		w->caps.nopen--;
+	}
 	return error;
 }
 
@@ -449,6 +548,7 @@ int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts, char hex[VEI
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
 	w->doc = doc;
 	w->o = opts;
+	w->caps.log = (veil_buf)VEIL_BUF_INIT(2 * (size_t)VEIL_DOC_MAX_SIZE);
 	if (opts->sel >= VEIL_SEL_UNENCRYPTED_REGEX &&
 	    (error = veil_regex_compile(&w->re, opts->sel_value ? opts->sel_value : "")) < 0)
 		goto done;
@@ -473,8 +573,9 @@ int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts, char hex[VEI
 		error = veil_error_set(VEIL_ENOMEM, "out of memory");
 done:
 	veil_sops__gcm_release();
-	for (size_t i = 0; i < w->ncaps; i++)
-		veil_buf_dispose(&w->caps[i].bytes);
+	free(w->caps.at);
+	free(w->caps.index);
+	veil_buf_dispose(&w->caps.log);
 	veil_buf_dispose(&w->aad);
 	veil_buf_dispose(&w->tmp);
 	veil_buf_dispose(&w->prefix);
