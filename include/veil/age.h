@@ -21,9 +21,10 @@ VEIL_BEGIN_DECL
 typedef int (*veil_passphrase_fn)(veil_identity **out, void *payload);
 
 typedef struct veil_age_options {
-	unsigned int version;          /* VEIL_AGE_OPTIONS_VERSION */
-	int armor;                     /* encrypt: write ASCII armor */
-	unsigned int threads;          /* STREAM worker threads; 0 = one per online core (max 8) */
+	unsigned int version; /* VEIL_AGE_OPTIONS_VERSION */
+	int armor;            /* encrypt: write ASCII armor */
+	unsigned int
+	        threads; /* STREAM worker threads; 0 = one per CPU the process may use (max 8) */
 	veil_passphrase_fn passphrase; /* decrypt: lazy passphrase source, may be NULL */
 	void *passphrase_payload;
 } veil_age_options;

@@ -8,6 +8,7 @@
  * output is the same for any number of threads.
  */
 #include "check_paths.h"
+#include "util/cpu.h"
 #include "util/fsutil.h"
 #include "veil/doc.h"
 #include <dirent.h>
@@ -293,9 +294,9 @@ static int report_item(const struct scan *s, const struct item *it)
 
 static unsigned int online_jobs(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int n = veil_cpu_count();
 
-	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (unsigned int)n;
+	return n > MAX_JOBS ? MAX_JOBS : n;
 }
 
 /* Scans the list on jobs threads (the caller's one of them) into ctx;

@@ -6,7 +6,7 @@
 
 /*
  * Walks paths (directories recursively, without .git and symlinks) and
- * scans every file into ctx, on jobs threads (0: one per online core, at
+ * scans every file into ctx, on jobs threads (0: one per CPU the process may use, at
  * most 8) with contexts made from o; the findings come out in walk order
  * whatever the number of threads. Prints failures on stderr in that order
  * too; returns 1 if something could not be scanned, else 0.

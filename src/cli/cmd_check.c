@@ -89,7 +89,8 @@ static void check_usage(FILE *f)
 	      "  --max-size N     the content detectors skip files larger than N bytes, with a\n"
 	      "                   check-skipped warning for each (default: no limit)\n"
 	      "  -j, --jobs N     scan PATHs on N threads (default: $VEIL_CHECK_JOBS, else one\n"
-	      "                   per online core, at most 8); the output is the same for any N\n"
+	      "                   per CPU the process may use, at most 8); the output is the same "
+	      "for any N\n"
 	      "\n"
 	      "Allowlist: \"veil:allow\" on the line, or a .veilignore line \"PATH RULE SHA256\".\n"
 	      "Exit status: 0 clean (warnings only), 1 findings, 2 usage or scan error.\n",

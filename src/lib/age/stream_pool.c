@@ -9,18 +9,15 @@
 #include <time.h>
 #include <unistd.h>
 #include "age/stream_pool.h"
+#include "util/cpu.h"
 
 #define WORKER_SPIN_NS 100000L /* waiting for the next batch */
 #define CALLER_SPIN_NS 300000L /* waiting for the chunks still in flight */
 
 unsigned int veil_stream__threads(unsigned int requested)
 {
-	long online;
-
-	if (requested == 0) {
-		online = sysconf(_SC_NPROCESSORS_ONLN);
-		requested = online < 1 ? 1 : (unsigned int)(online > 64 ? 64 : online);
-	}
+	if (requested == 0)
+		requested = veil_cpu_count();
 	return requested > VEIL_STREAM_MAX_THREADS ? VEIL_STREAM_MAX_THREADS : requested;
 }
 

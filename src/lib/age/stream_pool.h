@@ -32,7 +32,8 @@ typedef struct veil_stream__pool {
 	atomic_ulong completed;
 } veil_stream__pool;
 
-/* 0 = online cores; the result is in 1..VEIL_STREAM_MAX_THREADS. */
+/* 0 = the CPUs the process may use (util/cpu.h, affinity and cgroup quota);
+ * the result is in 1..VEIL_STREAM_MAX_THREADS. */
 unsigned int veil_stream__threads(unsigned int requested);
 
 /* Starts up to `workers` threads (fewer if creation fails; then the caller

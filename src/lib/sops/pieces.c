@@ -17,16 +17,14 @@
  * error), comment-regex and scope rules (their state crosses root entries),
  * and the indent step a later piece teaches.
  */
-/* sched_getaffinity, CPU_COUNT */
-#define _GNU_SOURCE
 #include "sops/metadata.h"
 #include "sops/walk.h"
 #include "util/buf.h"
+#include "util/cpu.h"
 #include "util/secret.h"
 #include "veil/error.h"
 #include "veil/sops.h"
 #include <pthread.h>
-#include <sched.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -392,11 +390,8 @@ static size_t thread_count(size_t asked, size_t npieces)
 {
 	size_t n = asked;
 
-	if (!n) {
-		cpu_set_t set;
-
-		n = sched_getaffinity(0, sizeof(set), &set) == 0 ? (size_t)CPU_COUNT(&set) : 1;
-	}
+	if (!n)
+		n = veil_cpu_count();
 	if (n > MAX_THREADS)
 		n = MAX_THREADS;
 	if (n > npieces / 2)
