@@ -180,128 +180,151 @@ static int parse_format(veil_check_format *fmt, const char *arg)
 	return 0;
 }
 
-int veil_cli__cmd_check(int argc, char **argv)
+/* What the command line asked for. */
+typedef struct check_args {
+	veil_check_options o;
+	veil_check_format fmt;
+	const char *ids[MAX_IDS], *root_arg;
+	size_t nids;
+	unsigned int jobs;
+	int print_ignore, git, help;
+	char **operands;
+	int noperands;
+} check_args;
+
+/* One option into a; 0 or the usage exit code (message printed). */
+static int take_option(check_args *a, int id, const char *arg)
 {
-	char **operands = calloc((size_t)argc + 1, sizeof(char *));
-	const char *ids[MAX_IDS], *arg, *root_arg = NULL;
-	veil_check_options o = VEIL_CHECK_OPTIONS_INIT;
-	veil_check_format fmt = VEIL_CHECK_FORMAT_TEXT;
+	char *endp;
+
+	switch (id) {
+	case OPT_HELP:
+		a->help = 1;
+		return 0;
+	case OPT_FORMAT:
+		return parse_format(&a->fmt, arg) == 0
+		               ? 0
+		               : veil_cli__usage("check", "unknown --format '%s'", arg);
+	case OPT_PRINT_IGNORE:
+		a->print_ignore = 1;
+		return 0;
+	case OPT_IDENTITY:
+		if (a->nids == MAX_IDS)
+			return veil_cli__usage("check", "at most %d --identity", MAX_IDS);
+		a->ids[a->nids++] = arg;
+		return 0;
+	case OPT_NO_IGNORE:
+		a->o.flags |= VEIL_CHECK_NO_IGNORE;
+		return 0;
+	case OPT_ROOT:
+		a->root_arg = arg;
+		return 0;
+	case OPT_STAGED:
+	case OPT_ALL:
+	case OPT_HISTORY:
+		if (a->git)
+			return veil_cli__usage("check", "only one of --staged, --all, --history");
+		a->git = veil_cli__check_git_mode(id == OPT_STAGED, id == OPT_HISTORY);
+		return 0;
+	case OPT_JOBS:
+		return parse_jobs(&a->jobs, arg) == 0
+		               ? 0
+		               : veil_cli__usage("check", "--jobs wants a number of threads, 0-%d",
+		                                 MAX_JOBS);
+	case OPT_MAX_SIZE:
+		errno = 0;
+		a->o.max_scan_size = (size_t)strtoull(arg, &endp, 10);
+		if (errno || *endp || endp == arg || !a->o.max_scan_size)
+			return veil_cli__usage("check", "--max-size wants a positive byte count");
+		return 0;
+	default:
+		return veil_cli__usage("check", "unexpected option");
+	}
+}
+
+static int parse_args(check_args *a, int argc, char **argv)
+{
+	const char *env = getenv("VEIL_CHECK_JOBS"), *arg;
+	veil_optstate st;
+	int id = VEIL_OPT_END, rc = 0;
+
+	/* a bad value in the environment is ignored: the option can override it */
+	if (env && *env && parse_jobs(&a->jobs, env) != 0)
+		a->jobs = 0;
+	veil_cli__opt_init(&st, argc, argv, a->operands, "check");
+	while (rc == 0 && !a->help && (id = veil_cli__opt_next(&st, veil_cli__opts_check, &arg)) > 0)
+		rc = take_option(a, id, arg);
+	if (rc || a->help)
+		return rc;
+	if (id == VEIL_OPT_ERROR)
+		return VEIL_EXIT_USAGE;
+	a->noperands = st.noperands;
+	if (a->git && (a->noperands || a->root_arg))
+		return veil_cli__usage("check", "--staged, --all and --history read the repository "
+		                                "around the working directory: no PATH or --root");
+	return 0;
+}
+
+/* --root, the repository's root for the git modes, else the directory of
+ * the nearest .git or .sops.yaml above "." (find_root). */
+static int resolve_root(char **root, const check_args *a)
+{
+	if (a->root_arg)
+		return (*root = realpath(a->root_arg, NULL))
+		               ? 0
+		               : veil_error_set(VEIL_ENOTFOUND, "--root %s: %s", a->root_arg,
+		                                strerror(errno));
+	return a->git ? veil_cli__check_git_root(root) : find_root(root, ".");
+}
+
+static int run(check_args *a)
+{
 	veil_identities *idl = NULL;
 	veil_check *ctx = NULL;
-	char *root = NULL, *endp;
-	char *dot[] = { ".", NULL };
-	const char *env = getenv("VEIL_CHECK_JOBS");
-	unsigned int jobs = 0;
-	size_t nids = 0;
-	int id, rc = VEIL_EXIT_OK, print_ignore = 0, git = 0, failed, error;
-	veil_optstate st;
+	char *root = NULL, *dot[] = { ".", NULL };
+	veil_check_format fmt = a->print_ignore ? VEIL_CHECK_FORMAT_IGNORE : a->fmt;
+	int rc = VEIL_EXIT_USAGE, failed, error;
 
-	if (!operands)
-		return VEIL_EXIT_USAGE;
-	/* a bad value in the environment is ignored: the option can override it */
-	if (env && *env && parse_jobs(&jobs, env) != 0)
-		jobs = 0;
-	veil_cli__opt_init(&st, argc, argv, operands, "check");
-	while ((id = veil_cli__opt_next(&st, veil_cli__opts_check, &arg)) > 0) {
-		switch (id) {
-		case OPT_HELP:
-			check_usage(stdout);
-			goto done;
-		case OPT_FORMAT:
-			if (parse_format(&fmt, arg) != 0) {
-				rc = veil_cli__usage("check", "unknown --format '%s'", arg);
-				goto done;
-			}
-			break;
-		case OPT_PRINT_IGNORE:
-			print_ignore = 1;
-			break;
-		case OPT_IDENTITY:
-			if (nids == MAX_IDS) {
-				rc = veil_cli__usage("check", "at most %d --identity", MAX_IDS);
-				goto done;
-			}
-			ids[nids++] = arg;
-			break;
-		case OPT_NO_IGNORE:
-			o.flags |= VEIL_CHECK_NO_IGNORE;
-			break;
-		case OPT_ROOT:
-			root_arg = arg;
-			break;
-		case OPT_STAGED:
-		case OPT_ALL:
-		case OPT_HISTORY:
-			if (git) {
-				rc = veil_cli__usage("check",
-				                     "only one of --staged, --all, --history");
-				goto done;
-			}
-			git = veil_cli__check_git_mode(id == OPT_STAGED, id == OPT_HISTORY);
-			break;
-		case OPT_JOBS:
-			if (parse_jobs(&jobs, arg) != 0) {
-				rc = veil_cli__usage("check",
-				                     "--jobs wants a number of threads, 0-%d",
-				                     MAX_JOBS);
-				goto done;
-			}
-			break;
-		case OPT_MAX_SIZE:
-			errno = 0;
-			o.max_scan_size = (size_t)strtoull(arg, &endp, 10);
-			if (errno || *endp || endp == arg || !o.max_scan_size) {
-				rc = veil_cli__usage("check",
-				                     "--max-size wants a positive byte count");
-				goto done;
-			}
-			break;
-		}
-	}
-	if (id == VEIL_OPT_ERROR) {
-		rc = VEIL_EXIT_USAGE;
-		goto done;
-	}
-	if (git && (st.noperands || root_arg)) {
-		rc = veil_cli__usage("check", "--staged, --all and --history read the repository "
-		                              "around the working directory: no PATH or --root");
-		goto done;
-	}
-	error = root_arg ? ((root = realpath(root_arg, NULL))
-	                            ? 0
-	                            : veil_error_set(VEIL_ENOTFOUND, "--root %s: %s", root_arg,
-	                                             strerror(errno)))
-	        : git    ? veil_cli__check_git_root(&root)
-	                 : find_root(&root, ".");
-	if (error) {
+	if ((error = resolve_root(&root, a)) < 0) {
 		veil_cli__lib_error("check", error);
-		rc = VEIL_EXIT_USAGE;
 		goto done;
 	}
-	if ((rc = veil_cli__doc_identities(&idl, ids, nids)) != 0) {
-		rc = VEIL_EXIT_USAGE;
+	if (veil_cli__doc_identities(&idl, a->ids, a->nids) != 0)
 		goto done;
-	}
-	o.root = root;
-	o.identities = veil_identities_count(idl) ? idl : NULL;
-	if ((error = veil_check_new(&ctx, &o)) != 0) {
+	a->o.root = root;
+	a->o.identities = veil_identities_count(idl) ? idl : NULL;
+	if ((error = veil_check_new(&ctx, &a->o)) != 0) {
 		veil_cli__lib_error("check", error);
-		rc = VEIL_EXIT_USAGE;
 		goto done;
 	}
-	if (git) {
-		rc = veil_cli__check_git(ctx, git, print_ignore ? VEIL_CHECK_FORMAT_IGNORE : fmt);
+	if (a->git) {
+		rc = veil_cli__check_git(ctx, a->git, fmt);
 		goto done;
 	}
-	failed = veil_cli__check_paths(ctx, &o, st.noperands ? operands : dot,
-	                               st.noperands ? st.noperands : 1, jobs);
-	rc = veil_cli__check_report(ctx, print_ignore ? VEIL_CHECK_FORMAT_IGNORE : fmt);
+	failed = veil_cli__check_paths(ctx, &a->o, a->noperands ? a->operands : dot,
+	                               a->noperands ? (size_t)a->noperands : 1, a->jobs);
+	rc = veil_cli__check_report(ctx, fmt);
 	if (failed && rc == VEIL_EXIT_OK)
 		rc = VEIL_EXIT_USAGE;
 done:
 	veil_check_free(ctx);
 	veil_identities_free(idl);
 	free(root);
-	free(operands);
+	return rc;
+}
+
+int veil_cli__cmd_check(int argc, char **argv)
+{
+	check_args a = { .o = VEIL_CHECK_OPTIONS_INIT, .fmt = VEIL_CHECK_FORMAT_TEXT };
+	int rc;
+
+	if (!(a.operands = calloc((size_t)argc + 1, sizeof(char *))))
+		return VEIL_EXIT_USAGE;
+	rc = parse_args(&a, argc, argv);
+	if (rc == 0 && a.help)
+		check_usage(stdout);
+	else if (rc == 0)
+		rc = run(&a);
+	free(a.operands);
 	return rc;
 }
