@@ -10,6 +10,7 @@
  */
 #include "check/kview_int.h"
 #include "check/check_int.h"
+#include "util/yamlmark.h"
 #include "veil/error.h"
 #include <sodium.h>
 #include <stdlib.h>
@@ -32,8 +33,7 @@ static size_t next_document_at(const char *t, size_t len, size_t from, size_t *a
 		const char *nl = memchr(t + i, '\n', len - i);
 		size_t next = nl ? (size_t)(nl - t) + 1 : len;
 
-		if (len - i >= 3 && (!memcmp(t + i, "---", 3) || !memcmp(t + i, "...", 3)) &&
-		    (i + 3 == len || memchr(" \t\r\n#", t[i + 3], 5))) {
+		if (veil_yaml_marker(t + i, len - i)) {
 			if (next + 3 <= len && !memcmp(t + next, "\xEF\xBB\xBF", 3))
 				next += 3;
 			*at = i;

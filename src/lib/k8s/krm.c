@@ -1,6 +1,7 @@
 /* kustomize functions: the KRM exec function (a ResourceList in and out,
  * config.kubernetes.io/v1) and the legacy exec plugin's generator output. */
 #include "k8s/k8s.h"
+#include "util/yamlmark.h"
 #include "veil/error.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +11,7 @@ static const char rl_head[] = "apiVersion: config.kubernetes.io/v1\nkind: Resour
 
 static int is_marker_line(const char *s, size_t len)
 {
-	return (len >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)) &&
-	        (len == 3 || s[3] == ' ' || s[3] == '\n' || s[3] == '\r' || s[3] == '\t')) ||
-	       (len && s[0] == '%');
+	return veil_yaml_marker(s, len) || (len && s[0] == '%');
 }
 
 /* One document as an item of "items:": "-" and its lines indented by 2. A

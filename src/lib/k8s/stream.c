@@ -1,6 +1,7 @@
 /* Splitting a manifest stream into documents without parsing them, so the
  * documents that hold nothing encrypted pass through byte for byte. */
 #include "k8s/k8s.h"
+#include "util/yamlmark.h"
 #include "veil/error.h"
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +11,9 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* "---" at column 0 followed by a blank or the end: YAML's document
- * marker (c-forbidden: it cannot occur inside any content). */
 static int is_doc_start(const char *s, size_t len, size_t p)
 {
-	return len - p >= 3 && !memcmp(s + p, "---", 3) && (len - p == 3 || is_blank(s[p + 3]));
+	return veil_yaml_marker(s + p, len - p) == VEIL_YAML_DOC_START;
 }
 
 static size_t next_line(const char *s, size_t len, size_t p)
@@ -143,7 +142,7 @@ int veil_k8s__has_content(const char *s, size_t len)
 		size_t q = p;
 		if (is_doc_start(s, len, p)) {
 			q += 3; /* "--- value" holds content after the marker */
-		} else if (len - p >= 3 && !memcmp(s + p, "...", 3)) {
+		} else if (veil_yaml_marker(s + p, len - p) == VEIL_YAML_DOC_END) {
 			continue;
 		} else if (s[p] == '%') {
 			continue; /* a directive */

@@ -21,6 +21,7 @@
 #include "sops/walk.h"
 #include "util/buf.h"
 #include "util/cpu.h"
+#include "util/yamlmark.h"
 #include "util/secret.h"
 #include "veil/error.h"
 #include "veil/sops.h"
@@ -94,8 +95,7 @@ static int marker_line(const char *s, size_t len, size_t p)
 {
 	if (p < len && s[p] == '%')
 		return 1;
-	return len - p >= 3 && (!memcmp(s + p, "---", 3) || !memcmp(s + p, "...", 3)) &&
-	       (len - p == 3 || strchr(" \t\n", s[p + 3]));
+	return veil_yaml_marker(s + p, len - p) != 0;
 }
 
 static void add_piece(pieces *ps, size_t start, size_t end)
