@@ -1,5 +1,7 @@
 /* veil k8s: the in-cluster decrypter's commands, and what they share. */
 #include "cmd_k8s.h"
+#include "util/buf.h"
+#include "util/jsonstr.h"
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,20 +43,15 @@ void veil_cli__k8s_keys_dispose(k8s_keys *k)
  * attacker may choose, so every control character is escaped. */
 static void json_str(FILE *f, const char *s)
 {
-	if (!s) {
+	veil_buf b = VEIL_BUF_INIT(0);
+
+	if (!s)
 		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
+	else if (veil_json_string(&b, s, strlen(s), VEIL_JSON_LOG) == 0)
+		fwrite(b.data, 1, b.len, f);
+	else
+		fputs("\"\"", f);
+	veil_buf_dispose(&b);
 }
 
 static void log_json(void *payload, const veil_k8s_event *ev)

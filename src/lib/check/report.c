@@ -1,23 +1,13 @@
 /* Findings as text, JSON, SARIF 2.1.0, or .veilignore lines. */
 #include "check/detect_int.h"
 #include "util/buf.h"
+#include "util/jsonstr.h"
 #include <stdio.h>
 #include <string.h>
 
 static int json_str(veil_buf *b, const char *s)
 {
-	int error = veil_buf_putc(b, '"');
-
-	for (; *s && !error; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			error = veil_buf_printf(b, "\\%c", ch);
-		else if (ch < 0x20 || ch == 0x7f)
-			error = veil_buf_printf(b, "\\u%04x", ch);
-		else
-			error = veil_buf_putc(b, ch);
-	}
-	return error ? error : veil_buf_putc(b, '"');
+	return veil_json_string(b, s, strlen(s), VEIL_JSON_LOG);
 }
 
 /* A path as SARIF wants it: a relative URI reference. */

@@ -22,6 +22,7 @@
 #include "doc/codec.h"
 #include "doc/flat.h"
 #include "doc/json.h"
+#include "util/jsonstr.h"
 #include "util/utf8.h"
 #include "veil/error.h"
 
@@ -96,25 +97,7 @@ static int binary_parse(veil_doc *doc)
 /* A JSON string of value, each byte that is not UTF-8 as U+FFFD. */
 static int put_string_lossy(veil_buf *out, const char *value, size_t len)
 {
-	veil_buf t = VEIL_BUF_INIT(VEIL_DOC_MAX_SIZE);
-	size_t i = 0, n;
-	int error = 0;
-
-	if (veil_utf8_valid_prefix(value, len) == len)
-		return veil_json__put_string(out, value, len);
-	while (i < len && !error) {
-		n = veil_utf8_valid_prefix(value + i, len - i);
-		error = veil_buf_append(&t, value + i, n);
-		i += n;
-		if (i < len && !error) {
-			error = veil_buf_append(&t, "\xEF\xBF\xBD", 3);
-			i++;
-		}
-	}
-	if (!error)
-		error = veil_json__put_string(out, (const char *)t.data, t.len);
-	veil_buf_dispose(&t);
-	return error;
+	return veil_json_string(out, value, len, VEIL_JSON_HTML | VEIL_JSON_LOSSY);
 }
 
 static int binary_quote(veil_buf *out, size_t *start, size_t *end, const veil_doc *doc,

@@ -8,6 +8,7 @@
 #include "doc/codec.h"
 #include "doc/flat.h"
 #include "doc/json.h"
+#include "util/jsonstr.h"
 #include "veil/error.h"
 
 #define SMALL_OBJECT 32 /* duplicate keys checked pairwise up to here, then sorted */
@@ -514,43 +515,10 @@ static int json_parse(veil_doc *doc)
  * values edited in place keep the file's plain spelling instead. */
 static int put_string_ex(veil_buf *out, const char *s, size_t len, int html)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-	int rc;
-
 	if (veil_doc__utf8_prefix(s, len) != len)
 		return veil_error_set(VEIL_EFORMAT, "a value is not valid UTF-8, which JSON cannot "
 		                                    "hold (YAML writes it as !!binary)");
-	rc = veil_buf_putc(out, '"');
-	for (i = 0; i < len && rc == 0; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		/* Go's json.Marshal: short escapes for " \ \n \r \t, \u00XX for
-		 * other controls and for < > & (HTML safety), and U+2028/9. */
-		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
-
-			rc = veil_buf_append(out, e, 2);
-		} else if (c == '\n') {
-			rc = veil_buf_append(out, "\\n", 2);
-		} else if (c == '\r') {
-			rc = veil_buf_append(out, "\\r", 2);
-		} else if (c == '\t') {
-			rc = veil_buf_append(out, "\\t", 2);
-		} else if (c < 0x20 || (html && (c == '<' || c == '>' || c == '&'))) {
-			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-
-			rc = veil_buf_append(out, e, 6);
-		} else if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
-		           ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
-			rc = veil_buf_append(
-			        out, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
-			i += 2;
-		} else {
-			rc = veil_buf_putc(out, c);
-		}
-	}
-	return rc < 0 ? rc : veil_buf_putc(out, '"');
+	return veil_json_string(out, s, len, html ? VEIL_JSON_HTML : 0);
 }
 
 int veil_json__put_string(veil_buf *out, const char *s, size_t len)

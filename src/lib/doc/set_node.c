@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/buf.h"
+#include "util/jsonstr.h"
 #include "util/secret.h"
 
 int veil_doc__splice2(char **out, size_t *out_len, const char *src, size_t len, size_t a1,
@@ -102,17 +103,11 @@ static int wrap(char **out, const veil_doc_path *p, size_t from, const char *jso
 			error = veil_buf_putc(&b, '[');
 			continue;
 		}
-		error = veil_buf_putc(&b, '{') < 0 || veil_buf_putc(&b, '"') < 0 ? VEIL_ENOMEM : 0;
-		for (const char *c = p->key[i]; *c && !error; c++) {
-			if (*c == '"' || *c == '\\')
-				error = veil_buf_printf(&b, "\\%c", *c);
-			else if ((unsigned char)*c < 0x20)
-				error = veil_buf_printf(&b, "\\u%04x", (unsigned)*c);
-			else
-				error = veil_buf_putc(&b, (uint8_t)*c);
-		}
+		error = veil_buf_putc(&b, '{');
 		if (!error)
-			error = veil_buf_append(&b, "\": ", 3);
+			error = veil_json_string(&b, p->key[i], strlen(p->key[i]), 0);
+		if (!error)
+			error = veil_buf_append(&b, ": ", 2);
 	}
 	if (!error)
 		error = veil_buf_append(&b, json, strlen(json));

@@ -13,6 +13,7 @@
 #include "k8s/k8s.h"
 #include "util/b64.h"
 #include "util/fsutil.h"
+#include "util/jsonstr.h"
 #include "util/secret.h"
 #include "veil/error.h"
 #include "veil/sops.h"
@@ -47,18 +48,7 @@ int veil_k8s_is_generator(const veil_node *cfg)
 /* A YAML double-quoted scalar (JSON escapes, which YAML reads the same). */
 static int quoted(veil_buf *b, const char *s, size_t len)
 {
-	int error = veil_buf_putc(b, '"');
-
-	for (size_t i = 0; i < len && !error; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			error = veil_buf_printf(b, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			error = veil_buf_printf(b, "\\u%04x", c);
-		else
-			error = veil_buf_putc(b, c);
-	}
-	return error ? error : veil_buf_putc(b, '"');
+	return veil_json_string(b, s, len, VEIL_JSON_LOG | VEIL_JSON_YAML);
 }
 
 /* Paths stay inside the kustomization directory, as kustomize's default

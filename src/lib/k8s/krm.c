@@ -1,6 +1,7 @@
 /* kustomize functions: the KRM exec function (a ResourceList in and out,
  * config.kubernetes.io/v1) and the legacy exec plugin's generator output. */
 #include "k8s/k8s.h"
+#include "util/jsonstr.h"
 #include "util/yamlmark.h"
 #include "veil/error.h"
 #include <stdio.h>
@@ -89,16 +90,9 @@ static void error_list(char **out, size_t *out_len, const char *msg)
 {
 	veil_buf b = VEIL_BUF_INIT(0);
 
-	veil_buf_printf(&b, "%sitems: []\nresults:\n  - severity: error\n    message: \"", rl_head);
-	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			veil_buf_printf(&b, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			veil_buf_printf(&b, "\\u%04x", *p);
-		else
-			veil_buf_putc(&b, *p);
-	}
-	veil_buf_append(&b, "\"\n", 2);
+	veil_buf_printf(&b, "%sitems: []\nresults:\n  - severity: error\n    message: ", rl_head);
+	veil_json_string(&b, msg, strlen(msg), VEIL_JSON_LOG | VEIL_JSON_YAML);
+	veil_buf_putc(&b, '\n');
 	if (detach(out, out_len, &b) < 0) {
 		*out = NULL;
 		*out_len = 0;
