@@ -105,7 +105,7 @@ int veil_check__is_enc(const char *s, size_t n)
 	veil_sops_enc e;
 	int ok;
 
-	if (n < 5 || memcmp(s, "ENC[", 4) || s[n - 1] != ']')
+	if (n < 5 || !veil_sops_value_is_encrypted(s, n) || s[n - 1] != ']')
 		return 0;
 	ok = veil_sops__enc_parse(&e, s, n) == 0;
 	if (ok)

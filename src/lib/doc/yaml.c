@@ -14,6 +14,7 @@
 #include "doc/alias_budget.h"
 #include "doc/yaml.h"
 #include "util/array.h"
+#include "util/sopsenc.h"
 
 /* libyaml's line breaks: \n, \r, \r\n, NEL, LS, PS. Returns the width of the
  * break at s[i] (0 if none); for \r\n the break is counted at the \n. */
@@ -721,7 +722,7 @@ static int scalar_value(pstate *ps, veil_node *node, const yaml_event_t *ev, con
 	int error;
 
 	if (veil_yaml__tag_is_binary((const char *)ev->data.scalar.tag) &&
-	    !(len >= 4 && !memcmp(v, "ENC[", 4))) {
+	    !veil_sopsenc_marked(v, len)) {
 		if ((error = veil_yaml__binary_decode(ps->doc, v, len, &node->value,
 		                                      &node->value_len)) < 0)
 			return error == VEIL_EFORMAT

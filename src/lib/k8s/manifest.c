@@ -44,8 +44,7 @@ static void describe(char *buf, size_t cap, size_t index, const veil_node *root,
 
 static int is_enc_marker(const char *v, size_t len)
 {
-	return (len > 15 && !memcmp(v, "ENC[AES256_GCM,", 15)) ||
-	       (len > 22 && !memcmp(v, "ENC[CHACHA20_POLY1305,", 22));
+	return veil_sops_cipher_of_value(v, len) != 0;
 }
 
 /* A value that is still ciphertext in a document without sops metadata

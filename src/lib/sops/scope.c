@@ -28,7 +28,7 @@ static int check_name(const veil_node *n, const char *what, const char *scope)
 		                      "scope '%s' needs metadata.%s in the document "
 		                      "(in plaintext)",
 		                      scope, what);
-	if (!strncmp(n->value, "ENC[", 4))
+	if (veil_sops_value_is_encrypted(n->value, n->value_len))
 		return veil_error_set(VEIL_EFORMAT,
 		                      "scope '%s' needs metadata.%s in plaintext; "
 		                      "encrypt only data and stringData "

@@ -1,5 +1,6 @@
 /* ENC[...] values: parsing, formatting, and the two AEADs behind them. */
 #include "sops/value.h"
+#include "util/sopsenc.h"
 #include "util/b64.h"
 #include "util/buf.h"
 #include "util/secret.h"
@@ -60,18 +61,13 @@ veil_sops_cipher veil_sops_cipher_parse(const char *name)
 
 veil_sops_cipher veil_sops_cipher_of_value(const char *s, size_t len)
 {
-	static const char aes[] = "ENC[AES256_GCM,", chacha[] = "ENC[CHACHA20_POLY1305,";
-
-	if (s && len >= sizeof(aes) - 1 && !memcmp(s, aes, sizeof(aes) - 1))
-		return VEIL_SOPS_AES256_GCM;
-	if (s && len >= sizeof(chacha) - 1 && !memcmp(s, chacha, sizeof(chacha) - 1))
-		return VEIL_SOPS_CHACHA20_POLY1305;
-	return 0;
+	/* util's numbering is this enum's */
+	return (veil_sops_cipher)veil_sopsenc_cipher(s, len);
 }
 
 int veil_sops_value_is_encrypted(const char *s, size_t len)
 {
-	return len >= 4 && !memcmp(s, "ENC[", 4);
+	return veil_sopsenc_marked(s, len);
 }
 
 /* Takes "<name>:<text>" up to the separator sep (or to the end when sep is
