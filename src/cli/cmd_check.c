@@ -252,7 +252,8 @@ static int parse_args(check_args *a, int argc, char **argv)
 	if (env && *env && parse_jobs(&a->jobs, env) != 0)
 		a->jobs = 0;
 	veil_cli__opt_init(&st, argc, argv, a->operands, "check");
-	while (rc == 0 && !a->help && (id = veil_cli__opt_next(&st, veil_cli__opts_check, &arg)) > 0)
+	while (rc == 0 && !a->help &&
+	       (id = veil_cli__opt_next(&st, veil_cli__opts_check, &arg)) > 0)
 		rc = take_option(a, id, arg);
 	if (rc || a->help)
 		return rc;
