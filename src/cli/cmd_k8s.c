@@ -59,9 +59,10 @@ static void log_json(void *payload, const veil_k8s_event *ev)
 	FILE *f = stderr;
 
 	(void)payload;
-	fprintf(f, "{\"level\":\"info\",\"msg\":\"decrypted\",\"document\":%zu", ev->doc);
+	/* numbered from 1, as in the error messages */
+	fprintf(f, "{\"level\":\"info\",\"msg\":\"decrypted\",\"document\":%zu", ev->doc + 1);
 	if (ev->item >= 0)
-		fprintf(f, ",\"item\":%ld", ev->item);
+		fprintf(f, ",\"item\":%ld", ev->item + 1);
 	fputs(",\"kind\":", f);
 	json_str(f, ev->kind);
 	fputs(",\"namespace\":", f);

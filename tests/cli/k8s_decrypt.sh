@@ -56,7 +56,8 @@ check "plain stream unchanged" rc0_same plain.yaml "$T/out"
 # --- --log json: one line per decrypted document, no secret
 run "$VEIL" k8s decrypt --log json stream.yaml
 check "--log json: two lines" test "$(grep -c '"msg":"decrypted"' "$T/err")" -eq 2
-err_has '"document":1,"kind":"Secret","namespace":"apps","name":"db","recipient":"'"$R1"'"' \
+# documents and items are numbered from 1, as a reader counts them
+err_has '"document":2,"kind":"Secret","namespace":"apps","name":"db","recipient":"'"$R1"'"' \
 	"--log json names kind, namespace/name and the recipient"
 err_lacks hunter2 "--log json: no plaintext"
 
@@ -67,7 +68,10 @@ err_lacks hunter2 "--log json: no plaintext"
   sed '1s/^/- /;2,$s/^/  /' secret.yaml; printf -- '- kind: Foo\n  metadata: {name: z}\n'; } >list.want
 run "$VEIL" k8s decrypt --log json list.yaml
 check "List: encrypted item decrypted in place" rc0_same list.want "$T/out"
-err_has '"document":0,"item":1,"kind":"Secret"' "List: log names the item"
+err_has '"document":1,"item":2,"kind":"Secret"' "List: log names the item (from 1)"
+run env VEIL_AGE_KEY_FILE="$T/k2.txt" "$VEIL" k8s decrypt list.yaml
+expect_rc 128 "List: wrong key"
+err_has 'document 1 \(List\), item 2 \(Secret apps/db\)' "List: the message counts from 1"
 
 cat >secret.json <<'X'
 {
@@ -90,6 +94,44 @@ run "$VEIL" k8s decrypt objs.json
 check "JSON object stream" rc0_same objs.want "$T/out"
 check "JSON output parses" python3 -c "import json,sys; json.loads(open('$T/list.json.want').read())"
 
+# --- JSON documents inside a YAML stream (an Argo CD plugin joins every
+# *.yaml and *.json file with "---" lines): decrypted as JSON, both ciphers
+"$VEIL" encrypt -r "$R1" --cipher aes256-gcm secret.json >secret.gcm.json
+"$VEIL" encrypt -r "$R1" --cipher chacha20-poly1305 secret.json >secret.cc.json
+for c in gcm cc; do
+	run sh -c "(echo ---; cat secret.$c.json) | '$VEIL' k8s decrypt -"
+	{ echo ---; cat secret.json; } >one.want
+	check "$c: '---' then an encrypted .json file (the Argo CD reproducer)" rc0_same one.want "$T/out"
+	{ cat cm.yaml; echo ---; cat secret.$c.json; echo '--- # the YAML one'; cat secret.gcm.yaml
+	  echo ---; printf '{"kind": "ConfigMap", "metadata": {"name": "c"}}\n'; } >mix.yaml
+	{ cat cm.yaml; echo ---; cat secret.json; echo '--- # the YAML one'; cat secret.yaml
+	  echo ---; printf '{"kind": "ConfigMap", "metadata": {"name": "c"}}\n'; } >mix.want
+	run "$VEIL" k8s decrypt mix.yaml
+	check "$c: YAML and JSON documents mixed" rc0_same mix.want "$T/out"
+	{ cat secret.$c.json; echo ---; cat secret.gcm.yaml; } >first.yaml
+	{ cat secret.json; echo ---; cat secret.yaml; } >first.want
+	run "$VEIL" k8s decrypt first.yaml
+	check "$c: a JSON document first, then '---' and YAML" rc0_same first.want "$T/out"
+	{ printf -- '--- '; cat secret.$c.json; } >inline.yaml
+	{ printf -- '--- '; cat secret.json; } >inline.want
+	run "$VEIL" k8s decrypt inline.yaml
+	check "$c: a JSON document on the '---' line" rc0_same inline.want "$T/out"
+	{ echo ---; printf '{"apiVersion": "v1", "kind": "List", "items": [\n'; cat secret.$c.json
+	  printf ']}\n'; echo ---; cat cm.yaml; } >jlist.yaml
+	{ echo ---; printf '{"apiVersion": "v1", "kind": "List", "items": [\n'; cat secret.json
+	  printf ']}\n'; echo ---; cat cm.yaml; } >jlist.want
+	run "$VEIL" k8s decrypt jlist.yaml
+	check "$c: a JSON List inside a YAML stream" rc0_same jlist.want "$T/out"
+done
+cp one.want one.bad.json
+{ echo ---; cat secret.gcm.json; } >jtamper.yaml
+off=$(grep -b -o '"password": "ENC\[[A-Z0-9_]*,data:' jtamper.yaml | head -1 | cut -d: -f1)
+swap_b64 jtamper.yaml $((off + 40))
+run "$VEIL" k8s decrypt jtamper.yaml
+expect_rc 25 "a tampered JSON document in a YAML stream is refused"
+check "tampered JSON: no stdout" test ! -s "$T/out"
+err_has "document 1 \(Secret apps/j\)" "tampered JSON: the document is named"
+
 # --- empty stream
 printf '' >empty.yaml
 run "$VEIL" k8s decrypt empty.yaml
@@ -109,13 +151,13 @@ swap_b64 tamper.yaml $((off + 37))
 run "$VEIL" k8s decrypt tamper.yaml
 expect_fail "tampered value"
 check "tampered: no stdout" test ! -s "$T/out"
-err_has 'document 1 \(Secret apps/db\)' "tampered: names index, kind, namespace/name"
+err_has 'document 2 \(Secret apps/db\)' "tampered: names index (from 1), kind, namespace/name"
 err_lacks hunter2 "tampered: no plaintext in the message"
 
 run env VEIL_AGE_KEY_FILE="$T/k2.txt" "$VEIL" k8s decrypt stream.yaml
 expect_rc 128 "wrong key"
 check "wrong key: no stdout" test ! -s "$T/out"
-err_has "document 1 \\(Secret apps/db\\).*$R1" "wrong key: names the document and its recipient"
+err_has "document 2 \\(Secret apps/db\\).*$R1" "wrong key: names the document and its recipient"
 
 awk '/^sops:/{skip=1} /^---/{skip=0} !skip' stream.yaml >cut.yaml
 run "$VEIL" k8s decrypt cut.yaml
@@ -171,6 +213,12 @@ expect_rc 0 "a multi-document encrypted file inside a stream"
 check "both of its Secrets are decrypted" test "$(grep -c 'password: hunter2' "$T/out")" -eq 3 # veil:allow (test value)
 check "no ciphertext or sops block is left" test "$(grep -cE 'ENC\[|^sops:' "$T/out")" -eq 0
 check "the ConfigMap comes through" grep -q 'key: "quoted"    # trailing comment' "$T/out"
+cp mixed.yaml mixed.bad
+off=$(grep -b -o 'password: ENC\[[A-Z0-9_]*,data:' mixed.bad | sed -n 2p | cut -d: -f1)
+swap_b64 mixed.bad $((off + 37))
+run "$VEIL" k8s decrypt mixed.bad
+expect_fail "a tampered multi-document file in a stream"
+err_has "documents 2 to 3 \(one encrypted file\)" "its documents are counted from 1"
 awk '/^---/{exit} {print}' pair.enc.yaml >half.yaml
 run "$VEIL" k8s decrypt half.yaml
 expect_rc 51 "one document of a two-document file alone: MAC mismatch"

@@ -132,7 +132,7 @@ check "transformer: plain resource kept" grep -q '^  name: prod-plain$' "$T/out"
 run env VEIL_AGE_KEY_FILE="$T/k2.txt" "$KZ" build --enable-alpha-plugins --enable-exec .
 expect_fail "transformer, wrong key"
 check "transformer wrong key: nothing out" test ! -s "$T/out"
-err_has "item 0 \\(Secret apps/prod-db\\)" "transformer: names the item"
+err_has "document 1 \\(ResourceList\\), item 1 \\(Secret apps/prod-db\\)" "transformer: names the item, counted from 1"
 cd ../app || exit 1
 
 # --- the legacy exec plugin (deploy/kustomize-plugin)

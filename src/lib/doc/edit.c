@@ -385,7 +385,7 @@ static int verify_render(const veil_doc *doc, const char *out, size_t len, int f
 			error = veil_error_set(VEIL_ERROR,
 			                       "%s: rendering emptied or filled "
 			                       "document %zu",
-			                       doc->name, i);
+			                       doc->name, i + 1);
 			goto done;
 		}
 		error = verify_node(&c, a, b, 0);

@@ -53,8 +53,8 @@ static int decrypt_run(veil_buf *out, const char *s, size_t len, size_t first, s
 	size_t tlen = 0;
 	int error;
 
-	snprintf(what, sizeof(what), "documents %zu to %zu (one encrypted file)", first,
-	         first + count - 1);
+	snprintf(what, sizeof(what), "documents %zu to %zu (one encrypted file)", first + 1,
+	         first + count);
 	error = veil_doc_parse(&doc, VEIL_FMT_YAML, s, len, what);
 	if (error == 0)
 		error = veil_k8s__open_doc(&text, &tlen, doc, what, first, -1, o);
@@ -66,6 +66,22 @@ static int decrypt_run(veil_buf *out, const char *s, size_t len, size_t first, s
 	}
 	veil_doc_free(doc);
 	return error;
+}
+
+/* One document with content: a JSON object (of a JSON stream, or alone
+ * after a "---" line) is decrypted as JSON, the lines before it kept. */
+static int decrypt_one(veil_buf *out, const char *s, size_t n, int json, size_t index,
+                       const veil_k8s_opts *o)
+{
+	size_t body = json ? 0 : veil_k8s__json_body(s, n);
+	int error;
+
+	if (json || body == n)
+		return veil_k8s__decrypt_doc(out, s, n, json ? VEIL_FMT_JSON : VEIL_FMT_YAML, index,
+		                             o);
+	if ((error = veil_buf_append(out, s, body)) < 0)
+		return error;
+	return veil_k8s__decrypt_doc(out, s + body, n - body, VEIL_FMT_JSON, index, o);
 }
 
 int veil_k8s_decrypt_stream(char **out, size_t *out_len, size_t *ndocs, const char *src, size_t len,
@@ -96,8 +112,7 @@ int veil_k8s_decrypt_stream(char **out, size_t *out_len, size_t *ndocs, const ch
 		}
 		/* documents are numbered as a reader counts them: with content */
 		if (content)
-			error = veil_k8s__decrypt_doc(
-			        &buf, s, n, json ? VEIL_FMT_JSON : VEIL_FMT_YAML, counted++, o);
+			error = decrypt_one(&buf, s, n, json, counted++, o);
 		else
 			error = veil_buf_append(&buf, s, n);
 	}

@@ -21,6 +21,11 @@ typedef struct veil_k8s_seg {
 int veil_k8s__split(veil_k8s_seg **segs, size_t *n, int *json, const char *src, size_t len);
 /* Whether a YAML body holds anything but blank lines, comments, markers. */
 int veil_k8s__has_content(const char *s, size_t len);
+/* Where a YAML body's content is one JSON object (an encrypted .json file
+ * in a stream joined with "---" lines, as Argo CD plugins do): the offset
+ * of its '{'; len otherwise. JSON is YAML, but a sops JSON file must be
+ * decrypted (and its values written back) as JSON. */
+size_t veil_k8s__json_body(const char *s, size_t len);
 
 /* manifest.c: one document (or List item) text; appends to out its
  * decrypted form, or the text unchanged when it holds nothing encrypted.

@@ -19,22 +19,31 @@ const char *veil_k8s__field(const veil_node *root, const char *a, const char *b)
 	return n && n->kind == VEIL_NODE_SCALAR && n->type != VEIL_SCALAR_NULL ? n->value : NULL;
 }
 
-/* "document 3 (Secret apps/db)" or "document 1 (List), item 2 (Secret apps/db)". */
+/* "document 3 (Secret apps/db)" or "document 1 (List), item 2 (Secret apps/db)":
+ * numbered from 1, as a reader counts (index and item are 0-based). */
+static const char *plain_field(const veil_node *root, const char *a, const char *b)
+{
+	const char *v = veil_k8s__field(root, a, b);
+
+	/* an encrypted kind or name says nothing to a reader */
+	return v && !veil_sops_value_is_encrypted(v, strlen(v)) ? v : NULL;
+}
+
 static void describe(char *buf, size_t cap, size_t index, const veil_node *root, long item,
                      const veil_node *it)
 {
 	const veil_node *r = item >= 0 ? it : root;
-	const char *kind = veil_k8s__field(r, "kind", NULL);
-	const char *ns = veil_k8s__field(r, "metadata", "namespace");
-	const char *name = veil_k8s__field(r, "metadata", "name");
+	const char *kind = plain_field(r, "kind", NULL);
+	const char *ns = plain_field(r, "metadata", "namespace");
+	const char *name = plain_field(r, "metadata", "name");
 	int n;
 
 	if (item >= 0) {
-		const char *lk = veil_k8s__field(root, "kind", NULL);
-		n = snprintf(buf, cap, "document %zu (%.64s), item %ld", index, lk ? lk : "?",
-		             item);
+		const char *lk = plain_field(root, "kind", NULL);
+		n = snprintf(buf, cap, "document %zu (%.64s), item %ld", index + 1, lk ? lk : "?",
+		             item + 1);
 	} else {
-		n = snprintf(buf, cap, "document %zu", index);
+		n = snprintf(buf, cap, "document %zu", index + 1);
 	}
 	if (n < 0 || (size_t)n >= cap)
 		return;
@@ -230,7 +239,7 @@ int veil_k8s__decrypt_doc(veil_buf *out, const char *src, size_t len, veil_doc_f
 	/* Most documents of a stream are not encrypted: no parse for them. */
 	if (!memmem(src, len, "sops", 4) && !memmem(src, len, "ENC[", 4))
 		return veil_buf_append(out, src, len);
-	snprintf(what, sizeof(what), "document %zu", index);
+	snprintf(what, sizeof(what), "document %zu", index + 1);
 	if ((error = veil_doc_parse(&doc, fmt, src, len, what)) < 0) {
 		/* not ours to judge unless it carries ciphertext */
 		if (!memmem(src, len, "ENC[", 4))

@@ -128,6 +128,13 @@ int veil_k8s__split(veil_k8s_seg **segs, size_t *n, int *json, const char *src, 
 		p++;
 	*json = p < len && src[p] == '{';
 	error = *json ? split_json(segs, n, &cap, src, len) : split_yaml(segs, n, &cap, src, len);
+	if (error == VEIL_EFORMAT && *json) {
+		/* a JSON object followed by "---" and more documents: a YAML
+		 * stream whose first document is JSON */
+		*n = 0;
+		*json = 0;
+		error = split_yaml(segs, n, &cap, src, len);
+	}
 	if (error < 0) {
 		free(*segs);
 		*segs = NULL;
@@ -136,7 +143,9 @@ int veil_k8s__split(veil_k8s_seg **segs, size_t *n, int *json, const char *src, 
 	return error;
 }
 
-int veil_k8s__has_content(const char *s, size_t len)
+/* The offset of the first byte of content (after markers, directives,
+ * comments and blank lines), or len when there is none. */
+static size_t content_start(const char *s, size_t len)
 {
 	for (size_t p = 0; p < len; p = next_line(s, len, p)) {
 		size_t q = p;
@@ -150,7 +159,25 @@ int veil_k8s__has_content(const char *s, size_t len)
 		while (q < len && (s[q] == ' ' || s[q] == '\t' || s[q] == '\r'))
 			q++;
 		if (q < len && s[q] != '\n' && s[q] != '#')
-			return 1;
+			return q;
 	}
-	return 0;
+	return len;
+}
+
+int veil_k8s__has_content(const char *s, size_t len)
+{
+	return content_start(s, len) < len;
+}
+
+size_t veil_k8s__json_body(const char *s, size_t len)
+{
+	size_t q = content_start(s, len), e;
+
+	if (q == len || s[q] != '{' || !(e = object_end(s, len, q)))
+		return len;
+	/* only blanks may follow: anything else (a comment, more YAML) makes
+	 * it a YAML document with a flow mapping in it */
+	while (e < len && is_blank(s[e]))
+		e++;
+	return e == len ? q : len;
 }
