@@ -99,6 +99,71 @@ expect_fail "--scope strict without metadata is refused"
 run "$VEIL" encrypt -r "$R1" --scope cluster cli.yaml
 expect_rc 2 "--scope with an unknown value is a usage error"
 
+# --- a scope-bound value only ever comes out in a Secret (apiVersion v1,
+# kind Secret): the AAD binds namespace and name, kind and apiVersion are
+# checked on both sides. The reproducer: strict + mac_only_encrypted (so the
+# MAC does not cover kind) and kind edited to ConfigMap.
+secret db apps >mo.yaml
+"$VEIL" encrypt -r "$R1" --cipher aes256-gcm --scope strict --mac-only-encrypted \
+	--encrypted-regex '^(data|stringData)$' mo.yaml >mo.enc.yaml 2>/dev/null
+run "$VEIL" k8s decrypt mo.enc.yaml
+expect_rc 0 "strict + mac_only_encrypted: the Secret decrypts"
+sed 's/kind: Secret/kind: ConfigMap/' mo.enc.yaml >mo.cm.yaml
+run "$VEIL" k8s decrypt mo.cm.yaml
+expect_fail "kind edited to ConfigMap: refused"
+check "kind edited: nothing on stdout" test ! -s "$T/out"
+err_has "binds values to a Secret.*ConfigMap" "kind edited: the message says why"
+err_lacks hunter2 "kind edited: no plaintext on stderr"
+run "$VEIL" k8s decrypt --ignore-mac mo.cm.yaml
+expect_fail "kind edited, --ignore-mac: still refused"
+run "$VEIL" decrypt mo.cm.yaml
+expect_fail "kind edited: veil decrypt refuses it too"
+check "veil decrypt: nothing on stdout" test ! -s "$T/out"
+for edit in 's/^apiVersion: v1$/apiVersion: example.com\/v1/' 's/^kind: Secret$/kind: secret/' \
+	's/^kind: Secret$/kind: !!binary U2VjcmV0/' 's/^kind: Secret$/kind: SealedSecret/' \
+	's/^kind: Secret$//'; do
+	sed "$edit" mo.enc.yaml >mo.var.yaml
+	run "$VEIL" k8s decrypt --ignore-mac mo.var.yaml
+	expect_fail "scope-bound, edited with '$edit': refused"
+	check "'$edit': nothing on stdout" test ! -s "$T/out"
+done
+# what Kubernetes reads as the same Secret stays accepted
+sed 's/^kind: Secret$/kind: "Secret"/; s/^apiVersion: v1$/apiVersion: '"'v1'"'/' mo.enc.yaml >mo.q.yaml
+run "$VEIL" k8s decrypt mo.q.yaml
+expect_rc 0 "kind and apiVersion quoted: still the same Secret"
+# a scope-bound Secret moved into a List, its kind edited there
+{ printf 'apiVersion: v1\nkind: List\nitems:\n'; sed '1s/^/- /;2,$s/^/  /' mo.cm.yaml; } >mo.list.yaml
+run "$VEIL" k8s decrypt --ignore-mac mo.list.yaml
+expect_fail "List item with its kind edited: refused"
+check "List item: nothing on stdout" test ! -s "$T/out"
+# the KRM transformer (kustomize hands it the items)
+{ printf 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig:\n'
+  printf '  apiVersion: veil/v1\n  kind: Decrypt\n  metadata: {name: d}\nitems:\n'
+  sed '1s/^/- /;2,$s/^/  /' mo.cm.yaml; } >mo.rl.yaml
+run "$VEIL" k8s krm <mo.rl.yaml
+expect_fail "KRM transformer: an item with its kind edited is refused"
+check "KRM: no plaintext in the output" sh -c "! grep -q hunter2 '$T/out'"
+# the generator would hand the plaintext to kustomize's later transforms
+# (namespace, namePrefix, a JSON patch of /kind): scope-bound files are refused
+mkdir -p gen && cp mo.enc.yaml gen/s.enc.yaml && cd gen || exit 1
+printf 'apiVersion: veil/v1\nkind: SecretGenerator\nmetadata: {name: g}\nfiles: [s.enc.yaml]\n' >g1.yaml
+printf 'apiVersion: veil/v1\nkind: SecretGenerator\nmetadata: {name: g}\nsecretFrom:\n- metadata: {name: other, namespace: apps}\n  files: [s.enc.yaml]\n' >g2.yaml
+for g in g1 g2; do
+	run "$VEIL" k8s krm "$g.yaml"
+	expect_fail "generator $g: a scope-bound file is refused"
+	err_has "scope-bound.*decrypt after kustomize" "generator $g: says where it can be decrypted"
+	check "generator $g: no plaintext out" sh -c "! grep -q hunter2 '$T/out'"
+done
+cd .. || exit 1
+# encrypting: scope applies to Secrets only, and kind stays in plaintext
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: apps\ndata:\n  k: v\n' >cm.yaml
+run "$VEIL" encrypt -r "$R1" --scope strict --encrypted-regex '^data$' cm.yaml
+expect_fail "--scope strict on a ConfigMap is refused"
+err_has "binds values to a Secret" "ConfigMap: the message says why"
+run "$VEIL" encrypt -r "$R1" --scope strict --encrypted-regex '^(kind|data|stringData)$' mo.yaml
+expect_fail "--scope with kind encrypted is refused"
+err_has "must stay in plaintext" "encrypted kind: the message says why"
+
 # the scope survives rotate (same file, new data key)
 run "$VEIL" rotate -i strict/s.yaml
 check "rotate keeps veil_scope" grep -q '^  veil_scope: strict$' strict/s.yaml

@@ -102,6 +102,16 @@ static int open_file(veil_doc **doc, const char *path, const char *what, const v
 		                      "%s: not sops-encrypted (the generator emits "
 		                      "encrypted files only)",
 		                      ctx);
+	/* A generator hands plaintext to kustomize, whose later namespace,
+	 * namePrefix and patches (even a JSON patch of /kind) would move it:
+	 * a scope-bound value is decrypted after kustomize, where its binding
+	 * is checked against the final namespace, name and kind. */
+	if (veil_node_get(veil_doc_metadata(*doc), "veil_scope"))
+		return veil_error_set(VEIL_EFORMAT,
+		                      "%s: scope-bound (veil_scope); list it under resources: and "
+		                      "decrypt after kustomize (the veil transformer, or kustomize "
+		                      "build | veil k8s decrypt), where the binding is checked",
+		                      ctx);
 	fo.source = path;
 	return veil_k8s__open_doc(text, tlen, *doc, ctx, index, -1, &fo);
 }

@@ -44,7 +44,7 @@ struct walk {
 	veil_buf aad;
 	veil_buf tmp;
 	veil_buf prefix;                 /* scope binding of the current document */
-	const veil_node *scope_nodes[2]; /* its metadata.namespace and .name */
+	const veil_node *scope_nodes[4]; /* its metadata.namespace, .name, kind, apiVersion */
 	struct captures caps;
 };
 
@@ -172,9 +172,10 @@ static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
 		return error;
 	if (!sel || n->value_len == 0)
 		return 0; /* sops never encrypts an empty string */
-	if (w->prefix.len && (n == w->scope_nodes[0] || n == w->scope_nodes[1]))
+	if (w->prefix.len && (n == w->scope_nodes[0] || n == w->scope_nodes[1] ||
+	                      n == w->scope_nodes[2] || n == w->scope_nodes[3]))
 		return path_error(w, n, VEIL_EFORMAT,
-		                  "the scope binds to this name, which must stay in "
+		                  "the scope binds to this field, which must stay in "
 		                  "plaintext (encrypted_regex: ^(data|stringData)$)");
 	veil_buf_clear(&w->tmp);
 	if ((error = veil_sops__typed_plaintext(&w->tmp, n->value, n->value_len, n->type)) < 0 ||
@@ -536,6 +537,8 @@ static int bind_scope(struct walk *w, const veil_node *root)
 		return error;
 	w->scope_nodes[0] = meta ? veil_node_get(meta, "namespace") : NULL;
 	w->scope_nodes[1] = meta ? veil_node_get(meta, "name") : NULL;
+	w->scope_nodes[2] = veil_node_get(root, "kind");
+	w->scope_nodes[3] = veil_node_get(root, "apiVersion");
 	return 0;
 }
 

@@ -37,8 +37,11 @@ typedef struct veil_sops_walk_opts {
  * "veil-scope:namespace:NS:", NS and NAME being the document's plaintext
  * metadata.namespace and metadata.name. A value copied into another Secret
  * or namespace then fails authentication; changing or dropping veil_scope
- * changes the prefix too. Writes the prefix into out (cleared first).
- * VEIL_EFORMAT if root lacks the fields, VEIL_EINVAL for an unknown scope.
+ * changes the prefix too. Only a v1 Secret can be bound (in anything else a
+ * value could be read by whoever may read that kind), checked on both sides,
+ * so editing kind or apiVersion is refused. Writes the prefix into out
+ * (cleared first). VEIL_EFORMAT if root is not a v1 Secret or lacks the
+ * fields, VEIL_EINVAL for an unknown scope.
  */
 int veil_sops__scope_prefix(veil_buf *out, const char *scope, const veil_node *root);
 /* "strict" / "namespace" are scopes; NULL and "none" are not. */
