@@ -53,6 +53,12 @@ typedef struct veil_k8s_opts {
 VEIL_EXTERN int veil_k8s_decrypt_stream(char **out, size_t *out_len, size_t *ndocs, const char *src,
                                         size_t len, int allow_empty, const veil_k8s_opts *o);
 
+/* object.c: is root a Kubernetes object (plain string apiVersion and
+ * kind), a v1 Secret? Judged as Kubernetes reads the document: an alias,
+ * a tag or an encrypted value is not a plain string. */
+VEIL_EXTERN int veil_k8s_is_object(const veil_node *root);
+VEIL_EXTERN int veil_k8s_is_secret(const veil_node *root);
+
 /* Is cfg (a kustomize generator/function config root) a
  * `veil/v1 SecretGenerator`? */
 VEIL_EXTERN int veil_k8s_is_generator(const veil_node *cfg);

@@ -1,4 +1,5 @@
 /* veil encrypt: per-field encryption of a document, sops's flags. */
+#include "veil/k8s.h"
 #include "veil/sops.h"
 #include "commands.h"
 #include "sops_cli.h"
@@ -113,6 +114,10 @@ static void encrypt_usage(FILE *f)
 	      "                        (of the creation rule's key_groups)\n"
 	      "  -i, --in-place        replace FILE (atomically)\n"
 	      "  -o, --output F        write to F instead of stdout\n"
+	      "\n"
+	      "A Kubernetes Secret (every document apiVersion v1, kind Secret) without a\n"
+	      "selection rule gets encrypted_regex ^(data|stringData)$, as Flux, ksops and\n"
+	      "kustomize need; give --unencrypted-suffix _unencrypted to encrypt all of it.\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 failure, 2 usage, 10 invalid document, 61 --config not\n"
 	      "found, 111 no recipients, 203 already encrypted.\n",
@@ -347,6 +352,29 @@ static int plan_options(enc_plan *p, const enc_args *a)
 	return 0;
 }
 
+/* Kubernetes Secret manifests (every document apiVersion v1, kind Secret)
+ * without a selection rule: only data and stringData are encrypted, as
+ * Flux, ksops and kustomize need (they read kind and metadata), instead
+ * of sops's everything-but-_unencrypted. */
+static void k8s_defaults(enc_plan *p, const veil_doc *doc)
+{
+	size_t n = veil_doc_count(doc), secrets = 0;
+	veil_doc_format fmt = veil_doc_format_of(doc);
+
+	if (p->o.selection || (fmt != VEIL_FMT_YAML && fmt != VEIL_FMT_JSON))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const veil_node *root = veil_doc_root(doc, i);
+		if (root && !veil_k8s_is_secret(root))
+			return;
+		secrets += root != NULL;
+	}
+	if (secrets) {
+		p->o.selection = VEIL_SEL_ENCRYPTED_REGEX;
+		p->o.selection_value = "^(data|stringData)$";
+	}
+}
+
 /* --reuse: the earlier encrypted version and the identities that open it. */
 static int load_reuse(veil_doc **reuse, char **text, veil_identities **ids, const enc_args *a,
                       veil_doc_format fmt)
@@ -449,8 +477,11 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 	p.o.reuse = reuse;
 	p.o.identities = ids;
 	p.o.rewrites = &rewrites;
-	if ((error = shape(&doc, &a, ofmt)) < 0 || (error = veil_sops_encrypt(doc, &p.o)) < 0 ||
-	    (error = veil_sops_render(&out, &out_len, doc)) < 0) {
+	if ((error = shape(&doc, &a, ofmt)) == 0) {
+		k8s_defaults(&p, doc); /* on the document as it will be written */
+		error = veil_sops_encrypt(doc, &p.o);
+	}
+	if (error < 0 || (error = veil_sops_render(&out, &out_len, doc)) < 0) {
 		veil_cli__lib_error(a.file, error);
 		rc = veil_cli__sops_exit(error);
 		goto done;

@@ -37,6 +37,24 @@ X
 "$VEIL" encrypt -r "$R1" --encrypted-regex '^(data|stringData)$' --cipher aes256-gcm \
 	secret.yaml >secret.gcm.yaml
 
+# --- a Secret encrypted without a rule: data and stringData only (what
+# Flux, ksops and kustomize need), in YAML and JSON; any rule wins
+run "$VEIL" encrypt -r "$R1" --cipher aes256-gcm secret.yaml
+check "Secret, no rule: encrypted_regex ^(data|stringData)\$ recorded" \
+	grep -q '^    encrypted_regex: \^(data|stringData)\$$\|^  encrypted_regex: \^(data|stringData)\$$' "$T/out"
+check "Secret, no rule: kind and metadata stay plain" \
+	sh -c "grep -q '^kind: Secret$' '$T/out' && grep -q '^  name: db$' '$T/out'"
+check "Secret, no rule: the values are encrypted" grep -q '^  password: ENC\[AES256_GCM' "$T/out"
+printf '{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x"}, "data": {"a": "Yg=="}}\n' >ds.json
+run "$VEIL" encrypt -r "$R1" --cipher chacha20-poly1305 ds.json
+check "JSON Secret, no rule: kind plain, data encrypted" \
+	sh -c "grep -q '\"kind\": \"Secret\"' '$T/out' && grep -q '\"a\": \"ENC\[CHACHA20' '$T/out'"
+run "$VEIL" encrypt -r "$R1" --cipher aes256-gcm --unencrypted-suffix _unencrypted secret.yaml
+check "an explicit rule wins (everything encrypted)" grep -q '^kind: ENC\[' "$T/out"
+{ cat secret.yaml; echo ---; cat cm.yaml; } >sc.yaml
+run "$VEIL" encrypt -r "$R1" --cipher aes256-gcm sc.yaml
+check "a Secret with a ConfigMap in one file: sops's default (all values)" grep -q '^kind: ENC\[' "$T/out"
+
 # --- multi-document stream: plain documents byte-exact, Secrets decrypted
 { cat cm.yaml; echo '---'; cat secret.enc.yaml; echo '--- # marker comment'; cat cm.yaml
   echo '---'; cat secret.gcm.yaml; } >stream.yaml
