@@ -5,8 +5,10 @@
  * parser, passphrase input, key loading and signal handling. Only src/cli
  * prints or exits; everything here returns to a command's run function.
  */
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "veil/veil.h"
 #include "exit_codes.h"
 
@@ -122,15 +124,31 @@ int veil_cli__recipients_add_identities(veil_recipients *list, const veil_identi
  * VEIL_AGE_PLUGIN_TIMEOUT (seconds) bounds each wait for a plugin. */
 void veil_cli__ui_install(void);
 
-/* signals.c: SIGINT/SIGTERM end the command cleanly: the handler records the
- * signal, the I/O callbacks below then fail, the command removes its partial
- * output, and veil_cli__signal_reraise() ends the process by that signal. */
+/* harden.c: core dumps off and the process not dumpable (see there);
+ * called first by main. -1 only when VEIL_REQUIRE_HARDENING=1 and it failed. */
+int veil_cli__harden(void);
+
+/* signals.c: a termination signal (INT, TERM, HUP, QUIT, ...) ends veil at
+ * once: temp outputs, private directories and helpers are removed, a
+ * terminal's echo restored, then the process ends by that signal. */
 void veil_cli__signals_install(void);
-int veil_cli__interrupted(void);
-void veil_cli__signal_reraise(void);
-/* veil_read_fn / veil_write_fn over an fd (payload: int *) and a
- * veil_outfile (payload), failing with VEIL_EIO once interrupted. */
-long veil_cli__fd_read(void *payload, uint8_t *buf, size_t len);
-int veil_cli__out_write(void *payload, const uint8_t *buf, size_t len);
+/* In a forked child that does not exec at once: default dispositions. */
+void veil_cli__signals_child(void);
+/* Blocks the handled signals around a few calls whose result the cleanup
+ * must know about (a directory made, then recorded); restores *old. */
+void veil_cli__signals_block(sigset_t *old);
+void veil_cli__signals_unblock(const sigset_t *old);
+/* While a child runs: veil_cli__signals_watch(0) before fork, (pid) after.
+ * Signals are then recorded and passed on (SIGINT is left to the child);
+ * veil_cli__signals_unwatch(waitpid status, or -1) ends the process by the
+ * signal if one came (after cleanup), else returns. */
+void veil_cli__signals_watch(pid_t pid);
+void veil_cli__signals_unwatch(int status);
+/* A helper process (add 1) killed on the way out, or forgotten (add 0). */
+void veil_cli__signals_helper(pid_t pid, int add);
+/* A terminal fd whose mode the cleanup restores (echo turned off for a
+ * passphrase); (-1, NULL) when it is restored. */
+struct termios;
+void veil_cli__signals_tty(int fd, const struct termios *mode);
 
 #endif

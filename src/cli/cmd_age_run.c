@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cmd_age.h"
 #include "util/fsutil.h"
+#include "util/io.h"
 #include "util/secret.h"
 
 typedef struct age_io {
@@ -116,7 +117,6 @@ static int io_finish(age_io *io, int error, const age_args *a)
 	if (io->fd >= 0 && io->fd != STDIN_FILENO)
 		close(io->fd);
 	io->fd = -1;
-	veil_cli__signal_reraise();
 	return error < 0 ? VEIL_EXIT_FAIL : VEIL_EXIT_OK;
 }
 
@@ -210,7 +210,7 @@ int veil_cli__age_encrypt(const age_args *a)
 	if (rc)
 		goto done;
 	opts.armor = a->armor;
-	error = veil_age_encrypt(veil_cli__fd_read, &io.fd, veil_cli__out_write, io.out, rs, &opts);
+	error = veil_age_encrypt(veil_fd_read, &io.fd, veil_outfile_writer, io.out, rs, &opts);
 	if (error < 0) {
 		char context[300];
 
@@ -297,8 +297,7 @@ int veil_cli__age_decrypt(const age_args *a)
 		goto done;
 	opts.passphrase = decrypt_passphrase;
 	opts.passphrase_payload = &pc;
-	error = veil_age_decrypt(veil_cli__fd_read, &io.fd, veil_cli__out_write, io.out, ids,
-	                         &opts);
+	error = veil_age_decrypt(veil_fd_read, &io.fd, veil_outfile_writer, io.out, ids, &opts);
 	if (error < 0) {
 		char context[300];
 

@@ -168,8 +168,6 @@ static int run_editor(const char *path, const char *file)
 	memcpy(script + n, " \"$1\"", 6);
 	status = veil_cli__run_shell(script, path, NULL, 0);
 	free(script);
-	if (veil_cli__interrupted())
-		return VEIL_EXIT_FAIL;
 	if (status < 0) {
 		veil_cli__lib_error("editor", status);
 		return VEIL_EXIT_NO_EDITOR;
@@ -212,7 +210,7 @@ static int ask_reopen(void)
 		ssize_t n = read(STDIN_FILENO, &c, 1);
 		if (n == 1 && c == '\n')
 			return 1;
-		if (n == 0 || (n < 0 && errno != EINTR) || veil_cli__interrupted())
+		if (n == 0 || (n < 0 && errno != EINTR))
 			return 0;
 	}
 }
@@ -241,12 +239,10 @@ static int edit_rounds(edit_target *t, const char *path, const char *orig, size_
 			break;
 		}
 		rc = t->save(t, (const char *)edited, elen, path);
-		if (rc == 0 || veil_cli__interrupted())
+		if (rc == 0)
 			break;
 		if (fixable(rc) && ask_reopen())
 			continue;
-		if (veil_cli__interrupted())
-			break;
 		*keep = 1;
 		veil_cli__hint("%s was left as it was; your edit is kept in %s (plaintext, "
 		               "readable only by you): fix it there, save it with "
@@ -311,8 +307,6 @@ static int run(const edit_args *a)
 	rc = edit_text(&t, s.plain, s.plain_len);
 done:
 	veil_cli__session_close(&s);
-	if (veil_cli__interrupted())
-		veil_cli__signal_reraise();
 	return rc;
 }
 
@@ -399,8 +393,6 @@ static int run_new(const edit_args *a)
 
 	if ((rc = new_file_has_recipients(a)) == 0)
 		rc = edit_text(&t, text, strlen(text));
-	if (veil_cli__interrupted())
-		veil_cli__signal_reraise();
 	return rc;
 }
 

@@ -204,14 +204,22 @@ done:
  * the plaintext, exits. */
 static pid_t start_writer(const char *fifo, const char *data, size_t len)
 {
-	pid_t pid = fork();
+	sigset_t mask;
+	pid_t pid;
 	int fd;
 
+	/* recorded before a signal can end veil: an orphan would keep the
+	 * plaintext, blocked on a FIFO nobody opens */
+	veil_cli__signals_block(&mask);
+	pid = fork();
+	if (pid > 0)
+		veil_cli__signals_helper(pid, 1);
+	if (pid == 0)
+		veil_cli__signals_child();
+	veil_cli__signals_unblock(&mask);
 	if (pid != 0)
 		return pid;
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 	fd = open(fifo, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		_exit(1);
@@ -345,6 +353,7 @@ done:
 		kill(writer, SIGKILL);
 		while (waitpid(writer, NULL, 0) < 0 && errno == EINTR)
 			;
+		veil_cli__signals_helper(writer, 0);
 	}
 	veil_cli__privdir_remove(dir);
 	veil_wipe_free(conv, conv_len);
@@ -369,8 +378,6 @@ static int exec_main(int argc, char **argv, int file_mode)
 		veil_cli__session_close(&s);
 	}
 	free(operands);
-	if (veil_cli__interrupted())
-		veil_cli__signal_reraise();
 	return rc < 0 ? VEIL_EXIT_OK : rc;
 }
 

@@ -76,7 +76,6 @@ int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 	size_t in_len = 0, out_len = 0, ndocs = 0;
 	int rc, error;
 
-	veil_cli__k8s_harden(); /* before any key is loaded */
 	veil_cli__k8s_tune_malloc();
 	if (!operands)
 		return veil_cli__lib_error("k8s decrypt", VEIL_ENOMEM);

@@ -139,7 +139,6 @@ int veil_cli__cmd_k8s_krm(int argc, char **argv)
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	int rc;
 
-	veil_cli__k8s_harden(); /* before any key is loaded */
 	veil_cli__k8s_tune_malloc();
 	if (!operands)
 		return veil_cli__lib_error("k8s krm", VEIL_ENOMEM);

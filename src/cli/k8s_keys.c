@@ -7,8 +7,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -303,29 +301,5 @@ int veil_cli__k8s_keys_identities(const veil_k8s_keys *k, veil_identities **out)
 		return error;
 	}
 	*out = ids;
-	return 0;
-}
-
-int veil_cli__k8s_harden(void)
-{
-	struct rlimit rl = { 0, 0 };
-	const char *req = getenv("VEIL_REQUIRE_HARDENING");
-	int failed = 0;
-
-	/* No core file can hold a key or a decrypted Secret, and a same-uid
-	 * process (another container sharing the pod's pid namespace) cannot
-	 * ptrace us or read /proc/PID/mem. */
-	if (setrlimit(RLIMIT_CORE, &rl) != 0) {
-		veil_cli__warning("cannot disable core dumps: %s", strerror(errno));
-		failed = 1;
-	}
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
-		veil_cli__warning("cannot mark the process non-dumpable: %s", strerror(errno));
-		failed = 1;
-	}
-	if (failed && req && !strcmp(req, "1")) {
-		veil_cli__error("hardening failed and VEIL_REQUIRE_HARDENING=1");
-		return -1;
-	}
 	return 0;
 }

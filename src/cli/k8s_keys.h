@@ -2,13 +2,12 @@
 #define VEIL_CLI_K8S_KEYS_H
 /*
  * Key custody for the in-cluster commands (`veil k8s decrypt`, `veil k8s
- * krm`, ...): where their identities come from, and the process hardening
- * they run under. A k8s command:
+ * krm`, ...): where their identities come from (every command already runs
+ * without core dumps: harden.c). A k8s command:
  *
  *	veil_k8s_keys keys;
  *	veil_identities *ids = NULL;
  *
- *	veil_cli__k8s_harden();                 // first thing: no core dumps
  *	veil_cli__k8s_keys_init(&keys);
  *	// its own veil_opt table ends with VEIL_K8S_KEYS_OPTS before the
  *	// terminator; every id it does not know goes to the hook:
@@ -86,10 +85,5 @@ void veil_cli__k8s_keys_usage(FILE *f);
  * prints "veil: error: ..." (never key bytes) and returns a negative code;
  * *out is NULL then. */
 int veil_cli__k8s_keys_identities(const veil_k8s_keys *k, veil_identities **out);
-
-/* Core dumps off and the process not dumpable (no ptrace by same-uid peers,
- * no /proc/PID/mem): call before any key is loaded. Failures are warned
- * about, not fatal, except when VEIL_REQUIRE_HARDENING=1. Returns 0 or -1. */
-int veil_cli__k8s_harden(void);
 
 #endif

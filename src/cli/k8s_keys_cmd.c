@@ -38,8 +38,6 @@ int veil_cli__cmd_k8s_keys(int argc, char **argv)
 
 	if (!operands)
 		return VEIL_EXIT_FAIL;
-	if (veil_cli__k8s_harden() < 0)
-		goto done;
 	veil_cli__k8s_keys_init(&keys, "k8s-keys");
 	veil_cli__opt_init(&st, argc, argv, operands, "k8s-keys");
 	for (;;) {

@@ -148,6 +148,9 @@ int main(int argc, char **argv)
 		veil_cli__error("%s", veil_error_last());
 		return VEIL_EXIT_FAIL;
 	}
+	/* before any command holds a key or plaintext: no core dumps */
+	if (veil_cli__harden() < 0)
+		return VEIL_EXIT_FAIL;
 	/* a link named veil-krm is `veil k8s krm`: kustomize runs an exec
 	 * function without arguments */
 	if (argc >= 1 && argv[0] && !strcmp(base_name(argv[0]), "veil-krm"))

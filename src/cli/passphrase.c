@@ -53,9 +53,13 @@ static int prompt_line(int fd, const char *prompt, char *buf, size_t *len)
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	quiet.c_lflag |= ECHONL;
 	/* TCSANOW, not TCSAFLUSH: input typed (or piped through a pty) before
-	 * the prompt must not be thrown away. */
-	if (tcsetattr(fd, TCSANOW, &quiet) < 0)
+	 * the prompt must not be thrown away. A signal meanwhile ends veil
+	 * with the echo back on (signals.c). */
+	veil_cli__signals_tty(fd, &old);
+	if (tcsetattr(fd, TCSANOW, &quiet) < 0) {
+		veil_cli__signals_tty(-1, NULL);
 		return veil_error_set(VEIL_EIO, "cannot turn off echo: %s", strerror(errno));
+	}
 	if (write(fd, prompt, strlen(prompt)) < 0) {
 		error = veil_error_set(VEIL_EIO, "cannot write to the terminal: %s",
 		                       strerror(errno));
@@ -65,12 +69,11 @@ static int prompt_line(int fd, const char *prompt, char *buf, size_t *len)
 		char c;
 		ssize_t r = read(fd, &c, 1);
 
-		if (r < 0 && errno == EINTR && !veil_cli__interrupted())
+		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			error = veil_error_set(VEIL_EIO, "reading the passphrase: %s",
-			                       veil_cli__interrupted() ? "interrupted"
-			                                               : strerror(errno));
+			                       strerror(errno));
 			goto done;
 		}
 		if (r == 0 || c == '\n')
@@ -87,6 +90,7 @@ static int prompt_line(int fd, const char *prompt, char *buf, size_t *len)
 	*len = n;
 done:
 	tcsetattr(fd, TCSANOW, &old);
+	veil_cli__signals_tty(-1, NULL);
 	return error;
 }
 

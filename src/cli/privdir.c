@@ -1,4 +1,5 @@
 /* Private plaintext directories and child commands (see privdir.h). */
+#define _GNU_SOURCE /* getdents64 */
 #include "privdir.h"
 #include "cli.h"
 #include <dirent.h>
@@ -7,6 +8,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,18 +30,42 @@ int veil_cli__privdir_make(char dir[VEIL_CLI_PRIVDIR_MAX])
 	return veil_cli__privdir_make_for(dir, 0);
 }
 
+/* The directories in use, for the signal handler: fixed slots, written
+ * with signals blocked, read with plain loads (async-signal-safe). */
+#define DIR_SLOTS 4
+static struct {
+	atomic_int live;
+	char path[VEIL_CLI_PRIVDIR_MAX];
+} dirs[DIR_SLOTS];
+
 int veil_cli__privdir_make_for(char dir[VEIL_CLI_PRIVDIR_MAX], int other_user)
 {
 	const char *bases[] = { getenv("XDG_RUNTIME_DIR"), "/dev/shm", getenv("TMPDIR"), "/tmp" };
+	sigset_t mask;
+	int made = 0, slot = -1;
 
 	dir[0] = '\0';
-	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+	for (int i = 0; i < DIR_SLOTS && slot < 0; i++)
+		if (!atomic_load(&dirs[i].live))
+			slot = i;
+	if (slot < 0)
+		return veil_error_set(VEIL_ELIMIT, "too many private directories at once");
+	/* made and recorded with no signal in between: the handler removes
+	 * whatever it finds recorded */
+	veil_cli__signals_block(&mask);
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]) && !made; i++) {
 		if (!usable_base(bases[i], other_user))
 			continue;
 		snprintf(dir, VEIL_CLI_PRIVDIR_MAX, "%s/veil-XXXXXX", bases[i]);
-		if (mkdtemp(dir)) /* mode 0700 */
-			return 0;
+		made = mkdtemp(dir) != NULL; /* mode 0700 */
 	}
+	if (made) {
+		memcpy(dirs[slot].path, dir, VEIL_CLI_PRIVDIR_MAX);
+		atomic_store(&dirs[slot].live, 1);
+	}
+	veil_cli__signals_unblock(&mask);
+	if (made)
+		return 0;
 	dir[0] = '\0';
 	return veil_error_set(VEIL_EIO, "cannot make a private directory: %s", strerror(errno));
 }
@@ -69,12 +95,12 @@ int veil_cli__privdir_write(char *path, size_t cap, const char *dir, const char 
 }
 
 /* Overwrites the file with zeros and syncs it, so the plaintext does not
- * linger in freed blocks of a disk-backed TMPDIR. */
+ * linger in freed blocks of a disk-backed TMPDIR. Async-signal-safe. */
 static void wipe_file(int dirfd, const char *name)
 {
 	static const char zeros[4096];
 	struct stat st;
-	int fd = openat(dirfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int fd = openat(dirfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		for (off_t done = 0; done < st.st_size;) {
@@ -92,26 +118,55 @@ static void wipe_file(int dirfd, const char *name)
 		close(fd);
 }
 
+/* Wipes and unlinks every entry (the editor's swap and backup files too;
+ * empty subdirectories are removed), then the directory. Only system calls
+ * (getdents64, not readdir's malloc), so the signal handler runs it too.
+ * 0, or -1 with errno when the directory itself could not be removed. */
+static int wipe_dir(const char *dir)
+{
+	char buf[4096];
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), removed = 1;
+
+	/* unlinking while reading may skip entries: read again until a pass
+	 * removes nothing */
+	for (int pass = 0; fd >= 0 && removed && pass < 64; pass++) {
+		ssize_t n;
+		removed = 0;
+		lseek(fd, 0, SEEK_SET);
+		while ((n = getdents64(fd, buf, sizeof(buf))) > 0) {
+			for (ssize_t off = 0; off < n;) {
+				struct dirent64 *e = (struct dirent64 *)(void *)(buf + off);
+				off += e->d_reclen;
+				if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+					continue;
+				wipe_file(fd, e->d_name);
+				if (unlinkat(fd, e->d_name, 0) == 0 ||
+				    unlinkat(fd, e->d_name, AT_REMOVEDIR) == 0)
+					removed = 1;
+			}
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return rmdir(dir);
+}
+
+void veil_cli__privdir_cleanup_all(void)
+{
+	for (int i = 0; i < DIR_SLOTS; i++)
+		if (atomic_load(&dirs[i].live))
+			wipe_dir(dirs[i].path);
+}
+
 void veil_cli__privdir_remove(const char *dir)
 {
-	DIR *d;
-	struct dirent *e;
-
 	if (!dir || !*dir)
 		return;
-	d = opendir(dir);
-	if (d) {
-		while ((e = readdir(d)) != NULL) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			wipe_file(dirfd(d), e->d_name);
-			if (unlinkat(dirfd(d), e->d_name, 0) != 0)
-				unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
-		}
-		closedir(d);
-	}
-	if (rmdir(dir) != 0)
+	if (wipe_dir(dir) != 0 && errno != ENOENT)
 		veil_cli__warning("could not remove %s: %s", dir, strerror(errno));
+	for (int i = 0; i < DIR_SLOTS; i++)
+		if (atomic_load(&dirs[i].live) && !strcmp(dirs[i].path, dir))
+			atomic_store(&dirs[i].live, 0);
 }
 
 /* --user: the target's groups and ids, then HOME, USER and LOGNAME as sops
@@ -153,9 +208,8 @@ int veil_cli__run_shell(const char *script, const char *arg, const char *const *
 int veil_cli__run_shell_ex(const char *script, const char *arg, const char *const *env, size_t nenv,
                            const veil_cli_run_opts *o)
 {
-	struct sigaction ign, old;
 	struct passwd *pw = NULL;
-	int status = 0, forwarded = 0;
+	int status = 0;
 	pid_t pid, w;
 
 	if (o && o->user && !(pw = getpwnam(o->user)))
@@ -165,35 +219,31 @@ int veil_cli__run_shell_ex(const char *script, const char *arg, const char *cons
 		exec_shell(script, arg, env, nenv, o, pw);
 		return veil_error_set(VEIL_EIO, "cannot run /bin/sh: %s", strerror(errno));
 	}
-	memset(&ign, 0, sizeof(ign));
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
 	fflush(NULL);
-	sigaction(SIGINT, &ign, &old);
+	/* from here a signal is recorded and passed on, not acted upon: the
+	 * child may be using the plaintext, and it ends first */
+	veil_cli__signals_watch(0);
 	pid = fork();
 	if (pid < 0) {
-		sigaction(SIGINT, &old, NULL);
-		return veil_error_set(VEIL_EIO, "fork: %s", strerror(errno));
+		int e = errno;
+		veil_cli__signals_unwatch(-1);
+		return veil_error_set(VEIL_EIO, "fork: %s", strerror(e));
 	}
 	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
 		exec_shell(script, arg, env, nenv, o, pw);
 		_exit(127);
 	}
-	for (;;) {
+	veil_cli__signals_watch(pid);
+	do {
 		w = waitpid(pid, &status, 0);
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR)
-			break;
-		if (veil_cli__interrupted() && !forwarded) {
-			kill(pid, SIGTERM);
-			forwarded = 1;
-		}
+	} while (w < 0 && errno == EINTR);
+	if (w != pid) {
+		int e = errno;
+		veil_cli__signals_unwatch(-1);
+		return veil_error_set(VEIL_EIO, "waitpid: %s", strerror(e));
 	}
-	sigaction(SIGINT, &old, NULL);
-	if (w != pid)
-		return veil_error_set(VEIL_EIO, "waitpid: %s", strerror(errno));
+	/* ends veil by the signal, the plaintext removed, if one came */
+	veil_cli__signals_unwatch(status);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

@@ -10,7 +10,8 @@
 
 #define VEIL_CLI_PRIVDIR_MAX 4096
 
-/* Makes the directory; dir gets its path. 0 or a negative veil_error_code. */
+/* Makes the directory; dir gets its path. 0 or a negative veil_error_code.
+ * It is recorded for the signal handler until veil_cli__privdir_remove. */
 int veil_cli__privdir_make(char dir[VEIL_CLI_PRIVDIR_MAX]);
 /* other_user: the directory is handed to another user (exec-file --user),
  * so it goes under a base that user can reach (not $XDG_RUNTIME_DIR). */
@@ -25,12 +26,17 @@ int veil_cli__privdir_write(char *path, size_t cap, const char *dir, const char 
  * removes everything and the directory. dir "" is a no-op. */
 void veil_cli__privdir_remove(const char *dir);
 
+/* The same for every directory still recorded; async-signal-safe (the
+ * signal handler's cleanup). */
+void veil_cli__privdir_cleanup_all(void);
+
 /*
  * Runs /bin/sh -c SCRIPT with arg as its $1 (none when NULL),
  * with env (nenv "NAME", "VALUE" pairs) added to the child's environment.
- * SIGINT is left to the child while it runs (an editor's Ctrl-C must not
- * end veil); SIGTERM/SIGHUP are passed on to it. Returns its exit status,
- * 128 + N when signal N ended it, or a negative veil_error_code.
+ * Signals meanwhile are passed on to the child (SIGINT is left to it: an
+ * editor's Ctrl-C must not end veil); if one came, veil ends by it once the
+ * child has gone (signals.c). Returns its exit status, 128 + N when signal
+ * N ended it, or a negative veil_error_code.
  */
 int veil_cli__run_shell(const char *script, const char *arg, const char *const *env, size_t nenv);
 
