@@ -44,11 +44,12 @@ printf 'DB_USER=admin\nDB_PASS=s3cr3t\n' >app.env
 printf 'url: https://example.org\ntoken: abc\n' >conf.yaml
 printf '{"api": "k3y"}' >conf.json
 printf 'bin\001\000ary' >blob.bin
-"$VEIL" encrypt -r "$R1" --encrypted-regex '^(data|stringData)$' secret.yaml >secret.enc.yaml
-"$VEIL" encrypt -r "$R1" app.env >app.enc.env
-"$VEIL" encrypt -r "$R1" conf.yaml >conf.enc.yaml
-"$VEIL" encrypt -r "$R1" conf.json >conf.enc.json
-"$VEIL" encrypt -r "$R1" blob.bin >blob.enc
+"$VEIL" encrypt -r "$R1" --cipher aes256-gcm --encrypted-regex '^(data|stringData)$' \
+	secret.yaml >secret.enc.yaml
+"$VEIL" encrypt -r "$R1" --cipher chacha20-poly1305 app.env >app.enc.env
+"$VEIL" encrypt -r "$R1" --cipher aes256-gcm conf.yaml >conf.enc.yaml
+"$VEIL" encrypt -r "$R1" --cipher chacha20-poly1305 conf.json >conf.enc.json
+"$VEIL" encrypt -r "$R1" --cipher aes256-gcm blob.bin >blob.enc
 rm secret.yaml app.env conf.yaml conf.json
 cat >kustomization.yaml <<'X'
 generators:
@@ -138,9 +139,11 @@ cd ../app || exit 1
 # --- the legacy exec plugin (deploy/kustomize-plugin)
 gen 0 >veil.yaml
 export KUSTOMIZE_PLUGIN_HOME=$SRC/deploy/kustomize-plugin
+KUBECTL=0
 if command -v kubectl >/dev/null && kubectl kustomize --help 2>/dev/null | grep -q enable-alpha-plugins; then
 	echo "peer: kubectl $(kubectl version --client 2>/dev/null | tr '\n' ' ')"
 	LEGACY=(kubectl kustomize --enable-alpha-plugins .)
+	KUBECTL=1
 else
 	echo "note: kubectl not installed; the legacy plugin runs under kustomize 4.5.4"
 	LEGACY=("$KZ" build --enable-alpha-plugins .)
@@ -157,5 +160,51 @@ run "${LEGACY[@]}"
 expect_fail "legacy plugin, tampered file"
 check "legacy tampered: no Secret out" test ! -s "$T/out"
 cp good.yaml secret.enc.yaml
+
+# --- the legacy transformer the README documents (veil/v1 Decrypt), with
+# kubectl kustomize and kustomize 4.5.4, both with --enable-alpha-plugins
+mkdir -p ../ltr && cd ../ltr || exit 1
+PW=hunter2 # veil:allow (test value)
+cat >plain.yaml <<'X'
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+  namespace: apps
+type: Opaque
+stringData:
+  zpassword: hunter2
+  alpha: |
+    line one
+    line two
+data:
+  token: dG9rZW4=
+X
+"$VEIL" encrypt -r "$R1" --cipher aes256-gcm plain.yaml >secret.enc.yaml
+"$VEIL" encrypt -r "$R1" --cipher chacha20-poly1305 plain.yaml | sed 's/name: db/name: db2/' \
+	>secret2.enc.yaml
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\ndata:\n  k: v\n' >cm.yaml
+printf 'resources: [secret.enc.yaml, cm.yaml]\nnamePrefix: prod-\ntransformers: [decrypt.yaml]\n' \
+	>kustomization.yaml
+printf 'apiVersion: veil/v1\nkind: Decrypt\nmetadata:\n  name: decrypt\n' >decrypt.yaml
+check "the Decrypt plugin is shipped, executable" test -x "$KUSTOMIZE_PLUGIN_HOME/veil/v1/decrypt/Decrypt"
+for tool in kustomize kubectl; do
+	if [ "$tool" = kubectl ]; then
+		[ "$KUBECTL" = 1 ] || { echo "skip (part): kubectl missing for the legacy transformer"; continue; }
+		LT=(kubectl kustomize --enable-alpha-plugins .)
+	else
+		LT=("$KZ" build --enable-alpha-plugins .)
+	fi
+	run "${LT[@]}"
+	expect_rc 0 "$tool: legacy transformer"
+	check "$tool: legacy transformer decrypts after kustomize renamed it" \
+		sh -c "grep -q '^  zpassword: $PW\$' '$T/out' && grep -q '^  name: prod-db\$' '$T/out'"
+	check "$tool: legacy transformer: plain resource kept" grep -q '^  name: prod-plain$' "$T/out"
+	check "$tool: legacy transformer: no sops block left" sh -c "! grep -q '^sops:' '$T/out'"
+	run env VEIL_AGE_KEY_FILE="$T/k2.txt" "${LT[@]}"
+	expect_fail "$tool: legacy transformer, wrong key"
+	check "$tool: legacy transformer, wrong key: nothing out" test ! -s "$T/out"
+done
+cd ../app || exit 1
 
 finish
