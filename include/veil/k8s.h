@@ -39,7 +39,10 @@ typedef struct veil_k8s_opts {
 	/* recipient strings of ids ("age1..."), to name the one that matched */
 	const char *const *own_recipients;
 	size_t nown;
-	int ignore_mac;
+	int ignore_mac; /* each value's own authentication only */
+	/* with ignore_mac: verify anyway the documents that carry
+	 * veil_sorted_mac, which kustomize's rewrites do not break */
+	int verify_sorted;
 	veil_k8s_log_fn log; /* may be NULL */
 	void *log_payload;
 	const char *source; /* set by the generator while it reads a file */
@@ -58,6 +61,9 @@ VEIL_EXTERN int veil_k8s_decrypt_stream(char **out, size_t *out_len, size_t *ndo
  * a tag or an encrypted value is not a plain string. */
 VEIL_EXTERN int veil_k8s_is_object(const veil_node *root);
 VEIL_EXTERN int veil_k8s_is_secret(const veil_node *root);
+/* Is doc (YAML or JSON) one Kubernetes object: what `veil encrypt` gives a
+ * veil_sorted_mac (it then survives `kustomize build`)? */
+VEIL_EXTERN int veil_k8s_one_object(const veil_doc *doc);
 
 /* Is cfg (a kustomize generator/function config root) a
  * `veil/v1 SecretGenerator`? */

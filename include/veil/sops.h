@@ -82,13 +82,19 @@ typedef struct veil_sops_encrypt_options {
 	/* Out, may be NULL: what was rewritten beyond the values so that sops
 	 * can read an AES256_GCM file (the caller tells the user). */
 	struct veil_sops_rewrites *rewrites;
+	/* Version 4. Also write veil_sorted_mac, a MAC over the encrypted
+	 * values sorted by key path that still verifies after `kustomize
+	 * build` re-sorted the keys and rewrote metadata (sops ignores it).
+	 * Written only for one-document files without aliases or encrypted
+	 * list items; once in a file, every rewrite keeps it. */
+	int sorted_mac;
 } veil_sops_encrypt_options;
 
-#define VEIL_SOPS_ENCRYPT_OPTIONS_VERSION 3
+#define VEIL_SOPS_ENCRYPT_OPTIONS_VERSION 4
 #define VEIL_SOPS_ENCRYPT_OPTIONS_INIT                                                          \
 	{                                                                                       \
 		VEIL_SOPS_ENCRYPT_OPTIONS_VERSION, 0, VEIL_SEL_NONE, NULL, 0, NULL, 0, 0, NULL, \
-		        NULL, NULL, 0, NULL                                                     \
+		        NULL, NULL, 0, NULL, 0                                                  \
 	}
 
 /* What veil_sops_encrypt rewrote, besides values and metadata, so that
@@ -130,12 +136,17 @@ typedef struct veil_sops_decrypt_options {
 	unsigned int version; /* VEIL_SOPS_DECRYPT_OPTIONS_VERSION */
 	const veil_identities *identities;
 	int ignore_mac;
+	/* Version 2. When the sops MAC does not verify, accept the file's
+	 * veil_sorted_mac instead (see veil_sops_encrypt_options.sorted_mac):
+	 * for manifests that went through kustomize, which re-sorts keys and
+	 * rewrites metadata. Off, a file is held to the sops MAC, as sops does. */
+	int sorted_mac_ok;
 } veil_sops_decrypt_options;
 
-#define VEIL_SOPS_DECRYPT_OPTIONS_VERSION 1
-#define VEIL_SOPS_DECRYPT_OPTIONS_INIT                     \
-	{                                                  \
-		VEIL_SOPS_DECRYPT_OPTIONS_VERSION, NULL, 0 \
+#define VEIL_SOPS_DECRYPT_OPTIONS_VERSION 2
+#define VEIL_SOPS_DECRYPT_OPTIONS_INIT                        \
+	{                                                     \
+		VEIL_SOPS_DECRYPT_OPTIONS_VERSION, NULL, 0, 0 \
 	}
 
 /*
@@ -267,7 +278,8 @@ typedef struct veil_sops_meta {
 	veil_sops_selection sel;
 	int mac_only_encrypted;
 	char *version;
-	char *scope; /* veil extension (scope binding), or NULL */
+	char *scope;      /* veil extension (scope binding), or NULL */
+	char *sorted_mac; /* veil extension (veil_sorted_mac), or NULL */
 } veil_sops_meta;
 
 /* Reads doc's metadata block. VEIL_EFORMAT when it has none, a required

@@ -352,24 +352,27 @@ static int plan_options(enc_plan *p, const enc_args *a)
 	return 0;
 }
 
-/* Kubernetes Secret manifests (every document apiVersion v1, kind Secret)
- * without a selection rule: only data and stringData are encrypted, as
- * Flux, ksops and kustomize need (they read kind and metadata), instead
- * of sops's everything-but-_unencrypted. */
+/* Kubernetes manifests. A one-document object also gets veil_sorted_mac,
+ * which still verifies after `kustomize build` re-sorted its keys and
+ * rewrote its metadata, so `kustomize build | veil k8s decrypt` checks a
+ * MAC. Secret manifests (every document apiVersion v1, kind Secret) without
+ * a selection rule: only data and stringData are encrypted, as Flux, ksops
+ * and kustomize need (they read kind and metadata), instead of sops's
+ * everything-but-_unencrypted. */
 static void k8s_defaults(enc_plan *p, const veil_doc *doc)
 {
-	size_t n = veil_doc_count(doc), secrets = 0;
+	size_t n = veil_doc_count(doc), secrets = 0, roots = 0;
 	veil_doc_format fmt = veil_doc_format_of(doc);
 
-	if (p->o.selection || (fmt != VEIL_FMT_YAML && fmt != VEIL_FMT_JSON))
+	if (fmt != VEIL_FMT_YAML && fmt != VEIL_FMT_JSON)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const veil_node *root = veil_doc_root(doc, i);
-		if (root && !veil_k8s_is_secret(root))
-			return;
-		secrets += root != NULL;
+		roots += root != NULL;
+		secrets += root && veil_k8s_is_secret(root);
 	}
-	if (secrets) {
+	p->o.sorted_mac = veil_k8s_one_object(doc);
+	if (secrets && secrets == roots && !p->o.selection) {
 		p->o.selection = VEIL_SEL_ENCRYPTED_REGEX;
 		p->o.selection_value = "^(data|stringData)$";
 	}

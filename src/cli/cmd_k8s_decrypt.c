@@ -40,8 +40,11 @@ static void k8s_decrypt_usage(FILE *f)
 	      "                 render makes Argo CD or Flux prune everything)\n"
 	      "  --log json     one JSON line per decrypted document on stderr: kind,\n"
 	      "                 namespace, name and the recipient that matched\n"
-	      "  --ignore-mac   rely on each value's authentication only (kustomize re-sorts\n"
-	      "                 keys, which breaks the MAC of files it passed through)\n"
+	      "  --ignore-mac   rely on each value's authentication only. Not needed after\n"
+	      "                 kustomize for what veil encrypts for Kubernetes: its files\n"
+	      "                 carry veil_sorted_mac, which kustomize's re-sorting and\n"
+	      "                 metadata rewrites do not break; files from sops (or a veil\n"
+	      "                 before it) have only the sops MAC, which they do break\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 failure (or empty stream), 2 usage, 10 invalid document,\n"
 	      "13 plaintext value in an encrypted document, 25 a value failed to decrypt,\n"
@@ -98,9 +101,11 @@ int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 		veil_cli__lib_error(strcmp(a.file, "-") ? a.file : "stdin", error);
 		if (error == VEIL_EMAC && !a.c.ignore_mac)
 			veil_cli__hint(
-			        "a document changed after encryption; if kustomize re-sorted "
-			        "it, decrypt before kustomize (veil k8s krm as a generator) "
-			        "or pass --ignore-mac");
+			        "a document changed after encryption. If kustomize re-sorted "
+			        "a file that has no veil_sorted_mac (written by sops or an "
+			        "older veil): re-encrypt it with veil (veil rotate -i), "
+			        "decrypt before kustomize (the veil generator), or pass "
+			        "--ignore-mac");
 		rc = veil_cli__k8s_exit(error);
 		goto done;
 	}

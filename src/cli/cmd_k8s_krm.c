@@ -35,9 +35,10 @@ static void krm_usage(FILE *f)
 	      "lists encrypted manifests (files:) and Secrets to build from encrypted dotenv,\n"
 	      "JSON, YAML or binary files (secretFrom:, like ksops); any other config kind\n"
 	      "makes it a transformer that decrypts every encrypted item. kustomize re-sorts\n"
-	      "the keys of what it passes on, which breaks a sops MAC, so the transformer\n"
-	      "relies on each value's authentication (as Flux) unless its config says\n"
-	      "verifyMac: true; the generator reads the files and verifies every MAC.\n"
+	      "the keys of what it passes on, which breaks a sops MAC: the transformer\n"
+	      "verifies veil_sorted_mac (which veil writes for Kubernetes objects and\n"
+	      "kustomize does not break), else each value's authentication (as Flux) unless\n"
+	      "its config says verifyMac: true; the generator verifies every MAC from disk.\n"
 	      "Files are relative to the kustomization directory, must be encrypted.\n"
 	      "\n"
 	      "Without CONFIG: an exec KRM function (kustomize build --enable-alpha-plugins\n"
@@ -110,6 +111,7 @@ static int legacy_plugin(const char *config, veil_k8s_opts *o)
 		const veil_node *vm = root ? veil_node_get(root, "verifyMac") : NULL;
 
 		o->ignore_mac = !(vm && vm->kind == VEIL_NODE_SCALAR && !strcmp(vm->value, "true"));
+		o->verify_sorted = 1;
 		error = veil_file_read(&in, &in_len, "-", VEIL_K8S_MAX_STREAM);
 		if (error == 0)
 			error = veil_k8s_decrypt_stream(&out, &out_len, &ndocs, (const char *)in,

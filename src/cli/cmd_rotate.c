@@ -1,4 +1,5 @@
 /* veil rotate: a new data key for an encrypted file, recipients and rules kept. */
+#include "veil/k8s.h"
 #include "veil/sops.h"
 #include "commands.h"
 #include "docargs.h"
@@ -191,6 +192,9 @@ static int run(rotate_args *a)
 		        veil_cli__emit_indent(ofmt, -1, a->override ? a->override : a->d.file,
 		                              NULL),
 		        a->d.file);
+	/* a Kubernetes object gains the MAC that survives kustomize */
+	if (error == 0)
+		r.opts.sorted_mac |= veil_k8s_one_object(doc);
 	if (error < 0 || (error = veil_sops_encrypt(doc, &r.opts)) < 0 ||
 	    (error = veil_sops_render(&out, &out_len, doc)) < 0) {
 		veil_cli__lib_error(a->d.file, error);

@@ -186,12 +186,28 @@ grep -v '^  mac:' stream.yaml >nomac.yaml
 run "$VEIL" k8s decrypt nomac.yaml
 expect_fail "sops block without mac refused"
 
-# a plaintext value changed under an unencrypted key: the MAC catches it
+# metadata rewritten after encryption, as kustomize does (namespace, key
+# order): what veil writes for a Kubernetes object carries veil_sorted_mac
+# (the encrypted values by key path), which still verifies in k8s decrypt
+check "the Secrets carry veil_sorted_mac" test "$(grep -c '^  veil_sorted_mac: ENC' stream.yaml)" -eq 2
 sed 's/^  namespace: apps$/  namespace: other/' stream.yaml >moved.yaml
 run "$VEIL" k8s decrypt moved.yaml
-expect_rc 51 "MAC mismatch"
+expect_rc 0 "metadata rewritten: veil_sorted_mac verifies"
+# veil decrypt holds a file to the sops MAC, as sops does
+sed 's/^  namespace: apps$/  namespace: other/' secret.enc.yaml >moved1.yaml
+run "$VEIL" decrypt moved1.yaml
+expect_rc 51 "veil decrypt: the sops MAC catches a plaintext change"
+# an encrypted value removed: only a MAC can see it
+grep -v '^  cert: ENC' stream.yaml >removed.yaml
+run "$VEIL" k8s decrypt removed.yaml
+expect_rc 51 "an encrypted value removed: MAC mismatch"
+check "removed: nothing on stdout" test ! -s "$T/out"
+# without veil_sorted_mac (sops wrote it, or an older veil): the sops MAC only
+grep -v veil_sorted_mac moved.yaml >old.yaml
+run "$VEIL" k8s decrypt old.yaml
+expect_rc 51 "no veil_sorted_mac: MAC mismatch"
 err_has "ignore-mac" "MAC mismatch: hint names --ignore-mac"
-run "$VEIL" k8s decrypt --ignore-mac moved.yaml
+run "$VEIL" k8s decrypt --ignore-mac old.yaml
 expect_rc 0 "--ignore-mac accepts it (values still authenticated)"
 
 # several identities at once (key rotation)

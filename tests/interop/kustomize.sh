@@ -207,4 +207,75 @@ for tool in kustomize kubectl; do
 done
 cd ../app || exit 1
 
+# --- `kustomize build | veil k8s decrypt` works out of the box, the MAC
+# still verified: kustomize re-sorts every map's keys (data before
+# stringData, keys in order) and rewrites metadata, which breaks the sops
+# MAC; what veil writes for a Kubernetes object also carries
+# veil_sorted_mac (encrypted values by key path), which it does not break.
+mkdir -p ../pipe && cd ../pipe || exit 1
+cp ../ltr/plain.yaml .
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\ndata:\n  k: v\n' >cm.yaml
+cat >kustomization.yaml <<'X'
+resources: [secret.enc.yaml, cm.yaml]
+namePrefix: p-
+namespace: prod
+commonLabels: {team: x}
+commonAnnotations: {note: "y"}
+X
+BUILDS=("$KZ build .")
+[ "$KUBECTL" = 1 ] && BUILDS+=("kubectl kustomize .")
+for cipher in aes256-gcm chacha20-poly1305; do
+	"$VEIL" encrypt -r "$R1" --cipher "$cipher" plain.yaml >secret.enc.yaml
+	check "$cipher: the Secret carries veil_sorted_mac" grep -q '^  veil_sorted_mac: ENC\[' secret.enc.yaml
+	for b in "${BUILDS[@]}"; do
+		tool=${b%% *}
+		# shellcheck disable=SC2086 # b is split on purpose
+		run sh -c "$b 2>/dev/null | '$VEIL' k8s decrypt -"
+		expect_rc 0 "$cipher, $tool build | veil k8s decrypt (the documented pipeline)"
+		check "$cipher, $tool: decrypted, renamed and relabelled by kustomize" \
+			sh -c "grep -q '^  zpassword: $PW\$' '$T/out' && grep -q '^  name: p-db\$' '$T/out' &&
+				grep -q '^    team: x\$' '$T/out' && grep -q 'line two' '$T/out'"
+		# shellcheck disable=SC2086
+		$b >built.yaml 2>/dev/null
+		# an encrypted value removed after the build: only a MAC sees it
+		grep -v '^  token: ENC' built.yaml >removed.yaml
+		run "$VEIL" k8s decrypt removed.yaml
+		expect_rc 51 "$cipher, $tool: an encrypted value removed after the build (MAC mismatch)"
+		check "$cipher, $tool: removed value: nothing on stdout" test ! -s "$T/out"
+		# a value moved to another key: its own tag refuses it
+		v=$(grep '^  token: ENC' built.yaml | sed 's/^  token: //')
+		sed "s|^  zpassword: ENC.*|  zpassword: $v|" built.yaml >moved.yaml
+		run "$VEIL" k8s decrypt moved.yaml
+		expect_rc 25 "$cipher, $tool: a value moved to another key is refused"
+	done
+done
+# a file without veil_sorted_mac (sops wrote it, or an older veil): the
+# pipeline fails as before, with the ways out; --ignore-mac still works
+grep -v veil_sorted_mac secret.enc.yaml >old.yaml && cp old.yaml secret.enc.yaml
+run sh -c "'$KZ' build . | '$VEIL' k8s decrypt -"
+expect_rc 51 "no veil_sorted_mac: MAC mismatch after kustomize"
+err_has "veil_sorted_mac.*rotate -i.*ignore-mac" "no veil_sorted_mac: the hint says what to do"
+run sh -c "'$KZ' build . | '$VEIL' k8s decrypt --ignore-mac -"
+expect_rc 0 "no veil_sorted_mac: --ignore-mac (per-value authentication)"
+run "$VEIL" rotate -i secret.enc.yaml
+check "veil rotate -i adds veil_sorted_mac to such a file" grep -q '^  veil_sorted_mac: ENC\[' secret.enc.yaml
+run sh -c "'$KZ' build . | '$VEIL' k8s decrypt -"
+expect_rc 0 "after rotate -i: the pipeline verifies"
+# a JSON Secret through kustomize
+printf '{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "j"},\n "stringData": {"z": "zz", "a": "aa"}}\n' >j.json
+"$VEIL" encrypt -r "$R1" --cipher aes256-gcm j.json >j.enc.json
+printf 'resources: [j.enc.json]\nnamePrefix: p-\n' >kustomization.yaml
+run sh -c "'$KZ' build . | '$VEIL' k8s decrypt -"
+expect_rc 0 "a JSON Secret: kustomize build | veil k8s decrypt"
+check "JSON Secret: decrypted" grep -q '^  z: zz$' "$T/out"
+# the KRM transformer verifies veil_sorted_mac too: an encrypted value
+# removed from the file is caught (before, only each value's tag counted)
+"$VEIL" encrypt -r "$R1" --cipher aes256-gcm plain.yaml | grep -v '^  token: ENC' >secret.enc.yaml
+printf 'resources: [secret.enc.yaml]\ntransformers: [veil.yaml]\n' >kustomization.yaml
+printf 'apiVersion: veil/v1\nkind: Decrypt\nmetadata:\n  name: d\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: veil-krm\n' >veil.yaml
+run "$KZ" build --enable-alpha-plugins --enable-exec .
+expect_fail "KRM transformer: an encrypted value removed from the file is refused"
+err_has "MAC mismatch" "KRM transformer: says MAC mismatch"
+cd ../app || exit 1
+
 finish

@@ -142,6 +142,7 @@ static int run(char **out, size_t *out_len, const char *src, size_t len, const v
 		 * authentication (tag over its key path and scope) is what holds.
 		 * verifyMac: true asks for the MAC anyway. */
 		to.ignore_mac = !truthy(fc, "verifyMac");
+		to.verify_sorted = 1;
 		error = veil_k8s__decrypt_doc(&b, src, len, VEIL_FMT_YAML, 0, &to);
 	}
 	if (error == 0)

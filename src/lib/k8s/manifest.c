@@ -113,7 +113,11 @@ int veil_k8s__open_doc(char **text, size_t *tlen, veil_doc *doc, const char *wha
 		                      "refusing to pass it through half-encrypted",
 		                      what);
 	dopts.identities = o->ids;
-	dopts.ignore_mac = o->ignore_mac;
+	/* a manifest may have come through kustomize */
+	dopts.sorted_mac_ok = 1;
+	dopts.ignore_mac =
+	        o->ignore_mac &&
+	        !(o->verify_sorted && veil_node_get(veil_doc_metadata(doc), "veil_sorted_mac"));
 	*text = NULL;
 	*tlen = 0;
 	error = veil_sops_decrypt(doc, &dopts);

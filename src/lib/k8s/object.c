@@ -26,3 +26,21 @@ int veil_k8s_is_secret(const veil_node *root)
 {
 	return is(plain_str(root, "apiVersion"), "v1") && is(plain_str(root, "kind"), "Secret");
 }
+
+int veil_k8s_one_object(const veil_doc *doc)
+{
+	veil_doc_format fmt = veil_doc_format_of(doc);
+	const veil_node *only = NULL;
+	size_t roots = 0;
+
+	if (fmt != VEIL_FMT_YAML && fmt != VEIL_FMT_JSON)
+		return 0;
+	for (size_t i = 0; i < veil_doc_count(doc); i++) {
+		const veil_node *root = veil_doc_root(doc, i);
+		if (root) {
+			only = root;
+			roots++;
+		}
+	}
+	return roots == 1 && veil_k8s_is_object(only);
+}

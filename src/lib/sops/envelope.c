@@ -2,6 +2,7 @@
 #include "sops/aliases.h"
 #include "sops/ivcache.h"
 #include "sops/metadata.h"
+#include "sops/sorted.h"
 #include "sops/walk.h"
 #include "util/secret.h"
 #include "veil/error.h"
@@ -41,15 +42,19 @@ static int check_reserved_keys(const veil_doc *doc)
 
 /* Reads doc's metadata, recovers the data key and walks it: decrypting
  * (queuing edits unless dry_run), recording ciphertexts in record, and
- * checking the MAC unless ignore_mac. */
+ * checking the MAC unless ignore_mac (falling back to the sorted MAC when
+ * sorted_ok). */
 static int open_doc(veil_doc *doc, const veil_identities *ids, veil_sops_meta *meta,
-                    uint8_t key[32], veil_sops_ivcache *record, int dry_run, int ignore_mac)
+                    uint8_t key[32], veil_sops_ivcache *record, int dry_run, int ignore_mac,
+                    int sorted_ok)
 {
 	const veil_node *tree = veil_doc_metadata(doc);
 	veil_sops_walk_opts w = { 0 };
 	char hex[VEIL_SOPS_MAC_HEX + 1];
+	veil_sops_sorted sorted;
 	int error;
 
+	veil_sops__sorted_init(&sorted);
 	if (!tree)
 		return veil_error_set(VEIL_EFORMAT, "no sops metadata: the file is not encrypted "
 		                                    "(or its 'sops' block was removed)");
@@ -69,14 +74,20 @@ static int open_doc(veil_doc *doc, const veil_identities *ids, veil_sops_meta *m
 	w.scope = meta->scope;
 	w.record = record;
 	w.dry_run = dry_run;
+	w.sorted = meta->sorted_mac && sorted_ok ? &sorted : NULL;
 	if ((error = veil_sops__walk(doc, &w, hex)) < 0)
 		goto done;
 	if (!ignore_mac)
 		error = veil_sops__mac_check(key, meta->mac, strlen(meta->mac), meta->lastmodified,
 		                             hex);
+	/* kustomize re-sorted the keys (or rewrote metadata): the values, their
+	 * paths and their number are what the sorted MAC holds to */
+	if (error == VEIL_EMAC && w.sorted && veil_sops__sorted_final(&sorted, hex) == 0)
+		error = veil_sops__sorted_check(key, meta->sorted_mac, meta->lastmodified, hex);
 done:
 	if (error < 0)
 		veil_sops_meta_dispose(meta);
+	veil_sops__sorted_dispose(&sorted);
 	sodium_memzero(hex, sizeof(hex));
 	return error;
 }
@@ -92,7 +103,8 @@ int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options *opts)
 	if (!key)
 		return veil_error_set(VEIL_ENOMEM, "out of memory");
 	error = open_doc(doc, opts ? opts->identities : NULL, &meta, key, NULL, 0,
-	                 opts && opts->ignore_mac);
+	                 opts && opts->ignore_mac,
+	                 opts && opts->version >= 2 && opts->sorted_mac_ok);
 	if (error == 0) {
 		veil_sops_meta_dispose(&meta);
 		error = veil_doc_remove_metadata(doc);
@@ -154,12 +166,15 @@ static veil_sops_cipher cipher_of(const veil_sops_meta *m)
 	return c ? c : VEIL_SOPS_DEFAULT_CIPHER;
 }
 
+/* Walks doc encrypting, then writes the metadata with a fresh MAC (and a
+ * sorted MAC when asked for and possible: sorted.h). */
 static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32], veil_sops_cipher cipher,
-                veil_sops_ivcache *reuse)
+                veil_sops_ivcache *reuse, int want_sorted)
 {
 	veil_sops_walk_opts w = { 0 };
 	char hex[VEIL_SOPS_MAC_HEX + 1], now[VEIL_SOPS_TIME_MAX];
 	veil_node *tree = NULL;
+	veil_sops_sorted sorted;
 	int error;
 
 	veil_sops__time_now(now);
@@ -177,11 +192,22 @@ static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32], veil
 	w.mac_only_encrypted = meta->mac_only_encrypted;
 	w.scope = meta->scope;
 	w.reuse = reuse;
+	veil_sops__sorted_init(&sorted);
+	w.sorted = want_sorted ? &sorted : NULL;
+	free(meta->sorted_mac);
+	meta->sorted_mac = NULL;
 	if ((error = veil_sops__walk(doc, &w, hex)) < 0 ||
-	    (error = veil_sops__mac_seal(&meta->mac, cipher, key, hex, now)) < 0 ||
-	    (error = veil_sops__meta_build(&tree, doc, meta)) < 0)
-		return error;
-	return veil_doc_set_metadata(doc, tree);
+	    (error = veil_sops__mac_seal(&meta->mac, cipher, key, hex, now)) < 0)
+		goto done;
+	if (want_sorted && veil_sops__sorted_final(&sorted, hex) == 0 &&
+	    (error = veil_sops__sorted_seal(&meta->sorted_mac, cipher, key, hex, now)) < 0)
+		goto done;
+	if ((error = veil_sops__meta_build(&tree, doc, meta)) == 0)
+		error = veil_doc_set_metadata(doc, tree);
+done:
+	veil_sops__sorted_dispose(&sorted);
+	sodium_memzero(hex, sizeof(hex));
+	return error;
 }
 
 /* What an AES256_GCM file needs so that sops reads it (aliases.c, and the
@@ -223,7 +249,7 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 		/* dry run: the reused document is only read */
 		if ((error = veil_sops__ivcache_new(&cache)) < 0 ||
 		    (error = open_doc((veil_doc *)o->reuse, o->identities, &meta, key, cache, 1,
-		                      o->version >= 3 && o->reuse_ignore_mac)) < 0)
+		                      o->version >= 3 && o->reuse_ignore_mac, 0)) < 0)
 			goto done;
 		/* keys of other types (pgp, kms, ...) stay: the data key they
 		 * wrap does not change (veil_sops__meta_build copies them) */
@@ -241,7 +267,9 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 	    (error = for_sops(doc, &meta, o->version >= 3 ? o->rewrites : NULL)) < 0)
 		goto done;
 	mark = veil_doc_edits_mark(doc); /* a re-parsed doc starts a new history */
-	error = seal(doc, &meta, key, cipher, cache);
+	/* a sorted MAC once written is kept up to date by every rewrite */
+	error = seal(doc, &meta, key, cipher, cache,
+	             (o->version >= 4 && o->sorted_mac) || meta.sorted_mac);
 done:
 	if (error < 0)
 		veil_doc_edits_rollback(doc, mark);

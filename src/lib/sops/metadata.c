@@ -204,7 +204,8 @@ int veil_sops__meta_read(veil_sops_meta *out, const veil_node *tree, const char 
 	if ((error = dup_text(&out->lastmodified, text_of(tree, "lastmodified"))) < 0 ||
 	    (error = dup_text(&out->mac, text_of(tree, "mac"))) < 0 ||
 	    (error = dup_text(&out->version, text_of(tree, "version"))) < 0 ||
-	    (error = dup_text(&out->scope, text_of(tree, "veil_scope"))) < 0)
+	    (error = dup_text(&out->scope, text_of(tree, "veil_scope"))) < 0 ||
+	    (error = dup_text(&out->sorted_mac, text_of(tree, "veil_sorted_mac"))) < 0)
 		goto done;
 	if (!out->lastmodified || !out->mac)
 		error = meta_error(name, out->mac ? "lastmodified is missing" : "mac is missing");
@@ -241,6 +242,7 @@ void veil_sops_meta_dispose(veil_sops_meta *m)
 	free(m->sel.value);
 	free(m->version);
 	free(m->scope);
+	free(m->sorted_mac);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -402,6 +404,8 @@ int veil_sops__meta_build(veil_node **out, veil_doc *doc, const veil_sops_meta *
 	                        m->grouped && m->shamir_threshold ? thr : NULL, VEIL_SCALAR_INT)) <
 	            0 ||
 	    (error = text_entry(doc, e, &n, "veil_scope", m->scope, VEIL_SCALAR_STR)) < 0 ||
+	    (error = text_entry(doc, e, &n, "veil_sorted_mac", m->sorted_mac, VEIL_SCALAR_STR)) <
+	            0 ||
 	    (error = text_entry(doc, e, &n, "version",
 	                        m->version ? m->version : VEIL_SOPS_FORMAT_VERSION,
 	                        VEIL_SCALAR_STR)) < 0 ||

@@ -53,6 +53,7 @@ int veil_sops_rekey_options(veil_sops_rekey *r, const veil_doc *doc)
 	r->opts.selection_value = r->meta.sel.value;
 	r->opts.mac_only_encrypted = r->meta.mac_only_encrypted;
 	r->opts.scope = r->meta.scope; /* a new data key must not unbind the values */
+	r->opts.sorted_mac = r->meta.sorted_mac != NULL;
 	/* the MAC's ENC[...] names the cipher the values were written with */
 	r->opts.cipher =
 	        r->meta.mac ? veil_sops_cipher_of_value(r->meta.mac, strlen(r->meta.mac)) : 0;
@@ -90,7 +91,9 @@ static int take_groups(veil_sops_meta *nm, veil_sops_meta *old, const veil_sops_
 	nm->mac_only_encrypted = old->mac_only_encrypted;
 	nm->version = old->version;
 	nm->scope = old->scope;
+	nm->sorted_mac = old->sorted_mac; /* same key, values and lastmodified: still valid */
 	old->lastmodified = old->mac = old->version = old->scope = old->sel.value = NULL;
+	old->sorted_mac = NULL;
 	return 0;
 }
 

@@ -139,6 +139,19 @@ static int mac_feed(struct walk *w, const uint8_t *b, size_t len)
 	return 0;
 }
 
+/* An encrypted value for the sorted MAC: its key path and MAC bytes (in
+ * w->tmp). Under a list there is no key to sort by. */
+static int sorted_feed(struct walk *w, size_t level)
+{
+	if (!w->o->sorted)
+		return 0;
+	if (w->nkeys != level) {
+		w->o->sorted->unusable = 1;
+		return 0;
+	}
+	return veil_sops__sorted_add(w->o->sorted, w->keys, w->nkeys, w->tmp.data, w->tmp.len);
+}
+
 /* MAC bytes of a scalar's text read as type t. */
 static int mac_value(struct walk *w, const veil_node *n, const char *text, size_t len,
                      veil_scalar_type t)
@@ -169,6 +182,8 @@ static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
 		                  "keep it as a string");
 	if ((!w->o->mac_only_encrypted || sel) &&
 	    (error = mac_value(w, n, n->value, n->value_len, n->type)) < 0)
+		return error;
+	if (sel && (error = sorted_feed(w, level)) < 0)
 		return error;
 	if (!sel || n->value_len == 0)
 		return 0; /* sops never encrypts an empty string */
@@ -253,7 +268,9 @@ static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
 	if (!sel || n->value_len == 0) {
 		if (w->o->mac_only_encrypted && !sel)
 			return 0;
-		return mac_value(w, n, n->value, n->value_len, n->type);
+		if ((error = mac_value(w, n, n->value, n->value_len, n->type)) < 0 || !sel)
+			return error;
+		return sorted_feed(w, level); /* an empty value, never encrypted */
 	}
 	if (!veil_sops_value_is_encrypted(n->value, n->value_len))
 		return path_error(w, n, VEIL_EPLAINTEXT,
@@ -280,7 +297,8 @@ static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
 		error = path_error(w, n, VEIL_EFORMAT, "an encrypted comment stands as a value");
 		goto done;
 	}
-	if ((error = mac_value(w, n, (char *)pt, pt_len, t)) < 0)
+	if ((error = mac_value(w, n, (char *)pt, pt_len, t)) < 0 ||
+	    (error = sorted_feed(w, level)) < 0)
 		goto done;
 	if (w->o->record &&
 	    (error = veil_sops__ivcache_put(w->o->record, (char *)w->aad.data, w->aad.len, e.type,
@@ -442,6 +460,8 @@ static int capture_open(struct captures *c, const veil_node *n, struct capture *
 
 static int replay_alias(struct walk *w, const veil_node *alias)
 {
+	if (w->o->sorted) /* its values would need the paths of the alias */
+		w->o->sorted->unusable = 1;
 	const struct capture *c = capture_of(&w->caps, alias->target);
 	size_t start, len;
 	int error;
@@ -563,8 +583,11 @@ int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts, char hex[VEI
 	w->mac = opts->mac ? opts->mac : &w->own_mac;
 	if (!opts->mac)
 		veil_sops__mac_init(w->mac, opts->mac_only_encrypted);
-	for (size_t d = 0; d < veil_doc_count(doc) && !error; d++) {
+	for (size_t d = 0, roots = 0; d < veil_doc_count(doc) && !error; d++) {
 		veil_node *root = veil_doc_root(doc, d);
+		/* kustomize splits documents apart: one per sorted MAC */
+		if (root && roots++ && opts->sorted)
+			opts->sorted->unusable = 1;
 		if (root && opts->scope)
 			error = bind_scope(w, root);
 		if (root && !error)

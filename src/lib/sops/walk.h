@@ -8,6 +8,7 @@
 #include "sops/ivcache.h"
 #include "sops/mac.h"
 #include "sops/rules.h"
+#include "sops/sorted.h"
 #include "util/buf.h"
 #include "veil/doc.h"
 #include <stdint.h>
@@ -29,6 +30,9 @@ typedef struct veil_sops_walk_opts {
 	/* Append the MAC bytes here instead of hashing them (a piece walked on
 	 * another thread: the caller hashes the pieces' bytes in order). */
 	veil_buf *mac_bytes;
+	/* Also collect the encrypted values here, for veil_sorted_mac; NULL:
+	 * not wanted. Marked unusable where the order cannot be rebuilt. */
+	veil_sops_sorted *sorted;
 } veil_sops_walk_opts;
 
 /*
