@@ -26,6 +26,7 @@ enum {
 	OPT_OUTPUT,
 	OPT_SCOPE,
 	OPT_INDENT,
+	OPT_SOPS_DEFAULTS,
 	OPT_HELP,
 	OPT_SEL_BASE = 100, /* + veil_sops_sel_kind */
 };
@@ -52,6 +53,7 @@ const veil_opt veil_cli__opts_encrypt[] = {
 	{ "output", 'o', 1, OPT_OUTPUT },
 	{ "scope", 0, 1, OPT_SCOPE },
 	{ "indent", 0, 1, OPT_INDENT },
+	{ "sops-defaults", 0, 0, OPT_SOPS_DEFAULTS },
 	{ "help", 'h', 0, OPT_HELP },
 	{ NULL, 0, 0, 0 },
 };
@@ -67,7 +69,8 @@ typedef struct enc_args {
 	const char *override, *output, *file, *scope;
 	veil_sops_sel_kind sel;
 	int mac_only, in_place;
-	int indent; /* --indent, -1 if not given */
+	int indent;        /* --indent, -1 if not given */
+	int sops_defaults; /* no Kubernetes defaults (sops mode) */
 } enc_args;
 
 static void encrypt_usage(FILE *f)
@@ -80,7 +83,8 @@ static void encrypt_usage(FILE *f)
 	      "                    [--mac-only-encrypted] [--input-type T] [--output-type T]\n"
 	      "                    [--reuse ENCRYPTED] [--config .sops.yaml]\n"
 	      "                    [--filename-override NAME] [--indent N]\n"
-	      "                    [--scope strict|namespace|none] [-i | -o OUTPUT] FILE\n"
+	      "                    [--scope strict|namespace|none] [--sops-defaults]\n"
+	      "                    [-i | -o OUTPUT] FILE\n"
 	      "\n"
 	      "Encrypts every value of FILE (YAML, JSON, dotenv, INI; anything else as binary)\n"
 	      "in the SOPS format, keeping keys, comments' places and formatting. Only the bytes\n"
@@ -118,6 +122,9 @@ static void encrypt_usage(FILE *f)
 	      "A Kubernetes Secret (every document apiVersion v1, kind Secret) without a\n"
 	      "selection rule gets encrypted_regex ^(data|stringData)$, as Flux, ksops and\n"
 	      "kustomize need; give --unencrypted-suffix _unencrypted to encrypt all of it.\n"
+	      "A one-document Kubernetes object also gets veil_sorted_mac, a MAC that\n"
+	      "kustomize's re-sorting does not break (sops ignores it). --sops-defaults\n"
+	      "turns both off: the file is what sops would write.\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 failure, 2 usage, 10 invalid document, 61 --config not\n"
 	      "found, 111 no recipients, 203 already encrypted.\n",
@@ -154,6 +161,8 @@ static int parse(enc_args *a, int argc, char **argv, char **operands)
 			a->sel_value = arg;
 		} else if (id == OPT_MAC_ONLY) {
 			a->mac_only = 1;
+		} else if (id == OPT_SOPS_DEFAULTS) {
+			a->sops_defaults = 1;
 		} else if (id == OPT_INDENT) {
 			if ((a->indent = veil_cli__indent_arg("encrypt", arg)) < 0)
 				return VEIL_EXIT_USAGE;
@@ -481,7 +490,8 @@ int veil_cli__cmd_encrypt(int argc, char **argv)
 	p.o.identities = ids;
 	p.o.rewrites = &rewrites;
 	if ((error = shape(&doc, &a, ofmt)) == 0) {
-		k8s_defaults(&p, doc); /* on the document as it will be written */
+		if (!a.sops_defaults) /* on the document as it will be written */
+			k8s_defaults(&p, doc);
 		error = veil_sops_encrypt(doc, &p.o);
 	}
 	if (error < 0 || (error = veil_sops_render(&out, &out_len, doc)) < 0) {

@@ -80,6 +80,7 @@ static int add_creation(sops_vargs *pa, const sops_ctx *c, const sops_val *v, in
 	 * extensions (cipher:, scope:) */
 	ADD2("--cipher", "aes256-gcm");
 	ADD2("--scope", "none");
+	ADD("--sops-defaults"); /* no Kubernetes defaults: sops encrypts it all */
 	*pa = a;
 	return 0;
 }

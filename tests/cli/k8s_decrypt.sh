@@ -51,6 +51,14 @@ check "JSON Secret, no rule: kind plain, data encrypted" \
 	sh -c "grep -q '\"kind\": \"Secret\"' '$T/out' && grep -q '\"a\": \"ENC\[CHACHA20' '$T/out'"
 run "$VEIL" encrypt -r "$R1" --cipher aes256-gcm --unencrypted-suffix _unencrypted secret.yaml
 check "an explicit rule wins (everything encrypted)" grep -q '^kind: ENC\[' "$T/out"
+# sops mode (and --sops-defaults) writes what sops writes: everything
+# encrypted, no veil_sorted_mac
+for how in "sops -e --age $R1" "encrypt -r $R1 --cipher aes256-gcm --sops-defaults"; do
+	# shellcheck disable=SC2086 # how is split on purpose
+	run "$VEIL" $how secret.yaml
+	check "${how%% *}: a Secret as sops encrypts it" \
+		sh -c "grep -q '^kind: ENC\[' '$T/out' && ! grep -q 'veil_sorted_mac' '$T/out'"
+done
 { cat secret.yaml; echo ---; cat cm.yaml; } >sc.yaml
 run "$VEIL" encrypt -r "$R1" --cipher aes256-gcm sc.yaml
 check "a Secret with a ConfigMap in one file: sops's default (all values)" grep -q '^kind: ENC\[' "$T/out"
