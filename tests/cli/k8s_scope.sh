@@ -120,7 +120,7 @@ run "$VEIL" decrypt mo.cm.yaml
 expect_fail "kind edited: veil decrypt refuses it too"
 check "veil decrypt: nothing on stdout" test ! -s "$T/out"
 for edit in 's/^apiVersion: v1$/apiVersion: example.com\/v1/' 's/^kind: Secret$/kind: secret/' \
-	's/^kind: Secret$/kind: !!binary U2VjcmV0/' 's/^kind: Secret$/kind: SealedSecret/' \
+	's/^kind: Secret$/kind: !!binary Q29uZmlnTWFw/' 's/^kind: Secret$/kind: SealedSecret/' \
 	's/^kind: Secret$//'; do
 	sed "$edit" mo.enc.yaml >mo.var.yaml
 	run "$VEIL" k8s decrypt --ignore-mac mo.var.yaml
@@ -131,6 +131,9 @@ done
 sed 's/^kind: Secret$/kind: "Secret"/; s/^apiVersion: v1$/apiVersion: '"'v1'"'/' mo.enc.yaml >mo.q.yaml
 run "$VEIL" k8s decrypt mo.q.yaml
 expect_rc 0 "kind and apiVersion quoted: still the same Secret"
+sed 's/^kind: Secret$/kind: !!binary U2VjcmV0/' mo.enc.yaml >mo.b.yaml
+run "$VEIL" k8s decrypt --ignore-mac mo.b.yaml
+expect_rc 0 "kind: !!binary U2VjcmV0 (\"Secret\" as Kubernetes decodes it): the same Secret"
 # a scope-bound Secret moved into a List, its kind edited there
 { printf 'apiVersion: v1\nkind: List\nitems:\n'; sed '1s/^/- /;2,$s/^/  /' mo.cm.yaml; } >mo.list.yaml
 run "$VEIL" k8s decrypt --ignore-mac mo.list.yaml

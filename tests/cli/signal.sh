@@ -130,6 +130,8 @@ stopped_by TERM "age -d in scrypt" && check "scrypt: no output, no temp file" \
 # runs; every signal leaves nothing there
 printf 'db:\n  password: hunter2\n' >p.yaml # veil:allow (test value)
 "$VEIL" encrypt -r "$P" --cipher aes256-gcm p.yaml >s.yaml
+printf 'DB_PASSWORD: hunter2\n' >pf.yaml # veil:allow (test value); flat, for exec-env
+"$VEIL" encrypt -r "$P" --cipher chacha20-poly1305 pf.yaml >f.yaml
 cat >ed.sh <<'EOS'
 #!/bin/sh
 echo "$1" >"$T/ed.path"
@@ -205,13 +207,14 @@ for mode in exec-file exec-env; do
 	rm -f ready
 	cmd='touch "$T/ready"; sleep 30'
 	[ "$mode" = exec-file ] && cmd='touch "$T/ready"; sleep 30 # {}'
-	cp s.yaml "x-$mode.yaml"
+	cp f.yaml "x-$mode.yaml"
 	"$VEIL" "$mode" "$T/x-$mode.yaml" "$cmd" >/dev/null 2>"$T/err" &
 	pid=$!
 	for _ in $(seq 200); do [ -e ready ] && break; sleep 0.05; done
 	kill -s TERM "$pid"
 	{ wait "$pid"; } 2>/dev/null
 	rc=$?
+	check "$mode: the command ran" test -e ready
 	check "$mode, SIGTERM: veil ends by it (status $rc)" test "$rc" -eq 143
 	check "$mode, SIGTERM: nothing left in the private directory" test -z "$(ls -A run)"
 	sleep 0.2
@@ -284,7 +287,7 @@ else
 		case $what in
 		edit) VEIL_EDITOR=$T/ed.sh "$VEIL" edit "$T/e.yaml" >/dev/null 2>&1 & ;;
 		exec-env)
-			"$VEIL" exec-env "$T/s.yaml" 'echo $$ >"$T/child.pid"; exec sleep 30' \
+			"$VEIL" exec-env "$T/f.yaml" 'echo $$ >"$T/child.pid"; exec sleep 30' \
 				>/dev/null 2>&1 &
 			;;
 		decrypt) "$VEIL" decrypt "$T/big.enc.yaml" >/dev/null 2>&1 & ;;

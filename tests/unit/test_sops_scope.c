@@ -66,14 +66,14 @@ TEST(test_sops_scope__only_a_v1_secret_is_bound)
 		"kind: Secret\n",
 		"apiVersion: v1\n",
 		"apiVersion: v1\nkind: secret\n",
-		"apiVersion: v1\nkind: !!binary U2VjcmV0\n",
+		"apiVersion: v1\nkind: !!binary Q29uZmlnTWFw\n", /* "ConfigMap" */
 		"apiVersion: v1\nkind: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n",
 		"a: &k Secret\napiVersion: v1\nkind: *k\n",
 	};
 	static const char *const accepted[] = {
-		"apiVersion: v1\nkind: Secret\n",
-		"apiVersion: \"v1\"\nkind: 'Secret'\n",
+		"apiVersion: v1\nkind: Secret\n", "apiVersion: \"v1\"\nkind: 'Secret'\n",
 		"apiVersion: v1\nkind: \"\\x53ecret\"\n",
+		"apiVersion: v1\nkind: !!binary U2VjcmV0\n", /* "Secret", as Kubernetes decodes it */
 	};
 	veil_buf b = VEIL_BUF_INIT(0);
 
