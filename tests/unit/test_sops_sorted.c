@@ -118,6 +118,9 @@ TEST(test_sops_sorted__only_where_the_order_can_be_rebuilt)
 
 	make_keys(&k);
 	o.sorted_mac = 1;
+	/* ChaCha20-Poly1305 keeps aliases (for AES256_GCM, which sops reads,
+	 * they are written out in full first, and the order can be rebuilt) */
+	o.cipher = VEIL_SOPS_CHACHA20_POLY1305;
 	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
 		char *enc = encrypt_text(none[i], &k, &o);
 		CHECK(enc && !strstr(enc, "veil_sorted_mac"));
