@@ -49,7 +49,7 @@ int veil_yaml__binary_decode(veil_doc *doc, const char *text, size_t len, char *
 	if (!error && !(*out = veil_doc__arena_dup(doc, (const char *)bytes, got)))
 		error = VEIL_ENOMEM;
 	if (error == VEIL_ENOMEM)
-		veil_error_set(VEIL_ENOMEM, "out of memory");
+		veil_error_oom();
 	*out_len = error ? 0 : got;
 	veil_wipe_free(bytes, len / 4 * 3 + 1);
 	veil_wipe_free(clean, len + 1);
@@ -63,7 +63,7 @@ int veil_yaml__binary_text(veil_buf *out, const char *s, size_t len)
 	int error;
 
 	if (!b64)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	veil_b64_encode_padded(b64, (const uint8_t *)s, len);
 	error = veil_buf_append(out, "!!binary ", 9);
 	if (!error)
@@ -88,7 +88,7 @@ int veil_yaml__tag_note(veil_yaml_state *st, const veil_node *node, size_t props
 		size_t cap = st->cap_tagged ? 2 * st->cap_tagged : 16;
 
 		if (!(t = realloc(st->tagged, cap * sizeof(*t))))
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		st->tagged = t;
 		st->cap_tagged = cap;
 	}
@@ -129,6 +129,9 @@ int veil_yaml__drop_tag(veil_buf *out, size_t *start, const veil_doc *doc, const
 	int error = 0;
 
 	if (!t || !(veil_yaml__needs_binary(value, len) || (t->core && type == VEIL_SCALAR_STR)))
+		return 0;
+	/* the same value and type under the same tag read back as they were */
+	if (type == node->type && len == node->value_len && !memcmp(value, node->value, len))
 		return 0;
 	for (p = t->props_start; p < *start; p++)
 		if (src[p] == '\n' || src[p] == '\r' || src[p] == '#')
