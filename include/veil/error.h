@@ -41,6 +41,10 @@ VEIL_EXTERN const char *veil_error_name(int code);
 VEIL_EXTERN int veil_error_set(int code, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
+/* veil_error_set(VEIL_ENOMEM, "out of memory"): one message for every
+ * allocation failure, so none is ever reported as another error. */
+VEIL_EXTERN int veil_error_oom(void);
+
 /* Clears the thread's message. */
 VEIL_EXTERN void veil_error_clear(void);
 

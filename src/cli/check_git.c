@@ -43,13 +43,13 @@ static int note_commit(feed *f, const veil_git_blob *b, size_t before, size_t af
 		introduced *nb = realloc(f->blobs, cap * sizeof(*nb));
 
 		if (!nb)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		f->blobs = nb;
 		f->cap = cap;
 	}
 	in = &f->blobs[f->nblobs];
 	if (!(in->path = strdup(b->path)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	in->first = before;
 	in->end = after;
 	snprintf(in->commit, sizeof(in->commit), "%s", b->commit);
@@ -111,7 +111,7 @@ int veil_cli__check_git_root(char **root)
 	if (!wd)
 		wd = "/";
 	if (!(*root = strdup(wd)))
-		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = veil_error_oom();
 	else if (strlen(*root) > 1 && (*root)[strlen(*root) - 1] == '/')
 		(*root)[strlen(*root) - 1] = '\0';
 	veil_git_close(repo);

@@ -309,14 +309,13 @@ static int scan_parallel(struct scan *s, veil_check *ctx, struct worker *w, unsi
 
 	s->holders = calloc(s->nchunks, sizeof(*s->holders));
 	if (!s->holders)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (size_t k = 0; k < s->nchunks && !error; k++)
 		error = veil_check_new(&s->holders[k], &bare);
 	for (unsigned int i = 0; i < jobs && !error; i++) {
 		w[i].s = s;
 		w[i].buf = malloc(READ_MAX);
-		error = w[i].buf ? veil_check_new(&w[i].ctx, s->o)
-		                 : veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = w[i].buf ? veil_check_new(&w[i].ctx, s->o) : veil_error_oom();
 	}
 	if (error) {
 		/* nothing scanned yet: the caller does it on one thread */
@@ -359,7 +358,7 @@ static int scan_serial(struct scan *s, veil_check *ctx)
 	w.ctx = ctx;
 	w.buf = malloc(READ_MAX);
 	if (!w.buf)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	scan_range(&w, 0, s->l->n);
 	sodium_memzero(w.buf, READ_MAX);
 	free(w.buf);

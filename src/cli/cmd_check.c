@@ -115,7 +115,7 @@ static int find_root(char **out, const char *dir)
 		    lstat(probe, &st) == 0) {
 			*out = strndup(cur, n);
 			free(cur);
-			return *out ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
+			return *out ? 0 : veil_error_oom();
 		}
 		while (p > cur && *--p != '/')
 			;
@@ -124,7 +124,7 @@ static int find_root(char **out, const char *dir)
 	}
 	*out = realpath(dir, NULL);
 	free(cur);
-	return *out ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
+	return *out ? 0 : veil_error_oom();
 }
 
 int veil_cli__check_feed(veil_check *ctx, const char *path, const void *data, size_t len,

@@ -132,7 +132,7 @@ static int binary_tree(veil_doc **doc, veil_node **root, const char *data, size_
 	*root = veil_doc_build_map(*doc);
 	value = veil_doc_build_scalar(*doc, data, len, VEIL_SCALAR_STR);
 	if (!*root || !value)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	return veil_doc_add_item(*root, "data", value);
 }
 

@@ -162,7 +162,7 @@ static int run_editor(const char *path, const char *file)
 	int status;
 
 	if (!script)
-		return veil_cli__lib_error("edit", veil_error_set(VEIL_ENOMEM, "out of memory"));
+		return veil_cli__lib_error("edit", veil_error_oom());
 	/* the editor's command line as the user wrote it, the path as "$1" */
 	memcpy(script, editor(), n);
 	memcpy(script + n, " \"$1\"", 6);

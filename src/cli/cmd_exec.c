@@ -174,7 +174,7 @@ static int run_env(const exec_args *a, veil_cli_session *s)
 		return veil_cli__lib_error(a->d.file, error);
 	root = veil_doc_root(doc, 0);
 	if (!(env = calloc(2 * (root ? root->nitems : 0) + 1, sizeof(*env)))) {
-		rc = veil_cli__lib_error(a->d.file, veil_error_set(VEIL_ENOMEM, "out of memory"));
+		rc = veil_cli__lib_error(a->d.file, veil_error_oom());
 		goto done;
 	}
 	for (size_t i = 0; root && i < root->nitems && rc == 0; i++) {
@@ -335,8 +335,7 @@ static int run_file(const exec_args *a, veil_cli_session *s)
 	int rc, error;
 
 	if (!script)
-		return veil_cli__lib_error("exec-file",
-		                           veil_error_set(VEIL_ENOMEM, "out of memory"));
+		return veil_cli__lib_error("exec-file", veil_error_oom());
 	if ((error = converted(&conv, &conv_len, a, s)) < 0 ||
 	    (error = veil_cli__privdir_make_for(dir, a->run.user != NULL)) < 0 ||
 	    (error = make_source(a, dir, path, sizeof(path), conv ? conv : s->plain,

@@ -117,7 +117,7 @@ static int new_group(veil_sops_group *g, char **buf, const groups_args *a)
 	for (size_t i = 0; i < a->nage; i++)
 		total += strlen(a->age[i]) + 1;
 	if (!(*buf = malloc(total + 1)) || !(g->age = calloc(total + 1, sizeof(char *))))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	p = *buf;
 	for (size_t i = 0; i < a->nage; i++) {
 		for (char *tok = strtok(strcpy(p, a->age[i]), ","); tok; tok = strtok(NULL, ",")) {
@@ -139,7 +139,7 @@ static int plan(veil_sops_group **out, size_t *n, const veil_sops_meta *m, const
 	char *end;
 
 	if (!g)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	*out = g;
 	if (a->index) {
 		drop = strtoul(a->index, &end, 10);
@@ -151,7 +151,7 @@ static int plan(veil_sops_group **out, size_t *n, const veil_sops_meta *m, const
 		if (i == drop)
 			continue;
 		if (!(g[k].age = calloc(m->groups[i].nage + 1, sizeof(char *))))
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		for (size_t j = 0; j < m->groups[i].nage; j++)
 			g[k].age[g[k].nage++] = m->groups[i].age[j].recipient;
 		k++;

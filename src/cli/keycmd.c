@@ -103,7 +103,7 @@ static int read_all(int fd, uint8_t **out, size_t *len)
 	ssize_t got;
 
 	if (buf == NULL)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (;;) {
 		if (n == cap) {
 			if (cap >= OUT_MAX) {
@@ -117,7 +117,7 @@ static int read_all(int fd, uint8_t **out, size_t *len)
 			if (bigger == NULL) {
 				sodium_memzero(buf, n);
 				free(buf);
-				return veil_error_set(VEIL_ENOMEM, "out of memory");
+				return veil_error_oom();
 			}
 			memcpy(bigger, buf, n);
 			sodium_memzero(buf, n);
@@ -177,7 +177,7 @@ int veil_cli__keycmd_run(uint8_t **out, size_t *len, const char *cmd, const char
 	*out = NULL;
 	*len = 0;
 	if (buf == NULL)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	if ((error = split(buf, argv, &argc, cmd)) < 0)
 		goto done;
 	if (argc == 0) {

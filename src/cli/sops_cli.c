@@ -165,7 +165,7 @@ int veil_cli__doc_convert(veil_doc **doc, veil_doc_format fmt, int indent, const
 	int error;
 
 	if (!roots)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (size_t i = 0; i < n; i++)
 		roots[i] = veil_doc_root(*doc, i);
 	if ((error = veil_doc_emit(&text, &len, fmt, roots, n, indent)) == 0 &&

@@ -21,7 +21,7 @@ static int take_plaintext(veil_cli_session *s, veil_doc *dec)
 		return VEIL_EXIT_BAD_DOCUMENT;
 	}
 	if (!(s->plain = malloc(vlen + 1)))
-		return veil_cli__lib_error(s->file, veil_error_set(VEIL_ENOMEM, "out of memory"));
+		return veil_cli__lib_error(s->file, veil_error_oom());
 	memcpy(s->plain, v, vlen);
 	s->plain[vlen] = '\0';
 	s->plain_len = vlen;

@@ -338,7 +338,7 @@ static int wrap_plugins(veil_stanza **stanzas, size_t *n, const veil_recipients 
 			                       "combined with the other recipients",
 			                       r->plugin.name, labels ? labels : "");
 		} else if ((grown = realloc(*stanzas, (*n + nout) * sizeof(*grown))) == NULL) {
-			error = veil_error_set(VEIL_ENOMEM, "out of memory");
+			error = veil_error_oom();
 		} else {
 			*stanzas = grown;
 			memcpy(grown + *n, out, nout * sizeof(*out));
@@ -373,7 +373,7 @@ static int build_header(veil_buf *hdr, const veil_recipients *rs, const uint8_t 
 	int error = 0;
 
 	if (!stanzas)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (i = 0; i < count && error == 0; i++) {
 		const veil_recipient *r = veil_recipients_get(rs, i);
 

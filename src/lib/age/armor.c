@@ -253,7 +253,7 @@ int veil_armor__reader_new(veil_armor_reader **out, veil_read_fn rd, void *paylo
 
 	*out = NULL;
 	if (!ar)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memset(ar, 0, offsetof(veil_armor_reader, in));
 	ar->rd = rd;
 	ar->payload = payload;
@@ -319,7 +319,7 @@ int veil_armor__writer_new(veil_armor_writer **out, veil_write_fn wr, void *payl
 
 	*out = NULL;
 	if (!aw)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memset(aw, 0, offsetof(veil_armor_writer, out));
 	aw->wr = wr;
 	aw->payload = payload;

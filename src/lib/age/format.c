@@ -194,7 +194,7 @@ static int parse_args(veil_stanza *s, const uint8_t *p, size_t n, size_t idx)
 		return HEADER_ERROR("stanza %zu: expected a space after \"->\"", idx);
 	s->args = calloc(count, sizeof(*s->args));
 	if (!s->args)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	while (i < n) {
 		size_t start = ++i, alen;
 
@@ -211,7 +211,7 @@ static int parse_args(veil_stanza *s, const uint8_t *p, size_t n, size_t idx)
 			                    idx, s->nargs + 1, VEIL_AGE_MAX_ARG_LEN);
 		s->args[s->nargs] = malloc(alen + 1);
 		if (!s->args[s->nargs])
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		memcpy(s->args[s->nargs], p + start, alen);
 		s->args[s->nargs][alen] = '\0';
 		s->nargs++;
@@ -299,7 +299,7 @@ static int add_stanza(veil_header *h, size_t *cap)
 	ncap = *cap ? *cap * 2 : 4;
 	grown = realloc(h->stanzas, ncap * sizeof(*grown));
 	if (!grown)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memset(grown + *cap, 0, (ncap - *cap) * sizeof(*grown));
 	h->stanzas = grown;
 	*cap = ncap;

@@ -25,7 +25,7 @@ static int grow(void ***items, size_t n, size_t *cap)
 		return 0;
 	p = realloc(*items, new_cap * sizeof(*p));
 	if (p == NULL)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	*items = p;
 	*cap = new_cap;
 	return 0;
@@ -35,7 +35,7 @@ int veil_identities_new(veil_identities **out)
 {
 	*out = calloc(1, sizeof(**out));
 	if (*out == NULL)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	return 0;
 }
 
@@ -105,7 +105,7 @@ int veil_recipients_new(veil_recipients **out)
 {
 	*out = calloc(1, sizeof(**out));
 	if (*out == NULL)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	return 0;
 }
 

@@ -17,7 +17,7 @@ int veil_keys__identity_alloc(veil_identity **out, veil_key_type type, size_t se
 
 	*out = NULL;
 	if (id == NULL) {
-		veil_error_set(VEIL_ENOMEM, "out of memory");
+		veil_error_oom();
 		return VEIL_ENOMEM;
 	}
 	id->type = type;
@@ -37,7 +37,7 @@ int veil_keys__recipient_alloc(veil_recipient **out, veil_key_type type)
 
 	*out = NULL;
 	if (r == NULL) {
-		veil_error_set(VEIL_ENOMEM, "out of memory");
+		veil_error_oom();
 		return VEIL_ENOMEM;
 	}
 	r->type = type;
@@ -345,7 +345,7 @@ int veil_recipient_encode(char **out, const veil_recipient *r)
 			return veil_error_set(VEIL_EINVAL,
 			                      "a plugin identity has no recipient text");
 		*out = strndup(r->plugin.text, r->plugin.text_len);
-		return *out ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
+		return *out ? 0 : veil_error_oom();
 	}
 	blob = r->ssh.blob;
 	if (r->type == VEIL_KEY_SSH_RSA) {
@@ -356,7 +356,7 @@ int veil_recipient_encode(char **out, const veil_recipient *r)
 	plen = strlen(prefix);
 	*out = malloc(plen + veil_b64_padded_len(blen) + 1);
 	if (*out == NULL)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memcpy(*out, prefix, plen);
 	veil_b64_encode_padded(*out + plen, blob, blen);
 	return 0;
@@ -397,7 +397,7 @@ int veil_keys__stanza_build(veil_stanza *out, const char *const *args, size_t na
 	return 0;
 oom:
 	veil_keys__stanza_clear(&s);
-	return veil_error_set(VEIL_ENOMEM, "out of memory");
+	return veil_error_oom();
 }
 
 void veil_keys__aead_seal(uint8_t body[VEIL_WRAPPED_KEY_LEN], const uint8_t key[32],

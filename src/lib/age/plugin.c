@@ -191,7 +191,7 @@ int veil_plugin__unwrap_session(veil_plugin_conn *c, const veil_identity *const 
 		/* "recipient-stanza 0 TYPE ARGS..." with the stanza's body */
 		args = calloc(stanzas[i].nargs + 3, sizeof(*args));
 		if (args == NULL)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		args[0] = "recipient-stanza";
 		args[1] = "0";
 		for (j = 0; j < stanzas[i].nargs; j++)
@@ -257,7 +257,7 @@ static int keep_stanza(veil_stanza **out, size_t *nout, const veil_stanza *s,
 		                      c->name, MAX_RESULTS);
 	grown = realloc(*out, (*nout + 1) * sizeof(*grown));
 	if (grown == NULL)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	*out = grown;
 	if (veil_keys__stanza_build(&grown[*nout], (const char *const *)s->args + 2, s->nargs - 2,
 	                            s->body, s->body_len) < 0)
@@ -292,7 +292,7 @@ static int keep_labels(char **labels, const veil_stanza *s, const veil_plugin_co
 			                      c->name);
 	*labels = calloc(1, len);
 	if (*labels == NULL)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (i = 0; i < n; i++) {
 		if (i)
 			strcat(*labels, " ");

@@ -75,7 +75,7 @@ int veil_keys__plugin_identity_parse(veil_identity **out, const char *str, size_
 	id->plugin.text = veil_secure_alloc(len + 1);
 	if (id->plugin.text == NULL) {
 		veil_identity_free(id);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	memcpy(id->plugin.text, str, len);
 	id->plugin.text[len] = '\0';
@@ -104,7 +104,7 @@ int veil_keys__plugin_recipient_parse(veil_recipient **out, const char *str, siz
 	r->plugin.text = strndup(str, len);
 	if (r->plugin.text == NULL) {
 		veil_recipient_free(r);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	r->plugin.text_len = len;
 	*out = r;

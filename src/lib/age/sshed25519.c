@@ -60,7 +60,7 @@ static int other_type(const char *type, size_t type_len, const char *b64, size_t
 	int ok;
 
 	if (blob == NULL)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	ok = veil_b64_decode_padded(blob, cap, &blob_len, b64, b64_len) == 0;
 	w.p = blob;
 	w.len = blob_len;

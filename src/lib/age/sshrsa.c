@@ -112,7 +112,7 @@ static int set_public(veil_rsa_key *k, veil_ssh_pub *pub, const uint8_t *blob, s
 
 	k->blob = malloc(len);
 	if (k->blob == NULL)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memcpy(k->blob, blob, len);
 	k->blob_len = len;
 	crypto_hash_sha256(hash, blob, len);
@@ -159,7 +159,7 @@ int veil_sshrsa__key_copy_public(veil_rsa_key *dst, const veil_rsa_key *src)
 	BN_free(e);
 	if (dst->pkey == NULL) {
 		veil_sshrsa__key_dispose(dst);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	memcpy(dst->blob, src->blob, src->blob_len);
 	dst->blob_len = src->blob_len;
@@ -261,7 +261,7 @@ static int pem_blob(uint8_t **out, size_t *out_len, const BIGNUM *n, const BIGNU
 	uint8_t *b = malloc(len);
 
 	if (b == NULL)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	b[0] = b[1] = b[2] = 0;
 	b[3] = (uint8_t)strlen(RSA_TYPE);
 	memcpy(b + 4, RSA_TYPE, strlen(RSA_TYPE));
@@ -295,7 +295,7 @@ int veil_sshrsa__identity_from_pem(veil_identity **out, const char *data, size_t
 
 	*out = NULL;
 	if (bio == NULL)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, &asked);
 	if (pkey == NULL) {
 		error = asked ? veil_error_set(

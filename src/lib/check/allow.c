@@ -58,7 +58,7 @@ static int add_entry(veil_check *c, const char *f[3], const size_t fl[3])
 		size_t cap = c->capign ? c->capign * 2 : 32;
 		void *p = realloc(c->ign, cap * sizeof(*c->ign));
 		if (!p)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		c->ign = p;
 		c->capign = cap;
 	}
@@ -68,7 +68,7 @@ static int add_entry(veil_check *c, const char *f[3], const size_t fl[3])
 	if (!e->path || !e->rule) {
 		free(e->path);
 		free(e->rule);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	memcpy(e->sha256, f[2], 64);
 	e->sha256[64] = '\0';

@@ -19,7 +19,7 @@ static int read_root_file(const char *root, const char *name, char **text, size_
 	*text = NULL;
 	*len = 0;
 	if (!p)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	f = fopen(p, "rb");
 	if (f) {
 		veil_buf b = VEIL_BUF_INIT(VEIL_SOPS_CONFIG_MAX);
@@ -55,14 +55,14 @@ int veil_check_new(veil_check **out, const veil_check_options *opts)
 		return veil_error_set(VEIL_EINVAL, "check: options version mismatch");
 	c = calloc(1, sizeof(*c));
 	if (!c)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	c->o = *opts;
 	if (!c->o.max_scan_size)
 		c->o.max_scan_size = VEIL_CHECK_DEFAULT_MAX_SIZE;
 	if (opts->root) {
 		c->root = strdup(opts->root);
 		if (!c->root) {
-			error = veil_error_set(VEIL_ENOMEM, "out of memory");
+			error = veil_error_oom();
 			goto done;
 		}
 		c->o.root = c->root;
@@ -288,7 +288,7 @@ static int vadd(veil_check *c, const veil_check__src *src, unsigned int line, un
 				vsnprintf(msg, sizeof(msg), fmt, ap);
 				p = strdup(msg);
 				if (!p)
-					return veil_error_set(VEIL_ENOMEM, "out of memory");
+					return veil_error_oom();
 				free(f->message);
 				f->message = p;
 				f->rule = rule;
@@ -301,7 +301,7 @@ static int vadd(veil_check *c, const veil_check__src *src, unsigned int line, un
 		size_t cap = c->capf ? c->capf * 2 : 16;
 		void *grown = realloc(c->f, cap * sizeof(*c->f));
 		if (!grown)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		c->f = grown;
 		c->capf = cap;
 	}
@@ -315,7 +315,7 @@ static int vadd(veil_check *c, const veil_check__src *src, unsigned int line, un
 		free(f->path);
 		free(f->message);
 		free(f->fix);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	f->line = line;
 	f->col = col;
@@ -335,7 +335,7 @@ int veil_check__cipher_span(veil_check *c, size_t start, size_t end)
 		size_t cap = c->capcipher ? c->capcipher * 2 : 8;
 		void *p = realloc(c->cipher, cap * sizeof(*c->cipher));
 		if (!p)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		c->cipher = p;
 		c->capcipher = cap;
 	}
@@ -437,7 +437,7 @@ static int seen_add(veil_check *c, const char *path, int encrypted, int chacha)
 		size_t cap = c->capseen ? c->capseen * 2 : 64;
 		void *p = realloc(c->seen, cap * sizeof(*c->seen));
 		if (!p)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		c->seen = p;
 		c->capseen = cap;
 	}
@@ -446,7 +446,7 @@ static int seen_add(veil_check *c, const char *path, int encrypted, int chacha)
 	if (!c->seen[c->nseen].path || (c->commit[0] && !c->seen[c->nseen].commit)) {
 		free(c->seen[c->nseen].path);
 		free(c->seen[c->nseen].commit);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	c->seen[c->nseen].encrypted = (unsigned char)encrypted;
 	c->seen[c->nseen].chacha = (unsigned char)chacha;
@@ -624,7 +624,7 @@ static int reserve(void **arr, size_t *cap, size_t need, size_t sz)
 		want *= 2;
 	grown = realloc(*arr, want * sz);
 	if (!grown)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	*arr = grown;
 	*cap = want;
 	return 0;

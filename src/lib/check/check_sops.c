@@ -371,7 +371,7 @@ int veil_check__ref_add(veil_check *c, const char *path, const char *from, unsig
 		size_t cap = c->caprefs ? c->caprefs * 2 : 16;
 		void *p = realloc(c->refs, cap * sizeof(*c->refs));
 		if (!p)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		c->refs = p;
 		c->caprefs = cap;
 	}
@@ -383,7 +383,7 @@ int veil_check__ref_add(veil_check *c, const char *path, const char *from, unsig
 		free(r->path);
 		free(r->from);
 		free(r->commit);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	r->line = line;
 	r->col = col;

@@ -147,7 +147,7 @@ int veil_check__k8s_report(struct veil_check__kctx *k, const veil_check__kn *at,
 	int seen = k->src->fixed ? 0 : reported(k->seen, at->start);
 
 	if (seen < 0)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	if (seen)
 		return 0;
 	return veil_check__add(k->c, k->src, at->start, rule, VEIL_CHECK_ERROR, s, len, fix, "%s",
@@ -164,7 +164,7 @@ static int scan_decoded(struct veil_check__kctx *k, const veil_check__kn *at, co
 	int error = 0;
 
 	if (!tmp || !out) {
-		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = veil_error_oom();
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++)

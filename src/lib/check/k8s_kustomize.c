@@ -273,7 +273,7 @@ int veil_check__k8s_kustomization(struct veil_check__kctx *k, const veil_check__
 			size_t pl = strlen(p);
 			char *rooted = malloc(pl + 2);
 			if (!rooted)
-				return veil_error_set(VEIL_ENOMEM, "out of memory");
+				return veil_error_oom();
 			rooted[0] = '/';
 			memcpy(rooted + 1, p, pl + 1);
 			error = add_ref(k, path ? path : obj, rooted, pl + 1, 1);

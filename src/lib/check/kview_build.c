@@ -85,7 +85,7 @@ static int anchor_put(veil_check__kview *v, const char *name, veil_check__kn *no
 		size_t cap = v->capanchors ? v->capanchors * 2 : ANCHORS_MIN;
 		struct veil_check__kv_anchor *t = calloc(cap, sizeof(*t));
 		if (!t)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		for (size_t j = 0; j < v->capanchors; j++) {
 			if (!v->anchors[j].name)
 				continue;
@@ -169,7 +169,7 @@ static int push_kid(veil_check__kview *v, veil_check__kn *n)
 		size_t cap = v->capkids ? v->capkids * 2 : 256;
 		veil_check__kn **k = realloc(v->kids, cap * sizeof(*k));
 		if (!k)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		v->kids = k;
 		v->capkids = cap;
 	}
@@ -223,24 +223,24 @@ static int on_scalar(veil_check__kview *v, const yaml_event_t *ev)
 	int r = 1;
 
 	if (!n)
-		return v->error ? 1 : veil_error_set(VEIL_ENOMEM, "out of memory");
+		return v->error ? 1 : veil_error_oom();
 	n->null = (uint8_t)is_null(ev);
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag;
 	if (tag && !strcmp(tag, TAG_BINARY))
 		r = binary_value(v, n, (const char *)ev->data.scalar.value, ev->data.scalar.length);
 	if (r < 0)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	if (r > 0) {
 		n->v = dup(v, (const char *)ev->data.scalar.value, ev->data.scalar.length);
 		n->vlen = ev->data.scalar.length;
 		if (!n->v)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 	}
 	if (ev->data.scalar.anchor) {
 		const char *name = dup(v, (const char *)ev->data.scalar.anchor,
 		                       strlen((const char *)ev->data.scalar.anchor));
 		if (!name || anchor_put(v, name, n) < 0)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 	}
 	return push_kid(v, n);
 }
@@ -256,7 +256,7 @@ static int on_alias(veil_check__kview *v, const yaml_event_t *ev)
 	}
 	n = node_new(v, KV_ALIAS, ev);
 	if (!n)
-		return v->error ? 1 : veil_error_set(VEIL_ENOMEM, "out of memory");
+		return v->error ? 1 : veil_error_oom();
 	n->target = t;
 	return push_kid(v, n);
 }
@@ -276,21 +276,21 @@ static int on_start(veil_check__kview *v, const yaml_event_t *ev)
 		 * deep, and an unknown field that deep must not hide them) */
 		n = node_new(v, KV_SCALAR, ev);
 		if (!n)
-			return v->error ? 1 : veil_error_set(VEIL_ENOMEM, "out of memory");
+			return v->error ? 1 : veil_error_oom();
 		n->null = 1;
 		n->v = "";
 		if (anchor) {
 			const char *name =
 			        dup(v, (const char *)anchor, strlen((const char *)anchor));
 			if (!name || anchor_put(v, name, n) < 0)
-				return veil_error_set(VEIL_ENOMEM, "out of memory");
+				return veil_error_oom();
 		}
 		v->skip = 1;
 		return push_kid(v, n);
 	}
 	n = node_new(v, map ? KV_MAP : KV_SEQ, ev);
 	if (!n)
-		return v->error ? 1 : veil_error_set(VEIL_ENOMEM, "out of memory");
+		return v->error ? 1 : veil_error_oom();
 	n->flow = map ? ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
 	              : ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
 	if ((error = push_kid(v, n)) < 0)
@@ -300,7 +300,7 @@ static int on_start(veil_check__kview *v, const yaml_event_t *ev)
 	f->base = v->nkids;
 	f->anchor = NULL;
 	if (anchor && !(f->anchor = dup(v, (const char *)anchor, strlen((const char *)anchor))))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	return 0;
 }
 
@@ -316,14 +316,14 @@ static int close_top(veil_check__kview *v, size_t end)
 	if (k) {
 		n->kids = alloc(v, k * sizeof(*n->kids));
 		if (!n->kids)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		memcpy(n->kids, v->kids + f->base, k * sizeof(*n->kids));
 	}
 	n->nkids = k;
 	n->end = end > n->start ? end : n->start;
 	v->nkids = f->base;
 	if (f->anchor && anchor_put(v, f->anchor, n) < 0)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	return 0;
 }
 
@@ -384,7 +384,7 @@ static int skipping(veil_check__kview *v, const yaml_event_t *ev)
 		                     ev->data.scalar.length)) != NULL)
 			n->vlen = ev->data.scalar.length;
 		if (!n || !name || !n->v)
-			return v->error ? 1 : veil_error_set(VEIL_ENOMEM, "out of memory");
+			return v->error ? 1 : veil_error_oom();
 		return anchor_put(v, name, n);
 	default:
 		return 0;
@@ -431,14 +431,14 @@ int veil_check__kv_read_chunk(veil_check__kview *v, size_t base, size_t len, con
 	/* v->rm, v->nrm: set by the caller for this chunk */
 	veil_utf8_walker_init(&v->w, text, len);
 	if (!yaml_parser_initialize(&p))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	while (!done && !rc) {
 		if (!yaml_parser_parse(&p, &ev)) {
 			size_t off;
 			if (p.error == YAML_MEMORY_ERROR) {
-				rc = veil_error_set(VEIL_ENOMEM, "out of memory");
+				rc = veil_error_oom();
 				break;
 			}
 			off = byte_at(v, p.problem_mark.index);

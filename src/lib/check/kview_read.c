@@ -136,7 +136,7 @@ static int clean_text(struct cleaned *c, const char *t, size_t n)
 	memset(c, 0, sizeof(*c));
 	c->text = malloc(n + 1);
 	if (!c->text)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	while (i < n) {
 		size_t bad = 1, ok = readable(t + i, n - i, &bad);
 		memcpy(c->text + c->len, t + i, ok);
@@ -156,7 +156,7 @@ static int clean_text(struct cleaned *c, const char *t, size_t n)
 			size_t nc = cap ? cap * 2 : 16;
 			struct veil_check__kv_removal *r = realloc(c->rm, nc * sizeof(*r));
 			if (!r)
-				return veil_error_set(VEIL_ENOMEM, "out of memory");
+				return veil_error_oom();
 			c->rm = r;
 			cap = nc;
 		}
@@ -359,7 +359,7 @@ static int read_json(veil_check__kview *v, const char *t, size_t i, size_t len)
 		if (json_needs_fix(t + i, e - i)) {
 			copy = malloc(e - i + 1);
 			if (!copy)
-				return veil_error_set(VEIL_ENOMEM, "out of memory");
+				return veil_error_oom();
 			memcpy(copy, t + i, e - i);
 			json_fix(copy, e - i);
 		}
@@ -380,7 +380,7 @@ int veil_check__kview_read(const char *text, size_t len, veil_check__kdoc_fn fn,
 	int rc;
 
 	if (!v)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	v->fn = fn;
 	v->arg = arg;
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))

@@ -71,7 +71,7 @@ static int binary_parse(veil_doc *doc)
 	int rc;
 
 	if (!st)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	doc->codec_state = st;
 	doc->codec_state_free = free;
 	if (try_envelope(doc, &root)) {
@@ -194,7 +194,7 @@ static int binary_render_whole(char **out, size_t *out_len, const veil_doc *doc)
 		return veil_error_set(VEIL_EFORMAT, "%s: binary file without a data value",
 		                      doc->name);
 	if (!(*out = malloc(len + 1)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memcpy(*out, v, len);
 	(*out)[len] = '\0';
 	*out_len = len;

@@ -249,14 +249,14 @@ static int doc_alloc(veil_doc **out, veil_doc_format fmt, const veil_codec *code
 		                      veil_doc_format_name(fmt));
 	doc = calloc(1, sizeof(*doc));
 	if (!doc)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	doc->format = fmt;
 	doc->codec = codec;
 	doc->name = strdup(name ? name : "<input>");
 	doc->src = arena_alloc(doc, 1);
 	if (!doc->name || !doc->src) {
 		veil_doc_free(doc);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	*out = doc;
 	return 0;
@@ -442,7 +442,7 @@ veil_node *veil_doc__node_new(veil_doc *doc, veil_node_kind kind)
 		}
 		p = realloc(doc->nodes, cap * sizeof(*p));
 		if (!p) {
-			veil_error_set(VEIL_ENOMEM, "out of memory");
+			veil_error_oom();
 			return NULL;
 		}
 		doc->nodes = p;
@@ -473,7 +473,7 @@ int veil_doc__node_set_value(veil_node *node, const char *s, size_t len)
 	char *p = dup_bytes(s, len);
 
 	if (!p)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	if (node->value)
 		veil_wipe_free(node->value, node->value_len + 1);
 	node->value = p;
@@ -486,7 +486,7 @@ int veil_doc__node_set_key(veil_node *node, const char *s, size_t len)
 	char *p = dup_bytes(s, len);
 
 	if (!p)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	free(node->key);
 	node->key = p;
 	node->key_len = len;
@@ -503,7 +503,7 @@ int veil_doc__node_append(veil_node *parent, veil_node *child)
 		veil_node **p = realloc(parent->items, cap * sizeof(*p));
 
 		if (!p)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		parent->items = p;
 	}
 	parent->items[n] = child;

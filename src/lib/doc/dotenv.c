@@ -96,7 +96,7 @@ static int check_dups(veil_doc *doc, const veil_node *root, const veil_node *met
 
 	v = malloc((root->nitems + meta->nitems + 1) * sizeof(*v));
 	if (!v)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (i = 0; i < root->nitems; i++)
 		if (root->items[i]->kind == VEIL_NODE_SCALAR)
 			v[n++] = root->items[i];
@@ -122,7 +122,7 @@ static int dotenv_parse(veil_doc *doc)
 	int rc = 0;
 
 	if (!st)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	st->meta = meta;
 	doc->codec_state = st;
 	doc->codec_state_free = free;
@@ -189,7 +189,7 @@ static veil_node *dotenv_metadata(const veil_doc *doc)
 	n = root->nitems;
 	e = calloc(n, sizeof(*e));
 	if (!e) {
-		veil_error_set(VEIL_ENOMEM, "out of memory");
+		veil_error_oom();
 		return NULL;
 	}
 	n = 0;
@@ -225,7 +225,7 @@ static int meta_ranges(const veil_doc *doc, veil_doc_range **out, size_t *n, siz
 			data_end = root->items[i]->span.end;
 	r = malloc((nmeta + 1) * sizeof(*r));
 	if (!r)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	/* only a run that reaches the end of the file is a tail */
 	if (nmeta && meta->items[nmeta - 1]->span.end + 1 >= doc->src_len) {
 		for (i = 0; i < nmeta; i++) {

@@ -68,7 +68,7 @@ int veil_doc__edit_add(veil_doc *doc, size_t start, size_t end, const char *text
 		veil_doc_edit *p = realloc(doc->edits, cap * sizeof(*p));
 
 		if (!p)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		doc->edits = p;
 		doc->cap_edits = cap;
 	}
@@ -335,7 +335,7 @@ static int verify_render(const veil_doc *doc, const char *out, size_t len, int f
 
 	c.refs = malloc((doc->nedits ? doc->nedits : 1) * sizeof(*c.refs));
 	if (!c.refs)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (i = 0; i < doc->nedits; i++) {
 		if (!doc->edits[i].node) {
 			c.skip_sops = 1;
@@ -435,7 +435,7 @@ static int render(char **out, size_t *out_len, const veil_doc *doc, int full, ve
 	}
 	buf = malloc(total + 1);
 	if (!buf)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (i = 0; i < doc->nedits; i++) {
 		const veil_doc_edit *e = &doc->edits[i];
 

@@ -21,7 +21,7 @@ int veil_doc__single_root(veil_doc *doc, veil_node *root)
 	veil_node **roots = malloc(sizeof(*roots));
 
 	if (!roots)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	roots[0] = root;
 	doc->roots = roots;
 	doc->nroots = 1;
@@ -45,7 +45,7 @@ static int flat_push(flat_list *l, const veil_buf *key, const char *v, size_t vl
 		veil_flat_entry *ne = realloc(l->e, cap * sizeof(*ne));
 
 		if (!ne)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		l->e = ne;
 		l->cap = cap;
 	}
@@ -55,7 +55,7 @@ static int flat_push(flat_list *l, const veil_buf *key, const char *v, size_t vl
 	if (!e->key || !e->value) {
 		free(e->key);
 		free(e->value);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	memcpy(e->value, v, vlen);
 	e->value[vlen] = '\0';
@@ -343,7 +343,7 @@ int veil_doc__decode_newlines(char **out, size_t *out_len, const char *s, size_t
 	size_t i, o = 0;
 
 	if (!d)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (i = 0; i < len; i++) {
 		if (s[i] == '\\' && i + 1 < len && s[i + 1] == 'n') {
 			d[o++] = '\n';

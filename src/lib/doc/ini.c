@@ -133,7 +133,7 @@ static int comment(iscan *p, size_t at, size_t end, int inline_)
 		veil_node **np = realloc(p->pending, cap * sizeof(*np));
 
 		if (!np)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		p->pending = np;
 		p->cap_pending = cap;
 	}
@@ -321,7 +321,7 @@ static int check_dups(veil_doc *doc, const veil_node *map, int sections)
 	int rc = 0;
 
 	if (!v)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (i = 0; i < map->nitems; i++)
 		if (map->items[i]->kind != VEIL_NODE_COMMENT)
 			v[n++] = map->items[i];
@@ -836,7 +836,7 @@ static veil_node *ini_metadata(const veil_doc *doc)
 		return NULL;
 	e = calloc(sec->nitems + 1, sizeof(*e));
 	if (!e) {
-		veil_error_set(VEIL_ENOMEM, "out of memory");
+		veil_error_oom();
 		return NULL;
 	}
 	/* 3.13.2 escapes line breaks as \n; 3.13.0/1 wrote """...""" blocks,
@@ -848,7 +848,7 @@ static veil_node *ini_metadata(const veil_doc *doc)
 			continue;
 		e[n].key = strdup(it->key);
 		if (!e[n].key)
-			rc = veil_error_set(VEIL_ENOMEM, "out of memory");
+			rc = veil_error_oom();
 		else
 			rc = veil_doc__decode_newlines(&e[n].value, &e[n].value_len, it->value,
 			                               it->value_len);

@@ -342,7 +342,7 @@ static int check_dups_sorted(const jscan *p, const veil_node *obj)
 	int rc = 0;
 
 	if (!v)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memcpy(v, obj->items, obj->nitems * sizeof(*v));
 	qsort(v, obj->nitems, sizeof(*v), key_cmp);
 	for (i = 1; i < obj->nitems && rc == 0; i++) {
@@ -387,7 +387,7 @@ static int scan_member(jscan *p, veil_node *obj)
 		return jerr(p, ks.start, "key contains a NUL character");
 	key = strndup(klen ? (const char *)p->tmp.data : "", klen);
 	if (!key)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	skip_ws(p);
 	if (p->pos >= p->len || p->s[p->pos] != ':') {
 		rc = jerr(p, p->pos, "expected ':' after key");

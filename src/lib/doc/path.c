@@ -11,7 +11,7 @@ int veil_doc_path_parse(veil_doc_path *p, const char *text)
 
 	memset(p, 0, sizeof(*p));
 	if (!(p->buf = strdup(text)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	c = p->buf;
 	while (*c) {
 		if (p->n == VEIL_DOC_PATH_MAX)

@@ -22,7 +22,7 @@ int veil_doc__splice2(char **out, size_t *out_len, const char *src, size_t len, 
 		return veil_error_set(VEIL_ERROR, "set: edits out of order");
 	*out_len = len - (b1 - a1) - (b2 - a2) + l1 + l2;
 	if (!(o = *out = malloc(*out_len + 1)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memcpy(o, src, a1);
 	o += a1;
 	memcpy(o, t1, l1);
@@ -118,7 +118,7 @@ static int wrap(char **out, const veil_doc_path *p, size_t from, const char *jso
 		return error;
 	}
 	*out = (char *)veil_buf_detach(&b, NULL);
-	return *out ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
+	return *out ? 0 : veil_error_oom();
 }
 
 int veil_doc__set_missing(veil_node *root, const veil_doc_path *p, const char *json, size_t *steps,

@@ -26,7 +26,7 @@ static int push(veil_doc_jvalue *jv, veil_node_kind kind, size_t *at)
 	veil_doc_jv *v = veil_array_grow(jv->v, &jv->cap, jv->n + 1, sizeof(*jv->v));
 
 	if (!v)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	jv->v = v;
 	memset(&jv->v[jv->n], 0, sizeof(jv->v[0]));
 	jv->v[jv->n].kind = kind;
@@ -37,7 +37,7 @@ static int push(veil_doc_jvalue *jv, veil_node_kind kind, size_t *at)
 static int copy(char **out, const char *s, size_t len)
 {
 	if (!(*out = malloc(len + 1)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memcpy(*out, s, len);
 	(*out)[len] = '\0';
 	return 0;

@@ -12,7 +12,7 @@ static int splice(char **out, size_t *out_len, const char *src, size_t len, size
 
 	*out_len = len - (b - a) + n;
 	if (!(*out = malloc(*out_len + 1)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memcpy(*out, src, a);
 	if (n)
 		memcpy(*out + a, ins, n);

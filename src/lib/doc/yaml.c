@@ -190,7 +190,7 @@ static int anchor_put(pstate *ps, const char *name, veil_node *node)
 		anchor_slot *t = calloc(cap, sizeof(*t));
 
 		if (!t)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		for (j = 0; j < ps->cap_anchors; j++) {
 			if (!ps->anchors[j].name)
 				continue;
@@ -311,7 +311,7 @@ static int add_pending(pstate *ps, veil_node *c)
 		veil_node **p = realloc(ps->pending, cap * sizeof(*p));
 
 		if (!p)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		ps->pending = p;
 		ps->cap_pending = cap;
 	}
@@ -530,7 +530,7 @@ static int check_duplicates(pstate *ps, const veil_node *map)
 		return 0;
 	keys = malloc(map->nitems * sizeof(*keys));
 	if (!keys)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (i = 0; i < map->nitems; i++)
 		if (map->items[i]->key)
 			keys[n++] = map->items[i];
@@ -556,7 +556,7 @@ static int root_slot(pstate *ps)
 	size_t *e, *c;
 
 	if (!r)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	doc->roots = r;
 	e = realloc(ps->st->doc_end, (doc->nroots + 1) * sizeof(*e));
 	if (e)
@@ -565,7 +565,7 @@ static int root_slot(pstate *ps)
 	if (c)
 		ps->st->root_col = c;
 	if (!e || !c)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	doc->roots[doc->nroots] = NULL;
 	e[doc->nroots] = doc->src_len;
 	c[doc->nroots] = 0;
@@ -788,7 +788,7 @@ static int on_scalar(pstate *ps, const yaml_event_t *ev, size_t s, size_t e)
 		node->anchor = veil_doc__arena_dup(doc, (const char *)ev->data.scalar.anchor,
 		                                   strlen((const char *)ev->data.scalar.anchor));
 		if (!node->anchor || anchor_put(ps, node->anchor, node) < 0)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		anchor_done(ps, node, 1, node->value_len);
 	}
 	if ((error = place_node(ps, node, &sp)) < 0 ||
@@ -862,7 +862,7 @@ static int on_collection_start(pstate *ps, const yaml_event_t *ev, size_t s, siz
 		node->anchor = veil_doc__arena_dup(ps->doc, (const char *)anchor,
 		                                   strlen((const char *)anchor));
 		if (!node->anchor || anchor_put(ps, node->anchor, node) < 0)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 	}
 	{
 		/* The items' column: where the first key or "-" is. */
@@ -1059,7 +1059,7 @@ static int yaml_parse(veil_doc *doc)
 	doc->codec_state = calloc(1, sizeof(veil_yaml_state));
 	doc->codec_state_free = state_free;
 	if (!ps || !doc->codec_state) {
-		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = veil_error_oom();
 		goto done;
 	}
 	ps->doc = doc;
@@ -1085,7 +1085,7 @@ static int yaml_parse(veil_doc *doc)
 	ps->prev_end = bom;
 	ps->bom = bom;
 	if (!yaml_parser_initialize(&parser)) {
-		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = veil_error_oom();
 		goto done;
 	}
 	inited = 1;

@@ -39,7 +39,7 @@ static int alts_add(alts *a, const char *x, size_t xl, const char *y, size_t yl)
 	if (a->n == VEIL_GIT_GLOB_MAX)
 		return too_many();
 	if (!(s = malloc(xl + yl + 1)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memcpy(s, x, xl);
 	memcpy(s + xl, y, yl);
 	s[xl + yl] = '\0';
@@ -354,7 +354,7 @@ int veil_git_regex_globs(char ***out, size_t *n, const char *re, const char *pre
 	}
 	if (!(*out = malloc((r.n ? r.n : 1) * sizeof(char *)))) {
 		alts_clear(&r);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	memcpy(*out, r.s, r.n * sizeof(char *));
 	*n = r.n;

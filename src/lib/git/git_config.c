@@ -13,7 +13,7 @@ static int join(char **out, const char *dir, const char *name)
 	int slash = dl && dir[dl - 1] != '/';
 
 	if (!(*out = malloc(dl + slash + nl + 1)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memcpy(*out, dir, dl);
 	if (slash)
 		(*out)[dl] = '/';

@@ -32,7 +32,7 @@ static int oidset_grow(oidset *s)
 	if (!t.slots || !t.used) {
 		free(t.slots);
 		free(t.used);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	for (size_t i = 0; i < s->cap; i++) {
 		size_t j;
@@ -110,7 +110,7 @@ static int visit(const char *root, const git_tree_entry *te, void *payload)
 	rl = strlen(root);
 	nl = strlen(name);
 	if (!(path = malloc(rl + nl + 1))) {
-		h->error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		h->error = veil_error_oom();
 		return -1;
 	}
 	memcpy(path, root, rl);

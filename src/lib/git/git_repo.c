@@ -16,7 +16,7 @@ int veil_git_open(veil_git_repo **out, const char *start)
 	if ((error = veil_git__load()) < 0)
 		return error;
 	if (!(r = calloc(1, sizeof(*r))))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	/* From the current directory, honour GIT_DIR, GIT_INDEX_FILE and the other
 	 * variables git sets for hooks: `git commit -a` and `git commit PATH` run
 	 * the pre-commit hook against a temporary index named by GIT_INDEX_FILE. */
@@ -119,7 +119,7 @@ static int copy_blob(veil_git_repo *repo, const git_oid *id, char **data, size_t
 	n = (size_t)VEIL_GIT(git_blob_rawsize)(blob);
 	if (!(*data = malloc(n + 1))) {
 		VEIL_GIT(git_blob_free)(blob);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	memcpy(*data, VEIL_GIT(git_blob_rawcontent)(blob), n);
 	(*data)[n] = '\0';

@@ -88,7 +88,7 @@ static int each_index(veil_git_repo *repo, int only_changed, veil_git_blob_fn fn
 			return error;
 		all = !head;
 		if (!(changed = calloc(n ? n : 1, 1))) {
-			error = veil_error_set(VEIL_ENOMEM, "out of memory");
+			error = veil_error_oom();
 			goto done;
 		}
 		if (!all && (error = mark_changed(repo, head, index, changed, &all)) < 0)

@@ -130,7 +130,7 @@ done:
 	*ndocs = counted;
 	if (!buf.data) { /* an empty stream with --allow-empty: "" */
 		if (veil_buf_putc(&buf, 0) < 0)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		buf.len = 0;
 	}
 	*out = (char *)veil_buf_detach(&buf, out_len);

@@ -194,7 +194,7 @@ static int put(secret_data *d, const char *secret, const char *key, size_t klen,
 	if (!e->key || !e->val) {
 		free(e->key);
 		free(e->val);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	memcpy(e->val, val, len);
 	e->len = len;
@@ -320,7 +320,7 @@ static int emit_secret(veil_buf *b, const veil_node *spec, const secret_data *d,
 		size_t blen = veil_b64_padded_len(d->items[i].len);
 		char *enc = malloc(blen + 1);
 		if (!enc)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		veil_b64_encode_padded(enc, d->items[i].val, d->items[i].len);
 		if ((error = veil_buf_append(b, "  ", 2)) == 0 &&
 		    (error = quoted(b, d->items[i].key, strlen(d->items[i].key))) == 0 &&
@@ -342,7 +342,7 @@ static int gen_secret(const veil_node *spec, const veil_k8s_opts *o, veil_k8s_em
 	int error;
 
 	if (!d)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	if (!name) {
 		error = veil_error_set(VEIL_EFORMAT, "secretFrom: an entry has no metadata.name");
 		goto done;

@@ -64,7 +64,7 @@ static int emit_doc(void *payload, const char *doc, size_t len)
 static int detach(char **out, size_t *out_len, veil_buf *b)
 {
 	if (!b->data && veil_buf_putc(b, 0) < 0)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	*out = (char *)veil_buf_detach(b, out_len);
 	return 0;
 }

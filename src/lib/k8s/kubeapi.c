@@ -194,7 +194,7 @@ static int get(response *r, const veil_k8s_api_config *cfg, const char *url, con
 		hdrs = s;
 	s = s ? curl.slist_append(hdrs, auth) : NULL;
 	if (!s) {
-		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = veil_error_oom();
 		goto done;
 	}
 	SETOPT(CURLOPT_URL, url);

@@ -32,7 +32,7 @@ static int push(veil_k8s_seg **segs, size_t *n, size_t *cap, size_t start, size_
 		size_t nc = *cap ? *cap * 2 : 16;
 		veil_k8s_seg *g = realloc(*segs, nc * sizeof(*g));
 		if (!g)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		*segs = g;
 		*cap = nc;
 	}

@@ -101,7 +101,7 @@ int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options *opts)
 	size_t mark = veil_doc_edits_mark(doc);
 
 	if (!key)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	error = open_doc(doc, opts ? opts->identities : NULL, &meta, key, NULL, 0,
 	                 opts && opts->ignore_mac,
 	                 opts && opts->version >= 2 && opts->sorted_mac_ok);
@@ -128,17 +128,17 @@ static int new_meta(veil_sops_meta *m, const veil_sops_encrypt_options *o, veil_
 		                      "no recipients: pass -r age1..., set "
 		                      "VEIL_AGE_RECIPIENTS, or add a creation rule to .sops.yaml");
 	if (!(m->groups = calloc(o->ngroups, sizeof(*m->groups))))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	m->ngroups = o->ngroups;
 	m->grouped = o->ngroups > 1;
 	m->shamir_threshold = o->shamir_threshold;
 	for (size_t g = 0; g < o->ngroups; g++) {
 		veil_sops_keygroup *kg = &m->groups[g];
 		if (!(kg->age = calloc(o->groups[g].nage + 1, sizeof(*kg->age))))
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		for (size_t i = 0; i < o->groups[g].nage; i++, kg->nage++)
 			if (!(kg->age[i].recipient = strdup(o->groups[g].age[i])))
-				return veil_error_set(VEIL_ENOMEM, "out of memory");
+				return veil_error_oom();
 	}
 	if (o->version >= 2 && o->scope && strcmp(o->scope, "none")) {
 		if (!veil_sops__scope_valid(o->scope))
@@ -147,7 +147,7 @@ static int new_meta(veil_sops_meta *m, const veil_sops_encrypt_options *o, veil_
 			                      "namespace or none)",
 			                      o->scope);
 		if (!(m->scope = strdup(o->scope)))
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 	}
 	if (fmt == VEIL_FMT_BINARY)
 		return 0; /* sops ignores selection rules for binary files */
@@ -155,7 +155,7 @@ static int new_meta(veil_sops_meta *m, const veil_sops_encrypt_options *o, veil_
 	m->sel.kind = o->selection ? o->selection : VEIL_SEL_UNENCRYPTED_SUFFIX;
 	m->sel.value = strdup(o->selection ? (o->selection_value ? o->selection_value : "")
 	                                   : "_unencrypted");
-	return m->sel.value ? 0 : veil_error_set(VEIL_ENOMEM, "out of memory");
+	return m->sel.value ? 0 : veil_error_oom();
 }
 
 /* The reused file's cipher, read from its MAC's ENC[...] prefix. */
@@ -184,7 +184,7 @@ static int seal(veil_doc *doc, veil_sops_meta *meta, const uint8_t key[32], veil
 	meta->mac = NULL;
 	meta->version = NULL;
 	if (!(meta->lastmodified = strdup(now)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	w.key = key;
 	w.cipher = cipher;
 	w.sel = meta->sel.kind;
@@ -236,7 +236,7 @@ int veil_sops_encrypt(veil_doc *doc, const veil_sops_encrypt_options *o)
 	int error;
 
 	if (!key)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	if (o->version >= 3 && o->rewrites)
 		memset(o->rewrites, 0, sizeof(*o->rewrites));
 	if (veil_sops_is_encrypted(doc)) {

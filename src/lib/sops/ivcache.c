@@ -46,7 +46,7 @@ int veil_sops__ivcache_new(veil_sops_ivcache **out)
 	*out = NULL;
 	if (!c || !(c->slots = calloc(64, sizeof(*c->slots)))) {
 		free(c);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	c->cap = 64;
 	*out = c;
@@ -82,7 +82,7 @@ static int grow(veil_sops_ivcache *c)
 	struct slot *slots = calloc(cap, sizeof(*slots));
 
 	if (!slots)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (size_t i = 0; i < c->cap; i++)
 		if (c->slots[i].encs)
 			*find(slots, cap, c->slots[i].digest) = c->slots[i];
@@ -108,7 +108,7 @@ int veil_sops__ivcache_put(veil_sops_ivcache *c, const char *aad, size_t aad_len
 	if (!(copy = strndup(enc, enc_len)) ||
 	    !(grown = realloc(s->encs, (s->n + 1) * sizeof(*grown)))) {
 		free(copy);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	if (!s->encs)
 		c->used++;

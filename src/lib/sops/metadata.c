@@ -37,7 +37,7 @@ static int dup_text(char **out, const char *s)
 	if (!s)
 		return 0;
 	if (!(*out = strdup(s)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	return 0;
 }
 
@@ -100,7 +100,7 @@ static int read_group(veil_sops_keygroup *g, const veil_node *map, const char *n
 		return meta_error(name, "age must be a list");
 	g->age = calloc(age->nitems ? age->nitems : 1, sizeof(*g->age));
 	if (!g->age)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (size_t i = 0; i < age->nitems; i++) {
 		const veil_node *e = deref(age->items[i]);
 		const char *r, *enc;
@@ -123,7 +123,7 @@ static int add_group(veil_sops_meta *m, veil_sops_keygroup **out)
 	veil_sops_keygroup *grown = realloc(m->groups, (m->ngroups + 1) * sizeof(*grown));
 
 	if (!grown)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	m->groups = grown;
 	memset(&grown[m->ngroups], 0, sizeof(*grown));
 	*out = &grown[m->ngroups++];
@@ -326,7 +326,7 @@ static int add_sorted(veil_node *map, meta_entry *e, size_t n)
 static int entry(meta_entry *e, size_t *n, const char *key, veil_node *value)
 {
 	if (!value || *n == META_ENTRIES)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	e[*n].key = key;
 	e[(*n)++].value = value;
 	return 0;
@@ -391,7 +391,7 @@ int veil_sops__meta_build(veil_node **out, veil_doc *doc, const veil_sops_meta *
 
 	*out = NULL;
 	if (!tree)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	snprintf(thr, sizeof(thr), "%d", m->shamir_threshold);
 	if ((error = build_groups(doc, e, &n, m)) < 0 ||
 	    (sel && (error = text_entry(doc, e, &n, sel, m->sel.value, VEIL_SCALAR_STR)) < 0) ||
@@ -525,7 +525,7 @@ static int wrap_group(veil_sops_keygroup *g, const uint8_t *secret, size_t len)
 		    (error = veil_age_encrypt_mem(&enc, &enc_len, secret, len, rs, &opts)) == 0) {
 			free(g->age[i].enc);
 			if (!(g->age[i].enc = strndup((const char *)enc, enc_len)))
-				error = veil_error_set(VEIL_ENOMEM, "out of memory");
+				error = veil_error_oom();
 			free(enc);
 		}
 		veil_recipients_free(rs);
@@ -546,7 +546,7 @@ int veil_sops__meta_wrap(veil_sops_meta *m, const uint8_t key[32])
 		return veil_error_set(VEIL_EINVAL, "too many key groups");
 	for (size_t g = 0; g < m->ngroups; g++)
 		if (!(shares[g] = sodium_malloc(33))) {
-			error = veil_error_set(VEIL_ENOMEM, "out of memory");
+			error = veil_error_oom();
 			goto done;
 		}
 	if ((error = veil_shamir__split(shares, m->ngroups, threshold, key, 32)) < 0)

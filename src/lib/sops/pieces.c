@@ -116,7 +116,7 @@ static int split(pieces *ps, size_t target)
 		return unsupported("CRLF line breaks or a byte order mark");
 	ps->v = calloc(len / (target ? target : 1) + 4, sizeof(*ps->v));
 	if (!ps->v)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (p = 0; p < len;) {
 		const char *nl = memchr(s + p, '\n', len - p);
 		size_t next = nl ? (size_t)(nl - s) + 1 : len;
@@ -166,7 +166,7 @@ static int keys_grow(pieces *ps)
 	uint64_t *old = ps->keys, *t = calloc(cap, sizeof(*t));
 
 	if (!t)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (size_t i = 0; old && i < ps->keys_cap; i++) {
 		size_t j = old[i] & (cap - 1);
 
@@ -207,7 +207,7 @@ static int check_root(const pieces *ps, const veil_doc *d, result *r)
 	if (!root || root->kind != VEIL_NODE_MAP || root->flow)
 		return unsupported("a piece is not one block map");
 	if (!(r->keys = calloc(root->nitems ? root->nitems : 1, sizeof(*r->keys))))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (size_t i = 0; i < root->nitems; i++) {
 		const char *k = root->items[i]->key;
 		if (!k)
@@ -463,13 +463,13 @@ int veil_sops_decrypt_pieces(char **out, size_t *out_len, const char *src, size_
 	*out = NULL;
 	*out_len = 0;
 	if (!key)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	randombytes_buf(ps.hash_key, sizeof(ps.hash_key));
 	if ((error = split(&ps, piece_size ? piece_size : PIECE_DEFAULT)) < 0 ||
 	    (error = open_meta(&ps, &meta_doc, &meta, key, opts)) < 0)
 		goto done;
 	if (!(ps.res = calloc(ps.n, sizeof(*ps.res)))) {
-		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = veil_error_oom();
 		goto done;
 	}
 	veil_sops__mac_init(&ps.mac, meta.mac_only_encrypted);

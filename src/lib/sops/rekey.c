@@ -39,7 +39,7 @@ int veil_sops_rekey_options(veil_sops_rekey *r, const veil_doc *doc)
 	r->groups = calloc(r->meta.ngroups + 1, sizeof(*r->groups));
 	r->recipients = calloc(total + 1, sizeof(*r->recipients));
 	if (!r->groups || !r->recipients)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (size_t g = 0; g < r->meta.ngroups; g++) {
 		r->groups[g].age = r->recipients + k;
 		r->groups[g].nage = r->meta.groups[g].nage;
@@ -73,17 +73,17 @@ static int take_groups(veil_sops_meta *nm, veil_sops_meta *old, const veil_sops_
                        size_t ngroups, int shamir_threshold)
 {
 	if (!(nm->groups = calloc(ngroups + 1, sizeof(*nm->groups))))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	nm->ngroups = ngroups;
 	nm->grouped = ngroups > 1;
 	nm->shamir_threshold = shamir_threshold;
 	for (size_t g = 0; g < ngroups; g++) {
 		veil_sops_keygroup *kg = &nm->groups[g];
 		if (!(kg->age = calloc(groups[g].nage + 1, sizeof(*kg->age))))
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		for (size_t i = 0; i < groups[g].nage; i++, kg->nage++)
 			if (!(kg->age[i].recipient = strdup(groups[g].age[i])))
-				return veil_error_set(VEIL_ENOMEM, "out of memory");
+				return veil_error_oom();
 	}
 	nm->lastmodified = old->lastmodified;
 	nm->mac = old->mac;
@@ -108,7 +108,7 @@ int veil_sops_rekey_update(veil_doc *doc, const veil_sops_group *groups, size_t 
 	int error;
 
 	if (!key)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (size_t g = 0; g < ngroups; g++)
 		total += groups[g].nage;
 	if (!tree) {

@@ -93,10 +93,10 @@ static int add_age_list(veil_sops_group *g, const char *s)
 			b--;
 		if (b > a) {
 			if (!(grown = realloc(g->age, (g->nage + 1) * sizeof(*grown))))
-				return veil_error_set(VEIL_ENOMEM, "out of memory");
+				return veil_error_oom();
 			g->age = grown;
 			if (!(g->age[g->nage] = strndup(a, (size_t)(b - a))))
-				return veil_error_set(VEIL_ENOMEM, "out of memory");
+				return veil_error_oom();
 			g->nage++;
 		}
 		s += len + (end ? 1 : 0);
@@ -207,7 +207,7 @@ static int add_group(veil_sops_rule *r, veil_sops_group **out)
 	veil_sops_group *grown = realloc(r->groups, (r->ngroups + 1) * sizeof(*grown));
 
 	if (!grown)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	r->groups = grown;
 	memset(&grown[r->ngroups], 0, sizeof(*grown));
 	*out = &grown[r->ngroups++];
@@ -252,7 +252,7 @@ static int read_selection(veil_sops_rule *r, const veil_node *rule, const char *
 			                  "(un)encrypted suffix/regex/comment-regex options");
 		r->sel.kind = (veil_sops_sel_kind)k;
 		if (!(r->sel.value = strdup(v)))
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		if (k >= VEIL_SEL_UNENCRYPTED_REGEX) {
 			veil_regex *check = NULL;
 			int error = veil_regex_compile(&check, v);
@@ -292,7 +292,7 @@ static int read_options(veil_sops_rule *r, const veil_node *rule, const char *na
 		if (strcmp(v, "strict") && strcmp(v, "namespace") && strcmp(v, "none"))
 			return rule_error(name, n, "scope must be strict, namespace or none");
 		if (strcmp(v, "none") && !(r->scope = strdup(v)))
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 	}
 	return 0;
 }
@@ -307,7 +307,7 @@ static int read_rule(veil_sops_rule *r, const veil_node *rule, const char *name)
 		return rule_error(name, rule, "a creation rule must be a mapping");
 	if (v && *v) {
 		if (!(r->path_regex = strdup(v)))
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		if (veil_regex_compile(&r->path_re, v) < 0)
 			return rule_error(name, n, veil_error_last());
 	}
@@ -382,7 +382,7 @@ int veil_sops_config_parse(veil_sops_config **out, const char *text, size_t len,
 
 	*out = NULL;
 	if (!cfg || !(cfg->path = strdup(name)) || !(cfg->dir = strdup(dir))) {
-		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = veil_error_oom();
 		goto done;
 	}
 	if ((error = veil_doc_parse(&doc, VEIL_FMT_YAML, text, len, name)) < 0)
@@ -401,7 +401,7 @@ int veil_sops_config_parse(veil_sops_config **out, const char *text, size_t len,
 		if (r->kind == VEIL_NODE_COMMENT)
 			continue;
 		if (!(grown = realloc(cfg->rules, (cfg->nrules + 1) * sizeof(*grown)))) {
-			error = veil_error_set(VEIL_ENOMEM, "out of memory");
+			error = veil_error_oom();
 			goto done;
 		}
 		cfg->rules = grown;

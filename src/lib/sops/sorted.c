@@ -52,7 +52,7 @@ int veil_sops__sorted_add(veil_sops_sorted *s, const char *const *keys, size_t n
 		size_t nc = s->cap ? s->cap * 2 : 64;
 		size_t *o = realloc(s->offsets, nc * sizeof(*o));
 		if (!o)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		s->offsets = o;
 		s->cap = nc;
 	}

@@ -152,7 +152,7 @@ int veil_sops__enc_parse(veil_sops_enc *out, const char *s, size_t len)
 	if ((error = take_field(&text, &text_len, &p, end, "data:", ",")) < 0)
 		goto done;
 	if (!(out->data = malloc(text_len))) {
-		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = veil_error_oom();
 		goto done;
 	}
 	if ((error = decode_field(out->data, text_len, &out->data_len, text, text_len, "data")) < 0)
@@ -228,7 +228,7 @@ static int format_enc(char **out, veil_sops_cipher cipher, const uint8_t *ct, si
 	int error = 0;
 
 	if (!b64) {
-		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = veil_error_oom();
 		goto done;
 	}
 	veil_b64_encode_padded(b64, ct, ct_len);
@@ -269,7 +269,7 @@ int veil_sops__encrypt(char **out, veil_sops_cipher cipher, const uint8_t key[VE
 	    (cipher == VEIL_SOPS_CHACHA20_POLY1305 && iv_len != CHACHA_IV_LEN))
 		return veil_error_set(VEIL_EINVAL, "invalid IV length %zu", iv_len);
 	if (!(ct = malloc(pt_len)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	if (cipher == VEIL_SOPS_AES256_GCM)
 		error = gcm(1, ct, pt, pt_len, tag, key, iv, iv_len, aad, aad_len);
 	else
@@ -290,7 +290,7 @@ int veil_sops__decrypt_parsed(uint8_t **pt, size_t *pt_len, const uint8_t key[VE
 	*pt = NULL;
 	*pt_len = 0;
 	if (!(out = malloc(e->data_len + 1)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	memcpy(tag, e->tag, sizeof(tag));
 	if (e->cipher == VEIL_SOPS_AES256_GCM)
 		error = gcm(0, out, e->data, e->data_len, tag, key, e->iv, e->iv_len, aad, aad_len);

@@ -420,7 +420,7 @@ static int index_grow(struct captures *c)
 	size_t *t = calloc(cap, sizeof(*t));
 
 	if (!t)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (size_t i = 0; i < c->n; i++) {
 		size_t h = ptr_hash(c->at[i].node, cap);
 		while (t[h])
@@ -443,7 +443,7 @@ static int capture_open(struct captures *c, const veil_node *n, struct capture *
 		size_t cap = c->cap ? 2 * c->cap : 16;
 		struct capture *t = realloc(c->at, cap * sizeof(*t));
 		if (!t)
-			return veil_error_set(VEIL_ENOMEM, "out of memory");
+			return veil_error_oom();
 		c->at = t;
 		c->cap = cap;
 	}
@@ -568,7 +568,7 @@ int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts, char hex[VEI
 	int error = 0;
 
 	if (!w)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	w->doc = doc;
 	w->o = opts;
 	w->caps.log = (veil_buf)VEIL_BUF_INIT(2 * (size_t)VEIL_DOC_MAX_SIZE);
@@ -596,7 +596,7 @@ int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts, char hex[VEI
 	if (!opts->mac)
 		veil_sops__mac_final(w->mac, hex);
 	if (!error && w->mac_lost)
-		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = veil_error_oom();
 done:
 	veil_sops__gcm_release();
 	free(w->caps.at);

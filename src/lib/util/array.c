@@ -23,7 +23,7 @@ void *veil_array_grow(void *items, size_t *cap, size_t need, size_t elem)
 		return NULL;
 	}
 	if (!(grown = realloc(items, n * elem))) {
-		veil_error_set(VEIL_ENOMEM, "out of memory");
+		veil_error_oom();
 		return NULL;
 	}
 	*cap = n;

@@ -58,6 +58,11 @@ int veil_error_set(int code, const char *fmt, ...)
 	return code;
 }
 
+int veil_error_oom(void)
+{
+	return veil_error_set(VEIL_ENOMEM, "out of memory");
+}
+
 void veil_error_clear(void)
 {
 	last_message[0] = '\0';

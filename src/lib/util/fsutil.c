@@ -210,7 +210,7 @@ static int open_parent(veil_outfile *f, const char *target)
 	f->base = strdup(slash ? slash + 1 : target);
 	if (!dir || !f->base) {
 		free(dir);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	f->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (f->dirfd < 0)
@@ -304,7 +304,7 @@ int veil_outfile_open(veil_outfile **out, const char *path, unsigned int flags)
 	*out = NULL;
 	f = calloc(1, sizeof(*f));
 	if (!f)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	f->flags = flags;
 	f->fd = -1;
 	f->dirfd = -1;
@@ -319,7 +319,7 @@ int veil_outfile_open(veil_outfile **out, const char *path, unsigned int flags)
 			error = open_target(f);
 	}
 	if (!error && !f->path)
-		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = veil_error_oom();
 	if (error < 0) {
 		veil_outfile_abort(f);
 		return error;

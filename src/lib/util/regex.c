@@ -227,7 +227,7 @@ static int parse_literals(literals *l, const char *pattern)
 		start = i + 1;
 	}
 	if (!(l->text = strdup(pattern)))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (i = 0; i < l->n; i++)
 		l->alt[i] = l->text + (l->alt[i] - pattern);
 	return 1;
@@ -263,7 +263,7 @@ int veil_regex__compile(veil_regex **out, const char *pattern, int literal_ok)
 	if (strlen(pattern) > VEIL_REGEX_MAX_PATTERN)
 		return bad(pattern, "pattern too long");
 	if (!(re = calloc(1, sizeof(*re)))) {
-		error = veil_error_set(VEIL_ENOMEM, "out of memory");
+		error = veil_error_oom();
 		goto done;
 	}
 	if (literal_ok && (error = parse_literals(&re->lit, pattern)) != 0)

@@ -113,7 +113,7 @@ int veil_utf16_to_utf8(char **out, size_t *out_len, const uint8_t *in, size_t n,
 	*out = NULL;
 	*out_len = 0;
 	if (!o)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	for (size_t i = 0; i + 1 < n; i += 2) {
 		uint32_t u = big_endian ? (uint32_t)in[i] << 8 | in[i + 1]
 		                        : (uint32_t)in[i + 1] << 8 | in[i];
