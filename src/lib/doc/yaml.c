@@ -15,6 +15,7 @@
 #include "doc/yaml.h"
 #include "util/array.h"
 #include "util/sopsenc.h"
+#include "util/utf8.h"
 
 /* libyaml's line breaks: \n, \r, \r\n, NEL, LS, PS. Returns the width of the
  * break at s[i] (0 if none); for \r\n the break is counted at the \n. */
@@ -32,48 +33,6 @@ static size_t break_at(const char *s, size_t len, size_t i)
 	    ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
 		return 3;
 	return 0;
-}
-
-static size_t utf8_width(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xF0)
-		return 4;
-	if (c >= 0xE0)
-		return 3;
-	if (c >= 0xC0)
-		return 2;
-	return 1;
-}
-
-/* Character index -> byte offset (the source is valid UTF-8: libyaml checked
- * every character before it produced a mark beyond it). */
-typedef struct char_walker {
-	const char *s;
-	size_t len;
-	size_t pos;
-	size_t idx;
-	int ascii; /* one byte per character: no walking */
-} char_walker;
-
-static size_t char_to_byte(char_walker *w, size_t idx)
-{
-	if (w->ascii)
-		return idx < w->len ? idx : w->len;
-	while (w->idx > idx && w->pos > 0) {
-		w->pos--;
-		while (w->pos > 0 && ((unsigned char)w->s[w->pos] & 0xC0) == 0x80)
-			w->pos--;
-		w->idx--;
-	}
-	while (w->idx < idx && w->pos < w->len) {
-		w->pos += utf8_width((unsigned char)w->s[w->pos]);
-		w->idx++;
-	}
-	if (w->pos > w->len)
-		w->pos = w->len;
-	return w->pos;
 }
 
 /* Byte offset -> 1-based line and byte column. */
@@ -159,7 +118,7 @@ typedef struct anchor_slot {
 typedef struct pstate {
 	veil_doc *doc;
 	veil_yaml_state *st;
-	char_walker cw;
+	veil_utf8_walker cw; /* character index -> byte offset (libyaml checked the UTF-8) */
 	line_walker lw;
 	frame stack[VEIL_DOC_MAX_DEPTH + 1];
 	size_t depth;
@@ -307,13 +266,12 @@ static size_t skip_to_content(const char *s, size_t len, size_t p)
 static int add_pending(pstate *ps, veil_node *c)
 {
 	if (ps->npending == ps->cap_pending) {
-		size_t cap = ps->cap_pending ? ps->cap_pending * 2 : 16;
-		veil_node **p = realloc(ps->pending, cap * sizeof(*p));
+		veil_node **p = veil_array_grow(ps->pending, &ps->cap_pending, ps->npending + 1,
+		                                sizeof(*p));
 
 		if (!p)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		ps->pending = p;
-		ps->cap_pending = cap;
 	}
 	ps->pending[ps->npending++] = c;
 	return 0;
@@ -495,7 +453,7 @@ static int parse_error(pstate *ps, const yaml_parser_t *p)
 	if (p->error == YAML_READER_ERROR)
 		pos = p->problem_offset;
 	else
-		pos = ps->bom + char_to_byte(&ps->cw, p->problem_mark.index);
+		pos = ps->bom + veil_utf8_walk(&ps->cw, p->problem_mark.index);
 	if (pos > ps->doc->src_len)
 		pos = ps->doc->src_len;
 	line_walk(&ps->lw, pos, &sp);
@@ -966,8 +924,8 @@ static int note_version(pstate *ps, const yaml_event_t *ev, size_t from, size_t 
 static int on_event(pstate *ps, const yaml_event_t *ev)
 {
 	/* Marks count characters from after the BOM. */
-	size_t s = ps->bom + char_to_byte(&ps->cw, ev->start_mark.index);
-	size_t e = ps->bom + char_to_byte(&ps->cw, ev->end_mark.index);
+	size_t s = ps->bom + veil_utf8_walk(&ps->cw, ev->start_mark.index);
+	size_t e = ps->bom + veil_utf8_walk(&ps->cw, ev->end_mark.index);
 	size_t next_end = e, gap_start = ps->prev_end;
 	int opens = ev->type == YAML_MAPPING_START_EVENT || ev->type == YAML_SEQUENCE_START_EVENT;
 	int error, split = 0;
@@ -1072,13 +1030,11 @@ static int yaml_parse(veil_doc *doc)
 			break;
 		}
 	}
-	ps->cw = (char_walker){ doc->src + bom, doc->src_len - bom, 0, 0, 1 };
+	veil_utf8_walker_init(&ps->cw, doc->src + bom, doc->src_len - bom);
 	ps->lw = (line_walker){ doc->src, doc->src_len, bom, 0, bom, 1 };
 	for (i = bom; i < doc->src_len; i++) {
 		unsigned char c = (unsigned char)doc->src[i];
 
-		if (c >= 0x80)
-			ps->cw.ascii = 0;
 		if (c == '\r' || c == 0xC2 || c == 0xE2)
 			ps->lw.lf_only = 0;
 	}
