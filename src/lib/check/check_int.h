@@ -120,6 +120,7 @@ int veil_check__detect_strong(veil_check *c, const veil_check__src *src, const c
                               size_t len);
 /* detect_util.c */
 double veil_check__entropy(const char *s, size_t n);
+int veil_check__classes(const char *v, size_t n);
 int veil_check__placeholder(const char *s, size_t n);
 int veil_check__is_enc(const char *s, size_t n);
 const char *veil_check__memmem(const char *h, size_t hn, const char *n, size_t nn);

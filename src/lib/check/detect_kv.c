@@ -153,24 +153,6 @@ static int reference_key(const char *k, size_t n)
 	       (k[n - 3] == '_' || k[n - 3] == '-' || (k[n - 2] == 'I'));
 }
 
-static int classes(const char *v, size_t n)
-{
-	int lo = 0, up = 0, dg = 0, sy = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)v[i];
-		if (ch >= 'a' && ch <= 'z')
-			lo = 1;
-		else if (ch >= 'A' && ch <= 'Z')
-			up = 1;
-		else if (ch >= '0' && ch <= '9')
-			dg = 1;
-		else
-			sy = 1;
-	}
-	return lo + up + dg + sy;
-}
-
 static int is_uuid(const char *v, size_t n)
 {
 	if (n != 36)
@@ -327,8 +309,8 @@ static int not_a_value(const char *v, size_t n, int pw)
 		        ch == '.' || ch == '-' || ch == ' ';
 	}
 	/* one case of letters and separators: a word, a setting's name, an enum */
-	if (ident && classes(v, n) <= 2 &&
-	    !(classes(v, n) == 2 && !memchr(v, '_', n) && !memchr(v, '.', n) &&
+	if (ident && veil_check__classes(v, n) <= 2 &&
+	    !(veil_check__classes(v, n) == 2 && !memchr(v, '_', n) && !memchr(v, '.', n) &&
 	      !memchr(v, '-', n) && n >= 16))
 		return 1;
 	return veil_check__placeholder(v, n);
@@ -440,12 +422,12 @@ size_t veil_check__m_kv(struct veil_check__scan *s, size_t at, const char *kw, s
 		}
 	}
 	if (pw) {
-		if (classes(v, vl) >= 2 && veil_check__entropy(v, vl) >= 2.5)
+		if (veil_check__classes(v, vl) >= 2 && veil_check__entropy(v, vl) >= 2.5)
 			veil_check__report(s, vs, vl, "password-assignment", NULL,
 			                   "plaintext password assigned to a secret-like key");
 		return ke;
 	}
-	if (vl >= 16 && classes(v, vl) >= 2 && veil_check__entropy(v, vl) >= 3.5)
+	if (vl >= 16 && veil_check__classes(v, vl) >= 2 && veil_check__entropy(v, vl) >= 3.5)
 		veil_check__report(s, vs, vl, "secret-assignment", NULL,
 		                   "high-entropy value assigned to a secret-like key");
 	return ke;

@@ -31,6 +31,25 @@ static double log2_pos(double x)
 	return e + sum * 2.885390081777926815; /* 2 / ln(2) */
 }
 
+/* How many of lower case, upper case, digits and anything else v uses (0-4). */
+int veil_check__classes(const char *v, size_t n)
+{
+	int lo = 0, up = 0, dg = 0, sy = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		if (ch >= 'a' && ch <= 'z')
+			lo = 1;
+		else if (ch >= 'A' && ch <= 'Z')
+			up = 1;
+		else if (ch >= '0' && ch <= '9')
+			dg = 1;
+		else
+			sy = 1;
+	}
+	return lo + up + dg + sy;
+}
+
 /* Shannon entropy in bits per byte. */
 double veil_check__entropy(const char *s, size_t n)
 {

@@ -46,24 +46,6 @@ static int ident_char(int ch)
 	return ident_start(ch) || (ch >= '0' && ch <= '9');
 }
 
-static int classes(const char *v, size_t n)
-{
-	int lo = 0, up = 0, dg = 0, sy = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)v[i];
-		if (ch >= 'a' && ch <= 'z')
-			lo = 1;
-		else if (ch >= 'A' && ch <= 'Z')
-			up = 1;
-		else if (ch >= '0' && ch <= '9')
-			dg = 1;
-		else
-			sy = 1;
-	}
-	return lo + up + dg + sy;
-}
-
 /* A literal a template prints: a secret unless short or a placeholder. */
 static int secret_literal(const char *s, size_t n)
 {
@@ -85,8 +67,8 @@ static int secret_token(const char *s, size_t n)
 		while (e < n && !memchr(seps, s[e], sizeof(seps) - 1))
 			e++;
 		if (e > i && !veil_check__placeholder(s + i, e - i) &&
-		    ((e - i >= 8 && classes(s + i, e - i) >= 3) ||
-		     (e - i >= 16 && classes(s + i, e - i) >= 2 &&
+		    ((e - i >= 8 && veil_check__classes(s + i, e - i) >= 3) ||
+		     (e - i >= 16 && veil_check__classes(s + i, e - i) >= 2 &&
 		      veil_check__entropy(s + i, e - i) >= 3.5)))
 			return 1;
 		i = e + 1;
