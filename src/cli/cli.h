@@ -84,6 +84,9 @@ int veil_cli__passphrase_read(char **out, size_t *len, const char *file, const c
 /* Appends the identities of one -i file ("-" = stdin): an age-keygen file, an
  * OpenSSH ed25519 key, or a passphrase-encrypted age file holding an identity
  * file (the passphrase from passfile, or asked). */
+/* Asks for (or reads from passfile) the passphrase of the identity file name
+ * and derives the identity it protects. */
+int veil_cli__identity_passphrase(veil_identity **out, const char *name, const char *passfile);
 int veil_cli__identities_load(veil_identities *list, const char *path, const char *passfile);
 /* One identity file with explicit options (keyfind.c's sources). */
 int veil_cli__identities_load_opts(veil_identities *list, const char *path,

@@ -93,10 +93,7 @@ typedef struct pass_src {
 static int file_passphrase(veil_identity **out, void *payload)
 {
 	pass_src *ps = payload;
-	char prompt[512];
-	char *pass = NULL;
-	size_t len = 0;
-	int fd, error;
+	int fd;
 
 	if (!ps->o->passfile) {
 		fd = ps->o->no_prompt ? -1 : open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -108,13 +105,7 @@ static int file_passphrase(veil_identity **out, void *payload)
 			        ps->name);
 		close(fd);
 	}
-	snprintf(prompt, sizeof(prompt), "Enter passphrase for identity file \"%s\": ", ps->name);
-	error = veil_cli__passphrase_read(&pass, &len, ps->o->passfile, prompt, 0);
-	if (error < 0)
-		return error;
-	error = veil_identity_from_passphrase(out, pass, len, 0);
-	veil_secure_free(pass);
-	return error;
+	return veil_cli__identity_passphrase(out, ps->name, ps->o->passfile);
 }
 
 /* Parses key text into list; name is used in messages. */

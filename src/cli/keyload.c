@@ -14,21 +14,27 @@ typedef struct identity_pass {
 	const char *passfile;
 } identity_pass;
 
-static int identity_file_passphrase(veil_identity **out, void *payload)
+int veil_cli__identity_passphrase(veil_identity **out, const char *name, const char *passfile)
 {
-	identity_pass *ip = payload;
 	char prompt[512];
 	char *pass = NULL;
 	size_t len = 0;
 	int error;
 
-	snprintf(prompt, sizeof(prompt), "Enter passphrase for identity file \"%s\": ", ip->path);
-	error = veil_cli__passphrase_read(&pass, &len, ip->passfile, prompt, 0);
+	snprintf(prompt, sizeof(prompt), "Enter passphrase for identity file \"%s\": ", name);
+	error = veil_cli__passphrase_read(&pass, &len, passfile, prompt, 0);
 	if (error < 0)
 		return error;
 	error = veil_identity_from_passphrase(out, pass, len, 0);
 	veil_secure_free(pass);
 	return error;
+}
+
+static int identity_file_passphrase(veil_identity **out, void *payload)
+{
+	identity_pass *ip = payload;
+
+	return veil_cli__identity_passphrase(out, ip->path, ip->passfile);
 }
 
 static void warn_line(const char *message, void *payload)
