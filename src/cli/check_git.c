@@ -11,6 +11,7 @@
 
 #include "check_git.h"
 #include "veil/git.h"
+#include "util/array.h"
 
 typedef struct introduced {
 	size_t first, end; /* findings [first, end) came from this blob */
@@ -39,13 +40,11 @@ static int note_commit(feed *f, const veil_git_blob *b, size_t before, size_t af
 	if (after == before || !b->commit)
 		return 0;
 	if (f->nblobs == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16;
-		introduced *nb = realloc(f->blobs, cap * sizeof(*nb));
+		introduced *nb = veil_array_grow(f->blobs, &f->cap, f->nblobs + 1, sizeof(*nb));
 
 		if (!nb)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		f->blobs = nb;
-		f->cap = cap;
 	}
 	in = &f->blobs[f->nblobs];
 	if (!(in->path = strdup(b->path)))

@@ -11,6 +11,7 @@
 #include "util/cpu.h"
 #include "util/fsutil.h"
 #include "veil/doc.h"
+#include "util/array.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -84,15 +85,13 @@ struct worker {
 static int list_add(struct list *l, char *name, int kind, int err)
 {
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		void *p = realloc(l->v, cap * sizeof(*l->v));
+		void *p = veil_array_grow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
 		if (!p) {
 			free(name);
 			l->failed = 1;
 			return -1;
 		}
 		l->v = p;
-		l->cap = cap;
 	}
 	memset(&l->v[l->n], 0, sizeof(*l->v));
 	l->v[l->n].name = name;

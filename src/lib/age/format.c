@@ -11,6 +11,7 @@
 #include "util/b64.h"
 #include "util/hkdf.h"
 #include "util/secret.h"
+#include "util/array.h"
 
 #define COLUMNS        64 /* base64 characters per full body line */
 #define BYTES_PER_LINE 48 /* bytes encoded by a full body line */
@@ -290,19 +291,17 @@ done:
 static int add_stanza(veil_header *h, size_t *cap)
 {
 	veil_stanza *grown;
-	size_t ncap;
+	size_t old = *cap;
 
 	if (h->nstanzas < *cap)
 		return 0;
 	if (h->nstanzas >= VEIL_AGE_MAX_STANZAS)
 		return HEADER_ERROR("more than %d stanzas", VEIL_AGE_MAX_STANZAS);
-	ncap = *cap ? *cap * 2 : 4;
-	grown = realloc(h->stanzas, ncap * sizeof(*grown));
+	grown = veil_array_grow(h->stanzas, cap, h->nstanzas + 1, sizeof(*grown));
 	if (!grown)
-		return veil_error_oom();
-	memset(grown + *cap, 0, (ncap - *cap) * sizeof(*grown));
+		return VEIL_ENOMEM;
+	memset(grown + old, 0, (*cap - old) * sizeof(*grown));
 	h->stanzas = grown;
-	*cap = ncap;
 	return 0;
 }
 

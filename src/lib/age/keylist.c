@@ -1,6 +1,7 @@
 /* Lists of identities and recipients: growable arrays that own their items. */
 #include <stdlib.h>
 #include "age/keys_int.h"
+#include "util/array.h"
 
 /* items are void * so one grow() serves both lists. */
 struct veil_identities {
@@ -18,16 +19,11 @@ struct veil_recipients {
 /* Makes room for one more pointer in *items. */
 static int grow(void ***items, size_t n, size_t *cap)
 {
-	size_t new_cap = *cap ? *cap * 2 : 4;
-	void **p;
+	void **p = veil_array_grow(*items, cap, n + 1, sizeof(*p));
 
-	if (n < *cap)
-		return 0;
-	p = realloc(*items, new_cap * sizeof(*p));
 	if (p == NULL)
-		return veil_error_oom();
+		return VEIL_ENOMEM;
 	*items = p;
-	*cap = new_cap;
 	return 0;
 }
 

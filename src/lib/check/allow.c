@@ -7,6 +7,7 @@
  * the secret itself changes.
  */
 #include "check/check_int.h"
+#include "util/array.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,12 +56,10 @@ static int add_entry(veil_check *c, const char *f[3], const size_t fl[3])
 	struct veil_check__ignore *e;
 
 	if (c->nign == c->capign) {
-		size_t cap = c->capign ? c->capign * 2 : 32;
-		void *p = realloc(c->ign, cap * sizeof(*c->ign));
+		void *p = veil_array_grow(c->ign, &c->capign, c->nign + 1, sizeof(*c->ign));
 		if (!p)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		c->ign = p;
-		c->capign = cap;
 	}
 	e = &c->ign[c->nign];
 	e->path = strndup(f[0], fl[0]);

@@ -3,6 +3,7 @@
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "util/utf8.h"
+#include "util/array.h"
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -298,12 +299,10 @@ static int vadd(veil_check *c, const veil_check__src *src, unsigned int line, un
 		}
 	}
 	if (c->nf == c->capf) {
-		size_t cap = c->capf ? c->capf * 2 : 16;
-		void *grown = realloc(c->f, cap * sizeof(*c->f));
+		void *grown = veil_array_grow(c->f, &c->capf, c->nf + 1, sizeof(*c->f));
 		if (!grown)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		c->f = grown;
-		c->capf = cap;
 	}
 	f = &c->f[c->nf];
 	memset(f, 0, sizeof(*f));
@@ -332,12 +331,11 @@ static int vadd(veil_check *c, const veil_check__src *src, unsigned int line, un
 int veil_check__cipher_span(veil_check *c, size_t start, size_t end)
 {
 	if (c->ncipher == c->capcipher) {
-		size_t cap = c->capcipher ? c->capcipher * 2 : 8;
-		void *p = realloc(c->cipher, cap * sizeof(*c->cipher));
+		void *p = veil_array_grow(c->cipher, &c->capcipher, c->ncipher + 1,
+		                          sizeof(*c->cipher));
 		if (!p)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		c->cipher = p;
-		c->capcipher = cap;
 	}
 	c->cipher[c->ncipher].start = start;
 	c->cipher[c->ncipher++].end = end;
@@ -434,12 +432,10 @@ static void drop_final(veil_check *c)
 static int seen_add(veil_check *c, const char *path, int encrypted, int chacha)
 {
 	if (c->nseen == c->capseen) {
-		size_t cap = c->capseen ? c->capseen * 2 : 64;
-		void *p = realloc(c->seen, cap * sizeof(*c->seen));
+		void *p = veil_array_grow(c->seen, &c->capseen, c->nseen + 1, sizeof(*c->seen));
 		if (!p)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		c->seen = p;
-		c->capseen = cap;
 	}
 	c->seen[c->nseen].path = strdup(path);
 	c->seen[c->nseen].commit = c->commit[0] ? strdup(c->commit) : NULL;

@@ -7,6 +7,7 @@
 #include "check/check_int.h"
 #include "sops/metadata.h"
 #include "veil/sops.h"
+#include "util/array.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,12 +369,10 @@ int veil_check__ref_add(veil_check *c, const char *path, const char *from, unsig
 	struct veil_check__ref *r;
 
 	if (c->nrefs == c->caprefs) {
-		size_t cap = c->caprefs ? c->caprefs * 2 : 16;
-		void *p = realloc(c->refs, cap * sizeof(*c->refs));
+		void *p = veil_array_grow(c->refs, &c->caprefs, c->nrefs + 1, sizeof(*c->refs));
 		if (!p)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		c->refs = p;
-		c->caprefs = cap;
 	}
 	r = &c->refs[c->nrefs];
 	r->path = strdup(path);

@@ -8,6 +8,7 @@
 #include "check/kview_int.h"
 #include "util/b64.h"
 #include "veil/error.h"
+#include "util/array.h"
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,12 +167,11 @@ static int push_kid(veil_check__kview *v, veil_check__kn *n)
 		return 0;
 	}
 	if (v->nkids == v->capkids) {
-		size_t cap = v->capkids ? v->capkids * 2 : 256;
-		veil_check__kn **k = realloc(v->kids, cap * sizeof(*k));
+		veil_check__kn **k =
+		        veil_array_grow(v->kids, &v->capkids, v->nkids + 1, sizeof(*k));
 		if (!k)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		v->kids = k;
-		v->capkids = cap;
 	}
 	v->kids[v->nkids++] = n;
 	return 0;

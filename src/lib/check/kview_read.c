@@ -12,6 +12,7 @@
 #include "check/check_int.h"
 #include "util/yamlmark.h"
 #include "veil/error.h"
+#include "util/array.h"
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,12 +154,11 @@ static int clean_text(struct cleaned *c, const char *t, size_t n)
 			continue;
 		}
 		if (c->nrm == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct veil_check__kv_removal *r = realloc(c->rm, nc * sizeof(*r));
+			struct veil_check__kv_removal *r =
+			        veil_array_grow(c->rm, &cap, c->nrm + 1, sizeof(*r));
 			if (!r)
-				return veil_error_oom();
+				return VEIL_ENOMEM;
 			c->rm = r;
-			cap = nc;
 		}
 		c->rm[c->nrm].at = c->len;
 		c->rm[c->nrm++].total = total;

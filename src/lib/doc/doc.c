@@ -9,6 +9,7 @@
 #include "doc/internal.h"
 #include "doc/yaml.h"
 #include "util/secret.h"
+#include "util/array.h"
 
 static const veil_codec *codec_for(veil_doc_format fmt)
 {
@@ -432,7 +433,6 @@ veil_node *veil_doc__node_new(veil_doc *doc, veil_node_kind kind)
 	veil_node *node;
 
 	if (doc->nnodes == doc->cap_nodes) {
-		size_t cap = doc->cap_nodes ? doc->cap_nodes * 2 : 256;
 		veil_node **p;
 
 		if (doc->nnodes >= VEIL_DOC_MAX_NODES) {
@@ -440,13 +440,10 @@ veil_node *veil_doc__node_new(veil_doc *doc, veil_node_kind kind)
 			               VEIL_DOC_MAX_NODES);
 			return NULL;
 		}
-		p = realloc(doc->nodes, cap * sizeof(*p));
-		if (!p) {
-			veil_error_oom();
+		p = veil_array_grow(doc->nodes, &doc->cap_nodes, doc->nnodes + 1, sizeof(*p));
+		if (!p)
 			return NULL;
-		}
 		doc->nodes = p;
-		doc->cap_nodes = cap;
 	}
 	node = arena_alloc(doc, sizeof(*node)); /* zeroed: fresh mapping */
 	if (!node)

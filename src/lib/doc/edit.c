@@ -8,6 +8,7 @@
 #include "doc/codec.h"
 #include "doc/internal.h"
 #include "util/secret.h"
+#include "util/array.h"
 
 /* Edits stay sorted by start (an insertion before a replacement at the same
  * offset, equal insertions in the order they were added) and never overlap,
@@ -64,13 +65,12 @@ int veil_doc__edit_add(veil_doc *doc, size_t start, size_t end, const char *text
 		return veil_error_set(VEIL_EINVAL, "%s: overlapping edits at byte %zu", doc->name,
 		                      start);
 	if (doc->nedits == doc->cap_edits) {
-		size_t cap = doc->cap_edits ? doc->cap_edits * 2 : 64;
-		veil_doc_edit *p = realloc(doc->edits, cap * sizeof(*p));
+		veil_doc_edit *p =
+		        veil_array_grow(doc->edits, &doc->cap_edits, doc->nedits + 1, sizeof(*p));
 
 		if (!p)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		doc->edits = p;
-		doc->cap_edits = cap;
 	}
 	e.start = start;
 	e.end = end;

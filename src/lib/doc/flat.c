@@ -6,6 +6,7 @@
 #include "util/buf.h"
 #include "util/utf8.h"
 #include "veil/error.h"
+#include "util/array.h"
 
 #define MAP_SEP      "__map_"
 #define LIST_SEP     "__list_"
@@ -41,13 +42,11 @@ static int flat_push(flat_list *l, const veil_buf *key, const char *v, size_t vl
 	veil_flat_entry *e;
 
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		veil_flat_entry *ne = realloc(l->e, cap * sizeof(*ne));
+		veil_flat_entry *ne = veil_array_grow(l->e, &l->cap, l->n + 1, sizeof(*ne));
 
 		if (!ne)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		l->e = ne;
-		l->cap = cap;
 	}
 	e = &l->e[l->n];
 	e->key = strndup(key->data ? (const char *)key->data : "", key->len);

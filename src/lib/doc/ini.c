@@ -14,6 +14,7 @@
 #include "doc/flat.h"
 #include "doc/internal.h"
 #include "veil/error.h"
+#include "util/array.h"
 
 #define TQ "\"\"\""
 
@@ -129,13 +130,12 @@ static int comment(iscan *p, size_t at, size_t end, int inline_)
 		return rc;
 	}
 	if (p->npending == p->cap_pending) {
-		size_t cap = p->cap_pending ? p->cap_pending * 2 : 16;
-		veil_node **np = realloc(p->pending, cap * sizeof(*np));
+		veil_node **np =
+		        veil_array_grow(p->pending, &p->cap_pending, p->npending + 1, sizeof(*np));
 
 		if (!np)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		p->pending = np;
-		p->cap_pending = cap;
 	}
 	p->pending[p->npending++] = c;
 	return 0;

@@ -3,6 +3,7 @@
 #include "k8s/k8s.h"
 #include "util/yamlmark.h"
 #include "veil/error.h"
+#include "util/array.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,12 +30,10 @@ static int push(veil_k8s_seg **segs, size_t *n, size_t *cap, size_t start, size_
 		return veil_error_set(VEIL_ELIMIT, "more than %u documents in the stream",
 		                      VEIL_K8S_MAX_DOCS);
 	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		veil_k8s_seg *g = realloc(*segs, nc * sizeof(*g));
+		veil_k8s_seg *g = veil_array_grow(*segs, cap, *n + 1, sizeof(*g));
 		if (!g)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		*segs = g;
-		*cap = nc;
 	}
 	(*segs)[*n].start = start;
 	(*segs)[*n].end = end;

@@ -2,6 +2,7 @@
 #include "sops/sorted.h"
 #include "sops/value.h"
 #include "veil/error.h"
+#include "util/array.h"
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,12 +50,10 @@ int veil_sops__sorted_add(veil_sops_sorted *s, const char *const *keys, size_t n
 	if (s->unusable)
 		return 0;
 	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 64;
-		size_t *o = realloc(s->offsets, nc * sizeof(*o));
+		size_t *o = veil_array_grow(s->offsets, &s->cap, s->n + 1, sizeof(*o));
 		if (!o)
-			return veil_error_oom();
+			return VEIL_ENOMEM;
 		s->offsets = o;
-		s->cap = nc;
 	}
 	for (size_t i = 0; i < nkeys; i++)
 		plen += 4 + strlen(keys[i]);
