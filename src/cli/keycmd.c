@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "cli.h"
+#include "util/buf.h"
 
 #define OUT_MAX  (16u * 1024 * 1024) /* an identity file's limit */
 #define MAX_ARGS 256
@@ -95,46 +96,34 @@ end:
 	return 0;
 }
 
-/* Reads the child's output whole (up to OUT_MAX). */
+/* Reads the child's output whole (up to OUT_MAX) into a buffer that wipes
+ * what it outgrows: the output is key material. */
+#define CHUNK 4096
+
 static int read_all(int fd, uint8_t **out, size_t *len)
 {
-	size_t cap = 4096, n = 0;
-	uint8_t *buf = malloc(cap), *bigger;
+	veil_buf b = VEIL_BUF_INIT(OUT_MAX + CHUNK);
 	ssize_t got;
+	int error;
 
-	if (buf == NULL)
-		return veil_error_oom();
 	for (;;) {
-		if (n == cap) {
-			if (cap >= OUT_MAX) {
-				sodium_memzero(buf, n);
-				free(buf);
-				return veil_error_set(VEIL_ELIMIT,
-				                      "its output is larger than 16 MiB");
-			}
-			/* grow by copying, so no unwiped copy is left behind */
-			bigger = malloc(cap * 2);
-			if (bigger == NULL) {
-				sodium_memzero(buf, n);
-				free(buf);
-				return veil_error_oom();
-			}
-			memcpy(bigger, buf, n);
-			sodium_memzero(buf, n);
-			free(buf);
-			buf = bigger;
-			cap *= 2;
+		if (b.len > OUT_MAX) {
+			veil_buf_dispose(&b);
+			return veil_error_set(VEIL_ELIMIT, "its output is larger than 16 MiB");
 		}
-		got = read(fd, buf + n, cap - n);
+		if ((error = veil_buf_reserve(&b, CHUNK)) < 0) {
+			veil_buf_dispose(&b);
+			return error;
+		}
+		got = read(fd, b.data + b.len, b.cap - 1 - b.len);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
 			break;
-		n += (size_t)got;
+		b.len += (size_t)got;
 	}
-	*out = buf;
-	*len = n;
-	return 0;
+	*out = veil_buf_detach(&b, len);
+	return *out ? 0 : veil_error_oom();
 }
 
 static void child(int out_fd, char **argv, const char *recipient)
