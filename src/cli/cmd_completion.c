@@ -70,6 +70,43 @@ veil_cli_value veil_cli__opt_value(const veil_opt *o, const char **words)
 	return VEIL_CLI_VALUE_FILE;
 }
 
+void veil_cli__put_opt_words(FILE *f, const veil_opt *opts, int values_only)
+{
+	for (const veil_opt *o = opts; o && o->id; o++) {
+		if (values_only && !o->has_arg)
+			continue;
+		if (o->long_name)
+			fprintf(f, " --%s", o->long_name);
+		if (o->short_name)
+			fprintf(f, " -%c", o->short_name);
+	}
+}
+
+void veil_cli__opt_values_walk(FILE *f, const veil_cli_node *n, veil_cli_value_fn fn)
+{
+	char word[64];
+
+	for (const veil_opt *o = n->opts; o && o->id; o++) {
+		const char *words = NULL, *value;
+		veil_cli_value kind =
+		        o->has_arg ? veil_cli__opt_value(o, &words) : VEIL_CLI_VALUE_FILE;
+
+		if (kind == VEIL_CLI_VALUE_FILE)
+			continue;
+		value = kind == VEIL_CLI_VALUE_DIR    ? "@dir"
+		        : kind == VEIL_CLI_VALUE_TEXT ? "@text"
+		                                      : words;
+		if (o->long_name) {
+			snprintf(word, sizeof(word), "--%s", o->long_name);
+			fn(f, n->path, word, value);
+		}
+		if (o->short_name) {
+			snprintf(word, sizeof(word), "-%c", o->short_name);
+			fn(f, n->path, word, value);
+		}
+	}
+}
+
 static void node_path(veil_cli_node *n, const char *parent, const char *name)
 {
 	snprintf(n->path, sizeof(n->path), "%s%s%s", parent, *parent ? " " : "", name);

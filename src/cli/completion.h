@@ -41,6 +41,15 @@ typedef enum veil_cli_value {
  * separated). */
 veil_cli_value veil_cli__opt_value(const veil_opt *o, const char **words);
 
+/* Writes " --long -s" for each option of opts (with values_only, only
+ * those that take a value). */
+void veil_cli__put_opt_words(FILE *f, const veil_opt *opts, int values_only);
+
+/* Calls fn for each spelling ("--output", "-o") of each option of n that
+ * takes a value other than a path; value is "@dir", "@text" or the words. */
+typedef void (*veil_cli_value_fn)(FILE *f, const char *path, const char *word, const char *value);
+void veil_cli__opt_values_walk(FILE *f, const veil_cli_node *n, veil_cli_value_fn fn);
+
 /* The scripts. */
 void veil_cli__completion_bash(FILE *f);
 void veil_cli__completion_zsh(FILE *f);

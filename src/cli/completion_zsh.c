@@ -17,35 +17,13 @@ static void put_quoted(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-static void put_opt_words(FILE *f, const veil_opt *opts, int values_only)
+static void put_value(FILE *f, const char *path, const char *word, const char *value)
 {
-	for (const veil_opt *o = opts; o && o->id; o++) {
-		if (values_only && !o->has_arg)
-			continue;
-		if (o->long_name)
-			fprintf(f, " --%s", o->long_name);
-		if (o->short_name)
-			fprintf(f, " -%c", o->short_name);
-	}
-}
-
-static void put_value(FILE *f, const char *path, const veil_opt *o, const char *word)
-{
-	const char *words;
-	veil_cli_value kind = veil_cli__opt_value(o, &words);
-
-	if (kind == VEIL_CLI_VALUE_FILE)
-		return;
-	fprintf(f, "_veil_values+=('@%s %s' '%s')\n", path, word,
-	        kind == VEIL_CLI_VALUE_DIR    ? "@dir"
-	        : kind == VEIL_CLI_VALUE_TEXT ? "@text"
-	                                      : words);
+	fprintf(f, "_veil_values+=('@%s %s' '%s')\n", path, word, value);
 }
 
 static void zsh_node(FILE *f, const veil_cli_node *n, void *ctx)
 {
-	char word[64];
-
 	(void)ctx;
 	if (n->nsubs) {
 		fprintf(f, "_veil_subs+=('@%s' '", n->path);
@@ -62,25 +40,14 @@ static void zsh_node(FILE *f, const veil_cli_node *n, void *ctx)
 		fputs(")\n", f);
 	}
 	fprintf(f, "_veil_opts+=('@%s' '", n->path);
-	put_opt_words(f, n->opts, 0);
+	veil_cli__put_opt_words(f, n->opts, 0);
 	fprintf(f, " ')\n_veil_argopts+=('@%s' '", n->path);
-	put_opt_words(f, n->opts, 1);
+	veil_cli__put_opt_words(f, n->opts, 1);
 	fputs(" ')\n", f);
 	if (n->operands != VEIL_CLI_OPERANDS_NONE)
 		fprintf(f, "_veil_operands+=('@%s' %s)\n", n->path,
 		        n->operands == VEIL_CLI_OPERANDS_FILES ? "files" : "commands");
-	for (const veil_opt *o = n->opts; o && o->id; o++) {
-		if (!o->has_arg)
-			continue;
-		if (o->long_name) {
-			snprintf(word, sizeof(word), "--%s", o->long_name);
-			put_value(f, n->path, o, word);
-		}
-		if (o->short_name) {
-			snprintf(word, sizeof(word), "-%c", o->short_name);
-			put_value(f, n->path, o, word);
-		}
-	}
+	veil_cli__opt_values_walk(f, n, put_value);
 }
 
 /* zsh's $path is $PATH: the walk's position is $p. */
