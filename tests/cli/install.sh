@@ -7,7 +7,8 @@
 # files): veil --version, sops --version through the link, `man` finding
 # the pages on MANPATH and rendering them without a warning, each shell
 # loading its completion from where the tree put it; and what the binary
-# links (ldd): only libc when the static archives were found.
+# links (ldd): only libc when the static archives were found, nothing for
+# the static build (scripts/build-static.sh, run by the static_install test).
 SRC=${VEIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/cli/common.bash
 . "$(dirname "$0")/common.bash"
@@ -131,7 +132,14 @@ if command -v ldd >/dev/null; then
 	ldd "$P/bin/veil" >ldd.txt 2>&1
 	sed 's/^/     ldd: /' ldd.txt
 	others=$(grep -vE '^\s*(linux-vdso\.so|libc\.so\.6|/lib64/ld-linux)' ldd.txt || true)
-	if [ "${VEIL_STATIC_FOUND:-}" = ON ]; then
+	if grep -qE 'statically linked|not a dynamic executable' ldd.txt; then
+		# scripts/build-static.sh (VEIL_STATIC_EXE): no loader, no libc.so
+		check "ldd: a static executable (no shared library at all)" sh -c "! grep -q '=>' ldd.txt"
+		if command -v readelf >/dev/null; then
+			check "readelf: no program interpreter, no NEEDED library" \
+				sh -c "! readelf -ld '$P/bin/veil' | grep -qE 'INTERP|NEEDED'"
+		fi
+	elif [ "${VEIL_STATIC_FOUND:-}" = ON ]; then
 		check "ldd: only libc (libsodium, libyaml, libcrypto linked statically)" test -z "$others"
 	else
 		echo "note: this build did not link the static archives (VEIL_STATIC_FOUND=${VEIL_STATIC_FOUND:-?}):" \
