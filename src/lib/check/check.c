@@ -535,6 +535,8 @@ static int scan_text(veil_check *c, const veil_check__src *src, unsigned int att
 	}
 	if (doc && veil_doc_metadata(doc)) {
 		error = veil_check__sops_values(c, src, doc);
+		if (!error)
+			error = veil_check__sops_recipients(c, src, doc);
 		if (error)
 			goto done;
 	}

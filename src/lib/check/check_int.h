@@ -175,6 +175,9 @@ int veil_check__sops_rule(veil_check *c, const veil_check__src *src, veil_doc_fo
                           const veil_doc *doc, int parse_error);
 int veil_check__sops_values(veil_check *c, const veil_check__src *src, const veil_doc *doc);
 int veil_check__is_ciphertext(const char *path, const char *text, size_t len);
+/* check_recipients.c: the file's age recipients against its creation
+ * rule's (sops-recipient-removed, sops-recipient-missing). */
+int veil_check__sops_recipients(veil_check *c, const veil_check__src *src, const veil_doc *doc);
 /* The fix of a plaintext value in a file already encrypted (where
  * veil encrypt -i refuses, exit 203): take it out, set it back encrypted
  * with veil set at json_path ('["a"]["b"]'). Returns buf. */
