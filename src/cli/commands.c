@@ -2,6 +2,7 @@
  * dispatches and `veil completion` completes. */
 #include <string.h>
 #include "commands.h"
+#include "cmd_audit.h"
 #include "cmd_check.h"
 #include "cmd_git.h"
 
@@ -109,6 +110,8 @@ const veil_cli_cmd veil_cli__commands[] = {
 	    HELP_ONLY, NONE, git_subs),
 	CMD("check", veil_cli__cmd_check, "refuse plaintext secrets in files (exit 1 on findings)",
 	    veil_cli__opts_check, FILES, NULL),
+	CMD("audit", veil_cli__cmd_audit, "who can decrypt what: files x recipients, from metadata",
+	    veil_cli__opts_audit, FILES, NULL),
 	CMD("groups", veil_cli__cmd_groups, "add or delete a key group of an encrypted file",
 	    HELP_ONLY, NONE, groups_subs),
 	{ "sops", "sops 3.13.2's command line (also: a link named sops)", veil_cli__cmd_sops,

@@ -64,6 +64,7 @@ extern const veil_opt veil_cli__opts_k8s_decrypt[];
 extern const veil_opt veil_cli__opts_k8s_krm[];
 extern const veil_opt veil_cli__opts_age[];
 extern const veil_opt veil_cli__opts_check[];
+extern const veil_opt veil_cli__opts_audit[];
 extern const veil_opt veil_cli__opts_groups[];
 
 /* veil completion bash|zsh|fish|list (cmd_completion.c) */
