@@ -9,6 +9,9 @@
 #   --veil PATH       the static veil (default build-static/veil; refused if it needs a loader)
 #   --kustomize PATH  cmp only: a statically linked kustomize to add, for apps with a
 #                     kustomization.yaml (check its sha256 against the release's checksums.txt)
+#   --kube-api        cmp only: also what --key-from-secret loads (libcurl4, libcjson1 and the
+#                     libraries they link, from this machine, with the loader and libc); --veil
+#                     is then the default build (dynamic, links only libc), e.g. build/veil
 #   --stage DIR       only stage the build context into DIR (rootfs/ and Dockerfile), build nothing
 #   --list            print the image's files (path, mode, owner) after the build
 # The container tool is $VEIL_CONTAINER_TOOL (default podman, else docker), split on spaces,
@@ -33,7 +36,7 @@ cmp) dockerfile=$src/deploy/argocd/Dockerfile ;;
 krm) dockerfile=$src/deploy/kustomize-plugin/Dockerfile ;;
 *) die "unknown image '$kind' (cmp or krm)" ;;
 esac
-tag="" veil=build-static/veil kustomize="" stage="" list=0
+tag="" veil=build-static/veil kustomize="" stage="" list=0 kube_api=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-t) tag=$2; shift 2 ;;
@@ -41,10 +44,12 @@ while [ $# -gt 0 ]; do
 	--kustomize) kustomize=$2; shift 2 ;;
 	--stage) stage=$2; shift 2 ;;
 	--list) list=1; shift ;;
+	--kube-api) kube_api=1; shift ;;
 	*) die "unknown option '$1'" ;;
 	esac
 done
-[ -n "$kustomize" ] && [ "$kind" != cmp ] && die "--kustomize is for the cmp image"
+[ -n "$kustomize$kube_api" ] && [ "$kustomize$kube_api" != 0 ] && [ "$kind" != cmp ] &&
+	die "--kustomize and --kube-api are for the cmp image"
 
 # A FROM-scratch image has no loader and no libc: every program must be static.
 static() {
@@ -53,9 +58,40 @@ static() {
 		die "$1 is dynamically linked; a scratch image needs a static one${2:+ ($2)}"
 	fi
 }
-static "$veil" "scripts/build-static.sh"
+if [ "$kube_api" -eq 1 ]; then
+	# A static glibc program can dlopen libcurl only alongside a second libc.
+	[ -x "$veil" ] || die "$veil: not an executable file"
+	LC_ALL=C readelf -l "$veil" 2>/dev/null | grep -q INTERP ||
+		die "--kube-api takes the default build's veil (dynamic, links only libc), not $veil"
+else
+	static "$veil" "scripts/build-static.sh"
+fi
 version=$("$veil" --version | awk '{ print $2 }')
 [ -n "$tag" ] || tag=localhost/veil-$kind:$version
+
+# shared_libs: the loader, libc and every library veil, libcurl and cJSON
+# link, at the paths ldd resolves them to (Debian's multiarch directory is
+# on the loader's built-in search path, so no ld.so.cache is needed).
+shared_libs() {
+	local so path libs=()
+	for so in libcurl.so.4 libcjson.so.1; do
+		path=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ { print $NF; exit }')
+		[ -n "$path" ] || die "$so is not installed (Debian: libcurl4 libcjson1)"
+		libs+=("$path")
+	done
+	for path in "$veil" "${libs[@]}"; do
+		ldd "$path" || die "ldd $path failed"
+	done >"$ctx/ldd.txt"
+	{
+		printf '%s\n' "${libs[@]}"
+		awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*[^:]$/ { print $1 }' "$ctx/ldd.txt"
+	} | sort -u >"$ctx/libs.txt"
+	while read -r path; do
+		mkdir -p "$root$(dirname "$path")"
+		cp -L "$path" "$root$path"
+	done <"$ctx/libs.txt"
+	rm "$ctx/ldd.txt" "$ctx/libs.txt"
+}
 
 if [ -n "$stage" ]; then
 	mkdir -p "$stage"
@@ -90,6 +126,7 @@ if [ "$kind" = cmp ]; then
 	for applet in sh find sort xargs awk grep head; do
 		ln -s busybox "$root/bin/$applet"
 	done
+	[ "$kube_api" -eq 1 ] && shared_libs
 	if [ -n "$kustomize" ]; then
 		static "$kustomize"
 		cp "$kustomize" "$root/usr/local/bin/kustomize"

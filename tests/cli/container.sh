@@ -184,4 +184,70 @@ cmp_run apps/web team-a VEIL_KUBE_API=https://127.0.0.1:1 -- \
 podman_failed "--key-from-secret in the scratch image"
 err_has "libcurl" "--key-from-secret: the message names libcurl"
 
+# --- --kube-api: the same image plus libcurl and cJSON (with the default,
+# dynamic veil), reading the key with the pod's service account from a
+# stand-in API server (tests/cli/kube_standin.js, as k8s_keys_api.sh), at
+# the in-cluster defaults: KUBERNETES_SERVICE_HOST/PORT and the token and CA
+# under /var/run/secrets/kubernetes.io/serviceaccount.
+if ! command -v node >/dev/null || ! command -v openssl >/dev/null; then
+	echo "note: node or openssl is missing: the --kube-api image is not tested"
+	finish
+fi
+build_image cmp --kube-api --veil "$VEIL"
+check "--kube-api: libcurl, cJSON, libc and the loader are in the image" sh -c "
+	pm() { podman --root '$T/storage' --runroot '$T/runroot' \"\$@\"; }
+	id=\$(pm create '$IMAGE') && pm export \"\$id\" | tar -tf - >'$T/api-files.txt'; pm rm \"\$id\" >/dev/null
+	grep -qx lib/x86_64-linux-gnu/libcurl.so.4 '$T/api-files.txt' &&
+	grep -qx lib/x86_64-linux-gnu/libcjson.so.1 '$T/api-files.txt' &&
+	grep -qx lib64/ld-linux-x86-64.so.2 '$T/api-files.txt'"
+S=$T/standin SA=$T/serviceaccount
+mkdir -p "$S/secrets/argocd" "$SA"
+ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+openssl req -x509 "${ec[@]}" -keyout ca.key -out "$SA/ca.crt" -days 2 -subj /CN=veil-test-ca 2>/dev/null &&
+	openssl req "${ec[@]}" -keyout "$S/server.key" -out server.csr -subj /CN=127.0.0.1 2>/dev/null &&
+	printf 'subjectAltName=IP:127.0.0.1\n' >san.ext &&
+	openssl x509 -req -in server.csr -CA "$SA/ca.crt" -CAkey ca.key -CAcreateserial \
+		-out "$S/server.crt" -days 2 -extfile san.ext 2>/dev/null
+check "openssl made the stand-in's CA and certificate" test -s "$S/server.crt"
+printf '{"kind":"Secret","apiVersion":"v1","metadata":{"name":"veil-age-keys","namespace":"argocd"},"data":{"team-a.agekey":"%s","team-b.agekey":"%s"}}' \
+	"$(base64 -w0 <keys/team-a.agekey)" "$(base64 -w0 <keys/team-b.agekey)" \
+	>"$S/secrets/argocd/veil-age-keys.json"
+printf 'sa-token-1\n' >"$S/token"
+cp "$S/token" "$SA/token"
+chmod -R a+rX "$SA"
+node "$SRC/tests/cli/kube_standin.js" "$S" 2>"$T/standin.err" &
+STANDIN=$!
+trap 'kill "$STANDIN" 2>/dev/null; pm rm -af >/dev/null 2>&1; rm -rf "$T"' EXIT
+for _ in $(seq 100); do
+	[ -s "$S/port" ] && break
+	sleep 0.1
+done
+# api_run [-v ...]... -- ARGS: veil in the image, on the host's network
+# (the stand-in listens on its loopback), in apps/web, with a service account.
+api_run() {
+	local opts=()
+	while [ "$1" != "--" ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	pm run --rm --read-only --user 999:999 --cap-drop ALL --security-opt no-new-privileges \
+		--network host --tmpfs /tmp:rw,mode=1777 \
+		-v "$T/repo:/tmp/_cmp_server/repo:ro" -w /tmp/_cmp_server/repo/apps/web \
+		-e KUBERNETES_SERVICE_HOST=127.0.0.1 -e KUBERNETES_SERVICE_PORT="$(cat "$S/port")" \
+		"${opts[@]}" --entrypoint /usr/local/bin/veil "$IMAGE" "$@" </dev/null >"$T/out" 2>"$T/err"
+	rc=$?
+}
+SA_MOUNT=(-v "$SA:/var/run/secrets/kubernetes.io/serviceaccount:ro")
+api_run "${SA_MOUNT[@]}" -- k8s decrypt --key-from-secret argocd/veil-age-keys/team-a.agekey db.enc.yaml
+expect_rc 0 "--kube-api image: --key-from-secret with the pod's service account"
+check "--key-from-secret: the Secret comes out decrypted" grep -q "hunter2-container-plaintext" "$T/out"
+err_lacks "AGE-SECRET-KEY" "--key-from-secret: no key on stderr"
+api_run "${SA_MOUNT[@]}" -- k8s decrypt --key-from-secret argocd/veil-age-keys/team-b.agekey db.enc.yaml
+podman_failed "--kube-api image: another project's key from the Secret"
+no_plaintext "--key-from-secret, wrong key"
+api_run -- k8s decrypt --key-from-secret argocd/veil-age-keys/team-a.agekey db.enc.yaml
+podman_failed "--kube-api image: no service-account token mounted"
+err_has "token" "no token: the message says so"
+
 finish
