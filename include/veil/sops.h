@@ -321,6 +321,87 @@ VEIL_EXTERN int veil_sops_rekey_update(veil_doc *doc, const veil_sops_group *gro
                                        int shamir_threshold, const veil_identities *ids);
 
 
+/* ---- Merging (the git merge driver) ---------------------------------- */
+
+/*
+ * A three-way merge of an encrypted file at the level of values (`veil git
+ * merge`, git's merge driver). Each side is decrypted in memory, MAC
+ * checked. A value changed on one side takes that side's ciphertext; one
+ * changed identically on both sides merges; keys added or removed on one
+ * side follow, and the rest of the text (structure, comments, unencrypted
+ * values) merges as git's line merge would, except that changes to
+ * adjacent lines merge. The result gets a fresh MAC and lastmodified and
+ * keeps every unchanged ciphertext byte for byte. When one side re-keyed
+ * (rotate, updatekeys) and the other did not, the result has that side's
+ * keys, the other side's new values encrypted under them.
+ */
+typedef enum veil_sops_merge_kind {
+	VEIL_SOPS_MERGE_VALUE = 1,    /* changed (or added) differently on both sides */
+	VEIL_SOPS_MERGE_TEXT = 2,     /* lines around it changed on both sides */
+	VEIL_SOPS_MERGE_METADATA = 3, /* both sides changed recipients, rules or data key */
+} veil_sops_merge_kind;
+
+typedef struct veil_sops_merge_conflict {
+	veil_sops_merge_kind kind;
+	char *path;        /* VALUE: the value's path, ["a"][0]["b"] (as set writes it) */
+	unsigned int line; /* where in ours (1-based), 0 if nowhere */
+} veil_sops_merge_conflict;
+
+/* One side of a conflicting value: its plaintext (NULL when the side does
+ * not have the value) and sops's name for its type ("str", "int", "float",
+ * "bool", "time", "bytes"). */
+typedef struct veil_sops_merge_value {
+	const uint8_t *pt;
+	size_t len;
+	const char *type;
+} veil_sops_merge_value;
+
+/* Called for each VALUE conflict, in order: sides[0] base, [1] ours, [2]
+ * theirs. pt is valid during the call only; a negative return stops. */
+typedef int (*veil_sops_merge_show_fn)(void *payload, const veil_sops_merge_conflict *c,
+                                       const veil_sops_merge_value sides[3]);
+
+typedef struct veil_sops_merge_options {
+	unsigned int version; /* VEIL_SOPS_MERGE_OPTIONS_VERSION */
+	const veil_identities *identities;
+	veil_sops_merge_show_fn show;
+	void *show_payload;
+	/* A merge tool's answers: the value each VALUE conflict gets, in the
+	 * order they are reported (nchoices must be their number). */
+	const veil_sops_merge_value *choices;
+	size_t nchoices;
+} veil_sops_merge_options;
+
+#define VEIL_SOPS_MERGE_OPTIONS_VERSION 1
+#define VEIL_SOPS_MERGE_OPTIONS_INIT                                       \
+	{                                                                  \
+		VEIL_SOPS_MERGE_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0 \
+	}
+
+typedef struct veil_sops_merge_result {
+	char *text; /* the merged file (malloc'd), or NULL when there are conflicts */
+	size_t len;
+	veil_sops_merge_conflict *conflicts;
+	size_t nconflicts;
+} veil_sops_merge_result;
+
+/*
+ * Merges ours and theirs, two versions of the encrypted file name (in fmt)
+ * that descend from base (base_len 0: none, both added the file). 0 with
+ * out->text set, or with out->nconflicts > 0 and no text; a side git
+ * itself could resolve (two sides equal) needs no identity. Errors:
+ * VEIL_ENOMATCH (no identity opens a side's data key: nothing can be merged
+ * with a valid MAC), VEIL_EMAC, VEIL_EAUTH, VEIL_EFORMAT (a side does not
+ * parse or is not encrypted), VEIL_EINVAL (choices that do not fit).
+ * Plaintext never leaves memory; dispose of out either way.
+ */
+VEIL_EXTERN int veil_sops_merge(veil_sops_merge_result *out, veil_doc_format fmt, const char *name,
+                                const char *base, size_t base_len, const char *ours,
+                                size_t ours_len, const char *theirs, size_t theirs_len,
+                                const veil_sops_merge_options *opts);
+VEIL_EXTERN void veil_sops_merge_result_dispose(veil_sops_merge_result *r);
+
+
 /* ---- Values and ciphers ---------------------------------------------- */
 
 /* Does s look like an encrypted value (starts with "ENC[")? */

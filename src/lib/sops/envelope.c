@@ -44,9 +44,9 @@ static int check_reserved_keys(const veil_doc *doc)
  * (queuing edits unless dry_run), recording ciphertexts in record, and
  * checking the MAC unless ignore_mac (falling back to the sorted MAC when
  * sorted_ok). */
-static int open_doc(veil_doc *doc, const veil_identities *ids, veil_sops_meta *meta,
-                    uint8_t key[32], veil_sops_ivcache *record, int dry_run, int ignore_mac,
-                    int sorted_ok)
+static int open_doc_visit(veil_doc *doc, const veil_identities *ids, veil_sops_meta *meta,
+                          uint8_t key[32], veil_sops_ivcache *record, int dry_run, int ignore_mac,
+                          int sorted_ok, const veil_sops_walk_opts *visit)
 {
 	const veil_node *tree = veil_doc_metadata(doc);
 	veil_sops_walk_opts w = { 0 };
@@ -75,6 +75,8 @@ static int open_doc(veil_doc *doc, const veil_identities *ids, veil_sops_meta *m
 	w.record = record;
 	w.dry_run = dry_run;
 	w.sorted = meta->sorted_mac && sorted_ok ? &sorted : NULL;
+	w.visit = visit ? visit->visit : NULL;
+	w.visit_payload = visit ? visit->visit_payload : NULL;
 	if ((error = veil_sops__walk(doc, &w, hex)) < 0)
 		goto done;
 	if (!ignore_mac)
@@ -90,6 +92,19 @@ done:
 	veil_sops__sorted_dispose(&sorted);
 	sodium_memzero(hex, sizeof(hex));
 	return error;
+}
+
+static int open_doc(veil_doc *doc, const veil_identities *ids, veil_sops_meta *meta,
+                    uint8_t key[32], veil_sops_ivcache *record, int dry_run, int ignore_mac,
+                    int sorted_ok)
+{
+	return open_doc_visit(doc, ids, meta, key, record, dry_run, ignore_mac, sorted_ok, NULL);
+}
+
+int veil_sops__open_visit(veil_doc *doc, const veil_identities *ids, veil_sops_meta *meta,
+                          uint8_t key[32], const veil_sops_walk_opts *visit)
+{
+	return open_doc_visit(doc, ids, meta, key, NULL, 1, 0, 0, visit);
 }
 
 int veil_sops_decrypt(veil_doc *doc, const veil_sops_decrypt_options *opts)

@@ -304,6 +304,9 @@ static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
 	    (error = veil_sops__ivcache_put(w->o->record, (char *)w->aad.data, w->aad.len, e.type,
 	                                    pt, pt_len, n->value, n->value_len)) < 0)
 		goto done;
+	if (w->o->visit && (error = w->o->visit(w->o->visit_payload, n, (char *)w->aad.data,
+	                                        w->aad.len, e.type, pt, pt_len)) < 0)
+		goto done;
 	if (!w->o->dry_run) {
 		veil_buf_clear(&w->tmp);
 		if ((error = display_form(w, &w->tmp, (char *)pt, pt_len, &t)) == 0)
@@ -389,6 +392,9 @@ static int decrypt_comment(struct walk *w, veil_node *c, size_t level)
 	if (w->o->record &&
 	    (error = veil_sops__ivcache_put(w->o->record, (char *)w->aad.data, w->aad.len,
 	                                    VEIL_SOPS_COMMENT, pt, pt_len, text, len)) < 0)
+		goto done;
+	if (w->o->visit && (error = w->o->visit(w->o->visit_payload, c, (char *)w->aad.data,
+	                                        w->aad.len, VEIL_SOPS_COMMENT, pt, pt_len)) < 0)
 		goto done;
 	if (!w->o->dry_run)
 		error = veil_doc_set_value(w->doc, c, (char *)pt, pt_len, VEIL_SCALAR_STR);

@@ -33,6 +33,12 @@ typedef struct veil_sops_walk_opts {
 	/* Also collect the encrypted values here, for veil_sorted_mac; NULL:
 	 * not wanted. Marked unusable where the order cannot be rebuilt. */
 	veil_sops_sorted *sorted;
+	/* Decrypt: called with each value and comment as it is decrypted: the
+	 * node, the AAD it opened under, its type and plaintext (the merge reads
+	 * them so); a negative return stops the walk. NULL: none. */
+	int (*visit)(void *payload, veil_node *n, const char *aad, size_t aad_len,
+	             veil_sops_type type, const uint8_t *pt, size_t pt_len);
+	void *visit_payload;
 } veil_sops_walk_opts;
 
 /*
@@ -55,5 +61,12 @@ int veil_sops__scope_valid(const char *scope);
  * into hex (unless opts->mac). The "sops" key of a root map is skipped. */
 int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts,
                     char hex[VEIL_SOPS_MAC_HEX + 1]);
+
+/* envelope.c: reads doc's metadata into meta, recovers the data key into
+ * key and walks doc without changing it, MAC checked, handing each
+ * decrypted value to visit->visit (the only field of visit read).
+ * meta is disposed of on failure. */
+int veil_sops__open_visit(veil_doc *doc, const veil_identities *ids, veil_sops_meta *meta,
+                          uint8_t key[32], const veil_sops_walk_opts *visit);
 
 #endif
