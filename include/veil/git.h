@@ -43,6 +43,9 @@ VEIL_EXTERN int veil_git_open(veil_git_repo **out, const char *start);
 VEIL_EXTERN void veil_git_close(veil_git_repo *repo);
 /* The working tree's root with a trailing '/', or NULL for a bare repo. */
 VEIL_EXTERN const char *veil_git_workdir(const veil_git_repo *repo);
+/* The repository's own git directory (.git, or .git/worktrees/NAME for a
+ * linked worktree) with a trailing '/': where per-worktree state goes. */
+VEIL_EXTERN const char *veil_git_dir(const veil_git_repo *repo);
 /*
  * --staged: every regular file (not symlinks, submodules, deletions or
  * intent-to-add placeholders) whose staged blob differs from HEAD's; all of

@@ -155,7 +155,7 @@ static const char *editor(void)
 
 /* Runs the editor on path; 0, or prints why and returns an exit code
  * (sops's 201 when the editor cannot run or fails). */
-static int run_editor(const char *path, const char *file)
+int veil_cli__run_editor(const char *path, const char *file)
 {
 	size_t n = strlen(editor());
 	char *script = malloc(n + 8);
@@ -225,7 +225,7 @@ static int edit_rounds(edit_target *t, const char *path, const char *orig, size_
 	int rc, error;
 
 	for (;;) {
-		if ((rc = run_editor(path, t->file)) != 0)
+		if ((rc = veil_cli__run_editor(path, t->file)) != 0)
 			break;
 		veil_wipe_free(edited, elen);
 		edited = NULL;

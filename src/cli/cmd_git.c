@@ -1,4 +1,5 @@
-/* veil git setup | clean | smudge | textconv: the encrypting filter for git. */
+/* veil git setup | clean | smudge | textconv | merge | mergetool: the
+ * encrypting filter, diff and merge drivers for git. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,9 @@
 #include "util/buf.h"
 #include "util/fsutil.h"
 
-#define ATTR_SUFFIX      " filter=veil diff=veil"
+#define ATTR_SUFFIX      " filter=veil diff=veil merge=veil"
+/* what setup wrote before the merge driver: such lines gain merge=veil */
+#define ATTR_OLD_SUFFIX  " filter=veil diff=veil"
 /* last, so no pattern encrypts the rules that say how to encrypt */
 #define ATTR_KEEP_CONFIG "/.sops.yaml -filter -diff"
 #define ATTRS_MAX        (4u << 20)
@@ -21,17 +24,28 @@ static void git_usage(FILE *f)
 {
 	fputs("usage: veil git setup [PATTERN...]\n"
 	      "       veil git clean FILE | smudge FILE | textconv FILE\n"
+	      "       veil git merge %O %A %B %P | mergetool FILE\n"
 	      "\n"
-	      "setup     configures this repository (.git/config) to encrypt files on 'git add'\n"
-	      "          and decrypt them on checkout, and adds 'PATTERN filter=veil diff=veil'\n"
-	      "          lines to .gitattributes. Without PATTERNs they come from the path_regex\n"
-	      "          of the creation rules in the repository's .sops.yaml.\n"
+	      "setup     configures this repository (.git/config) to encrypt files on\n"
+	      "          'git add', decrypt them on checkout and merge them value by value,\n"
+	      "          and adds 'PATTERN filter=veil diff=veil merge=veil' lines to\n"
+	      "          .gitattributes. Without PATTERNs they come from the path_regex of\n"
+	      "          the creation rules in the repository's .sops.yaml.\n"
 	      "clean     (git calls it) encrypts stdin for FILE, keeping the ciphertext of every\n"
 	      "          value unchanged since the staged (else HEAD) version\n"
 	      "smudge    (git calls it) decrypts stdin when an identity opens it, else copies it\n"
 	      "textconv  (git diff calls it) prints FILE decrypted, or as it is without a key\n"
+	      "merge     (git merge, rebase, cherry-pick, pull call it) merges base %O, ours %A\n"
+	      "          and theirs %B of the encrypted file %P value by value into %A, with a\n"
+	      "          fresh MAC; unchanged values keep their ciphertext. A value changed\n"
+	      "          differently on both sides, or no identity to decrypt with: %A stays\n"
+	      "          ours, the conflicts go to stderr and to .git/veil-merge/ (ciphertext\n"
+	      "          and key paths only) for mergetool, and the exit status is 1\n"
+	      "mergetool shows each conflicting value of FILE as base/ours/theirs in the\n"
+	      "          editor veil edit runs, in its private directory, then writes FILE\n"
+	      "          merged and encrypted with a fresh MAC\n"
 	      "\n"
-	      "Exit status: 0 ok, 1 failure, 2 usage.\n",
+	      "Exit status: 0 ok, 1 failure or a conflict, 2 usage.\n",
 	      f);
 }
 
@@ -45,6 +59,10 @@ int veil_cli__cmd_git(int argc, char **argv)
 	}
 	if (!strcmp(sub, "setup"))
 		return veil_cli__git_setup(argc - 2, argv + 2);
+	if (!strcmp(sub, "merge"))
+		return veil_cli__git_merge(argc - 2, argv + 2);
+	if (!strcmp(sub, "mergetool"))
+		return veil_cli__git_mergetool(argc - 2, argv + 2);
 	if (!strcmp(sub, "clean") || !strcmp(sub, "smudge") || !strcmp(sub, "textconv")) {
 		/* git runs "veil git clean -- %f": a file named --help or -h stays a
 		 * file name (main.c reads --help before "--" as a request for help) */
@@ -60,7 +78,8 @@ int veil_cli__cmd_git(int argc, char **argv)
 			return veil_cli__git_smudge(argv[2]);
 		return veil_cli__git_textconv(argv[2]);
 	}
-	return veil_cli__usage("git", "expected setup, clean, smudge or textconv");
+	return veil_cli__usage("git",
+	                       "expected setup, clean, smudge, textconv, merge or mergetool");
 }
 
 /* A pattern that fits on a .gitattributes line as it is. */
@@ -130,8 +149,9 @@ static int has_line(const char *text, const char *line, size_t len)
 	return 0;
 }
 
-/* Appends "PATTERN filter=veil diff=veil" for each new pattern to the root
- * .gitattributes, then the line that keeps .sops.yaml plain, last. */
+/* Appends "PATTERN filter=veil diff=veil merge=veil" for each new pattern
+ * to the root .gitattributes (adding merge=veil to the lines an earlier
+ * setup wrote), then the line that keeps .sops.yaml plain, last. */
 static int write_attributes(const char *workdir, const char *patterns)
 {
 	veil_buf path = VEIL_BUF_INIT(0), out = VEIL_BUF_INIT(ATTRS_MAX), line = VEIL_BUF_INIT(0);
@@ -150,8 +170,14 @@ static int write_attributes(const char *workdir, const char *patterns)
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 
-		if (!(n == strlen(ATTR_KEEP_CONFIG) && !strncmp(p, ATTR_KEEP_CONFIG, n)))
+		size_t old_n = strlen(ATTR_OLD_SUFFIX);
+
+		if (n > old_n && !strncmp(p + n - old_n, ATTR_OLD_SUFFIX, old_n)) {
+			error = veil_buf_printf(&out, "%.*s merge=veil\n", (int)n, p);
+			fprintf(stderr, "veil: .gitattributes: %.*s merge=veil\n", (int)n, p);
+		} else if (!(n == strlen(ATTR_KEEP_CONFIG) && !strncmp(p, ATTR_KEEP_CONFIG, n))) {
 			error = veil_buf_printf(&out, "%.*s\n", (int)n, p);
+		}
 		p += n + (nl != NULL);
 	}
 	for (const char *p = patterns; *p && error >= 0;) {
@@ -190,6 +216,8 @@ static const char *const driver_config[][2] = {
 	{ "filter.veil.smudge", "veil git smudge -- %f" },
 	{ "filter.veil.required", NULL },
 	{ "diff.veil.textconv", "veil git textconv" },
+	{ "merge.veil.name", "veil: three-way merge of encrypted values" },
+	{ "merge.veil.driver", "veil git merge %O %A %B %P" },
 };
 
 int veil_cli__git_setup(int npatterns, char **patterns)
@@ -226,7 +254,7 @@ int veil_cli__git_setup(int npatterns, char **patterns)
 		}
 	if ((rc = write_attributes(workdir, lines.data ? (const char *)lines.data : "")) != 0)
 		goto done;
-	fprintf(stderr, "veil: filter.veil and diff.veil set in .git/config\n");
+	fprintf(stderr, "veil: filter.veil, diff.veil and merge.veil set in .git/config\n");
 	veil_cli__hint("files already committed in plaintext are encrypted at their next "
 	               "'git add'; 'git add --renormalize .' does it for all of them now");
 done:

@@ -45,6 +45,10 @@ static const veil_cli_cmd git_subs[] = {
 	SUB("smudge", "(git calls it) decrypt stdin when an identity opens it", HELP_ONLY, FILES,
 	    0),
 	SUB("textconv", "(git diff calls it) print FILE decrypted", HELP_ONLY, FILES, 0),
+	SUB("merge", "(git calls it) merge %O %A %B %P value by value, fresh MAC", HELP_ONLY, FILES,
+	    0),
+	SUB("mergetool", "resolve the values merge left conflicting, in $EDITOR", HELP_ONLY, FILES,
+	    0),
 	END,
 };
 
@@ -106,7 +110,7 @@ const veil_cli_cmd veil_cli__commands[] = {
 	    veil_cli__opts_age, FILES, NULL),
 	CMD("hook", veil_cli__cmd_hook, "install or uninstall the pre-commit hook (check --staged)",
 	    HELP_ONLY, NONE, hook_subs),
-	CMD("git", veil_cli__cmd_git, "git setup, and the clean/smudge/textconv filter drivers",
+	CMD("git", veil_cli__cmd_git, "git setup; the filter, diff and merge drivers; mergetool",
 	    HELP_ONLY, NONE, git_subs),
 	CMD("check", veil_cli__cmd_check, "refuse plaintext secrets in files (exit 1 on findings)",
 	    veil_cli__opts_check, FILES, NULL),

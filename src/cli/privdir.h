@@ -40,6 +40,10 @@ void veil_cli__privdir_cleanup_all(void);
  */
 int veil_cli__run_shell(const char *script, const char *arg, const char *const *env, size_t nenv);
 
+/* cmd_edit.c: runs the user's editor ($VEIL_EDITOR, $SOPS_EDITOR, $EDITOR,
+ * else vi) on path; 0, or prints why (naming file) and returns sops's 201. */
+int veil_cli__run_editor(const char *path, const char *file);
+
 /* sops exec-env / exec-file's ways to run the command. */
 typedef struct veil_cli_run_opts {
 	int pristine;     /* the child's environment is env alone */

@@ -51,6 +51,11 @@ const char *veil_git_workdir(const veil_git_repo *repo)
 	return VEIL_GIT(git_repository_workdir)(repo->repo);
 }
 
+const char *veil_git_dir(const veil_git_repo *repo)
+{
+	return VEIL_GIT(git_repository_path)(repo->repo);
+}
+
 void *veil_git__handle(const veil_git_repo *repo)
 {
 	return repo->repo;
