@@ -73,17 +73,19 @@ int veil_doc__seq_append(char **out, size_t *out_len, const char *src, size_t le
 	return veil_doc__splice2(out, out_len, src, len, at, at, ins, strlen(ins), at, at, NULL, 0);
 }
 
+#define FLOW_KEY_MAX 200
+
 int veil_doc__flow_map_add(char **out, size_t *out_len, const char *src, size_t len,
                            const veil_node *map, const char *key)
 {
 	const veil_node *last = NULL;
-	char ins[512];
+	char ins[4 * FLOW_KEY_MAX + 16]; /* every byte may take 4 ("\\x1a") */
 	size_t at, n = 0;
 
 	for (size_t i = 0; i < map->nitems; i++)
 		if (map->items[i]->kind != VEIL_NODE_COMMENT)
 			last = map->items[i];
-	if (!last || !map->flow || last->span.end > len || strlen(key) > 200)
+	if (!last || !map->flow || last->span.end > len || strlen(key) > FLOW_KEY_MAX)
 		return veil_error_set(VEIL_EUNSUPPORTED, "set: cannot add a key to this map");
 	at = last->span.end;
 	n += (size_t)snprintf(ins, sizeof(ins), ", \"");
