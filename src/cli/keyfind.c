@@ -59,7 +59,9 @@ static place *add_place(const char *fmt1, const char *arg)
 	if (last.nplaces == MAX_PLACES)
 		return NULL;
 	p = &last.places[last.nplaces++];
-	snprintf(p->what, sizeof(p->what), fmt1, arg ? arg : "");
+	/* a path longer than what[] is shown cut, marked with "..." */
+	if (snprintf(p->what, sizeof(p->what), fmt1, arg ? arg : "") >= (int)sizeof(p->what))
+		memcpy(p->what + sizeof(p->what) - 4, "...", 4);
 	p->status[0] = '\0';
 	return p;
 }
