@@ -328,9 +328,10 @@ VEIL_EXTERN int veil_sops_rekey_update(veil_doc *doc, const veil_sops_group *gro
  * merge`, git's merge driver). Each side is decrypted in memory, MAC
  * checked. A value changed on one side takes that side's ciphertext; one
  * changed identically on both sides merges; keys added or removed on one
- * side follow, and the rest of the text (structure, comments, unencrypted
- * values) merges as git's line merge would, except that changes to
- * adjacent lines merge. The result gets a fresh MAC and lastmodified and
+ * side follow (keys both sides added at one place are all kept, ours
+ * first, when the result reads back), and the rest of the text (structure,
+ * comments, unencrypted values) merges as git's line merge would, except
+ * that changes to adjacent lines merge. The result gets a fresh MAC and lastmodified and
  * keeps every unchanged ciphertext byte for byte. When one side re-keyed
  * (rotate, updatekeys) and the other did not, the result has that side's
  * keys, the other side's new values encrypted under them.

@@ -8,7 +8,8 @@
 # with the conflicting paths listed, no secret in plaintext anywhere in .git
 # (files and every object) nor, without the smudge filter, in the working
 # tree, and `veil git mergetool` resolves them. Without an identity the
-# driver leaves the conflict to git, and ChaCha20-Poly1305 files merge too.
+# driver leaves the conflict to git, ChaCha20-Poly1305 files merge too, and
+# keys added on both sides merge, also when one side rotated the data key.
 SRC=${VEIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/cli/common.bash
 . "$(dirname "$0")/common.bash"
@@ -239,5 +240,23 @@ g add secrets && g commit -qm merged2
 check "the merged file has both changes" eval 'veil decrypt secrets/app.env | grep -q "^A=$a2" &&
 	veil decrypt secrets/app.env | grep -q "^B=$b2"'
 no_plaintext "still no plaintext anywhere" .
+
+# --- keys added on both sides, while one side also re-keyed (rotate): both
+# keys are in, under the rotated side's data key
+x1=$(fresh) x2=$(fresh)
+g checkout -q -b side3 && setv x_side "$x1" && g commit -qam side3
+g checkout -q main && setv x_main "$x2" && for f in app.yaml app.json app.env; do
+	"$VEIL" rotate -i "secrets/$f" 2>/dev/null
+done && g commit -qam "main3: a key, and rotated"
+run g merge --no-edit side3
+expect_rc 0 "keys added on both sides merge, one side rotated"
+# the first line of the armored, wrapped data key: unique to each wrapping
+wrapped() { grep -m1 -o 'YWdl[A-Za-z0-9+/]*' || echo none; }
+for f in app.yaml app.json app.env; do
+	check "$f: both new keys, MAC verified, the rotated side's wrapped key" \
+		eval 'veil decrypt "secrets/$f" >"$T/p" && grep -q "$x1" "$T/p" && grep -q "$x2" "$T/p" &&
+			test "$(wrapped <"secrets/$f")" = "$(git show "HEAD^1:secrets/$f" | wrapped)"'
+done
+no_plaintext "no plaintext after that merge either" .
 
 finish

@@ -391,3 +391,48 @@ TEST(test_sops_merge__modify_delete_conflicts)
 	free(b);
 	free_keys(&k);
 }
+
+/* Keys both sides added at one place are taken together; the same key
+ * added with different values is a conflict. */
+TEST(test_sops_merge__keys_added_on_both_sides)
+{
+	struct keys k;
+	veil_sops_merge_result r = { 0 };
+	char *o, *a, *b, *b2, *pt = NULL;
+
+	make_keys(&k);
+	o = enc(VEIL_FMT_YAML, base_yaml, &k, 0);
+	a = edit(VEIL_FMT_YAML, o, k.ids, "port: 5432\n", "port: 5432\nfrom_ours: x1\n");
+	b = edit(VEIL_FMT_YAML, o, k.ids, "port: 5432\n", "port: 5432\nfrom_theirs: x2\n");
+	CHECK_INT(merge(&r, VEIL_FMT_YAML, o, a, b, k.ids), 0);
+	CHECK_INT(r.nconflicts, 0);
+	pt = dec(VEIL_FMT_YAML, r.text, k.ids);
+	CHECK(pt && strstr(pt, "port: 5432\nfrom_ours: x1\nfrom_theirs: x2\n"));
+	CHECK(same_line(r.text, a, "from_ours:") && same_line(r.text, b, "from_theirs:"));
+	free(pt);
+	veil_sops_merge_result_dispose(&r);
+	b2 = edit(VEIL_FMT_YAML, o, k.ids, "port: 5432\n", "port: 5432\nfrom_ours: x3\n");
+	CHECK_INT(merge(&r, VEIL_FMT_YAML, o, a, b2, k.ids), 0);
+	CHECK_INT(r.nconflicts, 1);
+	CHECK(r.nconflicts && r.conflicts[0].kind == VEIL_SOPS_MERGE_VALUE);
+	veil_sops_merge_result_dispose(&r);
+	/* taken together they would hold one key twice: a conflict instead */
+	free(b2);
+	b2 = edit(VEIL_FMT_YAML, o, k.ids, "port: 5432\n", "port: 5432\nfrom_ours: x1\nmore: y\n");
+	CHECK_INT(merge(&r, VEIL_FMT_YAML, o, a, b2, k.ids), 0);
+	CHECK(r.text == NULL && r.nconflicts == 1 && r.conflicts[0].kind == VEIL_SOPS_MERGE_TEXT);
+	veil_sops_merge_result_dispose(&r);
+	free(o);
+	free(a);
+	free(b);
+	free(b2);
+	free_keys(&k);
+}
+
+TEST(test_sops_merge__ini)
+{
+	different_values(VEIL_FMT_INI, "[db]\nuser = admin\npassword = one\nhost = local\n",
+	                 "password", "password = one", "password = uno", "host", "host = local",
+	                 "host = prod", "[db]\nuser = admin\npassword = uno\nhost = prod\n",
+	                 VEIL_SOPS_AES256_GCM);
+}

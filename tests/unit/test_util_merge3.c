@@ -4,12 +4,13 @@
 #include "harness.h"
 #include "util/merge3.h"
 
-static size_t run(const char *o, const char *a, const char *b, const char *want)
+static size_t run_flags(unsigned flags, const char *o, const char *a, const char *b,
+                        const char *want)
 {
 	veil_merge3_result r;
 	size_t n;
 
-	CHECK_INT(veil_merge3(&r, o, strlen(o), a, strlen(a), b, strlen(b)), 0);
+	CHECK_INT(veil_merge3(&r, flags, o, strlen(o), a, strlen(a), b, strlen(b)), 0);
 	n = r.nconflicts;
 	if (want) {
 		CHECK(r.text.len == strlen(want) && !memcmp(r.text.data, want, r.text.len));
@@ -19,6 +20,11 @@ static size_t run(const char *o, const char *a, const char *b, const char *want)
 	}
 	veil_merge3_dispose(&r);
 	return n;
+}
+
+static size_t run(const char *o, const char *a, const char *b, const char *want)
+{
+	return run_flags(0, o, a, b, want);
 }
 
 TEST(test_util_merge3__changes_on_both_sides)
@@ -51,7 +57,7 @@ TEST(test_util_merge3__conflicts_keep_ours)
 	CHECK_INT(run("a\nb\nc\n", "a\nB\nc\n", "a\nb\nnew\nc\n", NULL), 1);
 	/* changed on one side, removed on the other */
 	CHECK_INT(run("a\nb\nc\n", "a\nB\nc\n", "a\nc\n", NULL), 1);
-	CHECK_INT(veil_merge3(&r, "x\ny\nz\n", 6, "x\nY\nz\n", 6, "x\nQ\nz\n", 6), 0);
+	CHECK_INT(veil_merge3(&r, 0, "x\ny\nz\n", 6, "x\nY\nz\n", 6, "x\nQ\nz\n", 6), 0);
 	CHECK_INT(r.nconflicts, 1);
 	CHECK(r.nconflicts && r.conflicts[0].base_line == 2 && r.conflicts[0].ours_line == 2 &&
 	      r.conflicts[0].ours_lines == 1);
@@ -77,7 +83,7 @@ TEST(test_util_merge3__large_inputs)
 		                                      : "%zu\n",
 		                      i);
 	}
-	CHECK_INT(veil_merge3(&r, o, lo, a, la, b, lb), 0);
+	CHECK_INT(veil_merge3(&r, 0, o, lo, a, la, b, lb), 0);
 	CHECK_INT(r.nconflicts, 0);
 	CHECK(r.text.len == lw && !memcmp(r.text.data, w, lw));
 	veil_merge3_dispose(&r);
@@ -85,4 +91,17 @@ TEST(test_util_merge3__large_inputs)
 	free(a);
 	free(b);
 	free(w);
+}
+
+TEST(test_util_merge3__union_of_insertions)
+{
+	/* both added a line at one place: ours, then theirs */
+	CHECK_INT(run_flags(VEIL_MERGE3_UNION, "a\nc\n", "a\nb1\nc\n", "a\nb2\nc\n",
+	                    "a\nb1\nb2\nc\n"),
+	          0);
+	CHECK_INT(run_flags(VEIL_MERGE3_UNION, "a\n", "a\nx\n", "a\ny\n", "a\nx\ny\n"), 0);
+	/* a change is no insertion: still a conflict */
+	CHECK_INT(run_flags(VEIL_MERGE3_UNION, "a\nb\nc\n", "a\nB1\nc\n", "a\nB2\nc\n", NULL), 1);
+	CHECK_INT(run_flags(VEIL_MERGE3_UNION, "a\nb\nc\n", "a\nB\nc\n", "a\nb\nnew\nc\n", NULL),
+	          1);
 }

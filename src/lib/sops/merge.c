@@ -236,31 +236,51 @@ done:
 	return error;
 }
 
-/* Line-merges the three rendered sides; text conflicts are recorded. */
+/* Line-merges the rendered sides (t, len) and seals the result; text
+ * conflicts are recorded. Keys both sides added at one place are taken
+ * together first (VEIL_MERGE3_UNION); when that does not read back (the
+ * same key twice, a value under another path), *retry asks for the merge
+ * without. */
+static int line_merge(veil_sops__merge *m, char *const *t, const size_t *len, unsigned flags,
+                      int *retry)
+{
+	veil_merge3_result r;
+	int error;
+
+	*retry = 0;
+	if ((error = veil_merge3(&r, flags, t[VEIL_SOPS__BASE] ? t[VEIL_SOPS__BASE] : "",
+	                         len[VEIL_SOPS__BASE], t[VEIL_SOPS__OURS], len[VEIL_SOPS__OURS],
+	                         t[VEIL_SOPS__THEIRS], len[VEIL_SOPS__THEIRS])) < 0)
+		return error;
+	for (size_t i = 0; i < r.nconflicts && !error; i++)
+		error = veil_sops__merge_conflict(m, VEIL_SOPS_MERGE_TEXT, NULL,
+		                                  (unsigned int)r.conflicts[i].ours_line);
+	if (!error && m->out->nconflicts == 0) {
+		error = seal(m, (const char *)r.text.data, r.text.len);
+		if (r.nunions && (error == VEIL_EFORMAT || error == VEIL_EAUTH)) {
+			*retry = 1;
+			error = 0;
+		}
+	}
+	veil_merge3_dispose(&r);
+	return error;
+}
+
 static int merge_text(veil_sops__merge *m)
 {
 	char *t[VEIL_SOPS__NSIDES] = { NULL, NULL, NULL };
 	size_t len[VEIL_SOPS__NSIDES] = { 0, 0, 0 };
-	veil_merge3_result r;
-	int error = 0;
+	int error = 0, retry = 0;
 
 	for (int i = 0; i < VEIL_SOPS__NSIDES && !error; i++)
 		if (m->s[i].open)
 			error = render_side(m, i, &t[i], &len[i]);
 	if (!error)
-		error = veil_merge3(&r, t[VEIL_SOPS__BASE] ? t[VEIL_SOPS__BASE] : "",
-		                    len[VEIL_SOPS__BASE], t[VEIL_SOPS__OURS], len[VEIL_SOPS__OURS],
-		                    t[VEIL_SOPS__THEIRS], len[VEIL_SOPS__THEIRS]);
+		error = line_merge(m, t, len, VEIL_MERGE3_UNION, &retry);
+	if (!error && retry)
+		error = line_merge(m, t, len, 0, &retry);
 	for (int i = 0; i < VEIL_SOPS__NSIDES; i++)
 		free(t[i]);
-	if (error < 0)
-		return error;
-	for (size_t i = 0; i < r.nconflicts && !error; i++)
-		error = veil_sops__merge_conflict(m, VEIL_SOPS_MERGE_TEXT, NULL,
-		                                  (unsigned int)r.conflicts[i].ours_line);
-	if (!error && m->out->nconflicts == 0)
-		error = seal(m, (const char *)r.text.data, r.text.len);
-	veil_merge3_dispose(&r);
 	return error;
 }
 

@@ -248,6 +248,7 @@ typedef struct merger {
 	size_t i, j; /* next hunk of each side */
 	long da, db; /* line offset of each side before the base position */
 	size_t pos;  /* base lines before pos are done */
+	unsigned flags;
 } merger;
 
 /* Takes the next region (a maximal group of touching hunks) into r. */
@@ -283,6 +284,10 @@ static int region(merger *m, veil_merge3_result *r)
 	if (je == m->j || ie == m->i || spans_equal(&sa, &sb)) {
 		const span *s = je == m->j ? &sa : &sb;
 		error = emit(&r->text, s->l, s->from, s->to);
+	} else if (lo == hi && (m->flags & VEIL_MERGE3_UNION)) {
+		r->nunions++;
+		if ((error = emit(&r->text, sa.l, sa.from, sa.to)) == 0)
+			error = emit(&r->text, sb.l, sb.from, sb.to);
 	} else if ((error = add_conflict(r, lo, &sa)) == 0) {
 		error = emit(&r->text, sa.l, sa.from, sa.to);
 	}
@@ -294,8 +299,8 @@ static int region(merger *m, veil_merge3_result *r)
 	return error;
 }
 
-int veil_merge3(veil_merge3_result *r, const char *base, size_t base_len, const char *ours,
-                size_t ours_len, const char *theirs, size_t theirs_len)
+int veil_merge3(veil_merge3_result *r, unsigned flags, const char *base, size_t base_len,
+                const char *ours, size_t ours_len, const char *theirs, size_t theirs_len)
 {
 	lines o, a, b;
 	merger m;
@@ -303,6 +308,7 @@ int veil_merge3(veil_merge3_result *r, const char *base, size_t base_len, const 
 
 	memset(r, 0, sizeof(*r));
 	memset(&m, 0, sizeof(m));
+	m.flags = flags;
 	m.o = &o;
 	m.a = &a;
 	m.b = &b;

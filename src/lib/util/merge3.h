@@ -29,12 +29,18 @@ typedef struct veil_merge3_result {
 	veil_buf text;                   /* merged text; with conflicts, ours' side kept */
 	veil_merge3_conflict *conflicts; /* malloc'd */
 	size_t nconflicts;
+	size_t nunions; /* places resolved by VEIL_MERGE3_UNION */
 } veil_merge3_result;
+
+/* Where both sides inserted different lines at one place of the base (and
+ * changed nothing else there), keep ours' lines, then theirs': two keys
+ * added to one map. Whether that reads right is for the caller to check. */
+#define VEIL_MERGE3_UNION 1u
 
 /* Merges ours and theirs against base into r (zeroed first); 0 or
  * VEIL_ENOMEM. Conflicts are not an error: r->nconflicts says. */
-int veil_merge3(veil_merge3_result *r, const char *base, size_t base_len, const char *ours,
-                size_t ours_len, const char *theirs, size_t theirs_len);
+int veil_merge3(veil_merge3_result *r, unsigned flags, const char *base, size_t base_len,
+                const char *ours, size_t ours_len, const char *theirs, size_t theirs_len);
 void veil_merge3_dispose(veil_merge3_result *r);
 
 #endif
