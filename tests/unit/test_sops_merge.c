@@ -431,8 +431,7 @@ TEST(test_sops_merge__keys_added_on_both_sides)
 
 TEST(test_sops_merge__ini)
 {
-	different_values(VEIL_FMT_INI, "[db]\nuser = admin\npassword = one\nhost = local\n",
-	                 "password", "password = one", "password = uno", "host", "host = local",
-	                 "host = prod", "[db]\nuser = admin\npassword = uno\nhost = prod\n",
-	                 VEIL_SOPS_AES256_GCM);
+	different_values(VEIL_FMT_INI, "[db]\nuser = admin\ncolor = one\nhost = local\n", "color",
+	                 "color = one", "color = uno", "host", "host = local", "host = prod",
+	                 "[db]\nuser = admin\ncolor = uno\nhost = prod\n", VEIL_SOPS_AES256_GCM);
 }
