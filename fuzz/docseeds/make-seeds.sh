@@ -54,6 +54,12 @@ e --encrypted-regex '^(data|stringData)$' --cipher aes256-gcm "$tmp/secret.yaml"
 e --mac-only-encrypted --encrypted-suffix password "$tmp/values.yaml" >"$dec/helm-suffix-maconly"
 e --encrypted-comment-regex 'owned' "$tmp/secret.yaml" >"$dec/comment-regex"
 e "$tmp/values.yaml" >"$dec/helm-values"
+# Issue 11: a committed file's own metadata choosing a costly regex (the
+# reproducer, and one glibc's regexec was quadratic on).
+sed "s/^  encrypted_regex: .*/  unencrypted_regex: '((a{0,100}){0,100}){0,100}'/" \
+	"$dec/k8s-secret-regex" >"$dec/regex-bomb-nested-counts"
+sed "s/^  encrypted_regex: .*/  encrypted_regex: '(a|aa)*b'/" \
+	"$dec/k8s-secret-regex" >"$dec/regex-alternation-loop"
 
 # Every ENC[...] value of those files, one per seed (the MAC included).
 n=0

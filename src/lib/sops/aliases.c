@@ -29,23 +29,25 @@ typedef struct sel {
 	veil_sops_sel_kind kind;
 	const char *value;
 	veil_regex *re;
+	uint64_t budget; /* VEIL_REGEX_BUDGET */
 	const char *keys[VEIL_DOC_MAX_DEPTH + 2];
 	size_t nkeys;
 } sel;
 
-static int key_matches(const sel *s, const char *key)
+/* 1 if key matches, 0 if not, < 0 past the regex budget. */
+static int key_matches(sel *s, const char *key)
 {
 	size_t a = strlen(key), b;
 
 	if (s->kind == VEIL_SEL_UNENCRYPTED_REGEX || s->kind == VEIL_SEL_ENCRYPTED_REGEX)
-		return veil_regex_match(s->re, key, a);
+		return veil_regex_match_budget(s->re, key, a, &s->budget);
 	b = strlen(s->value);
 	return a >= b && !memcmp(key + a - b, s->value, b);
 }
 
 /* Whether a value (or comment) at the path s->keys is encrypted; the
  * comment rules depend on marker comments, so they count as "maybe". */
-static int encrypted_here(const sel *s)
+static int encrypted_here(sel *s)
 {
 	int matched = 0;
 
@@ -53,7 +55,8 @@ static int encrypted_here(const sel *s)
 		return 1;
 	for (size_t i = 0; i < s->nkeys && !matched; i++)
 		matched = key_matches(s, s->keys[i]);
-	return veil_sops__sel_encrypts(s->kind, matched);
+	/* past the budget, expanding is always safe; the walk then refuses */
+	return matched < 0 || veil_sops__sel_encrypts(s->kind, matched);
 }
 
 /* 1 if n's subtree, placed at the path s->keys, holds something the walk
@@ -184,7 +187,7 @@ static int apply_edits(veil_doc *doc)
 int veil_sops__expand_aliases(veil_doc *doc, veil_sops_sel_kind kind, const char *value,
                               size_t *count)
 {
-	sel s = { .kind = kind, .value = value ? value : "" };
+	sel s = { .kind = kind, .value = value ? value : "", .budget = VEIL_REGEX_BUDGET };
 	int error = 0;
 
 	*count = 0;

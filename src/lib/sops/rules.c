@@ -5,6 +5,7 @@
 #include "veil/doc.h"
 #include "veil/error.h"
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -75,8 +76,12 @@ static const char *scalar(const veil_node *n)
 
 static int rule_error(const char *name, const veil_node *n, const char *what)
 {
+	char copy[512];
+
+	/* what may be veil_error_last() itself: copy it before overwriting */
+	snprintf(copy, sizeof(copy), "%s", what);
 	return veil_error_set(VEIL_EFORMAT, "%s:%u:%u: %s", name, n ? n->span.line : 0,
-	                      n ? n->span.col : 0, what);
+	                      n ? n->span.col : 0, copy);
 }
 
 /* Appends the comma-separated, trimmed, non-empty entries of s to g. */

@@ -35,10 +35,12 @@ struct walk {
 	veil_doc *doc;
 	const veil_sops_walk_opts *o;
 	veil_regex *re;
+	uint64_t re_budget; /* VEIL_REGEX_BUDGET: the pattern is the file's */
 	veil_sops_mac own_mac;
-	veil_sops_mac *mac;           /* own_mac, or the caller's */
-	int mac_lost;                 /* mac_bytes could not grow */
-	const char *keys[MAX_LEVELS]; /* map keys on the path (list items add none) */
+	veil_sops_mac *mac;             /* own_mac, or the caller's */
+	int mac_lost;                   /* mac_bytes could not grow */
+	const char *keys[MAX_LEVELS];   /* map keys on the path (list items add none) */
+	signed char kmatch[MAX_LEVELS]; /* keys[i] matches the regex; -1 not yet known */
 	size_t nkeys;
 	unsigned char cflag[MAX_LEVELS]; /* a comment at this level matched the comment regex */
 	veil_buf aad;
@@ -55,11 +57,20 @@ static int ends_with(const char *s, const char *suffix)
 	return a >= b && !memcmp(s + a - b, suffix, b);
 }
 
-static int any_key(const struct walk *w, int regex)
+/* 1 if a key on the path matches, 0 if none, VEIL_ELIMIT past the budget.
+ * Each key is matched once, not once per value below it. */
+static int any_key(struct walk *w, int regex)
 {
 	for (size_t i = 0; i < w->nkeys; i++) {
-		if (regex ? veil_regex_match(w->re, w->keys[i], strlen(w->keys[i]))
-		          : ends_with(w->keys[i], w->o->sel_value))
+		if (w->kmatch[i] < 0) {
+			int m = regex ? veil_regex_match_budget(w->re, w->keys[i],
+			                                        strlen(w->keys[i]), &w->re_budget)
+			              : ends_with(w->keys[i], w->o->sel_value);
+			if (m < 0)
+				return m;
+			w->kmatch[i] = (signed char)m;
+		}
+		if (w->kmatch[i])
 			return 1;
 	}
 	return 0;
@@ -73,16 +84,18 @@ static int any_flag(const struct walk *w, size_t level)
 	return 0;
 }
 
-/* Whether the value (or comment) at the current path is encrypted. */
-static int selected(const struct walk *w, size_t level)
+/* Whether the value (or comment) at the current path is encrypted; < 0
+ * when the file's regex costs too much. */
+static int selected(struct walk *w, size_t level)
 {
 	veil_sops_sel_kind sel = w->o->sel;
 	int regex = sel == VEIL_SEL_UNENCRYPTED_REGEX || sel == VEIL_SEL_ENCRYPTED_REGEX;
+	int matched;
 
 	if (sel == VEIL_SEL_NONE)
 		return 1;
-	return veil_sops__sel_encrypts(sel, veil_sops__sel_by_comment(sel) ? any_flag(w, level)
-	                                                                   : any_key(w, regex));
+	matched = veil_sops__sel_by_comment(sel) ? any_flag(w, level) : any_key(w, regex);
+	return matched < 0 ? matched : veil_sops__sel_encrypts(sel, matched);
 }
 
 /* "a:b:" for keys[0..n) */
@@ -171,6 +184,8 @@ static int encrypt_scalar(struct walk *w, veil_node *n, size_t level)
 	const char *enc = NULL;
 	char *fresh = NULL;
 
+	if (sel < 0)
+		return sel;
 	if (n->type == VEIL_SCALAR_NULL)
 		return 0; /* nulls are neither encrypted nor in the MAC */
 	if (w->o->cipher == VEIL_SOPS_AES256_GCM && n->type == VEIL_SCALAR_INT &&
@@ -263,6 +278,8 @@ static int decrypt_scalar(struct walk *w, veil_node *n, size_t level)
 	size_t pt_len = 0;
 	veil_scalar_type t;
 
+	if (sel < 0)
+		return sel;
 	if (n->type == VEIL_SCALAR_NULL)
 		return 0;
 	if (!sel || n->value_len == 0) {
@@ -321,25 +338,27 @@ done:
 	return error;
 }
 
-/* The comment-regex rules look at comments: remember a match at this level. */
+/* The comment-regex rules look at comments: remember a match at this
+ * level (1); < 0 when the regex costs too much. */
 static int comment_matches(struct walk *w, const veil_node *c)
 {
 	return (w->o->sel == VEIL_SEL_UNENCRYPTED_COMMENT_REGEX ||
-	        w->o->sel == VEIL_SEL_ENCRYPTED_COMMENT_REGEX) &&
-	       veil_regex_match(w->re, c->value, c->value_len);
+	        w->o->sel == VEIL_SEL_ENCRYPTED_COMMENT_REGEX)
+	               ? veil_regex_match_budget(w->re, c->value, c->value_len, &w->re_budget)
+	               : 0;
 }
 
 static int encrypt_comment(struct walk *w, veil_node *c, size_t level)
 {
 	char *enc = NULL;
-	int error;
+	int error = comment_matches(w, c);
 
-	if (comment_matches(w, c)) {
+	if (error != 0) {
 		w->cflag[level] = 1;
-		return 0; /* the marker comment itself stays readable */
+		return error < 0 ? error : 0; /* the marker comment itself stays readable */
 	}
-	if (!selected(w, level) || c->value_len == 0)
-		return 0;
+	if ((error = selected(w, level)) <= 0 || c->value_len == 0)
+		return error < 0 ? error : 0;
 	if ((error = build_aad(w, w->nkeys)) < 0)
 		return error;
 	if (w->o->reuse) {
@@ -368,10 +387,13 @@ static int decrypt_comment(struct walk *w, veil_node *c, size_t level)
 	size_t len = c->value_len, n = w->nkeys + 1;
 	uint8_t *pt = NULL;
 	size_t pt_len = 0;
-	int error = VEIL_EAUTH;
+	int error = comment_matches(w, c);
 
-	if (comment_matches(w, c))
+	if (error < 0)
+		return error;
+	if (error)
 		w->cflag[level] = 1;
+	error = VEIL_EAUTH;
 	if (!veil_sops_value_is_encrypted(text, len))
 		return 0;
 	while (n-- > 0 && error == VEIL_EAUTH) {
@@ -507,6 +529,7 @@ static int walk_items(struct walk *w, veil_node *n, size_t level)
 		if (n->kind == VEIL_NODE_MAP) {
 			if (level == 0 && it->key && !strcmp(it->key, "sops"))
 				continue; /* the metadata block is not data */
+			w->kmatch[w->nkeys] = -1;
 			w->keys[w->nkeys++] = it->key ? it->key : "";
 		}
 		error = walk_node(w, it, level + 1);
@@ -578,6 +601,7 @@ int veil_sops__walk(veil_doc *doc, const veil_sops_walk_opts *opts, char hex[VEI
 	w->doc = doc;
 	w->o = opts;
 	w->caps.log = (veil_buf)VEIL_BUF_INIT(2 * (size_t)VEIL_DOC_MAX_SIZE);
+	w->re_budget = VEIL_REGEX_BUDGET;
 	if (opts->sel >= VEIL_SEL_UNENCRYPTED_REGEX &&
 	    (error = veil_regex_compile(&w->re, opts->sel_value ? opts->sel_value : "")) < 0)
 		goto done;
