@@ -166,6 +166,10 @@ static int header(iscan *p, size_t ls, size_t te)
 	b = rtrim(p->s, a, close);
 	if (a == b)
 		return ierr(p, ls, "empty section name");
+	/* comments above [sops] stay with the data before it: the metadata is
+	 * appended after the file's last line, a trailing comment included */
+	if (b - a == 4 && !memcmp(p->s + a, "sops", 4) && (rc = flush_pending(p)) < 0)
+		return rc;
 	rc = new_section(p, ls, p->s + a, b - a, a);
 	if (rc == 0)
 		rc = flush_pending(p);
