@@ -70,6 +70,18 @@ static int through_alias(veil_node *root, const veil_doc_path *p)
 	return 0;
 }
 
+/* The document of a multi-document YAML stream that n is in (a path
+ * starts at a document's root; veil set addresses the first). */
+static size_t doc_of(const veil_doc *doc, const veil_node *n)
+{
+	while (n->parent)
+		n = n->parent;
+	for (size_t d = 0; d < veil_doc_count(doc); d++)
+		if (veil_doc_root(doc, d) == n)
+			return d;
+	return 0;
+}
+
 /* The render must hold the value at p, and every collection around it as
  * many items as before (a wrong indentation would move some). */
 static int check_render(const char *text, size_t len, const veil_doc *orig, const veil_doc_path *p,
@@ -81,7 +93,7 @@ static int check_render(const char *text, size_t len, const veil_doc *orig, cons
 
 	if ((error = veil_doc_parse(&d, orig->format, text, len, orig->name)) < 0)
 		return error;
-	m = veil_doc_path_find(veil_doc_root(d, 0), p, p->n);
+	m = veil_doc_path_find(veil_doc_root(d, doc_of(orig, n)), p, p->n);
 	if ((error = veil_doc__jvalue_apply(jv, 0, d, m, 1)) == 0) {
 		for (m = m->parent, n = n->parent; m && n && !error; m = m->parent, n = n->parent)
 			if (veil_doc__count_items(m) != veil_doc__count_items(n))
@@ -160,7 +172,7 @@ int veil_doc__set_node(char **out, size_t *out_len, veil_doc *doc, const char *s
 	*out_len = 0;
 	if ((error = veil_doc__jvalue_parse(&jv, json, VEIL_DOC_MAX_DEPTH - (int)p->n)) < 0 ||
 	    (error = refuse_flat(doc->format, n, &jv)) < 0 ||
-	    (error = through_alias(veil_doc_root(doc, 0), p)) < 0)
+	    (error = through_alias(veil_doc_root(doc, doc_of(doc, n)), p)) < 0)
 		goto done;
 	error = doc->format == VEIL_FMT_JSON
 	                ? veil_doc__set_layout_json(&text, &tlen, doc, src, len, n, &jv)
@@ -168,7 +180,8 @@ int veil_doc__set_node(char **out, size_t *out_len, veil_doc *doc, const char *s
 	if (error < 0 || (error = veil_doc_parse(&laid, doc->format, text, tlen, doc->name)) < 0)
 		goto done;
 	if ((error = veil_doc__jvalue_apply(
-	             &jv, 0, laid, veil_doc_path_find(veil_doc_root(laid, 0), p, p->n), 0)) < 0 ||
+	             &jv, 0, laid, veil_doc_path_find(veil_doc_root(laid, doc_of(doc, n)), p, p->n),
+	             0)) < 0 ||
 	    (error = veil_doc_render(out, out_len, laid)) < 0)
 		goto done;
 	error = check_render(*out, *out_len, doc, p, n, &jv);
