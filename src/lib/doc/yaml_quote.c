@@ -107,7 +107,9 @@ int veil_yaml__plain_ok(const char *str, size_t len, int flow)
 			continue;
 		}
 		n = printable_at(s, len, i);
-		if (!n)
+		/* YAML 1.2 allows a tab inside a plain scalar, but PyYAML (so
+		 * Ansible's community.sops) cannot read one back */
+		if (!n || s[i] == '\t')
 			return 0;
 		if (s[i] == ':' && (flow || s[i + 1] == ' ' || s[i + 1] == '\t'))
 			return 0;
