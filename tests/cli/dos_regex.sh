@@ -55,7 +55,7 @@ open(out, "w").write(text)
 PY
 }
 
-printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: hunter2\n' >s.yaml
+printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  greeting: hello\n' >s.yaml
 BOMBS=(
 	'((a{0,100}){0,100}){0,100}' # the reproducer
 	'(a{0,1000}){0,1000}'
@@ -121,9 +121,9 @@ done
 cd "$T" || exit 1
 
 # Realistic patterns keep working, in both ciphers.
-printf 'user: admin\npassword: hunter2\napi_key: k\nnote: plain\n' >r.yaml
+printf 'user: admin\ngreeting: hello\napi_key: k\nnote: plain\n' >r.yaml
 for c in $CIPHERS; do
-	run "$VEIL" encrypt --cipher "$c" -r "$R" --encrypted-regex '^(password|.*_key)$' r.yaml
+	run "$VEIL" encrypt --cipher "$c" -r "$R" --encrypted-regex '^(greeting|.*_key)$' r.yaml
 	expect_rc 0 "$c: an ordinary encrypted_regex encrypts"
 	check "$c: it selects what it names" grep -q '^user: admin' "$T/out"
 	cp "$T/out" "r-$c.enc.yaml"
