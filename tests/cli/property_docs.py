@@ -243,13 +243,28 @@ def comments(text, marks):
             if ln.strip() and ln.strip()[0] in marks]
 
 
+def strings(x):
+    if isinstance(x, dict):
+        for k, v in x.items():
+            yield str(k)
+            yield from strings(v)
+    elif isinstance(x, list):
+        for v in x:
+            yield from strings(v)
+    elif isinstance(x, str):
+        yield x
+
+
 def parsed(fmt, text):
     """The data a reader sees; values may be re-rendered in another style
     (a decrypted "\u00e9" is written as the character), so text equality
     is too strict for YAML and JSON."""
     if fmt == "yaml":
         import yaml
-        return list(yaml.safe_load_all(text)), comments(text, "#")
+        data = list(yaml.safe_load_all(text))
+        # a line of a block scalar may start with '#' too: not a comment
+        values = "\n".join(strings(data))
+        return data, [c for c in comments(text, "#") if c not in values]
     if fmt == "json":
         return json.loads(text)
     if fmt == "env":
