@@ -35,3 +35,28 @@ export GO_SOPS_SOCKET=$T/go-sops.sock
 gosops() {
 	"$GOSOPS" "$@"
 }
+
+# go_same ID FILE TYPE KEY: Go sops opens FILE with the identities in KEY,
+# MAC verified, to the tree veil gives.
+go_same() {
+	local id=$1 f=$2 type=$3 key=$4
+	gosops decrypt --input-type "$type" --key "$key" "$f" >go.out 2>"$T/goerr"
+	if [ $? -ne 0 ]; then
+		fail "$id: Go sops refused it: $(head -2 "$T/goerr" | tr '\n' ' ')"
+		return
+	fi
+	if [ "$type" = binary ]; then
+		VEIL_AGE_KEY_FILE=$key SOPS_AGE_KEY_FILE=$key "$VEIL" decrypt --input-type binary "$f" >veil.out
+	elif [ "$type" = dotenv ]; then
+		VEIL_AGE_KEY_FILE=$key SOPS_AGE_KEY_FILE=$key "$VEIL" decrypt --input-type dotenv --output-type json "$f" |
+			gosops canon --dotenv >veil.out
+	else
+		VEIL_AGE_KEY_FILE=$key SOPS_AGE_KEY_FILE=$key "$VEIL" decrypt --input-type "$type" --output-type json "$f" |
+			gosops canon >veil.out
+	fi
+	if cmp -s go.out veil.out; then
+		ok "$id"
+	else
+		fail "$id: trees differ (< Go sops, > veil): $(diff go.out veil.out | head -6 | tr '\n' ' ')"
+	fi
+}
