@@ -241,6 +241,26 @@ check "the merged file has both changes" eval 'veil decrypt secrets/app.env | gr
 	veil decrypt secrets/app.env | grep -q "^B=$b2"'
 no_plaintext "still no plaintext anywhere" .
 
+# --- a conflict in a rebase: mergetool, git add, rebase --continue
+c3=$(fresh) c4=$(fresh)
+g checkout -q -b rb-side main && setv c "$c3" && g commit -qam "c on rb-side"
+g checkout -q -b rb-main main && setv c "$c4" && g commit -qam "c on rb-main"
+g checkout -q rb-side
+run g rebase rb-main
+expect_fail "git rebase stops at the conflicting value"
+err_has 'app.yaml:[0-9]+: conflict: \["c"\]' "the rebase lists the conflicting path"
+for f in app.yaml app.json app.env; do
+	EDITOR="$T/keep-theirs" veil git mergetool "secrets/$f" 2>/dev/null
+done
+g add secrets
+GIT_EDITOR=true run g rebase --continue
+expect_rc 0 "mergetool, git add and rebase --continue finish the rebase"
+check "the rebased commit has its own value (theirs, in a rebase), MAC verified" \
+	eval 'git show HEAD:secrets/app.yaml >"$T/r.yaml" && veil decrypt "$T/r.yaml" | grep -q "^c: $c3" &&
+		test -z "$(git status --porcelain)"'
+no_plaintext "no plaintext after the rebase" .
+g checkout -q main
+
 # --- keys added on both sides, while one side also re-keyed (rotate): both
 # keys are in, under the rotated side's data key
 x1=$(fresh) x2=$(fresh)
