@@ -43,7 +43,9 @@ static void git_usage(FILE *f)
 	      "          and key paths only) for mergetool, and the exit status is 1\n"
 	      "mergetool shows each conflicting value of FILE as base/ours/theirs in the\n"
 	      "          editor veil edit runs, in its private directory, then writes FILE\n"
-	      "          merged and encrypted with a fresh MAC\n"
+	      "          merged and encrypted with a fresh MAC. Other conflicts (lines around\n"
+	      "          a value, a value removed on one side) open the whole decrypted file\n"
+	      "          with git's conflict markers there instead\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 failure or a conflict, 2 usage.\n",
 	      f);

@@ -29,6 +29,12 @@ typedef struct veil_cli_merge_sides {
 	size_t len[3];
 } veil_cli_merge_sides;
 
+/* mergetool's whole-file way (cmd_git_mergetool_text.c): the plaintext
+ * line merge with conflict markers in the editor, sealed with ours as the
+ * reuse source into file. Prints its errors; an exit code, or 0. */
+int veil_cli__mergetool_text(const char *file, const char *path, const veil_cli_merge_sides *s,
+                             const veil_identities *ids);
+
 /* What the driver kept in .git/veil-merge/ for path (relative to the
  * repository root): VEIL_ENOTFOUND when nothing is recorded. */
 int veil_cli__merge_record_load(veil_cli_merge_sides *s, const char *path);

@@ -1,6 +1,6 @@
 /*
  * veil git mergetool FILE: resolves the values `veil git merge` left
- * conflicting. The three versions it recorded are merged again in memory;
+ * conflicting (other conflicts: cmd_git_mergetool_text.c). The three versions it recorded are merged again in memory;
  * each conflicting value is shown as base/ours/theirs (JSON strings) in a
  * file in the private directory `veil edit` uses, the user keeps one line
  * per value (or writes a new one) in their editor, and FILE is written
@@ -291,6 +291,9 @@ done:
 	return rc;
 }
 
+/* merge_with: a conflict beyond single values, for the whole-file way */
+#define WHOLE_FILE 1000
+
 static int merge_with(veil_sops_merge_result *r, const veil_cli_merge_sides *s, const char *path,
                       const veil_identities *ids, tool *t, const answers *a)
 {
@@ -312,19 +315,8 @@ static int merge_with(veil_sops_merge_result *r, const veil_cli_merge_sides *s, 
 	if (r->text)
 		return 0;
 	for (size_t i = 0; i < r->nconflicts; i++)
-		if (r->conflicts[i].kind != VEIL_SOPS_MERGE_VALUE) {
-			veil_cli__error("%s: %s changed on both sides (line %u of ours): mergetool "
-			                "settles values only",
-			                path,
-			                r->conflicts[i].kind == VEIL_SOPS_MERGE_TEXT
-			                        ? "the structure around a value"
-			                        : "the sops metadata",
-			                r->conflicts[i].line);
-			veil_cli__hint("take one side (git checkout --ours or --theirs %s), then "
-			               "make the other side's change with veil edit",
-			               path);
-			return VEIL_EXIT_FAIL;
-		}
+		if (r->conflicts[i].kind != VEIL_SOPS_MERGE_VALUE)
+			return WHOLE_FILE;
 	return 0;
 }
 
@@ -380,15 +372,23 @@ static int resolve(const char *file, const char *path)
 		veil_cli__hint("is merge=veil set for it in .gitattributes (veil git setup)?");
 		return VEIL_EXIT_FAIL;
 	}
-	if ((rc = veil_cli__doc_identities(&ids, NULL, 0)) != 0 ||
-	    (rc = merge_with(&r, &s, path, ids, &t, NULL)) != 0)
+	if ((rc = veil_cli__doc_identities(&ids, NULL, 0)) != 0)
 		goto done;
-	if (!r.text) {
+	rc = merge_with(&r, &s, path, ids, &t, NULL);
+	if (rc == 0 && !r.text) {
 		veil_sops_merge_result_dispose(&r);
-		if ((rc = ask(&a, &t, path)) != 0 ||
-		    (rc = merge_with(&r, &s, path, ids, NULL, &a)) != 0)
-			goto done;
+		if ((rc = ask(&a, &t, path)) == 0)
+			rc = merge_with(&r, &s, path, ids, NULL, &a);
 	}
+	if (rc == WHOLE_FILE) {
+		if ((rc = veil_cli__mergetool_text(file, path, &s, ids)) == 0) {
+			veil_cli__merge_record_clear(path);
+			fprintf(stderr, "veil: %s: merged; mark it with: git add %s\n", file, file);
+		}
+		goto done;
+	}
+	if (rc != 0)
+		goto done;
 	if (!r.text) {
 		rc = veil_cli__lib_error(path, veil_error_set(VEIL_ERROR, "still conflicting"));
 		goto done;

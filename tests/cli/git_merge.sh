@@ -261,6 +261,28 @@ check "the rebased commit has its own value (theirs, in a rebase), MAC verified"
 no_plaintext "no plaintext after the rebase" .
 g checkout -q main
 
+# --- changed on one side, removed on the other: mergetool opens the whole
+# file with git's conflict markers; keeping theirs removes the key
+b5=$(fresh)
+g checkout -q -b del-side main && "$VEIL" unset secrets/app.yaml '["b"]' && g commit -qam "b removed"
+g checkout -q main && "$VEIL" set secrets/app.yaml '["b"]' "\"$b5\"" && g commit -qam "b changed"
+run g merge --no-edit del-side
+expect_fail "a value changed on one side and removed on the other stops the merge"
+err_has 'app.yaml:[0-9]+: conflict: the lines here changed on both sides' "the conflicting line is listed"
+cat >"$T/take-theirs" <<'EOF'
+#!/bin/sh
+grep -q '^<<<<<<< ours$' "$1" || exit 1
+awk '/^<<<<<<< /{s=1;next} /^[|]{7} /{s=2;next} /^=======$/{s=3;next} /^>>>>>>> /{s=0;next}
+	s==0||s==3' "$1" >"$1.new" && cat "$1.new" >"$1"
+EOF
+chmod +x "$T/take-theirs"
+run env EDITOR="$T/take-theirs" veil git mergetool secrets/app.yaml
+expect_rc 0 "mergetool settles it in the whole file, conflict markers and all"
+check "the key is gone, the rest is there, MAC verified" \
+	eval 'veil decrypt secrets/app.yaml >"$T/p" && ! grep -q "^b:" "$T/p" && grep -q "^a: " "$T/p"'
+g add secrets && g commit -qm "merged del-side"
+no_plaintext "no plaintext after the whole-file way either" .
+
 # --- keys added on both sides, while one side also re-keyed (rotate): both
 # keys are in, under the rotated side's data key
 x1=$(fresh) x2=$(fresh)

@@ -105,3 +105,15 @@ TEST(test_util_merge3__union_of_insertions)
 	CHECK_INT(run_flags(VEIL_MERGE3_UNION, "a\nb\nc\n", "a\nB\nc\n", "a\nb\nnew\nc\n", NULL),
 	          1);
 }
+
+TEST(test_util_merge3__conflict_markers)
+{
+	CHECK_INT(
+	        run_flags(VEIL_MERGE3_MARKERS, "a\nb\nc\n", "a\nB1\nc\n", "a\nB2\nc\n",
+	                  "a\n<<<<<<< ours\nB1\n||||||| base\nb\n=======\nB2\n>>>>>>> theirs\nc\n"),
+	        1);
+	/* a last line without a newline still gets its marker on a line of its own */
+	CHECK_INT(run_flags(VEIL_MERGE3_MARKERS, "a\nb", "a\nx", "a\ny",
+	                    "a\n<<<<<<< ours\nx\n||||||| base\nb\n=======\ny\n>>>>>>> theirs\n"),
+	          1);
+}

@@ -251,6 +251,31 @@ typedef struct merger {
 	unsigned flags;
 } merger;
 
+/* Lines from..to of l, ending in a newline whatever the last one had. */
+static int emit_lines(veil_buf *out, const lines *l, size_t from, size_t to)
+{
+	int error = emit(out, l, from, to);
+
+	if (!error && out->len && out->data[out->len - 1] != '\n')
+		error = veil_buf_putc(out, '\n');
+	return error;
+}
+
+static int markers(veil_merge3_result *r, const merger *m, const span *sa, size_t lo, size_t hi,
+                   const span *sb)
+{
+	int error;
+
+	if ((error = veil_buf_append(&r->text, "<<<<<<< ours\n", 13)) < 0 ||
+	    (error = emit_lines(&r->text, sa->l, sa->from, sa->to)) < 0 ||
+	    (error = veil_buf_append(&r->text, "||||||| base\n", 13)) < 0 ||
+	    (error = emit_lines(&r->text, m->o, lo, hi)) < 0 ||
+	    (error = veil_buf_append(&r->text, "=======\n", 8)) < 0 ||
+	    (error = emit_lines(&r->text, sb->l, sb->from, sb->to)) < 0)
+		return error;
+	return veil_buf_append(&r->text, ">>>>>>> theirs\n", 15);
+}
+
 /* Takes the next region (a maximal group of touching hunks) into r. */
 static int region(merger *m, veil_merge3_result *r)
 {
@@ -289,7 +314,8 @@ static int region(merger *m, veil_merge3_result *r)
 		if ((error = emit(&r->text, sa.l, sa.from, sa.to)) == 0)
 			error = emit(&r->text, sb.l, sb.from, sb.to);
 	} else if ((error = add_conflict(r, lo, &sa)) == 0) {
-		error = emit(&r->text, sa.l, sa.from, sa.to);
+		error = (m->flags & VEIL_MERGE3_MARKERS) ? markers(r, m, &sa, lo, hi, &sb)
+		                                         : emit(&r->text, sa.l, sa.from, sa.to);
 	}
 	m->i = ie;
 	m->j = je;

@@ -35,7 +35,11 @@ typedef struct veil_merge3_result {
 /* Where both sides inserted different lines at one place of the base (and
  * changed nothing else there), keep ours' lines, then theirs': two keys
  * added to one map. Whether that reads right is for the caller to check. */
-#define VEIL_MERGE3_UNION 1u
+#define VEIL_MERGE3_UNION   1u
+/* A conflict is written as git writes it with merge.conflictStyle diff3:
+ * "<<<<<<< ours", ours' lines, "||||||| base", the base's, "=======",
+ * theirs', ">>>>>>> theirs" (for a person to settle), instead of ours'. */
+#define VEIL_MERGE3_MARKERS 2u
 
 /* Merges ours and theirs against base into r (zeroed first); 0 or
  * VEIL_ENOMEM. Conflicts are not an error: r->nconflicts says. */
