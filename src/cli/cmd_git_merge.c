@@ -177,6 +177,25 @@ veil_identities *veil_cli__merge_identities(int quiet)
 	return ids;
 }
 
+/* Is every version git gave (an empty base aside) a sops file? Only those
+ * are kept in .git/veil-merge/: a version committed in plaintext by mistake
+ * is not copied anywhere. */
+static int all_encrypted(const char *path, const veil_cli_merge_sides *s)
+{
+	int ok = 1;
+
+	for (int i = 0; i < 3 && ok; i++) {
+		veil_doc *doc = NULL;
+		if (i == 0 && s->len[0] == 0)
+			continue;
+		ok = veil_doc_parse(&doc, veil_doc_format_from_path(path), (const char *)s->data[i],
+		                    s->len[i], path) == 0 &&
+		     veil_sops_is_encrypted(doc);
+		veil_doc_free(doc);
+	}
+	return ok;
+}
+
 /* Runs the merge; on anything but a clean result, records it and says why. */
 static int merge_or_record(const char *path, const veil_cli_merge_sides *s, const char *ours_file)
 {
@@ -208,6 +227,12 @@ static int merge_or_record(const char *path, const veil_cli_merge_sides *s, cons
 		veil_cli__error("%s: cannot merge values: %s", path, veil_error_last());
 	else
 		error = report(&list, path, &r);
+	if (!all_encrypted(path, s)) {
+		veil_cli__hint(
+		        "a version of %s is not a sops file: the conflict is git's to settle",
+		        path);
+		goto done;
+	}
 	if (record(path, s, list.data ? (const char *)list.data : "") < 0)
 		veil_cli__warning(
 		        "%s: the conflict could not be recorded for veil git mergetool: %s", path,

@@ -301,4 +301,13 @@ for f in app.yaml app.json app.env; do
 done
 no_plaintext "no plaintext after that merge either" .
 
+# --- a version committed in plaintext by mistake (last: its values are in
+# git now): the conflict is git's, and nothing is copied into .git/veil-merge
+g checkout -q -b plain-side main && "$VEIL" decrypt -i secrets/app.env && g commit -qam "plaintext"
+g checkout -q main && setv a "$(fresh)" && g commit -qam "a again"
+run g merge --no-edit plain-side
+expect_fail "a version in plaintext stops the merge"
+err_has "app.env.*not encrypted" "the driver says it is not encrypted"
+check "nothing of it is kept in .git/veil-merge" test -z "$(ls .git/veil-merge 2>/dev/null)"
+
 finish
