@@ -8,12 +8,14 @@
 #define ADD(f)     veil_cli__sops_add(&a, f)
 #define ADD2(f, v) veil_cli__sops_add2(&a, f, v)
 
-/* One veil updatekeys per file: with one file its exit code is sops's,
- * with several sops updates them all and then fails with 1 if any failed.
- * (When `veil updatekeys` takes several files this becomes one call.) */
+/* One veil updatekeys for all the files: one plan, one question. With one
+ * file its exit code is sops's; with several sops updates them all and
+ * then fails with 1 if any failed, which is --keep-going. */
 int veil_cli__sops_run_updatekeys(sops_ctx *c)
 {
-	int failed = 0, rc = 0;
+	sops_vargs a = { .n = 0 };
+	char **argv = NULL;
+	int rc, n;
 
 	if (c->nargs < 1) {
 		veil_cli__error("no file specified");
@@ -21,26 +23,31 @@ int veil_cli__sops_run_updatekeys(sops_ctx *c)
 	}
 	if ((rc = veil_cli__sops_refuse_always(c->l)) != 0)
 		return rc;
-	for (int i = 0; i < c->nargs; i++) {
-		sops_vargs a = { .n = 0 };
-
-		ADD("updatekeys");
-		if (c->l[SF_YES].b)
-			ADD("-y");
-		veil_cli__sops_add_type(&a, "--input-type", &c->l[SF_INPUT_TYPE]);
-		veil_cli__sops_add_globals(&a, c);
-		ADD("--");
-		veil_cli__sops_add_path(&a, c->args[i]);
-		rc = veil_cli__sops_exit_code(veil_cli__sops_call(&a, veil_cli__cmd_updatekeys));
-		failed += rc != 0;
-	}
-	if (c->nargs == 1)
-		return rc;
-	if (failed) {
-		veil_cli__error("failed updating %d key(s)", failed);
+	ADD("updatekeys");
+	if (c->l[SF_YES].b)
+		ADD("-y");
+	if (c->nargs > 1)
+		ADD("--keep-going");
+	veil_cli__sops_add_type(&a, "--input-type", &c->l[SF_INPUT_TYPE]);
+	veil_cli__sops_add_globals(&a, c);
+	ADD("--");
+	/* the files after the flags: as many as were given (sops_vargs holds
+	 * a fixed number of arguments) */
+	if (a.overflow || !(argv = calloc((size_t)a.n + (size_t)c->nargs + 1, sizeof(*argv)))) {
+		veil_cli__error(a.overflow ? "too many arguments" : "out of memory");
 		return VEIL_EXIT_FAIL;
 	}
-	return 0;
+	memcpy(argv, a.v, (size_t)a.n * sizeof(*argv));
+	n = a.n;
+	for (int i = 0; i < c->nargs; i++)
+		argv[n++] = strcmp(c->args[i], "-") ? c->args[i] : (char *)"./-";
+	rc = veil_cli__sops_exit_code(veil_cli__cmd_updatekeys(n, argv));
+	free(argv);
+	if (c->nargs > 1 && rc != 0) {
+		veil_cli__error("failed updating the keys of some files");
+		return VEIL_EXIT_FAIL;
+	}
+	return rc;
 }
 
 int veil_cli__sops_run_filestatus(sops_ctx *c)
