@@ -80,7 +80,7 @@ static int add_recipient(veil_cli_audit *a, const char *r)
 		if (!strcmp(a->rcp[i], r))
 			return 0;
 	if (!(grown = veil_array_grow(a->rcp, &a->caprcp, a->nrcp + 1, sizeof(*grown))))
-		return VEIL_ENOMEM;
+		return veil_error_oom();
 	a->rcp = grown;
 	a->rcp[a->nrcp++] = r;
 	return 0;
@@ -138,7 +138,7 @@ static int read_one(veil_cli_audit *a, const veil_cli_file *file)
 		for (size_t i = 0; i < af.meta.groups[g].nage && !error; i++)
 			error = add_recipient(a, af.meta.groups[g].age[i].recipient);
 	if (error == 0 && !(grown = veil_array_grow(a->f, &a->capf, a->nf + 1, sizeof(*grown))))
-		error = VEIL_ENOMEM;
+		error = veil_error_oom();
 	if (error < 0) {
 		veil_sops_meta_dispose(&af.meta);
 		goto done;

@@ -165,7 +165,7 @@ static int json_file(veil_buf *b, const veil_cli_audit_file *f)
 		error |= veil_buf_putc(b, '}');
 	}
 	error |= veil_buf_append(b, "]}", 2);
-	return error ? VEIL_ENOMEM : 0;
+	return error ? veil_error_oom() : 0;
 }
 
 static int flush(veil_buf *b)
@@ -204,7 +204,7 @@ int veil_cli__audit_json(const veil_cli_audit *a)
 		error = veil_buf_append(&b, "]}", 2);
 	if (error) {
 		veil_buf_dispose(&b);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	return flush(&b);
 }
@@ -250,7 +250,7 @@ int veil_cli__audit_recipient(const veil_cli_audit *a)
 	error |= veil_buf_append(&b, "]}", 2);
 	if (error) {
 		veil_buf_dispose(&b);
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	}
 	return flush(&b);
 }

@@ -17,7 +17,7 @@ static int load(veil_cli_rulecache *rc, struct veil_cli_rulecfg **out, char *pat
 	items = veil_array_grow(rc->items, &rc->cap, rc->n + 1, sizeof(*items));
 	if (!items) {
 		free(path);
-		return VEIL_ENOMEM;
+		return veil_error_oom();
 	}
 	rc->items = items;
 	it = &rc->items[rc->n++];
@@ -27,7 +27,7 @@ static int load(veil_cli_rulecache *rc, struct veil_cli_rulecfg **out, char *pat
 	 * with the same message */
 	if ((it->error = veil_sops_config_load(&it->cfg, path)) < 0 &&
 	    !(it->message = strdup(veil_error_last())))
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	*out = it;
 	return 0;
 }
@@ -46,7 +46,7 @@ int veil_cli__rules_match(veil_cli_rulecache *rc, const veil_sops_rule **rule,
 	else if ((error = veil_sops_config_find(&path, file)) < 0)
 		return error;
 	if (!path)
-		return veil_error_set(VEIL_ENOMEM, "out of memory");
+		return veil_error_oom();
 	if ((error = load(rc, &it, path)) < 0)
 		return error;
 	if (it->error < 0)
