@@ -55,6 +55,16 @@ check "  plain files are passed over" sh -c "! grep -q README '$T/out' '$T/err'"
 run "$VEIL" updatekeys d00
 expect_rc 2 "a directory without -r is a usage error"
 
+# a file no rule covers fails while planning: without --keep-going nothing
+# is changed, not even the files planned before it
+mkdir other && cp d00/s0.yaml other/x.yaml
+run "$VEIL" updatekeys -y -r d01 other/x.yaml
+expect_rc 1 "a file no creation rule covers fails the plan"
+err_has "no creation rule matches other/x.yaml" "  the error names it"
+snapshot "$T/after"
+check "  nothing changed" same "$T/before" "$T/after"
+rm -r other
+
 # the answer comes after d07/s3.yaml's path became a directory
 mkfifo "$T/answer"
 trap '' PIPE # should veil be gone early, the answer's write fails, not the script
