@@ -116,6 +116,12 @@ void veil_cli__keyfind_forget(void);
  * with SOPS_AGE_RECIPIENT set when recipient is not NULL; *out is its
  * standard output (malloc'd: wipe it). */
 int veil_cli__keycmd_run(uint8_t **out, size_t *len, const char *cmd, const char *recipient);
+/* The same for argv (argv[0] found on PATH by execvp, no shell): stdin
+ * /dev/null, stderr passed through, stdout read whole (at most max bytes)
+ * into *out. Any exit status but 0, a signal, or more output than max is a
+ * failure with *out NULL. */
+int veil_cli__run_capture(uint8_t **out, size_t *len, char *const *argv, size_t max,
+                          const char *recipient);
 /* -r: one recipient string. */
 int veil_cli__recipients_add_arg(veil_recipients *list, const char *arg);
 /* -R: a recipients file ("-" = stdin); skipped keys are warned about. */

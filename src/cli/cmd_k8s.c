@@ -107,6 +107,8 @@ static void k8s_usage(FILE *f)
 	fputs("usage: veil k8s decrypt [options] [FILE|-]   manifest stream in, decrypted out\n"
 	      "       veil k8s krm [CONFIG]                 kustomize KRM function (ResourceList\n"
 	      "                                             on stdin), or legacy exec plugin\n"
+	      "       veil k8s cmp COMMAND                  the Argo CD plugin's discover and\n"
+	      "                                             generate (no shell needed)\n"
 	      "\n"
 	      "Run 'veil k8s COMMAND --help' for a command's options.\n",
 	      f);
@@ -127,6 +129,8 @@ int veil_cli__cmd_k8s(int argc, char **argv)
 		return veil_cli__cmd_k8s_decrypt(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "krm"))
 		return veil_cli__cmd_k8s_krm(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "cmp"))
+		return veil_cli__cmd_k8s_cmp(argc - 1, argv + 1);
 	veil_cli__error("k8s: unknown subcommand '%s'", argv[1]);
 	veil_cli__hint("try 'veil k8s --help'");
 	return VEIL_EXIT_USAGE;

@@ -41,7 +41,15 @@ int veil_cli__k8s_parse(k8s_common *c, const char *cmd, const veil_opt *opts,
                         void (*usage)(FILE *f), int argc, char **argv, char **operands,
                         int *noperands);
 
+/* veil k8s decrypt's work on a stream already read (name: what messages
+ * call it): the identities of c->keys, c->ignore_mac, c->log_json, and
+ * c->flag as --allow-empty; the decrypted stream on stdout, or nothing.
+ * Returns an exit code (the message is printed). */
+int veil_cli__k8s_decrypt_buffer(const k8s_common *c, const char *name, const uint8_t *in,
+                                 size_t in_len);
+
 int veil_cli__cmd_k8s_decrypt(int argc, char **argv);
+int veil_cli__cmd_k8s_cmp(int argc, char **argv);
 int veil_cli__cmd_k8s_krm(int argc, char **argv);
 
 #endif

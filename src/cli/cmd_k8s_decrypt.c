@@ -68,15 +68,47 @@ static int parse(k8s_dec_args *a, int argc, char **argv, char **operands)
 	return 0;
 }
 
+int veil_cli__k8s_decrypt_buffer(const k8s_common *c, const char *name, const uint8_t *in,
+                                 size_t in_len)
+{
+	k8s_keys keys = { 0 };
+	veil_k8s_opts o;
+	char *out = NULL;
+	size_t out_len = 0, ndocs = 0;
+	int rc, error;
+
+	if ((rc = veil_cli__k8s_keys_load(&keys, &c->keys)) != 0)
+		goto done;
+	veil_cli__k8s_opts(&o, &keys, c->log_json);
+	o.ignore_mac = c->ignore_mac;
+	error = veil_k8s_decrypt_stream(&out, &out_len, &ndocs, (const char *)in, in_len, c->flag,
+	                                &o);
+	if (error < 0) {
+		veil_cli__lib_error(name, error);
+		if (error == VEIL_EMAC && !c->ignore_mac)
+			veil_cli__hint(
+			        "a document changed after encryption. If kustomize re-sorted "
+			        "a file that has no veil_sorted_mac (written by sops or an "
+			        "older veil): re-encrypt it with veil (veil rotate -i), "
+			        "decrypt before kustomize (the veil generator), or pass "
+			        "--ignore-mac");
+		rc = veil_cli__k8s_exit(error);
+		goto done;
+	}
+	rc = veil_cli__doc_write(NULL, 0, NULL, out, out_len) ? VEIL_EXIT_FAIL : VEIL_EXIT_OK;
+done:
+	if (out)
+		veil_wipe_free(out, out_len);
+	veil_cli__k8s_keys_dispose(&keys);
+	return rc;
+}
+
 int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 {
 	k8s_dec_args a = { 0 };
-	k8s_keys keys = { 0 };
-	veil_k8s_opts o;
 	char **operands = calloc((size_t)argc + 1, sizeof(char *));
 	uint8_t *in = NULL;
-	char *out = NULL;
-	size_t in_len = 0, out_len = 0, ndocs = 0;
+	size_t in_len = 0;
 	int rc, error;
 
 	veil_cli__k8s_tune_malloc();
@@ -91,31 +123,10 @@ int veil_cli__cmd_k8s_decrypt(int argc, char **argv)
 		rc = error == VEIL_ENOTFOUND ? VEIL_EXIT_NO_FILE : veil_cli__sops_exit(error);
 		goto done;
 	}
-	if ((rc = veil_cli__k8s_keys_load(&keys, &a.c.keys)) != 0)
-		goto done;
-	veil_cli__k8s_opts(&o, &keys, a.c.log_json);
-	o.ignore_mac = a.c.ignore_mac;
-	error = veil_k8s_decrypt_stream(&out, &out_len, &ndocs, (const char *)in, in_len, a.c.flag,
-	                                &o);
-	if (error < 0) {
-		veil_cli__lib_error(strcmp(a.file, "-") ? a.file : "stdin", error);
-		if (error == VEIL_EMAC && !a.c.ignore_mac)
-			veil_cli__hint(
-			        "a document changed after encryption. If kustomize re-sorted "
-			        "a file that has no veil_sorted_mac (written by sops or an "
-			        "older veil): re-encrypt it with veil (veil rotate -i), "
-			        "decrypt before kustomize (the veil generator), or pass "
-			        "--ignore-mac");
-		rc = veil_cli__k8s_exit(error);
-		goto done;
-	}
-	rc = veil_cli__doc_write(NULL, 0, NULL, out, out_len) ? VEIL_EXIT_FAIL : VEIL_EXIT_OK;
+	rc = veil_cli__k8s_decrypt_buffer(&a.c, strcmp(a.file, "-") ? a.file : "stdin", in, in_len);
 done:
-	if (out)
-		veil_wipe_free(out, out_len);
 	if (in)
 		veil_wipe_free(in, in_len);
-	veil_cli__k8s_keys_dispose(&keys);
 	free(operands);
 	return rc;
 }

@@ -30,11 +30,21 @@ const veil_opt veil_cli__opts_top[] = {
 		NULL, NULL, NULL, NULL, NONE, NULL, 0 \
 	}
 
+static const veil_cli_cmd k8s_cmp_subs[] = {
+	SUB("discover", "(Argo CD runs it) is the app veil's: exit 0 and a path, or 1",
+	    veil_cli__opts_k8s_cmp_discover, NONE, VEIL_CLI_OWN_HELP),
+	SUB("generate", "(Argo CD runs it) the app rendered and decrypted, no shell",
+	    veil_cli__opts_k8s_cmp_generate, NONE, VEIL_CLI_OWN_HELP),
+	END,
+};
+
 static const veil_cli_cmd k8s_subs[] = {
 	SUB("decrypt", "manifest stream in, decrypted manifests out", veil_cli__opts_k8s_decrypt,
 	    FILES, VEIL_CLI_OWN_HELP),
 	SUB("krm", "kustomize KRM function (ResourceList on stdin), or legacy exec plugin",
 	    veil_cli__opts_k8s_krm, FILES, VEIL_CLI_OWN_HELP),
+	{ "cmp", "the Argo CD plugin's commands: discover, generate", NULL, HELP_ONLY, NONE,
+	  k8s_cmp_subs, VEIL_CLI_OWN_HELP },
 	END,
 };
 

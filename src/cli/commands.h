@@ -62,6 +62,8 @@ extern const veil_opt veil_cli__opts_exec_file[];
 extern const veil_opt veil_cli__opts_k8s_keys[];
 extern const veil_opt veil_cli__opts_k8s_decrypt[];
 extern const veil_opt veil_cli__opts_k8s_krm[];
+extern const veil_opt veil_cli__opts_k8s_cmp_discover[];
+extern const veil_opt veil_cli__opts_k8s_cmp_generate[];
 extern const veil_opt veil_cli__opts_age[];
 extern const veil_opt veil_cli__opts_check[];
 extern const veil_opt veil_cli__opts_audit[];

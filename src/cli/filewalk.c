@@ -28,13 +28,17 @@ static int add(veil_cli_files *out, const char *path, int named)
 	return 0;
 }
 
-static int skipped_name(const char *name)
+static int skipped_name(const char *name, unsigned int flags)
 {
-	return !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, ".git") ||
-	       !strcmp(name, VEIL_SOPS_CONFIG_NAME) || !strcmp(name, VEIL_SOPS_CONFIG_ALT_NAME);
+	if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, ".git"))
+		return 1;
+	if ((flags & VEIL_CLI_WALK_NO_HIDDEN) && name[0] == '.')
+		return 1;
+	return !(flags & VEIL_CLI_WALK_SOPS_CONFIG) &&
+	       (!strcmp(name, VEIL_SOPS_CONFIG_NAME) || !strcmp(name, VEIL_SOPS_CONFIG_ALT_NAME));
 }
 
-static int walk(veil_cli_files *out, const char *dir, int depth)
+static int walk(veil_cli_files *out, const char *dir, int depth, unsigned int flags)
 {
 	struct dirent **names = NULL;
 	int n, rc = 0;
@@ -51,7 +55,7 @@ static int walk(veil_cli_files *out, const char *dir, int depth)
 		char path[4096];
 		struct stat st;
 
-		if (rc || skipped_name(names[i]->d_name))
+		if (rc || skipped_name(names[i]->d_name, flags))
 			goto next;
 		/* "." walks to "a/b.yaml", as git and check name files */
 		if ((size_t)snprintf(path, sizeof(path), "%s%s%s", strcmp(dir, ".") ? dir : "",
@@ -65,7 +69,7 @@ static int walk(veil_cli_files *out, const char *dir, int depth)
 		if (lstat(path, &st) != 0)
 			goto next;
 		if (S_ISDIR(st.st_mode))
-			rc = walk(out, path, depth + 1);
+			rc = walk(out, path, depth + 1, flags);
 		else if (S_ISREG(st.st_mode))
 			rc = add(out, path, 0);
 next:
@@ -87,13 +91,18 @@ int veil_cli__files_collect(veil_cli_files *out, const char *cmd, char *const *p
 			if (!recursive)
 				return veil_cli__usage(
 				        cmd, "%s is a directory: -r walks directories", paths[i]);
-			rc = walk(out, paths[i], 0);
+			rc = walk(out, paths[i], 0, 0);
 		} else {
 			/* a missing file is reported where it is opened */
 			rc = add(out, paths[i], 1);
 		}
 	}
 	return rc;
+}
+
+int veil_cli__files_walk(veil_cli_files *out, const char *dir, unsigned int flags)
+{
+	return walk(out, dir, 0, flags);
 }
 
 void veil_cli__files_dispose(veil_cli_files *f)

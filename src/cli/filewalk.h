@@ -26,6 +26,14 @@ typedef struct veil_cli_files {
  */
 int veil_cli__files_collect(veil_cli_files *out, const char *cmd, char *const *paths, size_t n,
                             int recursive);
+/* What veil_cli__files_walk skips besides .git (and what it keeps). */
+enum {
+	VEIL_CLI_WALK_NO_HIDDEN = 1,   /* every name starting with "." */
+	VEIL_CLI_WALK_SOPS_CONFIG = 2, /* keep .sops.yaml/.sops.yml files */
+};
+/* Appends the regular files below dir (walked as for -r: names sorted at
+ * each level, symlinks not followed, .git never entered). */
+int veil_cli__files_walk(veil_cli_files *out, const char *dir, unsigned int flags);
 void veil_cli__files_dispose(veil_cli_files *f);
 
 /* Could text be a sops file (worth parsing): it mentions a mac and sops.

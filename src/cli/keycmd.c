@@ -96,20 +96,21 @@ end:
 	return 0;
 }
 
-/* Reads the child's output whole (up to OUT_MAX) into a buffer that wipes
- * what it outgrows: the output is key material. */
+/* Reads the child's output whole (up to max) into a buffer that wipes
+ * what it outgrows: the output is key material (or decrypted manifests). */
 #define CHUNK 4096
 
-static int read_all(int fd, uint8_t **out, size_t *len)
+static int read_all(int fd, uint8_t **out, size_t *len, size_t max)
 {
-	veil_buf b = VEIL_BUF_INIT(OUT_MAX + CHUNK);
+	veil_buf b = VEIL_BUF_INIT(max + CHUNK);
 	ssize_t got;
 	int error;
 
 	for (;;) {
-		if (b.len > OUT_MAX) {
+		if (b.len > max) {
 			veil_buf_dispose(&b);
-			return veil_error_set(VEIL_ELIMIT, "its output is larger than 16 MiB");
+			return veil_error_set(VEIL_ELIMIT, "its output is larger than %zu MiB",
+			                      max / (1024 * 1024));
 		}
 		if ((error = veil_buf_reserve(&b, CHUNK)) < 0) {
 			veil_buf_dispose(&b);
@@ -156,27 +157,16 @@ static int wait_child(pid_t pid, const char *prog)
 	                      WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-int veil_cli__keycmd_run(uint8_t **out, size_t *len, const char *cmd, const char *recipient)
+int veil_cli__run_capture(uint8_t **out, size_t *len, char *const *argv, size_t max,
+                          const char *recipient)
 {
-	char *buf = malloc(strlen(cmd) + 1), *argv[MAX_ARGS + 1];
-	size_t argc = 0;
 	int fds[2] = { -1, -1 }, error;
 	pid_t pid;
 
 	*out = NULL;
 	*len = 0;
-	if (buf == NULL)
-		return veil_error_oom();
-	if ((error = split(buf, argv, &argc, cmd)) < 0)
-		goto done;
-	if (argc == 0) {
-		error = veil_error_set(VEIL_EINVAL, "the command is empty");
-		goto done;
-	}
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		error = veil_error_set(VEIL_EIO, "pipe: %s", strerror(errno));
-		goto done;
-	}
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return veil_error_set(VEIL_EIO, "pipe: %s", strerror(errno));
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -184,10 +174,10 @@ int veil_cli__keycmd_run(uint8_t **out, size_t *len, const char *cmd, const char
 		goto done;
 	}
 	if (pid == 0)
-		child(fds[1], argv, recipient);
+		child(fds[1], (char **)argv, recipient);
 	close(fds[1]);
 	fds[1] = -1;
-	error = read_all(fds[0], out, len);
+	error = read_all(fds[0], out, len, max);
 	close(fds[0]);
 	fds[0] = -1;
 	if (wait_child(pid, argv[0]) < 0 && error == 0) {
@@ -202,6 +192,27 @@ done:
 		close(fds[0]);
 	if (fds[1] >= 0)
 		close(fds[1]);
+	return error;
+}
+
+int veil_cli__keycmd_run(uint8_t **out, size_t *len, const char *cmd, const char *recipient)
+{
+	char *buf = malloc(strlen(cmd) + 1), *argv[MAX_ARGS + 1];
+	size_t argc = 0;
+	int error;
+
+	*out = NULL;
+	*len = 0;
+	if (buf == NULL)
+		return veil_error_oom();
+	if ((error = split(buf, argv, &argc, cmd)) < 0)
+		goto done;
+	if (argc == 0) {
+		error = veil_error_set(VEIL_EINVAL, "the command is empty");
+		goto done;
+	}
+	error = veil_cli__run_capture(out, len, argv, OUT_MAX, recipient);
+done:
 	free(buf);
 	return error;
 }

@@ -30,17 +30,23 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* The help of c, or of its subcommand sub when that has its own. */
-static int command_help(const veil_cli_cmd *c, const char *sub)
+/* The help of c, or of the deepest subcommand named by words (what
+ * follows c's name: "cmp generate" of "k8s cmp generate") that has its own. */
+static int command_help(const veil_cli_cmd *c, int nwords, char **words)
 {
 	static char help_flag[] = "--help";
-	const veil_cli_cmd *s = sub ? veil_cli__command_find(c->subs, sub) : NULL;
-	char *args[4];
+	const veil_cli_cmd *list = c->subs, *s;
+	char *args[5];
 	int n = 0;
 
 	args[n++] = (char *)c->name;
-	if (s && (s->flags & VEIL_CLI_OWN_HELP))
+	for (int i = 0; i < nwords && i < 2 && list; i++) {
+		s = veil_cli__command_find(list, words[i]);
+		if (!s || !(s->flags & VEIL_CLI_OWN_HELP))
+			break;
 		args[n++] = (char *)s->name;
+		list = s->subs;
+	}
 	args[n++] = help_flag;
 	args[n] = NULL;
 	return c->run(n, args);
@@ -63,7 +69,7 @@ int veil_cli__cmd_help(int argc, char **argv)
 	}
 	if (c->run == veil_cli__cmd_help)
 		return veil_cli__cmd_help(1, argv);
-	return command_help(c, argc > 2 ? argv[2] : NULL);
+	return command_help(c, argc - 2, argv + 2);
 }
 
 /* --help or -h anywhere among a command's arguments (before "--") asks for
@@ -177,7 +183,7 @@ int main(int argc, char **argv)
 	}
 	if (c->run != veil_cli__cmd_sops && c->run != veil_cli__cmd_help &&
 	    wants_help(argc - 1, argv + 1))
-		return command_help(c, argc > 2 ? argv[2] : NULL);
+		return command_help(c, argc - 2, argv + 2);
 	veil_cli__signals_install();
 	veil_cli__ui_install();
 	return c->run(argc - 1, argv + 1);
