@@ -17,10 +17,9 @@
 # The container tool is $VEIL_CONTAINER_TOOL (default podman, else docker), split on spaces,
 # e.g. VEIL_CONTAINER_TOOL="podman --runtime runc".
 #
-# cmp holds veil, plugin.yaml at /home/argocd/cmp-server/config/plugin.yaml,
-# and what plugin.yaml's two scripts run: bash (Debian's bash-static) and the
-# busybox applets sh, find, sort, xargs, awk, grep, head (busybox-static), all
-# statically linked. krm holds veil alone (no shell) and runs `veil k8s krm`.
+# cmp holds veil and plugin.yaml at /home/argocd/cmp-server/config/plugin.yaml
+# (whose discover and generate are `veil k8s cmp ...`: no shell), plus
+# kustomize when given. krm holds veil alone and runs `veil k8s krm`.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -114,18 +113,6 @@ if [ "$kind" = cmp ]; then
 	printf 'argocd:x:999:\n' >"$root/etc/group"
 	install -D -m 0644 "$src/deploy/argocd/plugin.yaml" "$root/home/argocd/cmp-server/config/plugin.yaml"
 	mkdir -p "$root/home/argocd/cmp-server/plugins"
-	bash_static=$(command -v bash-static) || die "bash-static is missing (Debian: bash-static)"
-	busybox=$(command -v busybox) || die "busybox is missing (Debian: busybox-static)"
-	static "$bash_static"
-	static "$busybox" "Debian: busybox-static"
-	mkdir -p "$root/bin"
-	cp "$bash_static" "$root/bin/bash"
-	cp "$busybox" "$root/bin/busybox"
-	chmod 0755 "$root/bin/bash" "$root/bin/busybox"
-	# only the applets plugin.yaml's discover and generate scripts call
-	for applet in sh find sort xargs awk grep head; do
-		ln -s busybox "$root/bin/$applet"
-	done
 	[ "$kube_api" -eq 1 ] && shared_libs
 	if [ -n "$kustomize" ]; then
 		static "$kustomize"

