@@ -14,9 +14,9 @@ SUDO=""
 build_pkgs=(build-essential cmake pkg-config libsodium-dev libyaml-dev libcjson-dev
             libgit2-dev libcurl4-openssl-dev libssl-dev zlib1g-dev)
 test_pkgs=(age clang clang-format libclang-rt-dev openssh-client util-linux git time openssl pre-commit
-           git-secrets unzip python3 groff-base man-db zsh fish podman runc)
+           git-secrets unzip python3 python3-yaml groff-base man-db zsh fish podman runc)
 # git-secrets: bench/check-bench.sh only; unzip: tests/interop/install-peers; python3: the test
-# age plugin; groff-base, man-db: the man page checks; zsh, fish: their completions are run;
+# age plugin; python3-yaml: the property test judges YAML round trips with it; groff-base, man-db: the man page checks; zsh, fish: their completions are run;
 # podman, runc: the container tests build and run deploy/'s images (veil alone: no shell)
 # Node may come from elsewhere with npm bundled (Debian's npm would conflict).
 command -v npm >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
