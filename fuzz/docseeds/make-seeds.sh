@@ -60,6 +60,18 @@ sed "s/^  encrypted_regex: .*/  unencrypted_regex: '((a{0,100}){0,100}){0,100}'/
 	"$dec/k8s-secret-regex" >"$dec/regex-bomb-nested-counts"
 sed "s/^  encrypted_regex: .*/  encrypted_regex: '(a|aa)*b'/" \
 	"$dec/k8s-secret-regex" >"$dec/regex-alternation-loop"
+# and an alias bomb (nested anchors, 8 levels of 8) over an encrypted value
+printf 'a0: lol-secret\n' >"$tmp/seed.yaml"
+e "$tmp/seed.yaml" >"$tmp/seed.enc.yaml"
+{
+	head -1 "$tmp/seed.enc.yaml" | sed 's/^a0: /a0: \&a0 /'
+	for k in 1 2 3 4 5 6 7 8; do
+		printf 'a%d: &a%d [' "$k" "$k"
+		printf '*a%d,' $(seq 8 | sed "s/.*/$((k - 1))/") | sed 's/,$//'
+		printf ']\n'
+	done
+	tail -n +2 "$tmp/seed.enc.yaml"
+} >"$dec/alias-bomb"
 
 # Every ENC[...] value of those files, one per seed (the MAC included).
 n=0
