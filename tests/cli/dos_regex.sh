@@ -102,6 +102,32 @@ for c in $CIPHERS; do
 	expect_rc 51 "$c: (a|aa)*b over a 200 KB key runs to the MAC check"
 done
 
+# veil check on such a file never passes it silently: a pattern past Go's
+# bounds (no sops reads the file either) has every value judged as one that
+# must be encrypted, so a pasted plaintext value is an error; a pattern veil
+# does not read is a warning; a pattern too costly stops at the budget.
+printf 'db:\n  conn: x\n  user: admin\n' >h.yaml
+"$VEIL" encrypt -r "$R" -o h.enc.yaml h.yaml
+sed 's/^  conn: .*/  conn: Pasted9PlainValue/' h.enc.yaml >pasted.yaml
+with_regex pasted.yaml '((a{0,100}){0,100}){0,100}' check-bomb.yaml
+bounded "$VEIL" check check-bomb.yaml
+expect_rc 1 "check: a pattern past Go's bounds, and a pasted plaintext value"
+check "  the plaintext value is an error" grep -q 'sops-plaintext-value' "$T/out"
+check "  and the skipped rule is said" grep -q 'check-skipped.*nested repeat counts' "$T/out"
+with_regex pasted.yaml '(unclosed' check-bad.yaml
+bounded "$VEIL" check check-bad.yaml
+check "check: a pattern veil cannot read is a warning, not a silent pass" \
+	grep -q "check-skipped.*missing ')'" "$T/out"
+with_regex long-aes256-gcm.enc.json '.{0,999}.{0,999}b' check-costly.json
+# the regex runs only for plaintext values: paste one under the long key
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d["a" * 200000] = "Pasted9PlainValue"
+json.dump(d, open(sys.argv[1], "w"))' check-costly.json
+bounded "$VEIL" check check-costly.json
+check "check: a pattern too costly over a 200 KB key stops at the budget, said" \
+	grep -q 'check-skipped.*costs too much' "$T/out"
+
 # The same patterns in .sops.yaml: refused when the rule is read.
 mkdir cfg && cd cfg || exit 1
 printf 'a: 1\n' >s.yaml

@@ -107,6 +107,7 @@ struct vwalk {
 	veil_sops_sel_kind sel;
 	const char *sel_value;
 	veil_regex *re;
+	uint64_t re_budget;   /* VEIL_REGEX_BUDGET: the file chose the pattern */
 	const char *keys[64]; /* the path: map keys, NULL for a list item */
 	size_t index[64];     /* list items: their index */
 	size_t nkeys;
@@ -128,12 +129,18 @@ static int ends_with(const char *s, const char *suf)
 	return a >= b && !memcmp(s + a - b, suf, b);
 }
 
-static int any_key(const struct vwalk *w)
+/* 1 if a key on the path matches, 0 if none, < 0 when the file's regex
+ * costs more than the budget. */
+static int any_key(struct vwalk *w)
 {
-	for (size_t i = 0; i < w->nkeys; i++)
-		if (w->keys[i] && (w->re ? veil_regex_match(w->re, w->keys[i], strlen(w->keys[i]))
-		                         : ends_with(w->keys[i], w->sel_value)))
-			return 1;
+	for (size_t i = 0; i < w->nkeys; i++) {
+		int m = !w->keys[i] ? 0
+		        : w->re     ? veil_regex_match_budget(w->re, w->keys[i], strlen(w->keys[i]),
+		                                              &w->re_budget)
+		                    : ends_with(w->keys[i], w->sel_value);
+		if (m != 0)
+			return m;
+	}
 	return 0;
 }
 
@@ -170,12 +177,16 @@ static int any_flag(const struct vwalk *w, size_t level)
 	return 0;
 }
 
-static int selected(const struct vwalk *w, size_t level)
+/* Past the regex budget a value counts as one that must be encrypted: a
+ * guard errs towards a finding (and the walk has reported the skip). */
+static int selected(struct vwalk *w, size_t level)
 {
+	int matched;
+
 	if (w->sel == VEIL_SEL_NONE)
 		return 1;
-	return veil_sops__sel_encrypts(
-	        w->sel, veil_sops__sel_by_comment(w->sel) ? any_flag(w, level) : any_key(w));
+	matched = veil_sops__sel_by_comment(w->sel) ? any_flag(w, level) : any_key(w);
+	return matched < 0 || veil_sops__sel_encrypts(w->sel, matched);
 }
 
 /* level: the node's depth, 0 for a document root (as in sops/walk.c). */
@@ -207,7 +218,7 @@ static void vwalk_node(struct vwalk *w, const veil_node *n, size_t level)
 
 		if (it->kind == VEIL_NODE_COMMENT) {
 			if (veil_sops__sel_by_comment(w->sel) && w->re &&
-			    veil_regex_match(w->re, it->value, it->value_len))
+			    veil_regex_match_budget(w->re, it->value, it->value_len, &w->re_budget))
 				w->cflag[level + 1] = 1;
 			continue;
 		}
@@ -253,11 +264,30 @@ static int verify_mac(veil_check *c, const veil_check__src *src)
 	return 0;
 }
 
+/* The selection regex cannot be read (veil refuses it: RE2 syntax veil
+ * does not read, or past Go's bounds), or costs too much: said, never a
+ * silent pass. strict: the values are judged as ones that must be
+ * encrypted instead. */
+static int skipped(veil_check *c, const veil_check__src *src, const char *why, int strict)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s", veil_error_last());
+	veil_error_clear();
+	return veil_check__add_at(c, src, 0, 0, "check-skipped", VEIL_CHECK_WARNING, src->text,
+	                          src->len, "use a selection rule veil reads",
+	                          "the selection rule%s cannot be applied (%s): %s", why ? why : "",
+	                          msg,
+	                          strict ? "every value is judged as one that must be encrypted"
+	                                 : "plaintext values under it were not judged");
+}
+
 /* Walks every document of doc for plaintext values under a selection. */
 static int walk(veil_check *c, const veil_check__src *src, const veil_doc *doc,
                 veil_sops_sel_kind sel, const char *value, const char *why)
 {
 	struct vwalk w;
+	int error;
 
 	memset(&w, 0, sizeof(w));
 	w.c = c;
@@ -269,11 +299,17 @@ static int walk(veil_check *c, const veil_check__src *src, const veil_doc *doc,
 		w.sel = VEIL_SEL_UNENCRYPTED_SUFFIX;
 		w.sel_value = "_unencrypted";
 	}
+	w.re_budget = VEIL_REGEX_BUDGET;
 	if ((w.sel == VEIL_SEL_ENCRYPTED_REGEX || w.sel == VEIL_SEL_UNENCRYPTED_REGEX ||
 	     veil_sops__sel_by_comment(w.sel)) &&
-	    veil_regex_compile(&w.re, w.sel_value) != 0) {
-		veil_error_clear();
-		return 0;
+	    (error = veil_regex_compile(&w.re, w.sel_value)) != 0) {
+		/* past Go's bounds no sops reads the file either: every value
+		 * must then be encrypted; syntax only veil refuses (\b, \pL)
+		 * is said, not judged */
+		int strict = error == VEIL_ELIMIT;
+		if ((error = skipped(c, src, why, strict)) != 0 || !strict)
+			return error;
+		w.sel = VEIL_SEL_NONE;
 	}
 	for (size_t i = 0; i < veil_doc_count(doc) && !w.error; i++) {
 		const veil_node *r = veil_doc_root(doc, i);
@@ -283,6 +319,12 @@ static int walk(veil_check *c, const veil_check__src *src, const veil_doc *doc,
 		}
 	}
 	veil_regex_free(w.re);
+	if (!w.error && w.re && w.re_budget == 0) {
+		/* findings since then replaced the message */
+		veil_error_set(VEIL_ELIMIT, "regex '%.64s': matching it costs too much",
+		               w.sel_value);
+		w.error = skipped(c, src, why, 1);
+	}
 	return w.error;
 }
 
