@@ -94,6 +94,16 @@ check "  named with the rule" grep -q "no longer lists it" "$T/out"
 check "  plain files are not findings" sh -c "! grep -q '^app/' '$T/out'"
 rule "$A"
 
+# a directory with its own .sops.yaml: updatekeys takes that one, so the
+# root rule does not judge its files
+mkdir -p secrets/team
+printf 'creation_rules:\n  - age: %s\n' "$C" >secrets/team/.sops.yaml
+printf 'x: 1\n' >secrets/team/t.yaml
+"$VEIL" encrypt -i secrets/team/t.yaml 2>"$T/err" || fail "encrypt under a nested rule: $(cat "$T/err")"
+run "$VEIL" check
+expect_rc 0 "a file under a nearer .sops.yaml is not judged by the root rule"
+rm -r secrets/team
+
 # key groups: same keys, different grouping or threshold: a warning
 groups() { printf 'creation_rules:\n  - path_regex: ^secrets/g\n    shamir_threshold: %s\n    key_groups:\n      - age: [%s]\n      - age: [%s]\n      - age: [%s]\n  - path_regex: ^secrets/\n    age: %s\n' "$1" "$A" "$B" "$C" "$A" >.sops.yaml; }
 groups 2

@@ -8,7 +8,9 @@
  */
 #include "check/check_int.h"
 #include "veil/sops.h"
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Re-wrapping stops the removed key from opening the file's next version;
  * what it could read before is known to it, hence the rotation. */
@@ -33,6 +35,35 @@ static const veil_sops_rule *keys_rule(const veil_check *c, const char *path)
 			return r;
 	}
 	return NULL;
+}
+
+/* Does a .sops.yaml nearer than root's govern path? updatekeys walks up
+ * from the file and stops at the first, so root's rule is not the file's:
+ * judging it by that rule would report what veil updatekeys never fixes.
+ * Such files are left alone (the rules the scanner holds are root's). */
+static int nearer_config(const veil_check *c, const char *path)
+{
+	char probe[4096];
+	size_t n = strlen(path);
+
+	if (!c->root)
+		return 0;
+	while (n > 0) {
+		while (n > 0 && path[n - 1] != '/')
+			n--;
+		if (n == 0)
+			break;
+		n--; /* the directory path[0..n) */
+		if ((size_t)snprintf(probe, sizeof(probe), "%s/%.*s/" VEIL_SOPS_CONFIG_NAME,
+		                     c->root, (int)n, path) < sizeof(probe) &&
+		    access(probe, F_OK) == 0)
+			return 1;
+		if ((size_t)snprintf(probe, sizeof(probe), "%s/%.*s/" VEIL_SOPS_CONFIG_ALT_NAME,
+		                     c->root, (int)n, path) < sizeof(probe) &&
+		    access(probe, F_OK) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 static int rule_has(const veil_sops_rule *r, const char *recipient)
@@ -153,7 +184,7 @@ int veil_check__sops_recipients(veil_check *c, const veil_check__src *src, const
 	/* a past blob (--history) cannot be re-keyed: its recipients are what
 	 * they were; the files of the tree are judged by what they are now */
 	if (c->commit[0] || !veil_sops_is_encrypted(doc) || !(r = keys_rule(c, src->path)) ||
-	    rule_count(r) == 0)
+	    rule_count(r) == 0 || nearer_config(c, src->path))
 		return 0;
 	memset(&m, 0, sizeof(m));
 	if (veil_sops_meta_of(&m, doc, src->path) != 0) {
