@@ -74,7 +74,9 @@ version=$("$veil" --version | awk '{ print $2 }')
 shared_libs() {
 	local so path libs=()
 	for so in libcurl.so.4 libcjson.so.1; do
-		path=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ { print $NF; exit }')
+		# awk reads to the end: exiting early would kill ldconfig with SIGPIPE,
+		# and pipefail would then end this script with no message
+		path=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ && !p { p = $NF } END { print p }')
 		[ -n "$path" ] || die "$so is not installed (Debian: libcurl4 libcjson1)"
 		libs+=("$path")
 	done
