@@ -52,7 +52,7 @@ printf 'replicas: 2\n' >app/values.yaml
 
 run "$VEIL" audit --format json
 expect_rc 0 "veil audit --format json"
-cp "$T/out" audit.json
+cp "$T/out" ../audit.json
 cat >"$T/meta.py" <<'EOF'
 import json, os, re, sys, yaml
 
@@ -102,25 +102,25 @@ for root, dirs, names in os.walk("."):
 files.sort(key=lambda f: f["path"])
 json.dump(files, sys.stdout, sort_keys=True)
 EOF
-python3 "$T/meta.py" >want.json
-python3 - >got.json <<'EOF'
+python3 "$T/meta.py" >../want.json
+python3 - >../got.json <<'EOF'
 import json, sys
-a = json.load(open("audit.json"))
+a = json.load(open("../audit.json"))
 files = [{"path": f["path"], "cipher": f["cipher"], "lastmodified": f["lastmodified"],
           "version": f["version"], "rule": f["rule"], "needed": f["needed"],
           "groups": [g["age"] for g in f["key_groups"]]} for f in a["files"]]
 files.sort(key=lambda f: f["path"])
 json.dump(files, sys.stdout, sort_keys=True)
 EOF
-check "audit lists the 50 files (plain files left out)" test "$(python3 -c 'import json;print(len(json.load(open("got.json"))))')" -eq 50
-if same want.json got.json; then
+check "audit lists the 50 files (plain files left out)" test "$(python3 -c 'import json;print(len(json.load(open("../got.json"))))')" -eq 50
+if same ../want.json ../got.json; then
 	ok "audit matches every file's metadata and current rule, read independently"
 else
-	fail "audit differs from the metadata: $(diff <(python3 -m json.tool want.json) <(python3 -m json.tool got.json) | head -20)"
+	fail "audit differs from the metadata: $(diff <(python3 -m json.tool ../want.json) <(python3 -m json.tool ../got.json) | head -20)"
 fi
 check "  the rule column is the rule of now (team-a/s1: rule 1, ChaCha files: rule 3)" python3 -c '
 import json
-f = {x["path"]: x for x in json.load(open("audit.json"))["files"]}
+f = {x["path"]: x for x in json.load(open("../audit.json"))["files"]}
 assert f["team-a/s1.yaml"]["rule"] == {"index": 1, "path_regex": "^team-a/"}
 assert f["legacy/s1.yaml"]["cipher"] == "CHACHA20_POLY1305"
 assert f["misc/s1.env"]["rule"] == {"index": 4, "path_regex": None}
@@ -128,7 +128,7 @@ assert f["team-b/s1.json"]["needed"] == 2 and len(f["team-b/s1.json"]["key_group
 '
 check "  per recipient: how many files hold it" python3 -c '
 import json
-a = json.load(open("audit.json"))
+a = json.load(open("../audit.json"))
 count = {}
 for f in a["files"]:
     for r in {k for g in f["key_groups"] for k in g["age"]}:
@@ -143,7 +143,7 @@ check "--recipient C: the legacy files alone, team-b as a share" python3 - "$C" 
 import json, sys
 c = sys.argv[1]
 want = {}
-for f in json.load(open("want.json")):
+for f in json.load(open("../want.json")):
     held = [i + 1 for i, g in enumerate(f["groups"]) if c in g]
     if held:
         want[f["path"]] = (len(held) >= f["needed"], held)
