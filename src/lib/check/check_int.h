@@ -182,6 +182,10 @@ int veil_check__sops_recipients(veil_check *c, const veil_check__src *src, const
  * veil encrypt -i refuses, exit 203): take it out, set it back encrypted
  * with veil set at json_path ('["a"]["b"]'). Returns buf. */
 const char *veil_check__fix_set(char *buf, size_t cap, const char *json_path);
+/* The rule that gives path its keys: the first whose path_regex matches,
+ * a catch-all included, as updatekeys picks it. */
+const veil_sops_rule *veil_check__keys_rule(const veil_check *c, const char *path);
+/* The rule that makes path a file that must be encrypted (no catch-all). */
 const veil_sops_rule *veil_check__rule_for(const veil_check *c, const char *path);
 int veil_check__finish(veil_check *c);
 int veil_check__ref_add(veil_check *c, const char *path, const char *from, unsigned int line,

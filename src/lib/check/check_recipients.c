@@ -19,24 +19,6 @@
 	"the data key)"
 #define FIX_MISSING "veil updatekeys -y PATH"
 
-/* The rule that gives the file its keys: the first whose path_regex
- * matches, as updatekeys picks it; a catch-all rule counts here (unlike
- * veil_check__rule_for, which asks whether a file must be encrypted). */
-static const veil_sops_rule *keys_rule(const veil_check *c, const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	if (!c->sops || !strcmp(base, VEIL_SOPS_CONFIG_NAME))
-		return NULL;
-	for (size_t i = 0; i < c->sops->nrules; i++) {
-		const veil_sops_rule *r = &c->sops->rules[i];
-		if (!r->path_re || veil_regex_match(r->path_re, path, strlen(path)))
-			return r;
-	}
-	return NULL;
-}
-
 /* Does a .sops.yaml nearer than root's govern path? updatekeys walks up
  * from the file and stops at the first, so root's rule is not the file's:
  * judging it by that rule would report what veil updatekeys never fixes.
@@ -183,8 +165,9 @@ int veil_check__sops_recipients(veil_check *c, const veil_check__src *src, const
 
 	/* a past blob (--history) cannot be re-keyed: its recipients are what
 	 * they were; the files of the tree are judged by what they are now */
-	if (c->commit[0] || !veil_sops_is_encrypted(doc) || !(r = keys_rule(c, src->path)) ||
-	    rule_count(r) == 0 || nearer_config(c, src->path))
+	if (c->commit[0] || !veil_sops_is_encrypted(doc) ||
+	    !(r = veil_check__keys_rule(c, src->path)) || rule_count(r) == 0 ||
+	    nearer_config(c, src->path))
 		return 0;
 	memset(&m, 0, sizeof(m));
 	if (veil_sops_meta_of(&m, doc, src->path) != 0) {

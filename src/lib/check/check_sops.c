@@ -45,7 +45,7 @@ int veil_check__is_ciphertext(const char *path, const char *t, size_t n)
 	       veil_check__memmem(t, n, "mac", 3) && veil_check__memmem(t, n, "sops", 4);
 }
 
-const veil_sops_rule *veil_check__rule_for(const veil_check *c, const char *path)
+const veil_sops_rule *veil_check__keys_rule(const veil_check *c, const char *path)
 {
 	const char *base = strrchr(path, '/');
 
@@ -54,14 +54,19 @@ const veil_sops_rule *veil_check__rule_for(const veil_check *c, const char *path
 		return NULL;
 	for (size_t i = 0; i < c->sops->nrules; i++) {
 		const veil_sops_rule *r = &c->sops->rules[i];
-		/* a catch-all rule sets keys for files one chooses to encrypt; it
-		 * does not make every file of the tree a secret */
-		if (!r->path_re)
-			return NULL;
-		if (veil_regex_match(r->path_re, path, strlen(path)))
+		if (!r->path_re || veil_regex_match(r->path_re, path, strlen(path)))
 			return r;
 	}
 	return NULL;
+}
+
+const veil_sops_rule *veil_check__rule_for(const veil_check *c, const char *path)
+{
+	const veil_sops_rule *r = veil_check__keys_rule(c, path);
+
+	/* a catch-all rule sets keys for files one chooses to encrypt; it
+	 * does not make every file of the tree a secret */
+	return r && r->path_re ? r : NULL;
 }
 
 int veil_check__filter(veil_check *c, const veil_check__src *src, unsigned int attrs, int *handled)
